@@ -1,0 +1,85 @@
+"""The configuration admin: practice and locations only, for the office manager, behind MFA."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from medoffice.core.models import Location, LocationHours, Practice
+
+
+class ConfigurationAdminSite(admin.AdminSite):
+    site_header = "MedOffice configuration"
+    site_title = "MedOffice configuration"
+    index_title = "Configuration"
+
+    def has_permission(self, request: HttpRequest) -> bool:
+        user = request.user
+        return bool(
+            user.is_active
+            and user.is_authenticated
+            and user.has_perm("core.use_admin")
+            and user.is_verified()  # type: ignore[union-attr]
+        )
+
+
+site = ConfigurationAdminSite(name="admin")
+
+
+class ConfigAdmin(admin.ModelAdmin):
+    """Changes here go through the same permission as the practice pages."""
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.has_perm("core.change_practice")
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.has_perm("core.change_practice")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.has_perm("core.change_practice")
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("core.change_practice")
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        from medoffice.core.audit import record_event
+        from medoffice.core.models import AuditAction
+
+        super().save_model(request, obj, form, change)
+        record_event(
+            AuditAction.UPDATE if change else AuditAction.CREATE,
+            user=request.user,
+            obj=obj,
+            detail="changed in the configuration admin: " + ", ".join(form.changed_data),
+        )
+
+
+class LocationHoursInline(admin.TabularInline):
+    model = LocationHours
+    extra = 0
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.has_perm("core.change_practice")
+
+    has_change_permission = has_add_permission = has_delete_permission = has_view_permission  # type: ignore[assignment]
+
+
+class PracticeAdmin(ConfigAdmin):
+    list_display = ["legal_name", "tax_id", "group_npi", "time_zone"]
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class LocationAdmin(ConfigAdmin):
+    list_display = ["name", "code", "city", "place_of_service", "is_active"]
+    inlines = [LocationHoursInline]
+
+
+site.register(Practice, PracticeAdmin)
+site.register(Location, LocationAdmin)

@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "medoffice.core"
+    label = "core"
+    verbose_name = "Practice and security"
+
+    def ready(self) -> None:
+        from medoffice.core.navigation import NavEntry, register
+
+        register(
+            NavEntry("Home", "Home", "core:home", order=0),
+            NavEntry("Practice", "Practice and locations", "core:practice", "core.view_practice", order=50),
+            NavEntry("Practice", "Users", "core:users", "core.view_user", order=51),
+            NavEntry("Security", "Audit log", "core:audit", "core.view_auditevent", order=60),
+            NavEntry("Security", "Configuration admin", "admin:index", "core.use_admin", order=61),
+            NavEntry("Account", "Two-step log-in", "core:mfa-recovery-codes", order=90),
+            NavEntry("Account", "API tokens", "core:tokens", order=91),
+        )

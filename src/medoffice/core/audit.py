@@ -1,0 +1,121 @@
+"""Recording and checking the audit log (HIPAA 164.312(b), ONC 170.315(d)(2)-(3)).
+
+``record_event`` is the only writer of AuditEvent. It appends under a lock so
+that concurrent requests form one chain with no forks: PostgreSQL takes a
+transaction-scoped advisory lock; SQLite serializes writers with BEGIN
+IMMEDIATE (settings.py). The unique ``seq`` and ``prev_hash`` columns are the
+database's own guarantee.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Model
+
+from medoffice.core import auditchain
+from medoffice.core import context as request_context
+from medoffice.core.models import AuditAction, AuditEvent, AuditOutcome, AuditVerification
+
+_PG_LOCK_KEY = 0x4D65644F6666  # "MedOff"
+
+
+def _actor(user: Any) -> tuple[int | None, str, str]:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None, "", ""
+    roles = ",".join(sorted(r.value for r in user.role_set))
+    return user.pk, user.get_username(), roles
+
+
+def record_event(
+    action: AuditAction | str,
+    *,
+    user: Any = None,
+    obj: Model | None = None,
+    object_type: str = "",
+    object_id: str | int = "",
+    patient_id: int | None = None,
+    data_category: str = "",
+    outcome: AuditOutcome | str = AuditOutcome.SUCCESS,
+    detail: str = "",
+    username: str = "",
+) -> AuditEvent:
+    """Append one entry to the audit log and return it.
+
+    ``user`` defaults to the request's user; ``username`` records the name typed
+    at a failed log-in, where there is no user. Never include clinical content
+    in ``detail``: categories and identifiers only.
+    """
+    ctx = request_context.current()
+    if user is None:
+        user = ctx.user
+    user_id, name, roles = _actor(user)
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or obj.pk
+    for attempt in range(5):
+        try:
+            return _append(
+                {
+                    "user_id": user_id,
+                    "username": name or username[:150],
+                    "roles": roles,
+                    "action": str(action),
+                    "object_type": object_type,
+                    "object_id": str(object_id or ""),
+                    "patient_id": patient_id,
+                    "data_category": data_category,
+                    "outcome": str(outcome),
+                    "client_ip": ctx.client_ip,
+                    "request_id": ctx.request_id,
+                    "detail": detail[:500],
+                }
+            )
+        except IntegrityError:
+            if attempt == 4:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _append(fields: dict[str, Any]) -> AuditEvent:
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK_KEY])
+        last = AuditEvent.objects.order_by("-seq").values("seq", "entry_hash").first()
+        seq = (last["seq"] + 1) if last else 1
+        prev = last["entry_hash"] if last else auditchain.GENESIS_HASH
+        occurred_at = dt.datetime.now(dt.UTC)
+        entry = {**fields, "seq": seq, "occurred_at": occurred_at}
+        return AuditEvent.objects.create(
+            **entry, prev_hash=prev, entry_hash=auditchain.entry_hash(entry, prev)
+        )
+
+
+def _chain_rows(batch: int = 5000) -> Iterator[dict[str, Any]]:
+    fields = (*auditchain.HASHED_FIELDS, "prev_hash", "entry_hash")
+    last_seq = 0
+    while True:
+        rows = list(
+            AuditEvent.objects.filter(seq__gt=last_seq).order_by("seq").values(*fields)[:batch]
+        )
+        if not rows:
+            return
+        yield from rows
+        last_seq = rows[-1]["seq"]
+
+
+def verify_chain(*, save: bool = True) -> auditchain.ChainReport:
+    """Walk the whole chain; optionally keep the result for the office manager's home page."""
+    report = auditchain.verify(_chain_rows())
+    if save:
+        AuditVerification.objects.create(
+            ok=report.ok,
+            entries_checked=report.entries_checked,
+            first_bad_seq=report.first_bad_seq,
+            message=report.message[:300],
+        )
+    return report

@@ -1,0 +1,190 @@
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.db.models import Q, QuerySet
+
+from medoffice.core.models import AuditAction, AuditOutcome, Location, Practice, User
+from medoffice.core.roles import Role
+
+
+class BootstrapMixin:
+    """Gives every widget Bootstrap's classes, so templates render fields plainly."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        for field in self.fields.values():  # type: ignore[attr-defined]
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(widget, forms.Select | forms.SelectMultiple):
+                widget.attrs.setdefault("class", "form-select form-select-sm")
+            else:
+                widget.attrs.setdefault("class", "form-control form-control-sm")
+
+
+class LoginForm(BootstrapMixin, AuthenticationForm):
+    error_messages = {
+        "invalid_login": "The user name or password is not right. Both are case-sensitive.",
+        "inactive": "This account is deactivated. Ask the office manager.",
+    }
+
+
+class CodeForm(BootstrapMixin, forms.Form):
+    code = forms.CharField(
+        label="Code",
+        max_length=16,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+        help_text="The 6-digit code from your authenticator app, or one of your recovery codes.",
+    )
+
+
+class DateRangeMixin(forms.Form):
+    date_from = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
+            self.add_error("date_to", "“To” must be on or after “From”.")
+        return data
+
+
+def practice_zone() -> zoneinfo.ZoneInfo:
+    tz = Practice.objects.values_list("time_zone", flat=True).first() or "UTC"
+    return zoneinfo.ZoneInfo(tz)
+
+
+class AuditFilterForm(BootstrapMixin, DateRangeMixin):
+    user = forms.CharField(label="User", required=False, widget=forms.TextInput(attrs={"type": "search"}))
+    patient = forms.IntegerField(label="Patient ID", required=False, min_value=1)
+    action = forms.ChoiceField(label="Action", required=False, choices=[("", "Any")] + AuditAction.choices)
+    object_type = forms.CharField(label="Object type", required=False, widget=forms.TextInput(attrs={"type": "search"}))
+    outcome = forms.ChoiceField(label="Outcome", required=False, choices=[("", "Any")] + AuditOutcome.choices)
+
+    def filter(self, qs: QuerySet) -> QuerySet:
+        data = self.cleaned_data
+        tz = practice_zone()
+        if data.get("date_from"):
+            qs = qs.filter(occurred_at__gte=dt.datetime.combine(data["date_from"], dt.time.min, tz))
+        if data.get("date_to"):
+            qs = qs.filter(occurred_at__lt=dt.datetime.combine(data["date_to"] + dt.timedelta(days=1), dt.time.min, tz))
+        if data.get("user"):
+            qs = qs.filter(username__icontains=data["user"])
+        if data.get("patient"):
+            qs = qs.filter(patient_id=data["patient"])
+        if data.get("action"):
+            qs = qs.filter(action=data["action"])
+        if data.get("object_type"):
+            qs = qs.filter(object_type__icontains=data["object_type"])
+        if data.get("outcome"):
+            qs = qs.filter(outcome=data["outcome"])
+        return qs
+
+
+class UserFilterForm(BootstrapMixin, forms.Form):
+    q = forms.CharField(label="Name or user name", required=False, widget=forms.TextInput(attrs={"type": "search"}))
+    role = forms.ChoiceField(label="Role", required=False, choices=[("", "Any")] + [(r.value, r.label) for r in Role])
+    status = forms.ChoiceField(
+        label="Status", required=False, choices=[("", "Any"), ("active", "Active"), ("inactive", "Deactivated")]
+    )
+
+    def filter(self, qs: QuerySet) -> QuerySet:
+        data = self.cleaned_data
+        if data.get("q"):
+            for word in data["q"].split():
+                qs = qs.filter(
+                    Q(username__icontains=word) | Q(first_name__icontains=word) | Q(last_name__icontains=word)
+                )
+        if data.get("role"):
+            qs = qs.filter(role_assignments__role=data["role"])
+        if data.get("status") == "active":
+            qs = qs.filter(is_active=True)
+        elif data.get("status") == "inactive":
+            qs = qs.filter(is_active=False)
+        return qs.distinct()
+
+
+class UserForm(BootstrapMixin, forms.Form):
+    username = forms.CharField(label="User name", max_length=150)
+    first_name = forms.CharField(max_length=150)
+    last_name = forms.CharField(max_length=150)
+    email = forms.EmailField()
+    title = forms.CharField(label="Job title", max_length=80, required=False)
+    roles = forms.MultipleChoiceField(
+        choices=[(r.value, r.label) for r in Role], widget=forms.CheckboxSelectMultiple
+    )
+    locations = forms.ModelMultipleChoiceField(
+        queryset=Location.objects.filter(is_active=True),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Leave all unticked to give access to every location.",
+    )
+    is_active = forms.BooleanField(label="Account active", required=False, initial=True)
+    password = forms.CharField(
+        label="Initial password",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        required=False,
+        help_text="At least 12 characters; the user can change it after logging in.",
+    )
+
+    def __init__(self, *args: Any, instance: User | None = None, **kwargs: Any) -> None:
+        self.instance = instance
+        if instance is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "username": instance.username,
+                    "first_name": instance.first_name,
+                    "last_name": instance.last_name,
+                    "email": instance.email,
+                    "title": instance.title,
+                    "roles": [r.value for r in instance.role_set],
+                    "locations": list(instance.locations.all()),
+                    "is_active": instance.is_active,
+                },
+            )
+        super().__init__(*args, **kwargs)
+        if instance is not None:
+            self.fields["username"].disabled = True
+            del self.fields["password"]
+        else:
+            self.fields["password"].required = True
+            del self.fields["is_active"]
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"]
+        if self.instance is None and User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError("That user name is taken.")
+        return username
+
+
+class PracticeForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = Practice
+        fields = [
+            "legal_name",
+            "display_name",
+            "tax_id",
+            "group_npi",
+            "time_zone",
+            "phone",
+            "address_line1",
+            "address_line2",
+            "city",
+            "state",
+            "postal_code",
+            "require_mfa_for_everyone",
+            "idle_timeout_minutes",
+        ]
+
+
+class TokenForm(BootstrapMixin, forms.Form):
+    name = forms.CharField(max_length=80, label="What is it for?")
+    expires_in_days = forms.IntegerField(
+        label="Expires after (days)", min_value=1, max_value=365, required=False, initial=90
+    )

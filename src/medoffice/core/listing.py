@@ -1,0 +1,187 @@
+"""One list-page pattern for every list: sort, filter, paginate, CSV export.
+
+A list is a subclass of ``ListPage`` naming its model, columns and filter form.
+Rows come from ``Model.objects.restrict(user, "view")``; the CSV export asks for
+the "export" action where the model defines one, else "view", and is audited.
+htmx requests get the table partial, full requests the page, from one template.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from django import forms
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.paginator import Paginator
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views import View
+
+from medoffice.core.audit import record_event
+from medoffice.core.models import AuditAction
+from medoffice.core.querysets import permission_name
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    order_by: str | None = None
+    value: Callable[[Any], Any] | None = None
+    link: Callable[[Any], str] | None = None
+    css: str = ""
+    sortable: bool = field(default=True)
+
+    def cell(self, obj: Any) -> Any:
+        if self.value is not None:
+            return self.value(obj)
+        result: Any = obj
+        for part in self.key.split("__"):
+            result = getattr(result, part, "")
+            if callable(result):
+                result = result()
+        return "" if result is None else result
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_cell(value: Any) -> str:
+    """A CSV cell that a spreadsheet will not run as a formula (CWE-1236)."""
+    text = value.isoformat() if hasattr(value, "isoformat") else str(value)
+    if text and text[0] in "=+-@\t\r":
+        return "'" + text
+    return text
+
+
+class ListPage(PermissionRequiredMixin, View):
+    model: ClassVar[type[Model]]
+    title: ClassVar[str]
+    columns: ClassVar[list[Column]]
+    filter_form_class: ClassVar[type[forms.Form] | None] = None
+    default_sort: ClassVar[str] = ""
+    paginate_by: ClassVar[int] = 25
+    export_action: ClassVar[str] = "view"
+    template_name: ClassVar[str] = "core/list.html"
+    data_category: ClassVar[str] = ""
+    intro: ClassVar[str] = ""
+    actions_template: ClassVar[str | None] = None
+    raise_exception = True
+
+    def get_permission_required(self) -> list[str]:
+        return [permission_name(self.model, "view")]
+
+    def base_queryset(self) -> QuerySet:
+        return self.model.objects.restrict(self.request.user, "view")  # type: ignore[attr-defined]
+
+    def sort_keys(self) -> dict[str, str]:
+        return {c.key: (c.order_by or c.key) for c in self.columns if c.sortable}
+
+    def filtered(self, request: HttpRequest) -> tuple[QuerySet, forms.Form | None, str]:
+        qs = self.base_queryset()
+        form = None
+        if self.filter_form_class is not None:
+            form = self.filter_form_class(request.GET or None)
+            if form.is_bound and form.is_valid():
+                qs = form.filter(qs)  # type: ignore[attr-defined]
+            elif form.is_bound:
+                qs = qs.none()
+        sort = request.GET.get("sort", self.default_sort)
+        keys = self.sort_keys()
+        bare = sort.lstrip("-")
+        if bare not in keys:
+            sort = self.default_sort
+            bare = sort.lstrip("-")
+        if bare in keys:
+            direction = "-" if sort.startswith("-") else ""
+            qs = qs.order_by(f"{direction}{keys[bare]}", "-pk" if direction else "pk")
+        return qs, form, sort
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        qs, form, sort = self.filtered(request)
+        if request.GET.get("format") == "csv":
+            return self.export_csv(request, qs)
+        paginator = Paginator(qs, self.paginate_by)
+        page = paginator.get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        sort_query = query.copy()
+        sort_query.pop("sort", None)
+        headers = []
+        for c in self.columns:
+            state = "asc" if sort == c.key else "desc" if sort == "-" + c.key else ""
+            next_sort = "-" + c.key if state == "asc" else c.key
+            headers.append(
+                {
+                    "label": c.label,
+                    "key": c.key,
+                    "sortable": c.sortable,
+                    "state": state,
+                    "next_sort": next_sort,
+                    "css": c.css,
+                }
+            )
+        rows = [
+            [
+                {"value": c.cell(obj), "link": c.link(obj) if c.link else "", "css": c.css}
+                for c in self.columns
+            ]
+            for obj in page.object_list
+        ]
+        can_export = request.user.has_perm(permission_name(self.model, self.export_action))
+        context = {
+            "title": self.title,
+            "intro": self.intro,
+            "form": form,
+            "headers": headers,
+            "rows": rows,
+            "page": page,
+            "paginator": paginator,
+            "query": query.urlencode(),
+            "sort_query": sort_query.urlencode(),
+            "sort": sort,
+            "can_export": can_export,
+            "actions_template": self.actions_template,
+            **self.extra_context(),
+        }
+        template = self.template_name
+        if request.htmx:  # type: ignore[attr-defined]
+            template += "#table"
+        return render(request, template, context)
+
+    def extra_context(self) -> dict[str, Any]:
+        return {}
+
+    def export_csv(self, request: HttpRequest, qs: QuerySet) -> HttpResponse:
+        if not request.user.has_perm(permission_name(self.model, self.export_action)):
+            return HttpResponse("You may not export this list.", status=403)
+        if self.export_action != "view":
+            qs_allowed = self.model.objects.restrict(request.user, self.export_action)  # type: ignore[attr-defined]
+            qs = qs.filter(pk__in=qs_allowed.values("pk"))
+        count = qs.count()
+        record_event(
+            AuditAction.EXPORT,
+            user=request.user,
+            object_type=self.model._meta.label_lower,
+            data_category=self.data_category,
+            detail=f"CSV export of {count} rows; filter: {request.GET.urlencode()}"[:500],
+        )
+        writer = csv.writer(_Echo())
+
+        def stream() -> Iterator[str]:
+            yield writer.writerow([c.label for c in self.columns])
+            for obj in qs.iterator(chunk_size=2000):
+                yield writer.writerow([csv_cell(c.cell(obj)) for c in self.columns])
+
+        stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
+        response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
+        name = self.model._meta.model_name
+        response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.csv"'
+        return response

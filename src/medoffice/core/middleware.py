@@ -1,0 +1,205 @@
+"""Request-wide security: request ids, headers, idle log-off, MFA and log-in requirements."""
+
+from __future__ import annotations
+
+import time
+import uuid
+import zoneinfo
+from collections.abc import Callable
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.urls import reverse
+from django.utils import timezone
+
+from medoffice.core import context as request_context
+
+Handler = Callable[[HttpRequest], HttpResponse]
+
+# Paths reachable without logging in: the log-in page, static files, the health
+# check, and the API (which authenticates each request with a token or session
+# and answers 401 itself).
+PUBLIC_PREFIXES = ("/static/", "/health", "/accounts/login/", "/api/", "/favicon.ico")
+# Paths a logged-in user may reach before finishing two-step log-in.
+MFA_EXEMPT_PREFIXES = (
+    "/static/",
+    "/health",
+    "/accounts/login/",
+    "/accounts/logout/",
+    "/accounts/mfa/",
+    "/api/",
+)
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), "
+    "interest-cohort=(), browsing-topics=()"
+)
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.split(",")[0].strip() or None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+class RequestContextMiddleware:
+    """Gives each request an id (echoed as X-Request-ID) and exposes it to the audit log."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request_id = request.headers.get("X-Request-ID", "")[:36] or str(uuid.uuid4())
+        request.request_id = request_id  # type: ignore[attr-defined]
+        token = request_context.activate(
+            request_context.RequestContext(request_id=request_id, client_ip=client_ip(request))
+        )
+        try:
+            response = self.get_response(request)
+        finally:
+            request_context.reset(token)
+        response["X-Request-ID"] = request_id
+        return response
+
+
+def bind_user(request: HttpRequest) -> None:
+    """Make the authenticated user the audit log's actor for the rest of the request."""
+    ctx = request_context.current()
+    request_context.activate(
+        request_context.RequestContext(
+            request_id=ctx.request_id, client_ip=ctx.client_ip, user=request.user
+        )
+    )
+
+
+class SecurityHeadersMiddleware:
+    """CSP without inline script, Permissions-Policy; no caching of pages holding PHI."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        if not request.path.startswith(settings.STATIC_URL):
+            response.setdefault("Cache-Control", "no-store")
+        return response
+
+
+def _practice_settings() -> tuple[int, bool, str]:
+    from medoffice.core.models import Practice
+
+    practice = (
+        Practice.objects.only("idle_timeout_minutes", "require_mfa_for_everyone", "time_zone")
+        .order_by("pk")
+        .first()
+    )
+    if practice is None:
+        return settings.IDLE_TIMEOUT_MINUTES, False, "UTC"
+    return practice.idle_timeout_minutes, practice.require_mfa_for_everyone, practice.time_zone
+
+
+class IdleLogoutMiddleware:
+    """Ends the session after the practice's idle time-out (164.312(a)(2)(iii), ONC (d)(5))."""
+
+    SESSION_KEY = "medoffice_last_activity"
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            bind_user(request)
+            timeout_minutes, requires_all, zone = _practice_settings()
+            timezone.activate(zoneinfo.ZoneInfo(zone))
+            request.practice_mfa_for_everyone = requires_all  # type: ignore[attr-defined]
+            request.idle_timeout_seconds = timeout_minutes * 60  # type: ignore[attr-defined]
+            now = time.time()
+            last = request.session.get(self.SESSION_KEY)
+            if last is not None and now - float(last) > timeout_minutes * 60:
+                from medoffice.core.services import log_out
+
+                log_out(request, reason="idle")
+                messages.info(
+                    request,
+                    f"You were logged off after {timeout_minutes} minutes without activity. "
+                    "Log in again to continue.",
+                )
+                if request.path.startswith("/api/"):
+                    return JsonResponse({"detail": "Session expired after inactivity."}, status=401)
+                return _redirect_to_login(request)
+            # Background polling does not count as activity.
+            if request.headers.get("X-Idle-Poll") != "1":
+                request.session[self.SESSION_KEY] = now
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()
+
+
+def _redirect_to_login(request: HttpRequest) -> HttpResponse:
+    url = reverse(settings.LOGIN_URL)
+    if request.method == "GET" and not request.headers.get("HX-Request"):
+        url += "?" + urlencode({"next": request.get_full_path()})
+    if request.headers.get("HX-Request"):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return HttpResponseRedirect(url)
+
+
+class MfaRequiredMiddleware:
+    """Sends users who must use two-step log-in to enrol or to the code prompt first."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            user.is_authenticated
+            and not request.path.startswith(MFA_EXEMPT_PREFIXES)
+            and not user.is_verified()  # type: ignore[union-attr]
+        ):
+            from medoffice.core.mfa import has_confirmed_device
+
+            requires_all = getattr(request, "practice_mfa_for_everyone", False)
+            if has_confirmed_device(user):
+                return HttpResponseRedirect(
+                    reverse("core:mfa-verify") + "?" + urlencode({"next": request.get_full_path()})
+                )
+            if user.mfa_required(requires_all):  # type: ignore[union-attr]
+                return HttpResponseRedirect(reverse("core:mfa-enrol"))
+        return self.get_response(request)
+
+
+class LoginRequiredMiddleware:
+    """Everything but the log-in page, static files, health check and API needs a session."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.user.is_authenticated and not request.path.startswith(PUBLIC_PREFIXES):
+            return _redirect_to_login(request)
+        return self.get_response(request)

@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+from django.db import models
+
+from medoffice.core.querysets import RestrictedQuerySet
+
+
+class AuditAction(models.TextChoices):
+    CREATE = "create", "Create"
+    READ = "read", "Read"
+    UPDATE = "update", "Update"
+    DELETE = "delete", "Delete"
+    PRINT = "print", "Print"
+    EXPORT = "export", "Export"
+    LOGIN = "login", "Log-in"
+    LOGOUT = "logout", "Log-out"
+    LOGIN_FAILED = "login_failed", "Failed log-in"
+    PERMISSION_CHANGE = "permission_change", "Permission change"
+    EMERGENCY_ACCESS = "emergency_access", "Emergency access"
+    SECURITY = "security", "Security setting"
+
+
+class AuditOutcome(models.TextChoices):
+    SUCCESS = "success", "Success"
+    FAILURE = "failure", "Failure"
+    DENIED = "denied", "Denied"
+
+
+class AuditEvent(models.Model):
+    """One entry of the append-only, hash-chained audit log.
+
+    ``seq`` numbers the chain without gaps; ``entry_hash`` is SHA-256 over the
+    entry's content and ``prev_hash`` (core/auditchain.py). Nothing in the app
+    updates or deletes rows; on PostgreSQL a trigger refuses UPDATE and DELETE.
+    """
+
+    seq = models.PositiveBigIntegerField(unique=True)
+    occurred_at = models.DateTimeField(db_index=True)
+    user = models.ForeignKey(
+        "core.User",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    username = models.CharField(max_length=150, blank=True, db_index=True)
+    roles = models.CharField(max_length=200, blank=True)
+    action = models.CharField(max_length=20, choices=AuditAction.choices, db_index=True)
+    object_type = models.CharField(max_length=60, blank=True, db_index=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    patient_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    data_category = models.CharField(max_length=40, blank=True)
+    outcome = models.CharField(max_length=10, choices=AuditOutcome.choices, default=AuditOutcome.SUCCESS)
+    client_ip = models.GenericIPAddressField(null=True, blank=True)
+    request_id = models.CharField(max_length=36, blank=True)
+    detail = models.CharField(max_length=500, blank=True)
+    prev_hash = models.CharField(max_length=64, unique=True)
+    entry_hash = models.CharField(max_length=64, unique=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-seq"]
+        indexes = [models.Index(fields=["patient_id", "occurred_at"], name="audit_patient_time")]
+        permissions = [("export_auditevent", "Can export the audit log")]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.occurred_at:%Y-%m-%d %H:%M:%S} {self.username} {self.action} {self.object_type}"
+
+
+class AuditVerification(models.Model):
+    """The result of one walk of the audit chain (`medoffice audit verify`, nightly task)."""
+
+    checked_at = models.DateTimeField(auto_now_add=True)
+    ok = models.BooleanField()
+    entries_checked = models.PositiveBigIntegerField()
+    first_bad_seq = models.PositiveBigIntegerField(null=True, blank=True)
+    message = models.CharField(max_length=300)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-checked_at"]
+        get_latest_by = "checked_at"
+
+    def __str__(self) -> str:
+        return self.message

@@ -1,0 +1,173 @@
+from __future__ import annotations
+
+import zoneinfo
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+
+from medoffice.core.identifiers import is_valid_npi, normalize_ein
+from medoffice.core.querysets import RestrictedQuerySet
+
+US_STATES = [
+    (code, code)
+    for code in (
+        "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT "
+        "NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR GU VI"
+    ).split()
+]
+
+zip_validator = RegexValidator(r"^\d{5}(-\d{4})?$", "Enter a ZIP code as 12345 or 12345-6789.")
+
+
+def validate_npi(value: str) -> None:
+    if not is_valid_npi(value):
+        raise ValidationError(
+            "Enter a 10-digit NPI starting with 1 or 2 whose last digit is the check digit.",
+            code="invalid_npi",
+        )
+
+
+def validate_ein(value: str) -> None:
+    if normalize_ein(value) is None:
+        raise ValidationError(
+            "Enter a valid employer identification number (EIN) as 12-3456789.",
+            code="invalid_ein",
+        )
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"“{value}” is not a time zone name.", code="invalid_tz")
+
+
+class Address(models.Model):
+    address_line1 = models.CharField("address", max_length=120)
+    address_line2 = models.CharField("address line 2", max_length=120, blank=True)
+    city = models.CharField(max_length=80)
+    state = models.CharField(max_length=2, choices=US_STATES)
+    postal_code = models.CharField("ZIP code", max_length=10, validators=[zip_validator])
+
+    class Meta:
+        abstract = True
+
+    @property
+    def address_text(self) -> str:
+        parts = [self.address_line1, self.address_line2, f"{self.city}, {self.state} {self.postal_code}"]
+        return ", ".join(p for p in parts if p)
+
+
+class Practice(Address):
+    """The practice this installation runs. One row; a hosted install runs one database per practice."""
+
+    legal_name = models.CharField(max_length=160)
+    display_name = models.CharField(max_length=80, blank=True)
+    tax_id = models.CharField("tax ID (EIN)", max_length=10, validators=[validate_ein])
+    group_npi = models.CharField("group NPI", max_length=10, validators=[validate_npi])
+    time_zone = models.CharField(max_length=64, default="America/New_York", validators=[validate_time_zone])
+    phone = models.CharField(max_length=32, blank=True)
+    require_mfa_for_everyone = models.BooleanField(
+        "require two-step log-in for every user",
+        default=False,
+        help_text="Office managers, billers, HR and auditors always need it.",
+    )
+    idle_timeout_minutes = models.PositiveSmallIntegerField(
+        "log off after inactivity (minutes)",
+        default=15,
+        validators=[MinValueValidator(2), MaxValueValidator(60)],
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(idle_timeout_minutes__gte=2, idle_timeout_minutes__lte=60),
+                name="practice_idle_timeout_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name or self.legal_name
+
+    def clean(self) -> None:
+        if self.tax_id:
+            normalized = normalize_ein(self.tax_id)
+            if normalized:
+                self.tax_id = normalized
+
+
+class PlaceOfService(models.TextChoices):
+    """CMS place-of-service codes a physician practice uses most."""
+
+    TELEHEALTH_OTHER = "02", "02 Telehealth (not in patient's home)"
+    TELEHEALTH_HOME = "10", "10 Telehealth in patient's home"
+    OFFICE = "11", "11 Office"
+    HOME = "12", "12 Home"
+    URGENT_CARE = "20", "20 Urgent care facility"
+    INPATIENT = "21", "21 Inpatient hospital"
+    OUTPATIENT_ON_CAMPUS = "22", "22 On-campus outpatient hospital"
+    ASC = "24", "24 Ambulatory surgical center"
+    SNF = "31", "31 Skilled nursing facility"
+    NURSING = "32", "32 Nursing facility"
+    CLINIC = "49", "49 Independent clinic"
+    RHC = "72", "72 Rural health clinic"
+
+
+class Location(Address):
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="locations")
+    name = models.CharField(max_length=80)
+    code = models.SlugField(max_length=20, unique=True, help_text="Short code used in lists, e.g. MAIN.")
+    phone = models.CharField(max_length=32)
+    place_of_service = models.CharField(
+        max_length=2, choices=PlaceOfService.choices, default=PlaceOfService.OFFICE
+    )
+    is_active = models.BooleanField(default=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["practice", "name"], name="location_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, "Monday"
+    TUESDAY = 1, "Tuesday"
+    WEDNESDAY = 2, "Wednesday"
+    THURSDAY = 3, "Thursday"
+    FRIDAY = 4, "Friday"
+    SATURDAY = 5, "Saturday"
+    SUNDAY = 6, "Sunday"
+
+
+class LocationHours(models.Model):
+    """Opening hours: one row per opening period (a day can have two, around lunch)."""
+
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="hours")
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
+    opens = models.TimeField()
+    closes = models.TimeField()
+
+    class Meta:
+        ordering = ["weekday", "opens"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(closes__gt=models.F("opens")), name="hours_close_after_open"
+            ),
+            models.UniqueConstraint(fields=["location", "weekday", "opens"], name="hours_unique_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
+
+    def clean(self) -> None:
+        if self.opens and self.closes and self.closes <= self.opens:
+            raise ValidationError({"closes": "Closing time must be after opening time."})

@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+
+from medoffice.core.querysets import RestrictedQuerySet
+from medoffice.core.roles import MFA_REQUIRED_ROLES, Role, permissions_for
+
+
+class RestrictedUserManager(UserManager.from_queryset(RestrictedQuerySet)):  # type: ignore[misc]
+    pass
+
+
+class User(AbstractUser):
+    """A member of staff who logs in. Each has a unique user name (164.312(a)(2)(i))."""
+
+    title = models.CharField("job title", max_length=80, blank=True)
+    locations = models.ManyToManyField(
+        "core.Location",
+        blank=True,
+        related_name="users",
+        help_text="Leave empty to give access to every location.",
+    )
+    objects = RestrictedUserManager()
+
+    class Meta:
+        ordering = ["last_name", "first_name", "username"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def role_set(self) -> frozenset[Role]:
+        cached = getattr(self, "_role_cache", None)
+        if cached is None:
+            if self.pk is None:
+                cached = frozenset()
+            else:
+                cached = frozenset(Role(r) for r in self.role_assignments.values_list("role", flat=True))
+            self._role_cache = cached
+        return cached
+
+    def forget_cached_roles(self) -> None:
+        for attr in ("_role_cache", "_medoffice_perm_cache", "_location_ids_cache"):
+            if hasattr(self, attr):
+                delattr(self, attr)
+
+    @property
+    def role_labels(self) -> list[str]:
+        return sorted(role.label for role in self.role_set)
+
+    @property
+    def role_permissions(self) -> frozenset[str]:
+        return permissions_for(self.role_set)
+
+    def mfa_required(self, practice_requires_all: bool = False) -> bool:
+        return practice_requires_all or bool(self.role_set & MFA_REQUIRED_ROLES)
+
+    def location_ids(self) -> frozenset[int] | None:
+        """The locations this user is limited to, or None for every location."""
+        cached = getattr(self, "_location_ids_cache", False)
+        if cached is False:
+            ids = frozenset(self.locations.values_list("id", flat=True)) if self.pk else frozenset()
+            cached = ids or None
+            self._location_ids_cache = cached
+        return cached
+
+
+class RoleAssignment(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
+    role = models.CharField(max_length=20, choices=[(r.value, r.label) for r in Role])
+    assigned_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["role"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role"], name="role_assignment_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {Role(self.role).label}"

@@ -1,0 +1,33 @@
+"""The one authorization layer: querysets restricted by user and action.
+
+Every list, detail page, API endpoint and export asks
+``Model.objects.restrict(user, "view")`` (or "change", "delete", "export"). The
+permission checked is ``<app>.<action>_<model>``; models that belong to
+locations narrow the rows further through ``scope_for_user`` on their queryset
+class. A user without the permission sees no rows, so a view that forgets a
+check still leaks nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Self
+
+from django.db import models
+
+
+def permission_name(model: type[models.Model], action: str) -> str:
+    meta = model._meta
+    return f"{meta.app_label}.{action}_{meta.model_name}"
+
+
+class RestrictedQuerySet(models.QuerySet):
+    def restrict(self, user: Any, action: str = "view") -> Self:
+        if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if not user.has_perm(permission_name(self.model, action)):
+            return self.none()
+        return self.scope_for_user(user)
+
+    def scope_for_user(self, user: Any) -> Self:
+        """Rows the user may reach once the permission is granted: all, by default."""
+        return self

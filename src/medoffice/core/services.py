@@ -1,0 +1,280 @@
+"""Writes for the core app: log-in and log-out, users and roles, the practice, API tokens.
+
+Each function owns its transaction, validates, writes and records the audit event.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth import login, logout
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from medoffice.core.audit import record_event
+from medoffice.core.models import (
+    ApiToken,
+    AuditAction,
+    AuditOutcome,
+    Location,
+    Practice,
+    RoleAssignment,
+    User,
+)
+from medoffice.core.roles import Role
+
+# --- sessions -------------------------------------------------------------
+
+
+def log_in(request: HttpRequest, user: User) -> None:
+    login(request, user)
+    from medoffice.core.middleware import bind_user
+
+    bind_user(request)
+    record_event(AuditAction.LOGIN, user=user, object_type="core.user", object_id=user.pk)
+
+
+def record_failed_login(username: str, *, locked: bool = False) -> None:
+    record_event(
+        AuditAction.LOGIN_FAILED,
+        username=username,
+        object_type="core.user",
+        outcome=AuditOutcome.DENIED if locked else AuditOutcome.FAILURE,
+        detail="account locked" if locked else "wrong user name or password",
+    )
+
+
+def log_out(request: HttpRequest, *, reason: str = "user") -> None:
+    user = request.user
+    if user.is_authenticated:
+        record_event(
+            AuditAction.LOGOUT,
+            user=user,
+            object_type="core.user",
+            object_id=user.pk,
+            detail="idle time-out" if reason == "idle" else "",
+        )
+    logout(request)
+
+
+def record_mfa_verified(user: User, device: Any) -> None:
+    record_event(
+        AuditAction.LOGIN,
+        user=user,
+        object_type="core.user",
+        object_id=user.pk,
+        detail=f"second step passed ({device.__class__.__name__})",
+    )
+
+
+# --- users and roles ------------------------------------------------------
+
+
+def _require(actor: User, perm: str) -> None:
+    if not actor.has_perm(perm):
+        raise PermissionDenied(f"You need the permission “{perm}”.")
+
+
+@transaction.atomic
+def create_user(
+    *,
+    actor: User,
+    username: str,
+    first_name: str,
+    last_name: str,
+    email: str,
+    password: str,
+    roles: Iterable[Role | str],
+    locations: Iterable[Location] = (),
+    title: str = "",
+) -> User:
+    _require(actor, "core.change_user")
+    from django.contrib.auth.password_validation import validate_password
+
+    user = User(
+        username=username,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        title=title,
+    )
+    user.full_clean(exclude=["password"])
+    validate_password(password, user)
+    user.set_password(password)
+    user.save()
+    record_event(AuditAction.CREATE, user=actor, obj=user, detail=f"user {username} created")
+    set_roles(actor=actor, user=user, roles=roles, locations=locations)
+    return user
+
+
+@transaction.atomic
+def update_user(
+    *,
+    actor: User,
+    user: User,
+    first_name: str,
+    last_name: str,
+    email: str,
+    title: str,
+    is_active: bool,
+) -> User:
+    _require(actor, "core.change_user")
+    if user.pk == actor.pk and not is_active:
+        raise ValidationError({"is_active": "You cannot deactivate your own account."})
+    user.first_name, user.last_name, user.email, user.title = first_name, last_name, email, title
+    was_active = user.is_active
+    user.is_active = is_active
+    user.full_clean(exclude=["password"])
+    user.save()
+    record_event(AuditAction.UPDATE, user=actor, obj=user, detail="account details changed")
+    if was_active != is_active:
+        record_event(
+            AuditAction.PERMISSION_CHANGE,
+            user=actor,
+            obj=user,
+            detail="account activated" if is_active else "account deactivated",
+        )
+    return user
+
+
+@transaction.atomic
+def set_roles(
+    *, actor: User, user: User, roles: Iterable[Role | str], locations: Iterable[Location]
+) -> None:
+    _require(actor, "core.change_user")
+    new_roles = {Role(r) for r in roles}
+    if not new_roles:
+        raise ValidationError({"roles": "Give the user at least one role."})
+    if user.pk == actor.pk and Role.OFFICE_MANAGER in user.role_set - new_roles:
+        raise ValidationError({"roles": "You cannot remove your own office manager role."})
+    old_roles = set(user.role_set)
+    old_locations = set(user.locations.values_list("pk", flat=True))
+    new_locations = {loc.pk for loc in locations}
+    RoleAssignment.objects.filter(user=user).exclude(role__in=[r.value for r in new_roles]).delete()
+    for role in new_roles - old_roles:
+        RoleAssignment.objects.create(user=user, role=role.value)
+    user.locations.set(new_locations)
+    user.forget_cached_roles()
+    if old_roles != new_roles or old_locations != new_locations:
+        record_event(
+            AuditAction.PERMISSION_CHANGE,
+            user=actor,
+            obj=user,
+            detail=(
+                f"roles {sorted(r.value for r in old_roles)} → {sorted(r.value for r in new_roles)}; "
+                f"locations {sorted(old_locations) or 'all'} → {sorted(new_locations) or 'all'}"
+            ),
+        )
+
+
+def unlock_user(*, actor: User, username: str) -> int:
+    """Clear the lock-out of an account; returns how many failure records were cleared."""
+    _require(actor, "core.change_user")
+    from axes.utils import reset
+
+    cleared = reset(username=username)
+    record_event(
+        AuditAction.SECURITY,
+        user=actor,
+        object_type="core.user",
+        object_id=User.objects.filter(username=username).values_list("pk", flat=True).first() or "",
+        detail=f"account {username} unlocked",
+    )
+    return cleared
+
+
+def locked_usernames() -> list[str]:
+    from axes.models import AccessAttempt
+    from django.conf import settings
+
+    return sorted(
+        set(
+            AccessAttempt.objects.filter(failures_since_start__gte=settings.AXES_FAILURE_LIMIT)
+            .values_list("username", flat=True)
+        )
+    )
+
+
+# --- practice ---------------------------------------------------------------
+
+
+@transaction.atomic
+def update_practice(*, actor: User, practice: Practice, **fields: Any) -> Practice:
+    _require(actor, "core.change_practice")
+    before = {k: getattr(practice, k) for k in fields}
+    for key, value in fields.items():
+        setattr(practice, key, value)
+    practice.full_clean()
+    practice.save()
+    changed = sorted(k for k in fields if before[k] != getattr(practice, k))
+    action = AuditAction.SECURITY if {"require_mfa_for_everyone", "idle_timeout_minutes"} & set(changed) else AuditAction.UPDATE
+    record_event(action, user=actor, obj=practice, detail="changed: " + ", ".join(changed))
+    return practice
+
+
+# --- API tokens -------------------------------------------------------------
+
+TOKEN_PREFIX = "mo_"
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+@transaction.atomic
+def create_api_token(
+    *, user: User, name: str, expires_in_days: int | None = None
+) -> tuple[ApiToken, str]:
+    """A new personal token; the raw value is returned once and never stored."""
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": "Give the token a name that says what it is for."})
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user,
+        name=name[:80],
+        prefix=raw[:10],
+        token_hash=hash_token(raw),
+        expires_at=(timezone.now() + dt.timedelta(days=expires_in_days)) if expires_in_days else None,
+    )
+    record_event(AuditAction.CREATE, user=user, obj=token, detail=f"API token “{token.name}” created")
+    return token, raw
+
+
+@transaction.atomic
+def revoke_api_token(*, actor: User, token: ApiToken) -> None:
+    if token.user_id != actor.pk and not actor.has_perm("core.change_user"):
+        raise PermissionDenied("You can revoke only your own tokens.")
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        record_event(AuditAction.SECURITY, user=actor, obj=token, detail=f"API token “{token.name}” revoked")
+
+
+def authenticate_api_token(raw: str) -> User | None:
+    """The active owner of a valid, unrevoked, unexpired token; the use is audited."""
+    if not raw.startswith(TOKEN_PREFIX):
+        return None
+    token = (
+        ApiToken.objects.select_related("user").filter(token_hash=hash_token(raw)).first()
+    )
+    if token is None or not token.is_active or not token.user.is_active:
+        record_event(
+            AuditAction.LOGIN_FAILED,
+            object_type="core.apitoken",
+            object_id=token.pk if token else "",
+            outcome=AuditOutcome.DENIED,
+            detail="API token unknown, revoked or expired",
+        )
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    token.user.api_token = token  # type: ignore[attr-defined]
+    return token.user

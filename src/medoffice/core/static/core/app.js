@@ -1,0 +1,53 @@
+// MedOffice page behaviour. Loaded as a file: the CSP allows no inline script.
+(function () {
+  "use strict";
+  // Idle log-off (HIPAA 164.312(a)(2)(iii)): the server ends the session after the
+  // practice's idle time; the page warns a minute before and then goes to log-in.
+  function startIdleTimer() {
+    var body = document.body;
+    var seconds = parseInt(body.dataset.idleSeconds || "0", 10);
+    if (!seconds) { return; }
+    var warnAt = Math.max(seconds - 60, Math.floor(seconds / 2));
+    var lastActivity = Date.now();
+    var warning = null;
+    function reset() {
+      lastActivity = Date.now();
+      if (warning) { warning.remove(); warning = null; }
+    }
+    ["keydown", "mousedown", "touchstart"].forEach(function (name) {
+      document.addEventListener(name, reset, { passive: true });
+    });
+    document.body.addEventListener("htmx:afterRequest", reset);
+    setInterval(function () {
+      var idle = (Date.now() - lastActivity) / 1000;
+      if (idle >= seconds) {
+        var login = body.dataset.loginUrl + "?next=" + encodeURIComponent(location.pathname + location.search);
+        window.location.assign(login);
+      } else if (idle >= warnAt && !warning) {
+        warning = document.createElement("div");
+        warning.className = "alert alert-warning idle-warning shadow";
+        warning.setAttribute("role", "alert");
+        warning.textContent = "You will be logged off soon because of inactivity. Press any key to stay.";
+        document.body.appendChild(warning);
+      }
+    }, 1000);
+  }
+  // Elements with data-confirm ask before submitting.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var message = form.getAttribute && form.getAttribute("data-confirm");
+    if (message && !window.confirm(message)) { event.preventDefault(); }
+  });
+  // Elements with data-copy copy their target's text.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-copy]");
+    if (!button) { return; }
+    var target = document.querySelector(button.getAttribute("data-copy"));
+    if (target && navigator.clipboard) { navigator.clipboard.writeText(target.textContent.trim()); }
+  });
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", startIdleTimer);
+  } else {
+    startIdleTimer();
+  }
+})();

@@ -1,0 +1,128 @@
+"""Log-in, log-out and two-step verification pages."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+
+from medoffice.core import mfa, services
+from medoffice.core.forms import CodeForm, LoginForm
+
+
+def _next_url(request: HttpRequest, default: str = "core:home") -> str:
+    candidate = request.POST.get(REDIRECT_FIELD_NAME) or request.GET.get(REDIRECT_FIELD_NAME) or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return reverse(default)
+
+
+@sensitive_post_parameters("password")
+@csrf_protect
+@never_cache
+def login_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated and request.method == "GET":
+        return HttpResponseRedirect(_next_url(request))
+    form = LoginForm(request, data=request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            services.log_in(request, form.get_user())
+            return HttpResponseRedirect(_next_url(request))
+        username = request.POST.get("username", "")[:150]
+        services.record_failed_login(username, locked=getattr(request, "axes_locked_out", False))
+        if getattr(request, "axes_locked_out", False):
+            return render(request, "core/locked_out.html", status=429)
+    return render(
+        request,
+        "core/login.html",
+        {"form": form, "next": request.GET.get(REDIRECT_FIELD_NAME, ""), "title": "Log in"},
+    )
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    services.log_out(request)
+    messages.success(request, "You are logged out.")
+    return redirect(settings.LOGOUT_REDIRECT_URL)
+
+
+@never_cache
+def mfa_verify(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if user.is_verified():  # type: ignore[union-attr]
+        return HttpResponseRedirect(_next_url(request))
+    if not mfa.has_confirmed_device(user):
+        return redirect("core:mfa-enrol")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = mfa.verify_code(user, form.cleaned_data["code"])
+        if device is not None:
+            otp_login(request, device)
+            services.record_mfa_verified(user, device)  # type: ignore[arg-type]
+            return HttpResponseRedirect(_next_url(request))
+        services.record_failed_login(user.get_username())
+        form.add_error("code", "That code is not right or has been used. Try the next code from your app.")
+    return render(request, "core/mfa_verify.html", {"form": form, "title": "Two-step log-in"})
+
+
+@never_cache
+def mfa_enrol(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if mfa.has_confirmed_device(user) and not user.is_verified():  # type: ignore[union-attr]
+        return redirect("core:mfa-verify")
+    device = mfa.pending_totp_device(user)
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        codes = mfa.confirm_totp_device(user, device, form.cleaned_data["code"])
+        if codes is not None:
+            otp_login(request, device)
+            request.session["mfa_new_codes"] = codes
+            return redirect("core:mfa-recovery-codes")
+        form.add_error("code", "That code does not match. Check the time on your phone and try the newest code.")
+    return render(
+        request,
+        "core/mfa_enrol.html",
+        {
+            "form": form,
+            "qr_svg": mfa.qr_svg(device),
+            "secret": mfa.secret_text(device),
+            "title": "Set up two-step log-in",
+            "required": user.mfa_required(getattr(request, "practice_mfa_for_everyone", False)),  # type: ignore[union-attr]
+        },
+    )
+
+
+@never_cache
+def mfa_recovery_codes(request: HttpRequest) -> HttpResponse:
+    codes = request.session.pop("mfa_new_codes", None)
+    if request.method == "POST":
+        if not request.user.is_verified():  # type: ignore[union-attr]
+            return redirect("core:mfa-verify")
+        codes = mfa.regenerate_recovery_codes(request.user)
+    return render(
+        request,
+        "core/mfa_recovery_codes.html",
+        {"codes": codes, "title": "Recovery codes", "has_device": mfa.has_confirmed_device(request.user)},
+    )
+
+
+def health(request: HttpRequest) -> JsonResponse:
+    from django.db import connection
+
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return JsonResponse({"status": "ok"})
+    except Exception:  # pragma: no cover - reported, not raised
+        return JsonResponse({"status": "database unavailable"}, status=503)

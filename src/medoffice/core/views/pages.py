@@ -1,0 +1,262 @@
+"""Home pages, users, the practice, the audit report and API tokens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from medoffice.core import mfa, services
+from medoffice.core.forms import (
+    AuditFilterForm,
+    PracticeForm,
+    TokenForm,
+    UserFilterForm,
+    UserForm,
+)
+from medoffice.core.listing import Column, ListPage
+from medoffice.core.models import ApiToken, AuditEvent, AuditVerification, Location, Practice, User
+from medoffice.core.roles import Role
+
+
+def _apply_errors(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    roles = user.role_set  # type: ignore[union-attr]
+    context: dict[str, Any] = {"title": "Home", "roles": sorted(r.label for r in roles)}
+    if user.has_perm("core.change_user"):
+        context["locked_accounts"] = services.locked_usernames()
+    if user.has_perm("core.review_emergencyaccess"):
+        from medoffice.patients.selectors import unreviewed_emergency_accesses
+
+        context["emergency_accesses"] = unreviewed_emergency_accesses(user)
+    if user.has_perm("core.view_auditevent"):
+        context["audit_status"] = AuditVerification.objects.restrict(user, "view").first()
+        context["audit_count"] = AuditEvent.objects.restrict(user, "view").count()
+    if user.has_perm("patients.view_patient"):
+        from medoffice.patients.selectors import recent_patients
+
+        context["recent_patients"] = recent_patients(user)
+    context["is_manager"] = Role.OFFICE_MANAGER in roles
+    return render(request, "core/home.html", context)
+
+
+# --- users ----------------------------------------------------------------
+
+
+class UserListPage(ListPage):
+    model = User
+    title = "Users"
+    intro = "Everyone who can log in, with their roles and the locations they are limited to."
+    filter_form_class = UserFilterForm
+    default_sort = "username"
+    actions_template = "core/_user_actions.html"
+    columns = [
+        Column("username", "User name", link=lambda u: reverse("core:user-edit", args=[u.pk])),
+        Column("name", "Name", order_by="last_name", value=lambda u: u.get_full_name()),
+        Column("title", "Job title"),
+        Column("roles", "Roles", sortable=False, value=lambda u: ", ".join(u.role_labels)),
+        Column(
+            "locations",
+            "Locations",
+            sortable=False,
+            value=lambda u: ", ".join(loc.code for loc in u.locations.all()) or "All",
+        ),
+        Column("is_active", "Active", value=lambda u: "Yes" if u.is_active else "No"),
+        Column("last_login", "Last log-in", value=lambda u: u.last_login.strftime("%Y-%m-%d %H:%M") if u.last_login else "never"),
+    ]
+
+    def base_queryset(self):  # type: ignore[no-untyped-def]
+        return super().base_queryset().prefetch_related("role_assignments", "locations")
+
+
+@permission_required("core.change_user", raise_exception=True)
+def user_create(request: HttpRequest) -> HttpResponse:
+    form = UserForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = services.create_user(
+                actor=request.user,  # type: ignore[arg-type]
+                username=data["username"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                email=data["email"],
+                password=data["password"],
+                roles=data["roles"],
+                locations=data["locations"],
+                title=data["title"],
+            )
+        except ValidationError as exc:
+            if not hasattr(exc, "error_dict"):
+                form.add_error("password", exc.messages)
+            else:
+                _apply_errors(form, exc)
+        else:
+            messages.success(request, f"User {user.username} created.")
+            return redirect("core:users")
+    return render(request, "core/user_form.html", {"form": form, "title": "New user"})
+
+
+@permission_required("core.change_user", raise_exception=True)
+def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    target = get_object_or_404(User.objects.restrict(request.user, "change"), pk=pk)
+    form = UserForm(request.POST or None, instance=target)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.update_user(
+                actor=request.user,  # type: ignore[arg-type]
+                user=target,
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                email=data["email"],
+                title=data["title"],
+                is_active=data["is_active"],
+            )
+            services.set_roles(
+                actor=request.user, user=target, roles=data["roles"], locations=data["locations"]  # type: ignore[arg-type]
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, f"User {target.username} saved.")
+            return redirect("core:users")
+    locked = target.username in services.locked_usernames()
+    return render(
+        request,
+        "core/user_form.html",
+        {"form": form, "title": f"User {target.username}", "target": target, "locked": locked,
+         "has_mfa": mfa.has_confirmed_device(target)},
+    )
+
+
+@require_POST
+@permission_required("core.change_user", raise_exception=True)
+def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+    target = get_object_or_404(User.objects.restrict(request.user, "change"), pk=pk)
+    services.unlock_user(actor=request.user, username=target.username)  # type: ignore[arg-type]
+    messages.success(request, f"{target.username} is unlocked and can log in again.")
+    return redirect(request.POST.get("next") or reverse("core:user-edit", args=[pk]))
+
+
+@require_POST
+@permission_required("core.change_user", raise_exception=True)
+def user_reset_mfa(request: HttpRequest, pk: int) -> HttpResponse:
+    target = get_object_or_404(User.objects.restrict(request.user, "change"), pk=pk)
+    mfa.reset_mfa(target, by=request.user)
+    messages.success(request, f"Two-step log-in reset: {target.username} sets it up again at next log-in.")
+    return redirect("core:user-edit", pk=pk)
+
+
+# --- practice ---------------------------------------------------------------
+
+
+@permission_required("core.view_practice", raise_exception=True)
+def practice_detail(request: HttpRequest) -> HttpResponse:
+    practice = Practice.objects.restrict(request.user, "view").first()
+    locations = Location.objects.restrict(request.user, "view").prefetch_related("hours")
+    return render(
+        request,
+        "core/practice.html",
+        {"practice": practice, "locations": locations, "title": "Practice"},
+    )
+
+
+@permission_required("core.change_practice", raise_exception=True)
+def practice_edit(request: HttpRequest) -> HttpResponse:
+    practice = get_object_or_404(Practice.objects.restrict(request.user, "change"))
+    form = PracticeForm(request.POST or None, instance=practice)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            services.update_practice(actor=request.user, practice=Practice.objects.get(pk=practice.pk), **fields)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "Practice settings saved.")
+            return redirect("core:practice")
+    return render(request, "core/practice_form.html", {"form": form, "title": "Practice settings"})
+
+
+# --- audit report -----------------------------------------------------------
+
+
+class AuditReportPage(ListPage):
+    """ONC 170.315(d)(3): a report for a chosen period, sortable by every audit field."""
+
+    model = AuditEvent
+    title = "Audit log"
+    intro = (
+        "Every log-in, view, change, print and export, newest first. Times are in the practice's "
+        "time zone; the CSV export gives UTC. Each export is itself recorded here."
+    )
+    filter_form_class = AuditFilterForm
+    default_sort = "-seq"
+    export_action = "export"
+    data_category = "audit"
+    paginate_by = 50
+    columns = [
+        Column("seq", "#", css="text-end"),
+        Column("occurred_at", "Time"),
+        Column("username", "User"),
+        Column("roles", "Roles"),
+        Column("action", "Action", value=lambda e: e.get_action_display()),
+        Column("object_type", "Object type"),
+        Column("object_id", "Object ID"),
+        Column("patient_id", "Patient ID"),
+        Column("data_category", "Data category"),
+        Column("outcome", "Outcome", value=lambda e: e.get_outcome_display()),
+        Column("client_ip", "Client IP"),
+        Column("request_id", "Request ID"),
+        Column("detail", "Detail"),
+    ]
+
+
+# --- API tokens -------------------------------------------------------------
+
+
+def tokens(request: HttpRequest) -> HttpResponse:
+    form = TokenForm(request.POST or None)
+    new_token = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _, new_token = services.create_api_token(
+                user=request.user,  # type: ignore[arg-type]
+                name=form.cleaned_data["name"],
+                expires_in_days=form.cleaned_data.get("expires_in_days"),
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            form = TokenForm()
+    mine = ApiToken.objects.filter(user=request.user)
+    return render(
+        request,
+        "core/tokens.html",
+        {"form": form, "tokens": mine, "new_token": new_token, "title": "API tokens"},
+    )
+
+
+@require_POST
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    token = get_object_or_404(ApiToken, pk=pk)
+    try:
+        services.revoke_api_token(actor=request.user, token=token)  # type: ignore[arg-type]
+    except PermissionDenied:
+        raise
+    messages.success(request, f"Token “{token.name}” revoked.")
+    return redirect("core:tokens")

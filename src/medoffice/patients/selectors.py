@@ -1,0 +1,104 @@
+"""Reads of patient data. Each scopes the query to the user and records the access."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from medoffice.core.audit import record_event
+from medoffice.core.models import AuditAction, AuditOutcome
+from medoffice.patients.models import EmergencyAccess, Patient
+
+
+class OutsideScope(Exception):
+    """The record exists but lies outside the user's locations; emergency access may open it."""
+
+    def __init__(self, patient_id: int) -> None:
+        super().__init__(patient_id)
+        self.patient_id = patient_id
+
+
+def active_emergency_access(user: Any, patient_id: int) -> EmergencyAccess | None:
+    return (
+        EmergencyAccess.objects.filter(user=user, patient_id=patient_id, expires_at__gt=timezone.now())
+        .order_by("-granted_at")
+        .first()
+    )
+
+
+def get_patient(user: Any, patient_id: int, *, data_category: str = "demographics") -> Patient:
+    """Open one patient record for ``user``; every opening is audited.
+
+    Raises Http404 when there is no such patient or the user may not open
+    patient records, and OutsideScope when emergency access could open it.
+    """
+    if not user.has_perm("patients.view_patient"):
+        record_event(
+            AuditAction.READ,
+            user=user,
+            object_type="patients.patient",
+            object_id=patient_id,
+            patient_id=patient_id,
+            data_category=data_category,
+            outcome=AuditOutcome.DENIED,
+        )
+        raise PermissionDenied("Your role does not open patient records.")
+    patient = Patient.objects.restrict(user, "view").filter(pk=patient_id).select_related("home_location").first()
+    emergency = None
+    if patient is None:
+        patient = Patient.objects.filter(pk=patient_id).select_related("home_location").first()
+        if patient is None:
+            raise Http404("No such patient.")
+        emergency = active_emergency_access(user, patient_id)
+        if emergency is None:
+            record_event(
+                AuditAction.READ,
+                user=user,
+                obj=patient,
+                patient_id=patient.pk,
+                data_category=data_category,
+                outcome=AuditOutcome.DENIED,
+                detail="outside the user's locations",
+            )
+            if user.has_perm("patients.emergency_access"):
+                raise OutsideScope(patient.pk)
+            raise Http404("No such patient.")
+    record_event(
+        AuditAction.EMERGENCY_ACCESS if emergency else AuditAction.READ,
+        user=user,
+        obj=patient,
+        patient_id=patient.pk,
+        data_category=data_category,
+        detail=f"under emergency access #{emergency.pk}" if emergency else "",
+    )
+    patient.emergency_access = emergency  # type: ignore[attr-defined]
+    return patient
+
+
+def patient_list(user: Any) -> QuerySet[Patient]:
+    """Patients the user may see (list pages show names only; opening a record is audited)."""
+    return Patient.objects.restrict(user, "view").select_related("home_location")
+
+
+def recent_patients(user: Any, limit: int = 8) -> QuerySet[Patient]:
+    return patient_list(user).order_by("-updated_at")[:limit]
+
+
+def unreviewed_emergency_accesses(user: Any) -> QuerySet[EmergencyAccess]:
+    if not user.has_perm("core.review_emergencyaccess"):
+        return EmergencyAccess.objects.none()
+    return EmergencyAccess.objects.filter(reviewed_at__isnull=True).select_related("user", "patient")
+
+
+def reveal_ssn(user: Any, patient: Patient) -> str:
+    """The full SSN for users whose role may see it; the reveal is audited."""
+    if not user.has_perm("patients.view_ssn"):
+        raise PermissionDenied("Your role does not show full social security numbers.")
+    record_event(
+        AuditAction.READ, user=user, obj=patient, patient_id=patient.pk, data_category="ssn"
+    )
+    return patient.ssn

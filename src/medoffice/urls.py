@@ -1,0 +1,14 @@
+from django.urls import include, path
+
+from medoffice.api import api
+from medoffice.core.admin import site as admin_site
+
+urlpatterns = [
+    path("", include("medoffice.core.urls")),
+    path("patients/", include("medoffice.patients.urls")),
+    path("admin/", admin_site.urls),
+    path("api/v1/", api.urls),
+]
+
+handler403 = "medoffice.core.views.errors.forbidden"
+handler404 = "medoffice.core.views.errors.not_found"
