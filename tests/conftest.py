@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 
 from medoffice.core.roles import Role
-from tests.factories import TEST_PASSWORD, LocationFactory, PracticeFactory, UserFactory
+from tests.factories import LocationFactory, PracticeFactory, UserFactory
 
 
 @pytest.fixture
@@ -20,7 +20,7 @@ def location(practice):
 def login_client(user, *, verified: bool = True) -> Client:
     """A test client logged in as ``user``; ``verified`` marks the second step as passed."""
     client = Client()
-    assert client.login(username=user.username, password=TEST_PASSWORD)
+    client.force_login(user, backend="medoffice.core.auth.RoleBackend")
     if verified:
         from django_otp.plugins.otp_static.models import StaticDevice
 
