@@ -24,7 +24,9 @@ def login_client(user, *, verified: bool = True) -> Client:
     if verified:
         from django_otp.plugins.otp_static.models import StaticDevice
 
-        device, _ = StaticDevice.objects.get_or_create(user=user, name="test device", confirmed=True)
+        device, _ = StaticDevice.objects.get_or_create(
+            user=user, name="test device", confirmed=True
+        )
         session = client.session
         session["otp_device_id"] = device.persistent_id
         session.save()

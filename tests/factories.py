@@ -88,7 +88,9 @@ class UserFactory(DjangoModelFactory):
             self.forget_cached_roles()
 
     @classmethod
-    def _after_postgeneration(cls, instance: User, create: bool, results: dict | None = None) -> None:
+    def _after_postgeneration(
+        cls, instance: User, create: bool, results: dict | None = None
+    ) -> None:
         if create:
             instance.save()
 

@@ -36,7 +36,7 @@ TESTING = env_bool("MEDOFFICE_TESTING", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if DEBUG or TESTING:
-        SECRET_KEY = "insecure-development-key-" + "x" * 40  # noqa: S105
+        SECRET_KEY = "insecure-development-key-" + "x" * 40
     else:
         raise ImproperlyConfigured(
             "SECRET_KEY is not set. `make demo` generates one into var/secret_key; "

@@ -11,7 +11,13 @@ class CoreConfig(AppConfig):
 
         register(
             NavEntry("Home", "Home", "core:home", order=0),
-            NavEntry("Practice", "Practice and locations", "core:practice", "core.view_practice", order=50),
+            NavEntry(
+                "Practice",
+                "Practice and locations",
+                "core:practice",
+                "core.view_practice",
+                order=50,
+            ),
             NavEntry("Practice", "Users", "core:users", "core.view_user", order=51),
             NavEntry("Security", "Audit log", "core:audit", "core.view_auditevent", order=60),
             NavEntry("Security", "Configuration admin", "admin:index", "core.use_admin", order=61),

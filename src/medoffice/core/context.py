@@ -15,7 +15,8 @@ class RequestContext:
 
 
 _current: contextvars.ContextVar[RequestContext] = contextvars.ContextVar(
-    "medoffice_request_context", default=RequestContext()  # noqa: B039
+    "medoffice_request_context",
+    default=RequestContext(),  # noqa: B039
 )
 
 

@@ -38,14 +38,20 @@ class CodeForm(BootstrapMixin, forms.Form):
     code = forms.CharField(
         label="Code",
         max_length=16,
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
         help_text="The 6-digit code from your authenticator app, or one of your recovery codes.",
     )
 
 
 class DateRangeMixin(forms.Form):
-    date_from = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -60,11 +66,19 @@ def practice_zone() -> zoneinfo.ZoneInfo:
 
 
 class AuditFilterForm(BootstrapMixin, DateRangeMixin):
-    user = forms.CharField(label="User", required=False, widget=forms.TextInput(attrs={"type": "search"}))
+    user = forms.CharField(
+        label="User", required=False, widget=forms.TextInput(attrs={"type": "search"})
+    )
     patient = forms.IntegerField(label="Patient ID", required=False, min_value=1)
-    action = forms.ChoiceField(label="Action", required=False, choices=[("", "Any")] + AuditAction.choices)
-    object_type = forms.CharField(label="Object type", required=False, widget=forms.TextInput(attrs={"type": "search"}))
-    outcome = forms.ChoiceField(label="Outcome", required=False, choices=[("", "Any")] + AuditOutcome.choices)
+    action = forms.ChoiceField(
+        label="Action", required=False, choices=[("", "Any")] + AuditAction.choices
+    )
+    object_type = forms.CharField(
+        label="Object type", required=False, widget=forms.TextInput(attrs={"type": "search"})
+    )
+    outcome = forms.ChoiceField(
+        label="Outcome", required=False, choices=[("", "Any")] + AuditOutcome.choices
+    )
 
     def filter(self, qs: QuerySet) -> QuerySet:
         data = self.cleaned_data
@@ -72,7 +86,11 @@ class AuditFilterForm(BootstrapMixin, DateRangeMixin):
         if data.get("date_from"):
             qs = qs.filter(occurred_at__gte=dt.datetime.combine(data["date_from"], dt.time.min, tz))
         if data.get("date_to"):
-            qs = qs.filter(occurred_at__lt=dt.datetime.combine(data["date_to"] + dt.timedelta(days=1), dt.time.min, tz))
+            qs = qs.filter(
+                occurred_at__lt=dt.datetime.combine(
+                    data["date_to"] + dt.timedelta(days=1), dt.time.min, tz
+                )
+            )
         if data.get("user"):
             qs = qs.filter(username__icontains=data["user"])
         if data.get("patient"):
@@ -87,10 +105,16 @@ class AuditFilterForm(BootstrapMixin, DateRangeMixin):
 
 
 class UserFilterForm(BootstrapMixin, forms.Form):
-    q = forms.CharField(label="Name or user name", required=False, widget=forms.TextInput(attrs={"type": "search"}))
-    role = forms.ChoiceField(label="Role", required=False, choices=[("", "Any")] + [(r.value, r.label) for r in Role])
+    q = forms.CharField(
+        label="Name or user name", required=False, widget=forms.TextInput(attrs={"type": "search"})
+    )
+    role = forms.ChoiceField(
+        label="Role", required=False, choices=[("", "Any")] + [(r.value, r.label) for r in Role]
+    )
     status = forms.ChoiceField(
-        label="Status", required=False, choices=[("", "Any"), ("active", "Active"), ("inactive", "Deactivated")]
+        label="Status",
+        required=False,
+        choices=[("", "Any"), ("active", "Active"), ("inactive", "Deactivated")],
     )
 
     def filter(self, qs: QuerySet) -> QuerySet:
@@ -98,7 +122,9 @@ class UserFilterForm(BootstrapMixin, forms.Form):
         if data.get("q"):
             for word in data["q"].split():
                 qs = qs.filter(
-                    Q(username__icontains=word) | Q(first_name__icontains=word) | Q(last_name__icontains=word)
+                    Q(username__icontains=word)
+                    | Q(first_name__icontains=word)
+                    | Q(last_name__icontains=word)
                 )
         if data.get("role"):
             qs = qs.filter(role_assignments__role=data["role"])

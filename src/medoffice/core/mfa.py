@@ -32,7 +32,9 @@ def pending_totp_device(user: Any) -> TOTPDevice:
 def qr_svg(device: TOTPDevice) -> str:
     """The provisioning URI as an inline SVG QR code, rendered here, not by a web service."""
     qr = segno.make(device.config_url, error="m")
-    return qr.svg_inline(scale=5, dark="#111", light="#fff", title="Scan with your authenticator app")
+    return qr.svg_inline(
+        scale=5, dark="#111", light="#fff", title="Scan with your authenticator app"
+    )
 
 
 def secret_text(device: TOTPDevice) -> str:
@@ -48,13 +50,19 @@ def confirm_totp_device(user: Any, device: TOTPDevice, code: str) -> list[str] |
     """Confirm enrolment when the code matches; returns new recovery codes, or None."""
     if not device.verify_token(code.replace(" ", "")):
         record_event(
-            AuditAction.SECURITY, user=user, obj=device, outcome="failure", detail="MFA enrolment code rejected"
+            AuditAction.SECURITY,
+            user=user,
+            obj=device,
+            outcome="failure",
+            detail="MFA enrolment code rejected",
         )
         return None
     TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    record_event(AuditAction.SECURITY, user=user, obj=device, detail="MFA enrolled (authenticator app)")
+    record_event(
+        AuditAction.SECURITY, user=user, obj=device, detail="MFA enrolled (authenticator app)"
+    )
     return regenerate_recovery_codes(user)
 
 
@@ -62,7 +70,10 @@ def confirm_totp_device(user: Any, device: TOTPDevice, code: str) -> list[str] |
 def regenerate_recovery_codes(user: Any) -> list[str]:
     device, _ = StaticDevice.objects.get_or_create(user=user, name=RECOVERY_DEVICE_NAME)
     device.token_set.all().delete()
-    codes = [f"{secrets.randbelow(10**5):05d}-{secrets.randbelow(10**5):05d}" for _ in range(RECOVERY_CODE_COUNT)]
+    codes = [
+        f"{secrets.randbelow(10**5):05d}-{secrets.randbelow(10**5):05d}"
+        for _ in range(RECOVERY_CODE_COUNT)
+    ]
     StaticToken.objects.bulk_create([StaticToken(device=device, token=c) for c in codes])
     device.confirmed = True
     device.save()

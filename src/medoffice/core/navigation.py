@@ -44,6 +44,11 @@ def menu_for(user: Any, current_path: str = "") -> list[dict[str, Any]]:
             continue
         url = reverse(entry.url_name)
         active = current_path == url or (url != "/" and current_path.startswith(url))
-        areas.setdefault(entry.area, []).append({"label": entry.label, "url": url, "active": active})
+        areas.setdefault(entry.area, []).append(
+            {"label": entry.label, "url": url, "active": active}
+        )
     ordered = [a for a in AREAS if a in areas] + [a for a in areas if a not in AREAS]
-    return [{"area": a, "entries": areas[a], "active": any(e["active"] for e in areas[a])} for a in ordered]
+    return [
+        {"area": a, "entries": areas[a], "active": any(e["active"] for e in areas[a])}
+        for a in ordered
+    ]

@@ -70,16 +70,10 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     ),
     Role.FRONT_DESK: frozenset(_ALL_STAFF | {"patients.view_patient", "patients.change_patient"}),
     Role.BILLER: frozenset(_ALL_STAFF | {"patients.view_patient", "patients.view_ssn"}),
-    Role.PROVIDER: frozenset(
-        _ALL_STAFF | {"patients.view_patient", "patients.emergency_access"}
-    ),
-    Role.CLINICAL: frozenset(
-        _ALL_STAFF | {"patients.view_patient", "patients.emergency_access"}
-    ),
+    Role.PROVIDER: frozenset(_ALL_STAFF | {"patients.view_patient", "patients.emergency_access"}),
+    Role.CLINICAL: frozenset(_ALL_STAFF | {"patients.view_patient", "patients.emergency_access"}),
     Role.HR: frozenset(_ALL_STAFF | {"core.view_user"}),
-    Role.AUDITOR: frozenset(
-        _ALL_STAFF | {"core.view_auditevent", "core.export_auditevent"}
-    ),
+    Role.AUDITOR: frozenset(_ALL_STAFF | {"core.view_auditevent", "core.export_auditevent"}),
 }
 
 # Roles whose members must use multi-factor authentication whatever the

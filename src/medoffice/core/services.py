@@ -195,8 +195,9 @@ def locked_usernames() -> list[str]:
 
     return sorted(
         set(
-            AccessAttempt.objects.filter(failures_since_start__gte=settings.AXES_FAILURE_LIMIT)
-            .values_list("username", flat=True)
+            AccessAttempt.objects.filter(
+                failures_since_start__gte=settings.AXES_FAILURE_LIMIT
+            ).values_list("username", flat=True)
         )
     )
 
@@ -213,14 +214,18 @@ def update_practice(*, actor: User, practice: Practice, **fields: Any) -> Practi
     practice.full_clean()
     practice.save()
     changed = sorted(k for k in fields if before[k] != getattr(practice, k))
-    action = AuditAction.SECURITY if {"require_mfa_for_everyone", "idle_timeout_minutes"} & set(changed) else AuditAction.UPDATE
+    action = (
+        AuditAction.SECURITY
+        if {"require_mfa_for_everyone", "idle_timeout_minutes"} & set(changed)
+        else AuditAction.UPDATE
+    )
     record_event(action, user=actor, obj=practice, detail="changed: " + ", ".join(changed))
     return practice
 
 
 # --- API tokens -------------------------------------------------------------
 
-TOKEN_PREFIX = "mo_"
+TOKEN_PREFIX = "mo_"  # noqa: S105 - a public prefix, not a secret
 
 
 def hash_token(raw: str) -> str:
@@ -241,9 +246,13 @@ def create_api_token(
         name=name[:80],
         prefix=raw[:10],
         token_hash=hash_token(raw),
-        expires_at=(timezone.now() + dt.timedelta(days=expires_in_days)) if expires_in_days else None,
+        expires_at=(timezone.now() + dt.timedelta(days=expires_in_days))
+        if expires_in_days
+        else None,
     )
-    record_event(AuditAction.CREATE, user=user, obj=token, detail=f"API token “{token.name}” created")
+    record_event(
+        AuditAction.CREATE, user=user, obj=token, detail=f"API token “{token.name}” created"
+    )
     return token, raw
 
 
@@ -254,16 +263,16 @@ def revoke_api_token(*, actor: User, token: ApiToken) -> None:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        record_event(AuditAction.SECURITY, user=actor, obj=token, detail=f"API token “{token.name}” revoked")
+        record_event(
+            AuditAction.SECURITY, user=actor, obj=token, detail=f"API token “{token.name}” revoked"
+        )
 
 
 def authenticate_api_token(raw: str) -> User | None:
     """The active owner of a valid, unrevoked, unexpired token; the use is audited."""
     if not raw.startswith(TOKEN_PREFIX):
         return None
-    token = (
-        ApiToken.objects.select_related("user").filter(token_hash=hash_token(raw)).first()
-    )
+    token = ApiToken.objects.select_related("user").filter(token_hash=hash_token(raw)).first()
     if token is None or not token.is_active or not token.user.is_active:
         record_event(
             AuditAction.LOGIN_FAILED,

@@ -13,7 +13,9 @@ class PatientFilterForm(BootstrapMixin, forms.Form):
     q = forms.CharField(
         label="Name, MRN or date of birth",
         required=False,
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": "smi jo · M0100123 · 1970-04-02"}),
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": "smi jo · M0100123 · 1970-04-02"}
+        ),
     )
     location = forms.ModelChoiceField(
         label="Location", required=False, queryset=Location.objects.all(), empty_label="Any"

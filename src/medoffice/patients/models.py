@@ -66,7 +66,9 @@ class EmergencyAccess(models.Model):
     """A break-glass opening of a record outside the user's scope (164.312(a)(2)(ii), ONC (d)(6))."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="emergency_accesses")
+    patient = models.ForeignKey(
+        Patient, on_delete=models.PROTECT, related_name="emergency_accesses"
+    )
     reason = models.TextField()
     granted_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()

@@ -24,7 +24,9 @@ class OutsideScope(Exception):
 
 def active_emergency_access(user: Any, patient_id: int) -> EmergencyAccess | None:
     return (
-        EmergencyAccess.objects.filter(user=user, patient_id=patient_id, expires_at__gt=timezone.now())
+        EmergencyAccess.objects.filter(
+            user=user, patient_id=patient_id, expires_at__gt=timezone.now()
+        )
         .order_by("-granted_at")
         .first()
     )
@@ -47,7 +49,12 @@ def get_patient(user: Any, patient_id: int, *, data_category: str = "demographic
             outcome=AuditOutcome.DENIED,
         )
         raise PermissionDenied("Your role does not open patient records.")
-    patient = Patient.objects.restrict(user, "view").filter(pk=patient_id).select_related("home_location").first()
+    patient = (
+        Patient.objects.restrict(user, "view")
+        .filter(pk=patient_id)
+        .select_related("home_location")
+        .first()
+    )
     emergency = None
     if patient is None:
         patient = Patient.objects.filter(pk=patient_id).select_related("home_location").first()
@@ -91,7 +98,9 @@ def recent_patients(user: Any, limit: int = 8) -> QuerySet[Patient]:
 def unreviewed_emergency_accesses(user: Any) -> QuerySet[EmergencyAccess]:
     if not user.has_perm("core.review_emergencyaccess"):
         return EmergencyAccess.objects.none()
-    return EmergencyAccess.objects.filter(reviewed_at__isnull=True).select_related("user", "patient")
+    return EmergencyAccess.objects.filter(reviewed_at__isnull=True).select_related(
+        "user", "patient"
+    )
 
 
 def reveal_ssn(user: Any, patient: Patient) -> str:

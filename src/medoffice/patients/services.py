@@ -36,7 +36,13 @@ def register_patient(*, actor: Any, **fields: Any) -> Patient:
     patient = Patient(mrn=fields.pop("mrn", None) or next_mrn(), **fields)
     patient.full_clean()
     patient.save()
-    record_event(AuditAction.CREATE, user=actor, obj=patient, patient_id=patient.pk, data_category="demographics")
+    record_event(
+        AuditAction.CREATE,
+        user=actor,
+        obj=patient,
+        patient_id=patient.pk,
+        data_category="demographics",
+    )
     return patient
 
 
@@ -48,7 +54,9 @@ def grant_emergency_access(*, user: Any, patient: Patient, reason: str) -> Emerg
     reason = reason.strip()
     if len(reason) < MIN_REASON_LENGTH:
         raise ValidationError(
-            {"reason": f"Say why you need this record now (at least {MIN_REASON_LENGTH} characters)."}
+            {
+                "reason": f"Say why you need this record now (at least {MIN_REASON_LENGTH} characters)."
+            }
         )
     access = EmergencyAccess.objects.create(
         user=user,
@@ -68,7 +76,9 @@ def grant_emergency_access(*, user: Any, patient: Patient, reason: str) -> Emerg
 
 
 @transaction.atomic
-def review_emergency_access(*, actor: Any, access: EmergencyAccess, note: str = "") -> EmergencyAccess:
+def review_emergency_access(
+    *, actor: Any, access: EmergencyAccess, note: str = ""
+) -> EmergencyAccess:
     if not actor.has_perm("core.review_emergencyaccess"):
         raise PermissionDenied("Your role does not review emergency accesses.")
     access = EmergencyAccess.objects.select_for_update().get(pk=access.pk)
@@ -83,6 +93,7 @@ def review_emergency_access(*, actor: Any, access: EmergencyAccess, note: str = 
         user=actor,
         obj=access,
         patient_id=access.patient_id,
-        detail="emergency access reviewed" + (f": {access.review_note}" if access.review_note else ""),
+        detail="emergency access reviewed"
+        + (f": {access.review_note}" if access.review_note else ""),
     )
     return access

@@ -9,5 +9,9 @@ urlpatterns = [
     path("<int:pk>/", views.patient_detail, name="detail"),
     path("<int:pk>/emergency-access/", views.emergency_access, name="emergency-access"),
     path("emergency-accesses/", views.emergency_access_list, name="emergency-accesses"),
-    path("emergency-accesses/<int:pk>/review/", views.emergency_access_review, name="emergency-access-review"),
+    path(
+        "emergency-accesses/<int:pk>/review/",
+        views.emergency_access_review,
+        name="emergency-access-review",
+    ),
 ]

@@ -23,12 +23,21 @@ class PatientListPage(ListPage):
     data_category = "demographics"
     columns = [
         Column("mrn", "MRN", link=lambda p: reverse("patients:detail", args=[p.pk])),
-        Column("name", "Name", order_by="last_name", value=lambda p: f"{p.last_name}, {p.first_name}",
-               link=lambda p: reverse("patients:detail", args=[p.pk])),
+        Column(
+            "name",
+            "Name",
+            order_by="last_name",
+            value=lambda p: f"{p.last_name}, {p.first_name}",
+            link=lambda p: reverse("patients:detail", args=[p.pk]),
+        ),
         Column("date_of_birth", "Date of birth"),
         Column("sex", "Sex", value=lambda p: p.get_sex_display()),
-        Column("home_location", "Location", order_by="home_location__name",
-               value=lambda p: p.home_location.name if p.home_location else ""),
+        Column(
+            "home_location",
+            "Location",
+            order_by="home_location__name",
+            value=lambda p: p.home_location.name if p.home_location else "",
+        ),
         Column("phone", "Phone"),
     ]
 
@@ -49,8 +58,12 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "patients/detail.html",
-        {"patient": patient, "ssn": ssn, "title": patient.full_name,
-         "can_reveal": bool(patient.ssn) and request.user.has_perm("patients.view_ssn")},
+        {
+            "patient": patient,
+            "ssn": ssn,
+            "title": patient.full_name,
+            "can_reveal": bool(patient.ssn) and request.user.has_perm("patients.view_ssn"),
+        },
     )
 
 
@@ -62,11 +75,15 @@ def emergency_access(request: HttpRequest, pk: int) -> HttpResponse:
     form = EmergencyAccessForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.grant_emergency_access(user=request.user, patient=patient, reason=form.cleaned_data["reason"])
+            services.grant_emergency_access(
+                user=request.user, patient=patient, reason=form.cleaned_data["reason"]
+            )
         except ValidationError as exc:
             form.add_error("reason", exc.message_dict.get("reason", exc.messages))
         else:
-            messages.warning(request, "Emergency access granted for 4 hours. The office manager will review it.")
+            messages.warning(
+                request, "Emergency access granted for 4 hours. The office manager will review it."
+            )
             return redirect("patients:detail", pk=pk)
     return render(
         request,
@@ -84,7 +101,12 @@ def emergency_access_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "patients/emergency_accesses.html",
-        {"pending": pending, "reviewed": reviewed, "form": ReviewForm(), "title": "Emergency accesses"},
+        {
+            "pending": pending,
+            "reviewed": reviewed,
+            "form": ReviewForm(),
+            "title": "Emergency accesses",
+        },
     )
 
 
@@ -95,7 +117,9 @@ def emergency_access_review(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReviewForm(request.POST)
     if form.is_valid():
         try:
-            services.review_emergency_access(actor=request.user, access=access, note=form.cleaned_data["note"])
+            services.review_emergency_access(
+                actor=request.user, access=access, note=form.cleaned_data["note"]
+            )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:

@@ -37,17 +37,50 @@ DEMO_USERS = [
     DemoUser("frontdesk", "Jordan", "Lee", "Front desk coordinator", (Role.FRONT_DESK,), ("MAIN",)),
     DemoUser("frontdesk2", "Priya", "Shah", "Receptionist", (Role.FRONT_DESK,), ("NORTH",)),
     DemoUser("biller", "Sam", "Okafor", "Billing and coding specialist", (Role.BILLER,)),
-    DemoUser("drpatel", "Anika", "Patel", "Physician, family medicine", (Role.PROVIDER,), ("MAIN", "NORTH")),
-    DemoUser("drgreen", "Thomas", "Green", "Physician, internal medicine", (Role.PROVIDER,), ("LAKE",)),
+    DemoUser(
+        "drpatel",
+        "Anika",
+        "Patel",
+        "Physician, family medicine",
+        (Role.PROVIDER,),
+        ("MAIN", "NORTH"),
+    ),
+    DemoUser(
+        "drgreen", "Thomas", "Green", "Physician, internal medicine", (Role.PROVIDER,), ("LAKE",)
+    ),
     DemoUser("nurse", "Chris", "Morgan", "Medical assistant", (Role.CLINICAL,), ("MAIN",)),
     DemoUser("hr", "Dana", "Whitfield", "HR generalist", (Role.HR,)),
     DemoUser("auditor", "Robin", "Castillo", "Privacy and security officer", (Role.AUDITOR,)),
 ]
 
 LOCATIONS = [
-    ("MAIN", "Riverside Main Clinic", "1200 River Road", "Springfield", "MA", "01103", "+1 413-555-0100"),
-    ("NORTH", "Northgate Family Health", "48 Northgate Plaza", "Chicopee", "MA", "01020", "+1 413-555-0140"),
-    ("LAKE", "Lakeside Walk-in Care", "7 Lakeshore Drive", "Ludlow", "MA", "01056", "+1 413-555-0180"),
+    (
+        "MAIN",
+        "Riverside Main Clinic",
+        "1200 River Road",
+        "Springfield",
+        "MA",
+        "01103",
+        "+1 413-555-0100",
+    ),
+    (
+        "NORTH",
+        "Northgate Family Health",
+        "48 Northgate Plaza",
+        "Chicopee",
+        "MA",
+        "01020",
+        "+1 413-555-0140",
+    ),
+    (
+        "LAKE",
+        "Lakeside Walk-in Care",
+        "7 Lakeshore Drive",
+        "Ludlow",
+        "MA",
+        "01056",
+        "+1 413-555-0180",
+    ),
 ]
 
 
@@ -91,10 +124,20 @@ def build_practice(seed: int = 2026) -> dict[str, Any]:
         if created:
             LocationHours.objects.bulk_create(
                 [
-                    LocationHours(location=location, weekday=day, opens=dt.time(8), closes=dt.time(17))
+                    LocationHours(
+                        location=location, weekday=day, opens=dt.time(8), closes=dt.time(17)
+                    )
                     for day in range(5)
                 ]
-                + ([LocationHours(location=location, weekday=5, opens=dt.time(9), closes=dt.time(13))] if code == "LAKE" else [])
+                + (
+                    [
+                        LocationHours(
+                            location=location, weekday=5, opens=dt.time(9), closes=dt.time(13)
+                        )
+                    ]
+                    if code == "LAKE"
+                    else []
+                )
             )
         locations[code] = location
     users = {}
@@ -110,7 +153,9 @@ def build_practice(seed: int = 2026) -> dict[str, Any]:
             )
             user.set_password(DEMO_PASSWORD)
             user.save()
-            RoleAssignment.objects.bulk_create([RoleAssignment(user=user, role=r.value) for r in spec.roles])
+            RoleAssignment.objects.bulk_create(
+                [RoleAssignment(user=user, role=r.value) for r in spec.roles]
+            )
             user.locations.set([locations[c] for c in spec.locations])
         users[spec.username] = user
     return {"practice": practice, "locations": locations, "users": users}

@@ -51,7 +51,9 @@ class AuditEvent(models.Model):
     object_id = models.CharField(max_length=64, blank=True)
     patient_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     data_category = models.CharField(max_length=40, blank=True)
-    outcome = models.CharField(max_length=10, choices=AuditOutcome.choices, default=AuditOutcome.SUCCESS)
+    outcome = models.CharField(
+        max_length=10, choices=AuditOutcome.choices, default=AuditOutcome.SUCCESS
+    )
     client_ip = models.GenericIPAddressField(null=True, blank=True)
     request_id = models.CharField(max_length=36, blank=True)
     detail = models.CharField(max_length=500, blank=True)

@@ -11,10 +11,7 @@ from medoffice.core.querysets import RestrictedQuerySet
 
 US_STATES = [
     (code, code)
-    for code in (
-        "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT "
-        "NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR GU VI"
-    ).split()
+    for code in ["AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY", "PR", "GU", "VI"]
 ]
 
 zip_validator = RegexValidator(r"^\d{5}(-\d{4})?$", "Enter a ZIP code as 12345 or 12345-6789.")
@@ -53,7 +50,11 @@ class Address(models.Model):
 
     @property
     def address_text(self) -> str:
-        parts = [self.address_line1, self.address_line2, f"{self.city}, {self.state} {self.postal_code}"]
+        parts = [
+            self.address_line1,
+            self.address_line2,
+            f"{self.city}, {self.state} {self.postal_code}",
+        ]
         return ", ".join(p for p in parts if p)
 
 
@@ -64,7 +65,9 @@ class Practice(Address):
     display_name = models.CharField(max_length=80, blank=True)
     tax_id = models.CharField("tax ID (EIN)", max_length=10, validators=[validate_ein])
     group_npi = models.CharField("group NPI", max_length=10, validators=[validate_npi])
-    time_zone = models.CharField(max_length=64, default="America/New_York", validators=[validate_time_zone])
+    time_zone = models.CharField(
+        max_length=64, default="America/New_York", validators=[validate_time_zone]
+    )
     phone = models.CharField(max_length=32, blank=True)
     require_mfa_for_everyone = models.BooleanField(
         "require two-step log-in for every user",
@@ -119,7 +122,9 @@ class PlaceOfService(models.TextChoices):
 class Location(Address):
     practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="locations")
     name = models.CharField(max_length=80)
-    code = models.SlugField(max_length=20, unique=True, help_text="Short code used in lists, e.g. MAIN.")
+    code = models.SlugField(
+        max_length=20, unique=True, help_text="Short code used in lists, e.g. MAIN."
+    )
     phone = models.CharField(max_length=32)
     place_of_service = models.CharField(
         max_length=2, choices=PlaceOfService.choices, default=PlaceOfService.OFFICE
@@ -162,7 +167,9 @@ class LocationHours(models.Model):
             models.CheckConstraint(
                 condition=models.Q(closes__gt=models.F("opens")), name="hours_close_after_open"
             ),
-            models.UniqueConstraint(fields=["location", "weekday", "opens"], name="hours_unique_start"),
+            models.UniqueConstraint(
+                fields=["location", "weekday", "opens"], name="hours_unique_start"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -9,8 +9,12 @@ from medoffice.core.querysets import RestrictedQuerySet
 class ApiToken(models.Model):
     """A personal API token. Only its SHA-256 hash is stored; the token is shown once."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
-    name = models.CharField(max_length=80, help_text="What the token is for, e.g. “reporting script”.")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(
+        max_length=80, help_text="What the token is for, e.g. “reporting script”."
+    )
     prefix = models.CharField(max_length=12, db_index=True)
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)

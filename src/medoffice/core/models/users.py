@@ -36,7 +36,9 @@ class User(AbstractUser):
             if self.pk is None:
                 cached = frozenset()
             else:
-                cached = frozenset(Role(r) for r in self.role_assignments.values_list("role", flat=True))
+                cached = frozenset(
+                    Role(r) for r in self.role_assignments.values_list("role", flat=True)
+                )
             self._role_cache = cached
         return cached
 

@@ -72,7 +72,9 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
             services.record_mfa_verified(user, device)  # type: ignore[arg-type]
             return HttpResponseRedirect(_next_url(request))
         services.record_failed_login(user.get_username())
-        form.add_error("code", "That code is not right or has been used. Try the next code from your app.")
+        form.add_error(
+            "code", "That code is not right or has been used. Try the next code from your app."
+        )
     return render(request, "core/mfa_verify.html", {"form": form, "title": "Two-step log-in"})
 
 
@@ -89,7 +91,10 @@ def mfa_enrol(request: HttpRequest) -> HttpResponse:
             otp_login(request, device)
             request.session["mfa_new_codes"] = codes
             return redirect("core:mfa-recovery-codes")
-        form.add_error("code", "That code does not match. Check the time on your phone and try the newest code.")
+        form.add_error(
+            "code",
+            "That code does not match. Check the time on your phone and try the newest code.",
+        )
     return render(
         request,
         "core/mfa_enrol.html",
@@ -113,7 +118,11 @@ def mfa_recovery_codes(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "core/mfa_recovery_codes.html",
-        {"codes": codes, "title": "Recovery codes", "has_device": mfa.has_confirmed_device(request.user)},
+        {
+            "codes": codes,
+            "title": "Recovery codes",
+            "has_device": mfa.has_confirmed_device(request.user),
+        },
     )
 
 

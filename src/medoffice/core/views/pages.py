@@ -76,7 +76,11 @@ class UserListPage(ListPage):
             value=lambda u: ", ".join(loc.code for loc in u.locations.all()) or "All",
         ),
         Column("is_active", "Active", value=lambda u: "Yes" if u.is_active else "No"),
-        Column("last_login", "Last log-in", value=lambda u: u.last_login.strftime("%Y-%m-%d %H:%M") if u.last_login else "never"),
+        Column(
+            "last_login",
+            "Last log-in",
+            value=lambda u: u.last_login.strftime("%Y-%m-%d %H:%M") if u.last_login else "never",
+        ),
     ]
 
     def base_queryset(self):  # type: ignore[no-untyped-def]
@@ -128,7 +132,10 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 is_active=data["is_active"],
             )
             services.set_roles(
-                actor=request.user, user=target, roles=data["roles"], locations=data["locations"]  # type: ignore[arg-type]
+                actor=request.user,
+                user=target,
+                roles=data["roles"],
+                locations=data["locations"],  # type: ignore[arg-type]
             )
         except ValidationError as exc:
             _apply_errors(form, exc)
@@ -139,8 +146,13 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "core/user_form.html",
-        {"form": form, "title": f"User {target.username}", "target": target, "locked": locked,
-         "has_mfa": mfa.has_confirmed_device(target)},
+        {
+            "form": form,
+            "title": f"User {target.username}",
+            "target": target,
+            "locked": locked,
+            "has_mfa": mfa.has_confirmed_device(target),
+        },
     )
 
 
@@ -158,7 +170,9 @@ def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
 def user_reset_mfa(request: HttpRequest, pk: int) -> HttpResponse:
     target = get_object_or_404(User.objects.restrict(request.user, "change"), pk=pk)
     mfa.reset_mfa(target, by=request.user)
-    messages.success(request, f"Two-step log-in reset: {target.username} sets it up again at next log-in.")
+    messages.success(
+        request, f"Two-step log-in reset: {target.username} sets it up again at next log-in."
+    )
     return redirect("core:user-edit", pk=pk)
 
 
@@ -183,7 +197,9 @@ def practice_edit(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
         try:
-            services.update_practice(actor=request.user, practice=Practice.objects.get(pk=practice.pk), **fields)  # type: ignore[arg-type]
+            services.update_practice(
+                actor=request.user, practice=Practice.objects.get(pk=practice.pk), **fields
+            )  # type: ignore[arg-type]
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:

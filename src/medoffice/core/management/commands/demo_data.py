@@ -11,15 +11,19 @@ class Command(BaseCommand):
     help = "Build the synthetic demo practice (Riverside Family Medicine). Safe to run again."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--seed", type=int, default=2026, help="Random seed (same seed, same practice).")
-        parser.add_argument("--quiet-logins", action="store_true", help="Do not print the demo log-ins.")
+        parser.add_argument(
+            "--seed", type=int, default=2026, help="Random seed (same seed, same practice)."
+        )
+        parser.add_argument(
+            "--quiet-logins", action="store_true", help="Do not print the demo log-ins."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         context = build(options["seed"])
         self.stdout.write(self.style.SUCCESS(f"Demo practice ready: {context['practice']}"))
         if options["quiet_logins"]:
             return
-        self.stdout.write("\nDemo log-ins (password for all: %s)" % DEMO_PASSWORD)
+        self.stdout.write(f"\nDemo log-ins (password for all: {DEMO_PASSWORD})")
         for spec in DEMO_USERS:
             roles = ", ".join(r.label for r in spec.roles)
             where = ", ".join(spec.locations) or "all locations"
