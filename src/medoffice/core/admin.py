@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from functools import update_wrapper
 from typing import Any
 
 from django.contrib import admin
-from django.http import HttpRequest
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 
 from medoffice.core.models import Location, LocationHours, Practice
 
@@ -23,6 +27,23 @@ class ConfigurationAdminSite(admin.AdminSite):
             and user.has_perm("core.use_admin")
             and user.is_verified()  # type: ignore[union-attr]
         )
+
+    def admin_view(self, view: Any, cacheable: bool = False) -> Any:
+        """A logged-in user without the permission gets "Not allowed", not a second log-in."""
+        inner = super().admin_view(view, cacheable)
+
+        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if request.user.is_authenticated and not self.has_permission(request):
+                raise PermissionDenied("The configuration admin is for office managers.")
+            return inner(request, *args, **kwargs)
+
+        return update_wrapper(guarded, view)
+
+    def login(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        """Log-in happens on MedOffice's own audited page, never on the admin's."""
+        if request.user.is_authenticated:
+            raise PermissionDenied("The configuration admin is for office managers.")
+        return redirect_to_login(request.GET.get("next", "/admin/"), reverse("core:login"))
 
 
 site = ConfigurationAdminSite(name="admin")

@@ -206,6 +206,20 @@ def locked_usernames() -> list[str]:
 
 
 @transaction.atomic
+def create_practice(*, actor: User | None, **fields: Any) -> Practice:
+    """The practice of a new installation; there is one per database."""
+    if actor is not None:
+        _require(actor, "core.change_practice")
+    if Practice.objects.exists():
+        raise ValidationError("This installation already has its practice; edit it instead.")
+    practice = Practice(**fields)
+    practice.full_clean()
+    practice.save()
+    record_event(AuditAction.CREATE, user=actor, obj=practice, detail="practice created")
+    return practice
+
+
+@transaction.atomic
 def update_practice(*, actor: User, practice: Practice, **fields: Any) -> Practice:
     _require(actor, "core.change_practice")
     before = {k: getattr(practice, k) for k in fields}

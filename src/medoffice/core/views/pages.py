@@ -192,14 +192,20 @@ def practice_detail(request: HttpRequest) -> HttpResponse:
 
 @permission_required("core.change_practice", raise_exception=True)
 def practice_edit(request: HttpRequest) -> HttpResponse:
-    practice = get_object_or_404(Practice.objects.restrict(request.user, "change"))
+    """Edit the practice; on a new installation the same form creates it."""
+    practice = Practice.objects.restrict(request.user, "change").order_by("pk").first()
     form = PracticeForm(request.POST or None, instance=practice)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
         try:
-            services.update_practice(
-                actor=request.user, practice=Practice.objects.get(pk=practice.pk), **fields
-            )  # type: ignore[arg-type]
+            if practice is None:
+                services.create_practice(actor=request.user, **fields)  # type: ignore[arg-type]
+            else:
+                services.update_practice(
+                    actor=request.user,  # type: ignore[arg-type]
+                    practice=Practice.objects.get(pk=practice.pk),
+                    **fields,
+                )
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
