@@ -195,7 +195,60 @@ def build_patients(context: dict[str, Any], seed: int = 2026, count: int = 200) 
     Patient.objects.bulk_create(rows, batch_size=1000)
 
 
-BUILDERS: list[Callable[[dict[str, Any], int], None]] = [build_patients]
+def build_attention_items(context: dict[str, Any], seed: int = 2026) -> None:
+    """What the office manager's home page shows: an emergency access to review,
+    a locked account, and a verified audit chain."""
+    from axes.models import AccessAttempt
+    from django.conf import settings
+    from django.utils import timezone
+
+    from medoffice.core.audit import record_event, verify_chain
+    from medoffice.core.models import AuditAction, AuditEvent, AuditOutcome, AuditVerification
+    from medoffice.patients.models import EmergencyAccess, Patient
+
+    users = context["users"]
+    if not EmergencyAccess.objects.exists():
+        lakeside = context["locations"]["LAKE"]
+        patient = Patient.objects.exclude(home_location=lakeside).order_by("mrn").first()
+        if patient is not None:
+            access = EmergencyAccess.objects.create(
+                user=users["drgreen"],
+                patient=patient,
+                reason="Patient brought to Lakeside walk-in with chest pain; needs medication list.",
+                expires_at=timezone.now() + dt.timedelta(hours=4),
+            )
+            record_event(
+                AuditAction.EMERGENCY_ACCESS,
+                user=users["drgreen"],
+                obj=access,
+                patient_id=patient.pk,
+                data_category="demographics",
+                detail=f"break-glass granted for 4 h: {access.reason}",
+            )
+    if not AccessAttempt.objects.filter(username="frontdesk2").exists():
+        for _ in range(settings.AXES_FAILURE_LIMIT):
+            record_event(
+                AuditAction.LOGIN_FAILED,
+                username="frontdesk2",
+                object_type="core.user",
+                outcome=AuditOutcome.FAILURE,
+                detail="wrong user name or password",
+            )
+        AccessAttempt.objects.create(
+            username="frontdesk2",
+            ip_address="192.0.2.10",
+            user_agent="Mozilla/5.0 (demo)",
+            failures_since_start=settings.AXES_FAILURE_LIMIT,
+            get_data="",
+            post_data="",
+            http_accept="text/html",
+            path_info="/accounts/login/",
+        )
+    if AuditEvent.objects.exists() and not AuditVerification.objects.exists():
+        verify_chain(save=True)
+
+
+BUILDERS: list[Callable[[dict[str, Any], int], None]] = [build_patients, build_attention_items]
 
 
 def build(seed: int = 2026) -> dict[str, Any]:

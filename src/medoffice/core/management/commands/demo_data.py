@@ -32,3 +32,7 @@ class Command(BaseCommand):
             "Office manager, biller, HR and auditor set up two-step log-in (an authenticator app) "
             "at their first log-in."
         )
+        self.stdout.write(
+            "frontdesk2 starts locked out after five wrong passwords: the office manager "
+            "unlocks it from the home page."
+        )
