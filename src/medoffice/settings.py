@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "ninja",
     "medoffice.core",
     "medoffice.patients",
+    "medoffice.scheduling",
+    "medoffice.billing",
 ]
 
 MIDDLEWARE = [
@@ -208,6 +210,7 @@ USE_TZ = True
 # --- static files ---------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [("bootstrap", str(bootstrap_wrapper.get_bootstrap_dir()))]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -1,35 +1,44 @@
 from __future__ import annotations
 
-from typing import Any
-
-from django.http import HttpRequest
 from ninja import NinjaAPI
-from ninja.security import HttpBearer, django_auth
 
-from medoffice.core import services
+from medoffice.api.auth import TokenAuth, VerifiedSessionAuth
+from medoffice.api.docs import docs_access
+from medoffice.api.errors import register_error_handlers
 
+__all__ = ["TokenAuth", "VerifiedSessionAuth", "api"]
 
-class TokenAuth(HttpBearer):
-    """`Authorization: Bearer mo_…` with a personal API token."""
+DESCRIPTION = """\
+The MedOffice JSON API.
 
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = services.authenticate_api_token(token)
-        if user is not None:
-            request.user = user
-            from medoffice.core.middleware import bind_user
+**Authentication.** Send a personal API token as `Authorization: Bearer mo_…`, or use a
+logged-in browser session (writes then need the CSRF token). Tokens are made on the
+*API tokens* page of the web application (Account → API tokens), where the token is shown
+once; the API lists and revokes your own tokens but does not create them. A request acts as
+the token's owner, with exactly the permissions of the owner's roles.
 
-            bind_user(request)
-        return user
+**Authorization.** An operation whose permission your roles lack answers 403.
 
+**Audit.** Every request made with a token is recorded in the audit log, including the
+reading of the audit log itself.
+
+**Errors.** Every error is JSON: `{"detail": "…", "errors": [{"field": "…", "message": "…"}]}`.
+400 a request the data rules refuse, 401 missing or invalid credentials, 403 a permission
+your roles lack, 404 nothing there (or nothing you may see), 422 parameters that do not
+parse; `errors` names each field at fault.
+
+**Lists** are paginated with `limit` and `offset` and answer `{"items": […], "count": n}`.
+"""
 
 api = NinjaAPI(
     title="MedOffice API",
     version="1",
-    description="The MedOffice JSON API. Authenticate with a personal API token "
-    "(Authorization: Bearer …) made on the API tokens page, or with a browser session.",
-    auth=[TokenAuth(), django_auth],
+    description=DESCRIPTION,
+    auth=[TokenAuth(), VerifiedSessionAuth()],
     urls_namespace="api",
+    docs_decorator=docs_access,
 )
+register_error_handlers(api)
 
 from medoffice.core.api import router as core_router  # noqa: E402
 

@@ -62,8 +62,29 @@ class ChainReport:
     message: str
 
 
+def _was_written_as(entry: Mapping[str, Any], seq: int, prev_hash: str | None) -> bool:
+    """Whether ``entry`` hashes as written with another number and predecessor (forensics)."""
+    if prev_hash is None or seq < 1:
+        return False
+    return entry_hash({**entry, "seq": seq}, prev_hash) == entry["entry_hash"]
+
+
 def verify(entries: Iterable[Mapping[str, Any]]) -> ChainReport:
-    """Walk entries in ``seq`` order; name the first one that breaks the chain."""
+    """Walk entries in ``seq`` order; name the first one altered, removed or inserted.
+
+    - a removed entry leaves a gap in ``seq``, or the entries after it were
+      renumbered (the next one still hashes under its old number): either way the
+      removed number is named;
+    - an inserted entry (the entries after it renumbered) is named when the entry
+      after it still links to, or hashes as written after, the one before it;
+    - any other change to an entry's content, ``prev_hash`` or ``entry_hash`` is
+      named at that entry.
+
+    A chain anchored nowhere else cannot show an entry appended (or the last
+    entries removed) by someone who recomputes the hashes; the verification
+    history (AuditVerification) records how many entries each walk found.
+    """
+    before_prev = None  # entry_hash of the entry two back
     expected_prev = GENESIS_HASH
     expected_seq = 1
     count = 0
@@ -71,23 +92,57 @@ def verify(entries: Iterable[Mapping[str, Any]]) -> ChainReport:
         seq = entry["seq"]
         if seq != expected_seq:
             if seq > expected_seq:
+                missing = (
+                    f"entry #{expected_seq} was"
+                    if seq == expected_seq + 1
+                    else f"entries #{expected_seq}–#{seq - 1} were"
+                )
+                return ChainReport(
+                    False,
+                    count,
+                    expected_seq,
+                    f"Entry #{seq} follows #{expected_seq - 1}: {missing} removed.",
+                )
+            return ChainReport(
+                False, count, seq, f"Entry #{seq} appears twice or out of order: it was inserted."
+            )
+        if entry["prev_hash"] != expected_prev:
+            if entry["prev_hash"] == before_prev or _was_written_as(entry, seq - 1, before_prev):
+                return ChainReport(
+                    False,
+                    count - 1,
+                    seq - 1,
+                    f"Entry #{seq - 1} was inserted: entry #{seq} was written to follow "
+                    f"entry #{seq - 2}.",
+                )
+            if _was_written_as(entry, seq + 1, entry["prev_hash"]):
                 return ChainReport(
                     False,
                     count,
                     seq,
-                    f"Entry #{seq} follows #{expected_seq - 1}: entries "
-                    f"#{expected_seq}–#{seq - 1} were removed.",
+                    f"Entry #{seq} was removed: the entry now numbered #{seq} was written "
+                    f"as #{seq + 1}.",
                 )
-            return ChainReport(False, count, seq, f"Entry #{seq} is out of order (inserted).")
-        if entry["prev_hash"] != expected_prev:
             return ChainReport(
                 False,
                 count,
                 seq,
-                f"Entry #{seq} does not link to the entry before it: an entry was inserted or removed.",
+                f"Entry #{seq} does not link to entry #{seq - 1}: it was altered, or an entry "
+                "before it was inserted or removed.",
             )
         if entry_hash(entry, entry["prev_hash"]) != entry["entry_hash"]:
-            return ChainReport(False, count, seq, f"Entry #{seq} was altered after it was written.")
+            if _was_written_as(entry, seq - 1, before_prev):
+                return ChainReport(
+                    False,
+                    count - 1,
+                    seq - 1,
+                    f"Entry #{seq - 1} was inserted: entry #{seq} was written as #{seq - 1}, "
+                    f"following entry #{seq - 2}.",
+                )
+            return ChainReport(
+                False, count, seq, f"Entry #{seq} does not match its hash: it was altered."
+            )
+        before_prev = expected_prev
         expected_prev = entry["entry_hash"]
         expected_seq += 1
         count += 1

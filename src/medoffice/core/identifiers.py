@@ -8,8 +8,9 @@ from stdnum import luhn
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.us import ein
 
-_NPI_RE = re.compile(r"^[12]\d{9}$")
-_SSN_RE = re.compile(r"^(?!000|666|9\d\d)\d{3}-?(?!00)\d{2}-?(?!0000)\d{4}$")
+# re.ASCII: \d must not match other scripts' digits (e.g. "١"), which Luhn cannot read.
+_NPI_RE = re.compile(r"^[12]\d{9}\Z", re.ASCII)
+_SSN_RE = re.compile(r"^(?!000|666|9\d\d)\d{3}-?(?!00)\d{2}-?(?!0000)\d{4}\Z", re.ASCII)
 
 
 def npi_check_digit(first_nine: str) -> str:

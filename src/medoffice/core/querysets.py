@@ -2,15 +2,18 @@
 
 Every list, detail page, API endpoint and export asks
 ``Model.objects.restrict(user, "view")`` (or "change", "delete", "export"). The
-permission checked is ``<app>.<action>_<model>``; models that belong to
-locations narrow the rows further through ``scope_for_user`` on their queryset
-class. A user without the permission sees no rows, so a view that forgets a
-check still leaks nothing.
+permission checked is ``<app>.<action>_<model>`` unless the queryset class
+maps the action to another permission in ``permission_map`` (a model that is
+part of another, like a location of the practice, uses that one's permissions);
+models that belong to locations narrow the rows further through
+``scope_for_user`` on their queryset class. A user without the permission sees
+no rows, so a view that forgets a check still leaks nothing.
 """
 
 from __future__ import annotations
 
-from typing import Any, Self
+from collections.abc import Mapping
+from typing import Any, ClassVar, Self
 
 from django.db import models
 
@@ -21,10 +24,17 @@ def permission_name(model: type[models.Model], action: str) -> str:
 
 
 class RestrictedQuerySet(models.QuerySet):
+    # Action -> permission, for actions whose permission is not "<app>.<action>_<model>".
+    permission_map: ClassVar[Mapping[str, str]] = {}
+
+    def permission_for(self, action: str) -> str:
+        """The permission ``restrict(user, action)`` asks for."""
+        return self.permission_map.get(action) or permission_name(self.model, action)
+
     def restrict(self, user: Any, action: str = "view") -> Self:
         if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
-        if not user.has_perm(permission_name(self.model, action)):
+        if not user.has_perm(self.permission_for(action)):
             return self.none()
         return self.scope_for_user(user)
 

@@ -26,21 +26,100 @@ class Sex(models.TextChoices):
     UNKNOWN = "UNK", "Unknown"
 
 
+class GenderIdentity(models.TextChoices):
+    """US Core gender identity (SNOMED CT codes and HL7 null flavours)."""
+
+    MALE = "446151000124109", "Identifies as male"
+    FEMALE = "446141000124107", "Identifies as female"
+    NON_BINARY = "33791000087105", "Identifies as non-binary"
+    OTHER = "OTH", "Other"
+    ASKED_DECLINED = "ASKU", "Asked but declined"
+    UNKNOWN = "UNK", "Unknown"
+
+
+class ContactMethod(models.TextChoices):
+    SMS = "sms", "Text message"
+    PHONE = "phone", "Phone call"
+    EMAIL = "email", "E-mail"
+    MAIL = "mail", "Letter"
+
+
+class Language(models.TextChoices):
+    """Preferred language (BCP 47 codes), the languages a US practice meets most."""
+
+    ENGLISH = "en", "English"
+    SPANISH = "es", "Spanish"
+    PORTUGUESE = "pt", "Portuguese"
+    CHINESE = "zh", "Chinese"
+    VIETNAMESE = "vi", "Vietnamese"
+    HAITIAN_CREOLE = "ht", "Haitian Creole"
+    FRENCH = "fr", "French"
+    RUSSIAN = "ru", "Russian"
+    ARABIC = "ar", "Arabic"
+    OTHER = "other", "Other"
+
+
+class Relationship(models.TextChoices):
+    """Relationship to the patient (X12 individual relationship codes)."""
+
+    SELF = "18", "Self"
+    SPOUSE = "01", "Spouse"
+    CHILD = "19", "Child"
+    PARENT = "32", "Parent"
+    OTHER = "G8", "Other"
+
+
 class Patient(models.Model):
-    """A patient of the practice. The patients area (issue 3) extends this record."""
+    """A patient of the practice."""
 
     mrn = models.CharField("MRN", max_length=12, unique=True)
-    first_name = models.CharField(max_length=80)
-    last_name = models.CharField(max_length=80)
+    first_name = models.CharField("legal first name", max_length=80)
+    middle_name = models.CharField(max_length=80, blank=True)
+    last_name = models.CharField("legal last name", max_length=80)
+    suffix = models.CharField(max_length=10, blank=True)
+    preferred_name = models.CharField(max_length=80, blank=True)
     date_of_birth = models.DateField()
     sex = models.CharField(max_length=3, choices=Sex.choices, default=Sex.UNKNOWN)
+    gender_identity = models.CharField(
+        max_length=16, choices=GenderIdentity.choices, blank=True
+    )
     home_location = models.ForeignKey(
         "core.Location", on_delete=models.PROTECT, related_name="patients", null=True, blank=True
     )
     ssn = EncryptedTextField("social security number", blank=True)
-    phone = models.CharField(max_length=20, blank=True)
+    address_line1 = models.CharField("address", max_length=120, blank=True)
+    address_line2 = models.CharField("address line 2", max_length=120, blank=True)
+    city = models.CharField(max_length=80, blank=True)
+    state = models.CharField(max_length=2, blank=True)
+    postal_code = models.CharField("ZIP code", max_length=10, blank=True)
+    phone = models.CharField("mobile phone", max_length=20, blank=True, db_index=True)
+    phone_home = models.CharField("home phone", max_length=20, blank=True)
+    phone_work = models.CharField("work phone", max_length=20, blank=True)
     email = models.EmailField(blank=True)
+    preferred_contact = models.CharField(
+        "preferred contact method", max_length=5, choices=ContactMethod.choices, default=ContactMethod.SMS
+    )
+    preferred_language = models.CharField(max_length=5, choices=Language.choices, default=Language.ENGLISH)
+    guarantor_relationship = models.CharField(
+        max_length=2, choices=Relationship.choices, default=Relationship.SELF,
+        help_text="Who pays the patient's bills: the patient (self) or another person.",
+    )
+    guarantor_first_name = models.CharField(max_length=80, blank=True)
+    guarantor_last_name = models.CharField(max_length=80, blank=True)
+    guarantor_date_of_birth = models.DateField(null=True, blank=True)
+    guarantor_phone = models.CharField(max_length=20, blank=True)
+    guarantor_address = models.CharField(max_length=250, blank=True)
+    emergency_contact_name = models.CharField(max_length=120, blank=True)
+    emergency_contact_relationship = models.CharField(max_length=40, blank=True)
+    emergency_contact_phone = models.CharField(max_length=20, blank=True)
+    # Lower-case, accent-free copies for fast prefix search (patients/search.py).
+    search_first = models.CharField(max_length=80, blank=True, editable=False)
+    search_last = models.CharField(max_length=80, blank=True, editable=False)
     is_active = models.BooleanField(default=True)
+    deceased_date = models.DateField(null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_records"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -48,7 +127,12 @@ class Patient(models.Model):
 
     class Meta:
         ordering = ["last_name", "first_name"]
-        indexes = [models.Index(fields=["last_name", "first_name"], name="patient_name")]
+        indexes = [
+            models.Index(fields=["last_name", "first_name"], name="patient_name"),
+            models.Index(fields=["search_last", "search_first"], name="patient_search_last"),
+            models.Index(fields=["search_first", "search_last"], name="patient_search_first"),
+            models.Index(fields=["date_of_birth"], name="patient_dob"),
+        ]
         permissions = [
             ("view_ssn", "Can see full social security numbers"),
             ("emergency_access", "Can open records outside own locations after giving a reason"),
@@ -60,6 +144,26 @@ class Patient(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+    @property
+    def display_name(self) -> str:
+        """Last, first, with the preferred name in quotes when it differs."""
+        preferred = f" “{self.preferred_name}”" if self.preferred_name and self.preferred_name != self.first_name else ""
+        return f"{self.last_name}, {self.first_name}{preferred}"
+
+    @property
+    def is_deceased(self) -> bool:
+        return self.deceased_date is not None
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        from medoffice.patients.search import fold
+
+        self.search_first = fold(self.first_name)
+        self.search_last = fold(self.last_name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and ({"first_name", "last_name"} & set(update_fields)):
+            kwargs["update_fields"] = {*update_fields, "search_first", "search_last"}
+        super().save(*args, **kwargs)
 
 
 class EmergencyAccess(models.Model):
@@ -90,3 +194,182 @@ class EmergencyAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.patient.mrn} at {self.granted_at:%Y-%m-%d %H:%M}"
+
+
+class AlertKind(models.TextChoices):
+    INTERPRETER = "interpreter", "Needs interpreter"
+    BALANCE_DUE = "balance_due", "Balance due"
+    MOBILITY = "mobility", "Mobility assistance"
+    HEARING = "hearing", "Hard of hearing"
+    OTHER = "other", "Other"
+
+
+class PatientAlert(models.Model):
+    """A banner the front desk sees on the patient ("needs interpreter", "balance due")."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="alerts")
+    kind = models.CharField(max_length=12, choices=AlertKind.choices)
+    text = models.CharField(max_length=200, blank=True)
+    is_active = models.BooleanField(default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind"]
+
+    def __str__(self) -> str:
+        return self.text or self.get_kind_display()
+
+
+class Payer(models.Model):
+    """An insurance company or plan sponsor the practice bills."""
+
+    name = models.CharField(max_length=120, unique=True)
+    payer_id = models.CharField("electronic payer ID", max_length=20, blank=True)
+    phone = models.CharField(max_length=20, blank=True)
+    address = models.CharField(max_length=250, blank=True)
+    is_active = models.BooleanField(default=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CoverageOrder(models.IntegerChoices):
+    PRIMARY = 1, "Primary"
+    SECONDARY = 2, "Secondary"
+    TERTIARY = 3, "Tertiary"
+
+
+def card_upload_path(instance: Any, filename: str) -> str:
+    return f"patients/{instance.patient_id}/cards/{filename}"
+
+
+class Coverage(models.Model):
+    """A patient's insurance: payer, plan, member and group numbers, subscriber, order."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="coverages")
+    payer = models.ForeignKey(Payer, on_delete=models.PROTECT, related_name="coverages")
+    plan_name = models.CharField(max_length=120, blank=True)
+    member_id = models.CharField("member ID", max_length=40, db_index=True)
+    group_number = models.CharField(max_length=40, blank=True)
+    order = models.PositiveSmallIntegerField(choices=CoverageOrder.choices, default=CoverageOrder.PRIMARY)
+    relationship = models.CharField(
+        "patient's relationship to subscriber", max_length=2, choices=Relationship.choices, default=Relationship.SELF
+    )
+    subscriber_first_name = models.CharField(max_length=80, blank=True)
+    subscriber_last_name = models.CharField(max_length=80, blank=True)
+    subscriber_date_of_birth = models.DateField(null=True, blank=True)
+    subscriber_sex = models.CharField(max_length=3, choices=Sex.choices, blank=True)
+    effective_from = models.DateField()
+    effective_to = models.DateField(null=True, blank=True)
+    copay = models.DecimalField("office-visit copay", max_digits=8, decimal_places=2, null=True, blank=True)
+    card_front = models.FileField(upload_to=card_upload_path, blank=True)
+    card_back = models.FileField(upload_to=card_upload_path, blank=True)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["order", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient", "order"],
+                condition=models.Q(is_active=True),
+                name="coverage_one_active_per_order",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(effective_to__isnull=True)
+                | models.Q(effective_to__gte=models.F("effective_from")),
+                name="coverage_effective_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_order_display()}: {self.payer} {self.member_id}"
+
+    def covers(self, day: Any) -> bool:
+        return self.is_active and self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
+
+
+class ConsentKind(models.TextChoices):
+    PRIVACY_NOTICE = "npp", "Notice of privacy practices"
+    FINANCIAL_POLICY = "financial", "Financial policy"
+    SMS = "sms", "Text messages"
+    EMAIL = "email", "E-mail"
+
+
+class Consent(models.Model):
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="consents")
+    kind = models.CharField(max_length=10, choices=ConsentKind.choices)
+    given_on = models.DateField()
+    revoked_on = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "-given_on"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.given_on}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.revoked_on is None
+
+
+class DocumentKind(models.TextChoices):
+    ID = "id", "Photo ID"
+    INSURANCE_CARD = "insurance_card", "Insurance card"
+    REFERRAL = "referral", "Referral"
+    CONSENT_FORM = "consent_form", "Signed consent form"
+    RECORDS = "records", "Outside records"
+    OTHER = "other", "Other"
+
+
+def document_upload_path(instance: Any, filename: str) -> str:
+    return f"patients/{instance.patient_id}/documents/{filename}"
+
+
+class PatientDocument(models.Model):
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(max_length=16, choices=DocumentKind.choices)
+    title = models.CharField(max_length=120)
+    file = models.FileField(upload_to=document_upload_path)
+    content_type = models.CharField(max_length=80)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PatientMerge(models.Model):
+    """The record of a merge: which chart was folded into which, by whom, and what moved."""
+
+    survivor = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="merges")
+    merged = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="+")
+    merged_mrn = models.CharField(max_length=12)
+    moved = models.JSONField(default=dict, help_text="How many rows of each kind moved.")
+    merged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    merged_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-merged_at"]
+
+    def __str__(self) -> str:
+        return f"{self.merged_mrn} → {self.survivor.mrn}"

@@ -11,7 +11,62 @@ from medoffice.core.querysets import RestrictedQuerySet
 
 US_STATES = [
     (code, code)
-    for code in ["AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY", "PR", "GU", "VI"]
+    for code in [
+        "AL",
+        "AK",
+        "AZ",
+        "AR",
+        "CA",
+        "CO",
+        "CT",
+        "DE",
+        "DC",
+        "FL",
+        "GA",
+        "HI",
+        "ID",
+        "IL",
+        "IN",
+        "IA",
+        "KS",
+        "KY",
+        "LA",
+        "ME",
+        "MD",
+        "MA",
+        "MI",
+        "MN",
+        "MS",
+        "MO",
+        "MT",
+        "NE",
+        "NV",
+        "NH",
+        "NJ",
+        "NM",
+        "NY",
+        "NC",
+        "ND",
+        "OH",
+        "OK",
+        "OR",
+        "PA",
+        "RI",
+        "SC",
+        "SD",
+        "TN",
+        "TX",
+        "UT",
+        "VT",
+        "VA",
+        "WA",
+        "WV",
+        "WI",
+        "WY",
+        "PR",
+        "GU",
+        "VI",
+    ]
 ]
 
 zip_validator = RegexValidator(r"^\d{5}(-\d{4})?$", "Enter a ZIP code as 12345 or 12345-6789.")
@@ -119,6 +174,12 @@ class PlaceOfService(models.TextChoices):
     RHC = "72", "72 Rural health clinic"
 
 
+class LocationQuerySet(RestrictedQuerySet):
+    """Locations are part of the practice: seen and changed with the practice's permissions."""
+
+    permission_map = {"view": "core.view_practice", "change": "core.change_practice"}
+
+
 class Location(Address):
     practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="locations")
     name = models.CharField(max_length=80)
@@ -131,7 +192,7 @@ class Location(Address):
     )
     is_active = models.BooleanField(default=True)
 
-    objects = RestrictedQuerySet.as_manager()
+    objects = LocationQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

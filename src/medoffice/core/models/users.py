@@ -1,6 +1,13 @@
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from typing import Any
+
+from django.contrib.auth.models import (
+    AbstractUser,
+    UserManager,
+    _user_has_module_perms,
+    _user_has_perm,
+)
 from django.db import models
 
 from medoffice.core.querysets import RestrictedQuerySet
@@ -41,6 +48,14 @@ class User(AbstractUser):
                 )
             self._role_cache = cached
         return cached
+
+    # Django lets an active superuser pass every permission check; here roles are the whole
+    # truth (core/auth.py), so the superuser flag grants nothing.
+    def has_perm(self, perm: str, obj: Any = None) -> bool:
+        return self.is_active and _user_has_perm(self, perm, obj)
+
+    def has_module_perms(self, app_label: str) -> bool:
+        return self.is_active and _user_has_module_perms(self, app_label)
 
     def forget_cached_roles(self) -> None:
         for attr in ("_role_cache", "_medoffice_perm_cache", "_location_ids_cache"):

@@ -1,0 +1,145 @@
+"""What every API operation shares: authorization, auditing, pagination, parameter types.
+
+Authorization is ``Model.objects.restrict(user, action)``, as everywhere else;
+``restricted`` adds the 403 an API owes a caller whose roles lack the
+permission (a page would show an empty list). Every authenticated operation
+leaves at least one audit row: the operation records its read or write, and the
+error handlers (api/errors.py) record the failures of operations that did not.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
+from django.http import Http404, HttpRequest
+from ninja import Field, Schema
+from ninja.pagination import LimitOffsetPagination
+from pydantic import AfterValidator, StringConstraints
+
+from medoffice.core.audit import record_event
+from medoffice.core.forms import practice_zone
+from medoffice.core.models import AuditAction, AuditOutcome
+
+M = TypeVar("M", bound=Model)
+
+# Row ids are 64-bit; larger numbers are refused with a 422 naming the parameter.
+MAX_ID = 2**63 - 1
+MAX_OFFSET = 1_000_000_000
+MAX_LIMIT = 500
+
+# Free-text filters: bounded, and without NUL characters (PostgreSQL refuses them in text).
+SearchText = Annotated[str, StringConstraints(max_length=150, pattern=r"^[^\x00]*$")]
+
+
+# --- auditing --------------------------------------------------------------------------
+
+
+def audit(
+    request: HttpRequest,
+    action: AuditAction | str,
+    *,
+    object_type: str,
+    object_id: str | int = "",
+    data_category: str = "",
+    outcome: AuditOutcome | str = AuditOutcome.SUCCESS,
+    detail: str = "",
+) -> None:
+    """Record what the API caller did and mark the request as audited."""
+    record_event(
+        action,
+        user=request.auth,  # type: ignore[attr-defined]
+        object_type=object_type,
+        object_id=object_id,
+        data_category=data_category,
+        outcome=outcome,
+        detail=detail,
+    )
+    request.api_audited = True  # type: ignore[attr-defined]
+
+
+def was_audited(request: HttpRequest) -> bool:
+    return getattr(request, "api_audited", False)
+
+
+# --- authorization ---------------------------------------------------------------------
+
+
+def restricted(request: HttpRequest, model: type[M], action: str = "view") -> QuerySet[M]:
+    """``model.objects.restrict(caller, action)``; PermissionDenied (403) without the permission."""
+    user = request.auth  # type: ignore[attr-defined]
+    queryset = model.objects.restrict(user, action)  # type: ignore[attr-defined]
+    permission = queryset.permission_for(action)
+    if not user.has_perm(permission):
+        audit(
+            request,
+            AuditAction.READ if action == "view" else AuditAction.UPDATE,
+            object_type=model._meta.label_lower,
+            outcome=AuditOutcome.DENIED,
+            detail=f"API {request.method} {request.path}: lacks {permission}",
+        )
+        raise PermissionDenied(f"Your roles do not include the permission “{permission}”.")
+    return queryset
+
+
+def get_or_404(request: HttpRequest, queryset: QuerySet[M], pk: int, *, what: str) -> M:
+    """One row of an already restricted queryset; a miss is audited and answers 404."""
+    obj = queryset.filter(pk=pk).first()
+    if obj is None:
+        audit(
+            request,
+            AuditAction.READ,
+            object_type=queryset.model._meta.label_lower,
+            object_id=pk,
+            outcome=AuditOutcome.FAILURE,
+            detail=f"API {request.method} {request.path}: not found",
+        )
+        raise Http404(f"No {what} with id {pk}.")
+    return obj
+
+
+# --- time --------------------------------------------------------------------------------
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    """A date-time with its offset, or read in the practice's time zone; within range in UTC."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        value = value.replace(tzinfo=practice_zone())
+    try:
+        return value.astimezone(dt.UTC)
+    except OverflowError:
+        raise ValueError("date-time is out of range") from None
+
+
+AwareDateTime = Annotated[dt.datetime, AfterValidator(_aware)]
+
+
+# --- pagination --------------------------------------------------------------------------
+
+
+class Pagination(LimitOffsetPagination):
+    """``limit``/``offset`` pages, bounded so that no value reaches the database unchecked."""
+
+    class Input(Schema):
+        limit: int = Field(
+            settings.NINJA_PAGINATION_PER_PAGE, ge=1, le=MAX_LIMIT, description="Rows per page."
+        )
+        offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Rows to skip.")
+
+
+class ShapedRows:
+    """A queryset the paginator counts and slices, each row of the page shaped by ``shape``."""
+
+    def __init__(self, queryset: QuerySet[M], shape: Callable[[M], dict[str, Any]]) -> None:
+        self.queryset = queryset
+        self.shape = shape
+
+    def all(self) -> QuerySet:
+        return self.queryset
+
+    def __getitem__(self, window: slice) -> list[dict[str, Any]]:
+        return [self.shape(row) for row in self.queryset[window]]

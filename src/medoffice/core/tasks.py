@@ -1,0 +1,110 @@
+"""Background work of the core app: the nightly walk of the audit chain.
+
+``verify_audit_chain_task`` walks the chain (``core.audit.verify_chain``) and keeps
+the result for the office manager's home page. The nightly run is the same task
+enqueued with ``reschedule=True`` and ``run_after`` at the next 02:00 in the
+practice's time zone; after running it enqueues its successor. `medoffice worker`
+makes sure one nightly run is waiting when it starts, so the chain survives a
+lost job, and ``nightly_verification_pending`` keeps it to one.
+
+Both the database backend and the RQ backend can defer a task (the RQ worker
+runs with its scheduler for that); a backend that cannot (the immediate backend)
+gets no nightly run.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django_tasks import TaskResultStatus, task, task_backends
+from django_tasks_db import DatabaseBackend
+from django_tasks_rq import RQBackend
+
+from medoffice.core import audit
+
+logger = logging.getLogger(__name__)
+
+NIGHTLY_HOUR = 2
+
+
+def next_nightly_run(now: dt.datetime, zone: ZoneInfo, hour: int = NIGHTLY_HOUR) -> dt.datetime:
+    """The first ``hour``:00 in ``zone`` strictly after ``now``, as an aware UTC datetime."""
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
+    local_day = now.astimezone(zone).date()
+    for offset in range(3):
+        candidate = dt.datetime.combine(
+            local_day + dt.timedelta(days=offset), dt.time(hour), tzinfo=zone
+        ).astimezone(dt.UTC)
+        if candidate > now:
+            return candidate
+    raise AssertionError("unreachable: a day always has an hour after now")
+
+
+def practice_zone() -> ZoneInfo:
+    """The practice's time zone; the server's when no practice is set up yet."""
+    from medoffice.core.models import Practice
+
+    name = Practice.objects.order_by("pk").values_list("time_zone", flat=True).first()
+    return ZoneInfo(name or settings.TIME_ZONE)
+
+
+@task()
+def verify_audit_chain_task(*, reschedule: bool = False) -> dict[str, Any]:
+    """Walk the audit chain, keep the result; a nightly run enqueues the next one."""
+    report = audit.verify_chain(save=True)
+    if reschedule:
+        schedule_nightly_verification()
+    if not report.ok:
+        logger.error("Audit chain verification failed: %s", report.message)
+    return dataclasses.asdict(report)
+
+
+def nightly_verification_pending() -> bool:
+    """Whether a nightly verification is already waiting in the configured backend."""
+    task_ = verify_audit_chain_task
+    backend = task_.get_backend()
+    path = task_.module_path
+    if isinstance(backend, DatabaseBackend):
+        from django_tasks_db.models import DBTaskResult
+
+        return DBTaskResult.objects.filter(
+            backend_name=backend.alias,
+            task_path=path,
+            status=TaskResultStatus.READY,
+            args_kwargs__kwargs__reschedule=True,
+        ).exists()
+    if isinstance(backend, RQBackend):
+        import django_rq
+        from rq.job import Job
+        from rq.registry import ScheduledJobRegistry
+
+        queue = django_rq.get_queue(task_.queue_name)
+        job_ids = [*ScheduledJobRegistry(queue=queue).get_job_ids(), *queue.get_job_ids()]
+        jobs = Job.fetch_many(job_ids, connection=queue.connection)
+        return any(
+            job is not None and job.func_name == path and job.kwargs.get("reschedule")
+            for job in jobs
+        )
+    return False
+
+
+def schedule_nightly_verification(now: dt.datetime | None = None) -> dt.datetime | None:
+    """Enqueue the next nightly verification unless one is waiting; return when it runs.
+
+    Returns None when the backend cannot defer work, or when one is already waiting.
+    """
+    backend = task_backends[verify_audit_chain_task.backend]
+    if not backend.supports_defer:
+        logger.info("Task backend %s cannot defer work: no nightly audit check.", backend.alias)
+        return None
+    if nightly_verification_pending():
+        return None
+    when = next_nightly_run(now or dt.datetime.now(dt.UTC), practice_zone())
+    verify_audit_chain_task.using(run_after=when).enqueue(reschedule=True)
+    return when

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from medoffice.core import services
+from medoffice.core.models import AuditEvent
+from tests.factories import UserFactory
+
+
+def token_client(raw: str) -> Client:
+    """A client that sends ``Authorization: Bearer <raw>`` and has no session."""
+    return Client(headers={"Authorization": f"Bearer {raw}"})
+
+
+@pytest.fixture
+def api_for(practice):
+    """``api_for(Role.HR)`` gives a client authenticated by a fresh API token of a new user.
+
+    ``client.user`` is the token's owner, ``client.token`` the raw token.
+    """
+
+    def make(*roles, locations=None, **fields) -> Client:
+        user = UserFactory(roles=list(roles), locations=locations or [], **fields)
+        _, raw = services.create_api_token(user=user, name="test script")
+        client = token_client(raw)
+        client.user = user  # type: ignore[attr-defined]
+        client.token = raw  # type: ignore[attr-defined]
+        return client
+
+    return make
+
+
+@pytest.fixture
+def last_audit_seq(db):
+    """A callable giving the newest audit seq, to find the events a request recorded."""
+
+    def newest() -> int:
+        return AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+
+    return newest

@@ -1,0 +1,365 @@
+"""The audit log's hash chain: tampering is found and named; concurrent writers never fork it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import DatabaseError, connection, transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from medoffice.core import auditchain
+from medoffice.core.audit import record_event, verify_chain
+from medoffice.core.models import AuditAction, AuditEvent, AuditVerification
+
+ON_POSTGRES = connection.vendor == "postgresql"
+
+
+def postgres_only(test):
+    test = pytest.mark.postgres_only(test)
+    return pytest.mark.skipif(not ON_POSTGRES, reason="the trigger exists on PostgreSQL only")(test)
+
+
+# --- helpers ----------------------------------------------------------------
+
+
+def _record(count: int) -> None:
+    for n in range(count):
+        record_event(
+            AuditAction.READ,
+            username=f"reader{n}",
+            object_type="patients.patient",
+            object_id=n + 1,
+            patient_id=n + 1,
+            data_category="demographics",
+        )
+
+
+@contextmanager
+def append_only_trigger_disabled() -> Iterator[None]:
+    """Tampering as the table owner would: on PostgreSQL the trigger must be disabled first."""
+    if not ON_POSTGRES:
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE core_auditevent DISABLE TRIGGER core_auditevent_append_only")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("ALTER TABLE core_auditevent ENABLE TRIGGER core_auditevent_append_only")
+
+
+def _renumber(from_seq: int, by: int) -> None:
+    """Shift ``seq`` of entries from ``from_seq`` on, one at a time to keep ``seq`` unique."""
+    order = "-seq" if by > 0 else "seq"
+    for pk, seq in (
+        AuditEvent.objects.filter(seq__gte=from_seq).order_by(order).values_list("pk", "seq")
+    ):
+        AuditEvent.objects.filter(pk=pk).update(seq=seq + by)
+
+
+def _forge(seq: int, prev_hash: str, *, entry_hash: str | None = None) -> dict[str, Any]:
+    entry = {
+        "seq": seq,
+        "occurred_at": dt.datetime(2025, 1, 1, 12, tzinfo=dt.UTC),
+        "username": "intruder",
+        "roles": "",
+        "action": "read",
+        "object_type": "patients.patient",
+        "object_id": "99",
+        "patient_id": 99,
+        "data_category": "demographics",
+        "outcome": "success",
+        "client_ip": None,
+        "request_id": "",
+        "detail": "",
+        "user_id": None,
+    }
+    return {
+        **entry,
+        "prev_hash": prev_hash,
+        "entry_hash": entry_hash or auditchain.entry_hash(entry, prev_hash),
+    }
+
+
+def _hash_of(seq: int) -> str:
+    return AuditEvent.objects.get(seq=seq).entry_hash
+
+
+def _verify_command() -> tuple[int, str]:
+    out = StringIO()
+    try:
+        call_command("audit", "verify", stdout=out)
+    except CommandError as exc:
+        return exc.returncode, f"{out.getvalue()}\n{exc}"
+    return 0, out.getvalue()
+
+
+# --- the command on an intact and on a tampered chain --------------------------
+
+
+@pytest.mark.django_db
+def test_audit_verify_exits_0_and_keeps_the_result_when_the_chain_is_intact():
+    _record(10)
+    code, output = _verify_command()
+    assert code == 0
+    assert "All 10 entries verified" in output
+    assert AuditVerification.objects.get().ok
+
+
+@pytest.mark.django_db
+def test_audit_verify_names_an_altered_entry_and_exits_1():
+    _record(10)
+    with append_only_trigger_disabled():
+        AuditEvent.objects.filter(seq=4).update(detail="nothing happened here")
+    code, output = _verify_command()
+    assert code == 1
+    assert "Entry #4" in output
+    assert "altered" in output
+    verification = AuditVerification.objects.get()
+    assert not verification.ok
+    assert verification.first_bad_seq == 4
+
+
+@pytest.mark.django_db
+def test_audit_verify_names_a_deleted_entry():
+    _record(10)
+    with append_only_trigger_disabled():
+        AuditEvent.objects.filter(seq=6).delete()
+    code, output = _verify_command()
+    assert code == 1
+    assert "entry #6 was removed" in output
+    assert verify_chain(save=False).first_bad_seq == 6
+
+
+@pytest.mark.django_db
+def test_audit_verify_names_a_deleted_entry_when_the_later_ones_were_renumbered():
+    _record(10)
+    with append_only_trigger_disabled():
+        AuditEvent.objects.filter(seq=6).delete()
+        _renumber(7, by=-1)
+    report = verify_chain(save=False)
+    assert not report.ok
+    assert report.first_bad_seq == 6
+    assert "removed" in report.message
+
+
+@pytest.mark.django_db
+def test_audit_verify_names_a_forged_entry_inserted_into_the_chain():
+    _record(10)
+    with append_only_trigger_disabled():
+        _renumber(5, by=1)
+        forged = _forge(5, prev_hash=_hash_of(4))
+        # The database keeps prev_hash unique, so the forger relinks the next entry too.
+        AuditEvent.objects.filter(seq=6).update(prev_hash=forged["entry_hash"])
+        AuditEvent.objects.create(**forged)
+    code, output = _verify_command()
+    assert code == 1
+    assert "Entry #5 was inserted" in output
+    assert verify_chain(save=False).first_bad_seq == 5
+
+
+@pytest.mark.django_db
+def test_audit_verify_names_a_forged_entry_appended_with_a_made_up_hash():
+    _record(10)
+    AuditEvent.objects.create(**_forge(11, prev_hash=_hash_of(10), entry_hash="f" * 64))
+    report = verify_chain(save=False)
+    assert report.first_bad_seq == 11
+    assert report.entries_checked == 10
+
+
+# --- the database refuses changes on PostgreSQL -------------------------------
+
+
+@pytest.mark.django_db
+@postgres_only
+def test_database_refuses_to_update_an_audit_entry():
+    _record(3)
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        AuditEvent.objects.filter(seq=2).update(detail="rewritten")
+    assert AuditEvent.objects.get(seq=2).detail == ""
+
+
+@pytest.mark.django_db
+@postgres_only
+def test_database_refuses_to_delete_an_audit_entry():
+    _record(3)
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        AuditEvent.objects.filter(seq=2).delete()
+    assert AuditEvent.objects.count() == 3
+
+
+# --- concurrency ----------------------------------------------------------------
+
+
+@pytest.fixture
+def on_disk_database(tmp_path):
+    """On SQLite, move the test database to a WAL file for the test, as in production.
+
+    The in-memory test database shares one cache between threads, with table locks
+    that SQLite's busy timeout does not wait for; a file has the real locking. New
+    connections (the test's threads) open the file; the test's own stays in memory.
+    """
+    if connection.vendor != "sqlite":
+        yield
+        return
+    path = tmp_path / "concurrency.sqlite3"
+    connection.ensure_connection()
+    target = sqlite3.connect(path)
+    connection.connection.backup(target)
+    target.close()
+    original = connection.settings_dict["NAME"]
+    connection.settings_dict["NAME"] = str(path)
+    try:
+        yield
+    finally:
+        # Back to the in-memory name first: closing the test's connection under the
+        # file's name would really close it, and the in-memory database with it.
+        connection.settings_dict["NAME"] = original
+
+
+def _in_new_thread(read: Callable[[], Any]) -> Any:
+    """Run ``read`` on a connection of its own (the test's may still be the in-memory one)."""
+    results: list[Any] = []
+
+    def run() -> None:
+        try:
+            results.append(read())
+        finally:
+            connection.close()
+
+    reader = threading.Thread(target=run)
+    reader.start()
+    reader.join()
+    (result,) = results
+    return result
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_form_one_chain_without_forks(on_disk_database):
+    threads_count, per_thread = 8, 25
+    errors: list[BaseException] = []
+    start = threading.Barrier(threads_count)
+
+    def write(worker: int) -> None:
+        try:
+            start.wait()
+            for n in range(per_thread):
+                record_event(AuditAction.READ, username=f"w{worker}", object_id=n)
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    workers = [threading.Thread(target=write, args=(i,)) for i in range(threads_count)]
+    for thread in workers:
+        thread.start()
+    for thread in workers:
+        thread.join()
+
+    assert errors == []
+    total = threads_count * per_thread
+    seqs, report = _in_new_thread(
+        lambda: (
+            list(AuditEvent.objects.order_by("seq").values_list("seq", flat=True)),
+            verify_chain(save=False),
+        )
+    )
+    assert seqs == list(range(1, total + 1))
+    assert report.ok, report.message
+    assert report.entries_checked == total
+
+
+# --- the pure chain module, property-based ----------------------------------------
+
+_text = st.text(max_size=20)
+_content = st.fixed_dictionaries(
+    {
+        "occurred_at": st.datetimes(
+            min_value=dt.datetime(2000, 1, 1),
+            max_value=dt.datetime(2100, 1, 1),
+            timezones=st.just(dt.UTC),
+        ),
+        "user_id": st.none() | st.integers(min_value=1, max_value=10**9),
+        "username": _text,
+        "roles": _text,
+        "action": st.sampled_from(["read", "create", "update", "login", "export"]),
+        "object_type": _text,
+        "object_id": _text,
+        "patient_id": st.none() | st.integers(min_value=1, max_value=10**9),
+        "data_category": _text,
+        "outcome": st.sampled_from(["success", "failure", "denied"]),
+        "client_ip": st.none() | st.ip_addresses().map(str),
+        "request_id": _text,
+        "detail": st.text(max_size=60),
+    }
+)
+_chains = st.lists(_content, min_size=1, max_size=30)
+
+
+def _build(contents: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    chain, prev = [], auditchain.GENESIS_HASH
+    for seq, content in enumerate(contents, start=1):
+        entry = {**content, "seq": seq}
+        digest = auditchain.entry_hash(entry, prev)
+        chain.append({**entry, "prev_hash": prev, "entry_hash": digest})
+        prev = digest
+    return chain
+
+
+def _changed(value: Any) -> Any:
+    if value is None:
+        return 0
+    if isinstance(value, int):
+        return value + 1
+    if isinstance(value, dt.datetime):
+        return value + dt.timedelta(microseconds=1)
+    return value + "x"
+
+
+_CHANGEABLE = tuple(f for f in auditchain.HASHED_FIELDS if f != "seq") + ("prev_hash", "entry_hash")
+
+
+# No deadline: the machine is shared with other test processes; these are not timing tests.
+@settings(deadline=None)
+@given(_chains)
+def test_any_chain_built_with_entry_hash_verifies(contents):
+    chain = _build(contents)
+    report = auditchain.verify(chain)
+    assert report.ok
+    assert report.entries_checked == len(chain)
+
+
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_chains, st.data())
+def test_a_single_changed_field_is_found_at_exactly_its_entry(contents, data):
+    chain = _build(contents)
+    position = data.draw(st.integers(min_value=0, max_value=len(chain) - 1), label="position")
+    field = data.draw(st.sampled_from(_CHANGEABLE), label="field")
+    chain[position] = {**chain[position], field: _changed(chain[position][field])}
+    report = auditchain.verify(chain)
+    assert not report.ok
+    assert report.first_bad_seq == position + 1
+
+
+@settings(deadline=None)
+@given(_chains, st.data())
+def test_a_removed_entry_is_named(contents, data):
+    chain = _build(contents)
+    position = data.draw(st.integers(min_value=0, max_value=len(chain) - 1), label="position")
+    del chain[position]
+    report = auditchain.verify(chain)
+    if position == len(contents) - 1:
+        assert report.ok  # the last entry: nothing after it to show the loss
+    else:
+        assert report.first_bad_seq == position + 1

@@ -1,0 +1,157 @@
+"""`medoffice backup` and `medoffice restore`, on the database the suite runs on."""
+
+from __future__ import annotations
+
+import sqlite3
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import DatabaseError, connection, transaction
+
+from medoffice.core.audit import record_event, verify_chain
+from medoffice.core.models import AuditAction, AuditEvent, User
+from medoffice.core.roles import Role
+from medoffice.patients.models import Patient
+from tests.factories import LocationFactory, PatientFactory, UserFactory
+
+ON_POSTGRES = connection.vendor == "postgresql"
+
+
+def _build_practice_data() -> None:
+    location = LocationFactory()
+    UserFactory(username="maria", roles=[Role.OFFICE_MANAGER])
+    UserFactory(username="frank", roles=[Role.FRONT_DESK], locations=[location])
+    for n in range(5):
+        patient = PatientFactory(home_location=location, ssn=f"900-55-{1000 + n}")
+        record_event(AuditAction.CREATE, obj=patient, patient_id=patient.pk)
+    record_event(AuditAction.LOGIN, username="maria")
+
+
+def _state() -> dict[str, Any]:
+    return {
+        "users": sorted(
+            User.objects.values_list("username", "first_name", "last_name", "is_active")
+        ),
+        "patients": sorted(
+            (p.pk, p.mrn, p.first_name, p.last_name, p.date_of_birth, p.ssn)
+            for p in Patient.objects.all()
+        ),
+        "audit": list(AuditEvent.objects.order_by("seq").values_list("seq", "entry_hash")),
+    }
+
+
+def _change_everything() -> None:
+    patient = Patient.objects.order_by("pk").first()
+    Patient.objects.filter(pk=patient.pk).update(last_name="Changed", ssn="111-11-1111")
+    Patient.objects.order_by("pk").last().delete()
+    UserFactory(username="newcomer")
+    User.objects.filter(username="frank").update(is_active=False)
+    record_event(AuditAction.READ, username="maria", data_category="after the backup")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_restore_brings_back_every_row_as_it_was_at_the_backup(tmp_path: Path):
+    _build_practice_data()
+    before = _state()
+    backup = tmp_path / "snapshot.bak"
+    call_command("backup", output=backup, stdout=StringIO())
+    _change_everything()
+    assert _state() != before
+
+    out = StringIO()
+    call_command("restore", str(backup), yes=True, stdout=out)
+
+    after = _state()
+    assert after["users"] == before["users"]
+    assert after["patients"] == before["patients"]  # ssn decrypted: the key still reads it
+    assert after["audit"][: len(before["audit"])] == before["audit"]
+    assert "chain is intact" in out.getvalue()
+    assert verify_chain(save=False).ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_backup_and_restore_are_recorded_in_the_audit_log(tmp_path: Path):
+    _build_practice_data()
+    backup = tmp_path / "snapshot.bak"
+    call_command("backup", output=backup, stdout=StringIO())
+    exported = AuditEvent.objects.order_by("-seq").first()
+    assert (exported.action, exported.data_category) == (AuditAction.EXPORT, "backup")
+    assert str(backup) in exported.detail
+
+    call_command("restore", str(backup), yes=True, stdout=StringIO())
+    restored = AuditEvent.objects.order_by("-seq").first()
+    assert (restored.action, restored.data_category) == (AuditAction.SECURITY, "backup")
+    assert "restored from" in restored.detail
+
+
+@pytest.mark.django_db(transaction=True)
+def test_backup_goes_to_var_backups_by_default(tmp_path: Path, settings):
+    settings.VAR_DIR = tmp_path
+    call_command("backup", stdout=StringIO())
+    (written,) = (tmp_path / "backups").iterdir()
+    assert written.name.startswith("medoffice-")
+    assert written.suffix == (".dump" if ON_POSTGRES else ".sqlite3")
+    assert written.stat().st_mode & 0o077 == 0  # readable by the owner only
+
+
+@pytest.mark.django_db(transaction=True)
+def test_backup_refuses_to_overwrite_a_file(tmp_path: Path):
+    existing = tmp_path / "taken.bak"
+    existing.write_text("keep me")
+    with pytest.raises(CommandError, match="already exists"):
+        call_command("backup", output=existing, stdout=StringIO())
+    assert existing.read_text() == "keep me"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_restore_refuses_without_yes_and_changes_nothing(tmp_path: Path):
+    _build_practice_data()
+    backup = tmp_path / "snapshot.bak"
+    call_command("backup", output=backup, stdout=StringIO())
+    UserFactory(username="newcomer")
+    with pytest.raises(CommandError, match="--yes"):
+        call_command("restore", str(backup), stdout=StringIO())
+    assert User.objects.filter(username="newcomer").exists()
+
+
+def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path: Path):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("shopping list")
+    with pytest.raises(CommandError, match="is not a MedOffice backup"):
+        call_command("restore", str(notes), yes=True)
+
+
+def test_restore_refuses_a_backup_of_the_other_kind_of_database(tmp_path: Path):
+    other = tmp_path / "other.bak"
+    if ON_POSTGRES:
+        sqlite3.connect(other).execute("CREATE TABLE t (x)").connection.close()
+        expected = "is a SQLite database, but this installation's database is postgresql"
+    else:
+        other.write_bytes(b"PGDMP\x01\x0e\x00" + b"\x00" * 64)
+        expected = "is a PostgreSQL dump, but this installation's database is sqlite"
+    with pytest.raises(CommandError, match=expected):
+        call_command("restore", str(other), yes=True)
+
+
+@pytest.mark.skipif(ON_POSTGRES, reason="a SQLite check")
+def test_restore_refuses_a_sqlite_database_that_is_not_medoffice(tmp_path: Path):
+    other = tmp_path / "other.sqlite3"
+    sqlite3.connect(other).execute("CREATE TABLE t (x)").connection.close()
+    with pytest.raises(CommandError, match="not a MedOffice one"):
+        call_command("restore", str(other), yes=True)
+
+
+@pytest.mark.postgres_only
+@pytest.mark.skipif(not ON_POSTGRES, reason="the trigger exists on PostgreSQL only")
+@pytest.mark.django_db(transaction=True)
+def test_restore_on_postgres_brings_back_the_append_only_trigger(tmp_path: Path):
+    _build_practice_data()
+    backup = tmp_path / "snapshot.dump"
+    call_command("backup", output=backup, stdout=StringIO())
+    call_command("restore", str(backup), yes=True, stdout=StringIO())
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        AuditEvent.objects.filter(seq=1).update(detail="rewritten")
