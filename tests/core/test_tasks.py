@@ -20,6 +20,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 
 from medoffice.core.audit import record_event
 from medoffice.core.models import AuditAction, AuditVerification
+from medoffice.core.roles import Role
 from medoffice.core.tasks import (
     next_nightly_run,
     schedule_nightly_verification,
@@ -82,6 +83,18 @@ def test_database_worker_runs_the_audit_check_and_keeps_the_result():
     verification = AuditVerification.objects.get()
     assert verification.ok
     assert verification.entries_checked == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_office_manager_home_page_shows_the_latest_audit_check(client_for):
+    client = client_for(Role.OFFICE_MANAGER)
+    verify_audit_chain_task.enqueue()
+
+    call_command("worker", batch=True, schedule=False, verbosity=0)
+
+    page = client.get("/").content.decode()
+    assert "Chain intact" in page
+    assert AuditVerification.objects.get().message in page
 
 
 @pytest.mark.django_db(transaction=True)

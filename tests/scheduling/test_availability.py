@@ -142,7 +142,9 @@ WALL_MINUTE = st.one_of(st.integers(0, 240), st.integers(0, 1439))
 DAY_OFFSET = st.integers(-1, 4)
 LENGTH = st.integers(5, 600)
 # Now and then a booking that holds its resources for days (a Holter monitor).
-BOOKING_LENGTH = st.one_of(st.integers(5, 180), st.integers(5, 180), st.integers(5, 4 * 1440))
+BOOKING_LENGTH = st.one_of(
+    st.integers(5, 180), st.sampled_from([15, 30, 60]), st.integers(5, 4 * 1440)
+)
 RESOURCE_SET = st.frozensets(st.sampled_from(RESOURCES), max_size=2)
 RESOURCE_GROUPS = st.one_of(
     st.just(()),
@@ -151,13 +153,15 @@ RESOURCE_GROUPS = st.one_of(
     ),
 )
 MAYBE_SOME_IDS = st.one_of(st.none(), st.none(), st.none(), st.frozensets(IDS, min_size=1))
-NEAR_BLOCK = st.integers(-90, 300)  # minutes from a block's start
+# Minutes from a block's start; often whole five minutes, so edges meet slot edges exactly.
+NEAR_BLOCK = st.one_of(st.integers(-90, 300), st.integers(-18, 60).map(lambda n: n * 5))
 NOW_BEFORE = st.integers(-1440, 0)  # minutes from the first day's midnight
 START_DATE = st.one_of(
     st.sampled_from([SPRING_FORWARD, FALL_BACK, date(2025, 3, 8), date(2025, 11, 1)]),
     st.dates(min_value=date(2025, 1, 1), max_value=date(2026, 12, 31)),
 )
-MAYBE_ZERO = st.one_of(st.just(0), st.integers(0, 20))
+MAYBE_ZERO = st.one_of(st.just(0), st.sampled_from([5, 10, 15]), st.integers(0, 20))
+DURATION = st.one_of(st.integers(10, 60), st.sampled_from([15, 20, 30, 45, 60]))
 
 
 def _wall(minute: int) -> time:
@@ -245,7 +249,7 @@ def calendars(draw: st.DrawFn) -> dict:
 
     kind = AppointmentType(
         id=1,
-        duration=draw(st.integers(10, 60)),
+        duration=draw(DURATION),
         buffer_before=draw(MAYBE_ZERO),
         buffer_after=draw(MAYBE_ZERO),
         min_notice=draw(st.one_of(st.just(0), st.integers(0, 600))),

@@ -30,9 +30,15 @@ class PatientPayment(models.Model):
     """A payment a patient makes at the desk (copay at check-in, balance at check-out)."""
 
     receipt_number = models.CharField(max_length=20, unique=True)
-    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="payments")
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, related_name="payments"
+    )
     appointment = models.ForeignKey(
-        "scheduling.Appointment", on_delete=models.PROTECT, null=True, blank=True, related_name="payments"
+        "scheduling.Appointment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="payments",
     )
     location = models.ForeignKey("core.Location", on_delete=models.PROTECT, related_name="+")
     amount = models.DecimalField(
@@ -43,7 +49,9 @@ class PatientPayment(models.Model):
         max_length=60, blank=True, help_text="Check number or the last four digits of the card."
     )
     kind = models.CharField(max_length=10, default="copay")
-    received_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     received_at = models.DateTimeField()
 
     objects = PaymentQuerySet.as_manager()
@@ -51,7 +59,9 @@ class PatientPayment(models.Model):
     class Meta:
         ordering = ["-received_at"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(amount__gt=0), name="payment_amount_positive"),
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0), name="payment_amount_positive"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -47,6 +47,14 @@ PERMISSION_LABELS: dict[str, str] = {
     "patients.change_patient": "Register and change patients",
     "patients.view_ssn": "See full social security numbers",
     "patients.emergency_access": "Open a patient record outside the user's locations after giving a reason",
+    "patients.merge_patient": "Merge duplicate patient records",
+    "scheduling.view_appointment": "See the appointment book, the flow board and the waitlist",
+    "scheduling.change_appointment": "Book, reschedule, cancel, check in and check out; manage the waitlist and recalls",
+    "scheduling.change_flow": "Move patients along the flow board (roomed, with provider, done)",
+    "scheduling.change_schedule": "Set up providers, rooms, appointment types, templates, closures, reminders and overbooking",
+    "scheduling.view_reports": "See the front-office reports (wait times, no-shows, utilisation, access)",
+    "billing.view_patientpayment": "See payments taken at the desk",
+    "billing.add_patientpayment": "Take payments at the desk and print receipts",
 }
 
 _ALL_STAFF = {"core.view_practice"}
@@ -66,12 +74,57 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             "patients.change_patient",
             "patients.view_ssn",
             "patients.emergency_access",
+            "patients.merge_patient",
+            "scheduling.view_appointment",
+            "scheduling.change_appointment",
+            "scheduling.change_flow",
+            "scheduling.change_schedule",
+            "scheduling.view_reports",
+            "billing.view_patientpayment",
+            "billing.add_patientpayment",
         }
     ),
-    Role.FRONT_DESK: frozenset(_ALL_STAFF | {"patients.view_patient", "patients.change_patient"}),
-    Role.BILLER: frozenset(_ALL_STAFF | {"patients.view_patient", "patients.view_ssn"}),
-    Role.PROVIDER: frozenset(_ALL_STAFF | {"patients.view_patient", "patients.emergency_access"}),
-    Role.CLINICAL: frozenset(_ALL_STAFF | {"patients.view_patient", "patients.emergency_access"}),
+    Role.FRONT_DESK: frozenset(
+        _ALL_STAFF
+        | {
+            "patients.view_patient",
+            "patients.change_patient",
+            "scheduling.view_appointment",
+            "scheduling.change_appointment",
+            "scheduling.change_flow",
+            "billing.view_patientpayment",
+            "billing.add_patientpayment",
+        }
+    ),
+    Role.BILLER: frozenset(
+        _ALL_STAFF
+        | {
+            "patients.view_patient",
+            "patients.view_ssn",
+            "scheduling.view_appointment",
+            "billing.view_patientpayment",
+            "billing.add_patientpayment",
+        }
+    ),
+    Role.PROVIDER: frozenset(
+        _ALL_STAFF
+        | {
+            "patients.view_patient",
+            "patients.emergency_access",
+            "scheduling.view_appointment",
+            "scheduling.change_flow",
+            "scheduling.view_reports",
+        }
+    ),
+    Role.CLINICAL: frozenset(
+        _ALL_STAFF
+        | {
+            "patients.view_patient",
+            "patients.emergency_access",
+            "scheduling.view_appointment",
+            "scheduling.change_flow",
+        }
+    ),
     Role.HR: frozenset(_ALL_STAFF | {"core.view_user"}),
     Role.AUDITOR: frozenset(_ALL_STAFF | {"core.view_auditevent", "core.export_auditevent"}),
 }

@@ -80,9 +80,7 @@ class Patient(models.Model):
     preferred_name = models.CharField(max_length=80, blank=True)
     date_of_birth = models.DateField()
     sex = models.CharField(max_length=3, choices=Sex.choices, default=Sex.UNKNOWN)
-    gender_identity = models.CharField(
-        max_length=16, choices=GenderIdentity.choices, blank=True
-    )
+    gender_identity = models.CharField(max_length=16, choices=GenderIdentity.choices, blank=True)
     home_location = models.ForeignKey(
         "core.Location", on_delete=models.PROTECT, related_name="patients", null=True, blank=True
     )
@@ -97,11 +95,18 @@ class Patient(models.Model):
     phone_work = models.CharField("work phone", max_length=20, blank=True)
     email = models.EmailField(blank=True)
     preferred_contact = models.CharField(
-        "preferred contact method", max_length=5, choices=ContactMethod.choices, default=ContactMethod.SMS
+        "preferred contact method",
+        max_length=5,
+        choices=ContactMethod.choices,
+        default=ContactMethod.SMS,
     )
-    preferred_language = models.CharField(max_length=5, choices=Language.choices, default=Language.ENGLISH)
+    preferred_language = models.CharField(
+        max_length=5, choices=Language.choices, default=Language.ENGLISH
+    )
     guarantor_relationship = models.CharField(
-        max_length=2, choices=Relationship.choices, default=Relationship.SELF,
+        max_length=2,
+        choices=Relationship.choices,
+        default=Relationship.SELF,
         help_text="Who pays the patient's bills: the patient (self) or another person.",
     )
     guarantor_first_name = models.CharField(max_length=80, blank=True)
@@ -148,7 +153,11 @@ class Patient(models.Model):
     @property
     def display_name(self) -> str:
         """Last, first, with the preferred name in quotes when it differs."""
-        preferred = f" “{self.preferred_name}”" if self.preferred_name and self.preferred_name != self.first_name else ""
+        preferred = (
+            f" “{self.preferred_name}”"
+            if self.preferred_name and self.preferred_name != self.first_name
+            else ""
+        )
         return f"{self.last_name}, {self.first_name}{preferred}"
 
     @property
@@ -259,9 +268,14 @@ class Coverage(models.Model):
     plan_name = models.CharField(max_length=120, blank=True)
     member_id = models.CharField("member ID", max_length=40, db_index=True)
     group_number = models.CharField(max_length=40, blank=True)
-    order = models.PositiveSmallIntegerField(choices=CoverageOrder.choices, default=CoverageOrder.PRIMARY)
+    order = models.PositiveSmallIntegerField(
+        choices=CoverageOrder.choices, default=CoverageOrder.PRIMARY
+    )
     relationship = models.CharField(
-        "patient's relationship to subscriber", max_length=2, choices=Relationship.choices, default=Relationship.SELF
+        "patient's relationship to subscriber",
+        max_length=2,
+        choices=Relationship.choices,
+        default=Relationship.SELF,
     )
     subscriber_first_name = models.CharField(max_length=80, blank=True)
     subscriber_last_name = models.CharField(max_length=80, blank=True)
@@ -269,7 +283,9 @@ class Coverage(models.Model):
     subscriber_sex = models.CharField(max_length=3, choices=Sex.choices, blank=True)
     effective_from = models.DateField()
     effective_to = models.DateField(null=True, blank=True)
-    copay = models.DecimalField("office-visit copay", max_digits=8, decimal_places=2, null=True, blank=True)
+    copay = models.DecimalField(
+        "office-visit copay", max_digits=8, decimal_places=2, null=True, blank=True
+    )
     card_front = models.FileField(upload_to=card_upload_path, blank=True)
     card_back = models.FileField(upload_to=card_upload_path, blank=True)
     is_active = models.BooleanField(default=True)
@@ -295,7 +311,11 @@ class Coverage(models.Model):
         return f"{self.get_order_display()}: {self.payer} {self.member_id}"
 
     def covers(self, day: Any) -> bool:
-        return self.is_active and self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
+        return (
+            self.is_active
+            and self.effective_from <= day
+            and (self.effective_to is None or day <= self.effective_to)
+        )
 
 
 class ConsentKind(models.TextChoices):
@@ -365,7 +385,9 @@ class PatientMerge(models.Model):
     merged = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="+")
     merged_mrn = models.CharField(max_length=12)
     moved = models.JSONField(default=dict, help_text="How many rows of each kind moved.")
-    merged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     merged_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -20,7 +20,9 @@ _MRN_RE = re.compile(r"^m\d{3,}$", re.IGNORECASE)
 def fold(text: str) -> str:
     """Lower case without accents or punctuation: "O'Brien-Núñez" → "obriennunez"."""
     decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if ch.isalnum() and not unicodedata.combining(ch)).lower()
+    return "".join(
+        ch for ch in decomposed if ch.isalnum() and not unicodedata.combining(ch)
+    ).lower()
 
 
 def prefix_upper_bound(prefix: str) -> str:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 import zoneinfo
 
 from django.core.exceptions import ValidationError
@@ -134,6 +135,15 @@ class Practice(Address):
         default=15,
         validators=[MinValueValidator(2), MaxValueValidator(60)],
     )
+    late_cancel_hours = models.PositiveSmallIntegerField(
+        "late cancellation window (hours)",
+        default=24,
+        help_text="A cancellation this close to the visit counts as late.",
+    )
+    quiet_hours_start = models.TimeField(
+        "no messages after", default=datetime.time(20, 0), help_text="Reminders wait until morning."
+    )
+    quiet_hours_end = models.TimeField("no messages before", default=datetime.time(8, 0))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

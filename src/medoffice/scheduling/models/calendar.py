@@ -23,7 +23,13 @@ def new_feed_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-class LocationScopedQuerySet(RestrictedQuerySet):
+class ScheduleSetupQuerySet(RestrictedQuerySet):
+    """The book's set-up: seen by everyone who sees the book, changed by the office manager."""
+
+    permission_map = {"view": "scheduling.view_appointment", "change": "scheduling.change_schedule"}
+
+
+class LocationScopedQuerySet(ScheduleSetupQuerySet):
     """Rows tied to a location are visible to users limited to that location."""
 
     location_field = "location_id"
@@ -58,7 +64,7 @@ class Provider(models.Model):
     feed_token = models.CharField(max_length=40, unique=True, default=new_feed_token)
     is_active = models.BooleanField(default=True)
 
-    objects = RestrictedQuerySet.as_manager()
+    objects = ScheduleSetupQuerySet.as_manager()
 
     class Meta:
         ordering = ["last_name", "first_name"]
@@ -143,7 +149,7 @@ class AppointmentType(models.Model):
     )
     is_active = models.BooleanField(default=True)
 
-    objects = RestrictedQuerySet.as_manager()
+    objects = ScheduleSetupQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -247,7 +253,7 @@ class ScheduleException(models.Model):
     end = models.DateTimeField()
     reason = models.CharField(max_length=200, blank=True)
 
-    objects = RestrictedQuerySet.as_manager()
+    objects = ScheduleSetupQuerySet.as_manager()
 
     class Meta:
         ordering = ["start"]
@@ -276,7 +282,7 @@ class OverbookRule(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     is_active = models.BooleanField(default=True)
 
-    objects = RestrictedQuerySet.as_manager()
+    objects = ScheduleSetupQuerySet.as_manager()
 
     def __str__(self) -> str:
         return f"{self.provider}: up to {self.max_per_day} overbooked a day"

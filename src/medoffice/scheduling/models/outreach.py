@@ -7,6 +7,16 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from medoffice.core.querysets import RestrictedQuerySet
+from medoffice.scheduling.models.calendar import ScheduleSetupQuerySet
+
+
+class FrontDeskQuerySet(RestrictedQuerySet):
+    """Worked by the front desk: seen with the book, changed by those who book."""
+
+    permission_map = {
+        "view": "scheduling.view_appointment",
+        "change": "scheduling.change_appointment",
+    }
 
 
 class MessageChannel(models.TextChoices):
@@ -53,7 +63,7 @@ class WaitlistEntry(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     offered_at = models.DateTimeField(null=True, blank=True)
 
-    objects = RestrictedQuerySet.as_manager()
+    objects = FrontDeskQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at"]
@@ -98,7 +108,7 @@ class Recall(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = RestrictedQuerySet.as_manager()
+    objects = FrontDeskQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_date"]
@@ -139,7 +149,7 @@ class MessageTemplate(models.Model):
     body = models.TextField()
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = RestrictedQuerySet.as_manager()
+    objects = ScheduleSetupQuerySet.as_manager()
 
     class Meta:
         ordering = ["kind", "channel", "language"]
@@ -162,7 +172,7 @@ class ReminderRule(models.Model):
     channel = models.CharField(max_length=5, choices=MessageChannel.choices)
     is_active = models.BooleanField(default=True)
 
-    objects = RestrictedQuerySet.as_manager()
+    objects = ScheduleSetupQuerySet.as_manager()
 
     class Meta:
         ordering = ["-hours_before", "channel"]
@@ -214,7 +224,7 @@ class ReminderMessage(models.Model):
     error = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = RestrictedQuerySet.as_manager()
+    objects = FrontDeskQuerySet.as_manager()
 
     class Meta:
         ordering = ["-scheduled_for"]
