@@ -146,6 +146,16 @@ class Patient(models.Model):
     def __str__(self) -> str:
         return f"{self.last_name}, {self.first_name} ({self.mrn})"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        from medoffice.patients.search import fold
+
+        self.search_first = fold(self.first_name)
+        self.search_last = fold(self.last_name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and ({"first_name", "last_name"} & set(update_fields)):
+            kwargs["update_fields"] = {*update_fields, "search_first", "search_last"}
+        super().save(*args, **kwargs)
+
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
@@ -163,16 +173,6 @@ class Patient(models.Model):
     @property
     def is_deceased(self) -> bool:
         return self.deceased_date is not None
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        from medoffice.patients.search import fold
-
-        self.search_first = fold(self.first_name)
-        self.search_last = fold(self.last_name)
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and ({"first_name", "last_name"} & set(update_fields)):
-            kwargs["update_fields"] = {*update_fields, "search_first", "search_last"}
-        super().save(*args, **kwargs)
 
 
 class EmergencyAccess(models.Model):
