@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "medoffice.patients",
     "medoffice.scheduling",
     "medoffice.billing",
+    "medoffice.reports",
 ]
 
 MIDDLEWARE = [

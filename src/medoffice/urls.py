@@ -6,6 +6,10 @@ from medoffice.core.admin import site as admin_site
 urlpatterns = [
     path("", include("medoffice.core.urls")),
     path("patients/", include("medoffice.patients.urls")),
+    path("schedule/", include("medoffice.scheduling.urls")),
+    path("front-desk/", include("medoffice.scheduling.urls_frontdesk")),
+    path("p/", include("medoffice.scheduling.urls_public")),
+    path("reports/", include("medoffice.reports.urls")),
     path("admin/", admin_site.urls),
     path("api/v1/", api.urls),
 ]

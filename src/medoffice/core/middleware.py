@@ -19,9 +19,10 @@ from medoffice.core import context as request_context
 Handler = Callable[[HttpRequest], HttpResponse]
 
 # Paths reachable without logging in: the log-in page, static files, the health
-# check, and the API (which authenticates each request with a token or session
-# and answers 401 itself).
-PUBLIC_PREFIXES = ("/static/", "/health", "/accounts/login/", "/api/", "/favicon.ico")
+# check, the API (which authenticates each request with a token or session and
+# answers 401 itself) and /p/: the patients' signed confirm/cancel links and the
+# providers' secret calendar feeds, each authorised by its signed token.
+PUBLIC_PREFIXES = ("/static/", "/health", "/accounts/login/", "/api/", "/favicon.ico", "/p/")
 # Paths a logged-in user may reach before finishing two-step log-in.
 MFA_EXEMPT_PREFIXES = (
     "/static/",
@@ -30,6 +31,7 @@ MFA_EXEMPT_PREFIXES = (
     "/accounts/logout/",
     "/accounts/mfa/",
     "/api/",
+    "/p/",
 )
 
 CONTENT_SECURITY_POLICY = "; ".join(

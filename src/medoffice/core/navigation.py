@@ -23,7 +23,7 @@ class NavEntry:
 _registry: list[NavEntry] = []
 
 # Areas in the order they appear.
-AREAS = ["Home", "Patients", "Practice", "Security", "Account"]
+AREAS = ["Home", "Front desk", "Patients", "Schedule", "Reports", "Practice", "Security", "Account"]
 
 
 def register(*entries: NavEntry) -> None:
