@@ -14,12 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Page, Response, sync_playwright
 
-# Playwright's sync API keeps an asyncio loop in this thread; Django refuses ORM calls
-# from a thread with a running loop unless told that this is deliberate.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-from playwright.sync_api import Browser, ConsoleMessage, Page, Response, sync_playwright  # noqa: E402
+from tests.factories import PracticeFactory
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -45,16 +42,34 @@ document.addEventListener("securitypolicyviolation", (event) => {
 """
 
 
+@pytest.fixture(autouse=True)
+def practice(transactional_db):
+    """The practice, in a database the live server's thread sees (committed, flushed after)."""
+    return PracticeFactory()
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
+    """Chromium for the whole test process (one per xdist worker)."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (never `playwright install`)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
+    # Playwright's sync API keeps an asyncio loop running in this thread while it is
+    # started; Django refuses ORM calls from such a thread unless told it is deliberate.
+    # Set only while the browser runs, so test runs without browser tests keep the check.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+            )
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @dataclass
@@ -116,4 +131,3 @@ def new_page(browser: Browser, live_server) -> Iterator[Callable[..., Page]]:
 def page(new_page: Callable[..., Page]) -> Page:
     """A 1280×800 page in a fresh context; fails the test on console errors."""
     return new_page()
-

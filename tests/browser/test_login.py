@@ -21,14 +21,8 @@ from tests.browser.helpers import (
     submit_login,
     totp_code,
 )
-from tests.factories import PracticeFactory
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(autouse=True)
-def practice(transactional_db):
-    return PracticeFactory()
 
 
 def test_pages_load_bootstrap_and_htmx(page: Page):
@@ -118,7 +112,9 @@ def test_idle_page_goes_to_log_in_and_the_server_ends_the_session(page: Page, pr
     log_in(page, staff(Role.FRONT_DESK))
     _age_session(page, 125)
     page.clock.fast_forward("02:05")
-    expect(page.get_by_text("You were logged off after 2 minutes without activity.")).to_be_visible()
+    expect(
+        page.get_by_text("You were logged off after 2 minutes without activity.")
+    ).to_be_visible()
     expect(page.get_by_role("button", name="Log in")).to_be_visible()
     page.goto("/")
     expect(page.get_by_role("button", name="Log in")).to_be_visible()

@@ -10,14 +10,9 @@ from playwright.sync_api import Page, expect
 
 from medoffice.core.roles import Role
 from tests.browser.helpers import log_in, save_screenshot, staff
-from tests.factories import LocationFactory, LocationHoursFactory, PatientFactory, PracticeFactory
+from tests.factories import LocationFactory, LocationHoursFactory, PatientFactory
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(autouse=True)
-def practice(transactional_db):
-    return PracticeFactory()
 
 
 @pytest.fixture

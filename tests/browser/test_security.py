@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -13,14 +14,9 @@ from medoffice.core.audit import record_event
 from medoffice.core.models import AuditAction
 from medoffice.core.roles import Role
 from tests.browser.helpers import TABLET, log_in, log_out, save_screenshot, staff, submit_login
-from tests.factories import LocationFactory, PatientFactory, PracticeFactory
+from tests.factories import LocationFactory, PatientFactory
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(autouse=True)
-def practice(transactional_db):
-    return PracticeFactory()
 
 
 def nav(page: Page):
@@ -135,7 +131,7 @@ def test_auditor_filters_sorts_pages_and_exports_the_audit_report(page: Page):
         page.get_by_test_id("export-csv").click()
     exported = download_info.value
     assert exported.suggested_filename.endswith(".csv")
-    lines = list(csv.DictReader(io.StringIO(open(exported.path(), encoding="utf-8").read())))
+    lines = list(csv.DictReader(io.StringIO(Path(exported.path()).read_text("utf-8"))))
     assert len(lines) == 60
     assert {(line["User"], line["Action"]) for line in lines} == {("reader", "Read")}
 

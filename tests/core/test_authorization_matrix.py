@@ -286,6 +286,8 @@ def path_value(row: Row, objects: Objects, user: Any) -> str:
         owner = user if user is not None else objects.staff_user
         token, _ = services.create_api_token(user=owner, name="own token")
         return str(token.pk)
+    if row.target in EXTRA_TARGETS:
+        return str(EXTRA_TARGETS[row.target]().pk)
     chosen: Callable[[], Any] = {
         "location": lambda: objects.location,
         "staff_user": lambda: objects.staff_user,
@@ -341,6 +343,37 @@ def test_static_files_answer_anonymously(client, db):
     assert response.status_code == 200
 
 
+# Each area of the product declares its own rows in tests/<area>/matrix_rows.py: ``ROWS``
+# (built with ``page``/``api`` above) and ``TARGETS``, zero-argument factories creating
+# the object a row's path parameter needs, keyed by the row's ``target``.
+MATRIX_EXTENSIONS = [
+    "tests.patients.matrix_rows",
+    "tests.scheduling.matrix_rows",
+    "tests.frontdesk.matrix_rows",
+    "tests.reminders.matrix_rows",
+    "tests.reports.matrix_rows",
+]
+EXTRA_TARGETS: dict[str, Callable[[], Any]] = {}
+
+
+def _load_extensions() -> None:
+    import importlib
+    import importlib.util
+
+    for name in MATRIX_EXTENSIONS:
+        try:
+            if importlib.util.find_spec(name) is None:
+                continue
+        except ModuleNotFoundError:
+            continue
+        module = importlib.import_module(name)
+        MATRIX.extend(module.ROWS)
+        EXTRA_TARGETS.update(getattr(module, "TARGETS", {}))
+
+
+_load_extensions()
+
+
 CASES = [
     pytest.param(row, role, id=f"{row.method} {row.pattern} as {role or 'anonymous'}")
     for row in MATRIX
@@ -377,9 +410,12 @@ def test_security_doc_prints_the_matrix():
 
 
 if __name__ == "__main__":
+    import importlib
     import sys
 
-    sys.stdout.write(render_markdown() + "\n")
+    # Import under the package name, so the areas' matrix_rows modules share this table.
+    matrix = importlib.import_module("tests.core.test_authorization_matrix")
+    sys.stdout.write(matrix.render_markdown() + "\n")
 
 
 def _admin_paths(objects: Objects) -> list[str]:

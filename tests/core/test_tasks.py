@@ -144,6 +144,7 @@ def _flush_queue(name: str) -> None:
             job.delete()
     queue.empty()
     queue.connection.delete(*(registry.key for registry in registries))
+    queue.connection.srem(queue.redis_queues_keys, queue.key)
 
 
 @pytest.fixture

@@ -440,6 +440,13 @@ def test_slot_needs_a_free_resource_from_each_group():
     assert starts(slots) == ["08:00", "09:00", "09:30"]
 
 
+def test_slot_may_end_exactly_when_its_resource_is_next_taken():
+    kind = AppointmentType(id=1, duration=30, resource_groups=(frozenset({7}),))
+    bookings = [Booking(2, local(MONDAY, 8, 30), local(MONDAY, 9), 5, frozenset({7}))]
+    slots = slots_on(MONDAY, kind, [weekly(MONDAY, "08:00", "09:30")], bookings=bookings)
+    assert starts(slots) == ["08:00", "09:00"]
+
+
 def test_one_resource_cannot_serve_two_groups_at_once():
     kind = AppointmentType(id=1, duration=30, resource_groups=(frozenset({7}), frozenset({7, 8})))
     bookings = [Booking(2, local(MONDAY, 8), local(MONDAY, 9), 5, frozenset({8}))]

@@ -43,3 +43,11 @@ register_error_handlers(api)
 from medoffice.core.api import router as core_router  # noqa: E402
 
 api.add_router("", core_router)
+
+from medoffice.patients.api import router as patients_router  # noqa: E402
+
+api.add_router("", patients_router)
+
+from medoffice.scheduling.api import router as scheduling_router  # noqa: E402
+
+api.add_router("", scheduling_router)

@@ -12,6 +12,13 @@ class PatientsConfig(AppConfig):
         register(
             NavEntry("Patients", "Patients", "patients:list", "patients.view_patient", order=10),
             NavEntry(
+                "Patients",
+                "Register a patient",
+                "patients:new",
+                "patients.change_patient",
+                order=11,
+            ),
+            NavEntry(
                 "Security",
                 "Emergency accesses",
                 "patients:emergency-accesses",

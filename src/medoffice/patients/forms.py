@@ -1,20 +1,50 @@
 from __future__ import annotations
 
-import datetime as dt
+from typing import Any
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from medoffice.core.forms import BootstrapMixin
 from medoffice.core.models import Location
+from medoffice.patients import files
+from medoffice.patients.models import (
+    AlertKind,
+    ConsentKind,
+    Coverage,
+    DocumentKind,
+    Patient,
+    Payer,
+)
+from medoffice.patients.phones import national, to_e164
+from medoffice.patients.search import parse
+
+DATE_FORMATS = ["%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y"]
+BAD_DATE = "This date does not exist; check the day and month (e.g. 04/31 is not a date)."
+
+
+def date_field(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=required,
+        input_formats=DATE_FORMATS,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": BAD_DATE},
+        help_text=help_text,
+    )
 
 
 class PatientFilterForm(BootstrapMixin, forms.Form):
     q = forms.CharField(
-        label="Name, MRN or date of birth",
+        label="Name, date of birth, phone, MRN or member ID",
         required=False,
+        max_length=150,
         widget=forms.TextInput(
-            attrs={"type": "search", "placeholder": "smi jo · M0100123 · 1970-04-02"}
+            attrs={
+                "type": "search",
+                "placeholder": "smi jo · 04/02/1970 · 413 555 0123 · M0100123",
+                "data-testid": "patient-search",
+            }
         ),
     )
     location = forms.ModelChoiceField(
@@ -22,21 +52,223 @@ class PatientFilterForm(BootstrapMixin, forms.Form):
     )
 
     def filter(self, qs: QuerySet) -> QuerySet:
+        from medoffice.patients.selectors import search_condition
+
         data = self.cleaned_data
-        for word in (data.get("q") or "").split():
-            try:
-                born = dt.date.fromisoformat(word)
-            except ValueError:
-                born = None
-            if born:
-                qs = qs.filter(date_of_birth=born)
-            elif word.upper().startswith("M") and word[1:].isdigit():
-                qs = qs.filter(mrn__startswith=word.upper())
-            else:
-                qs = qs.filter(Q(last_name__istartswith=word) | Q(first_name__istartswith=word))
+        terms = parse(data.get("q") or "")
+        if not terms.is_empty:
+            qs = qs.filter(search_condition(terms))
         if data.get("location"):
             qs = qs.filter(home_location=data["location"])
         return qs
+
+
+PHONE_FIELDS = ("phone", "phone_home", "phone_work", "guarantor_phone", "emergency_contact_phone")
+DATE_FIELDS = {
+    "date_of_birth": "Date of birth",
+    "guarantor_date_of_birth": "Guarantor's date of birth",
+    "deceased_date": "Date of death",
+}
+
+
+class PatientForm(BootstrapMixin, forms.ModelForm):
+    """Registration and change of demographics; the service validates again and saves."""
+
+    class Meta:
+        model = Patient
+        fields = [
+            "first_name",
+            "middle_name",
+            "last_name",
+            "suffix",
+            "preferred_name",
+            "date_of_birth",
+            "sex",
+            "gender_identity",
+            "home_location",
+            "address_line1",
+            "address_line2",
+            "city",
+            "state",
+            "postal_code",
+            "phone",
+            "phone_home",
+            "phone_work",
+            "email",
+            "preferred_contact",
+            "preferred_language",
+            "guarantor_relationship",
+            "guarantor_first_name",
+            "guarantor_last_name",
+            "guarantor_date_of_birth",
+            "guarantor_phone",
+            "guarantor_address",
+            "emergency_contact_name",
+            "emergency_contact_relationship",
+            "emergency_contact_phone",
+        ]
+        labels = {"guarantor_relationship": "Guarantor (who pays)"}
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, label in DATE_FIELDS.items():
+            if name in self.fields:
+                required = self.fields[name].required
+                self.fields[name] = date_field(label, required=required)
+        for name in PHONE_FIELDS:
+            self.fields[name].widget.attrs.update({"type": "tel", "autocomplete": "tel"})
+            if self.instance.pk and getattr(self.instance, name):
+                self.initial[name] = national(getattr(self.instance, name))
+        self.fields["state"].widget.attrs["maxlength"] = 2
+        self.fields["postal_code"].widget.attrs["inputmode"] = "numeric"
+        locations = Location.objects.filter(is_active=True)
+        scope = user.location_ids() if user is not None else None
+        if scope is not None:
+            locations = locations.filter(pk__in=scope)
+            self.fields["home_location"].required = True
+            if not self.instance.pk and len(scope) == 1:
+                self.initial["home_location"] = next(iter(scope))
+        self.fields["home_location"].queryset = locations
+
+    def _clean_phone(self, name: str) -> str:
+        try:
+            return to_e164(self.cleaned_data.get(name) or "")
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+    def clean_phone(self) -> str:
+        return self._clean_phone("phone")
+
+    def clean_phone_home(self) -> str:
+        return self._clean_phone("phone_home")
+
+    def clean_phone_work(self) -> str:
+        return self._clean_phone("phone_work")
+
+    def clean_guarantor_phone(self) -> str:
+        return self._clean_phone("guarantor_phone")
+
+    def clean_emergency_contact_phone(self) -> str:
+        return self._clean_phone("emergency_contact_phone")
+
+    def _post_clean(self) -> None:
+        # The service validates the model and saves; the form only parses the fields.
+        pass
+
+    def service_fields(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.cleaned_data}
+
+
+class RegistrationForm(PatientForm):
+    ssn = forms.CharField(
+        label="Social security number",
+        required=False,
+        help_text="Optional. Stored encrypted; shown masked.",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    member_id = forms.CharField(
+        label="Insurance member ID (for the duplicate check)",
+        required=False,
+        max_length=40,
+        help_text="Optional here; add the coverage itself on the patient's page.",
+    )
+    confirm_duplicate = forms.BooleanField(
+        label="These are different people: create the new record anyway", required=False
+    )
+
+    def service_fields(self) -> dict[str, Any]:
+        fields = super().service_fields()
+        fields["ssn"] = self.cleaned_data.get("ssn", "")
+        return fields
+
+
+class PatientEditForm(PatientForm):
+    class Meta(PatientForm.Meta):
+        fields = [*PatientForm.Meta.fields, "is_active", "deceased_date"]
+        labels = {**PatientForm.Meta.labels, "is_active": "Active patient"}
+
+
+class AlertForm(BootstrapMixin, forms.Form):
+    kind = forms.ChoiceField(label="Alert", choices=AlertKind.choices)
+    text = forms.CharField(label="Note", required=False, max_length=200)
+
+
+class CoverageForm(BootstrapMixin, forms.ModelForm):
+    card_front = forms.FileField(label="Card, front (image)", required=False)
+    card_back = forms.FileField(label="Card, back (image)", required=False)
+
+    class Meta:
+        model = Coverage
+        fields = [
+            "payer",
+            "plan_name",
+            "member_id",
+            "group_number",
+            "order",
+            "relationship",
+            "subscriber_first_name",
+            "subscriber_last_name",
+            "subscriber_date_of_birth",
+            "subscriber_sex",
+            "effective_from",
+            "effective_to",
+            "copay",
+        ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["payer"].queryset = Payer.objects.filter(is_active=True)
+        for name, label, required in (
+            ("subscriber_date_of_birth", "Subscriber's date of birth", False),
+            ("effective_from", "Effective from", True),
+            ("effective_to", "Effective to", False),
+        ):
+            self.fields[name] = date_field(label, required=required)
+        accept = ",".join(files.IMAGE_TYPES + ("application/pdf",))
+        self.fields["card_front"].widget.attrs["accept"] = accept
+        self.fields["card_back"].widget.attrs["accept"] = accept
+
+    def _post_clean(self) -> None:
+        pass
+
+    def service_fields(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class EndCoverageForm(BootstrapMixin, forms.Form):
+    end_date = date_field("Last day covered")
+
+
+class ConsentForm(BootstrapMixin, forms.Form):
+    kind = forms.ChoiceField(label="Consent", choices=ConsentKind.choices)
+    given_on = date_field("Given on")
+
+
+class RevokeConsentForm(BootstrapMixin, forms.Form):
+    revoked_on = date_field("Revoked on")
+
+
+class DocumentForm(BootstrapMixin, forms.Form):
+    kind = forms.ChoiceField(label="Type", choices=DocumentKind.choices)
+    title = forms.CharField(label="Title", max_length=120)
+    file = forms.FileField(
+        label="File",
+        help_text="PDF, PNG, JPEG, HEIC or TIFF; at most "
+        f"{files.max_upload_bytes() // 1048576} MB.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].widget.attrs["accept"] = ",".join(files.DOCUMENT_TYPES)
+
+
+class MergeForm(BootstrapMixin, forms.Form):
+    duplicate = forms.CharField(
+        label="MRN of the duplicate record (it will be folded into this one)", max_length=12
+    )
+    confirm = forms.BooleanField(
+        label="I checked the preview: merge the duplicate into this record", required=False
+    )
 
 
 class EmergencyAccessForm(BootstrapMixin, forms.Form):

@@ -137,6 +137,8 @@ class Patient(models.Model):
             models.Index(fields=["search_last", "search_first"], name="patient_search_last"),
             models.Index(fields=["search_first", "search_last"], name="patient_search_first"),
             models.Index(fields=["date_of_birth"], name="patient_dob"),
+            models.Index(fields=["phone_home"], name="patient_phone_home"),
+            models.Index(fields=["phone_work"], name="patient_phone_work"),
         ]
         permissions = [
             ("view_ssn", "Can see full social security numbers"),

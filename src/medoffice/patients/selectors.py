@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from medoffice.core.audit import record_event
 from medoffice.core.models import AuditAction, AuditOutcome
-from medoffice.patients.models import EmergencyAccess, Patient
+from medoffice.patients.models import Coverage, EmergencyAccess, Patient
+from medoffice.patients.search import SearchTerms, parse, prefix_upper_bound
 
 
 class OutsideScope(Exception):
@@ -111,3 +112,67 @@ def reveal_ssn(user: Any, patient: Patient) -> str:
         AuditAction.READ, user=user, obj=patient, patient_id=patient.pk, data_category="ssn"
     )
     return patient.ssn
+
+
+# --- search ----------------------------------------------------------------------------------
+
+
+def _prefix(column: str, term: str) -> Q:
+    """``column`` starts with ``term``, as a range an index answers: >= 'smi' AND < 'smj'."""
+    return Q(**{f"{column}__gte": term, f"{column}__lt": prefix_upper_bound(term)})
+
+
+def _name_condition(names: list[str]) -> Q:
+    if len(names) == 1:
+        (term,) = names
+        return _prefix("search_last", term) | _prefix("search_first", term)
+    first, second = names[0], names[1]
+    condition = (_prefix("search_last", first) & _prefix("search_first", second)) | (
+        _prefix("search_last", second) & _prefix("search_first", first)
+    )
+    for extra in names[2:]:
+        # A third word (a middle name, a two-word surname) narrows the rows already found.
+        condition &= (
+            Q(search_last__contains=extra)
+            | Q(search_first__contains=extra)
+            | Q(middle_name__istartswith=extra)
+        )
+    return condition
+
+
+def search_condition(terms: SearchTerms) -> Q:
+    """The WHERE clause for parsed search terms; every part can use an index."""
+    condition = Q()
+    if terms.names:
+        condition &= _name_condition(terms.names)
+    for born in terms.dates:
+        condition &= Q(date_of_birth=born)
+    if terms.mrn:
+        condition &= _prefix("mrn", terms.mrn)
+    if terms.phone_digits:
+        digits = terms.phone_digits
+        number = "+1" + digits if len(digits) == 10 else "+" + digits
+        condition &= Q(phone=number) | Q(phone_home=number) | Q(phone_work=number)
+    if terms.identifier:
+        ident = terms.identifier
+        condition &= Q(mrn=ident.upper()) | Q(
+            pk__in=Coverage.objects.filter(member_id=ident).values("patient_id")
+        )
+    return condition
+
+
+def search_queryset(user: Any, query: str) -> QuerySet[Patient]:
+    """Patients of the user's locations matching ``query`` (names in any order, as prefixes;
+    date of birth; phone digits; MRN prefix; member ID). Merged records are left out."""
+    terms = parse(query or "")
+    found = patient_list(user).filter(merged_into__isnull=True)
+    if terms.is_empty:
+        return found.order_by("search_last", "search_first", "pk")
+    return found.filter(search_condition(terms)).order_by("search_last", "search_first", "pk")
+
+
+def search_patients(user: Any, query: str, limit: int = 25) -> list[Patient]:
+    """At most ``limit`` patients for ``query``; only names are shown, so no record is opened."""
+    if not query or not query.strip():
+        return []
+    return list(search_queryset(user, query)[:limit])

@@ -1,18 +1,44 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from medoffice.core.audit import record_event
 from medoffice.core.identifiers import mask_ssn
 from medoffice.core.listing import Column, ListPage
+from medoffice.core.models import AuditAction
 from medoffice.patients import selectors, services
-from medoffice.patients.forms import EmergencyAccessForm, PatientFilterForm, ReviewForm
-from medoffice.patients.models import EmergencyAccess, Patient
+from medoffice.patients.forms import (
+    AlertForm,
+    ConsentForm,
+    CoverageForm,
+    DocumentForm,
+    EmergencyAccessForm,
+    EndCoverageForm,
+    MergeForm,
+    PatientEditForm,
+    PatientFilterForm,
+    RegistrationForm,
+    ReviewForm,
+    RevokeConsentForm,
+)
+from medoffice.patients.models import (
+    Consent,
+    Coverage,
+    EmergencyAccess,
+    Patient,
+    PatientAlert,
+    PatientDocument,
+)
+from medoffice.patients.phones import national
 
 
 class PatientListPage(ListPage):
@@ -21,13 +47,14 @@ class PatientListPage(ListPage):
     filter_form_class = PatientFilterForm
     default_sort = "name"
     data_category = "demographics"
+    actions_template = "patients/_list_actions.html"
     columns = [
         Column("mrn", "MRN", link=lambda p: reverse("patients:detail", args=[p.pk])),
         Column(
             "name",
             "Name",
-            order_by="last_name",
-            value=lambda p: f"{p.last_name}, {p.first_name}",
+            order_by="search_last",
+            value=lambda p: p.display_name + ("" if p.is_active else " (inactive)"),
             link=lambda p: reverse("patients:detail", args=[p.pk]),
         ),
         Column("date_of_birth", "Date of birth"),
@@ -38,11 +65,32 @@ class PatientListPage(ListPage):
             order_by="home_location__name",
             value=lambda p: p.home_location.name if p.home_location else "",
         ),
-        Column("phone", "Phone"),
+        Column("phone", "Phone", value=lambda p: national(p.phone)),
     ]
 
     def base_queryset(self):  # type: ignore[no-untyped-def]
-        return selectors.patient_list(self.request.user)
+        return selectors.patient_list(self.request.user).filter(merged_into__isnull=True)
+
+
+@login_required
+def quick_search(request: HttpRequest) -> HttpResponse:
+    """The live results under the search box (htmx): a few names, nothing opened."""
+    if not request.user.has_perm("patients.view_patient"):
+        return HttpResponse("Your role does not open patient records.", status=403)
+    query = request.GET.get("q", "")[:150]
+    results = selectors.search_patients(request.user, query, limit=8) if len(query.strip()) >= 2 else []
+    return render(
+        request, "patients/_quick_results.html", {"results": results, "query": query.strip()}
+    )
+
+
+def _open(request: HttpRequest, pk: int, data_category: str = "demographics") -> Patient:
+    """The patient through the audited selector; outside scope the caller redirects."""
+    return selectors.get_patient(request.user, pk, data_category=data_category)
+
+
+def _error_text(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
 
 
 def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -50,11 +98,18 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
         patient = selectors.get_patient(request.user, pk)
     except selectors.OutsideScope:
         return redirect("patients:emergency-access", pk=pk)
+    if patient.merged_into_id:
+        messages.info(
+            request,
+            f"Record {patient.mrn} was merged into this one; it is kept for reference only.",
+        )
+        return redirect("patients:detail", pk=patient.merged_into_id)
     ssn = ""
     if patient.ssn:
         ssn = mask_ssn(patient.ssn)
         if request.GET.get("show") == "ssn" and request.user.has_perm("patients.view_ssn"):
             ssn = selectors.reveal_ssn(request.user, patient)
+    can_change = request.user.has_perm("patients.change_patient")
     return render(
         request,
         "patients/detail.html",
@@ -63,6 +118,350 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "ssn": ssn,
             "title": patient.full_name,
             "can_reveal": bool(patient.ssn) and request.user.has_perm("patients.view_ssn"),
+            "can_change": can_change,
+            "can_merge": request.user.has_perm("patients.merge_patient"),
+            "alerts": patient.alerts.filter(is_active=True),
+            "coverages": patient.coverages.select_related("payer"),
+            "consents": patient.consents.all(),
+            "documents": patient.documents.all(),
+            "alert_form": AlertForm(),
+            "consent_form": ConsentForm(initial={"given_on": timezone.localdate()}),
+            "revoke_form": RevokeConsentForm(initial={"revoked_on": timezone.localdate()}),
+            "end_form": EndCoverageForm(initial={"end_date": timezone.localdate()}),
+        },
+    )
+
+
+@permission_required("patients.change_patient", raise_exception=True)
+def patient_new(request: HttpRequest) -> HttpResponse:
+    form = RegistrationForm(request.POST or None, user=request.user)
+    duplicates: list[Patient] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            patient = services.register_patient(
+                actor=request.user,
+                confirm_duplicate=form.cleaned_data["confirm_duplicate"],
+                member_id=form.cleaned_data["member_id"],
+                **form.service_fields(),
+            )
+        except services.DuplicateSuspected as exc:
+            duplicates = exc.candidates
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"Registered {patient.full_name}, MRN {patient.mrn}.")
+            return redirect("patients:detail", pk=patient.pk)
+    return render(
+        request,
+        "patients/patient_form.html",
+        {"form": form, "title": "Register a patient", "duplicates": duplicates, "creating": True},
+    )
+
+
+@permission_required("patients.change_patient", raise_exception=True)
+def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        patient = _open(request, pk)
+    except selectors.OutsideScope:
+        return redirect("patients:emergency-access", pk=pk)
+    if patient.merged_into_id:
+        return redirect("patients:detail", pk=patient.merged_into_id)
+    form = PatientEditForm(request.POST or None, instance=patient, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_patient(actor=request.user, patient=patient, **form.service_fields())
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Saved.")
+            return redirect("patients:detail", pk=patient.pk)
+    return render(
+        request,
+        "patients/patient_form.html",
+        {"form": form, "title": f"Edit {patient.full_name}", "patient": patient},
+    )
+
+
+# --- alerts, consents --------------------------------------------------------------------------
+
+
+def _changeable(request: HttpRequest, pk: int, data_category: str) -> Patient:
+    try:
+        return _open(request, pk, data_category)
+    except selectors.OutsideScope:
+        raise Http404("No such patient.") from None
+
+
+@require_POST
+@permission_required("patients.change_patient", raise_exception=True)
+def alert_add(request: HttpRequest, pk: int) -> HttpResponse:
+    patient = _changeable(request, pk, "alerts")
+    form = AlertForm(request.POST)
+    if form.is_valid():
+        services.add_alert(actor=request.user, patient=patient, **form.cleaned_data)
+        messages.success(request, "Alert added.")
+    else:
+        messages.error(request, "Choose the kind of alert.")
+    return redirect("patients:detail", pk=patient.pk)
+
+
+@require_POST
+@permission_required("patients.change_patient", raise_exception=True)
+def alert_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    alert = get_object_or_404(PatientAlert, pk=pk)
+    patient = _changeable(request, alert.patient_id, "alerts")
+    services.deactivate_alert(actor=request.user, alert=alert)
+    messages.success(request, "Alert removed.")
+    return redirect("patients:detail", pk=patient.pk)
+
+
+@require_POST
+@permission_required("patients.change_patient", raise_exception=True)
+def consent_give(request: HttpRequest, pk: int) -> HttpResponse:
+    patient = _changeable(request, pk, "consents")
+    form = ConsentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.give_consent(actor=request.user, patient=patient, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, _error_text(exc))
+        else:
+            messages.success(request, "Consent recorded.")
+    else:
+        messages.error(request, "Consent: " + " ".join(e for errs in form.errors.values() for e in errs))
+    return redirect("patients:detail", pk=patient.pk)
+
+
+@require_POST
+@permission_required("patients.change_patient", raise_exception=True)
+def consent_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    consent = get_object_or_404(Consent, pk=pk)
+    patient = _changeable(request, consent.patient_id, "consents")
+    form = RevokeConsentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.revoke_consent(actor=request.user, consent=consent, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, _error_text(exc))
+        else:
+            messages.success(request, "Consent revoked.")
+    else:
+        messages.error(request, "Revoked on: enter a date.")
+    return redirect("patients:detail", pk=patient.pk)
+
+
+# --- coverages ---------------------------------------------------------------------------------
+
+
+def _coverage_page(
+    request: HttpRequest, patient: Patient, coverage: Coverage | None
+) -> HttpResponse:
+    form = CoverageForm(request.POST or None, request.FILES or None, instance=coverage)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_coverage(
+                actor=request.user,
+                patient=patient,
+                coverage=coverage,
+                card_front=form.cleaned_data.get("card_front"),
+                card_back=form.cleaned_data.get("card_back"),
+                **form.service_fields(),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Coverage saved.")
+            return redirect("patients:detail", pk=patient.pk)
+    title = "Edit coverage" if coverage else "Add a coverage"
+    return render(
+        request,
+        "patients/coverage_form.html",
+        {"form": form, "patient": patient, "coverage": coverage, "title": title},
+    )
+
+
+@permission_required("patients.change_patient", raise_exception=True)
+def coverage_add(request: HttpRequest, pk: int) -> HttpResponse:
+    return _coverage_page(request, _changeable(request, pk, "insurance"), None)
+
+
+@permission_required("patients.change_patient", raise_exception=True)
+def coverage_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    coverage = get_object_or_404(Coverage, pk=pk)
+    return _coverage_page(request, _changeable(request, coverage.patient_id, "insurance"), coverage)
+
+
+@require_POST
+@permission_required("patients.change_patient", raise_exception=True)
+def coverage_end(request: HttpRequest, pk: int) -> HttpResponse:
+    coverage = get_object_or_404(Coverage, pk=pk)
+    patient = _changeable(request, coverage.patient_id, "insurance")
+    form = EndCoverageForm(request.POST)
+    if form.is_valid():
+        try:
+            services.end_coverage(actor=request.user, coverage=coverage, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, _error_text(exc))
+        else:
+            messages.success(request, "Coverage ended.")
+    else:
+        messages.error(request, "Last day covered: enter a date.")
+    return redirect("patients:detail", pk=patient.pk)
+
+
+# --- files: served only through these views, checked and audited --------------------------------
+
+
+def _serve(request: HttpRequest, patient_id: int, stored: Any, obj: Any, category: str, name: str,
+           content_type: str = "") -> HttpResponse:
+    try:
+        selectors.get_patient(request.user, patient_id, data_category=category)
+    except selectors.OutsideScope:
+        raise Http404("No such file.") from None
+    if not stored:
+        raise Http404("No such file.")
+    try:
+        handle = stored.open("rb")
+    except FileNotFoundError:
+        raise Http404("The file is missing from storage.") from None
+    record_event(
+        AuditAction.READ,
+        user=request.user,
+        obj=obj,
+        patient_id=patient_id,
+        data_category=category,
+        detail=f"downloaded {name}",
+    )
+    response = FileResponse(handle, as_attachment=False, filename=name)
+    if content_type:
+        response["Content-Type"] = content_type
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@permission_required("patients.view_patient", raise_exception=True)
+def document_download(request: HttpRequest, pk: int) -> HttpResponse:
+    document = get_object_or_404(PatientDocument, pk=pk)
+    extension = document.file.name.rsplit(".", 1)[-1] if "." in document.file.name else "bin"
+    return _serve(
+        request,
+        document.patient_id,
+        document.file,
+        document,
+        "documents",
+        f"{document.kind}-{document.pk}.{extension}",
+        document.content_type,
+    )
+
+
+def _card(request: HttpRequest, pk: int, side: str) -> HttpResponse:
+    coverage = get_object_or_404(Coverage, pk=pk)
+    stored = getattr(coverage, f"card_{side}")
+    extension = stored.name.rsplit(".", 1)[-1] if stored and "." in stored.name else "bin"
+    return _serve(
+        request, coverage.patient_id, stored, coverage, "insurance",
+        f"card-{side}-{coverage.pk}.{extension}",
+    )
+
+
+@permission_required("patients.view_patient", raise_exception=True)
+def card_front(request: HttpRequest, pk: int) -> HttpResponse:
+    return _card(request, pk, "front")
+
+
+@permission_required("patients.view_patient", raise_exception=True)
+def card_back(request: HttpRequest, pk: int) -> HttpResponse:
+    return _card(request, pk, "back")
+
+
+@permission_required("patients.change_patient", raise_exception=True)
+def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    patient = _changeable(request, pk, "documents")
+    form = DocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.upload_document(
+                actor=request.user,
+                patient=patient,
+                kind=form.cleaned_data["kind"],
+                title=form.cleaned_data["title"],
+                upload=form.cleaned_data["file"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Document added.")
+            return redirect("patients:detail", pk=patient.pk)
+    return render(
+        request,
+        "patients/document_form.html",
+        {"form": form, "patient": patient, "title": "Add a document"},
+    )
+
+
+# --- merge -------------------------------------------------------------------------------------
+
+
+@permission_required("patients.merge_patient", raise_exception=True)
+def merge(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        survivor = _open(request, pk, "merge")
+    except selectors.OutsideScope:
+        return redirect("patients:emergency-access", pk=pk)
+    if survivor.merged_into_id:
+        return redirect("patients:merge", pk=survivor.merged_into_id)
+    data = request.POST if request.method == "POST" else (request.GET if "duplicate" in request.GET else None)
+    form = MergeForm(data)
+    duplicate = None
+    preview: dict[str, int] = {}
+    ended: list[Coverage] = []
+    if form.is_bound and form.is_valid():
+        mrn = form.cleaned_data["duplicate"].strip().upper()
+        duplicate = (
+            selectors.patient_list(request.user)
+            .filter(mrn=mrn, merged_into__isnull=True)
+            .exclude(pk=survivor.pk)
+            .first()
+        )
+        if duplicate is None:
+            form.add_error("duplicate", f"No other active record with MRN {mrn} that you may open.")
+        else:
+            preview = services.merge_preview(survivor=survivor, merged=duplicate)
+            ended = services.conflicting_coverages(survivor=survivor, merged=duplicate)
+            if request.method == "POST":
+                if not form.cleaned_data["confirm"]:
+                    form.add_error("confirm", "Tick the box to confirm the merge.")
+                else:
+                    try:
+                        record = services.merge_patients(
+                            actor=request.user, survivor=survivor, merged=duplicate
+                        )
+                    except ValidationError as exc:
+                        form.add_error(None, exc)
+                    else:
+                        messages.success(
+                            request, f"Record {record.merged_mrn} merged into {survivor.mrn}."
+                        )
+                        return redirect("patients:detail", pk=survivor.pk)
+    candidates = services.find_duplicates(
+        first_name=survivor.first_name,
+        last_name=survivor.last_name,
+        date_of_birth=survivor.date_of_birth,
+        phones=[survivor.phone, survivor.phone_home, survivor.phone_work],
+        exclude_pk=survivor.pk,
+    )
+    return render(
+        request,
+        "patients/merge.html",
+        {
+            "form": form,
+            "patient": survivor,
+            "duplicate": duplicate,
+            "preview": preview,
+            "ended": ended,
+            "candidates": candidates,
+            "title": f"Merge into {survivor.full_name}",
         },
     )
 

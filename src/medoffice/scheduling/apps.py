@@ -5,3 +5,20 @@ class SchedulingConfig(AppConfig):
     name = "medoffice.scheduling"
     label = "scheduling"
     verbose_name = "Appointment book"
+
+    def ready(self) -> None:
+        from medoffice.core.navigation import NavEntry, register
+
+        view, book = "scheduling.view_appointment", "scheduling.change_appointment"
+        register(
+            NavEntry("Schedule", "Find a slot", "scheduling:find", view, 10),
+            NavEntry("Schedule", "Recurring series", "scheduling:series", book, 20),
+            NavEntry("Schedule", "Waitlist", "scheduling:waitlist", view, 30),
+            NavEntry("Schedule", "Recalls", "scheduling:recalls", view, 40),
+            NavEntry("Practice", "Providers", "scheduling:providers", view, 50),
+            NavEntry("Practice", "Rooms and equipment", "scheduling:resources", view, 51),
+            NavEntry("Practice", "Appointment types", "scheduling:types", view, 52),
+            NavEntry("Practice", "Provider templates", "scheduling:templates", view, 53),
+            NavEntry("Practice", "Closures and time off", "scheduling:closures", view, 54),
+            NavEntry("Practice", "Overbooking rules", "scheduling:overbooking", view, 55),
+        )

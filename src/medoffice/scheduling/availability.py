@@ -38,7 +38,9 @@ The rules, which the tests' brute-force oracle implements independently:
   starting on that local day, that provider gets no slots of this type that day (at any
   location). The slots returned do not count against the limit.
 * **Order.** Slots are ordered by (start, provider_id, location_id), each key once, and
-  the first ``limit`` are returned.
+  the first ``limit`` are returned. Slot times are aware datetimes in ``tz``; Python
+  compares and subtracts datetimes that share a tzinfo by wall time, so compare them in
+  UTC across a fall-back hour.
 
 Times inside the engine are whole seconds since the epoch. A busy interval's start is
 rounded down and its end up, so a sub-second booking edge never lets a slot overlap it.

@@ -341,11 +341,35 @@ def cancel_appointment(
     return list(waitlist_matches(appointment))
 
 
+def entry_matches(entry: WaitlistEntry, appointment: Appointment) -> bool:
+    """Whether the waiting patient of ``entry`` could take ``appointment``'s time."""
+    tz = practice_zone()
+    local = appointment.start.astimezone(tz)
+    day, hour = local.date(), local.hour
+    if entry.status != WaitlistStatus.WAITING:
+        return False
+    if entry.appointment_type_id != appointment.appointment_type_id:
+        return False
+    if entry.patient_id == appointment.patient_id:
+        return False
+    if entry.provider_id and entry.provider_id != appointment.provider_id:
+        return False
+    if entry.location_id and entry.location_id != appointment.location_id:
+        return False
+    if entry.earliest and day < entry.earliest:
+        return False
+    if entry.latest and day > entry.latest:
+        return False
+    if entry.mornings_only and hour >= 12:
+        return False
+    if entry.afternoons_only and hour < 12:
+        return False
+    current = entry.current_appointment
+    return not (current and current.start <= appointment.start)
+
+
 def waitlist_matches(appointment: Appointment) -> Iterable[WaitlistEntry]:
     """Waiting patients who could take this appointment's time, oldest request first."""
-    tz = practice_zone()
-    day = appointment.start.astimezone(tz).date()
-    hour = appointment.start.astimezone(tz).hour
     qs = (
         WaitlistEntry.objects.filter(
             status=WaitlistStatus.WAITING, appointment_type=appointment.appointment_type
@@ -354,21 +378,16 @@ def waitlist_matches(appointment: Appointment) -> Iterable[WaitlistEntry]:
         .select_related("patient", "provider", "current_appointment")
     )
     for entry in qs.order_by("created_at"):
-        if entry.provider_id and entry.provider_id != appointment.provider_id:
-            continue
-        if entry.location_id and entry.location_id != appointment.location_id:
-            continue
-        if entry.earliest and day < entry.earliest:
-            continue
-        if entry.latest and day > entry.latest:
-            continue
-        if entry.mornings_only and hour >= 12:
-            continue
-        if entry.afternoons_only and hour < 12:
-            continue
-        if entry.current_appointment and entry.current_appointment.start <= appointment.start:
-            continue
-        yield entry
+        if entry_matches(entry, appointment):
+            yield entry
+
+
+def freed_time_is_open(appointment: Appointment) -> bool:
+    """A cancelled or no-show visit's time has not been booked again."""
+    return not SlotClaim.objects.filter(
+        provider_id=appointment.provider_id,
+        granule__in=granules(appointment.start, appointment.end),
+    ).exists()
 
 
 @transaction.atomic
@@ -620,3 +639,273 @@ def book_series(
 
 def is_active_status(status: str) -> bool:
     return status in ACTIVE_STATUSES
+
+
+# --- recalls (set at check-out) ------------------------------------------------
+
+
+@transaction.atomic
+def create_recall(
+    *,
+    actor: Any,
+    patient: Patient,
+    reason: str,
+    due_date: dt.date,
+    appointment_type: AppointmentType | None = None,
+    provider: Provider | None = None,
+    today: dt.date | None = None,
+) -> Any:
+    """Note that the patient is due for something (annual physical) on a date."""
+    from medoffice.scheduling.models import Recall
+
+    _require(actor, "scheduling.change_appointment", "set recalls")
+    today = today or timezone.localdate()
+    reason = (reason or "").strip()
+    errors = {}
+    if not reason:
+        errors["reason"] = "Say what the patient is due for (e.g. annual physical)."
+    if due_date is None:
+        errors["due_date"] = "Enter the date the patient is due."
+    elif due_date <= today:
+        errors["due_date"] = "The due date must be after today."
+    if errors:
+        raise ValidationError(errors)
+    recall = Recall.objects.create(
+        patient=patient,
+        reason=reason[:120],
+        due_date=due_date,
+        appointment_type=appointment_type,
+        provider=provider,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    record_event(
+        AuditAction.CREATE,
+        user=actor,
+        obj=recall,
+        patient_id=patient.pk,
+        data_category="appointment",
+        detail=f"recall due {due_date.isoformat()}",
+    )
+    return recall
+
+
+# --- the office manager's set-up ----------------------------------------------
+
+
+def _setup_detail(obj: Any) -> str:
+    return f"{obj._meta.verbose_name}: {obj}"[:400]
+
+
+@transaction.atomic
+def save_setup(*, actor: Any, instance: Any, m2m: dict[str, Iterable[Any]] | None = None) -> Any:
+    """Save one set-up row (provider, resource, type, closure, overbooking rule), audited."""
+    _require(actor, "scheduling.change_schedule", "change the appointment book's set-up")
+    creating = instance.pk is None
+    instance.full_clean(validate_unique=True)
+    instance.save()
+    for name, values in (m2m or {}).items():
+        getattr(instance, name).set(values)
+    record_event(
+        AuditAction.CREATE if creating else AuditAction.UPDATE,
+        user=actor,
+        obj=instance,
+        data_category="schedule setup",
+        detail=_setup_detail(instance),
+    )
+    return instance
+
+
+@transaction.atomic
+def delete_setup(*, actor: Any, instance: Any) -> None:
+    _require(actor, "scheduling.change_schedule", "change the appointment book's set-up")
+    detail = _setup_detail(instance)
+    pk = instance.pk
+    label = instance._meta.label_lower
+    instance.delete()
+    record_event(AuditAction.DELETE, user=actor, object_type=label, object_id=pk, detail=detail)
+
+
+def overlapping_blocks(block: TemplateBlock) -> Any:
+    """Blocks of the same provider on the same weekday whose hours and dates overlap ``block``."""
+    qs = TemplateBlock.objects.filter(
+        provider_id=block.provider_id,
+        weekday=block.weekday,
+        start__lt=block.end,
+        end__gt=block.start,
+    )
+    if block.effective_to is not None:
+        qs = qs.filter(effective_from__lte=block.effective_to)
+    qs = qs.exclude(effective_to__lt=block.effective_from)
+    if block.pk:
+        qs = qs.exclude(pk=block.pk)
+    return qs
+
+
+@transaction.atomic
+def save_template_block(
+    *, actor: Any, block: TemplateBlock, appointment_types: Iterable[AppointmentType] = ()
+) -> TemplateBlock:
+    """Save a weekly block; refuses one that overlaps another of the same provider."""
+    _require(actor, "scheduling.change_schedule", "change provider templates")
+    block.full_clean()
+    # Serialise template edits of one provider so two overlapping saves cannot both pass.
+    Provider.objects.select_for_update().filter(pk=block.provider_id).first()
+    clash = overlapping_blocks(block).select_related("location").first()
+    if clash is not None:
+        until = f" until {clash.effective_to:%Y-%m-%d}" if clash.effective_to else ""
+        raise ValidationError(
+            {
+                "start": f"This overlaps {clash.provider}'s block on "
+                f"{clash.get_weekday_display()} {clash.start:%H:%M}–{clash.end:%H:%M} at "
+                f"{clash.location.name} (from {clash.effective_from:%Y-%m-%d}{until}). "
+                "Change the hours or the effective dates."
+            },
+            code="overlap",
+        )
+    return save_setup(actor=actor, instance=block, m2m={"appointment_types": appointment_types})
+
+
+# --- the waitlist ---------------------------------------------------------------
+
+
+@transaction.atomic
+def add_to_waitlist(*, actor: Any, entry: WaitlistEntry) -> WaitlistEntry:
+    _require(actor, "scheduling.change_appointment", "manage the waitlist")
+    if entry.mornings_only and entry.afternoons_only:
+        raise ValidationError(
+            {"afternoons_only": "Choose mornings or afternoons, not both (or neither for any)."}
+        )
+    if entry.earliest and entry.latest and entry.latest < entry.earliest:
+        raise ValidationError({"latest": "“Latest” is before “earliest”."})
+    entry.created_by = actor
+    entry.status = WaitlistStatus.WAITING
+    entry.save()
+    record_event(
+        AuditAction.CREATE,
+        user=actor,
+        obj=entry,
+        patient_id=entry.patient_id,
+        data_category="waitlist",
+        detail=f"waitlist for {entry.appointment_type.code}",
+    )
+    return entry
+
+
+@transaction.atomic
+def remove_from_waitlist(*, actor: Any, entry: WaitlistEntry) -> WaitlistEntry:
+    _require(actor, "scheduling.change_appointment", "manage the waitlist")
+    entry.status = WaitlistStatus.REMOVED
+    entry.save(update_fields=["status"])
+    record_event(
+        AuditAction.UPDATE,
+        user=actor,
+        obj=entry,
+        patient_id=entry.patient_id,
+        data_category="waitlist",
+        detail="removed from the waitlist",
+    )
+    return entry
+
+
+@transaction.atomic
+def offer_slot_to_waitlist(
+    *, actor: Any, entry: WaitlistEntry, appointment: Appointment, now: dt.datetime | None = None
+) -> WaitlistEntry:
+    """Mark the entry offered the freed time of ``appointment`` and queue the offer message.
+
+    The message itself is queued by ``scheduling.reminders.queue_waitlist_offer`` when
+    that module provides it; the offer is recorded here either way.
+    """
+    _require(actor, "scheduling.change_appointment", "offer slots to the waitlist")
+    now = now or timezone.now()
+    entry = WaitlistEntry.objects.select_for_update().get(pk=entry.pk)
+    if entry.status != WaitlistStatus.WAITING:
+        raise ValidationError(
+            {"status": f"This waitlist entry is “{entry.get_status_display()}”, not waiting."}
+        )
+    if appointment.start <= now:
+        raise ValidationError({"start": "That time has already passed."})
+    entry.status = WaitlistStatus.OFFERED
+    entry.offered_at = now
+    entry.save(update_fields=["status", "offered_at"])
+    try:
+        from medoffice.scheduling import reminders
+    except ImportError:  # the reminders module is not there yet
+        reminders = None  # type: ignore[assignment]
+    queue = getattr(reminders, "queue_waitlist_offer", None)
+    if queue is not None:
+        queue(entry, appointment)
+    record_event(
+        AuditAction.UPDATE,
+        user=actor,
+        obj=entry,
+        patient_id=entry.patient_id,
+        data_category="waitlist",
+        detail=f"offered the slot of appointment {appointment.pk} at {appointment.start.isoformat()}",
+    )
+    return entry
+
+
+# --- recalls --------------------------------------------------------------------
+
+
+OUTREACH_METHODS = {
+    "phone": "Phone call",
+    "sms": "Text message",
+    "email": "E-mail",
+    "letter": "Letter",
+}
+
+
+@transaction.atomic
+def record_recall_outreach(*, actor: Any, recall: Any, method: str, outcome: str) -> Any:
+    from medoffice.scheduling.models import RecallOutreach
+    from medoffice.scheduling.models.outreach import RecallStatus
+
+    _require(actor, "scheduling.change_appointment", "work recalls")
+    if method not in OUTREACH_METHODS:
+        raise ValidationError({"method": "Choose phone, text message, e-mail or letter."})
+    outcome = outcome.strip()
+    if not outcome:
+        raise ValidationError({"outcome": "Say what came of it (left a message, no answer…)."})
+    attempt = RecallOutreach.objects.create(
+        recall=recall, method=method, outcome=outcome[:120], by=actor
+    )
+    if recall.status == RecallStatus.DUE:
+        recall.status = RecallStatus.CONTACTED
+        recall.save(update_fields=["status"])
+    record_event(
+        AuditAction.UPDATE,
+        user=actor,
+        obj=recall,
+        patient_id=recall.patient_id,
+        data_category="recall",
+        detail=f"outreach by {method}",
+    )
+    return attempt
+
+
+@transaction.atomic
+def set_recall_status(
+    *, actor: Any, recall: Any, status: str, appointment: Appointment | None = None
+) -> Any:
+    from medoffice.scheduling.models.outreach import RecallStatus
+
+    _require(actor, "scheduling.change_appointment", "work recalls")
+    if status not in RecallStatus.values:
+        raise ValidationError({"status": "Choose a recall status from the list."})
+    recall.status = status
+    fields = ["status"]
+    if appointment is not None:
+        recall.appointment = appointment
+        fields.append("appointment")
+    recall.save(update_fields=fields)
+    record_event(
+        AuditAction.UPDATE,
+        user=actor,
+        obj=recall,
+        patient_id=recall.patient_id,
+        data_category="recall",
+        detail=f"recall {status}",
+    )
+    return recall

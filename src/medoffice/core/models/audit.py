@@ -71,6 +71,11 @@ class AuditEvent(models.Model):
         return f"#{self.seq} {self.occurred_at:%Y-%m-%d %H:%M:%S} {self.username} {self.action} {self.object_type}"
 
 
+class AuditVerificationQuerySet(RestrictedQuerySet):
+    # Whoever may read the audit log may see whether its chain is intact.
+    permission_map = {"view": "core.view_auditevent"}
+
+
 class AuditVerification(models.Model):
     """The result of one walk of the audit chain (`medoffice audit verify`, nightly task)."""
 
@@ -80,7 +85,7 @@ class AuditVerification(models.Model):
     first_bad_seq = models.PositiveBigIntegerField(null=True, blank=True)
     message = models.CharField(max_length=300)
 
-    objects = RestrictedQuerySet.as_manager()
+    objects = AuditVerificationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-checked_at"]

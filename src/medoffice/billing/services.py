@@ -1,0 +1,127 @@
+"""Writes for money taken at the desk: a payment with its receipt number, audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from medoffice.billing.models import PatientPayment, PaymentMethod
+from medoffice.core.audit import record_event
+from medoffice.core.models import AuditAction, Location
+from medoffice.patients.models import Patient
+
+MAX_PAYMENT = Decimal("99999999.99")
+PAYMENT_KINDS = {"copay": "Copay", "balance": "Balance", "prepayment": "Prepayment"}
+
+
+def receipt_prefix(at: dt.datetime) -> str:
+    return f"R{at.year}-"
+
+
+def next_receipt_number(at: dt.datetime | None = None) -> str:
+    """The next receipt number of the year: R2025-000001, R2025-000002, …
+
+    Numbers are unique in the database; ``take_payment`` retries when two desks
+    draw the same number at the same moment.
+    """
+    at = at or timezone.now()
+    prefix = receipt_prefix(at)
+    last = (
+        PatientPayment.objects.filter(receipt_number__startswith=prefix)
+        .order_by("-receipt_number")
+        .values_list("receipt_number", flat=True)
+        .first()
+    )
+    number = int(last[len(prefix) :]) + 1 if last and last[len(prefix) :].isdigit() else 1
+    return f"{prefix}{number:06d}"
+
+
+def clean_amount(value: Any) -> Decimal:
+    """A payment amount as Decimal with cents, more than zero; errors name the field."""
+    if value is None or value == "":
+        raise ValidationError({"amount": "Enter the amount received."})
+    try:
+        amount = value if isinstance(value, Decimal) else Decimal(str(value).strip())
+    except InvalidOperation as exc:
+        raise ValidationError({"amount": "Enter the amount as a number, e.g. 25.00."}) from exc
+    if not amount.is_finite():
+        raise ValidationError({"amount": "Enter the amount as a number, e.g. 25.00."})
+    if amount <= 0:
+        raise ValidationError({"amount": "The amount must be more than zero."})
+    if amount != amount.quantize(Decimal("0.01")):
+        raise ValidationError({"amount": "The amount can have at most two decimals (cents)."})
+    if amount > MAX_PAYMENT:
+        raise ValidationError({"amount": "The amount is too large."})
+    return amount.quantize(Decimal("0.01"))
+
+
+@transaction.atomic
+def take_payment(
+    *,
+    actor: Any,
+    patient: Patient,
+    location: Location,
+    amount: Any,
+    method: str,
+    reference: str = "",
+    appointment: Any = None,
+    kind: str = "copay",
+    now: dt.datetime | None = None,
+) -> PatientPayment:
+    """Record money a patient paid at the desk and give it the next receipt number."""
+    if actor is not None and not actor.has_perm("billing.add_patientpayment"):
+        raise PermissionDenied("Your role does not take payments.")
+    errors: dict[str, str] = {}
+    try:
+        amount = clean_amount(amount)
+    except ValidationError as exc:
+        errors.update({k: v[0] for k, v in exc.message_dict.items()})
+    if not method:
+        errors["method"] = "Choose how the patient paid (cash, card, check or HSA/FSA card)."
+    elif method not in PaymentMethod.values:
+        errors["method"] = f"“{method}” is not a payment method."
+    reference = (reference or "").strip()
+    if len(reference) > 60:
+        errors["reference"] = "The reference can be at most 60 characters."
+    if method == PaymentMethod.CHECK and not reference:
+        errors["reference"] = "Enter the check number."
+    if kind not in PAYMENT_KINDS:
+        errors["kind"] = f"“{kind}” is not a kind of payment."
+    if appointment is not None and appointment.patient_id != patient.pk:
+        errors["appointment"] = "The visit belongs to another patient."
+    if errors:
+        raise ValidationError(errors)
+    now = now or timezone.now()
+    for attempt in range(5):
+        try:
+            with transaction.atomic():
+                payment = PatientPayment.objects.create(
+                    receipt_number=next_receipt_number(now),
+                    patient=patient,
+                    appointment=appointment,
+                    location=location,
+                    amount=amount,
+                    method=method,
+                    reference=reference,
+                    kind=kind,
+                    received_by=actor,
+                    received_at=now,
+                )
+            break
+        except IntegrityError:
+            if attempt == 4:
+                raise
+    record_event(
+        AuditAction.CREATE,
+        user=actor,
+        obj=payment,
+        patient_id=patient.pk,
+        data_category="payment",
+        detail=f"{kind} {payment.receipt_number} {payment.amount} {method}",
+    )
+    return payment

@@ -1,0 +1,347 @@
+"""Forms of the appointment book's set-up, booking, series, waitlist and recalls pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+
+from medoffice.core.forms import BootstrapMixin
+from medoffice.core.models import Location
+from medoffice.scheduling.models import (
+    AppointmentType,
+    OverbookRule,
+    Provider,
+    Resource,
+    ScheduleException,
+    TemplateBlock,
+    WaitlistEntry,
+)
+from medoffice.scheduling.models.outreach import RecallStatus
+from medoffice.scheduling.services import OUTREACH_METHODS, practice_zone
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+COLOR = forms.TextInput(attrs={"type": "color"})
+
+
+class ProviderForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = Provider
+        fields = [
+            "first_name",
+            "last_name",
+            "credentials",
+            "npi",
+            "taxonomy_code",
+            "specialty",
+            "color",
+            "user",
+            "locations",
+            "is_active",
+        ]
+        widgets = {"color": COLOR, "locations": forms.CheckboxSelectMultiple}
+
+
+class ResourceForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = Resource
+        fields = ["location", "name", "kind", "is_active"]
+
+
+class AppointmentTypeForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = AppointmentType
+        fields = [
+            "name",
+            "code",
+            "duration",
+            "color",
+            "patient_kind",
+            "providers",
+            "is_telehealth",
+            "preparation",
+            "buffer_before",
+            "buffer_after",
+            "min_notice",
+            "max_per_day",
+            "is_active",
+        ]
+        widgets = {
+            "color": COLOR,
+            "providers": forms.CheckboxSelectMultiple,
+            "preparation": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class TemplateBlockForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = TemplateBlock
+        fields = [
+            "provider",
+            "location",
+            "weekday",
+            "start",
+            "end",
+            "appointment_types",
+            "effective_from",
+            "effective_to",
+        ]
+        widgets = {
+            "start": TIME,
+            "end": TIME,
+            "effective_from": DATE,
+            "effective_to": DATE,
+            "appointment_types": forms.CheckboxSelectMultiple,
+        }
+
+
+class ScheduleExceptionForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = ScheduleException
+        fields = ["kind", "provider", "location", "start", "end", "reason"]
+        widgets = {"start": DATETIME, "end": DATETIME}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("start") and data.get("end") and data["end"] <= data["start"]:
+            self.add_error("end", "The end must be after the start.")
+        return data
+
+
+class OverbookRuleForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = OverbookRule
+        fields = ["provider", "max_per_day", "appointment_types", "is_active"]
+        widgets = {"appointment_types": forms.CheckboxSelectMultiple}
+
+
+# --- booking ---------------------------------------------------------------------------
+
+
+class FindSlotForm(BootstrapMixin, forms.Form):
+    appointment_type = forms.ModelChoiceField(
+        label="Type of visit", queryset=AppointmentType.objects.none()
+    )
+    providers = forms.ModelMultipleChoiceField(
+        label="Providers (none = any)",
+        queryset=Provider.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    locations = forms.ModelMultipleChoiceField(
+        label="Locations (none = any)",
+        queryset=Location.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    from_date = forms.DateField(label="From", widget=DATE, required=False)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["appointment_type"].queryset = AppointmentType.objects.restrict(
+            user, "view"
+        ).filter(is_active=True)
+        self.fields["providers"].queryset = Provider.objects.restrict(user, "view").filter(
+            is_active=True
+        )
+        locations = Location.objects.filter(is_active=True)
+        scope = user.location_ids()
+        if scope is not None:
+            locations = locations.filter(pk__in=scope)
+        self.fields["locations"].queryset = locations
+
+
+class BookingForm(BootstrapMixin, forms.Form):
+    """The slot comes from the "Find a slot" page as hidden fields; the patient is picked."""
+
+    appointment_type = forms.ModelChoiceField(
+        queryset=AppointmentType.objects.none(), widget=forms.HiddenInput
+    )
+    provider = forms.ModelChoiceField(queryset=Provider.objects.none(), widget=forms.HiddenInput)
+    location = forms.ModelChoiceField(queryset=Location.objects.none(), widget=forms.HiddenInput)
+    start = forms.DateTimeField(widget=forms.HiddenInput)
+    patient_search = forms.CharField(
+        label="Find the patient (last name, first name or MRN)", required=False, max_length=100
+    )
+    patient = forms.TypedChoiceField(label="Patient", coerce=int, choices=[])
+    reason = forms.CharField(label="Reason for visit", max_length=200, required=False)
+    note = forms.CharField(
+        label="Front-desk note", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    overbook = forms.BooleanField(
+        label="Overbook (only where an overbooking rule allows it)", required=False
+    )
+
+    def __init__(self, *args: Any, user: Any, patients: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["appointment_type"].queryset = AppointmentType.objects.restrict(user, "view")
+        self.fields["provider"].queryset = Provider.objects.restrict(user, "view")
+        locations = Location.objects.all()
+        scope = user.location_ids()
+        if scope is not None:
+            locations = locations.filter(pk__in=scope)
+        self.fields["location"].queryset = locations
+        self.fields["patient"].choices = [("", "—")] + [
+            (p.pk, f"{p.last_name}, {p.first_name} ({p.mrn}, born {p.date_of_birth:%m/%d/%Y})")
+            for p in patients
+        ]
+        self.fields["patient_search"].widget.attrs["data-testid"] = "patient-search"
+        self.fields["patient"].widget.attrs["data-testid"] = "patient-choice"
+
+    def clean_start(self) -> dt.datetime:
+        start = self.cleaned_data["start"]
+        return start.astimezone(practice_zone())
+
+
+class CancelForm(BootstrapMixin, forms.Form):
+    cancel_reason = forms.CharField(label="Reason for cancelling", max_length=200)
+    by_patient = forms.BooleanField(
+        label="The patient cancelled (counts toward late cancellations)",
+        required=False,
+        initial=True,
+    )
+
+
+class RescheduleForm(BootstrapMixin, forms.Form):
+    start = forms.DateTimeField(widget=forms.HiddenInput)
+    provider = forms.ModelChoiceField(queryset=Provider.objects.none(), widget=forms.HiddenInput)
+    location = forms.ModelChoiceField(queryset=Location.objects.none(), widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].queryset = Provider.objects.restrict(user, "view")
+        locations = Location.objects.all()
+        scope = user.location_ids()
+        if scope is not None:
+            locations = locations.filter(pk__in=scope)
+        self.fields["location"].queryset = locations
+
+
+class SeriesForm(BootstrapMixin, forms.Form):
+    patient = forms.TypedChoiceField(label="Patient", coerce=int, choices=[])
+    appointment_type = forms.ModelChoiceField(
+        label="Type of visit", queryset=AppointmentType.objects.none()
+    )
+    provider = forms.ModelChoiceField(label="Provider", queryset=Provider.objects.none())
+    location = forms.ModelChoiceField(label="Location", queryset=Location.objects.none())
+    first_start = forms.DateTimeField(label="First visit (date and time)", widget=DATETIME)
+    interval_weeks = forms.IntegerField(label="Every N weeks", min_value=1, max_value=12, initial=1)
+    count = forms.IntegerField(label="Number of visits", min_value=2, max_value=52, initial=6)
+    reason = forms.CharField(label="Reason for visit", max_length=200, required=False)
+
+    def __init__(self, *args: Any, user: Any, patients: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["appointment_type"].queryset = AppointmentType.objects.restrict(
+            user, "view"
+        ).filter(is_active=True)
+        self.fields["provider"].queryset = Provider.objects.restrict(user, "view").filter(
+            is_active=True
+        )
+        locations = Location.objects.filter(is_active=True)
+        scope = user.location_ids()
+        if scope is not None:
+            locations = locations.filter(pk__in=scope)
+        self.fields["location"].queryset = locations
+        self.fields["patient"].choices = [("", "—")] + [
+            (p.pk, f"{p.last_name}, {p.first_name} ({p.mrn})") for p in patients
+        ]
+
+
+# --- waitlist and recalls ----------------------------------------------------------------
+
+PART_OF_DAY = [("any", "Any time"), ("mornings", "Mornings only"), ("afternoons", "Afternoons")]
+
+
+class WaitlistForm(BootstrapMixin, forms.ModelForm):
+    patient = forms.TypedChoiceField(label="Patient", coerce=int, choices=[])
+    part_of_day = forms.ChoiceField(label="When", choices=PART_OF_DAY, initial="any")
+
+    class Meta:
+        model = WaitlistEntry
+        fields = ["appointment_type", "provider", "location", "earliest", "latest", "note"]
+        widgets = {"earliest": DATE, "latest": DATE}
+
+    def __init__(self, *args: Any, user: Any, patients: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["patient"].choices = [("", "—")] + [
+            (p.pk, f"{p.last_name}, {p.first_name} ({p.mrn})") for p in patients
+        ]
+        self.fields["appointment_type"].queryset = AppointmentType.objects.restrict(
+            user, "view"
+        ).filter(is_active=True)
+        self.fields["provider"].queryset = Provider.objects.restrict(user, "view").filter(
+            is_active=True
+        )
+        self.fields["provider"].required = False
+        self.order_fields(["patient"])
+
+
+class RecallForm(BootstrapMixin, forms.Form):
+    patient = forms.TypedChoiceField(label="Patient", coerce=int, choices=[])
+    reason = forms.CharField(label="Due for", max_length=120)
+    due_date = forms.DateField(label="Due date", widget=DATE)
+    appointment_type = forms.ModelChoiceField(
+        label="Type of visit", queryset=AppointmentType.objects.none(), required=False
+    )
+    provider = forms.ModelChoiceField(
+        label="Provider", queryset=Provider.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, user: Any, patients: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["patient"].choices = [("", "—")] + [
+            (p.pk, f"{p.last_name}, {p.first_name} ({p.mrn})") for p in patients
+        ]
+        self.fields["appointment_type"].queryset = AppointmentType.objects.restrict(user, "view")
+        self.fields["provider"].queryset = Provider.objects.restrict(user, "view")
+
+
+class OutreachForm(BootstrapMixin, forms.Form):
+    method = forms.ChoiceField(label="How", choices=list(OUTREACH_METHODS.items()))
+    outcome = forms.CharField(label="Outcome", max_length=120)
+
+
+class RecallStatusForm(BootstrapMixin, forms.Form):
+    status = forms.ChoiceField(
+        label="Status",
+        choices=[
+            (RecallStatus.SCHEDULED, "Scheduled"),
+            (RecallStatus.DONE, "Done"),
+            (RecallStatus.DECLINED, "Declined"),
+            (RecallStatus.DUE, "Due again"),
+        ],
+    )
+
+
+class RecallFilterForm(BootstrapMixin, forms.Form):
+    due_by = forms.DateField(label="Due by", required=False, widget=DATE)
+    status = forms.ChoiceField(
+        label="Status",
+        required=False,
+        choices=[("", "Open (due or contacted)")] + RecallStatus.choices,
+    )
+
+    def filter(self, qs: QuerySet) -> QuerySet:
+        data = self.cleaned_data
+        if data.get("due_by"):
+            qs = qs.filter(due_date__lte=data["due_by"])
+        if data.get("status"):
+            qs = qs.filter(status=data["status"])
+        else:
+            qs = qs.filter(status__in=[RecallStatus.DUE, RecallStatus.CONTACTED])
+        return qs
+
+
+class WaitlistFilterForm(BootstrapMixin, forms.Form):
+    appointment_type = forms.ModelChoiceField(
+        label="Type", queryset=AppointmentType.objects.all(), required=False
+    )
+
+    def filter(self, qs: QuerySet) -> QuerySet:
+        if self.cleaned_data.get("appointment_type"):
+            qs = qs.filter(appointment_type=self.cleaned_data["appointment_type"])
+        return qs
