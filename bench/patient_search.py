@@ -193,6 +193,8 @@ def child() -> None:
         result = search_patients(user, q)
         times.append((time.perf_counter() - t0) * 1000)
         found += bool(result)
+    slow = sorted(zip(times, queries, strict=True), reverse=True)[:8]
+    log(f"{connection.vendor} slowest: " + "; ".join(f"{q!r} {t:.0f} ms" for t, q in slow))
     times.sort()
     print(
         json.dumps(
@@ -218,6 +220,9 @@ def _run(database_url: str) -> dict[str, Any]:
     )
     if done.returncode != 0:
         raise SystemExit(f"bench child failed for {database_url}:\n{done.stderr[-3000:]}")
+    for line in done.stderr.splitlines():
+        if line.startswith("patient_search:"):
+            print(line, file=sys.stderr)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 

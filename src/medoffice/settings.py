@@ -242,6 +242,17 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "medoffice@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# --- text messages (reminders) and the links in them ------------------------
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "medoffice.scheduling.messaging.FileSMSBackend")
+SMS_FILE_PATH = str(VAR_DIR / "sms")
+SMS_API_BASE_URL = os.environ.get("SMS_API_BASE_URL", "https://api.twilio.com")
+SMS_ACCOUNT_SID = os.environ.get("SMS_ACCOUNT_SID", "")
+SMS_AUTH_TOKEN = os.environ.get("SMS_AUTH_TOKEN", "")
+SMS_FROM_NUMBER = os.environ.get("SMS_FROM_NUMBER", "")
+SMS_TIMEOUT_SECONDS = float(os.environ.get("SMS_TIMEOUT_SECONDS", "10"))
+# Where patients reach the practice: the start of the confirm/cancel links in reminders.
+PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://localhost:8000").rstrip("/")
+
 # --- background work ------------------------------------------------------
 TASK_BACKEND = os.environ.get("TASK_BACKEND", "database")
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")

@@ -48,28 +48,62 @@ def practice(transactional_db):
     return PracticeFactory()
 
 
+class _Chromium:
+    """One Playwright and one Chromium per test process, shared by every ``browser`` fixture.
+
+    Other test folders may import these fixtures; pytest then holds a second copy of the
+    session fixture, and a second sync Playwright in the same thread would fail.
+    """
+
+    def __init__(self) -> None:
+        self.users = 0
+        self.manager = None
+        self.browser: Browser | None = None
+        self.previous_async_flag: str | None = None
+
+    def acquire(self) -> Browser:
+        if self.users == 0:
+            # Playwright's sync API keeps an asyncio loop running in this thread while it
+            # is started; Django refuses ORM calls from such a thread unless told it is
+            # deliberate. Set only while the browser runs: other tests keep the check.
+            self.previous_async_flag = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+            self.manager = sync_playwright()
+            playwright = self.manager.__enter__()
+            self.browser = playwright.chromium.launch(
+                executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+            )
+        self.users += 1
+        assert self.browser is not None
+        return self.browser
+
+    def release(self) -> None:
+        self.users -= 1
+        if self.users:
+            return
+        try:
+            if self.browser is not None:
+                self.browser.close()
+            if self.manager is not None:
+                self.manager.__exit__(None, None, None)
+        finally:
+            self.browser = self.manager = None
+            if self.previous_async_flag is None:
+                os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+            else:
+                os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = self.previous_async_flag
+
+
+_chromium = _Chromium()
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     """Chromium for the whole test process (one per xdist worker)."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (never `playwright install`)")
-    # Playwright's sync API keeps an asyncio loop running in this thread while it is
-    # started; Django refuses ORM calls from such a thread unless told it is deliberate.
-    # Set only while the browser runs, so test runs without browser tests keep the check.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-            )
-            yield browser
-            browser.close()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+    yield _chromium.acquire()
+    _chromium.release()
 
 
 @dataclass

@@ -12,7 +12,7 @@ from medoffice.billing.models import PatientPayment
 from medoffice.core.audit import record_event
 from medoffice.core.models import AuditAction, Practice
 
-RECEIPT_STYLESHEET = "scheduling/frontdesk.css"
+RECEIPT_STYLESHEET = "billing/receipt.css"
 
 
 def receipt_context(payment: PatientPayment, *, pdf: bool = False) -> dict[str, Any]:

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Lower
 from django.http import Http404
 from django.utils import timezone
 
@@ -152,12 +153,17 @@ def search_condition(terms: SearchTerms) -> Q:
     if terms.phone_digits:
         digits = terms.phone_digits
         number = "+1" + digits if len(digits) == 10 else "+" + digits
-        condition &= Q(phone=number) | Q(phone_home=number) | Q(phone_work=number)
+        # Three indexed equality lookups, resolved first: most home and work phones are
+        # empty, so planners misjudge an OR over the three columns and scan instead.
+        ids: list[int] = []
+        for column in ("phone", "phone_home", "phone_work"):
+            ids += Patient.objects.filter(**{column: number}).values_list("pk", flat=True)
+        condition &= Q(pk__in=ids)
     if terms.identifier:
+        # Looked up first (an index on member_id), so the outer query is a primary-key lookup.
         ident = terms.identifier
-        condition &= Q(mrn=ident.upper()) | Q(
-            pk__in=Coverage.objects.filter(member_id=ident).values("patient_id")
-        )
+        ids = list(Coverage.objects.filter(member_id=ident).values_list("patient_id", flat=True))
+        condition &= Q(mrn=ident.upper()) | Q(pk__in=ids)
     return condition
 
 
@@ -168,7 +174,11 @@ def search_queryset(user: Any, query: str) -> QuerySet[Patient]:
     found = patient_list(user).filter(merged_into__isnull=True)
     if terms.is_empty:
         return found.order_by("search_last", "search_first", "pk")
-    return found.filter(search_condition(terms)).order_by("search_last", "search_first", "pk")
+    # Sorted by an expression no index provides: otherwise planners walk the whole name
+    # index in order (to skip a sort) instead of seeking the few matching rows.
+    return found.filter(search_condition(terms)).order_by(
+        Lower("search_last"), Lower("search_first"), "pk"
+    )
 
 
 def search_patients(user: Any, query: str, limit: int = 25) -> list[Patient]:

@@ -5,3 +5,15 @@ class ReportsConfig(AppConfig):
     name = "medoffice.reports"
     label = "reports"
     verbose_name = "Reports"
+
+    def ready(self) -> None:
+        from medoffice.core.navigation import NavEntry, register
+
+        reports = "scheduling.view_reports"
+        register(
+            NavEntry("Reports", "All reports", "reports:index", reports, 10),
+            NavEntry("Reports", "Wait times", "reports:wait-times", reports, 11),
+            NavEntry("Reports", "No-shows and late cancellations", "reports:no-shows", reports, 12),
+            NavEntry("Reports", "Provider utilisation", "reports:utilisation", reports, 13),
+            NavEntry("Reports", "Third-next-available", "reports:access", reports, 14),
+        )

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema
+from ninja.responses import Status
 
 from medoffice.api.common import MAX_ID, AwareDateTime, audit, get_or_404, restricted
 from medoffice.api.errors import ErrorOut, error_body, error_responses
@@ -284,9 +285,9 @@ def book(request: HttpRequest, payload: BookIn) -> Any:
             detail="slot taken",
         )
         message = exc.message_dict["start"][0]
-        return 409, error_body("That time is taken.", [("start", message)])
+        return Status(409, error_body("That time is taken.", [("start", message)]))
     request.api_audited = True  # type: ignore[attr-defined]
-    return 201, _appointment(a)
+    return Status(201, _appointment(a))
 
 
 @router.post(

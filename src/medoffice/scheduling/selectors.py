@@ -47,6 +47,19 @@ def holiday_closures(start_date: dt.date, end_date: dt.date) -> list[engine.Unav
     return closures
 
 
+def holiday_name(day: dt.date) -> str:
+    """The name of the practice state's public holiday (observed) on ``day``, or ""."""
+    import holidays
+
+    practice = Practice.objects.order_by("pk").first()
+    state = practice.state if practice else None
+    try:
+        calendar = holidays.US(subdiv=state, years=day.year, observed=True)
+    except NotImplementedError:
+        calendar = holidays.US(years=day.year, observed=True)
+    return calendar.get(day) or ""
+
+
 def engine_type(appointment_type: AppointmentType) -> engine.AppointmentType:
     groups = tuple(
         frozenset(r.pk for r in requirement.resources.all() if r.is_active)

@@ -101,6 +101,30 @@ def _in_template(
     return False
 
 
+def closed_reason(
+    provider: Provider, location: Location, start: dt.datetime, end: dt.datetime
+) -> str:
+    """Why nobody can be booked then (time off, a meeting, a closure, a public holiday), or ""."""
+    from django.db.models import Q
+
+    from medoffice.scheduling.models import ScheduleException
+    from medoffice.scheduling.selectors import holiday_name
+
+    exception = (
+        ScheduleException.objects.filter(start__lt=end, end__gt=start)
+        .filter(Q(provider__isnull=True) | Q(provider=provider))
+        .filter(Q(location__isnull=True) | Q(location=location))
+        .first()
+    )
+    if exception is not None:
+        why = f" ({exception.reason})" if exception.reason else ""
+        return f"{exception.get_kind_display()} then{why}."
+    name = holiday_name(start.astimezone(practice_zone()).date())
+    if name:
+        return f"The practice is closed for a public holiday ({name})."
+    return ""
+
+
 def _choose_resources(
     appointment_type: AppointmentType, location: Location, start: dt.datetime, end: dt.datetime
 ) -> list[Resource]:
@@ -208,6 +232,10 @@ def validate_booking(
             },
             code="outside_template",
         )
+    if not overbook:
+        closed = closed_reason(provider, location, start, end)
+        if closed:
+            raise ValidationError({"start": closed}, code="closed")
     return end
 
 

@@ -680,7 +680,7 @@ class WaitlistList(ListPage):
                 return ""
             from django.utils.html import format_html, format_html_join
 
-            return format_html_join(
+            links = format_html_join(
                 " ",
                 '<a href="{}" data-testid="waitlist-match">{}</a>',
                 (
@@ -690,7 +690,10 @@ class WaitlistList(ListPage):
                     )
                     for a in found[:3]
                 ),
-            ) + (format_html(" (+{})", len(found) - 3) if len(found) > 3 else "")
+            )
+            if len(found) > 3:
+                return format_html("{} (+{})", links, len(found) - 3)
+            return links
 
         def remove(entry: WaitlistEntry) -> Any:
             if not can_change:

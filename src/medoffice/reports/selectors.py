@@ -1,0 +1,394 @@
+"""Reads behind the front-office reports, scoped to what the user may see.
+
+Every query starts from ``Appointment.objects.restrict(user, "view")`` (or the
+set-up models' own ``restrict``), so a user limited to some locations gets
+figures for those locations only. The formulas live in ``kpis.py``; this module
+only fetches plain values for them and groups the results.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from medoffice.core.models import Location
+from medoffice.reports import kpis
+from medoffice.scheduling import selectors as book
+from medoffice.scheduling.availability import TemplateBlock as EngineBlock
+from medoffice.scheduling.availability import Unavailability
+from medoffice.scheduling.models import (
+    Appointment,
+    AppointmentStatus,
+    AppointmentType,
+    Provider,
+    ScheduleException,
+    TemplateBlock,
+)
+from medoffice.scheduling.services import practice_zone
+
+DEFAULT_DAYS = 90
+ACCESS_HORIZON_DAYS = 90
+
+
+@dataclass(frozen=True)
+class Filters:
+    """A report's filters: the period (local dates, both included), a location, a provider."""
+
+    start_date: dt.date
+    end_date: dt.date
+    location_id: int | None = None
+    provider_id: int | None = None
+    appointment_type_id: int | None = None
+
+    @classmethod
+    def default(cls, today: dt.date | None = None) -> Filters:
+        today = today or local_today()
+        return cls(start_date=today - dt.timedelta(days=DEFAULT_DAYS), end_date=today)
+
+    def bounds(self) -> tuple[dt.datetime, dt.datetime]:
+        tz = practice_zone()
+        start = dt.datetime.combine(self.start_date, dt.time.min, tzinfo=tz)
+        end = dt.datetime.combine(self.end_date + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+        return start, end
+
+
+def local_today() -> dt.date:
+    return timezone.now().astimezone(practice_zone()).date()
+
+
+def appointments(user: Any, filters: Filters) -> QuerySet[Appointment]:
+    """The user's appointments starting in the period, narrowed by location and provider."""
+    start, end = filters.bounds()
+    qs = Appointment.objects.restrict(user, "view").filter(start__gte=start, start__lt=end)
+    if filters.location_id:
+        qs = qs.filter(location_id=filters.location_id)
+    if filters.provider_id:
+        qs = qs.filter(provider_id=filters.provider_id)
+    return qs
+
+
+def locations_for(user: Any) -> QuerySet[Location]:
+    qs = Location.objects.all()
+    ids = user.location_ids()
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    return qs.order_by("name")
+
+
+def _names(model: Any, ids: Iterable[int]) -> dict[int, str]:
+    return {obj.pk: str(obj) for obj in model.objects.filter(pk__in=set(ids))}
+
+
+# --- wait times --------------------------------------------------------------------------
+
+
+@dataclass
+class WaitGroup:
+    label: str
+    phases: dict[str, kpis.Summary]
+    visits: int
+
+
+@dataclass
+class WaitReport:
+    visits: int
+    overall: WaitGroup
+    by_provider: list[WaitGroup] = field(default_factory=list)
+    by_location: list[WaitGroup] = field(default_factory=list)
+    by_part_of_day: list[WaitGroup] = field(default_factory=list)
+
+
+def _group(label: str, rows: list[dict[str, float | None]]) -> WaitGroup:
+    phases = {
+        key: kpis.summarize([r[key] for r in rows if r[key] is not None]) for key in kpis.PHASES
+    }
+    return WaitGroup(label=label, phases=phases, visits=len(rows))
+
+
+def wait_times(user: Any, filters: Filters) -> WaitReport:
+    """Phase durations of completed visits, summarised by provider, location and part of day.
+
+    Only visits whose status is "done" (completed) count; within them each phase counts
+    the visits that have both its time stamps. Part of day is that of the scheduled start.
+    """
+    tz = practice_zone()
+    rows = appointments(user, filters).filter(status=AppointmentStatus.COMPLETED)
+    rows = rows.values_list(
+        "provider_id",
+        "location_id",
+        "start",
+        "arrived_at",
+        "roomed_at",
+        "with_provider_at",
+        "checkout_at",
+        "completed_at",
+    )
+    by_provider: dict[int, list] = defaultdict(list)
+    by_location: dict[int, list] = defaultdict(list)
+    by_part: dict[str, list] = defaultdict(list)
+    everything = []
+    for provider_id, location_id, start, arrived, roomed, seen, checkout, completed in rows:
+        durations = kpis.phase_durations(arrived, roomed, seen, checkout, completed)
+        everything.append(durations)
+        by_provider[provider_id].append(durations)
+        by_location[location_id].append(durations)
+        by_part[kpis.part_of_day(start.astimezone(tz))].append(durations)
+    providers = _names(Provider, by_provider)
+    locations = _names(Location, by_location)
+    return WaitReport(
+        visits=len(everything),
+        overall=_group("All visits", everything),
+        by_provider=sorted(
+            (_group(providers[k], v) for k, v in by_provider.items()), key=lambda g: g.label
+        ),
+        by_location=sorted(
+            (_group(locations[k], v) for k, v in by_location.items()), key=lambda g: g.label
+        ),
+        by_part_of_day=[
+            _group(label, by_part[key]) for key, label in kpis.PART_OF_DAY.items() if by_part[key]
+        ],
+    )
+
+
+# --- no-shows and late cancellations -------------------------------------------------------
+
+
+@dataclass
+class AttendanceRow:
+    label: str
+    due: int
+    no_shows: int
+    late_cancels: int
+
+    @property
+    def no_show_rate(self) -> float | None:
+        return kpis.rate(self.no_shows, self.due)
+
+    @property
+    def late_cancel_rate(self) -> float | None:
+        return kpis.rate(self.late_cancels, self.due)
+
+
+@dataclass
+class AttendanceReport:
+    overall: AttendanceRow
+    by_provider: list[AttendanceRow]
+    by_location: list[AttendanceRow]
+    by_month: list[AttendanceRow]
+
+
+def due_appointments(user: Any, filters: Filters, now: dt.datetime | None = None) -> QuerySet:
+    """Appointments that were due: started before now, not cancelled in advance.
+
+    A cancellation counts as "in advance" unless it is flagged late (the patient cancelled
+    inside the practice's late-cancel window). Late cancellations stay in the
+    denominator and are counted on their own; no-shows are the status "no-show".
+    """
+    now = now or timezone.now()
+    return (
+        appointments(user, filters)
+        .filter(start__lt=now)
+        .exclude(status=AppointmentStatus.CANCELLED, is_late_cancel=False)
+    )
+
+
+def _attendance(label: str, due: int, no_shows: int, late: int) -> AttendanceRow:
+    return AttendanceRow(label=label, due=due, no_shows=no_shows, late_cancels=late)
+
+
+def attendance(user: Any, filters: Filters, now: dt.datetime | None = None) -> AttendanceReport:
+    tz = practice_zone()
+    rows = list(
+        due_appointments(user, filters, now).values_list(
+            "provider_id", "location_id", "start", "status", "is_late_cancel"
+        )
+    )
+    counters: dict[str, dict[Any, Counter]] = {
+        "provider": defaultdict(Counter),
+        "location": defaultdict(Counter),
+        "month": defaultdict(Counter),
+    }
+    total: Counter = Counter()
+    for provider_id, location_id, start, status, late in rows:
+        month = start.astimezone(tz).date().replace(day=1)
+        keys = {"provider": provider_id, "location": location_id, "month": month}
+        for c in [total, *(counters[d][k] for d, k in keys.items())]:
+            c["due"] += 1
+            c["no_shows"] += status == AppointmentStatus.NO_SHOW
+            c["late"] += status == AppointmentStatus.CANCELLED and bool(late)
+
+    def build(label: str, c: Counter) -> AttendanceRow:
+        return _attendance(label, c["due"], c["no_shows"], c["late"])
+
+    providers = _names(Provider, counters["provider"])
+    locations = _names(Location, counters["location"])
+    months = []
+    month = filters.start_date.replace(day=1)
+    while month <= filters.end_date:
+        months.append(build(month.strftime("%b %Y"), counters["month"].get(month, Counter())))
+        month = (month + dt.timedelta(days=32)).replace(day=1)
+    return AttendanceReport(
+        overall=build("All appointments", total),
+        by_provider=sorted(
+            (build(providers[k], v) for k, v in counters["provider"].items()),
+            key=lambda r: r.label,
+        ),
+        by_location=sorted(
+            (build(locations[k], v) for k, v in counters["location"].items()),
+            key=lambda r: r.label,
+        ),
+        by_month=months,
+    )
+
+
+# --- provider utilisation ------------------------------------------------------------------
+
+
+@dataclass
+class UtilisationRow:
+    provider: str
+    week: dt.date | None
+    booked: float
+    available: float
+
+    @property
+    def utilisation(self) -> float | None:
+        return kpis.utilisation(self.booked, self.available)
+
+
+@dataclass
+class UtilisationReport:
+    by_provider: list[UtilisationRow]
+    by_week: list[UtilisationRow]
+
+
+def utilisation(user: Any, filters: Filters) -> UtilisationReport:
+    """Booked ÷ available minutes per provider per week (weeks start on Monday).
+
+    Booked: the scheduled length of every appointment in the period that was not
+    cancelled (no-shows and visits left without being seen held their time, so they
+    count). Available: the providers' template blocks on each day of the period, minus
+    time off, meetings, closures and the practice's public holidays.
+    """
+    tz = practice_zone()
+    start, end = filters.bounds()
+    blocks_qs = TemplateBlock.objects.restrict(user, "view").filter(provider__is_active=True)
+    if filters.location_id:
+        blocks_qs = blocks_qs.filter(location_id=filters.location_id)
+    if filters.provider_id:
+        blocks_qs = blocks_qs.filter(provider_id=filters.provider_id)
+    blocks = [
+        EngineBlock(
+            provider_id=b.provider_id,
+            location_id=b.location_id,
+            weekday=b.weekday,
+            start=b.start,
+            end=b.end,
+            effective_from=b.effective_from,
+            effective_to=b.effective_to,
+        )
+        for b in blocks_qs
+    ]
+    closed = [
+        Unavailability(
+            start=e.start, end=e.end, provider_id=e.provider_id, location_id=e.location_id
+        )
+        for e in ScheduleException.objects.filter(start__lt=end, end__gt=start)
+    ] + book.holiday_closures(filters.start_date, filters.end_date)
+    available = kpis.available_minutes(blocks, closed, filters.start_date, filters.end_date, tz)
+    booked_rows = (
+        appointments(user, filters)
+        .exclude(status=AppointmentStatus.CANCELLED)
+        .values_list("provider_id", "start", "end")
+    )
+    booked = kpis.booked_minutes(booked_rows, tz)
+    keys = set(available) | set(booked)
+    names = _names(Provider, {k[0] for k in keys})
+    by_week = sorted(
+        (
+            UtilisationRow(names[p], week, booked.get((p, week), 0.0), available.get((p, week), 0))
+            for p, week in keys
+        ),
+        key=lambda r: (r.provider, r.week),
+    )
+    totals: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
+    for row in by_week:
+        totals[row.provider][0] += row.booked
+        totals[row.provider][1] += row.available
+    by_provider = [UtilisationRow(name, None, b, a) for name, (b, a) in sorted(totals.items())]
+    return UtilisationReport(by_provider=by_provider, by_week=by_week)
+
+
+# --- third-next-available ------------------------------------------------------------------
+
+
+def appointment_types_for(user: Any) -> QuerySet[AppointmentType]:
+    return AppointmentType.objects.restrict(user, "view").filter(is_active=True).order_by("name")
+
+
+def default_appointment_type(user: Any) -> AppointmentType | None:
+    """The most booked active type in the user's book (the usual established visit)."""
+    types = appointment_types_for(user)
+    counted = (
+        Appointment.objects.restrict(user, "view")
+        .filter(appointment_type__is_active=True)
+        .values("appointment_type_id")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "appointment_type_id")
+        .first()
+    )
+    if counted:
+        return types.filter(pk=counted["appointment_type_id"]).first()
+    return types.first()
+
+
+@dataclass
+class AccessRow:
+    provider: str
+    days: int | None
+    third_slot: dt.datetime | None
+
+
+def third_next_available(
+    user: Any,
+    filters: Filters,
+    appointment_type: AppointmentType,
+    today: dt.date | None = None,
+    now: dt.datetime | None = None,
+) -> list[AccessRow]:
+    """Days from today to each provider's third open slot of the type (next 90 days)."""
+    tz = practice_zone()
+    today = today or local_today()
+    providers = book.providers_for(user, filters.location_id)
+    if filters.provider_id:
+        providers = providers.filter(pk=filters.provider_id)
+    allowed = set(appointment_type.providers.values_list("pk", flat=True))
+    if allowed:
+        providers = providers.filter(pk__in=allowed)
+    location_ids: list[int] | None = None
+    if filters.location_id:
+        location_ids = [filters.location_id]
+    elif user.location_ids() is not None:
+        location_ids = sorted(user.location_ids())
+    out = []
+    for provider in providers.filter(Q(template_blocks__isnull=False)).distinct():
+        slots = book.open_slots(
+            appointment_type,
+            start_date=today,
+            end_date=today + dt.timedelta(days=ACCESS_HORIZON_DAYS),
+            provider_ids=[provider.pk],
+            location_ids=location_ids,
+            limit=3,
+            now=now,
+        )
+        starts = [s.start for s in slots]
+        days = kpis.third_next_available(today, starts, tz)
+        third = starts[2].astimezone(tz) if days is not None else None
+        out.append(AccessRow(provider=str(provider), days=days, third_slot=third))
+    return sorted(out, key=lambda r: r.provider)

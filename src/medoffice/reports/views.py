@@ -1,0 +1,428 @@
+"""The front-office reports: wait times, no-shows and late cancellations, provider
+utilisation and third-next-available. Thin: parse the filters, call a selector, draw the
+charts, render the page (or its body for htmx, or a CSV with ``?format=csv``)."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth.decorators import permission_required
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+
+from medoffice.core.audit import record_event
+from medoffice.core.models import AuditAction
+from medoffice.reports import charts, kpis, selectors
+from medoffice.reports.forms import ReportFilterForm
+from medoffice.scheduling.models import AppointmentType
+
+PERMISSION = "scheduling.view_reports"
+
+
+@dataclass
+class Cell:
+    display: str
+    raw: Any = ""
+    numeric: bool = True
+
+
+@dataclass
+class Section:
+    """One chart with the table of its figures under it (and its share of the CSV)."""
+
+    title: str
+    headers: list[str]
+    rows: list[list[Cell]]
+    chart: str = ""
+    note: str = ""
+    slug: str = ""
+
+
+@dataclass
+class Report:
+    slug: str
+    title: str
+    sections: list[Section] = field(default_factory=list)
+
+
+def _svg(markup: str) -> SafeString:
+    """charts.py escapes every label it draws, so its SVG is safe to insert as it is."""
+    return mark_safe(markup)  # noqa: S308
+
+
+def text(value: str) -> Cell:
+    return Cell(value, value, numeric=False)
+
+
+def number(value: float | None, digits: int = 0) -> Cell:
+    if value is None:
+        return Cell("—", "")
+    return Cell(f"{value:,.{digits}f}", round(value, 1))
+
+
+def percent(value: float | None) -> Cell:
+    return Cell(kpis.as_percent(value), "" if value is None else round(value * 100, 1))
+
+
+def _filter_form(request: HttpRequest, with_type: bool = False) -> ReportFilterForm:
+    data: QueryDict = request.GET.copy()
+    default = selectors.Filters.default()
+    if not data.get("date_to"):
+        data["date_to"] = default.end_date.isoformat()
+    if not data.get("date_from"):
+        data["date_from"] = default.start_date.isoformat()
+    return ReportFilterForm(data, user=request.user, with_type=with_type)
+
+
+def _respond(
+    request: HttpRequest,
+    report: Report,
+    form: ReportFilterForm,
+    filters: selectors.Filters,
+    extra: dict[str, Any] | None = None,
+) -> HttpResponse:
+    if request.GET.get("format") == "csv":
+        return _csv(request, report, filters)
+    query = request.GET.copy()
+    query.pop("format", None)
+    context = {
+        "title": report.title,
+        "report": report,
+        "form": form,
+        "filters": filters,
+        "query": query.urlencode(),
+        **(extra or {}),
+    }
+    template = f"reports/{report.slug}.html"
+    if request.htmx:  # type: ignore[attr-defined]
+        template += "#body"
+    return render(request, template, context)
+
+
+def _csv(request: HttpRequest, report: Report, filters: selectors.Filters) -> HttpResponse:
+    rows = sum(len(s.rows) for s in report.sections)
+    record_event(
+        AuditAction.EXPORT,
+        user=request.user,
+        object_type="report",
+        object_id=report.slug,
+        data_category="report",
+        detail=(
+            f"CSV export of the {report.title} report, {rows} rows; period "
+            f"{filters.start_date:%Y-%m-%d} to {filters.end_date:%Y-%m-%d}; "
+            f"location {filters.location_id or 'all'}; provider {filters.provider_id or 'all'}"
+        ),
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
+    response["Content-Disposition"] = f'attachment; filename="{report.slug}-{stamp}.csv"'
+    writer = csv.writer(response)
+    headers = report.sections[0].headers if report.sections else []
+    writer.writerow(["Grouped by", *headers])
+    for section in report.sections:
+        for row in section.rows:
+            writer.writerow([section.title, *(_csv_value(c.raw) for c in row)])
+    return response
+
+
+def _csv_value(value: Any) -> str:
+    text_value = str(value)
+    # Keep spreadsheets from reading a cell as a formula (CSV injection).
+    if text_value[:1] in ("=", "+", "-", "@") and not _is_number(text_value):
+        return "'" + text_value
+    return text_value
+
+
+def _is_number(value: str) -> bool:
+    try:
+        float(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _period(filters: selectors.Filters) -> str:
+    return f"{filters.start_date:%m/%d/%Y} to {filters.end_date:%m/%d/%Y}"
+
+
+# --- index ------------------------------------------------------------------------------------
+
+
+@permission_required(PERMISSION, raise_exception=True)
+def index(request: HttpRequest) -> HttpResponse:
+    return render(request, "reports/index.html", {"title": "Front-office reports"})
+
+
+# --- wait times -------------------------------------------------------------------------------
+
+WAIT_HEADERS = ["Group", "Visits"] + [
+    f"{label} {what}" for label in kpis.PHASES.values() for what in ("n", "median min", "p90 min")
+]
+CHART_PHASES = list(kpis.PHASES)
+
+
+def _wait_section(title: str, groups: Sequence[selectors.WaitGroup], x_label: str) -> Section:
+    rows = []
+    for g in groups:
+        cells = [text(g.label), number(g.visits)]
+        for key in kpis.PHASES:
+            summary = g.phases[key]
+            cells += [number(summary.count), number(summary.median, 1), number(summary.p90, 1)]
+        rows.append(cells)
+    chart = ""
+    if groups:
+        chart = charts.bar_chart(
+            title=f"Median wait by phase, {title.lower()}",
+            desc=(
+                "Grouped bars: for each group, the median minutes of each phase of the visit. "
+                "The table below gives the same figures with the 90th percentiles."
+            ),
+            categories=[g.label for g in groups],
+            series=[
+                charts.Series(kpis.PHASES[key], [g.phases[key].median for g in groups])
+                for key in CHART_PHASES
+            ],
+            x_label=x_label,
+            y_label="Median minutes",
+        )
+    return Section(title=title, headers=WAIT_HEADERS, rows=rows, chart=_svg(chart))
+
+
+@permission_required(PERMISSION, raise_exception=True)
+def wait_times(request: HttpRequest) -> HttpResponse:
+    form = _filter_form(request)
+    filters = form.filters()
+    data = selectors.wait_times(request.user, filters)
+    report = Report("wait-times", "Wait times")
+    report.sections = [
+        _wait_section("All visits", [data.overall] if data.visits else [], "All visits"),
+        _wait_section("By provider", data.by_provider, "Provider"),
+        _wait_section("By location", data.by_location, "Location"),
+        _wait_section("By part of day", data.by_part_of_day, "Part of day (scheduled start)"),
+    ]
+    return _respond(request, report, form, filters, {"visits": data.visits})
+
+
+# --- no-shows and late cancellations ---------------------------------------------------------
+
+ATTENDANCE_HEADERS = [
+    "Group",
+    "Due appointments",
+    "No-shows",
+    "No-show rate %",
+    "Late cancellations",
+    "Late-cancel rate %",
+]
+
+
+def _attendance_rows(rows: Sequence[selectors.AttendanceRow]) -> list[list[Cell]]:
+    return [
+        [
+            text(r.label),
+            number(r.due),
+            number(r.no_shows),
+            percent(r.no_show_rate),
+            number(r.late_cancels),
+            percent(r.late_cancel_rate),
+        ]
+        for r in rows
+    ]
+
+
+def _rate_bars(title: str, rows: Sequence[selectors.AttendanceRow], x_label: str) -> str:
+    if not rows:
+        return ""
+    return _svg(
+        charts.bar_chart(
+            title=title,
+            desc="Bars: the no-show rate and the late-cancellation rate of each group, in %.",
+            categories=[r.label for r in rows],
+            series=[
+                charts.Series("No-show rate", [_pct(r.no_show_rate) for r in rows]),
+                charts.Series("Late-cancel rate", [_pct(r.late_cancel_rate) for r in rows]),
+            ],
+            x_label=x_label,
+            y_label="% of due appointments",
+        )
+    )
+
+
+def _pct(value: float | None) -> float | None:
+    return None if value is None else value * 100
+
+
+@permission_required(PERMISSION, raise_exception=True)
+def no_shows(request: HttpRequest) -> HttpResponse:
+    form = _filter_form(request)
+    filters = form.filters()
+    data = selectors.attendance(request.user, filters)
+    months = data.by_month
+    trend = charts.line_chart(
+        title="No-show and late-cancellation rates by month",
+        desc=(
+            "Lines: the monthly no-show rate and late-cancellation rate, in % of the "
+            "appointments that were due that month. A gap means no appointment was due."
+        ),
+        categories=[m.label for m in months],
+        series=[
+            charts.Series("No-show rate", [_pct(m.no_show_rate) for m in months]),
+            charts.Series("Late-cancel rate", [_pct(m.late_cancel_rate) for m in months]),
+        ],
+        x_label="Month",
+        y_label="% of due appointments",
+    )
+    report = Report("no-shows", "No-shows and late cancellations")
+    report.sections = [
+        Section("All appointments", ATTENDANCE_HEADERS, _attendance_rows([data.overall])),
+        Section("By month", ATTENDANCE_HEADERS, _attendance_rows(months), chart=_svg(trend)),
+        Section(
+            "By provider",
+            ATTENDANCE_HEADERS,
+            _attendance_rows(data.by_provider),
+            chart=_rate_bars(
+                "No-show and late-cancel rates by provider", data.by_provider, "Provider"
+            ),
+        ),
+        Section(
+            "By location",
+            ATTENDANCE_HEADERS,
+            _attendance_rows(data.by_location),
+            chart=_rate_bars(
+                "No-show and late-cancel rates by location", data.by_location, "Location"
+            ),
+        ),
+    ]
+    return _respond(request, report, form, filters, {"overall": data.overall})
+
+
+# --- utilisation ----------------------------------------------------------------------------
+
+UTILISATION_HEADERS = [
+    "Provider",
+    "Week of",
+    "Booked minutes",
+    "Available minutes",
+    "Utilisation %",
+]
+
+
+def _utilisation_rows(rows: Sequence[selectors.UtilisationRow]) -> list[list[Cell]]:
+    return [
+        [
+            text(r.provider),
+            text(r.week.strftime("%m/%d/%Y") if r.week else "Whole period"),
+            number(r.booked),
+            number(r.available),
+            percent(r.utilisation),
+        ]
+        for r in rows
+    ]
+
+
+@permission_required(PERMISSION, raise_exception=True)
+def utilisation(request: HttpRequest) -> HttpResponse:
+    form = _filter_form(request)
+    filters = form.filters()
+    data = selectors.utilisation(request.user, filters)
+    chart = ""
+    if data.by_provider:
+        chart = charts.bar_chart(
+            title="Provider utilisation over the period",
+            desc="Bars: booked minutes as a % of available template minutes, per provider.",
+            categories=[r.provider for r in data.by_provider],
+            series=[charts.Series("Utilisation", [_pct(r.utilisation) for r in data.by_provider])],
+            x_label="Provider",
+            y_label="% of available minutes booked",
+        )
+    weekly = ""
+    weeks = sorted({r.week for r in data.by_week if r.week})
+    if weeks:
+        providers = sorted({r.provider for r in data.by_week})
+        lookup = {(r.provider, r.week): r.utilisation for r in data.by_week}
+        weekly = charts.line_chart(
+            title="Provider utilisation by week",
+            desc="Lines: each provider's weekly utilisation in %; a gap means no available time.",
+            categories=[w.strftime("%m/%d") for w in weeks],
+            series=[charts.Series(p, [_pct(lookup.get((p, w))) for w in weeks]) for p in providers],
+            x_label="Week starting (Monday)",
+            y_label="% of available minutes booked",
+        )
+    report = Report("utilisation", "Provider utilisation")
+    report.sections = [
+        Section(
+            "Whole period",
+            UTILISATION_HEADERS,
+            _utilisation_rows(data.by_provider),
+            chart=_svg(chart),
+        ),
+        Section(
+            "By week",
+            UTILISATION_HEADERS,
+            _utilisation_rows(data.by_week),
+            chart=_svg(weekly),
+        ),
+    ]
+    return _respond(request, report, form, filters)
+
+
+# --- third-next-available -------------------------------------------------------------------
+
+ACCESS_HEADERS = ["Provider", "Visit type", "Days to third next available", "Third open slot"]
+
+
+@permission_required(PERMISSION, raise_exception=True)
+def access(request: HttpRequest) -> HttpResponse:
+    form = _filter_form(request, with_type=True)
+    filters = form.filters()
+    kind: AppointmentType | None = None
+    if filters.appointment_type_id:
+        kind = (
+            selectors.appointment_types_for(request.user)
+            .filter(pk=filters.appointment_type_id)
+            .first()
+        )
+    kind = kind or selectors.default_appointment_type(request.user)
+    today = selectors.local_today()
+    rows = selectors.third_next_available(request.user, filters, kind, today) if kind else []
+    chart = ""
+    if rows:
+        chart = charts.bar_chart(
+            title=f"Third next available {kind}, days from today",
+            desc=(
+                "Bars: for each provider, the number of days from today to the third open "
+                f"slot for a {kind}. No bar: fewer than three open slots in the next "
+                f"{selectors.ACCESS_HORIZON_DAYS} days."
+            ),
+            categories=[r.provider for r in rows],
+            series=[charts.Series("Days", [r.days for r in rows])],
+            x_label="Provider",
+            y_label="Days",
+        )
+    label = str(kind) if kind else ""
+    table = [
+        [
+            text(r.provider),
+            text(label),
+            number(r.days)
+            if r.days is not None
+            else Cell(f"none in {selectors.ACCESS_HORIZON_DAYS} days", ""),
+            text(r.third_slot.strftime("%m/%d/%Y %H:%M") if r.third_slot else "—"),
+        ]
+        for r in rows
+    ]
+    report = Report("access", "Third-next-available appointment")
+    report.sections = [
+        Section("By provider", ACCESS_HEADERS, table, chart=_svg(chart)),
+    ]
+    return _respond(
+        request,
+        report,
+        form,
+        filters,
+        {"appointment_type": kind, "today": today, "horizon": selectors.ACCESS_HORIZON_DAYS},
+    )

@@ -1,0 +1,110 @@
+"""The front desk's rows of the authorization matrix.
+
+Everyone who sees the book sees the day/week views and the flow board; the front
+desk and the office manager check in and out; providers and clinical staff move
+patients along the flow board but take no money; the biller sees payments and receipts.
+Requests carry no form data: a check-in answers with its form and errors (200), a
+flow move or consent with a redirect and a message (302).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from tests.core.test_authorization_matrix import BI, CL, FD, OM, PR, page
+
+BOOK_READERS = {OM, FD, BI, PR, CL}
+DESK = {OM, FD}
+FLOW_MOVERS = {OM, FD, PR, CL}
+PAYMENT_READERS = {OM, FD, BI}
+
+ROWS = [
+    page("/front-desk/day/", "Front desk: day view", BOOK_READERS),
+    page("/front-desk/week/", "Front desk: week view", BOOK_READERS),
+    page("/front-desk/flow/", "Front desk: patient flow board", BOOK_READERS),
+    page(
+        "/front-desk/appointments/<int:pk>/check-in/",
+        "Front desk: check-in page",
+        DESK,
+        target="frontdesk_appointment",
+    ),
+    page(
+        "/front-desk/appointments/<int:pk>/check-in/",
+        "Front desk: check in (copay, arrival)",
+        DESK,
+        method="POST",
+        target="frontdesk_appointment",
+    ),
+    page(
+        "/front-desk/appointments/<int:pk>/consent/",
+        "Front desk: record a consent given today",
+        DESK,
+        method="POST",
+        ok=302,
+        target="frontdesk_appointment",
+    ),
+    page(
+        "/front-desk/appointments/<int:pk>/move/",
+        "Front desk: move a patient on the flow board",
+        FLOW_MOVERS,
+        method="POST",
+        ok=302,
+        target="frontdesk_appointment",
+    ),
+    page(
+        "/front-desk/appointments/<int:pk>/check-out/",
+        "Front desk: check-out page",
+        DESK,
+        target="frontdesk_appointment",
+    ),
+    page(
+        "/front-desk/appointments/<int:pk>/check-out/",
+        "Front desk: check out (follow-up, recall, payment, done)",
+        DESK,
+        method="POST",
+        target="frontdesk_appointment",
+    ),
+    page(
+        "/front-desk/payments/<int:pk>/receipt/",
+        "Front desk: receipt",
+        PAYMENT_READERS,
+        target="frontdesk_payment",
+    ),
+    page(
+        "/front-desk/payments/<int:pk>/receipt.pdf",
+        "Front desk: receipt PDF",
+        PAYMENT_READERS,
+        target="frontdesk_payment",
+    ),
+]
+
+
+def _appointment() -> Any:
+    from tests.factories import LocationFactory
+    from tests.frontdesk.factories import todays_visit
+
+    return todays_visit(LocationFactory())
+
+
+def _payment() -> Any:
+    from medoffice.billing.services import take_payment
+    from medoffice.core.roles import Role
+    from tests.factories import UserFactory
+
+    visit = _appointment()
+    return take_payment(
+        actor=UserFactory(roles=[Role.FRONT_DESK]),
+        patient=visit.patient,
+        location=visit.location,
+        appointment=visit,
+        amount=Decimal("20.00"),
+        method="cash",
+    )
+
+
+TARGETS: dict[str, Callable[[], Any]] = {
+    "frontdesk_appointment": _appointment,
+    "frontdesk_payment": _payment,
+}

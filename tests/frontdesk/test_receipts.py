@@ -1,0 +1,78 @@
+"""The receipt: one template for the page and the PDF; printing is audited."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from medoffice.billing import receipts
+from medoffice.billing.services import take_payment
+from medoffice.core.models import AuditEvent
+from medoffice.core.roles import Role
+from tests.factories import LocationFactory
+from tests.frontdesk.factories import todays_visit
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def payment(practice, client_for):
+    clinic = LocationFactory(practice=practice)
+    visit = todays_visit(clinic)
+    cashier = client_for(Role.FRONT_DESK).user
+    return take_payment(
+        actor=cashier,
+        patient=visit.patient,
+        location=clinic,
+        appointment=visit,
+        amount=Decimal("40.00"),
+        method="cash",
+    )
+
+
+def test_receipt_page_shows_number_amount_and_patient(client_for, payment):
+    response = client_for(Role.FRONT_DESK).get(f"/front-desk/payments/{payment.pk}/receipt/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert payment.receipt_number in html
+    assert "$40.00" in html
+    assert payment.patient.mrn in html
+    assert "style=" not in html
+
+
+def test_receipt_pdf_is_a_one_page_pdf_made_by_weasyprint(client_for, payment):
+    response = client_for(Role.FRONT_DESK).get(f"/front-desk/payments/{payment.pk}/receipt.pdf")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-")
+    document = receipts.receipt_document(payment)
+    assert len(document.pages) == 1
+    assert document.metadata.title == f"Receipt {payment.receipt_number}"
+    assert payment.receipt_number.encode() in document.write_pdf(uncompressed_pdf=True)
+
+
+def test_printing_the_receipt_is_audited_as_print(client_for, payment):
+    client = client_for(Role.FRONT_DESK)
+    client.get(f"/front-desk/payments/{payment.pk}/receipt.pdf")
+    event = AuditEvent.objects.get(action="print", object_id=str(payment.pk))
+    assert event.patient_id == payment.patient_id
+    assert event.user_id == client.user.pk
+
+
+def test_biller_can_open_a_receipt(client_for, payment):
+    response = client_for(Role.BILLER).get(f"/front-desk/payments/{payment.pk}/receipt/")
+    assert response.status_code == 200
+
+
+def test_clinical_staff_cannot_open_a_receipt(client_for, payment):
+    response = client_for(Role.CLINICAL).get(f"/front-desk/payments/{payment.pk}/receipt/")
+    assert response.status_code == 403
+
+
+def test_receipt_outside_the_users_locations_is_not_found(client_for, payment, practice):
+    other = LocationFactory(practice=practice)
+    response = client_for(Role.FRONT_DESK, locations=[other]).get(
+        f"/front-desk/payments/{payment.pk}/receipt/"
+    )
+    assert response.status_code == 404

@@ -1,0 +1,121 @@
+"""20 people booking the same slot at the same instant: exactly one booking, 19 "slot taken"."""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from medoffice.core.roles import Role
+from medoffice.scheduling import services
+from medoffice.scheduling.models import Appointment
+from tests.factories import LocationFactory, PatientFactory, PracticeFactory, UserFactory
+from tests.scheduling.factories import (
+    AppointmentTypeFactory,
+    ProviderFactory,
+    TemplateBlockFactory,
+    next_weekday_at,
+)
+
+THREADS = 20
+
+
+@contextlib.contextmanager
+def threads_share_a_wal_file(tmp_path: Path) -> Iterator[None]:
+    """On SQLite, let the threads' connections open a WAL file holding the data so far.
+
+    pytest-django's SQLite test database is in memory with a shared cache, whose
+    table locks ("database table is locked") ignore the busy timeout; production
+    runs on a WAL file where BEGIN IMMEDIATE queues writers for up to 20 s. The
+    threads must see the production locking, so they get a copy on disk. The
+    test's own connection keeps the in-memory name so it is not really closed.
+    """
+    if connection.vendor != "sqlite":
+        yield
+        return
+    path = tmp_path / "booking.sqlite3"
+    connection.ensure_connection()
+    disk = sqlite3.connect(path)
+    connection.connection.backup(disk)
+    disk.execute("PRAGMA journal_mode=WAL")
+    disk.close()
+    original = connection.settings_dict["NAME"]
+    connection.settings_dict["NAME"] = str(path)
+    try:
+        yield
+    finally:
+        connection.settings_dict["NAME"] = original
+
+
+def _count_in_a_thread(**filters) -> int:
+    found: list[int] = []
+
+    def run() -> None:
+        try:
+            found.append(Appointment.objects.filter(**filters).count())
+        finally:
+            connection.close()
+
+    reader = threading.Thread(target=run)
+    reader.start()
+    reader.join()
+    return found[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_twenty_concurrent_bookings_of_one_slot_give_one_booking_and_nineteen_slot_taken(
+    tmp_path,
+):
+    practice = PracticeFactory()
+    location = LocationFactory(practice=practice)
+    provider = ProviderFactory(locations=[location])
+    kind = AppointmentTypeFactory(duration=20)
+    start = next_weekday_at(10)
+    TemplateBlockFactory(provider=provider, location=location, weekday=start.weekday())
+    actor = UserFactory(roles=[Role.FRONT_DESK])
+    patients = [PatientFactory(home_location=location) for _ in range(THREADS)]
+    barrier = threading.Barrier(THREADS)
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def attempt(patient) -> None:
+        try:
+            barrier.wait(timeout=30)
+            services.book_appointment(
+                actor=actor,
+                patient=patient,
+                provider=provider,
+                location=location,
+                appointment_type=kind,
+                start=start,
+            )
+            result = "booked"
+        except services.SlotTaken as exc:
+            result = "taken:" + exc.message_dict["start"][0]
+        except Exception as exc:
+            result = f"error:{type(exc).__name__}:{exc}"
+        finally:
+            connection.close()
+        with lock:
+            outcomes.append(result)
+
+    with threads_share_a_wal_file(tmp_path):
+        threads = [threading.Thread(target=attempt, args=(p,)) for p in patients]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=120)
+        booked = _count_in_a_thread(provider=provider, start=start)
+
+    errors = [o for o in outcomes if o.startswith("error")]
+    assert errors == []
+    assert outcomes.count("booked") == 1
+    taken = [o for o in outcomes if o.startswith("taken:")]
+    assert len(taken) == THREADS - 1
+    assert all("just booked by someone else" in o for o in taken)
+    assert booked == 1

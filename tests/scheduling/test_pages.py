@@ -1,0 +1,183 @@
+"""The appointment book's pages: set-up, find a slot, book, cancel, waitlist, recalls, API."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from medoffice.core.roles import Role
+from medoffice.scheduling.models import Appointment, TemplateBlock, WaitlistEntry
+from tests.factories import PatientFactory
+from tests.scheduling.factories import (
+    AppointmentFactory,
+    AppointmentTypeFactory,
+    ProviderFactory,
+    TemplateBlockFactory,
+    next_weekday_at,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_overlapping_block_on_the_template_page_shows_the_message(client_for, location):
+    provider = ProviderFactory(locations=[location])
+    TemplateBlockFactory(provider=provider, location=location, weekday=1)
+    client = client_for(Role.OFFICE_MANAGER)
+    response = client.post(
+        "/schedule/setup/templates/new/",
+        {
+            "provider": provider.pk,
+            "location": location.pk,
+            "weekday": 1,
+            "start": "09:00",
+            "end": "10:00",
+            "effective_from": "2020-01-01",
+        },
+    )
+    assert response.status_code == 200
+    assert "overlaps" in response.content.decode()
+    assert TemplateBlock.objects.filter(provider=provider).count() == 1
+
+
+def test_provider_with_a_bad_npi_check_digit_is_refused(client_for, location):
+    client = client_for(Role.OFFICE_MANAGER)
+    response = client.post(
+        "/schedule/setup/providers/new/",
+        {"first_name": "Ann", "last_name": "Lee", "npi": "1234567890", "color": "#112233"},
+    )
+    assert response.status_code == 200
+    assert 'data-field-error="npi"' in response.content.decode()
+
+
+def test_find_a_slot_lists_open_slots_and_booking_a_taken_one_names_the_time(client_for, location):
+    provider = ProviderFactory(locations=[location])
+    kind = AppointmentTypeFactory(duration=20)
+    start = next_weekday_at(10)
+    TemplateBlockFactory(provider=provider, location=location, weekday=start.weekday())
+    client = client_for(Role.FRONT_DESK)
+    found = client.get(
+        "/schedule/find/", {"appointment_type": kind.pk, "from_date": start.date().isoformat()}
+    )
+    assert 'data-testid="slot"' in found.content.decode()
+    AppointmentFactory(provider=provider, location=location, appointment_type=kind, start=start)
+    patient = PatientFactory(home_location=location)
+    response = client.post(
+        "/schedule/book/",
+        {
+            "appointment_type": kind.pk,
+            "provider": provider.pk,
+            "location": location.pk,
+            "start": start.isoformat(),
+            "patient": patient.pk,
+            "action": "book",
+        },
+    )
+    assert response.status_code == 200
+    assert "Time: That time was just booked" in response.content.decode()
+
+
+def test_booking_from_the_page_creates_the_appointment(client_for, location):
+    provider = ProviderFactory(locations=[location])
+    kind = AppointmentTypeFactory(duration=20)
+    start = next_weekday_at(11)
+    TemplateBlockFactory(provider=provider, location=location, weekday=start.weekday())
+    patient = PatientFactory(home_location=location)
+    client = client_for(Role.FRONT_DESK)
+    response = client.post(
+        "/schedule/book/",
+        {
+            "appointment_type": kind.pk,
+            "provider": provider.pk,
+            "location": location.pk,
+            "start": start.isoformat(),
+            "patient": patient.pk,
+            "reason": "Cough",
+            "action": "book",
+        },
+    )
+    assert response.status_code == 302
+    assert Appointment.objects.filter(patient=patient, start=start).exists()
+
+
+def test_cancelled_appointment_page_shows_waitlist_matches(client_for, location):
+    appointment = AppointmentFactory(location=location)
+    client = client_for(Role.FRONT_DESK)
+    WaitlistEntry.objects.create(
+        patient=PatientFactory(home_location=location),
+        appointment_type=appointment.appointment_type,
+        created_by=client.user,
+    )
+    client.post(f"/schedule/appointments/{appointment.pk}/cancel/", {"cancel_reason": "Away"})
+    page = client.get(f"/schedule/appointments/{appointment.pk}/").content.decode()
+    assert 'data-testid="waitlist-matches"' in page
+    waitlist = client.get("/schedule/waitlist/").content.decode()
+    assert 'data-testid="waitlist-match"' in waitlist
+
+
+def test_overbooked_appointment_is_marked_on_its_page(client_for, location):
+    from tests.scheduling.factories import OverbookRuleFactory
+
+    first = AppointmentFactory(location=location)
+    OverbookRuleFactory(provider=first.provider)
+    extra = AppointmentFactory(
+        location=location,
+        provider=first.provider,
+        appointment_type=first.appointment_type,
+        start=first.start,
+        overbook=True,
+    )
+    page = client_for(Role.FRONT_DESK).get(f"/schedule/appointments/{extra.pk}/")
+    assert 'data-testid="overbook-badge"' in page.content.decode()
+
+
+def test_recall_outreach_is_recorded_and_moves_it_to_contacted(client_for, location):
+    from tests.scheduling.factories import RecallFactory
+
+    recall = RecallFactory(patient=PatientFactory(home_location=location))
+    client = client_for(Role.FRONT_DESK)
+    client.post(
+        f"/schedule/recalls/{recall.pk}/",
+        {"action": "outreach", "outreach-method": "phone", "outreach-outcome": "Left a message"},
+    )
+    recall.refresh_from_db()
+    assert recall.status == "contacted"
+    assert recall.outreach.count() == 1
+
+
+def test_api_booking_a_taken_slot_answers_409_naming_start(client_for, location):
+    first = AppointmentFactory(location=location)
+    client = client_for(Role.FRONT_DESK)
+    response = client.post(
+        "/api/v1/appointments",
+        {
+            "patient_id": PatientFactory(home_location=location).pk,
+            "provider_id": first.provider_id,
+            "location_id": location.pk,
+            "appointment_type_id": first.appointment_type_id,
+            "start": (first.start + dt.timedelta(minutes=5)).isoformat(),
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 409
+    assert response.json()["errors"][0]["field"] == "start"
+
+
+def test_api_books_an_open_slot_with_201(client_for, location):
+    provider = ProviderFactory(locations=[location])
+    kind = AppointmentTypeFactory()
+    start = next_weekday_at(9)
+    TemplateBlockFactory(provider=provider, location=location, weekday=start.weekday())
+    client = client_for(Role.FRONT_DESK)
+    response = client.post(
+        "/api/v1/appointments",
+        {
+            "patient_id": PatientFactory(home_location=location).pk,
+            "provider_id": provider.pk,
+            "location_id": location.pk,
+            "appointment_type_id": kind.pk,
+            "start": start.isoformat(),
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 201
