@@ -6,6 +6,7 @@ from medoffice.core.admin import site as admin_site
 urlpatterns = [
     path("", include("medoffice.core.urls")),
     path("patients/", include("medoffice.patients.urls")),
+    path("schedule/messages/", include("medoffice.scheduling.urls_messages")),
     path("schedule/", include("medoffice.scheduling.urls")),
     path("front-desk/", include("medoffice.scheduling.urls_frontdesk")),
     path("p/", include("medoffice.scheduling.urls_public")),

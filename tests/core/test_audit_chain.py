@@ -155,6 +155,39 @@ def test_audit_verify_names_a_deleted_entry_when_the_later_ones_were_renumbered(
 
 
 @pytest.mark.django_db
+def test_entries_cut_from_the_end_after_an_intact_check_are_detected():
+    _record(10)
+    assert verify_chain().ok
+    with append_only_trigger_disabled():
+        AuditEvent.objects.filter(seq__gte=8).delete()
+    report = verify_chain(save=False)
+    assert not report.ok
+    assert report.first_bad_seq == 10
+    assert "removed from the end" in report.message
+
+
+@pytest.mark.django_db
+def test_a_chain_rebuilt_after_an_intact_check_is_detected():
+    _record(5)
+    assert verify_chain().ok
+    with append_only_trigger_disabled():
+        AuditEvent.objects.all().delete()
+    _record(5)
+    report = verify_chain(save=False)
+    assert not report.ok
+    assert "rebuilt" in report.message
+
+
+@pytest.mark.django_db
+def test_an_intact_check_keeps_the_last_entry_as_its_checkpoint():
+    _record(3)
+    verify_chain()
+    verification = AuditVerification.objects.get()
+    assert verification.last_seq == 3
+    assert verification.last_hash == _hash_of(3)
+
+
+@pytest.mark.django_db
 def test_audit_verify_names_a_forged_entry_inserted_into_the_chain():
     _record(10)
     with append_only_trigger_disabled():

@@ -68,7 +68,7 @@ def test_registration_is_audited_with_the_patient_id(desk, location):
         ("date_of_birth", "2999-01-01", "future"),
         ("phone", "555-12", "telephone number"),
         ("postal_code", "1103", "ZIP code"),
-        ("state", "Massachusetts", "two letters"),
+        ("state", "Massachusetts", "at most 2 characters"),
     ],
 )
 def test_bad_input_is_refused_naming_the_field_and_nothing_is_saved(

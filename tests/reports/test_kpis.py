@@ -176,7 +176,5 @@ def test_available_minutes_respect_effective_dates():
 
 def test_booked_minutes_by_provider_and_local_week():
     sunday_night = dt.datetime(2026, 3, 8, 23, 30, tzinfo=NY)  # Monday in UTC
-    got = kpis.booked_minutes(
-        [(1, sunday_night, sunday_night + dt.timedelta(minutes=20))], NY
-    )
+    got = kpis.booked_minutes([(1, sunday_night, sunday_night + dt.timedelta(minutes=20))], NY)
     assert got == {(1, dt.date(2026, 3, 2)): 20}

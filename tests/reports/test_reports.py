@@ -12,6 +12,7 @@ from medoffice.reports.selectors import Filters
 from tests.factories import LocationFactory
 from tests.reports import factories as rf
 from tests.scheduling.factories import (
+    AppointmentFactory,
     AppointmentTypeFactory,
     ProviderFactory,
     ScheduleExceptionFactory,
@@ -28,8 +29,14 @@ def book(practice):
     baker = ProviderFactory(last_name="Baker", first_name="Ben", locations=[north])
     kind = AppointmentTypeFactory(name="Established visit", duration=30)
     monday = rf.quiet_monday()
-    return {"main": main, "north": north, "adams": adams, "baker": baker, "type": kind,
-            "monday": monday}
+    return {
+        "main": main,
+        "north": north,
+        "adams": adams,
+        "baker": baker,
+        "type": kind,
+        "monday": monday,
+    }
 
 
 def _at(book, who, where, day, hour, minute=0):
@@ -168,14 +175,28 @@ def schedule(book):
     """Dr Adams works Monday 09-12 at Main, takes 10-11 off; Dr Baker is off all Monday."""
     monday = book["monday"]
     since = monday - dt.timedelta(days=30)
-    TemplateBlockFactory(provider=book["adams"], location=book["main"], weekday=0,
-                         start=dt.time(9), end=dt.time(12), effective_from=since)
-    TemplateBlockFactory(provider=book["baker"], location=book["north"], weekday=0,
-                         start=dt.time(9), end=dt.time(12), effective_from=since)
-    ScheduleExceptionFactory(provider=book["adams"], start=rf.local(monday, 10),
-                             end=rf.local(monday, 11))
-    ScheduleExceptionFactory(provider=book["baker"], start=rf.local(monday, 0),
-                             end=rf.local(monday, 23))
+    TemplateBlockFactory(
+        provider=book["adams"],
+        location=book["main"],
+        weekday=0,
+        start=dt.time(9),
+        end=dt.time(12),
+        effective_from=since,
+    )
+    TemplateBlockFactory(
+        provider=book["baker"],
+        location=book["north"],
+        weekday=0,
+        start=dt.time(9),
+        end=dt.time(12),
+        effective_from=since,
+    )
+    ScheduleExceptionFactory(
+        provider=book["adams"], start=rf.local(monday, 10), end=rf.local(monday, 11)
+    )
+    ScheduleExceptionFactory(
+        provider=book["baker"], start=rf.local(monday, 0), end=rf.local(monday, 23)
+    )
     kw = _at(book, "adams", "main", 0, 9)
     rf.visit(kw.pop("start"), arrived=0, roomed=5, seen=10, done=20, **kw)
     kw = _at(book, "adams", "main", 0, 11)
@@ -211,9 +232,14 @@ def access(book):
     """Dr Adams works Wednesdays 09-10: 20-minute slots start 09:00, 09:15, 09:30 (15-min step)."""
     kind = AppointmentTypeFactory(name="Follow-up", duration=20)
     monday = rf.coming_quiet_monday()
-    TemplateBlockFactory(provider=book["adams"], location=book["main"], weekday=2,
-                         start=dt.time(9), end=dt.time(10),
-                         effective_from=monday - dt.timedelta(days=7))
+    TemplateBlockFactory(
+        provider=book["adams"],
+        location=book["main"],
+        weekday=2,
+        start=dt.time(9),
+        end=dt.time(10),
+        effective_from=monday - dt.timedelta(days=7),
+    )
     return book | {"kind": kind, "today": monday}
 
 
@@ -234,8 +260,13 @@ def test_third_next_available_is_the_third_open_slot(access, manager):
 def test_a_booking_pushes_the_third_slot_a_week_out(access, manager):
     # 09:20-09:40 leaves only 09:00 that Wednesday; the third slot is 09:15 a week later.
     wednesday = rf.local(access["today"] + dt.timedelta(days=2), 9, 20)
-    rf.AppointmentFactory(start=wednesday, provider=access["adams"], location=access["main"],
-                          appointment_type=access["kind"], now=rf.local(access["today"], 0))
+    AppointmentFactory(
+        start=wednesday,
+        provider=access["adams"],
+        location=access["main"],
+        appointment_type=access["kind"],
+        now=rf.local(access["today"], 0),
+    )
     assert [r.days for r in _tna(manager, access)] == [9]
 
 

@@ -131,13 +131,46 @@ def _chain_rows(batch: int = 5000) -> Iterator[dict[str, Any]]:
 
 
 def verify_chain(*, save: bool = True) -> auditchain.ChainReport:
-    """Walk the whole chain; optionally keep the result for the office manager's home page."""
+    """Walk the whole chain; optionally keep the result for the office manager's home page.
+
+    Besides the walk, the last entry seen by the latest intact check (its
+    checkpoint) must still be there with the same hash: otherwise entries were
+    cut from the end, or the chain was rebuilt, since that check.
+    """
     report = auditchain.verify(_chain_rows())
+    last = AuditEvent.objects.order_by("-seq").values("seq", "entry_hash").first()
+    if report.ok:
+        checkpoint = (
+            AuditVerification.objects.filter(ok=True, last_seq__isnull=False)
+            .order_by("-checked_at", "-pk")
+            .first()
+        )
+        if checkpoint is not None:
+            kept = (
+                AuditEvent.objects.filter(seq=checkpoint.last_seq)
+                .values_list("entry_hash", flat=True)
+                .first()
+            )
+            if kept != checkpoint.last_hash:
+                when = checkpoint.checked_at.strftime("%Y-%m-%d %H:%M UTC")
+                report = auditchain.ChainReport(
+                    False,
+                    report.entries_checked,
+                    checkpoint.last_seq,
+                    f"Entry #{checkpoint.last_seq}, the last entry of the intact chain checked on {when}, "
+                    + (
+                        "is gone: entries were removed from the end."
+                        if kept is None
+                        else "was replaced: the chain was rebuilt."
+                    ),
+                )
     if save:
         AuditVerification.objects.create(
             ok=report.ok,
             entries_checked=report.entries_checked,
             first_bad_seq=report.first_bad_seq,
             message=report.message[:300],
+            last_seq=last["seq"] if (report.ok and last) else None,
+            last_hash=last["entry_hash"] if (report.ok and last) else "",
         )
     return report

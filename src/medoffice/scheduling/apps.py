@@ -22,3 +22,9 @@ class SchedulingConfig(AppConfig):
             NavEntry("Practice", "Closures and time off", "scheduling:closures", view, 54),
             NavEntry("Practice", "Overbooking rules", "scheduling:overbooking", view, 55),
         )
+        from medoffice.scheduling.views_messages import SETUP, CalendarFeedNavEntry
+
+        register(
+            NavEntry("Schedule", "Reminders and messages", "messages:index", SETUP, 60),
+            CalendarFeedNavEntry("Schedule", "Calendar feeds", "messages:feeds", None, 61),
+        )

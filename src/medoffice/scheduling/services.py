@@ -862,7 +862,7 @@ def offer_slot_to_waitlist(
         reminders = None  # type: ignore[assignment]
     queue = getattr(reminders, "queue_waitlist_offer", None)
     if queue is not None:
-        queue(entry, appointment)
+        queue(entry, appointment, now=now)
     record_event(
         AuditAction.UPDATE,
         user=actor,

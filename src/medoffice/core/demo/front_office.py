@@ -44,7 +44,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db import models, transaction
+from django.db import models
 from django.utils import timezone
 from faker import Faker
 
@@ -129,52 +129,143 @@ class ProviderSpec:
 # "tele-pm" is a telehealth-only afternoon.
 PROVIDERS = [
     ProviderSpec(
-        "patel", "Anika", "Patel", "MD", "Family medicine", "207Q00000X", "#1f77b4", "drpatel",
-        {0: ("MAIN", ("am", "pm")), 1: ("MAIN", ("np-am", "pm")), 2: ("NORTH", ("am", "pm")),
-         3: ("MAIN", ("am", "pm"))},
+        "patel",
+        "Anika",
+        "Patel",
+        "MD",
+        "Family medicine",
+        "207Q00000X",
+        "#1f77b4",
+        "drpatel",
+        {
+            0: ("MAIN", ("am", "pm")),
+            1: ("MAIN", ("np-am", "pm")),
+            2: ("NORTH", ("am", "pm")),
+            3: ("MAIN", ("am", "pm")),
+        },
         0.9,
     ),
     ProviderSpec(
-        "green", "Thomas", "Green", "MD", "Internal medicine", "207R00000X", "#2ca02c", "drgreen",
-        {0: ("LAKE", ("am", "pm")), 1: ("LAKE", ("am", "pm")), 3: ("LAKE", ("np-am", "pm")),
-         4: ("LAKE", ("am", "pm"))},
+        "green",
+        "Thomas",
+        "Green",
+        "MD",
+        "Internal medicine",
+        "207R00000X",
+        "#2ca02c",
+        "drgreen",
+        {
+            0: ("LAKE", ("am", "pm")),
+            1: ("LAKE", ("am", "pm")),
+            3: ("LAKE", ("np-am", "pm")),
+            4: ("LAKE", ("am", "pm")),
+        },
         1.35,
     ),
     ProviderSpec(
-        "ruiz", "Elena", "Ruiz", "MD", "Pediatrics", "208000000X", "#e377c2", None,
-        {0: ("NORTH", ("am", "pm")), 1: ("MAIN", ("am", "pm")), 2: ("MAIN", ("np-am", "pm")),
-         3: ("NORTH", ("am", "pm")), 4: ("MAIN", ("am",))},
-        0.8, pediatric=True,
+        "ruiz",
+        "Elena",
+        "Ruiz",
+        "MD",
+        "Pediatrics",
+        "208000000X",
+        "#e377c2",
+        None,
+        {
+            0: ("NORTH", ("am", "pm")),
+            1: ("MAIN", ("am", "pm")),
+            2: ("MAIN", ("np-am", "pm")),
+            3: ("NORTH", ("am", "pm")),
+            4: ("MAIN", ("am",)),
+        },
+        0.8,
+        pediatric=True,
     ),
     ProviderSpec(
-        "bennett", "Marcus", "Bennett", "DO", "Family medicine", "207Q00000X", "#ff7f0e", None,
-        {0: ("NORTH", ("am", "pm")), 1: ("NORTH", ("am", "pm")), 2: ("NORTH", ("np-am", "pm")),
-         4: ("NORTH", ("am", "pm"))},
+        "bennett",
+        "Marcus",
+        "Bennett",
+        "DO",
+        "Family medicine",
+        "207Q00000X",
+        "#ff7f0e",
+        None,
+        {
+            0: ("NORTH", ("am", "pm")),
+            1: ("NORTH", ("am", "pm")),
+            2: ("NORTH", ("np-am", "pm")),
+            4: ("NORTH", ("am", "pm")),
+        },
         1.1,
     ),
     ProviderSpec(
-        "kim", "Grace", "Kim", "NP", "Family nurse practitioner", "363LF0000X", "#9467bd", None,
-        {0: ("MAIN", ("am", "pm")), 1: ("LAKE", ("am", "pm")), 2: ("MAIN", ("am", "pm")),
-         3: ("LAKE", ("am", "pm")), 4: ("MAIN", ("am", "tele-pm"))},
+        "kim",
+        "Grace",
+        "Kim",
+        "NP",
+        "Family nurse practitioner",
+        "363LF0000X",
+        "#9467bd",
+        None,
+        {
+            0: ("MAIN", ("am", "pm")),
+            1: ("LAKE", ("am", "pm")),
+            2: ("MAIN", ("am", "pm")),
+            3: ("LAKE", ("am", "pm")),
+            4: ("MAIN", ("am", "tele-pm")),
+        },
         1.0,
     ),
     ProviderSpec(
-        "okonkwo", "David", "Okonkwo", "PA-C", "Physician assistant", "363A00000X", "#8c564b",
+        "okonkwo",
+        "David",
+        "Okonkwo",
+        "PA-C",
+        "Physician assistant",
+        "363A00000X",
+        "#8c564b",
         None,
-        {1: ("MAIN", ("am", "pm")), 2: ("LAKE", ("am", "pm")), 3: ("MAIN", ("am", "pm")),
-         4: ("LAKE", ("am", "pm"))},
+        {
+            1: ("MAIN", ("am", "pm")),
+            2: ("LAKE", ("am", "pm")),
+            3: ("MAIN", ("am", "pm")),
+            4: ("LAKE", ("am", "pm")),
+        },
         1.2,
     ),
     ProviderSpec(
-        "chen", "Laura", "Chen", "MD", "Internal medicine", "207R00000X", "#17becf", None,
-        {0: ("MAIN", ("np-am", "pm")), 1: ("MAIN", ("am", "pm")), 2: ("MAIN", ("am", "pm")),
-         3: ("NORTH", ("am", "pm")), 4: ("MAIN", ("am", "pm"))},
+        "chen",
+        "Laura",
+        "Chen",
+        "MD",
+        "Internal medicine",
+        "207R00000X",
+        "#17becf",
+        None,
+        {
+            0: ("MAIN", ("np-am", "pm")),
+            1: ("MAIN", ("am", "pm")),
+            2: ("MAIN", ("am", "pm")),
+            3: ("NORTH", ("am", "pm")),
+            4: ("MAIN", ("am", "pm")),
+        },
         1.05,
     ),
     ProviderSpec(
-        "brooks", "Samuel", "Brooks", "MD", "Family medicine", "207Q00000X", "#bcbd22", None,
-        {0: ("LAKE", ("am", "pm")), 2: ("NORTH", ("am", "pm")), 3: ("NORTH", ("am", "pm")),
-         4: ("NORTH", ("am", "pm"))},
+        "brooks",
+        "Samuel",
+        "Brooks",
+        "MD",
+        "Family medicine",
+        "207Q00000X",
+        "#bcbd22",
+        None,
+        {
+            0: ("LAKE", ("am", "pm")),
+            2: ("NORTH", ("am", "pm")),
+            3: ("NORTH", ("am", "pm")),
+            4: ("NORTH", ("am", "pm")),
+        },
         0.95,
     ),
 ]
@@ -410,23 +501,104 @@ LANGUAGES = [
 # Age bands (years) and their share of a family practice's panel.
 AGES = [((0, 2), 5), ((2, 18), 16), ((18, 45), 34), ((45, 65), 27), ((65, 95), 18)]
 CITIES = {
-    "MAIN": [("Springfield", "01103"), ("Springfield", "01104"), ("West Springfield", "01089"),
-             ("Longmeadow", "01106"), ("Agawam", "01001")],
-    "NORTH": [("Chicopee", "01020"), ("Chicopee", "01013"), ("Holyoke", "01040"),
-              ("South Hadley", "01075"), ("Granby", "01033")],
-    "LAKE": [("Ludlow", "01056"), ("Wilbraham", "01095"), ("Belchertown", "01007"),
-             ("Palmer", "01069"), ("Hampden", "01036")],
+    "MAIN": [
+        ("Springfield", "01103"),
+        ("Springfield", "01104"),
+        ("West Springfield", "01089"),
+        ("Longmeadow", "01106"),
+        ("Agawam", "01001"),
+    ],
+    "NORTH": [
+        ("Chicopee", "01020"),
+        ("Chicopee", "01013"),
+        ("Holyoke", "01040"),
+        ("South Hadley", "01075"),
+        ("Granby", "01033"),
+    ],
+    "LAKE": [
+        ("Ludlow", "01056"),
+        ("Wilbraham", "01095"),
+        ("Belchertown", "01007"),
+        ("Palmer", "01069"),
+        ("Hampden", "01036"),
+    ],
 }
 # Massachusetts area codes first; patients who moved here keep their old mobile numbers.
 AREA_CODES = [
-    "413", "508", "774", "617", "781", "978", "351", "339", "857", "860", "203", "401", "603",
-    "802", "212", "718", "917", "646", "347", "516", "631", "914", "201", "973", "732", "215",
-    "267", "412", "202", "301", "410", "703", "404", "305", "407", "786", "312", "773", "313",
-    "216", "614", "317", "414", "612", "314", "816", "504", "713", "214", "512", "210", "303",
-    "602", "702", "801", "206", "503", "415", "510", "408", "213", "310", "619", "808", "907",
+    "413",
+    "508",
+    "774",
+    "617",
+    "781",
+    "978",
+    "351",
+    "339",
+    "857",
+    "860",
+    "203",
+    "401",
+    "603",
+    "802",
+    "212",
+    "718",
+    "917",
+    "646",
+    "347",
+    "516",
+    "631",
+    "914",
+    "201",
+    "973",
+    "732",
+    "215",
+    "267",
+    "412",
+    "202",
+    "301",
+    "410",
+    "703",
+    "404",
+    "305",
+    "407",
+    "786",
+    "312",
+    "773",
+    "313",
+    "216",
+    "614",
+    "317",
+    "414",
+    "612",
+    "314",
+    "816",
+    "504",
+    "713",
+    "214",
+    "512",
+    "210",
+    "303",
+    "602",
+    "702",
+    "801",
+    "206",
+    "503",
+    "415",
+    "510",
+    "408",
+    "213",
+    "310",
+    "619",
+    "808",
+    "907",
 ]
-COPAYS = [None, Decimal("10.00"), Decimal("20.00"), Decimal("25.00"), Decimal("30.00"),
-          Decimal("40.00")]
+COPAYS = [
+    None,
+    Decimal("10.00"),
+    Decimal("20.00"),
+    Decimal("25.00"),
+    Decimal("30.00"),
+    Decimal("40.00"),
+]
 
 
 def _weighted(rng: random.Random, pairs: list[tuple[Any, float]]) -> Any:
@@ -623,18 +795,21 @@ def build_patient_registry(context: dict[str, Any], seed: int = 2026) -> None:
                         effective_from=since,
                     )
                 )
-        consents.append(
-            Consent(patient=patient, kind="npp", given_on=since, recorded_by=npp_user)
-        )
+        consents.append(Consent(patient=patient, kind="npp", given_on=since, recorded_by=npp_user))
         if rng.random() < 0.95:
             consents.append(
                 Consent(patient=patient, kind="financial", given_on=since, recorded_by=npp_user)
             )
         if patient.phone and rng.random() < 0.85:
-            revoked = today - dt.timedelta(days=rng.randrange(5, 200)) if rng.random() < 0.02 else None
+            revoked = (
+                today - dt.timedelta(days=rng.randrange(5, 200)) if rng.random() < 0.02 else None
+            )
             consents.append(
                 Consent(
-                    patient=patient, kind="sms", given_on=since, revoked_on=revoked,
+                    patient=patient,
+                    kind="sms",
+                    given_on=since,
+                    revoked_on=revoked,
                     recorded_by=npp_user,
                 )
             )
@@ -643,13 +818,19 @@ def build_patient_registry(context: dict[str, Any], seed: int = 2026) -> None:
                 Consent(patient=patient, kind="email", given_on=since, recorded_by=npp_user)
             )
         if patient.preferred_language != "en" and rng.random() < 0.7:
-            language = dict(
-                es="Spanish", pt="Portuguese", zh="Mandarin", vi="Vietnamese",
-                ht="Haitian Creole", ru="Russian",
-            ).get(patient.preferred_language, "another language")
+            language = {
+                "es": "Spanish",
+                "pt": "Portuguese",
+                "zh": "Mandarin",
+                "vi": "Vietnamese",
+                "ht": "Haitian Creole",
+                "ru": "Russian",
+            }.get(patient.preferred_language, "another language")
             alerts.append(
                 PatientAlert(
-                    patient=patient, kind="interpreter", text=f"{language} interpreter",
+                    patient=patient,
+                    kind="interpreter",
+                    text=f"{language} interpreter",
                     created_by=npp_user,
                 )
             )
@@ -658,14 +839,18 @@ def build_patient_registry(context: dict[str, Any], seed: int = 2026) -> None:
             amount = rng.choice([45, 80, 120, 260, 415])
             alerts.append(
                 PatientAlert(
-                    patient=patient, kind="balance_due", text=f"Balance due ${amount}.00",
+                    patient=patient,
+                    kind="balance_due",
+                    text=f"Balance due ${amount}.00",
                     created_by=users.get("biller"),
                 )
             )
         elif roll < 0.04 and age >= 65:
             alerts.append(
                 PatientAlert(
-                    patient=patient, kind="mobility", text="Uses a wheelchair; ground-floor room",
+                    patient=patient,
+                    kind="mobility",
+                    text="Uses a wheelchair; ground-floor room",
                     created_by=npp_user,
                 )
             )
@@ -674,3 +859,814 @@ def build_patient_registry(context: dict[str, Any], seed: int = 2026) -> None:
     Coverage.objects.bulk_create(coverages, batch_size=BATCH)
     Consent.objects.bulk_create(consents, batch_size=BATCH)
     PatientAlert.objects.bulk_create(alerts, batch_size=BATCH)
+
+
+# --- 3. a year of appointments --------------------------------------------------------------
+
+REASONS = {
+    "new": ["Establish care", "New to the area, establish care", "Transfer of care"],
+    "est": [
+        "Blood pressure follow-up",
+        "Diabetes follow-up",
+        "Medication review",
+        "Thyroid follow-up",
+        "Follow-up of lab results",
+        "Asthma follow-up",
+    ],
+    "physical": ["Annual physical", "Annual wellness visit", "Pre-employment physical"],
+    "sick": [
+        "Sore throat",
+        "Cough and fever",
+        "Ear pain",
+        "Rash",
+        "Back pain",
+        "Urinary symptoms",
+        "Sinus congestion",
+    ],
+    "tele": ["Lab results review", "Medication check", "Follow-up by video"],
+    "wellchild": ["Well-child check", "School physical", "Sports physical", "Vaccines"],
+    "procedure": ["Skin lesion removal", "Joint injection", "Ingrown toenail", "Wart treatment"],
+    "ecg": ["Pre-operative ECG", "Palpitations", "Chest discomfort work-up"],
+}
+CANCEL_REASONS = [
+    "Patient ill",
+    "Work conflict",
+    "Transportation problem",
+    "Feeling better",
+    "Family emergency",
+    "Weather",
+]
+PEDIATRIC_TYPES = {"new", "est", "sick", "wellchild", "tele"}
+LOCATION_PACE = {"MAIN": 1.0, "NORTH": 1.15, "LAKE": 1.3}
+CLAIM_FREE = {"cancelled", "no_show"}  # statuses whose time is released (as the services do)
+
+
+@dataclass
+class _Visit:
+    """One appointment being generated, with its status trail."""
+
+    provider_id: int
+    location_id: int
+    type_code: str
+    patient: int
+    start: dt.datetime
+    end: dt.datetime
+    reason: str
+    overbook: bool = False
+    booked_at: dt.datetime | None = None
+    events: list[tuple[str, dt.datetime, str]] = field(default_factory=list)
+    status: str = "scheduled"
+    resource_id: int | None = None
+    room_id: int | None = None
+    late: bool = False
+    late_cancel: bool = False
+    cancel_reason: str = ""
+
+
+def _minutes(rng: random.Random, median: float, spread: float = 0.5) -> dt.timedelta:
+    return dt.timedelta(minutes=max(0.5, median * math.exp(rng.gauss(0, spread))))
+
+
+class _Planner:
+    """Walks each provider's working days and writes visits into their template blocks."""
+
+    def __init__(self, context: dict[str, Any], seed: int) -> None:
+        import holidays
+
+        from medoffice.patients.models import Coverage, Patient
+        from medoffice.scheduling.models import (
+            AppointmentType,
+            OverbookRule,
+            Provider,
+            Resource,
+            ScheduleException,
+            TemplateBlock,
+        )
+
+        self.rng = _rng(seed, "appointments")
+        self.size = _size(context)
+        self.now = _now(context)
+        self.tz = _zone()
+        self.today = self.now.astimezone(self.tz).date()
+        self.first_day = self.today - dt.timedelta(days=self.size.past_days)
+        self.last_day = self.today + dt.timedelta(days=self.size.future_days)
+        users = _users(context)
+        self.desk = {
+            "MAIN": users.get("frontdesk"),
+            "NORTH": users.get("frontdesk2"),
+            "LAKE": users.get("frontdesk"),
+        }
+        self.nurse = users.get("nurse")
+        self.locations = {loc.pk: loc.code for loc in Location.objects.all()}
+        specs = {(s.first, s.last): s for s in PROVIDERS}
+        self.providers = [
+            (p, specs.get((p.first_name, p.last_name)))
+            for p in Provider.objects.filter(is_active=True).order_by("pk")
+        ]
+        self.types = {t.code: t for t in AppointmentType.objects.filter(is_active=True)}
+        self.overbooking = set(
+            OverbookRule.objects.filter(is_active=True).values_list("provider_id", flat=True)
+        )
+        self.type_providers = {
+            t.code: set(t.providers.values_list("pk", flat=True)) for t in self.types.values()
+        }
+        self.weights = {code: weight for code, *_rest, weight in TYPES}
+        self.needs: dict[tuple[str, int], int] = {}
+        for t in self.types.values():
+            for requirement in t.resource_requirements.prefetch_related("resources"):
+                for resource in requirement.resources.all():
+                    self.needs[(t.code, resource.location_id)] = resource.pk
+        self.rooms: dict[int, list[int]] = defaultdict(list)
+        for resource in Resource.objects.filter(
+            kind="room", is_active=True, name__startswith="Exam"
+        ):
+            self.rooms[resource.location_id].append(resource.pk)
+        self.blocks: dict[tuple[int, int], list[Any]] = defaultdict(list)
+        for block in TemplateBlock.objects.prefetch_related("appointment_types").order_by("start"):
+            allowed = {t.code for t in block.appointment_types.all()} or None
+            self.blocks[(block.provider_id, block.weekday)].append((block, allowed))
+        self.exceptions = list(
+            ScheduleException.objects.filter(
+                start__lt=dt.datetime.combine(self.last_day, dt.time(23, 59), tzinfo=self.tz),
+                end__gt=dt.datetime.combine(self.first_day, dt.time(0), tzinfo=self.tz),
+            )
+        )
+        state = Practice.objects.order_by("pk").values_list("state", flat=True).first()
+        years = range(self.first_day.year, self.last_day.year + 1)
+        try:
+            self.holidays = holidays.US(subdiv=state or None, years=years, observed=True)
+        except NotImplementedError:
+            self.holidays = holidays.US(years=years, observed=True)
+        # Patients: who may be seen, where they live, their copay.
+        copays = dict(
+            Coverage.objects.filter(order=1, is_active=True).values_list("patient_id", "copay")
+        )
+        self.copay: dict[int, Decimal | None] = {}
+        self.last_ok: dict[int, dt.date] = {}
+        self.pool: dict[tuple[int | None, bool], list[int]] = defaultdict(list)
+        self.unseen: dict[tuple[int | None, bool], list[int]] = defaultdict(list)
+        rows = Patient.objects.order_by("mrn").values_list(
+            "pk", "home_location_id", "date_of_birth", "is_active", "deceased_date"
+        )
+        for pk, home, born, active, died in rows:
+            minor = (self.today - born).days < 18 * 365
+            self.copay[pk] = copays.get(pk)
+            if died is not None:
+                self.last_ok[pk] = died - dt.timedelta(days=1)
+            elif not active:
+                self.last_ok[pk] = self.today - dt.timedelta(days=60)
+            for key in ((home, minor), (None, minor)):
+                self.pool[key].append(pk)
+                self.unseen[key].append(pk)
+        for key in self.unseen:
+            self.rng.shuffle(self.unseen[key])
+        self.seen: set[int] = set()
+        self.busy_day: set[tuple[int, dt.date]] = set()
+        self.resource_busy: dict[tuple[int, dt.date], list[tuple[int, int]]] = defaultdict(list)
+        self.room_free: dict[tuple[int, dt.date], dict[int, dt.datetime]] = {}
+        self.visits: list[_Visit] = []
+
+    # -- the calendar ----------------------------------------------------------------------
+
+    def local(self, day: dt.date, minute: int) -> dt.datetime:
+        return dt.datetime.combine(day, dt.time(minute // 60, minute % 60), tzinfo=self.tz)
+
+    def closed(self, provider_id: int, location_id: int, day: dt.date) -> list[tuple[int, int]]:
+        """Minutes of the day nobody may book this provider here (time off, meetings…)."""
+        day_start = self.local(day, 0)
+        day_end = day_start + dt.timedelta(days=1)
+        out = []
+        for e in self.exceptions:
+            if e.provider_id not in (None, provider_id) or e.location_id not in (None, location_id):
+                continue
+            if e.start >= day_end or e.end <= day_start:
+                continue
+            start = max(e.start.astimezone(self.tz), day_start)
+            end = min(e.end.astimezone(self.tz), day_end)
+            out.append(
+                (
+                    int((start - day_start).total_seconds() // 60),
+                    math.ceil((end - day_start).total_seconds() / 60),
+                )
+            )
+        return out
+
+    # -- patients --------------------------------------------------------------------------
+
+    def patient(self, location_id: int, day: dt.date, minor: bool | None, new: bool) -> int | None:
+        rng = self.rng
+        for _ in range(12):
+            is_minor = minor if minor is not None else rng.random() < 0.2
+            home = location_id if rng.random() < 0.85 else None
+            if new:
+                pool = self.unseen[(home, is_minor)]
+                while pool and pool[-1] in self.seen:
+                    pool.pop()
+                if not pool:
+                    return None
+                pk = pool[-1]
+            else:
+                pool = self.pool[(home, is_minor)]
+                if not pool:
+                    continue
+                pk = pool[rng.randrange(len(pool))]
+            if (pk, day) in self.busy_day:
+                continue
+            limit = self.last_ok.get(pk)
+            if limit is not None and (day > limit or day >= self.today):
+                continue
+            self.busy_day.add((pk, day))
+            self.seen.add(pk)
+            return pk
+        return None
+
+    # -- walking the book ------------------------------------------------------------------
+
+    def run(self) -> list[_Visit]:
+        day = self.first_day
+        while day < self.last_day:
+            if day not in self.holidays:
+                for provider, spec in self.providers:
+                    self.provider_day(provider, spec, day)
+            day += dt.timedelta(days=1)
+        return self.visits
+
+    def fill_chance(self, day: dt.date) -> float:
+        if day <= self.today:
+            return 0.7
+        ahead = (day - self.today).days
+        return 0.7 * (1 - 0.55 * ahead / max(self.size.future_days, 1))
+
+    def provider_day(self, provider: Any, spec: ProviderSpec | None, day: dt.date) -> None:
+        rng = self.rng
+        pediatric = bool(spec and spec.pediatric)
+        adults_only = bool(spec and spec.specialty == "Internal medicine")
+        chance = self.fill_chance(day)
+        for block, allowed in self.blocks.get((provider.pk, day.weekday()), []):
+            if block.effective_from > day or (block.effective_to and block.effective_to < day):
+                continue
+            closed = self.closed(provider.pk, block.location_id, day)
+            cursor = block.start.hour * 60 + block.start.minute
+            end = block.end.hour * 60 + block.end.minute
+            codes = [
+                code
+                for code in self.types
+                if (allowed is None or code in allowed)
+                and (not self.type_providers[code] or provider.pk in self.type_providers[code])
+                and (not pediatric or code in PEDIATRIC_TYPES)
+                and not (adults_only and code == "wellchild")
+            ]
+            while cursor < end:
+                blocked = next((c for c in closed if c[0] <= cursor < c[1]), None)
+                if blocked:
+                    cursor = blocked[1]
+                    continue
+                if rng.random() >= chance:
+                    cursor += 15
+                    continue
+                visit = self.place(
+                    provider,
+                    spec,
+                    block.location_id,
+                    day,
+                    cursor,
+                    end,
+                    codes,
+                    closed,
+                    pediatric,
+                    adults_only,
+                )
+                if visit is None:
+                    cursor += 15
+                    continue
+                self.visits.append(visit)
+                self.outcome(visit, spec)
+                if visit.status == "cancelled" and rng.random() < 0.4:
+                    continue  # the freed time was booked again
+                cursor += self.types[visit.type_code].duration
+            if provider.pk in self.overbooking and day <= self.today and rng.random() < 0.25:
+                self.overbook(provider, spec, block, day)
+
+    def place(
+        self,
+        provider: Any,
+        spec: ProviderSpec | None,
+        location_id: int,
+        day: dt.date,
+        cursor: int,
+        end: int,
+        codes: list[str],
+        closed: list[tuple[int, int]],
+        pediatric: bool,
+        adults_only: bool,
+    ) -> _Visit | None:
+        rng = self.rng
+        fitting = []
+        for code in codes:
+            stop = cursor + self.types[code].duration
+            if stop > end or any(c[0] < stop and cursor < c[1] for c in closed):
+                continue
+            need = self.needs.get((code, location_id))
+            if (code, location_id) not in self.needs and any(k[0] == code for k in self.needs):
+                continue  # needs equipment this location does not have
+            if need and any(b[0] < stop and cursor < b[1] for b in self.resource_busy[(need, day)]):
+                continue
+            fitting.append(code)
+        if not fitting:
+            return None
+        weights = [
+            self.weights.get(c, 1) * (4 if pediatric and c == "wellchild" else 1) for c in fitting
+        ]
+        code = rng.choices(fitting, weights=weights)[0]
+        minor: bool | None = True if pediatric or code == "wellchild" else None
+        if adults_only:
+            minor = False
+        pk = self.patient(location_id, day, minor, new=code == "new")
+        if pk is None and code == "new":
+            code = "est" if "est" in fitting else fitting[0]
+            pk = self.patient(location_id, day, minor, new=False)
+        if pk is None:
+            return None
+        duration = self.types[code].duration
+        need = self.needs.get((code, location_id))
+        if need:
+            self.resource_busy[(need, day)].append((cursor, cursor + duration))
+        start = self.local(day, cursor)
+        return _Visit(
+            provider_id=provider.pk,
+            location_id=location_id,
+            type_code=code,
+            patient=pk,
+            start=start,
+            end=start + dt.timedelta(minutes=duration),
+            reason=rng.choice(REASONS.get(code, [""])),
+            resource_id=need,
+            room_id=need if code == "procedure" else None,
+        )
+
+    def overbook(self, provider: Any, spec: ProviderSpec | None, block: Any, day: dt.date) -> None:
+        rng = self.rng
+        if day in self.holidays or self.closed(provider.pk, block.location_id, day):
+            return
+        first = block.start.hour * 60 + block.start.minute
+        last = block.end.hour * 60 + block.end.minute - 15
+        minute = first + 15 * rng.randrange(max((last - first) // 15, 1))
+        pk = self.patient(block.location_id, day, None, new=False)
+        if pk is None or "sick" not in self.types:
+            return
+        start = self.local(day, minute)
+        visit = _Visit(
+            provider_id=provider.pk,
+            location_id=block.location_id,
+            type_code="sick",
+            patient=pk,
+            start=start,
+            end=start + dt.timedelta(minutes=self.types["sick"].duration),
+            reason=rng.choice(REASONS["sick"]) + " (walk-in)",
+            overbook=True,
+        )
+        self.visits.append(visit)
+        self.outcome(visit, spec)
+
+    # -- what happened to each visit -------------------------------------------------------
+
+    def outcome(self, visit: _Visit, spec: ProviderSpec | None) -> None:
+        rng = self.rng
+        code = self.locations[visit.location_id]
+        desk = "desk"
+        lead_days = {"sick": 0, "new": rng.randrange(7, 40), "physical": rng.randrange(14, 90)}
+        lead = dt.timedelta(
+            days=lead_days.get(visit.type_code, rng.randrange(2, 45)),
+            minutes=rng.randrange(30, 300),
+        )
+        booked = min(visit.start - lead, self.now - dt.timedelta(minutes=5))
+        visit.booked_at = booked
+        events = [("scheduled", booked, desk)]
+        roll = rng.random()
+        if roll < 0.05 or (visit.start > self.now and roll < 0.08):
+            late = rng.random() < 0.3
+            before = (
+                dt.timedelta(hours=rng.uniform(1, 20))
+                if late
+                else dt.timedelta(days=rng.uniform(2, 12))
+            )
+            at = visit.start - before
+            if visit.start > self.now:  # a future visit cancelled some time before today
+                at = booked + (self.now - booked) * rng.random()
+                late = visit.start - at < dt.timedelta(hours=24)
+            elif at <= booked:
+                at = booked + (visit.start - booked) / 2
+                late = visit.start - at < dt.timedelta(hours=24)
+            if at <= self.now:
+                visit.late_cancel = late
+                visit.cancel_reason = rng.choice(CANCEL_REASONS)
+                events.append(("cancelled", at, desk))
+                self.finish(visit, events)
+                return
+        if rng.random() < 0.6:
+            at = visit.start - dt.timedelta(days=rng.uniform(1, 3))
+            if at > booked:
+                events.append(("confirmed", at, desk))
+        if roll > 1 - 0.072:
+            events.append(
+                ("no_show", visit.start + dt.timedelta(minutes=rng.randrange(30, 90)), desk)
+            )
+            self.finish(visit, events)
+            return
+        afternoon = visit.start.astimezone(self.tz).hour >= 12
+        pace = (spec.pace if spec else 1.0) * LOCATION_PACE.get(code, 1.0)
+        pace *= 1.3 if afternoon else 1.0
+        if self.types[visit.type_code].is_telehealth:
+            pace *= 0.4
+        offset = min(25.0, max(-20.0, rng.gauss(-6, 9)))
+        arrived = visit.start + dt.timedelta(minutes=offset)
+        visit.late = offset > LATE_ARRIVAL_MINUTES
+        events.append(("arrived", arrived, desk))
+        if rng.random() < 0.006:
+            if rng.random() < 0.5:
+                events.append(("roomed", arrived + _minutes(rng, 25 * pace), "flow"))
+            events.append(("lwbs", arrived + dt.timedelta(minutes=rng.randrange(50, 100)), "flow"))
+            self.finish(visit, events)
+            return
+        roomed = arrived + _minutes(rng, 8 * pace)
+        with_provider = roomed + _minutes(rng, 12 * pace)
+        seen = with_provider + _minutes(rng, self.types[visit.type_code].duration * 0.9, 0.2)
+        events.append(("roomed", roomed, "flow"))
+        events.append(("with_provider", with_provider, "flow"))
+        if rng.random() < 0.8:
+            events.append(("checkout", seen, "flow"))
+            events.append(("completed", seen + _minutes(rng, 5, 0.4), "desk"))
+        else:
+            events.append(("completed", seen, "flow"))
+        self.finish(visit, events)
+
+    def finish(self, visit: _Visit, events: list[tuple[str, dt.datetime, str]]) -> None:
+        """Keep what had happened by "now" (today's visits are part-way along the flow)."""
+        kept = [e for e in events if e[1] <= self.now]
+        if not kept:
+            kept = events[:1]
+        if (
+            kept[-1][0] in {"scheduled", "confirmed"}
+            and visit.start + dt.timedelta(minutes=30) <= self.now
+            and visit.start.astimezone(self.tz).date() == self.today
+        ):
+            # Today's patient who never came: the desk marked the no-show half an hour in.
+            kept.append(("no_show", visit.start + dt.timedelta(minutes=30), "desk"))
+        visit.events = kept
+        visit.status = kept[-1][0]
+        day = visit.start.astimezone(self.tz).date()
+        roomed = next((e[1] for e in kept if e[0] == "roomed"), None)
+        if (
+            roomed is not None
+            and visit.room_id is None
+            and not self.types[visit.type_code].is_telehealth
+        ):
+            free = self.room_free.setdefault(
+                (visit.location_id, day),
+                {room: roomed - dt.timedelta(days=1) for room in self.rooms[visit.location_id]},
+            )
+            if free:
+                idle = [r for r in sorted(free) if free[r] <= roomed]
+                room = idle[0] if idle else min(free, key=lambda r: free[r])
+                visit.room_id = room
+                leaves = next(
+                    (e[1] for e in kept if e[0] in {"checkout", "completed", "lwbs"}),
+                    roomed + dt.timedelta(minutes=40),
+                )
+                free[room] = max(free[room], leaves)
+
+
+def build_appointments(context: dict[str, Any], seed: int = 2026) -> None:
+    """12 months of past and 2 months of future visits, their status trail, slot claims and
+    the copays taken at check-in."""
+    from medoffice.billing.models import PatientPayment
+    from medoffice.scheduling.models import Appointment, SlotClaim, StatusChange
+    from medoffice.scheduling.services import granules
+
+    if Appointment.objects.exists():
+        return
+    planner = _Planner(context, seed)
+    if not planner.providers:
+        return
+    visits = planner.run()
+    rng = planner.rng
+    codes = planner.locations
+    type_ids = {code: t.pk for code, t in planner.types.items()}
+    stamp = {
+        "confirmed": "confirmed_at",
+        "arrived": "arrived_at",
+        "roomed": "roomed_at",
+        "with_provider": "with_provider_at",
+        "checkout": "checkout_at",
+        "completed": "completed_at",
+        "lwbs": "completed_at",
+        "cancelled": "cancelled_at",
+    }
+    rows = []
+    for visit in visits:
+        desk = planner.desk.get(codes[visit.location_id])
+        appointment = Appointment(
+            patient_id=visit.patient,
+            provider_id=visit.provider_id,
+            location_id=visit.location_id,
+            appointment_type_id=type_ids[visit.type_code],
+            start=visit.start,
+            end=visit.end,
+            status=visit.status,
+            room_id=visit.room_id,
+            is_overbook=visit.overbook,
+            reason=visit.reason,
+            booked_by=desk,
+            booked_at=visit.booked_at,
+            is_late_arrival=visit.late and any(e[0] == "arrived" for e in visit.events),
+            is_late_cancel=visit.late_cancel,
+            cancel_reason=visit.cancel_reason if visit.status == "cancelled" else "",
+        )
+        for status, at, _who in visit.events:
+            if status in stamp:
+                setattr(appointment, stamp[status], at)
+        rows.append(appointment)
+    with _keep_given(Appointment, "booked_at"):
+        Appointment.objects.bulk_create(rows, batch_size=BATCH)
+
+    claims, changes, links, payments = [], [], [], []
+    through = Appointment.resources.through
+    for visit, appointment in zip(visits, rows, strict=True):
+        if not visit.overbook and visit.status not in CLAIM_FREE:
+            claims += [
+                SlotClaim(provider_id=visit.provider_id, granule=g, appointment_id=appointment.pk)
+                for g in granules(visit.start, visit.end)
+            ]
+        desk = planner.desk.get(codes[visit.location_id])
+        previous = ""
+        for status, at, who in visit.events:
+            changes.append(
+                StatusChange(
+                    appointment_id=appointment.pk,
+                    from_status=previous,
+                    to_status=status,
+                    changed_at=at,
+                    changed_by=desk if who == "desk" else planner.nurse,
+                    note=visit.cancel_reason if status == "cancelled" else "",
+                )
+            )
+            previous = status
+        if visit.resource_id:
+            links.append(through(appointment_id=appointment.pk, resource_id=visit.resource_id))
+        copay = planner.copay.get(visit.patient)
+        arrived = appointment.arrived_at
+        if copay and arrived and visit.status != "lwbs" and rng.random() < 0.6:
+            method = _weighted(rng, [("card", 60), ("cash", 20), ("check", 10), ("hsa", 10)])
+            reference = (
+                f"{rng.randrange(1000, 9999)}"
+                if method in {"card", "hsa"}
+                else f"{rng.randrange(100, 9999)}"
+                if method == "check"
+                else ""
+            )
+            payments.append(
+                PatientPayment(
+                    patient_id=visit.patient,
+                    appointment_id=appointment.pk,
+                    location_id=visit.location_id,
+                    amount=copay,
+                    method=method,
+                    reference=reference,
+                    kind="copay",
+                    received_by=desk,
+                    received_at=arrived + dt.timedelta(minutes=rng.randrange(1, 4)),
+                )
+            )
+    SlotClaim.objects.bulk_create(claims, batch_size=BATCH * 2)
+    StatusChange.objects.bulk_create(changes, batch_size=BATCH * 2)
+    through.objects.bulk_create(links, batch_size=BATCH)
+    # Receipt numbers as billing.services.next_receipt_number draws them: R<year>-<sequence>.
+    payments.sort(key=lambda p: p.received_at)
+    sequence: dict[int, int] = defaultdict(int)
+    for payment in payments:
+        year = payment.received_at.astimezone(dt.UTC).year
+        sequence[year] += 1
+        payment.receipt_number = f"R{year}-{sequence[year]:06d}"
+    PatientPayment.objects.bulk_create(payments, batch_size=BATCH)
+
+
+# --- 4. the waitlist, recalls, reminder rules and message templates --------------------------
+
+# Placeholders the reminder engine fills in: {patient_first_name} {date} {time} {provider}
+# {location} {confirm_url} {cancel_url}.
+MESSAGE_TEMPLATES = [
+    (
+        "reminder",
+        "email",
+        "en",
+        "Your visit on {date} at {time}",
+        "Hello {patient_first_name},\n\nThis is a reminder of your visit with {provider} on "
+        "{date} at {time} at {location}.\n\nPlease confirm: {confirm_url}\nCannot come? "
+        "Cancel here so someone else can have the time: {cancel_url}\n\n"
+        "Riverside Family Medicine",
+    ),
+    (
+        "reminder",
+        "sms",
+        "en",
+        "",
+        "Riverside Family Medicine: {patient_first_name}, your visit with {provider} is on "
+        "{date} at {time} at {location}. Confirm: {confirm_url} Cancel: {cancel_url}",
+    ),
+    (
+        "reminder",
+        "email",
+        "es",
+        "Su cita el {date} a las {time}",
+        "Hola {patient_first_name}:\n\nLe recordamos su cita con {provider} el {date} a las "
+        "{time} en {location}.\n\nConfirme aquí: {confirm_url}\n¿No puede venir? Cancele aquí "
+        "para que otra persona pueda usar el horario: {cancel_url}\n\nRiverside Family Medicine",
+    ),
+    (
+        "reminder",
+        "sms",
+        "es",
+        "",
+        "Riverside Family Medicine: {patient_first_name}, su cita con {provider} es el {date} "
+        "a las {time} en {location}. Confirmar: {confirm_url} Cancelar: {cancel_url}",
+    ),
+    (
+        "waitlist_offer",
+        "email",
+        "en",
+        "An earlier visit is available on {date}",
+        "Hello {patient_first_name},\n\nAn earlier time opened up with {provider} on {date} at "
+        "{time} at {location}. To take it, confirm here: {confirm_url}\n\nThe first patient "
+        "to confirm gets the time.\n\nRiverside Family Medicine",
+    ),
+    (
+        "waitlist_offer",
+        "sms",
+        "en",
+        "",
+        "Riverside Family Medicine: {patient_first_name}, an earlier visit with {provider} is "
+        "open on {date} at {time} at {location}. Take it: {confirm_url}",
+    ),
+    (
+        "recall",
+        "email",
+        "en",
+        "Time to book your next visit",
+        "Hello {patient_first_name},\n\nOur records show you are due for a visit with "
+        "{provider}. Please call us at (413) 555-0100 or reply to this message to book a "
+        "time that suits you.\n\nRiverside Family Medicine",
+    ),
+    (
+        "recall",
+        "sms",
+        "en",
+        "",
+        "Riverside Family Medicine: {patient_first_name}, you are due for a visit with "
+        "{provider}. Call (413) 555-0100 to book.",
+    ),
+]
+RECALL_REASONS = [
+    ("Annual physical", "physical", 45),
+    ("Diabetes follow-up (A1c)", "est", 20),
+    ("Blood pressure check", "est", 20),
+    ("Well-child check", "wellchild", 15),
+]
+
+
+def build_outreach(context: dict[str, Any], seed: int = 2026) -> None:
+    """Reminder rules, message templates, the waitlist and recalls."""
+    from medoffice.patients.models import Patient
+    from medoffice.scheduling.models import (
+        Appointment,
+        AppointmentType,
+        MessageTemplate,
+        Provider,
+        Recall,
+        RecallOutreach,
+        ReminderRule,
+        WaitlistEntry,
+    )
+
+    if not ReminderRule.objects.exists():
+        ReminderRule.objects.bulk_create(
+            [
+                ReminderRule(hours_before=72, channel="email"),
+                ReminderRule(hours_before=24, channel="sms"),
+            ]
+        )
+    if not MessageTemplate.objects.exists():
+        MessageTemplate.objects.bulk_create(
+            [
+                MessageTemplate(kind=k, channel=c, language=lang, subject=subject, body=body)
+                for k, c, lang, subject, body in MESSAGE_TEMPLATES
+            ]
+        )
+    if WaitlistEntry.objects.exists() or Recall.objects.exists():
+        return
+    types = {t.code: t for t in AppointmentType.objects.all()}
+    providers = list(Provider.objects.order_by("pk"))
+    if not types or not providers:
+        return
+    rng = _rng(seed, "outreach")
+    size = _size(context)
+    users = _users(context)
+    now = _now(context)
+    today = now.astimezone(_zone()).date()
+    desk = users.get("frontdesk") or users.get("manager")
+    future = list(
+        Appointment.objects.filter(start__gt=now, status__in=["scheduled", "confirmed"])
+        .order_by("start")
+        .values_list("pk", "patient_id", "appointment_type__code", "provider_id", "location_id")
+    )
+    active = list(
+        Patient.objects.filter(is_active=True).order_by("mrn").values_list("pk", "date_of_birth")
+    )
+    minors = [pk for pk, born in active if (today - born).days < 18 * 365]
+    adults = [pk for pk, born in active if (today - born).days >= 18 * 365]
+    entries = []
+    waiting = rng.sample(future[len(future) // 3 :], min(size.waitlist, len(future) * 2 // 3))
+    for n, (pk, patient_id, code, provider_id, location_id) in enumerate(waiting):
+        status = "offered" if n % 6 == 5 else "waiting"
+        entries.append(
+            WaitlistEntry(
+                patient_id=patient_id,
+                appointment_type=types[code],
+                provider_id=provider_id if rng.random() < 0.6 else None,
+                location_id=location_id if rng.random() < 0.7 else None,
+                current_appointment_id=pk,
+                earliest=today,
+                mornings_only=n % 5 == 1,
+                afternoons_only=n % 7 == 2,
+                note=rng.choice(
+                    [
+                        "Any cancellation, can come on short notice",
+                        "Prefers Fridays",
+                        "Needs a ride; call the day before",
+                        "",
+                    ]
+                ),
+                status=status,
+                created_by=desk,
+                created_at=now - dt.timedelta(days=rng.randrange(1, 30)),
+                offered_at=now - dt.timedelta(hours=rng.randrange(1, 20))
+                if status == "offered"
+                else None,
+            )
+        )
+    with _keep_given(WaitlistEntry, "created_at"):
+        WaitlistEntry.objects.bulk_create(entries)
+
+    by_patient: dict[int, tuple[int, str]] = {}
+    for pk, patient_id, code, _provider_id, _location_id in future:
+        by_patient.setdefault(patient_id, (pk, code))
+    recalls = []
+    outreach = []
+    used: set[int] = set()
+    for _ in range(size.recalls):
+        reason, code, _w = _weighted(rng, [(r, r[2]) for r in RECALL_REASONS])
+        pool = minors if code == "wellchild" else adults
+        if not pool:
+            continue
+        patient_id = rng.choice(pool)
+        if patient_id in used:
+            continue
+        used.add(patient_id)
+        due = today + dt.timedelta(days=rng.randrange(-60, 90))
+        status = _weighted(rng, [("due", 55), ("contacted", 30), ("scheduled", 15)])
+        appointment_id = None
+        if status == "scheduled":
+            booked = by_patient.get(patient_id)
+            if booked is None:
+                status = "contacted"
+            else:
+                appointment_id = booked[0]
+        recall = Recall(
+            patient_id=patient_id,
+            reason=reason,
+            appointment_type=types.get(code),
+            provider=rng.choice(providers),
+            due_date=due,
+            status=status,
+            appointment_id=appointment_id,
+            created_by=desk,
+        )
+        recalls.append(recall)
+    Recall.objects.bulk_create(recalls, batch_size=BATCH)
+    for recall in recalls:
+        if recall.status in {"contacted", "scheduled"}:
+            outreach.append(
+                RecallOutreach(
+                    recall=recall,
+                    method=rng.choice(["sms", "phone", "email", "letter"]),
+                    outcome=rng.choice(
+                        ["Left a message", "Will call back", "Text sent", "Letter mailed"]
+                    )
+                    if recall.status == "contacted"
+                    else "Booked",
+                    by=desk,
+                )
+            )
+    RecallOutreach.objects.bulk_create(outreach, batch_size=BATCH)
+
+
+BUILDERS = [build_schedule_setup, build_patient_registry, build_appointments, build_outreach]

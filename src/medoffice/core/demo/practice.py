@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from faker import Faker
 
+from medoffice.core.demo.front_office import BUILDERS as FRONT_OFFICE
 from medoffice.core.identifiers import npi_check_digit
 from medoffice.core.models import Location, LocationHours, Practice, RoleAssignment, User
 from medoffice.core.roles import Role
@@ -161,40 +161,6 @@ def build_practice(seed: int = 2026) -> dict[str, Any]:
     return {"practice": practice, "locations": locations, "users": users}
 
 
-def build_patients(context: dict[str, Any], seed: int = 2026, count: int = 200) -> None:
-    """A few hundred synthetic patients so the foundation pages have something to show."""
-    from medoffice.patients.models import Patient
-
-    if Patient.objects.exists():
-        return
-    fake = Faker("en_US")
-    fake.seed_instance(seed)
-    rng = random.Random(seed)
-    locations = list(context["locations"].values())
-    today = dt.date(2026, 11, 1)
-    rows = []
-    for i in range(count):
-        sex = rng.choice(["F", "M"])
-        first = fake.first_name_female() if sex == "F" else fake.first_name_male()
-        born = today - dt.timedelta(days=rng.randrange(365 * 1, 365 * 92))
-        area = rng.choice(["413", "774", "508"])
-        rows.append(
-            Patient(
-                mrn=f"M{100001 + i:07d}",
-                first_name=first,
-                last_name=fake.last_name(),
-                date_of_birth=born,
-                sex=sex,
-                home_location=rng.choice(locations),
-                # 9xx area numbers are never issued by the SSA: obviously synthetic.
-                ssn=f"9{rng.randrange(10, 99)}-{rng.randrange(70, 99)}-{rng.randrange(1000, 9999)}",
-                phone=f"+1{area}5550{rng.randrange(100, 199)}",
-                email=f"{first.lower()}.{i}@example.com",
-            )
-        )
-    Patient.objects.bulk_create(rows, batch_size=1000)
-
-
 def build_attention_items(context: dict[str, Any], seed: int = 2026) -> None:
     """What the office manager's home page shows: an emergency access to review,
     a locked account, and a verified audit chain."""
@@ -248,7 +214,8 @@ def build_attention_items(context: dict[str, Any], seed: int = 2026) -> None:
         verify_chain(save=True)
 
 
-BUILDERS: list[Callable[[dict[str, Any], int], None]] = [build_patients, build_attention_items]
+# The front office (providers, patients, a year of visits) comes first: later builders use it.
+BUILDERS: list[Callable[[dict[str, Any], int], None]] = [*FRONT_OFFICE, build_attention_items]
 
 
 def build(seed: int = 2026) -> dict[str, Any]:

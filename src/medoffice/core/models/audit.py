@@ -84,6 +84,10 @@ class AuditVerification(models.Model):
     entries_checked = models.PositiveBigIntegerField()
     first_bad_seq = models.PositiveBigIntegerField(null=True, blank=True)
     message = models.CharField(max_length=300)
+    # The chain's last entry when it was found intact: a later walk must find it
+    # unchanged, so removing entries from the end is detected too.
+    last_seq = models.PositiveBigIntegerField(null=True, blank=True)
+    last_hash = models.CharField(max_length=64, blank=True)
 
     objects = AuditVerificationQuerySet.as_manager()
 

@@ -73,6 +73,10 @@ class Command(BaseCommand):
             when = schedule_nightly_verification()
             if when is not None and options["verbosity"]:
                 self.stdout.write(f"Nightly audit-chain verification scheduled for {when:%c} UTC.")
+            from medoffice.scheduling.tasks import schedule_reminder_run
+
+            if schedule_reminder_run() is not None and options["verbosity"]:
+                self.stdout.write("Reminders will be sent every five minutes.")
         queues = sorted(backend.queues) or ["default"]
         saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
         try:

@@ -1,0 +1,71 @@
+"""Coverages: one active per order, ending frees the order, card images served audited."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from medoffice.core.models import AuditEvent
+from medoffice.core.roles import Role
+from medoffice.patients.models import Coverage
+from tests.factories import PatientFactory
+from tests.patients.factories import PNG_BYTES, CoverageFactory, PayerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def desk(client_for, location):
+    return client_for(Role.FRONT_DESK, locations=[location])
+
+
+def coverage_data(payer, **changes):
+    return {"payer": payer.pk, "member_id": "W123", "order": 1, "relationship": "18",
+            "effective_from": "2024-01-01", **changes}
+
+
+def test_second_active_primary_is_refused_with_a_clear_message(desk, location):
+    patient = PatientFactory(home_location=location)
+    CoverageFactory(patient=patient, order=1)
+    response = desk.post(f"/patients/{patient.pk}/coverages/add/", coverage_data(PayerFactory()))
+    page = response.content.decode()
+    assert 'data-field-error="order"' in page
+    assert "already has an active primary coverage" in page
+    assert patient.coverages.count() == 1
+
+
+def test_ending_a_coverage_frees_its_order(desk, location):
+    patient = PatientFactory(home_location=location)
+    old = CoverageFactory(patient=patient, order=1)
+    desk.post(f"/patients/coverages/{old.pk}/end/", {"end_date": "2024-12-31"})
+    response = desk.post(f"/patients/{patient.pk}/coverages/add/", coverage_data(PayerFactory()))
+    assert response.status_code == 302
+    assert patient.coverages.filter(is_active=True).get().member_id == "W123"
+
+
+def test_card_image_is_stored_and_downloaded_through_an_audited_view(desk, location):
+    patient = PatientFactory(home_location=location)
+    card = SimpleUploadedFile("card.png", PNG_BYTES, content_type="image/png")
+    desk.post(f"/patients/{patient.pk}/coverages/add/",
+              {**coverage_data(PayerFactory()), "card_front": card})
+    coverage = Coverage.objects.get()
+    response = desk.get(f"/patients/coverages/{coverage.pk}/card-front/")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PNG_BYTES
+    assert AuditEvent.objects.filter(patient_id=patient.pk, data_category="insurance",
+                                     detail__startswith="downloaded").exists()
+
+
+def test_api_adds_and_lists_coverages(desk, location):
+    patient = PatientFactory(home_location=location)
+    payer = PayerFactory()
+    body = {"payer_id": payer.pk, "member_id": "API1", "effective_from": "2024-01-01"}
+    created = desk.post(f"/api/v1/patients/{patient.pk}/coverages", body,
+                        content_type="application/json")
+    assert created.status_code == 201
+    again = desk.post(f"/api/v1/patients/{patient.pk}/coverages", body,
+                      content_type="application/json")
+    assert again.status_code == 400
+    assert again.json()["errors"][0]["field"] == "order"
+    listed = desk.get(f"/api/v1/patients/{patient.pk}/coverages").json()
+    assert [c["member_id"] for c in listed] == ["API1"]
