@@ -85,10 +85,24 @@ def _insert(columns: list[str], rows: list[tuple], coverages: list[tuple]) -> No
     from django.db import connection, transaction
 
     table = "patients_patient"
-    cov_cols = ["patient_id", "payer_id", "plan_name", "member_id", "group_number", "order",
-                "relationship", "subscriber_first_name", "subscriber_last_name",
-                "subscriber_sex", "effective_from", "card_front", "card_back", "is_active",
-                "created_at", "updated_at"]
+    cov_cols = [
+        "patient_id",
+        "payer_id",
+        "plan_name",
+        "member_id",
+        "group_number",
+        "order",
+        "relationship",
+        "subscriber_first_name",
+        "subscriber_last_name",
+        "subscriber_sex",
+        "effective_from",
+        "card_front",
+        "card_back",
+        "is_active",
+        "created_at",
+        "updated_at",
+    ]
     quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
     cov_quoted = ", ".join(connection.ops.quote_name(c) for c in cov_cols)
     with transaction.atomic(), connection.cursor() as cursor:
@@ -101,11 +115,13 @@ def _insert(columns: list[str], rows: list[tuple], coverages: list[tuple]) -> No
                 for row in coverages:
                     copy.write_row(row)
         else:
+            cursor.execute("PRAGMA cache_size=-1000000")  # 1 GB: index pages stay in memory
             marks = ", ".join(["%s"] * len(columns))
-            cursor.executemany(f"INSERT INTO {table} ({quoted}) VALUES ({marks})", rows)
+            cursor.executemany(f"INSERT INTO {table} ({quoted}) VALUES ({marks})", rows)  # noqa: S608
             marks = ", ".join(["%s"] * len(cov_cols))
             cursor.executemany(
-                f"INSERT INTO patients_coverage ({cov_quoted}) VALUES ({marks})", coverages
+                f"INSERT INTO patients_coverage ({cov_quoted}) VALUES ({marks})",  # noqa: S608
+                coverages,
             )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
@@ -120,9 +136,9 @@ def _queries(rng: random.Random, sample: list[tuple], members: list[str]) -> lis
         if kind in (0, 1):
             queries.append(lname[: rng.randint(3, max(3, len(lname)))])
         elif kind in (2, 3):
-            queries.append(f"{lname[:rng.randint(2, 4)]} {f[:rng.randint(1, 3)]}")
+            queries.append(f"{lname[: rng.randint(2, 4)]} {f[: rng.randint(1, 3)]}")
         elif kind in (4, 5):
-            queries.append(f"{f[:rng.randint(2, 4)]} {lname[:rng.randint(2, 4)]}")
+            queries.append(f"{f[: rng.randint(2, 4)]} {lname[: rng.randint(2, 4)]}")
         elif kind == 6:
             queries.append(born.strftime("%m/%d/%Y"))
         elif kind == 7:
@@ -146,11 +162,11 @@ def child() -> None:
     from django.core.management import call_command
     from django.db import connection
     from django.utils import timezone
+    from tests.factories import LocationFactory, UserFactory
 
     from medoffice.core.roles import Role
     from medoffice.patients.models import Payer
     from medoffice.patients.selectors import search_patients
-    from tests.factories import LocationFactory, UserFactory
 
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
@@ -164,8 +180,24 @@ def child() -> None:
         cursor.execute("SELECT 1")
     # Patient ids are assigned in insertion order in an empty table: 1..N.
     coverages = [
-        (pid, payer.pk, "", f"ZB{pid:09d}", "", 1, "18", "", "", "", dt.date(2024, 1, 1), "", "",
-         True, now, now)
+        (
+            pid,
+            payer.pk,
+            "",
+            f"ZB{pid:09d}",
+            "",
+            1,
+            "18",
+            "",
+            "",
+            "",
+            dt.date(2024, 1, 1),
+            "",
+            "",
+            True,
+            now,
+            now,
+        )
         for pid in range(1, PATIENTS + 1, COVERAGE_EVERY)
     ]
     _insert(columns, rows, coverages)

@@ -219,7 +219,10 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if (DEBUG or TESTING)
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            # Hashed names for far-future caching; no pre-compression: with brotli
+            # installed (a WeasyPrint dependency) whitenoise's compressing storage
+            # takes minutes over the bundled assets (docs/decisions/0004-static-files.md).
+            else "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
         )
     },
 }

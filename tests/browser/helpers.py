@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from medoffice.core.models import User
 from medoffice.core.roles import MFA_REQUIRED_ROLES, Role
@@ -62,6 +62,22 @@ def log_out(page: Page) -> None:
     page.get_by_test_id("user-menu").click()
     page.get_by_role("button", name="Log out").click()
     expect(page.get_by_text("You are logged out.")).to_be_visible()
+
+
+def menu_link(page: Page, name: str) -> Locator:
+    """The main menu's link called ``name``, whether shown or folded into a drop-down."""
+    return page.get_by_role("navigation", name="Main").get_by_role(
+        "link", name=name, exact=True, include_hidden=True
+    )
+
+
+def open_from_menu(page: Page, name: str) -> None:
+    """Clicks a main-menu entry, opening its drop-down first when it is folded away."""
+    link = menu_link(page, name)
+    if not link.is_visible():
+        dropdown = link.locator("xpath=ancestor::li[contains(@class, 'dropdown')]")
+        dropdown.locator("[data-bs-toggle=dropdown]").click()
+    link.click()
 
 
 def save_screenshot(page: Page, name: str, *, viewport: dict[str, int] | None = None) -> None:

@@ -8,7 +8,7 @@ import factory
 from django.core.files.base import ContentFile
 from factory.django import DjangoModelFactory
 
-from medoffice.patients.models import Consent, Coverage, Payer, PatientAlert, PatientDocument
+from medoffice.patients.models import Consent, Coverage, PatientAlert, PatientDocument, Payer
 from tests.factories import PatientFactory
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

@@ -20,8 +20,14 @@ def desk(client_for, location):
 
 
 def coverage_data(payer, **changes):
-    return {"payer": payer.pk, "member_id": "W123", "order": 1, "relationship": "18",
-            "effective_from": "2024-01-01", **changes}
+    return {
+        "payer": payer.pk,
+        "member_id": "W123",
+        "order": 1,
+        "relationship": "18",
+        "effective_from": "2024-01-01",
+        **changes,
+    }
 
 
 def test_second_active_primary_is_refused_with_a_clear_message(desk, location):
@@ -46,25 +52,30 @@ def test_ending_a_coverage_frees_its_order(desk, location):
 def test_card_image_is_stored_and_downloaded_through_an_audited_view(desk, location):
     patient = PatientFactory(home_location=location)
     card = SimpleUploadedFile("card.png", PNG_BYTES, content_type="image/png")
-    desk.post(f"/patients/{patient.pk}/coverages/add/",
-              {**coverage_data(PayerFactory()), "card_front": card})
+    desk.post(
+        f"/patients/{patient.pk}/coverages/add/",
+        {**coverage_data(PayerFactory()), "card_front": card},
+    )
     coverage = Coverage.objects.get()
     response = desk.get(f"/patients/coverages/{coverage.pk}/card-front/")
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == PNG_BYTES
-    assert AuditEvent.objects.filter(patient_id=patient.pk, data_category="insurance",
-                                     detail__startswith="downloaded").exists()
+    assert AuditEvent.objects.filter(
+        patient_id=patient.pk, data_category="insurance", detail__startswith="downloaded"
+    ).exists()
 
 
 def test_api_adds_and_lists_coverages(desk, location):
     patient = PatientFactory(home_location=location)
     payer = PayerFactory()
     body = {"payer_id": payer.pk, "member_id": "API1", "effective_from": "2024-01-01"}
-    created = desk.post(f"/api/v1/patients/{patient.pk}/coverages", body,
-                        content_type="application/json")
+    created = desk.post(
+        f"/api/v1/patients/{patient.pk}/coverages", body, content_type="application/json"
+    )
     assert created.status_code == 201
-    again = desk.post(f"/api/v1/patients/{patient.pk}/coverages", body,
-                      content_type="application/json")
+    again = desk.post(
+        f"/api/v1/patients/{patient.pk}/coverages", body, content_type="application/json"
+    )
     assert again.status_code == 400
     assert again.json()["errors"][0]["field"] == "order"
     listed = desk.get(f"/api/v1/patients/{patient.pk}/coverages").json()

@@ -36,7 +36,8 @@ def test_a_forged_file_is_refused_naming_the_field(desk, location):
     patient = PatientFactory(home_location=location)
     response = upload(desk, patient, "letter.pdf", b"MZ\x90\x00 not a pdf at all")
     page = response.content.decode()
-    assert 'data-field-error="file"' in page and "content was checked" in page
+    assert 'data-field-error="file"' in page
+    assert "content was checked" in page
     assert not PatientDocument.objects.exists()
 
 
@@ -53,8 +54,9 @@ def test_download_is_audited(desk, location):
     document = DocumentFactory(patient=PatientFactory(home_location=location))
     response = desk.get(f"/patients/documents/{document.pk}/")
     assert response.status_code == 200
-    assert AuditEvent.objects.filter(patient_id=document.patient_id, data_category="documents",
-                                     detail__startswith="downloaded").exists()
+    assert AuditEvent.objects.filter(
+        patient_id=document.patient_id, data_category="documents", detail__startswith="downloaded"
+    ).exists()
 
 
 @pytest.mark.parametrize("role", [Role.HR, Role.AUDITOR])

@@ -50,12 +50,20 @@ def test_same_phone_or_member_id_is_a_possible_duplicate(location):
 
 
 def test_form_warns_with_links_and_creates_only_when_confirmed(client_for, location):
-    existing = PatientFactory(first_name="Jon", last_name="Smithers", date_of_birth=BORN,
-                              home_location=location)
+    existing = PatientFactory(
+        first_name="Jon", last_name="Smithers", date_of_birth=BORN, home_location=location
+    )
     desk = client_for(Role.FRONT_DESK, locations=[location])
-    data = {"first_name": "Jonathan", "last_name": "Smithers", "date_of_birth": "1975-06-15",
-            "sex": "M", "preferred_contact": "sms", "preferred_language": "en",
-            "guarantor_relationship": "18", "home_location": location.pk}
+    data = {
+        "first_name": "Jonathan",
+        "last_name": "Smithers",
+        "date_of_birth": "1975-06-15",
+        "sex": "M",
+        "preferred_contact": "sms",
+        "preferred_language": "en",
+        "guarantor_relationship": "18",
+        "home_location": location.pk,
+    }
     warned = desk.post("/patients/new/", data)
     page = warned.content.decode()
     assert 'data-testid="duplicate-warning"' in page
@@ -69,14 +77,20 @@ def test_form_warns_with_links_and_creates_only_when_confirmed(client_for, locat
 
 
 def test_api_answers_409_with_candidates_unless_confirmed(client_for, location):
-    existing = PatientFactory(first_name="Jon", last_name="Smithers", date_of_birth=BORN,
-                              home_location=location)
+    existing = PatientFactory(
+        first_name="Jon", last_name="Smithers", date_of_birth=BORN, home_location=location
+    )
     desk = client_for(Role.FRONT_DESK, locations=[location])
-    body = {"first_name": "Jonathan", "last_name": "Smithers", "date_of_birth": "1975-06-15",
-            "home_location_id": location.pk}
+    body = {
+        "first_name": "Jonathan",
+        "last_name": "Smithers",
+        "date_of_birth": "1975-06-15",
+        "home_location_id": location.pk,
+    }
     held = desk.post("/api/v1/patients", body, content_type="application/json")
     assert held.status_code == 409
     assert [c["mrn"] for c in held.json()["candidates"]] == [existing.mrn]
-    confirmed = desk.post("/api/v1/patients", {**body, "confirm_duplicate": True},
-                          content_type="application/json")
+    confirmed = desk.post(
+        "/api/v1/patients", {**body, "confirm_duplicate": True}, content_type="application/json"
+    )
     assert confirmed.status_code == 201

@@ -37,7 +37,8 @@ def test_merge_moves_the_chart_and_is_recorded_and_audited(client_for, pair):
     )
     assert response.status_code == 302
     duplicate.refresh_from_db()
-    assert duplicate.merged_into == survivor and duplicate.is_active is False
+    assert duplicate.merged_into == survivor
+    assert duplicate.is_active is False
     assert survivor.coverages.count() == survivor.consents.count() == 1
     assert survivor.documents.count() == survivor.alerts.count() == 1
     record = PatientMerge.objects.get()
@@ -52,7 +53,9 @@ def test_merge_moves_emergency_accesses(client_for, pair):
     survivor, duplicate = pair
     manager = client_for(Role.OFFICE_MANAGER)
     EmergencyAccess.objects.create(
-        user=manager.user, patient=duplicate, reason="walk-in emergency visit",
+        user=manager.user,
+        patient=duplicate,
+        reason="walk-in emergency visit",
         expires_at=timezone.now(),
     )
     manager.post(f"/patients/{survivor.pk}/merge/", {"duplicate": duplicate.mrn, "confirm": "on"})
@@ -67,7 +70,8 @@ def test_conflicting_primary_coverage_moves_as_ended(client_for, pair):
         f"/patients/{survivor.pk}/merge/", {"duplicate": duplicate.mrn, "confirm": "on"}
     )
     moved.refresh_from_db()
-    assert moved.patient == survivor and moved.is_active is False
+    assert moved.patient == survivor
+    assert moved.is_active is False
 
 
 def test_preview_lists_what_moves_without_merging(client_for, pair):

@@ -96,9 +96,14 @@ def test_roles_that_do_not_register_are_refused(client_for, location):
 
 def test_edit_marks_a_patient_deceased_and_inactive(desk, location):
     patient = PatientFactory(home_location=location, date_of_birth=dt.date(1950, 1, 1))
-    data = {**GOOD, "first_name": patient.first_name, "last_name": patient.last_name,
-            "date_of_birth": "1950-01-01", "home_location": location.pk,
-            "deceased_date": "2024-05-01"}
+    data = {
+        **GOOD,
+        "first_name": patient.first_name,
+        "last_name": patient.last_name,
+        "date_of_birth": "1950-01-01",
+        "home_location": location.pk,
+        "deceased_date": "2024-05-01",
+    }
     response = desk.post(f"/patients/{patient.pk}/edit/", data)
     patient.refresh_from_db()
     assert response.status_code == 302
@@ -112,7 +117,10 @@ def test_next_mrn_skips_a_number_taken_meanwhile(location):
     taken = services.next_mrn()
     PatientFactory(mrn=taken, home_location=location)
     patient = services.register_patient(
-        actor=None, first_name="Bo", last_name="Unique", date_of_birth=dt.date(1990, 1, 1),
+        actor=None,
+        first_name="Bo",
+        last_name="Unique",
+        date_of_birth=dt.date(1990, 1, 1),
         home_location=location,
     )
     assert patient.mrn not in {"M0300000", taken}
@@ -141,8 +149,13 @@ def test_consent_is_given_then_revoked(desk, location):
 
 
 def test_api_registration_names_the_bad_field(desk, location):
-    body = {"first_name": "Ada", "last_name": "Quill", "date_of_birth": "1980-04-02",
-            "phone": "12", "home_location_id": location.pk}
+    body = {
+        "first_name": "Ada",
+        "last_name": "Quill",
+        "date_of_birth": "1980-04-02",
+        "phone": "12",
+        "home_location_id": location.pk,
+    }
     response = desk.post("/api/v1/patients", body, content_type="application/json")
     assert response.status_code == 400
     assert [e["field"] for e in response.json()["errors"]] == ["phone"]
@@ -150,8 +163,13 @@ def test_api_registration_names_the_bad_field(desk, location):
 
 
 def test_api_registration_answers_201_with_e164(desk, location):
-    body = {"first_name": "Ada", "last_name": "Quill", "date_of_birth": "1980-04-02",
-            "phone": "413.555.0123", "home_location_id": location.pk}
+    body = {
+        "first_name": "Ada",
+        "last_name": "Quill",
+        "date_of_birth": "1980-04-02",
+        "phone": "413.555.0123",
+        "home_location_id": location.pk,
+    }
     response = desk.post("/api/v1/patients", body, content_type="application/json")
     assert response.status_code == 201
     assert response.json()["phone"] == "+14135550123"

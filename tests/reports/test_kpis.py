@@ -129,15 +129,15 @@ def test_third_next_available_with_fewer_than_three_slots_is_none():
 
 
 def _block(**kw):
-    base = dict(
-        provider_id=1,
-        location_id=1,
-        weekday=0,
-        start=dt.time(9),
-        end=dt.time(12),
-        effective_from=dt.date(2026, 1, 1),
-        effective_to=None,
-    )
+    base = {
+        "provider_id": 1,
+        "location_id": 1,
+        "weekday": 0,
+        "start": dt.time(9),
+        "end": dt.time(12),
+        "effective_from": dt.date(2026, 1, 1),
+        "effective_to": None,
+    }
     return SimpleNamespace(**(base | kw))
 
 

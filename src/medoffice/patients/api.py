@@ -4,7 +4,6 @@ Reads go through the patients selectors (scoped to the caller's locations and
 audited); writes through patients/services.py.
 """
 
-
 import datetime as dt
 from decimal import Decimal
 from typing import Any
@@ -32,6 +31,8 @@ from medoffice.patients.models import (
 )
 
 router = Router(tags=["patients"])
+_QUERY = Query("", description="What to look for.")
+_NO_BODY = Body(None)
 
 
 def _patient_id() -> Any:
@@ -196,7 +197,7 @@ def _open(request: HttpRequest, patient_id: int, data_category: str) -> Patient:
     summary="Search patients (names in any order as prefixes, DOB, phone, MRN, member ID)",
 )
 @paginate(Pagination)
-def search(request: HttpRequest, q: SearchText = Query("", description="What to look for.")) -> Any:
+def search(request: HttpRequest, q: SearchText = _QUERY) -> Any:
     _require(request, "patients.view_patient")
     audit(
         request,
@@ -222,7 +223,7 @@ def detail(request: HttpRequest, id: int = _patient_id()) -> Any:
     response={201: PatientOut, 409: DuplicateOut, **error_responses(400, 403, 422)},
     summary="Register a patient (409 with the possible duplicates unless confirm_duplicate)",
 )
-def register(request: HttpRequest, payload: PatientIn | None = Body(None)) -> Any:
+def register(request: HttpRequest, payload: PatientIn | None = _NO_BODY) -> Any:
     _require(request, "patients.change_patient")
     if payload is None:
         raise ValidationError({"body": "Send the patient as a JSON object."})
@@ -275,7 +276,7 @@ def coverages(request: HttpRequest, id: int = _patient_id()) -> Any:
     summary="Add a coverage (one active coverage per order)",
 )
 def add_coverage(
-    request: HttpRequest, id: int = _patient_id(), payload: CoverageIn | None = Body(None)
+    request: HttpRequest, id: int = _patient_id(), payload: CoverageIn | None = _NO_BODY
 ) -> Any:
     _require(request, "patients.change_patient")
     patient = _open(request, id, "insurance")

@@ -156,7 +156,9 @@ class PatientForm(BootstrapMixin, forms.ModelForm):
         pass
 
     def service_fields(self) -> dict[str, Any]:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.cleaned_data}
+        return {
+            name: self.cleaned_data[name] for name in self.Meta.fields if name in self.cleaned_data
+        }
 
 
 class RegistrationForm(PatientForm):

@@ -22,7 +22,7 @@ def to_e164(text: str) -> str:
 
 
 def national(e164: str) -> str:
-    """"+14135550123" → "(413) 555-0123"; anything that does not parse is shown as stored."""
+    """ "+14135550123" → "(413) 555-0123"; anything that does not parse is shown as stored."""
     if not e164:
         return ""
     try:

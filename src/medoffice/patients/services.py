@@ -93,7 +93,9 @@ def clean_demographics(fields: dict[str, Any], *, today: dt.date | None = None) 
     died = cleaned.get("deceased_date")
     if isinstance(died, dt.date):
         if died > today:
-            errors.setdefault("deceased_date", []).append("The date of death cannot be in the future.")
+            errors.setdefault("deceased_date", []).append(
+                "The date of death cannot be in the future."
+            )
         elif isinstance(born, dt.date) and died < born:
             errors.setdefault("deceased_date", []).append(
                 "The date of death cannot be before the date of birth."
@@ -340,7 +342,11 @@ def save_coverage(
                 _store_upload(coverage, name, upload, files.IMAGE_TYPES + ("application/pdf",))
             except ValidationError as exc:
                 errors.update(exc.message_dict)
-    if coverage.effective_to and coverage.effective_from and coverage.effective_to < coverage.effective_from:
+    if (
+        coverage.effective_to
+        and coverage.effective_from
+        and coverage.effective_to < coverage.effective_from
+    ):
         errors.setdefault("effective_to", []).append(
             "The end date must be on or after the effective date."
         )
@@ -518,10 +524,14 @@ def merge_patients(*, actor: Any, survivor: Patient, merged: Patient) -> Patient
     """Fold ``merged`` into ``survivor``: every row of the chart moves; ``merged`` turns inactive."""
     _require(actor, "patients.merge_patient", "Your role does not merge patient records.")
     if survivor.pk == merged.pk:
-        raise ValidationError({"duplicate": "Choose another record: a record cannot merge with itself."})
+        raise ValidationError(
+            {"duplicate": "Choose another record: a record cannot merge with itself."}
+        )
     locked = {
         p.pk: p
-        for p in Patient.objects.select_for_update().filter(pk__in=[survivor.pk, merged.pk]).order_by("pk")
+        for p in Patient.objects.select_for_update()
+        .filter(pk__in=[survivor.pk, merged.pk])
+        .order_by("pk")
     }
     survivor, merged = locked[survivor.pk], locked[merged.pk]
     if merged.merged_into_id or survivor.merged_into_id:

@@ -78,7 +78,9 @@ def quick_search(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("patients.view_patient"):
         return HttpResponse("Your role does not open patient records.", status=403)
     query = request.GET.get("q", "")[:150]
-    results = selectors.search_patients(request.user, query, limit=8) if len(query.strip()) >= 2 else []
+    results = (
+        selectors.search_patients(request.user, query, limit=8) if len(query.strip()) >= 2 else []
+    )
     return render(
         request, "patients/_quick_results.html", {"results": results, "query": query.strip()}
     )
@@ -228,7 +230,9 @@ def consent_give(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Consent recorded.")
     else:
-        messages.error(request, "Consent: " + " ".join(e for errs in form.errors.values() for e in errs))
+        messages.error(
+            request, "Consent: " + " ".join(e for errs in form.errors.values() for e in errs)
+        )
     return redirect("patients:detail", pk=patient.pk)
 
 
@@ -312,8 +316,15 @@ def coverage_end(request: HttpRequest, pk: int) -> HttpResponse:
 # --- files: served only through these views, checked and audited --------------------------------
 
 
-def _serve(request: HttpRequest, patient_id: int, stored: Any, obj: Any, category: str, name: str,
-           content_type: str = "") -> HttpResponse:
+def _serve(
+    request: HttpRequest,
+    patient_id: int,
+    stored: Any,
+    obj: Any,
+    category: str,
+    name: str,
+    content_type: str = "",
+) -> HttpResponse:
     try:
         selectors.get_patient(request.user, patient_id, data_category=category)
     except selectors.OutsideScope:
@@ -360,7 +371,11 @@ def _card(request: HttpRequest, pk: int, side: str) -> HttpResponse:
     stored = getattr(coverage, f"card_{side}")
     extension = stored.name.rsplit(".", 1)[-1] if stored and "." in stored.name else "bin"
     return _serve(
-        request, coverage.patient_id, stored, coverage, "insurance",
+        request,
+        coverage.patient_id,
+        stored,
+        coverage,
+        "insurance",
         f"card-{side}-{coverage.pk}.{extension}",
     )
 
@@ -411,7 +426,11 @@ def merge(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("patients:emergency-access", pk=pk)
     if survivor.merged_into_id:
         return redirect("patients:merge", pk=survivor.merged_into_id)
-    data = request.POST if request.method == "POST" else (request.GET if "duplicate" in request.GET else None)
+    data = (
+        request.POST
+        if request.method == "POST"
+        else (request.GET if "duplicate" in request.GET else None)
+    )
     form = MergeForm(data)
     duplicate = None
     preview: dict[str, int] = {}

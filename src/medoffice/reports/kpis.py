@@ -216,10 +216,19 @@ def available_minutes(
         (u.start.timestamp(), u.end.timestamp(), u.provider_id, u.location_id)
         for u in unavailability
     ]
+    # Each block's holes are chosen once: those for its provider and location.
+    holes_of = [
+        [
+            (s, e)
+            for s, e, pid, lid in closed
+            if (pid is None or pid == b.provider_id) and (lid is None or lid == b.location_id)
+        ]
+        for b in blocks
+    ]
     out: dict[tuple[int, dt.date], float] = defaultdict(float)
     day = start_date
     while day <= end_date:
-        for b in blocks:
+        for b, block_holes in zip(blocks, holes_of, strict=True):
             if b.weekday != day.weekday() or day < b.effective_from:
                 continue
             if b.effective_to is not None and day > b.effective_to:
@@ -228,11 +237,7 @@ def available_minutes(
             finish = dt.datetime.combine(day, b.end, tzinfo=tz).timestamp()
             if finish <= begin:
                 continue
-            holes = [
-                (s, e)
-                for s, e, pid, lid in closed
-                if (pid is None or pid == b.provider_id) and (lid is None or lid == b.location_id)
-            ]
+            holes = [(s, e) for s, e in block_holes if s < finish and e > begin]
             pieces = _subtract((begin, finish), holes)
             minutes = sum(e - s for s, e in pieces) / 60
             out[(b.provider_id, week_start(day))] += minutes

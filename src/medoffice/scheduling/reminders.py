@@ -49,7 +49,7 @@ from django.utils import timezone
 
 from medoffice.core.audit import record_event
 from medoffice.core.models import AuditAction, Practice
-from medoffice.patients.models import Consent, ConsentKind, Patient
+from medoffice.patients.models import Consent, Patient
 from medoffice.scheduling.messaging import SmsError, get_sms_backend
 from medoffice.scheduling.models import (
     Appointment,
@@ -377,7 +377,9 @@ def appointment_from_token(token: str, purpose: str, now: dt.datetime) -> Appoin
     try:
         pk = int(_signer(purpose).unsign(token))
     except (signing.BadSignature, ValueError) as exc:
-        raise LinkRefused(400, "This link is not valid. It may have been copied incompletely.") from exc
+        raise LinkRefused(
+            400, "This link is not valid. It may have been copied incompletely."
+        ) from exc
     appointment = (
         Appointment.objects.select_related("patient", "provider", "location", "appointment_type")
         .filter(pk=pk)
@@ -418,8 +420,7 @@ def slot_values(
         "date": format_date(local.date(), language),
         "time": format_time(local, language),
         "appointment_type": appointment_type.name if appointment_type is not None else "",
-        "preparation": (appointment_type.preparation if appointment_type is not None else "")
-        or "",
+        "preparation": (appointment_type.preparation if appointment_type is not None else "") or "",
         "confirm_url": "",
         "cancel_url": "",
     }
@@ -475,11 +476,11 @@ CHANNELS = (MessageChannel.SMS, MessageChannel.EMAIL)
 
 def reach(patient: Patient, channel: str) -> tuple[str, str]:
     """``(address, "")`` when ``channel`` may reach the patient, else ``("", reason)``."""
-    consents = [c for c in Consent.objects.filter(patient=patient, kind=channel)]
+    consents = list(Consent.objects.filter(patient=patient, kind=channel))
     if channel == MessageChannel.SMS:
         if not patient.phone:
             return "", "no mobile phone number on file"
-        if not any(c.revoked_on is None for c in consents if c.kind == ConsentKind.SMS):
+        if not any(c.revoked_on is None for c in consents):
             return "", "no current consent to text messages"
         return patient.phone, ""
     if channel == MessageChannel.EMAIL:
@@ -585,9 +586,9 @@ def queue_reminders(now: dt.datetime | None = None) -> QueueReport:
         ).select_related("patient", "provider", "location", "appointment_type")
     )
     done = set(
-        ReminderMessage.objects.filter(
-            appointment__in=appointments, rule__in=rules
-        ).values_list("appointment_id", "rule_id")
+        ReminderMessage.objects.filter(appointment__in=appointments, rule__in=rules).values_list(
+            "appointment_id", "rule_id"
+        )
     )
     for appointment in appointments:
         for rule in rules:
@@ -766,7 +767,7 @@ def send_queued_messages(now: dt.datetime | None = None, limit: int = 500) -> Se
                 email.send()
         except SmsError as exc:
             error = str(exc)
-        except Exception as exc:  # noqa: BLE001 - a mail server's failure, kept with the message
+        except Exception as exc:  # a mail server's failure, kept with the message
             error = f"{type(exc).__name__}: {exc}"
         if error:
             ReminderMessage.objects.filter(pk=message.pk).update(

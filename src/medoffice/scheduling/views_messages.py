@@ -203,9 +203,7 @@ def feeds(request: HttpRequest) -> HttpResponse:
     rows = [
         (
             provider,
-            request.build_absolute_uri(
-                reverse("public:calendar-feed", args=[provider.feed_token])
-            ),
+            request.build_absolute_uri(reverse("public:calendar-feed", args=[provider.feed_token])),
         )
         for provider in providers
     ]

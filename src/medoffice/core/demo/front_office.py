@@ -44,7 +44,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db import models
+from django.db import connection, models
 from django.utils import timezone
 from faker import Faker
 
@@ -104,6 +104,24 @@ def _keep_given(model: type[models.Model], *names: str) -> Iterator[None]:
     finally:
         for f in fields:
             f.auto_now_add = True  # type: ignore[attr-defined]
+
+
+def _insert_rows(model: type[models.Model], columns: list[str], rows: list[tuple]) -> None:
+    """Insert plain tuples with executemany: for the big tables whose rows need no model
+    logic (slot claims, status changes, links). Datetimes must go through ``_db_datetime``."""
+    if not rows:
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    marks = ", ".join(["%s"] * len(columns))
+    sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608 - our own names
+    with connection.cursor() as cursor:
+        for first in range(0, len(rows), BATCH * 5):
+            cursor.executemany(sql, rows[first : first + BATCH * 5])
+
+
+def _db_datetime(value: dt.datetime) -> Any:
+    return connection.ops.adapt_datetimefield_value(value)
 
 
 # --- 1. providers, resources, appointment types, templates -------------------------------
@@ -620,7 +638,8 @@ def build_patient_registry(context: dict[str, Any], seed: int = 2026) -> None:
     rng = _rng(seed, "patients")
     size = _size(context)
     users = _users(context)
-    today = _now(context).astimezone(_zone()).date()
+    tz = _zone()
+    today = _now(context).astimezone(tz).date()
     fakers = {}
     for n, (lang, locale) in enumerate([("en", "en_US"), ("es", "es_MX"), ("pt", "pt_BR")]):
         fakers[lang] = Faker(locale)
@@ -672,6 +691,7 @@ def build_patient_registry(context: dict[str, Any], seed: int = 2026) -> None:
                 ],
             )
         city, zip_code = rng.choice(CITIES[code])
+        registered = today - dt.timedelta(days=rng.randrange(400, 3000))
         phone = phone_pool[i] if i < len(phone_pool) else ""
         email = ""
         if rng.random() < 0.75 and age >= 14:
@@ -705,12 +725,7 @@ def build_patient_registry(context: dict[str, Any], seed: int = 2026) -> None:
             preferred_language=lang,
             search_first=fold(first),
             search_last=fold(last),
-            created_at=timezone.make_aware(
-                dt.datetime.combine(
-                    today - dt.timedelta(days=rng.randrange(400, 3000)), dt.time(9)
-                ),
-                _zone(),
-            ),
+            created_at=dt.datetime.combine(registered, dt.time(9), tzinfo=tz),
         )
         if age < 18:
             parent_first = names.first_name_female() if rng.random() < 0.7 else names.first_name()
@@ -746,7 +761,7 @@ def build_patient_registry(context: dict[str, Any], seed: int = 2026) -> None:
     member_seq = 0
     for patient in patients:
         age = (today - patient.date_of_birth).days // 365
-        since = patient.created_at.date()
+        since = patient.created_at.astimezone(tz).date()
         if rng.random() < 0.85:
             if age >= 65:
                 payer = "Commonwealth Senior Care (Medicare)"
@@ -1389,30 +1404,28 @@ def build_appointments(context: dict[str, Any], seed: int = 2026) -> None:
     with _keep_given(Appointment, "booked_at"):
         Appointment.objects.bulk_create(rows, batch_size=BATCH)
 
-    claims, changes, links, payments = [], [], [], []
+    claims: list[tuple] = []
+    changes: list[tuple] = []
+    links: list[tuple] = []
+    payments = []
     through = Appointment.resources.through
+    nurse_id = planner.nurse.pk if planner.nurse else None
     for visit, appointment in zip(visits, rows, strict=True):
         if not visit.overbook and visit.status not in CLAIM_FREE:
             claims += [
-                SlotClaim(provider_id=visit.provider_id, granule=g, appointment_id=appointment.pk)
+                (visit.provider_id, _db_datetime(g), appointment.pk)
                 for g in granules(visit.start, visit.end)
             ]
         desk = planner.desk.get(codes[visit.location_id])
+        desk_id = desk.pk if desk else None
         previous = ""
         for status, at, who in visit.events:
-            changes.append(
-                StatusChange(
-                    appointment_id=appointment.pk,
-                    from_status=previous,
-                    to_status=status,
-                    changed_at=at,
-                    changed_by=desk if who == "desk" else planner.nurse,
-                    note=visit.cancel_reason if status == "cancelled" else "",
-                )
-            )
+            note = visit.cancel_reason if status == "cancelled" else ""
+            by = desk_id if who == "desk" else nurse_id
+            changes.append((appointment.pk, previous, status, _db_datetime(at), by, note))
             previous = status
         if visit.resource_id:
-            links.append(through(appointment_id=appointment.pk, resource_id=visit.resource_id))
+            links.append((appointment.pk, visit.resource_id))
         copay = planner.copay.get(visit.patient)
         arrived = appointment.arrived_at
         if copay and arrived and visit.status != "lwbs" and rng.random() < 0.6:
@@ -1437,9 +1450,13 @@ def build_appointments(context: dict[str, Any], seed: int = 2026) -> None:
                     received_at=arrived + dt.timedelta(minutes=rng.randrange(1, 4)),
                 )
             )
-    SlotClaim.objects.bulk_create(claims, batch_size=BATCH * 2)
-    StatusChange.objects.bulk_create(changes, batch_size=BATCH * 2)
-    through.objects.bulk_create(links, batch_size=BATCH)
+    _insert_rows(SlotClaim, ["provider_id", "granule", "appointment_id"], claims)
+    _insert_rows(
+        StatusChange,
+        ["appointment_id", "from_status", "to_status", "changed_at", "changed_by_id", "note"],
+        changes,
+    )
+    _insert_rows(through, ["appointment_id", "resource_id"], links)
     # Receipt numbers as billing.services.next_receipt_number draws them: R<year>-<sequence>.
     payments.sort(key=lambda p: p.received_at)
     sequence: dict[int, int] = defaultdict(int)

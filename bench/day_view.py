@@ -1,0 +1,223 @@
+"""Bench: server time of the front desk's day view for 8 providers with a full day booked.
+
+A freshly migrated SQLite database in a temporary folder (WAL, as settings.py configures)
+holds one location open 8:00–17:00, 8 providers working 8–12 and 13–17 and every half
+hour of their day booked (16 visits each, 128 in all, made through `book_appointment`).
+The page `/front-desk/day/?date=…&location=…` is requested 100 times (after 5 warm-up
+requests) through Django's test Client as a logged-in front-desk user: the whole
+middleware stack, the audit event of the read and the template are in the time.
+Issue target: median < 100 ms. Prints only its markdown section on stdout.
+Run: .venv/bin/python bench/day_view.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from cryptography.fernet import Fernet
+
+REQUESTS = 100
+WARM_UP = 5
+PROVIDERS = 8
+TARGET_MS = 100.0
+
+
+def measure(requests: int) -> dict:
+    """In a child process whose DATABASE_URL names the database to use."""
+    import datetime as dt
+
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "medoffice.settings")
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection, reset_queries
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)  # production static storage
+    from zoneinfo import ZoneInfo
+
+    from medoffice.core.identifiers import npi_check_digit
+    from medoffice.core.models import (
+        Location,
+        LocationHours,
+        Practice,
+        RoleAssignment,
+        User,
+    )
+    from medoffice.core.roles import Role
+    from medoffice.patients.models import Patient
+    from medoffice.scheduling import services
+    from medoffice.scheduling.models import AppointmentType, Provider, TemplateBlock
+
+    tz = ZoneInfo("America/New_York")
+    practice = Practice.objects.create(
+        legal_name="Bench Family Practice, P.C.",
+        tax_id="04-1234567",
+        group_npi="1" + "23456789" + npi_check_digit("123456789"),
+        time_zone="America/New_York",
+        address_line1="1 Main Street",
+        city="Springfield",
+        state="MA",
+        postal_code="01103",
+    )
+    location = Location.objects.create(
+        practice=practice,
+        name="Main",
+        code="MAIN",
+        phone="+14135550100",
+        address_line1="1 Main Street",
+        city="Springfield",
+        state="MA",
+        postal_code="01103",
+    )
+    day = dt.date(2031, 3, 4)  # a Tuesday
+    LocationHours.objects.create(
+        location=location, weekday=day.weekday(), opens=dt.time(8), closes=dt.time(17)
+    )
+    visit = AppointmentType.objects.create(
+        name="Follow-up", code="follow-up", duration=30, color="#2a9d8f"
+    )
+    patient_number = 0
+    for n in range(PROVIDERS):
+        nine = f"1{n + 10:08d}"
+        provider = Provider.objects.create(
+            first_name=f"Pat{n}",
+            last_name=f"Provider{n}",
+            credentials="MD",
+            npi=nine + npi_check_digit(nine),
+        )
+        provider.locations.add(location)
+        for start, end in ((dt.time(8), dt.time(12)), (dt.time(13), dt.time(17))):
+            TemplateBlock.objects.create(
+                provider=provider,
+                location=location,
+                weekday=day.weekday(),
+                start=start,
+                end=end,
+                effective_from=dt.date(2030, 1, 1),
+            )
+        for hour in (8, 9, 10, 11, 13, 14, 15, 16):
+            for minute in (0, 30):
+                patient_number += 1
+                patient = Patient.objects.create(
+                    mrn=f"B{patient_number:07d}",
+                    first_name=f"First{patient_number}",
+                    last_name=f"Last{patient_number}",
+                    date_of_birth=dt.date(1970, 1, 1) + dt.timedelta(days=patient_number * 97),
+                    home_location=location,
+                )
+                start = dt.datetime.combine(day, dt.time(hour, minute), tzinfo=tz)
+                services.book_appointment(
+                    actor=None,
+                    patient=patient,
+                    provider=provider,
+                    location=location,
+                    appointment_type=visit,
+                    start=start,
+                    now=start - dt.timedelta(days=7),
+                )
+    user = User.objects.create(username="bench.desk", first_name="Bench", last_name="Desk")
+    RoleAssignment.objects.create(user=user, role=Role.FRONT_DESK.value)
+    client = Client()
+    client.force_login(user, backend="medoffice.core.auth.RoleBackend")
+    device, _ = StaticDevice.objects.get_or_create(user=user, name="bench", confirmed=True)
+    session = client.session
+    session["otp_device_id"] = device.persistent_id
+    session.save()
+    url = f"/front-desk/day/?date={day.isoformat()}&location={location.pk}"
+    for _ in range(WARM_UP):
+        response = client.get(url)
+        assert response.status_code == 200, response.status_code
+    reset_queries()
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    body = client.get(url).content.decode()
+    visits_shown = body.count('class="fd-appt')
+    wall: list[float] = []
+    for _ in range(requests):
+        w0 = time.perf_counter()
+        response = client.get(url)
+        wall.append((time.perf_counter() - w0) * 1000)
+        assert response.status_code == 200
+    wall.sort()
+    return {
+        "vendor": connection.vendor,
+        "requests": requests,
+        "p50": statistics.median(wall),
+        "p95": wall[round(0.95 * (len(wall) - 1))],
+        "max": wall[-1],
+        "queries": len(queries.captured_queries),
+        "visits": visits_shown,
+        "bytes": len(body),
+    }
+
+
+def run_child(database_url: str, var_dir: Path, requests: int) -> dict:
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "MEDOFFICE_VAR": str(var_dir),
+        "SECRET_KEY": Fernet.generate_key().decode() * 2,
+        "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+        "DEBUG": "0",
+        "MEDOFFICE_TESTING": "0",
+        "LOG_LEVEL": "WARNING",
+    }
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", "--requests", str(requests)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr.strip().splitlines()[-1] if done.stderr else "failed")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=REQUESTS)
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(measure(args.requests)))
+        return
+    with tempfile.TemporaryDirectory(prefix="medoffice-bench-") as tmp:
+        result = run_child(f"sqlite:///{Path(tmp) / 'bench.sqlite3'}", Path(tmp), args.requests)
+    met = "met" if result["p50"] < TARGET_MS else "**missed**"
+    lines = [
+        "## Day view",
+        "",
+        f"Server time of `/front-desk/day/` for {PROVIDERS} providers with every half hour of "
+        f"an 8:00–17:00 day booked ({result['visits']} visits on the page), requested "
+        f"{result['requests']} times through Django's test Client as a logged-in front-desk "
+        "user on a freshly migrated SQLite database (whole middleware stack, the audited read "
+        f"and the template). Issue target: median < {TARGET_MS:.0f} ms.",
+        "",
+        "| database | requests | p50 ms | p95 ms | max ms | SQL queries per request | page size |"
+        " target |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+        f"| SQLite | {result['requests']} | {result['p50']:.1f} | {result['p95']:.1f} "
+        f"| {result['max']:.1f} | {result['queries']} | {result['bytes'] / 1024:.0f} KiB | {met} |",
+        "",
+        "Command: `.venv/bin/python bench/day_view.py`",
+        "",
+    ]
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
