@@ -329,9 +329,12 @@ def test_admin_rows_cover_the_admin_site():
     assert {row.pattern for row in MATRIX} >= ADMIN_ROWS
 
 
-def test_only_the_login_page_and_health_check_answer_anonymously():
-    answering = {row.pattern for row in MATRIX if 200 <= int_or_zero(row.anonymous) < 300}
-    assert answering == {"/accounts/login/", "/health"}
+def test_only_the_login_page_health_check_and_signed_patient_links_answer_anonymously():
+    """Besides log-in and the health check, only /p/ answers without a session: the
+    patients' signed confirm/cancel links and the providers' secret calendar feeds,
+    each authorised by its token (tests/reminders/ prove a bad token is refused)."""
+    answering = {row.pattern for row in MATRIX if 200 <= int_or_zero(row.anonymous) < 400}
+    assert {p for p in answering if not p.startswith("/p/")} == {"/accounts/login/", "/health"}
 
 
 def int_or_zero(value: int | str) -> int:

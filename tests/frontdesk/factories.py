@@ -151,9 +151,7 @@ def book(
         from tests.factories import UserFactory
 
         if not OverbookRule.objects.filter(provider=provider).exists():
-            OverbookRule.objects.create(
-                provider=provider, max_per_day=5, created_by=UserFactory()
-            )
+            OverbookRule.objects.create(provider=provider, max_per_day=5, created_by=UserFactory())
     return services.book_appointment(
         actor=None,
         patient=patient or PatientFactory(home_location=location),

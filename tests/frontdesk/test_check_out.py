@@ -75,7 +75,11 @@ def test_setting_a_recall(desk, seen):
     )
     assert response.status_code == 302
     recall = Recall.objects.get(patient=seen.patient)
-    assert (recall.reason, recall.due_date, recall.provider) == ("Annual physical", due, seen.provider)
+    assert (recall.reason, recall.due_date, recall.provider) == (
+        "Annual physical",
+        due,
+        seen.provider,
+    )
 
 
 def test_a_recall_due_in_the_past_is_refused_naming_the_field(desk, seen):

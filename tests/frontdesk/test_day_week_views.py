@@ -8,6 +8,7 @@ import pytest
 
 from medoffice.core.roles import Role
 from medoffice.scheduling.models import AppointmentStatus
+from tests.factories import LocationFactory
 from tests.frontdesk.factories import (
     AppointmentTypeFactory,
     ProviderFactory,
@@ -19,7 +20,6 @@ from tests.frontdesk.factories import (
     open_all_week,
     working_provider,
 )
-from tests.factories import LocationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +34,9 @@ def clinic(practice):
 
 
 def day_url(location, day=DAY, **extra):
-    query = "&".join(f"{k}={v}" for k, v in {"date": day.isoformat(), "location": location.pk, **extra}.items())
+    query = "&".join(
+        f"{k}={v}" for k, v in {"date": day.isoformat(), "location": location.pk, **extra}.items()
+    )
     return f"/front-desk/day/?{query}"
 
 
@@ -85,6 +87,7 @@ def test_visit_blocks_carry_the_type_colour_as_data_not_inline_style(client_for,
 
 def test_open_template_time_links_to_the_booking_form_and_other_time_is_greyed(client_for, clinic):
     provider = ProviderFactory(locations=[clinic])
+    kind = AppointmentTypeFactory()
     TemplateBlockFactory(
         provider=provider, location=clinic, weekday=DAY.weekday(), start=dt.time(9), end=dt.time(10)
     )
@@ -97,6 +100,7 @@ def test_open_template_time_links_to_the_booking_form_and_other_time_is_greyed(c
     assert f"provider={provider.pk}" in first_open.url
     assert f"location={clinic.pk}" in first_open.url
     assert "start=" in first_open.url
+    assert f"appointment_type={kind.pk}" in first_open.url
 
 
 def test_overbooked_visit_is_marked_and_shares_the_cell(client_for, clinic):
@@ -137,7 +141,13 @@ def test_day_view_hides_other_locations_visits(client_for, clinic, practice):
     elsewhere = LocationFactory(practice=practice)
     provider = working_provider(clinic)
     provider.locations.add(elsewhere)
-    TemplateBlockFactory(provider=provider, location=elsewhere, weekday=DAY.weekday(), start=dt.time(7), end=dt.time(8))
+    TemplateBlockFactory(
+        provider=provider,
+        location=elsewhere,
+        weekday=DAY.weekday(),
+        start=dt.time(7),
+        end=dt.time(8),
+    )
     there = book(provider=provider, location=elsewhere, start=at(DAY, 7))
     html = client_for(Role.FRONT_DESK).get(day_url(clinic)).content.decode()
     assert f'data-testid="appointment-{there.pk}"' not in html
@@ -153,10 +163,15 @@ def test_day_view_of_eight_full_providers_runs_a_bounded_number_of_queries(
     client_for, clinic, django_assert_max_num_queries
 ):
     kind = AppointmentTypeFactory(duration=30)
-    for n in range(8):
+    for _ in range(8):
         provider = working_provider(clinic)
         for slot in range(16):
-            book(provider=provider, location=clinic, start=at(DAY, 8) + dt.timedelta(minutes=30 * slot), appointment_type=kind)
+            book(
+                provider=provider,
+                location=clinic,
+                start=at(DAY, 8) + dt.timedelta(minutes=30 * slot),
+                appointment_type=kind,
+            )
     client = client_for(Role.FRONT_DESK)
     client.get(day_url(clinic))  # warm the session and caches
     with django_assert_max_num_queries(25):
@@ -168,7 +183,9 @@ def test_week_view_shows_a_column_per_day_with_the_providers_visits(client_for, 
     provider = working_provider(clinic)
     monday = DAY - dt.timedelta(days=DAY.weekday())
     tuesday_visit = book(provider=provider, location=clinic, start=at(DAY, 9))
-    friday_visit = book(provider=provider, location=clinic, start=at(monday + dt.timedelta(days=4), 11))
+    friday_visit = book(
+        provider=provider, location=clinic, start=at(monday + dt.timedelta(days=4), 11)
+    )
     response = client_for(Role.FRONT_DESK).get(
         f"/front-desk/week/?date={DAY.isoformat()}&provider={provider.pk}"
     )
@@ -198,4 +215,4 @@ def test_cancelled_visits_leave_the_day_view(client_for, clinic):
     services.cancel_appointment(actor=None, appointment=visit, reason="Patient is travelling")
     html = client_for(Role.FRONT_DESK).get(day_url(clinic)).content.decode()
     assert f'data-testid="appointment-{visit.pk}"' not in html
-    assert AppointmentStatus.CANCELLED == type(visit).objects.get(pk=visit.pk).status
+    assert type(visit).objects.get(pk=visit.pk).status == AppointmentStatus.CANCELLED

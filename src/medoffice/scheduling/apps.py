@@ -28,3 +28,9 @@ class SchedulingConfig(AppConfig):
             NavEntry("Schedule", "Reminders and messages", "messages:index", SETUP, 60),
             CalendarFeedNavEntry("Schedule", "Calendar feeds", "messages:feeds", None, 61),
         )
+        # The front desk (views_frontdesk.py).
+        register(
+            NavEntry("Front desk", "Day view", "frontdesk:day", view, 10),
+            NavEntry("Front desk", "Week view", "frontdesk:week", view, 11),
+            NavEntry("Front desk", "Flow board", "frontdesk:flow", view, 12),
+        )

@@ -8,6 +8,7 @@ through services (``change_status``, ``book_appointment``, ``create_recall``,
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +23,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
 from medoffice.billing import receipts
@@ -144,21 +147,24 @@ def _local(day: dt.date, at: dt.time, tz: Any) -> dt.datetime:
     return dt.datetime.combine(day, at, tzinfo=tz)
 
 
+@functools.cache
+def _route(name: str, fallback: str) -> str:
+    """The path of a page another part of the book provides, or where it will be."""
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return fallback
+
+
 def booking_url(**params: Any) -> str:
     """The appointment book's booking form, prefilled (scheduling:book when it exists)."""
-    try:
-        base = reverse("scheduling:book")
-    except NoReverseMatch:
-        base = "/schedule/book/"
+    base = _route("scheduling:book", "/schedule/book/")
     return base + "?" + urlencode({k: v for k, v in params.items() if v not in (None, "")})
 
 
 def find_slot_url(**params: Any) -> str:
     """The appointment book's find-a-slot page, prefilled (scheduling:find when it exists)."""
-    try:
-        base = reverse("scheduling:find")
-    except NoReverseMatch:
-        base = "/schedule/find/"
+    base = _route("scheduling:find", "/schedule/find/")
     return base + "?" + urlencode({k: v for k, v in params.items() if v not in (None, "")})
 
 
@@ -191,6 +197,7 @@ class GridCell:
     start: dt.datetime | None = None
     url: str = ""
     appointments: list[dict[str, Any]] = field(default_factory=list)
+    html: str = ""  # open and closed cells are rendered here: a day has hundreds of them
 
 
 @dataclass
@@ -202,10 +209,17 @@ class GridColumn:
     day: dt.date | None = None
     provider_id: int | None = None
     location_id: int | None = None
-    open_periods: list[tuple[dt.datetime, dt.datetime]] = field(default_factory=list)
+    # (start, end, appointment type the booking link proposes or None)
+    open_periods: list[tuple[dt.datetime, dt.datetime, int | None]] = field(default_factory=list)
     closed_periods: list[tuple[dt.datetime, dt.datetime]] = field(default_factory=list)
     appointments: list[Appointment] = field(default_factory=list)
     cells: list[GridCell | None] = field(default_factory=list)
+    index: int = 0
+
+
+CLOSED_CELL = mark_safe(
+    '<td class="fd-closed"><span class="visually-hidden">Not bookable</span></td>'
+)
 
 
 def _row_of(moment: dt.datetime, first: dt.datetime, step: int) -> float:
@@ -264,27 +278,69 @@ def build_cells(
             continue
         begin = first + dt.timedelta(minutes=step * r)
         end = begin + dt.timedelta(minutes=step)
-        is_open = any(s <= begin and end <= e for s, e in column.open_periods) and not any(
+        period = next((p for p in column.open_periods if p[0] <= begin and end <= p[1]), None)
+        is_open = period is not None and not any(
             s < end and begin < e for s, e in column.closed_periods
         )
         if is_open:
-            cells[r] = GridCell(
-                row=r,
-                kind="open",
-                start=begin,
-                url=booking_url(
-                    provider=column.provider_id,
-                    location=column.location_id,
-                    start=begin.isoformat(),
-                ),
+            url = booking_url(
+                provider=column.provider_id,
+                location=column.location_id,
+                start=begin.isoformat(),
+                appointment_type=period[2] if period else None,
             )
+            local = begin.astimezone(tz)
+            label = f"Book {local:%I:%M %p} {local:%a %b} {local.day}, {column.label}"
+            html = format_html(
+                '<td class="fd-open"><a href="{}" class="fd-open-link" data-r="{}" data-c="{}" '
+                'data-span="1" data-testid="open-{}-{}"><span class="visually-hidden">{}</span>'
+                "</a></td>",
+                url,
+                r,
+                column.index,
+                column.index,
+                r,
+                label,
+            )
+            cells[r] = GridCell(row=r, kind="open", start=begin, url=url, html=html)
         else:
-            cells[r] = GridCell(row=r, kind="closed", start=begin)
+            cells[r] = GridCell(row=r, kind="closed", start=begin, html=CLOSED_CELL)
     # Cells inside a group are None: the group's cell spans them.
     for group in groups:
         for r in range(group.row + 1, group.row + group.span):
             cells[r] = None
     column.cells = cells
+
+
+def _bookable_types(user: Any) -> list[AppointmentType]:
+    return list(
+        AppointmentType.objects.restrict(user, "view")
+        .filter(is_active=True)
+        .prefetch_related("providers")
+        .order_by("name")
+    )
+
+
+def _block_periods(
+    blocks: list[TemplateBlock],
+    day: dt.date,
+    tz: Any,
+    types: list[AppointmentType],
+    provider_id: int,
+) -> list[tuple[dt.datetime, dt.datetime, int | None]]:
+    """Open periods of template blocks, each with the visit type its booking links propose:
+    the block's first allowed type, else the first type the provider sees."""
+    seen_by = [
+        t.pk
+        for t in types
+        if not t.providers.all() or provider_id in {p.pk for p in t.providers.all()}
+    ]
+    periods = []
+    for block in blocks:
+        allowed = sorted(block.appointment_types.all(), key=lambda t: t.name)
+        proposed = allowed[0].pk if allowed else (seen_by[0] if seen_by else None)
+        periods.append((_local(day, block.start, tz), _local(day, block.end, tz), proposed))
+    return periods
 
 
 def _hours_span(hours: list[LocationHours], blocks: list[TemplateBlock]) -> tuple[dt.time, dt.time]:
@@ -303,6 +359,37 @@ def _blocks_on(blocks: list[TemplateBlock], day: dt.date) -> list[TemplateBlock]
         and b.effective_from <= day
         and (b.effective_to is None or day <= b.effective_to)
     ]
+
+
+GRID_FIELDS = (
+    "start",
+    "end",
+    "status",
+    "is_overbook",
+    "is_late_arrival",
+    "location_id",
+    "provider_id",
+    "room_id",
+    "patient__first_name",
+    "patient__last_name",
+    "provider__first_name",
+    "provider__last_name",
+    "provider__credentials",
+    "appointment_type__name",
+    "appointment_type__color",
+    "room__name",
+)
+
+
+def _grid_appointments(user: Any, start: dt.datetime, end: dt.datetime) -> Any:
+    """The book between two instants with only what a grid block shows (no wide rows)."""
+    return (
+        selectors.appointments_between(user, start, end)
+        .select_related(None)
+        .select_related("patient", "provider", "appointment_type", "room")
+        .only(*GRID_FIELDS)
+        .exclude(status=S.CANCELLED)
+    )
 
 
 def _exceptions(start: dt.datetime, end: dt.datetime) -> list[ScheduleException]:
@@ -355,10 +442,11 @@ def day_grid(
         list(
             TemplateBlock.objects.filter(
                 location=location, weekday=day.weekday(), provider__in=providers
-            )
+            ).prefetch_related("appointment_types")
         ),
         day,
     )
+    types = _bookable_types(user)
     opens, closes = _hours_span(hours, blocks)
     first = _local(day, opens, tz)
     last = _local(day, closes, tz)
@@ -366,11 +454,7 @@ def day_grid(
     day_start = _local(day, dt.time.min, tz)
     day_end = day_start + dt.timedelta(days=1)
     exceptions = _exceptions(day_start, day_end)
-    appointments = list(
-        selectors.appointments_between(user, day_start, day_end)
-        .filter(location=location)
-        .exclude(status=S.CANCELLED)
-    )
+    appointments = list(_grid_appointments(user, day_start, day_end).filter(location=location))
     columns: list[GridColumn] = []
     if by == "room":
         rooms = list(
@@ -378,9 +462,9 @@ def day_grid(
                 location=location, kind="room", is_active=True
             )
         )
-        open_periods = [(_local(day, h.opens, tz), _local(day, h.closes, tz)) for h in hours] or [
-            (first, last)
-        ]
+        open_periods = [
+            (_local(day, h.opens, tz), _local(day, h.closes, tz), None) for h in hours
+        ] or [(first, last, None)]
         closed = _closed_for(exceptions, None, location.pk)
         for room in rooms:
             columns.append(
@@ -415,12 +499,13 @@ def day_grid(
                     color=provider.color,
                     provider_id=provider.pk,
                     location_id=location.pk,
-                    open_periods=[(_local(day, b.start, tz), _local(day, b.end, tz)) for b in mine],
+                    open_periods=_block_periods(mine, day, tz, types, provider.pk),
                     closed_periods=_closed_for(exceptions, provider.pk, location.pk),
                     appointments=[a for a in appointments if a.provider_id == provider.pk],
                 )
             )
-    for column in columns:
+    for index, column in enumerate(columns):
+        column.index = index
         build_cells(column, first=first, rows=rows, step=step, user=user, tz=tz)
     return {
         "columns": columns,
@@ -439,16 +524,17 @@ def week_grid(
     ]
     names = {loc.pk: loc.name for loc in locations}
     hours = list(LocationHours.objects.filter(location_id__in=location_ids))
-    blocks = list(TemplateBlock.objects.filter(provider=provider, location_id__in=location_ids))
+    blocks = list(
+        TemplateBlock.objects.filter(
+            provider=provider, location_id__in=location_ids
+        ).prefetch_related("appointment_types")
+    )
+    types = _bookable_types(user)
     opens, closes = _hours_span(hours, blocks)
     week_start = _local(monday, dt.time.min, tz)
     week_end = week_start + dt.timedelta(days=7)
     exceptions = _exceptions(week_start, week_end)
-    appointments = list(
-        selectors.appointments_between(user, week_start, week_end)
-        .filter(provider=provider)
-        .exclude(status=S.CANCELLED)
-    )
+    appointments = list(_grid_appointments(user, week_start, week_end).filter(provider=provider))
     rows = max(
         1,
         math.ceil(
@@ -477,7 +563,7 @@ def week_grid(
             day=day,
             provider_id=provider.pk,
             location_id=day_blocks[0].location_id if day_blocks else None,
-            open_periods=[(_local(day, b.start, tz), _local(day, b.end, tz)) for b in day_blocks],
+            open_periods=_block_periods(day_blocks, day, tz, types, provider.pk),
             closed_periods=[
                 p
                 for loc_id in {b.location_id for b in day_blocks} or {None}
@@ -485,6 +571,7 @@ def week_grid(
             ],
             appointments=day_appts,
         )
+        column.index = len(columns)
         build_cells(column, first=first, rows=rows, step=step, user=user, tz=tz)
         columns.append(column)
     first_time = _local(monday, opens, tz)
@@ -1053,9 +1140,10 @@ def check_out(request: HttpRequest, pk: int) -> HttpResponse:
         "errors": errors,
         "slots": _follow_up_slots(appointment, now),
         "find_slot_url": find_slot_url(
+            appointment_type=appointment.appointment_type_id,
+            providers=appointment.provider_id,
+            locations=appointment.location_id,
             patient=patient.pk,
-            type=appointment.appointment_type_id,
-            provider=appointment.provider_id,
         ),
         "payments": list(
             PatientPayment.objects.restrict(request.user, "view").filter(appointment=appointment)

@@ -27,8 +27,12 @@ exist and returns at once if they do. A demo built on an earlier day keeps that 
 "today"; delete the database (or run ``medoffice flush``) to rebuild it around a new one.
 
 Sizes: ``FrontOfficeSize`` (the default is the full demo); tests pass a small one through
-the builder context under the key ``"front_office_size"``, and may fix "now" under
-``"front_office_now"``.
+the builder context under the key ``"front_office_size"`` (or the setting
+``DEMO_FRONT_OFFICE_SIZE``), and may fix "now" under ``"front_office_now"``.
+
+Known simplifications: ``SlotClaim`` rows are kept for "left without being seen" visits,
+as ``change_status`` keeps them; the demo's exam rooms are assigned when a patient is
+roomed (no appointment type requires an exam room at booking).
 """
 
 from __future__ import annotations
@@ -68,7 +72,15 @@ FULL = FrontOfficeSize()
 
 
 def _size(context: dict[str, Any]) -> FrontOfficeSize:
-    return context.get("front_office_size") or FULL
+    """The context's size, else the setting ``DEMO_FRONT_OFFICE_SIZE`` (tests of the
+    `demo-data` command shrink the demo with it), else the full demo."""
+    from django.conf import settings
+
+    return (
+        context.get("front_office_size")
+        or getattr(settings, "DEMO_FRONT_OFFICE_SIZE", None)
+        or FULL
+    )
 
 
 def _now(context: dict[str, Any]) -> dt.datetime:
@@ -1258,7 +1270,7 @@ class _Planner:
         visit.booked_at = booked
         events = [("scheduled", booked, desk)]
         roll = rng.random()
-        if roll < 0.05 or (visit.start > self.now and roll < 0.08):
+        if roll < (0.03 if visit.start > self.now else 0.05):
             late = rng.random() < 0.3
             before = (
                 dt.timedelta(hours=rng.uniform(1, 20))
