@@ -8,12 +8,12 @@ from medoffice.core.navigation import menu_for
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return {"nav_menu": []}
     from medoffice.core.models import Practice
 
-    practice = Practice.objects.only("legal_name", "display_name").first()
+    user = getattr(request, "user", None)
+    practice = Practice.objects.only("legal_name", "display_name").order_by("pk").first()
+    if user is None or not user.is_authenticated:
+        return {"nav_menu": [], "current_practice": practice}
     return {
         "nav_menu": menu_for(user, request.path),
         "current_practice": practice,

@@ -147,7 +147,9 @@ class IdleLogoutMiddleware:
                     "Log in again to continue.",
                 )
                 if request.path.startswith("/api/"):
-                    return JsonResponse({"detail": "Session expired after inactivity."}, status=401)
+                    return JsonResponse(
+                        {"detail": "Session expired after inactivity.", "errors": []}, status=401
+                    )
                 return _redirect_to_login(request)
             # Background polling does not count as activity.
             if request.headers.get("X-Idle-Poll") != "1":

@@ -137,8 +137,18 @@ class Patient(models.Model):
             models.Index(fields=["search_last", "search_first"], name="patient_search_last"),
             models.Index(fields=["search_first", "search_last"], name="patient_search_first"),
             models.Index(fields=["date_of_birth"], name="patient_dob"),
-            models.Index(fields=["phone_home"], name="patient_phone_home"),
-            models.Index(fields=["phone_work"], name="patient_phone_work"),
+            # Partial: most home and work phones are empty, which would make planners
+            # judge a full index useless; searches add the same "not empty" condition.
+            models.Index(
+                fields=["phone_home"],
+                name="patient_phone_home",
+                condition=~models.Q(phone_home=""),
+            ),
+            models.Index(
+                fields=["phone_work"],
+                name="patient_phone_work",
+                condition=~models.Q(phone_work=""),
+            ),
         ]
         permissions = [
             ("view_ssn", "Can see full social security numbers"),

@@ -157,7 +157,8 @@ def search_condition(terms: SearchTerms) -> Q:
         # empty, so planners misjudge an OR over the three columns and scan instead.
         ids: list[int] = []
         for column in ("phone", "phone_home", "phone_work"):
-            ids += Patient.objects.filter(**{column: number}).values_list("pk", flat=True)
+            rows = Patient.objects.filter(**{column: number}).exclude(**{column: ""}).order_by()
+            ids += rows.values_list("pk", flat=True)
         condition &= Q(pk__in=ids)
     if terms.identifier:
         # Looked up first (an index on member_id), so the outer query is a primary-key lookup.

@@ -1481,79 +1481,6 @@ def build_appointments(context: dict[str, Any], seed: int = 2026) -> None:
 
 # --- 4. the waitlist, recalls, reminder rules and message templates --------------------------
 
-# Placeholders the reminder engine fills in: {patient_first_name} {date} {time} {provider}
-# {location} {confirm_url} {cancel_url}.
-MESSAGE_TEMPLATES = [
-    (
-        "reminder",
-        "email",
-        "en",
-        "Your visit on {date} at {time}",
-        "Hello {patient_first_name},\n\nThis is a reminder of your visit with {provider} on "
-        "{date} at {time} at {location}.\n\nPlease confirm: {confirm_url}\nCannot come? "
-        "Cancel here so someone else can have the time: {cancel_url}\n\n"
-        "Riverside Family Medicine",
-    ),
-    (
-        "reminder",
-        "sms",
-        "en",
-        "",
-        "Riverside Family Medicine: {patient_first_name}, your visit with {provider} is on "
-        "{date} at {time} at {location}. Confirm: {confirm_url} Cancel: {cancel_url}",
-    ),
-    (
-        "reminder",
-        "email",
-        "es",
-        "Su cita el {date} a las {time}",
-        "Hola {patient_first_name}:\n\nLe recordamos su cita con {provider} el {date} a las "
-        "{time} en {location}.\n\nConfirme aquí: {confirm_url}\n¿No puede venir? Cancele aquí "
-        "para que otra persona pueda usar el horario: {cancel_url}\n\nRiverside Family Medicine",
-    ),
-    (
-        "reminder",
-        "sms",
-        "es",
-        "",
-        "Riverside Family Medicine: {patient_first_name}, su cita con {provider} es el {date} "
-        "a las {time} en {location}. Confirmar: {confirm_url} Cancelar: {cancel_url}",
-    ),
-    (
-        "waitlist_offer",
-        "email",
-        "en",
-        "An earlier visit is available on {date}",
-        "Hello {patient_first_name},\n\nAn earlier time opened up with {provider} on {date} at "
-        "{time} at {location}. To take it, confirm here: {confirm_url}\n\nThe first patient "
-        "to confirm gets the time.\n\nRiverside Family Medicine",
-    ),
-    (
-        "waitlist_offer",
-        "sms",
-        "en",
-        "",
-        "Riverside Family Medicine: {patient_first_name}, an earlier visit with {provider} is "
-        "open on {date} at {time} at {location}. Take it: {confirm_url}",
-    ),
-    (
-        "recall",
-        "email",
-        "en",
-        "Time to book your next visit",
-        "Hello {patient_first_name},\n\nOur records show you are due for a visit with "
-        "{provider}. Please call us at (413) 555-0100 or reply to this message to book a "
-        "time that suits you.\n\nRiverside Family Medicine",
-    ),
-    (
-        "recall",
-        "sms",
-        "en",
-        "",
-        "Riverside Family Medicine: {patient_first_name}, you are due for a visit with "
-        "{provider}. Call (413) 555-0100 to book.",
-    ),
-]
 RECALL_REASONS = [
     ("Annual physical", "physical", 45),
     ("Diabetes follow-up (A1c)", "est", 20),
@@ -1568,28 +1495,17 @@ def build_outreach(context: dict[str, Any], seed: int = 2026) -> None:
     from medoffice.scheduling.models import (
         Appointment,
         AppointmentType,
-        MessageTemplate,
         Provider,
         Recall,
         RecallOutreach,
-        ReminderRule,
         WaitlistEntry,
     )
 
-    if not ReminderRule.objects.exists():
-        ReminderRule.objects.bulk_create(
-            [
-                ReminderRule(hours_before=72, channel="email"),
-                ReminderRule(hours_before=24, channel="sms"),
-            ]
-        )
-    if not MessageTemplate.objects.exists():
-        MessageTemplate.objects.bulk_create(
-            [
-                MessageTemplate(kind=k, channel=c, language=lang, subject=subject, body=body)
-                for k, c, lang, subject, body in MESSAGE_TEMPLATES
-            ]
-        )
+    # The reminder rules (72 h e-mail, 24 h text) and the message templates in English and
+    # Spanish are the reminder engine's own defaults: one source for their wording.
+    from medoffice.scheduling.reminders import ensure_defaults
+
+    ensure_defaults()
     if WaitlistEntry.objects.exists() or Recall.objects.exists():
         return
     types = {t.code: t for t in AppointmentType.objects.all()}

@@ -79,7 +79,7 @@ class UserListPage(ListPage):
         Column(
             "last_login",
             "Last log-in",
-            value=lambda u: u.last_login.strftime("%Y-%m-%d %H:%M") if u.last_login else "never",
+            value=lambda u: u.last_login or "never",
         ),
     ]
 
@@ -253,10 +253,12 @@ class AuditReportPage(ListPage):
 
 def tokens(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
-    new_token = None
+    # Shown once: kept in the session only until the page after the redirect reads it,
+    # so reloading neither shows it again nor creates a second token.
+    new_token = request.session.pop("new_api_token", None) if request.method == "GET" else None
     if request.method == "POST" and form.is_valid():
         try:
-            _, new_token = services.create_api_token(
+            _, raw = services.create_api_token(
                 user=request.user,  # type: ignore[arg-type]
                 name=form.cleaned_data["name"],
                 expires_in_days=form.cleaned_data.get("expires_in_days"),
@@ -264,7 +266,8 @@ def tokens(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
-            form = TokenForm()
+            request.session["new_api_token"] = raw
+            return redirect("core:tokens")
     mine = ApiToken.objects.filter(user=request.user)
     return render(
         request,
