@@ -22,14 +22,17 @@ from tests.frontdesk.factories import (
     todays_visit,
     working_provider,
 )
-from tests.reminders.factories import ReachablePatientFactory, ReminderRuleFactory
+from tests.reminders.factories import (
+    ReachablePatientFactory,
+    ReminderRuleFactory,
+    open_weekday_at,
+)
 from tests.scheduling.factories import (
     AppointmentFactory,
     AppointmentTypeFactory,
     ProviderFactory,
     TemplateBlockFactory,
     WaitlistEntryFactory,
-    next_weekday_at,
 )
 
 pytestmark = pytest.mark.browser
@@ -109,7 +112,7 @@ def test_a_cancelled_time_is_offered_to_a_waiting_patient(page: Page, clinic):
         provider=provider,
         location=clinic,
         appointment_type=visit_type,
-        start=next_weekday_at(10, days_ahead=3),
+        start=open_weekday_at(10, days_ahead=3),
         patient=PatientFactory(home_location=clinic),
     )
     waiting = ReachablePatientFactory(home_location=clinic, last_name="Lindqvist")

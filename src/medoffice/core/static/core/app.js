@@ -17,7 +17,12 @@
     ["keydown", "mousedown", "touchstart"].forEach(function (name) {
       document.addEventListener(name, reset, { passive: true });
     });
-    document.body.addEventListener("htmx:afterRequest", reset);
+    // Background polling (the flow board) sends X-Idle-Poll and is not activity.
+    document.body.addEventListener("htmx:afterRequest", function (event) {
+      var config = event.detail && event.detail.requestConfig;
+      var headers = (config && config.headers) || {};
+      if (headers["X-Idle-Poll"] !== "1") { reset(); }
+    });
     setInterval(function () {
       var idle = (Date.now() - lastActivity) / 1000;
       if (idle >= seconds) {
