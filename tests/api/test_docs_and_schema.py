@@ -67,7 +67,9 @@ def test_a_token_reads_the_schema_and_the_use_is_audited(api_for):
 def test_the_schema_documents_every_operation_and_the_error_body(client_for):
     schema = client_for(Role.BILLER).get("/api/v1/openapi.json").json()
 
-    assert set(schema["paths"]) == {
+    # The core operations; every area's operations are held to the authorization matrix
+    # (tests/core/test_authorization_matrix.py fails for an operation without a row).
+    assert set(schema["paths"]) >= {
         "/api/v1/me",
         "/api/v1/practice",
         "/api/v1/locations",

@@ -144,7 +144,6 @@ def test_the_waitlist_page_lists_the_waiting_patients(page: Page, clinic):
     page.goto("/schedule/waitlist/")
 
     expect(page.locator("#list-table tbody")).to_contain_text("Lindqvist")
-    save_screenshot(page, "waitlist")
     assert WaitlistEntry.objects.count() == 1
 
 

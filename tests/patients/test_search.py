@@ -97,3 +97,17 @@ def test_any_registered_name_is_found_by_any_prefixes_in_either_order(location, 
     for query in (f"{fp} {lp}", f"{lp} {fp}", lp):
         assert patient in search_patients(user, query, limit=1000), query
     patient.delete()
+
+
+def test_one_word_lists_surname_matches_before_first_name_matches(desk, location):
+    PatientFactory(home_location=location, first_name="Anna", last_name="Morgan")
+    PatientFactory(home_location=location, first_name="Morgan", last_name="Adams")
+    PatientFactory(home_location=location, first_name="Zoe", last_name="Morganti")
+    names = [(p.first_name, p.last_name) for p in search_patients(desk, "morg")]
+    assert names == [("Anna", "Morgan"), ("Zoe", "Morganti"), ("Morgan", "Adams")]
+
+
+def test_one_word_stops_at_the_limit(desk, location):
+    for n in range(6):
+        PatientFactory(home_location=location, first_name=f"Kim{n}", last_name="Lee")
+    assert len(search_patients(desk, "lee", limit=4)) == 4

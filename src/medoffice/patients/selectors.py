@@ -183,7 +183,31 @@ def search_queryset(user: Any, query: str) -> QuerySet[Patient]:
 
 
 def search_patients(user: Any, query: str, limit: int = 25) -> list[Patient]:
-    """At most ``limit`` patients for ``query``; only names are shown, so no record is opened."""
+    """At most ``limit`` patients for ``query``; only names are shown, so no record is opened.
+
+    One name word alone ("john") can match tens of thousands of charts. It is answered
+    as two short index walks stopped at ``limit``: surnames starting with the word, in
+    name order, then patients whose first name starts with it, in first-name order.
+    No query sorts the whole match.
+    """
     if not query or not query.strip():
         return []
+    terms = parse(query)
+    if len(terms.names) == 1 and not (
+        terms.dates or terms.mrn or terms.phone_digits or terms.identifier
+    ):
+        (term,) = terms.names
+        found = patient_list(user).filter(merged_into__isnull=True)
+        by_last = list(
+            found.filter(_prefix("search_last", term)).order_by(
+                "search_last", "search_first", "pk"
+            )[:limit]
+        )
+        if len(by_last) < limit:
+            seen = {p.pk for p in by_last}
+            by_first = found.filter(_prefix("search_first", term)).order_by(
+                "search_first", "search_last", "pk"
+            )[: limit + len(by_last)]
+            by_last += [p for p in by_first if p.pk not in seen][: limit - len(by_last)]
+        return by_last
     return list(search_queryset(user, query)[:limit])
