@@ -27,6 +27,7 @@ def test_registering_the_same_name_and_birth_date_twice_warns_before_creating(pa
     log_in(page, staff(Role.FRONT_DESK, locations=[clinic]))
 
     _fill_registration(page)
+    page.evaluate("window.scrollTo(0, 0)")
     save_screenshot(page, "patient-register")
     page.get_by_test_id("save-patient").click()
     expect(page.get_by_role("heading", name="Quintero")).to_be_visible()

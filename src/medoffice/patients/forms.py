@@ -28,7 +28,10 @@ def date_field(label: str, *, required: bool = True, help_text: str = "") -> for
         label=label,
         required=required,
         input_formats=DATE_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        # Built after BootstrapMixin styled the form's fields, so it carries the class itself.
+        widget=forms.DateInput(
+            attrs={"type": "date", "class": "form-control form-control-sm"}, format="%Y-%m-%d"
+        ),
         error_messages={"invalid": BAD_DATE},
         help_text=help_text,
     )

@@ -141,31 +141,57 @@ def _name_condition(names: list[str]) -> Q:
     return condition
 
 
-def search_condition(terms: SearchTerms) -> Q:
-    """The WHERE clause for parsed search terms; every part can use an index."""
-    condition = Q()
-    if terms.names:
-        condition &= _name_condition(terms.names)
+# A key that names few patients (a date of birth, a phone, an MRN, a member ID, two
+# name words) is resolved first to the matching ids, each by one single-index query;
+# the scoped query is then a primary-key lookup. Planners otherwise may pick the
+# location index (scope) over the selective one and read a third of the table.
+_CANDIDATES = 2000
+
+
+def _ids(queryset: QuerySet[Any], column: str = "pk") -> set[int]:
+    return set(queryset.order_by().values_list(column, flat=True)[:_CANDIDATES])
+
+
+def candidate_ids(terms: SearchTerms) -> set[int] | None:
+    """Ids of the patients the selective terms allow, or None when there are none."""
+    found: set[int] | None = None
+
+    def narrow(ids: set[int]) -> None:
+        nonlocal found
+        found = ids if found is None else found & ids
+
+    if len(terms.names) >= 2:
+        narrow(_ids(Patient.objects.filter(_name_condition(terms.names))))
     for born in terms.dates:
-        condition &= Q(date_of_birth=born)
+        narrow(_ids(Patient.objects.filter(date_of_birth=born)))
     if terms.mrn:
-        condition &= _prefix("mrn", terms.mrn)
+        narrow(_ids(Patient.objects.filter(_prefix("mrn", terms.mrn))))
     if terms.phone_digits:
         digits = terms.phone_digits
         number = "+1" + digits if len(digits) == 10 else "+" + digits
-        # Three indexed equality lookups, resolved first: most home and work phones are
-        # empty, so planners misjudge an OR over the three columns and scan instead.
-        ids: list[int] = []
+        ids: set[int] = set()
         for column in ("phone", "phone_home", "phone_work"):
-            rows = Patient.objects.filter(**{column: number}).exclude(**{column: ""}).order_by()
-            ids += rows.values_list("pk", flat=True)
-        condition &= Q(pk__in=ids)
+            ids |= _ids(Patient.objects.filter(**{column: number}).exclude(**{column: ""}))
+        narrow(ids)
     if terms.identifier:
-        # Looked up first (an index on member_id), so the outer query is a primary-key lookup.
         ident = terms.identifier
-        ids = list(Coverage.objects.filter(member_id=ident).values_list("patient_id", flat=True))
-        condition &= Q(mrn=ident.upper()) | Q(pk__in=ids)
-    return condition
+        ids = _ids(Coverage.objects.filter(member_id=ident), "patient_id")
+        ids |= _ids(Patient.objects.filter(mrn=ident.upper()))
+        narrow(ids)
+    return found
+
+
+def search_condition(terms: SearchTerms) -> Q:
+    """The WHERE clause for parsed search terms; every part can use an index."""
+    ids = candidate_ids(terms)
+    if ids is not None:
+        condition = Q(pk__in=sorted(ids))
+        if len(terms.names) == 1:
+            condition &= _name_condition(terms.names)
+        return condition
+    if terms.names:
+        return _name_condition(terms.names)
+    return Q()
 
 
 def search_queryset(user: Any, query: str) -> QuerySet[Patient]:
