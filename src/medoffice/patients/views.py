@@ -47,6 +47,8 @@ class PatientListPage(ListPage):
     filter_form_class = PatientFilterForm
     default_sort = "name"
     data_category = "demographics"
+    # A list of every patient is a bulk disclosure: only the office manager exports it.
+    export_action = "export"
     actions_template = "patients/_list_actions.html"
     columns = [
         Column("mrn", "MRN", link=lambda p: reverse("patients:detail", args=[p.pk])),
