@@ -50,8 +50,38 @@ def home(request: HttpRequest) -> HttpResponse:
         from medoffice.patients.selectors import recent_patients
 
         context["recent_patients"] = recent_patients(user)
+    if user.has_perm("scheduling.view_appointment"):
+        context["today"] = _today_summary(user)
     context["is_manager"] = Role.OFFICE_MANAGER in roles
     return render(request, "core/home.html", context)
+
+
+def _today_summary(user: Any) -> dict[str, int]:
+    """Today's visits in the user's locations, by where they are in the day."""
+    import datetime as dt
+
+    from django.db.models import Count
+    from django.utils import timezone
+
+    from medoffice.scheduling.selectors import appointments_between
+
+    local_now = timezone.localtime()
+    start = local_now.replace(hour=0, minute=0, second=0, microsecond=0)
+    counts = dict(
+        appointments_between(user, start, start + dt.timedelta(days=1))
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("pk"))
+    )
+    waiting = counts.get("arrived", 0) + counts.get("roomed", 0)
+    return {
+        "booked": sum(n for status, n in counts.items() if status != "cancelled"),
+        "to_come": counts.get("scheduled", 0) + counts.get("confirmed", 0),
+        "waiting": waiting,
+        "with_provider": counts.get("with_provider", 0),
+        "done": counts.get("completed", 0) + counts.get("checkout", 0),
+        "no_show": counts.get("no_show", 0),
+    }
 
 
 # --- users ----------------------------------------------------------------
