@@ -13,7 +13,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from tests.core.test_authorization_matrix import BI, CL, FD, OM, PR, page
+from tests.core.test_authorization_matrix import BI, CL, FD, OM, PR, api, page
 
 BOOK_READERS = {OM, FD, BI, PR, CL}
 DESK = {OM, FD}
@@ -80,12 +80,60 @@ ROWS = [
     ),
 ]
 
+# The JSON API: a POST without its body answers 422 for everyone (the body is read first).
+ROWS += [
+    api(
+        "POST",
+        "/api/v1/appointments/{id}/status",
+        "API: move a visit along the flow (empty body: 422)",
+        FLOW_MOVERS,
+        ok=422,
+        refused=422,
+        target="frontdesk_appointment",
+    ),
+    api(
+        "POST",
+        "/api/v1/appointments/{id}/check-in",
+        "API: check in (empty body: 422)",
+        DESK,
+        ok=422,
+        refused=422,
+        target="frontdesk_appointment",
+    ),
+    api("GET", "/api/v1/flow-board", "API: the flow board", BOOK_READERS),
+    api("GET", "/api/v1/waitlist", "API: the waitlist", BOOK_READERS),
+    api(
+        "POST",
+        "/api/v1/waitlist",
+        "API: add to the waitlist (empty body: 422)",
+        DESK,
+        ok=422,
+        refused=422,
+    ),
+    api("GET", "/api/v1/recalls", "API: recalls", BOOK_READERS),
+    api(
+        "POST",
+        "/api/v1/recalls/{id}/outreach",
+        "API: record recall outreach (empty body: 422)",
+        DESK,
+        ok=422,
+        refused=422,
+        target="frontdesk_recall",
+    ),
+]
+
 
 def _appointment() -> Any:
     from tests.factories import LocationFactory
     from tests.frontdesk.factories import todays_visit
 
     return todays_visit(LocationFactory())
+
+
+def _recall() -> Any:
+    from tests.scheduling.factories import RecallFactory
+
+    return RecallFactory()
 
 
 def _payment() -> Any:
@@ -107,4 +155,5 @@ def _payment() -> Any:
 TARGETS: dict[str, Callable[[], Any]] = {
     "frontdesk_appointment": _appointment,
     "frontdesk_payment": _payment,
+    "frontdesk_recall": _recall,
 }

@@ -51,3 +51,11 @@ api.add_router("", patients_router)
 from medoffice.scheduling.api import router as scheduling_router  # noqa: E402
 
 api.add_router("", scheduling_router)
+
+from medoffice.scheduling.api_frontdesk import router as frontdesk_router  # noqa: E402
+
+api.add_router("", frontdesk_router)
+
+from medoffice.reports.api import router as reports_router  # noqa: E402
+
+api.add_router("", reports_router)

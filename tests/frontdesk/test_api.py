@@ -1,0 +1,100 @@
+"""The front desk through the JSON API: check-in, flow statuses, the flow board, the waitlist."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from medoffice.billing.models import PatientPayment
+from medoffice.core.roles import Role
+from medoffice.scheduling.models import AppointmentStatus, WaitlistEntry
+from tests.factories import LocationFactory, PatientFactory
+from tests.frontdesk.factories import todays_visit
+from tests.scheduling.factories import AppointmentTypeFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def clinic(practice):
+    return LocationFactory(practice=practice)
+
+
+@pytest.fixture
+def desk(client_for, clinic):
+    return client_for(Role.FRONT_DESK, locations=[clinic])
+
+
+def post(client, path, body):
+    return client.post(path, body, content_type="application/json")
+
+
+def test_check_in_through_the_api_records_the_copay_and_the_arrival(desk, clinic):
+    visit = todays_visit(clinic)
+    response = post(
+        desk,
+        f"/api/v1/appointments/{visit.pk}/check-in",
+        {"amount": "25.00", "method": "card", "reference": "4242"},
+    )
+    assert response.status_code == 200, response.content
+    body = response.json()
+    payment = PatientPayment.objects.get(appointment=visit)
+    assert payment.amount == Decimal("25.00")
+    assert body["receipt_number"] == payment.receipt_number
+    assert body["status"] == AppointmentStatus.ARRIVED
+    visit.refresh_from_db()
+    assert visit.status == AppointmentStatus.ARRIVED
+
+
+def test_check_in_with_an_amount_that_is_not_money_answers_422_naming_amount(desk, clinic):
+    visit = todays_visit(clinic)
+    response = post(
+        desk, f"/api/v1/appointments/{visit.pk}/check-in", {"amount": "lots", "method": "cash"}
+    )
+    assert response.status_code == 422
+    assert any(e["field"].endswith("amount") for e in response.json()["errors"])
+    assert not PatientPayment.objects.filter(appointment=visit).exists()
+
+
+def test_a_status_move_the_flow_does_not_allow_answers_400_naming_status(desk, clinic):
+    visit = todays_visit(clinic)
+    response = post(desk, f"/api/v1/appointments/{visit.pk}/status", {"status": "checkout"})
+    assert response.status_code == 400
+    assert [e["field"] for e in response.json()["errors"]] == ["status"]
+    visit.refresh_from_db()
+    assert visit.status == AppointmentStatus.SCHEDULED
+
+
+def test_flow_board_lists_todays_patients_with_their_status(desk, clinic):
+    visit = todays_visit(clinic)
+    post(desk, f"/api/v1/appointments/{visit.pk}/check-in", {})
+    response = desk.get("/api/v1/flow-board", {"location": clinic.pk})
+    assert response.status_code == 200
+    items = response.json()["items"]
+    assert [(i["appointment_id"], i["status"], i["column"]) for i in items] == [
+        (visit.pk, AppointmentStatus.ARRIVED, "arrived")
+    ]
+    assert items[0]["minutes_in_status"] is not None
+
+
+def test_waitlist_add_through_the_api_puts_the_patient_on_the_waitlist(desk, clinic):
+    patient = PatientFactory(home_location=clinic)
+    kind = AppointmentTypeFactory()
+    response = post(
+        desk,
+        "/api/v1/waitlist",
+        {"patient_id": patient.pk, "appointment_type_id": kind.pk, "mornings_only": True},
+    )
+    assert response.status_code == 201, response.content
+    entry = WaitlistEntry.objects.get(pk=response.json()["id"])
+    assert (entry.patient, entry.status, entry.mornings_only) == (patient, "waiting", True)
+    listed = desk.get("/api/v1/waitlist").json()
+    assert [row["id"] for row in listed["items"]] == [entry.pk]
+
+
+def test_a_biller_may_not_move_a_patient_along_the_flow(client_for, clinic):
+    visit = todays_visit(clinic)
+    biller = client_for(Role.BILLER, locations=[clinic])
+    response = post(biller, f"/api/v1/appointments/{visit.pk}/status", {"status": "arrived"})
+    assert response.status_code == 403
