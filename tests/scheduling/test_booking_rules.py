@@ -268,3 +268,34 @@ def test_appointment_factory_books_through_the_service(practice):
     appointment = AppointmentFactory()
     assert appointment.slot_claims.exists()
     ensure_template(appointment.provider, appointment.location, appointment.start)
+
+
+def test_what_is_left_of_a_no_show_can_be_offered_to_the_waitlist(book):
+    start = next_weekday_at(10)
+    appointment = _book(book, start)
+    entry = WaitlistEntryFactory(appointment_type=book.kind)
+    five_past = start + dt.timedelta(minutes=5)
+    services.mark_no_show(actor=None, appointment=appointment, now=five_past)
+    services.offer_slot_to_waitlist(actor=None, entry=entry, appointment=appointment, now=five_past)
+    entry.refresh_from_db()
+    assert entry.status == "offered"
+    assert entry.patient.messages.filter(kind="waitlist_offer").exists()
+
+
+def test_a_no_show_with_under_ten_minutes_left_is_not_offered(book):
+    start = next_weekday_at(10)
+    appointment = _book(book, start)
+    entry = WaitlistEntryFactory(appointment_type=book.kind)
+    late = start + dt.timedelta(minutes=12)
+    services.mark_no_show(actor=None, appointment=appointment, now=late)
+    with pytest.raises(ValidationError, match="already passed"):
+        services.offer_slot_to_waitlist(actor=None, entry=entry, appointment=appointment, now=late)
+
+
+def test_the_offered_time_of_a_started_no_show_starts_on_the_grid_after_now(book):
+    start = next_weekday_at(10)
+    appointment = _book(book, start)
+    left = services.freed_time_left(appointment, start + dt.timedelta(minutes=3, seconds=20))
+    assert left is not None
+    assert left.start == start + dt.timedelta(minutes=5)
+    assert left.end == appointment.end

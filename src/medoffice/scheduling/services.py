@@ -11,6 +11,7 @@ appointments are marked and hold no claims.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -408,6 +409,41 @@ def waitlist_matches(appointment: Appointment) -> Iterable[WaitlistEntry]:
     for entry in qs.order_by("created_at"):
         if entry_matches(entry, appointment):
             yield entry
+
+
+# A freed visit whose time has started (a no-show marked after its start) can still be
+# offered for what is left of it, when at least this much remains.
+MIN_OFFER_MINUTES = 10
+
+
+@dataclass(frozen=True)
+class FreedTime:
+    """What can still be offered of a cancelled or no-show visit's time."""
+
+    start: dt.datetime
+    end: dt.datetime
+    provider: Provider
+    location: Location
+    appointment_type: AppointmentType
+
+
+def freed_time_left(appointment: Appointment, now: dt.datetime) -> FreedTime | None:
+    """The rest of a freed visit's time from now (on the 5-minute grid), or None when
+    less than ``MIN_OFFER_MINUTES`` remain."""
+    start = appointment.start
+    if start < now:
+        step = GRANULE_MINUTES * 60
+        seconds = math.ceil(now.timestamp() / step) * step
+        start = dt.datetime.fromtimestamp(seconds, tz=dt.UTC)
+    if appointment.end - start < dt.timedelta(minutes=MIN_OFFER_MINUTES):
+        return None
+    return FreedTime(
+        start=start,
+        end=appointment.end,
+        provider=appointment.provider,
+        location=appointment.location,
+        appointment_type=appointment.appointment_type,
+    )
 
 
 def freed_time_is_open(appointment: Appointment) -> bool:
@@ -851,7 +887,8 @@ def offer_slot_to_waitlist(
         raise ValidationError(
             {"status": f"This waitlist entry is “{entry.get_status_display()}”, not waiting."}
         )
-    if appointment.start <= now:
+    remaining = freed_time_left(appointment, now)
+    if remaining is None:
         raise ValidationError({"start": "That time has already passed."})
     entry.status = WaitlistStatus.OFFERED
     entry.offered_at = now
@@ -862,7 +899,7 @@ def offer_slot_to_waitlist(
         reminders = None  # type: ignore[assignment]
     queue = getattr(reminders, "queue_waitlist_offer", None)
     if queue is not None:
-        queue(entry, appointment, now=now)
+        queue(entry, remaining, now=now)
     record_event(
         AuditAction.UPDATE,
         user=actor,

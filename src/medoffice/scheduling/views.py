@@ -449,7 +449,11 @@ def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     now = timezone.now()
     matches: list[WaitlistEntry] = []
     freed = appointment.status in {AppointmentStatus.CANCELLED, AppointmentStatus.NO_SHOW}
-    if freed and appointment.start > now and services.freed_time_is_open(appointment):
+    if (
+        freed
+        and services.freed_time_left(appointment, now) is not None
+        and services.freed_time_is_open(appointment)
+    ):
         matches = list(services.waitlist_matches(appointment))
     can_book = request.user.has_perm(BOOK)
     changeable = appointment.status in {AppointmentStatus.SCHEDULED, AppointmentStatus.CONFIRMED}
