@@ -227,6 +227,10 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# Largest patient document or insurance-card image accepted (bytes; 10 MB by default).
+PATIENT_DOCUMENT_MAX_BYTES = int(
+    os.environ.get("PATIENT_DOCUMENT_MAX_BYTES", str(10 * 1024 * 1024))
+)
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 
 # --- e-mail ---------------------------------------------------------------
