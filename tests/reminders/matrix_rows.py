@@ -13,7 +13,9 @@ from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any
 
-from tests.core.test_authorization_matrix import EVERY_ROLE, OM, PR, page
+from tests.core.test_authorization_matrix import BI, CL, EVERY_ROLE, FD, OM, PR, api, page
+
+BOOK_READERS = {OM, FD, BI, PR, CL}
 
 
 def _message_template() -> Any:
@@ -123,6 +125,44 @@ ROWS = [
         EVERY_ROLE,
         anonymous=200,
         target="feed_token",
+    ),
+]
+
+ROWS += [
+    api("GET", "/api/v1/message-templates", "API: message templates", BOOK_READERS),
+    api(
+        "PUT",
+        "/api/v1/message-templates/{id}",
+        "API: change a message template (empty body: 422)",
+        {OM},
+        ok=422,
+        refused=422,
+        target="message_template",
+    ),
+    api("GET", "/api/v1/reminder-rules", "API: reminder rules", BOOK_READERS),
+    api(
+        "POST",
+        "/api/v1/reminder-rules",
+        "API: add a reminder rule (empty body: 422)",
+        {OM},
+        ok=422,
+        refused=422,
+    ),
+    api(
+        "DELETE",
+        "/api/v1/reminder-rules/{id}",
+        "API: remove a reminder rule",
+        {OM},
+        ok=204,
+        target="reminder_rule",
+    ),
+    api("GET", "/api/v1/calendar-feeds", "API: calendar feed addresses", BOOK_READERS),
+    api(
+        "POST",
+        "/api/v1/calendar-feeds/{id}/renew",
+        "API: renew another provider's feed address",
+        {OM},
+        target="feed_provider",
     ),
 ]
 

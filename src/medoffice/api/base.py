@@ -59,3 +59,7 @@ api.add_router("", frontdesk_router)
 from medoffice.reports.api import router as reports_router  # noqa: E402
 
 api.add_router("", reports_router)
+
+from medoffice.scheduling.api_messages import router as messages_router  # noqa: E402
+
+api.add_router("", messages_router)
