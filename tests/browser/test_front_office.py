@@ -105,6 +105,32 @@ def test_a_visit_whose_time_has_passed_can_be_marked_a_no_show(page: Page, clini
     assert visit.status == "no_show"
 
 
+def test_a_no_show_during_the_visit_offers_the_rest_of_its_time_to_the_waitlist(page: Page, clinic):
+    start = minutes_from_now(-5)
+    if start.date() != (start + dt.timedelta(minutes=45)).date():
+        pytest.skip("the visit would cross local midnight")
+    open_all_week(clinic)
+    provider = working_provider(clinic)
+    visit_type = AppointmentTypeFactory(name="Physical", duration=40, providers=[provider])
+    visit = book(provider=provider, location=clinic, start=start, appointment_type=visit_type)
+    waiting = ReachablePatientFactory(home_location=clinic, last_name="Haugen")
+    entry = WaitlistEntryFactory(patient=waiting, appointment_type=visit_type)
+    log_in(page, staff(Role.FRONT_DESK, locations=[clinic]))
+
+    page.goto(f"/schedule/appointments/{visit.pk}/")
+    page.get_by_test_id("no-show").click()
+    expect(page.get_by_test_id("status")).to_have_text("No-show")
+
+    matches = page.get_by_test_id("waitlist-matches")
+    expect(matches).to_contain_text("Haugen")
+    matches.get_by_test_id("offer").click()
+
+    expect(page.get_by_text(f"Offer to {waiting} recorded and queued.")).to_be_visible()
+    entry.refresh_from_db()
+    assert entry.status == "offered"
+    assert ReminderMessage.objects.filter(patient=waiting, kind="waitlist_offer").exists()
+
+
 def test_a_cancelled_time_is_offered_to_a_waiting_patient(page: Page, clinic):
     provider = ProviderFactory(locations=[clinic])
     visit_type = AppointmentTypeFactory(name="Physical", providers=[provider])
