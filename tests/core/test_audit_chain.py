@@ -232,6 +232,29 @@ def test_database_refuses_to_delete_an_audit_entry():
     assert AuditEvent.objects.count() == 3
 
 
+@pytest.mark.django_db
+def test_an_entry_written_by_the_database_carries_the_hash_the_chain_module_computes():
+    # On PostgreSQL the append function hashes in the server; the text must match byte for byte.
+    record_event(AuditAction.READ, username="first")
+    event = record_event(
+        AuditAction.EXPORT,
+        username='Zoë "O\'Brien" \\ 東京',
+        object_type="patients.patient",
+        object_id="42",
+        patient_id=42,
+        data_category="demographics",
+        detail="line one\nline two\t%s %(x)s",
+    )
+    stored = AuditEvent.objects.values(*auditchain.HASHED_FIELDS, "prev_hash", "entry_hash").get(
+        pk=event.pk
+    )
+    previous = AuditEvent.objects.get(seq=stored["seq"] - 1)
+    assert stored["prev_hash"] == previous.entry_hash
+    assert stored["entry_hash"] == auditchain.entry_hash(stored, previous.entry_hash)
+    assert event.entry_hash == stored["entry_hash"]
+    assert event.seq == stored["seq"]
+
+
 # --- concurrency ----------------------------------------------------------------
 
 
@@ -361,6 +384,13 @@ def _changed(value: Any) -> Any:
 
 
 _CHANGEABLE = tuple(f for f in auditchain.HASHED_FIELDS if f != "seq") + ("prev_hash", "entry_hash")
+
+
+@settings(deadline=None)
+@given(_content, st.integers(min_value=1, max_value=10**12))
+def test_content_cut_around_seq_splices_back_into_the_canonical_form(content, seq):
+    head, tail = auditchain.canonical_around_seq(content)
+    assert head + str(seq).encode() + tail == auditchain.canonical({**content, "seq": seq})
 
 
 # No deadline: the machine is shared with other test processes; these are not timing tests.

@@ -38,6 +38,24 @@ def canonical(entry: Mapping[str, Any]) -> bytes:
     return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
+def canonical_around_seq(entry: Mapping[str, Any]) -> tuple[bytes, bytes]:
+    """``canonical(entry)`` cut where ``seq`` goes: ``head + str(seq) + tail`` is the whole.
+
+    For a writer that learns the entry's number only under the chain's lock, in
+    the database (the PostgreSQL append function, core migration 0005): the
+    content is serialized here, once, and only the number is spliced in there.
+    """
+    body = {name: _plain(entry.get(name)) for name in HASHED_FIELDS if name != "seq"}
+    before: list[str] = []
+    after: list[str] = []
+    for key in sorted(body):
+        pair = json.dumps(key, ensure_ascii=False) + ":" + json.dumps(body[key], ensure_ascii=False)
+        (before if key < "seq" else after).append(pair)
+    head = "{" + "".join(f"{pair}," for pair in before) + '"seq":'
+    tail = "".join(f",{pair}" for pair in after) + "}"
+    return head.encode(), tail.encode()
+
+
 def _plain(value: Any) -> Any:
     if value is None or isinstance(value, bool | int | str):
         return value
