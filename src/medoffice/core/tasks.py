@@ -5,7 +5,9 @@ the result for the office manager's home page. The nightly run is the same task
 enqueued with ``reschedule=True`` and ``run_after`` at the next 02:00 in the
 practice's time zone; after running it enqueues its successor. `medoffice worker`
 makes sure one nightly run is waiting when it starts, so the chain survives a
-lost job, and ``nightly_verification_pending`` keeps it to one.
+lost job, and ``nightly_verification_pending`` keeps it to one. Other apps' periodic
+tasks (reminders) use the same two helpers: ``periodic_run_pending`` and
+``schedule_periodic_run``.
 
 Both the database backend and the RQ backend can defer a task (the RQ worker
 runs with its scheduler for that); a backend that cannot (the immediate backend)
@@ -22,6 +24,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django_tasks import TaskResultStatus, task, task_backends
+from django_tasks.base import Task
 from django_tasks_db import DatabaseBackend
 from django_tasks_rq import RQBackend
 
@@ -65,9 +68,12 @@ def verify_audit_chain_task(*, reschedule: bool = False) -> dict[str, Any]:
     return dataclasses.asdict(report)
 
 
-def nightly_verification_pending() -> bool:
-    """Whether a nightly verification is already waiting in the configured backend."""
-    task_ = verify_audit_chain_task
+def periodic_run_pending(task_: Task) -> bool:
+    """Whether a periodic run of ``task_`` (enqueued with ``reschedule=True``) is waiting.
+
+    A running task is "running", not "ready", so it does not count as waiting: a
+    periodic run can enqueue its successor while it runs.
+    """
     backend = task_.get_backend()
     path = task_.module_path
     if isinstance(backend, DatabaseBackend):
@@ -94,17 +100,31 @@ def nightly_verification_pending() -> bool:
     return False
 
 
+def schedule_periodic_run(task_: Task, when: dt.datetime, *, what: str) -> dt.datetime | None:
+    """Enqueue a periodic run of ``task_`` at ``when`` unless one is waiting; return ``when``.
+
+    Returns None when the backend cannot defer work (the log names ``what`` is
+    lost) or when a run is already waiting.
+    """
+    backend = task_backends[task_.backend]
+    if not backend.supports_defer:
+        logger.info("Task backend %s cannot defer work: no %s.", backend.alias, what)
+        return None
+    if periodic_run_pending(task_):
+        return None
+    task_.using(run_after=when).enqueue(reschedule=True)
+    return when
+
+
+def nightly_verification_pending() -> bool:
+    """Whether a nightly verification is already waiting in the configured backend."""
+    return periodic_run_pending(verify_audit_chain_task)
+
+
 def schedule_nightly_verification(now: dt.datetime | None = None) -> dt.datetime | None:
     """Enqueue the next nightly verification unless one is waiting; return when it runs.
 
     Returns None when the backend cannot defer work, or when one is already waiting.
     """
-    backend = task_backends[verify_audit_chain_task.backend]
-    if not backend.supports_defer:
-        logger.info("Task backend %s cannot defer work: no nightly audit check.", backend.alias)
-        return None
-    if nightly_verification_pending():
-        return None
     when = next_nightly_run(now or dt.datetime.now(dt.UTC), practice_zone())
-    verify_audit_chain_task.using(run_after=when).enqueue(reschedule=True)
-    return when
+    return schedule_periodic_run(verify_audit_chain_task, when, what="nightly audit check")
