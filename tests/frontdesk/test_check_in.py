@@ -50,6 +50,17 @@ def test_check_in_page_shows_the_copay_of_the_primary_coverage(desk, clinic):
     assert response.context["form"].initial["amount"] == Decimal("35.00")
 
 
+def test_check_in_page_shows_the_phones_to_confirm_in_national_format(desk, clinic):
+    visit = todays_visit(clinic)
+    visit.patient.phone = "+14135550123"
+    visit.patient.phone_home = "+14135550199"
+    visit.patient.save(update_fields=["phone", "phone_home"])
+    page = desk.get(url(visit)).content.decode()
+    assert "(413) 555-0123" in page
+    assert "(413) 555-0199" in page
+    assert "+1413555" not in page
+
+
 def test_check_in_warns_when_no_coverage_covers_today(desk, clinic):
     import datetime as dt
 

@@ -181,3 +181,15 @@ def test_api_books_an_open_slot_with_201(client_for, location):
         content_type="application/json",
     )
     assert response.status_code == 201
+
+
+def test_recall_list_and_recall_page_show_the_phone_in_national_format(client_for, location):
+    from tests.scheduling.factories import RecallFactory
+
+    recall = RecallFactory(patient=PatientFactory(home_location=location, phone="+14135550123"))
+    client = client_for(Role.FRONT_DESK)
+    listing = client.get("/schedule/recalls/").content.decode()
+    page = client.get(f"/schedule/recalls/{recall.pk}/").content.decode()
+    assert "(413) 555-0123" in listing
+    assert "(413) 555-0123" in page
+    assert "+14135550123" not in listing + page

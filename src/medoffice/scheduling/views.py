@@ -21,6 +21,7 @@ from medoffice.core.audit import record_event
 from medoffice.core.listing import Column, ListPage
 from medoffice.core.models import AuditAction, Location
 from medoffice.patients.models import Patient
+from medoffice.patients.phones import national
 from medoffice.scheduling import forms as f
 from medoffice.scheduling import selectors, services
 from medoffice.scheduling.models import (
@@ -785,7 +786,7 @@ class RecallList(ListPage):
         Column("due_date", "Due"),
         Column("provider", "Provider", value=lambda r: str(r.provider or ""), sortable=False),
         Column("status", "Status", value=lambda r: r.get_status_display()),
-        Column("phone", "Phone", value=lambda r: r.patient.phone, sortable=False),
+        Column("phone", "Phone", value=lambda r: national(r.patient.phone), sortable=False),
     ]
 
     def get_permission_required(self) -> list[str]:
