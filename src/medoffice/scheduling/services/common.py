@@ -1,0 +1,78 @@
+"""What the appointment book's services share: permission checks, the practice's
+time zone, 5-minute granules, status history, row locks and slot claims.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from medoffice.core.models import Practice
+from medoffice.scheduling.models import (
+    Appointment,
+    SlotClaim,
+    StatusChange,
+)
+from medoffice.scheduling.models.appointments import GRANULE_MINUTES
+
+
+class SlotTaken(ValidationError):
+    """The time was booked by someone else a moment ago."""
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(
+            {"start": message or "That time was just booked by someone else. Pick another slot."},
+            code="slot_taken",
+        )
+
+
+def require_permission(actor: Any, perm: str, what: str) -> None:
+    if actor is not None and not actor.has_perm(perm):
+        raise PermissionDenied(f"Your role does not allow you to {what}.")
+
+
+def practice_zone() -> Any:
+    from zoneinfo import ZoneInfo
+
+    tz = Practice.objects.order_by("pk").values_list("time_zone", flat=True).first()
+    return ZoneInfo(tz or "UTC")
+
+
+def granules(start: dt.datetime, end: dt.datetime) -> list[dt.datetime]:
+    """The 5-minute granules [start, end) touches, aligned to the clock."""
+    step = dt.timedelta(minutes=GRANULE_MINUTES)
+    first = start.astimezone(dt.UTC).replace(second=0, microsecond=0)
+    first -= dt.timedelta(minutes=first.minute % GRANULE_MINUTES)
+    out = []
+    cursor = first
+    while cursor < end:
+        out.append(cursor)
+        cursor += step
+    return out
+
+
+def record_status(
+    appointment: Appointment, old: str, new: str, actor: Any, at: dt.datetime, note: str = ""
+) -> None:
+    StatusChange.objects.create(
+        appointment=appointment,
+        from_status=old,
+        to_status=new,
+        changed_at=at,
+        changed_by=actor if getattr(actor, "is_authenticated", False) else None,
+        note=note[:200],
+    )
+
+
+def free_claims(appointment: Appointment) -> None:
+    SlotClaim.objects.filter(appointment=appointment).delete()
+
+
+def lock_appointment(appointment: Appointment) -> Appointment:
+    return (
+        Appointment.objects.select_for_update()
+        .select_related("patient", "provider", "appointment_type")
+        .get(pk=appointment.pk)
+    )

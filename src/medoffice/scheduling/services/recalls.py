@@ -1,0 +1,134 @@
+"""Recalls: set at check-out or by hand, worked by phone, text, e-mail or letter."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from medoffice.core.audit import record_event
+from medoffice.core.models import AuditAction
+from medoffice.patients.models import Patient
+from medoffice.scheduling.models import (
+    Appointment,
+    AppointmentType,
+    Provider,
+)
+from medoffice.scheduling.services.common import (
+    require_permission,
+)
+
+# --- recalls (set at check-out) ------------------------------------------------
+
+
+@transaction.atomic
+def create_recall(
+    *,
+    actor: Any,
+    patient: Patient,
+    reason: str,
+    due_date: dt.date,
+    appointment_type: AppointmentType | None = None,
+    provider: Provider | None = None,
+    today: dt.date | None = None,
+) -> Any:
+    """Note that the patient is due for something (annual physical) on a date."""
+    from medoffice.scheduling.models import Recall
+
+    require_permission(actor, "scheduling.change_appointment", "set recalls")
+    today = today or timezone.localdate()
+    reason = (reason or "").strip()
+    errors = {}
+    if not reason:
+        errors["reason"] = "Say what the patient is due for (e.g. annual physical)."
+    if due_date is None:
+        errors["due_date"] = "Enter the date the patient is due."
+    elif due_date <= today:
+        errors["due_date"] = "The due date must be after today."
+    if errors:
+        raise ValidationError(errors)
+    recall = Recall.objects.create(
+        patient=patient,
+        reason=reason[:120],
+        due_date=due_date,
+        appointment_type=appointment_type,
+        provider=provider,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    record_event(
+        AuditAction.CREATE,
+        user=actor,
+        obj=recall,
+        patient_id=patient.pk,
+        data_category="appointment",
+        detail=f"recall due {due_date.isoformat()}",
+    )
+    return recall
+
+
+# --- recalls --------------------------------------------------------------------
+
+
+OUTREACH_METHODS = {
+    "phone": "Phone call",
+    "sms": "Text message",
+    "email": "E-mail",
+    "letter": "Letter",
+}
+
+
+@transaction.atomic
+def record_recall_outreach(*, actor: Any, recall: Any, method: str, outcome: str) -> Any:
+    from medoffice.scheduling.models import RecallOutreach
+    from medoffice.scheduling.models.outreach import RecallStatus
+
+    require_permission(actor, "scheduling.change_appointment", "work recalls")
+    if method not in OUTREACH_METHODS:
+        raise ValidationError({"method": "Choose phone, text message, e-mail or letter."})
+    outcome = outcome.strip()
+    if not outcome:
+        raise ValidationError({"outcome": "Say what came of it (left a message, no answer…)."})
+    attempt = RecallOutreach.objects.create(
+        recall=recall, method=method, outcome=outcome[:120], by=actor
+    )
+    if recall.status == RecallStatus.DUE:
+        recall.status = RecallStatus.CONTACTED
+        recall.save(update_fields=["status"])
+    record_event(
+        AuditAction.UPDATE,
+        user=actor,
+        obj=recall,
+        patient_id=recall.patient_id,
+        data_category="recall",
+        detail=f"outreach by {method}",
+    )
+    return attempt
+
+
+@transaction.atomic
+def set_recall_status(
+    *, actor: Any, recall: Any, status: str, appointment: Appointment | None = None
+) -> Any:
+    from medoffice.scheduling.models.outreach import RecallStatus
+
+    require_permission(actor, "scheduling.change_appointment", "work recalls")
+    if status not in RecallStatus.values:
+        raise ValidationError({"status": "Choose a recall status from the list."})
+    recall.status = status
+    fields = ["status"]
+    if appointment is not None:
+        recall.appointment = appointment
+        fields.append("appointment")
+    recall.save(update_fields=fields)
+    record_event(
+        AuditAction.UPDATE,
+        user=actor,
+        obj=recall,
+        patient_id=recall.patient_id,
+        data_category="recall",
+        detail=f"recall {status}",
+    )
+    return recall

@@ -1,0 +1,97 @@
+"""The office manager's set-up of the appointment book: providers, resources, types,
+templates, closures, overbooking rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from medoffice.core.audit import record_event
+from medoffice.core.models import AuditAction
+from medoffice.scheduling.models import (
+    AppointmentType,
+    Provider,
+    TemplateBlock,
+)
+from medoffice.scheduling.services.common import (
+    require_permission,
+)
+
+# --- the office manager's set-up ----------------------------------------------
+
+
+def _setup_detail(obj: Any) -> str:
+    return f"{obj._meta.verbose_name}: {obj}"[:400]
+
+
+@transaction.atomic
+def save_setup(*, actor: Any, instance: Any, m2m: dict[str, Iterable[Any]] | None = None) -> Any:
+    """Save one set-up row (provider, resource, type, closure, overbooking rule), audited."""
+    require_permission(actor, "scheduling.change_schedule", "change the appointment book's set-up")
+    creating = instance.pk is None
+    instance.full_clean(validate_unique=True)
+    instance.save()
+    for name, values in (m2m or {}).items():
+        getattr(instance, name).set(values)
+    record_event(
+        AuditAction.CREATE if creating else AuditAction.UPDATE,
+        user=actor,
+        obj=instance,
+        data_category="schedule setup",
+        detail=_setup_detail(instance),
+    )
+    return instance
+
+
+@transaction.atomic
+def delete_setup(*, actor: Any, instance: Any) -> None:
+    require_permission(actor, "scheduling.change_schedule", "change the appointment book's set-up")
+    detail = _setup_detail(instance)
+    pk = instance.pk
+    label = instance._meta.label_lower
+    instance.delete()
+    record_event(AuditAction.DELETE, user=actor, object_type=label, object_id=pk, detail=detail)
+
+
+def overlapping_blocks(block: TemplateBlock) -> Any:
+    """Blocks of the same provider on the same weekday whose hours and dates overlap ``block``."""
+    qs = TemplateBlock.objects.filter(
+        provider_id=block.provider_id,
+        weekday=block.weekday,
+        start__lt=block.end,
+        end__gt=block.start,
+    )
+    if block.effective_to is not None:
+        qs = qs.filter(effective_from__lte=block.effective_to)
+    qs = qs.exclude(effective_to__lt=block.effective_from)
+    if block.pk:
+        qs = qs.exclude(pk=block.pk)
+    return qs
+
+
+@transaction.atomic
+def save_template_block(
+    *, actor: Any, block: TemplateBlock, appointment_types: Iterable[AppointmentType] = ()
+) -> TemplateBlock:
+    """Save a weekly block; refuses one that overlaps another of the same provider."""
+    require_permission(actor, "scheduling.change_schedule", "change provider templates")
+    block.full_clean()
+    # Serialise template edits of one provider so two overlapping saves cannot both pass.
+    Provider.objects.select_for_update().filter(pk=block.provider_id).first()
+    clash = overlapping_blocks(block).select_related("location").first()
+    if clash is not None:
+        until = f" until {clash.effective_to:%Y-%m-%d}" if clash.effective_to else ""
+        raise ValidationError(
+            {
+                "start": f"This overlaps {clash.provider}'s block on "
+                f"{clash.get_weekday_display()} {clash.start:%H:%M}–{clash.end:%H:%M} at "
+                f"{clash.location.name} (from {clash.effective_from:%Y-%m-%d}{until}). "
+                "Change the hours or the effective dates."
+            },
+            code="overlap",
+        )
+    return save_setup(actor=actor, instance=block, m2m={"appointment_types": appointment_types})

@@ -1,0 +1,192 @@
+"""The waitlist: who could take a freed time, what is left of it, offers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from medoffice.core.audit import record_event
+from medoffice.core.models import AuditAction, Location
+from medoffice.scheduling.models import (
+    Appointment,
+    AppointmentType,
+    Provider,
+    SlotClaim,
+    WaitlistEntry,
+)
+from medoffice.scheduling.models.appointments import GRANULE_MINUTES
+from medoffice.scheduling.models.outreach import WaitlistStatus
+from medoffice.scheduling.services.common import (
+    granules,
+    practice_zone,
+    require_permission,
+)
+
+
+def entry_matches(entry: WaitlistEntry, appointment: Appointment) -> bool:
+    """Whether the waiting patient of ``entry`` could take ``appointment``'s time."""
+    tz = practice_zone()
+    local = appointment.start.astimezone(tz)
+    day, hour = local.date(), local.hour
+    if entry.status != WaitlistStatus.WAITING:
+        return False
+    if entry.appointment_type_id != appointment.appointment_type_id:
+        return False
+    if entry.patient_id == appointment.patient_id:
+        return False
+    if entry.provider_id and entry.provider_id != appointment.provider_id:
+        return False
+    if entry.location_id and entry.location_id != appointment.location_id:
+        return False
+    if entry.earliest and day < entry.earliest:
+        return False
+    if entry.latest and day > entry.latest:
+        return False
+    if entry.mornings_only and hour >= 12:
+        return False
+    if entry.afternoons_only and hour < 12:
+        return False
+    current = entry.current_appointment
+    return not (current and current.start <= appointment.start)
+
+
+def waitlist_matches(appointment: Appointment) -> Iterable[WaitlistEntry]:
+    """Waiting patients who could take this appointment's time, oldest request first."""
+    qs = (
+        WaitlistEntry.objects.filter(
+            status=WaitlistStatus.WAITING, appointment_type=appointment.appointment_type
+        )
+        .exclude(patient=appointment.patient)
+        .select_related("patient", "provider", "current_appointment")
+    )
+    for entry in qs.order_by("created_at"):
+        if entry_matches(entry, appointment):
+            yield entry
+
+
+# A freed visit whose time has started (a no-show marked after its start) can still be
+# offered for what is left of it, when at least this much remains.
+MIN_OFFER_MINUTES = 10
+
+
+@dataclass(frozen=True)
+class FreedTime:
+    """What can still be offered of a cancelled or no-show visit's time."""
+
+    start: dt.datetime
+    end: dt.datetime
+    provider: Provider
+    location: Location
+    appointment_type: AppointmentType
+
+
+def freed_time_left(appointment: Appointment, now: dt.datetime) -> FreedTime | None:
+    """The rest of a freed visit's time from now (on the 5-minute grid), or None when
+    less than ``MIN_OFFER_MINUTES`` remain."""
+    start = appointment.start
+    if start < now:
+        step = GRANULE_MINUTES * 60
+        seconds = math.ceil(now.timestamp() / step) * step
+        start = dt.datetime.fromtimestamp(seconds, tz=dt.UTC)
+    if appointment.end - start < dt.timedelta(minutes=MIN_OFFER_MINUTES):
+        return None
+    return FreedTime(
+        start=start,
+        end=appointment.end,
+        provider=appointment.provider,
+        location=appointment.location,
+        appointment_type=appointment.appointment_type,
+    )
+
+
+def freed_time_is_open(appointment: Appointment) -> bool:
+    """A cancelled or no-show visit's time has not been booked again."""
+    return not SlotClaim.objects.filter(
+        provider_id=appointment.provider_id,
+        granule__in=granules(appointment.start, appointment.end),
+    ).exists()
+
+
+# --- the waitlist ---------------------------------------------------------------
+
+
+@transaction.atomic
+def add_to_waitlist(*, actor: Any, entry: WaitlistEntry) -> WaitlistEntry:
+    require_permission(actor, "scheduling.change_appointment", "manage the waitlist")
+    if entry.mornings_only and entry.afternoons_only:
+        raise ValidationError(
+            {"afternoons_only": "Choose mornings or afternoons, not both (or neither for any)."}
+        )
+    if entry.earliest and entry.latest and entry.latest < entry.earliest:
+        raise ValidationError({"latest": "“Latest” is before “earliest”."})
+    entry.created_by = actor
+    entry.status = WaitlistStatus.WAITING
+    entry.save()
+    record_event(
+        AuditAction.CREATE,
+        user=actor,
+        obj=entry,
+        patient_id=entry.patient_id,
+        data_category="waitlist",
+        detail=f"waitlist for {entry.appointment_type.code}",
+    )
+    return entry
+
+
+@transaction.atomic
+def remove_from_waitlist(*, actor: Any, entry: WaitlistEntry) -> WaitlistEntry:
+    require_permission(actor, "scheduling.change_appointment", "manage the waitlist")
+    entry.status = WaitlistStatus.REMOVED
+    entry.save(update_fields=["status"])
+    record_event(
+        AuditAction.UPDATE,
+        user=actor,
+        obj=entry,
+        patient_id=entry.patient_id,
+        data_category="waitlist",
+        detail="removed from the waitlist",
+    )
+    return entry
+
+
+@transaction.atomic
+def offer_slot_to_waitlist(
+    *, actor: Any, entry: WaitlistEntry, appointment: Appointment, now: dt.datetime | None = None
+) -> WaitlistEntry:
+    """Mark the entry offered the freed time of ``appointment`` and queue the offer message.
+
+    The message goes out through ``scheduling.reminders.queue_waitlist_offer``: by the
+    patient's preferred channel, or kept as skipped when no channel reaches them.
+    """
+    require_permission(actor, "scheduling.change_appointment", "offer slots to the waitlist")
+    now = now or timezone.now()
+    entry = WaitlistEntry.objects.select_for_update().get(pk=entry.pk)
+    if entry.status != WaitlistStatus.WAITING:
+        raise ValidationError(
+            {"status": f"This waitlist entry is “{entry.get_status_display()}”, not waiting."}
+        )
+    remaining = freed_time_left(appointment, now)
+    if remaining is None:
+        raise ValidationError({"start": "That time has already passed."})
+    entry.status = WaitlistStatus.OFFERED
+    entry.offered_at = now
+    entry.save(update_fields=["status", "offered_at"])
+    from medoffice.scheduling import reminders  # reminders reads these services
+
+    reminders.queue_waitlist_offer(entry, remaining, now=now)
+    record_event(
+        AuditAction.UPDATE,
+        user=actor,
+        obj=entry,
+        patient_id=entry.patient_id,
+        data_category="waitlist",
+        detail=f"offered the slot of appointment {appointment.pk} at {appointment.start.isoformat()}",
+    )
+    return entry
