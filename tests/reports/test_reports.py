@@ -9,6 +9,7 @@ import pytest
 from medoffice.core.roles import Role
 from medoffice.reports import selectors
 from medoffice.reports.selectors import Filters
+from medoffice.scheduling import selectors as book_selectors
 from tests.factories import LocationFactory
 from tests.reports import factories as rf
 from tests.scheduling.factories import (
@@ -268,6 +269,26 @@ def test_a_booking_pushes_the_third_slot_a_week_out(access, manager):
         now=rf.local(access["today"], 0),
     )
     assert [r.days for r in _tna(manager, access)] == [9]
+
+
+def test_the_third_slot_is_the_third_that_find_a_slot_offers(access, manager):
+    today = access["today"]
+    AppointmentFactory(
+        start=rf.local(today + dt.timedelta(days=2), 9, 20),
+        provider=access["adams"],
+        location=access["main"],
+        appointment_type=access["kind"],
+        now=rf.local(today, 0),
+    )
+    offered = book_selectors.open_slots(
+        access["kind"],
+        start_date=today,
+        end_date=today + dt.timedelta(days=selectors.ACCESS_HORIZON_DAYS),
+        provider_ids=[access["adams"].pk],
+        now=rf.local(today, 0),
+        limit=3,
+    )
+    assert [r.third_slot for r in _tna(manager, access)] == [offered[2].start]
 
 
 def test_the_most_booked_type_is_the_default(access, manager):

@@ -19,16 +19,13 @@ from django.utils import timezone
 
 from medoffice.core.models import Location
 from medoffice.reports import kpis
-from medoffice.scheduling import availability as engine
 from medoffice.scheduling import selectors as book
 from medoffice.scheduling.availability import TemplateBlock as EngineBlock
-from medoffice.scheduling.availability import Unavailability
 from medoffice.scheduling.models import (
     Appointment,
     AppointmentStatus,
     AppointmentType,
     Provider,
-    ScheduleException,
     TemplateBlock,
 )
 from medoffice.scheduling.services import practice_zone
@@ -296,12 +293,7 @@ def utilisation(user: Any, filters: Filters) -> UtilisationReport:
         )
         for b in blocks_qs
     ]
-    closed = [
-        Unavailability(
-            start=e.start, end=e.end, provider_id=e.provider_id, location_id=e.location_id
-        )
-        for e in ScheduleException.objects.filter(start__lt=end, end__gt=start)
-    ] + book.holiday_closures(filters.start_date, filters.end_date)
+    closed = book.engine_unavailability(start, end, filters.start_date, filters.end_date)
     available = kpis.available_minutes(blocks, closed, filters.start_date, filters.end_date, tz)
     booked_rows = (
         appointments(user, filters)
@@ -377,25 +369,19 @@ def third_next_available(
         location_ids = [filters.location_id]
     elif user.location_ids() is not None:
         location_ids = sorted(user.location_ids())
-    # The engine's inputs are read once for every provider (the same reads as
-    # scheduling.selectors.open_slots makes), then searched provider by provider.
+    # The engine's calendar is read once for every provider (as open_slots reads it),
+    # then searched provider by provider.
     chosen = list(providers.filter(Q(template_blocks__isnull=False)).distinct())
     end_date = today + dt.timedelta(days=ACCESS_HORIZON_DAYS)
-    range_start = dt.datetime.combine(today, dt.time.min, tzinfo=tz) - dt.timedelta(days=1)
-    range_end = dt.datetime.combine(end_date, dt.time.min, tzinfo=tz) + dt.timedelta(days=2)
     kind = book.engine_type(appointment_type)
-    templates = book.engine_templates([p.pk for p in chosen])
-    closed = book.engine_unavailability(range_start, range_end, today, end_date)
-    bookings = book.engine_bookings(range_start, range_end)
+    calendar = book.availability_calendar(
+        start_date=today, end_date=end_date, provider_ids=[p.pk for p in chosen], tz=tz
+    )
     now = now or timezone.now()
     out = []
     for provider in chosen:
-        slots = engine.find_slots(
+        slots = calendar.find_slots(
             kind,
-            templates=templates,
-            unavailability=closed,
-            bookings=bookings,
-            tz=tz,
             start_date=today,
             end_date=end_date,
             now=now,

@@ -1,9 +1,10 @@
 """Reads of the appointment book, scoped to the user.
 
-``open_slots`` feeds the pure availability engine (availability.py) from the
-database: template blocks, closures and time off, the practice's public
+``availability_calendar`` feeds the pure availability engine (availability.py)
+from the database: template blocks, closures and time off, the practice's public
 holidays (the ``holidays`` package, for the practice's state), and the active
-bookings with the resources they hold.
+bookings with the resources they hold. ``open_slots`` searches it for one type;
+the reports' third-next-available searches it once per provider.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -134,6 +136,33 @@ def engine_bookings(start: dt.datetime, end: dt.datetime) -> list[engine.Booking
     ]
 
 
+def availability_calendar(
+    *,
+    start_date: dt.date,
+    end_date: dt.date,
+    provider_ids: Iterable[int] | None = None,
+    tz: ZoneInfo | None = None,
+) -> engine.Calendar:
+    """The engine's calendar for searches from ``start_date`` to ``end_date`` (local dates).
+
+    Reads, once, the template blocks of the active providers (of ``provider_ids``
+    only, when given), the closures, time off and public holidays, and the active
+    bookings with the resources they hold. Closures and bookings are read from the day before
+    ``start_date`` to two days after ``end_date``, so a search of those dates sees
+    everything that touches them. ``tz`` is the practice's time zone (read when not
+    given). The calendar can be searched as often as needed (``Calendar.find_slots``).
+    """
+    tz = tz or practice_zone()
+    range_start = dt.datetime.combine(start_date, dt.time.min, tzinfo=tz) - dt.timedelta(days=1)
+    range_end = dt.datetime.combine(end_date, dt.time.min, tzinfo=tz) + dt.timedelta(days=2)
+    return engine.Calendar(
+        templates=engine_templates(provider_ids),
+        unavailability=engine_unavailability(range_start, range_end, start_date, end_date),
+        bookings=engine_bookings(range_start, range_end),
+        tz=tz,
+    )
+
+
 def open_slots(
     appointment_type: AppointmentType,
     *,
@@ -148,14 +177,12 @@ def open_slots(
     """Open slots for a type across providers and locations, first ``limit`` in time order."""
     tz = practice_zone()
     now = now or timezone.now()
-    range_start = dt.datetime.combine(start_date, dt.time.min, tzinfo=tz) - dt.timedelta(days=1)
-    range_end = dt.datetime.combine(end_date, dt.time.min, tzinfo=tz) + dt.timedelta(days=2)
-    return engine.find_slots(
-        engine_type(appointment_type),
-        templates=engine_templates(provider_ids),
-        unavailability=engine_unavailability(range_start, range_end, start_date, end_date),
-        bookings=engine_bookings(range_start, range_end),
-        tz=tz,
+    kind = engine_type(appointment_type)
+    calendar = availability_calendar(
+        start_date=start_date, end_date=end_date, provider_ids=provider_ids, tz=tz
+    )
+    return calendar.find_slots(
+        kind,
         start_date=start_date,
         end_date=end_date,
         now=now,
