@@ -193,3 +193,17 @@ def test_recall_list_and_recall_page_show_the_phone_in_national_format(client_fo
     assert "(413) 555-0123" in listing
     assert "(413) 555-0123" in page
     assert "+14135550123" not in listing + page
+
+
+@pytest.mark.parametrize("page", ["book", "series", "waitlist/new", "recalls/new"])
+def test_searching_for_a_patient_lists_them_without_complaining_about_empty_fields(
+    client_for, location, page
+):
+    patient = PatientFactory(home_location=location, last_name="Quenneville")
+    response = client_for(Role.FRONT_DESK).post(
+        f"/schedule/{page}/", {"action": "search", "patient_search": "Quenneville"}
+    )
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert f'value="{patient.pk}"' in content
+    assert "data-field-error" not in content

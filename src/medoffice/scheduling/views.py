@@ -69,6 +69,25 @@ def _picked_patient(user: Any, pk: int) -> Patient:
     return patient
 
 
+def _form_with_patient_picker(request: HttpRequest, form_class: Any) -> Any:
+    """The form of a page that starts by picking a patient (book, series, waitlist, recall).
+
+    Bound to a POST, except the "Search patients" button's: that one only refreshes
+    the patient list, keeping what was typed as the form's initial values.
+    """
+    source = request.POST if request.method == "POST" else request.GET
+    patients = patients_for_picker(
+        request.user, source.get("patient_search", ""), source.get("patient")
+    )
+    searching = source.get("action") == "search"
+    return form_class(
+        request.POST if request.method == "POST" and not searching else None,
+        initial=source.dict(),
+        user=request.user,
+        patients=patients,
+    )
+
+
 def _errors_to_form(form: Any, exc: ValidationError) -> None:
     """Put a service's errors on the form; hidden fields' errors are shown at the top, named."""
     if not hasattr(exc, "error_dict"):
@@ -361,18 +380,8 @@ def find_slot(request: HttpRequest) -> HttpResponse:
 
 @permission_required(BOOK, raise_exception=True)
 def book(request: HttpRequest) -> HttpResponse:
-    source = request.POST if request.method == "POST" else request.GET
-    patients = patients_for_picker(
-        request.user, source.get("patient_search", ""), source.get("patient")
-    )
-    form = f.BookingForm(
-        source if request.method == "POST" else None,
-        initial=source.dict(),
-        user=request.user,
-        patients=patients,
-    )
-    searching = request.POST.get("action") == "search"
-    if request.method == "POST" and not searching and form.is_valid():
+    form = _form_with_patient_picker(request, f.BookingForm)
+    if form.is_bound and form.is_valid():
         data = form.cleaned_data
         try:
             appointment = services.book_appointment(
@@ -391,9 +400,7 @@ def book(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"Booked {appointment.patient} {_when(appointment)}.")
             return redirect("scheduling:appointment", pk=appointment.pk)
-    if searching:
-        form = f.BookingForm(initial=request.POST.dict(), user=request.user, patients=patients)
-    slot = _slot_summary(source)
+    slot = _slot_summary(request.POST if request.method == "POST" else request.GET)
     return render(
         request, "scheduling/book.html", {"form": form, "slot": slot, "title": "Book a visit"}
     )
@@ -560,19 +567,10 @@ def offer(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permission_required(BOOK, raise_exception=True)
 def series(request: HttpRequest) -> HttpResponse:
-    source = request.POST if request.method == "POST" else request.GET
-    patients = patients_for_picker(
-        request.user, source.get("patient_search", ""), source.get("patient")
-    )
-    form = f.SeriesForm(
-        request.POST if request.method == "POST" else None,
-        initial=source.dict(),
-        user=request.user,
-        patients=patients,
-    )
+    form = _form_with_patient_picker(request, f.SeriesForm)
     plan: list[Any] = []
     action = request.POST.get("action", "")
-    if request.method == "POST" and action in {"plan", "book"} and form.is_valid():
+    if form.is_bound and action in {"plan", "book"} and form.is_valid():
         data = form.cleaned_data
         patient = _picked_patient(request.user, data["patient"])
         first = data["first_start"].astimezone(services.practice_zone())
@@ -724,16 +722,7 @@ class WaitlistList(ListPage):
 
 @permission_required(BOOK, raise_exception=True)
 def waitlist_new(request: HttpRequest) -> HttpResponse:
-    source = request.POST if request.method == "POST" else request.GET
-    patients = patients_for_picker(
-        request.user, source.get("patient_search", ""), source.get("patient")
-    )
-    form = f.WaitlistForm(
-        request.POST if request.method == "POST" and source.get("action") != "search" else None,
-        initial=source.dict(),
-        user=request.user,
-        patients=patients,
-    )
+    form = _form_with_patient_picker(request, f.WaitlistForm)
     if form.is_bound and form.is_valid():
         entry = form.save(commit=False)
         entry.patient = _picked_patient(request.user, form.cleaned_data["patient"])
@@ -810,16 +799,7 @@ class RecallList(ListPage):
 
 @permission_required(BOOK, raise_exception=True)
 def recall_new(request: HttpRequest) -> HttpResponse:
-    source = request.POST if request.method == "POST" else request.GET
-    patients = patients_for_picker(
-        request.user, source.get("patient_search", ""), source.get("patient")
-    )
-    form = f.RecallForm(
-        request.POST if request.method == "POST" and source.get("action") != "search" else None,
-        initial=source.dict(),
-        user=request.user,
-        patients=patients,
-    )
+    form = _form_with_patient_picker(request, f.RecallForm)
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         try:
