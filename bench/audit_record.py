@@ -10,38 +10,34 @@ Prints only its markdown section on stdout. Run: .venv/bin/python bench/audit_re
 
 from __future__ import annotations
 
-import argparse
-import json
-import os
-import statistics
-import subprocess
-import sys
-import tempfile
+import itertools
 import time
-from pathlib import Path
 
-from cryptography.fernet import Fernet
+from _common import (
+    PostgresUnreachable,
+    arguments,
+    postgres_database,
+    print_result,
+    print_section,
+    production_env,
+    run_child,
+    setup_django,
+    temporary_folder,
+    temporary_sqlite,
+    time_runs,
+)
 
 CALLS = 2000
 WARM_UP = 50
 TARGET_MS = 1.0
 BENCH_DB = "medoffice_bench"
-PG_ADMIN_URL = os.environ.get(
-    "BENCH_POSTGRES_URL",
-    os.environ.get("TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"),
-)
 
 
 def measure(calls: int) -> dict:
     """In a child process whose DATABASE_URL names the database to use."""
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "medoffice.settings")
-    django.setup()
-    from django.core.management import call_command
+    setup_django()
     from django.db import connection
 
-    call_command("migrate", verbosity=0)
     from medoffice.core.audit import record_event, verify_chain
     from medoffice.core.models import AuditAction, RoleAssignment, User
     from medoffice.core.roles import Role
@@ -61,18 +57,12 @@ def measure(calls: int) -> dict:
 
     for n in range(WARM_UP):
         record(n)
-    wall: list[float] = []
-    cpu: list[float] = []
-    for n in range(calls):
-        w0, c0 = time.perf_counter(), time.process_time()
-        record(n)
-        wall.append((time.perf_counter() - w0) * 1000)
-        cpu.append((time.process_time() - c0) * 1000)
+    numbers = itertools.count()
+    timings = time_runs(calls, lambda: record(next(numbers)))
     w0 = time.perf_counter()
     report = verify_chain(save=False)
     verify_ms = (time.perf_counter() - w0) * 1000
     assert report.ok, report.message
-    wall.sort()
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute("PRAGMA journal_mode")
@@ -84,71 +74,31 @@ def measure(calls: int) -> dict:
         "vendor": connection.vendor,
         "mode": mode,
         "calls": calls,
-        "p50": statistics.median(wall),
-        "p95": wall[round(0.95 * (len(wall) - 1))],
-        "max": wall[-1],
-        "cpu_p50": statistics.median(cpu),
+        **timings.summary(),
         "entries": report.entries_checked,
         "verify_ms": verify_ms,
     }
 
 
-def run_child(database_url: str, var_dir: Path, calls: int) -> dict:
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "MEDOFFICE_VAR": str(var_dir),
-        "SECRET_KEY": Fernet.generate_key().decode() * 2,
-        "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
-        "DEBUG": "0",
-        "MEDOFFICE_TESTING": "0",
-        "LOG_LEVEL": "WARNING",
-    }
-    done = subprocess.run(
-        [sys.executable, __file__, "--child", "--calls", str(calls)],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(done.stderr.strip().splitlines()[-1] if done.stderr else "failed")
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
 def on_sqlite(calls: int) -> dict:
-    with tempfile.TemporaryDirectory(prefix="medoffice-bench-") as tmp:
-        return run_child(f"sqlite:///{Path(tmp) / 'bench.sqlite3'}", Path(tmp), calls)
+    with temporary_sqlite() as database:
+        return run_child(
+            __file__, "--calls", str(calls), env=production_env(database.url, database.folder)
+        )
 
 
 def on_postgres(calls: int) -> dict | str:
-    import psycopg
-    from psycopg import sql
-
-    admin_url = PG_ADMIN_URL.replace("postgres://", "postgresql://", 1)
     try:
-        admin = psycopg.connect(admin_url, autocommit=True, connect_timeout=5)
-    except psycopg.OperationalError as exc:
-        return f"PostgreSQL unreachable at {PG_ADMIN_URL}: {str(exc).strip().splitlines()[0]}"
-    name = sql.Identifier(BENCH_DB)
-    bench_url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{BENCH_DB}"
-    try:
-        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(name))
-        with tempfile.TemporaryDirectory(prefix="medoffice-bench-") as tmp:
-            return run_child(bench_url, Path(tmp), calls)
-    finally:
-        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
-        admin.close()
+        with postgres_database(BENCH_DB) as url, temporary_folder() as var_dir:
+            return run_child(__file__, "--calls", str(calls), env=production_env(url, var_dir))
+    except PostgresUnreachable as exc:
+        return str(exc)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--calls", type=int, default=CALLS)
-    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    args = arguments(__doc__, "--calls", CALLS)
     if args.child:
-        print(json.dumps(measure(args.calls)))
+        print_result(measure(args.calls))
         return
 
     results: list[tuple[str, dict | str]] = [("SQLite", on_sqlite(args.calls))]
@@ -179,11 +129,8 @@ def main() -> None:
         "",
         "Wall-clock is `time.perf_counter`; the CPU column (`time.process_time`, this process "
         "only: the PostgreSQL server's work is not in it) is steadier when the machine is busy.",
-        "",
-        "Command: `.venv/bin/python bench/audit_record.py`",
-        "",
     ]
-    print("\n".join(lines))
+    print_section(lines, __file__)
 
 
 if __name__ == "__main__":

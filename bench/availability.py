@@ -8,12 +8,12 @@ Prints only its markdown section on stdout. Run: .venv/bin/python bench/availabi
 from __future__ import annotations
 
 import random
-import statistics
-import time as timer
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
+from _common import print_section, time_runs
 from medoffice.scheduling.availability import (
     AppointmentType,
     Booking,
@@ -155,17 +155,6 @@ def bookings(
     return result, booked / open_minutes
 
 
-def measure(runs: int, action: Callable[[], object]) -> tuple[list[float], list[float]]:
-    """Wall-clock (perf_counter) and CPU (process_time) milliseconds of each run, sorted."""
-    elapsed, cpu = [], []
-    for _ in range(runs):
-        started, started_cpu = timer.perf_counter(), timer.process_time()
-        action()
-        cpu.append((timer.process_time() - started_cpu) * 1000)
-        elapsed.append((timer.perf_counter() - started) * 1000)
-    return sorted(elapsed), sorted(cpu)
-
-
 def main() -> None:
     rng = random.Random(SEED)
     blocks = templates()
@@ -183,26 +172,20 @@ def main() -> None:
         "limit": 20,
     }
 
-    def per_request() -> list:
-        return find_slots(
+    def search_from(unavailable: list[Unavailability], booked: list[Booking]) -> Callable[[], list]:
+        """One request's search: build the calendar from these lists, then find the slots."""
+        return partial(
+            find_slots,
             FOLLOW_UP,
             templates=blocks,
-            unavailability=closed_in_window,
-            bookings=in_window,
+            unavailability=unavailable,
+            bookings=booked,
             tz=TZ,
             **search,
         )
 
-    def whole_year_per_request() -> list:
-        return find_slots(
-            FOLLOW_UP,
-            templates=blocks,
-            unavailability=closed,
-            bookings=every_booking,
-            tz=TZ,
-            **search,
-        )
-
+    per_request = search_from(closed_in_window, in_window)
+    whole_year_per_request = search_from(closed, every_booking)
     prepared = Calendar(templates=blocks, unavailability=closed, bookings=every_booking, tz=TZ)
 
     def cached_calendar() -> list:
@@ -229,11 +212,10 @@ def main() -> None:
         "| --- | ---: | ---: | ---: | ---: | ---: |",
     ]
     for label, runs, action in rows:
-        elapsed, cpu = measure(runs, action)
-        p95 = elapsed[round(0.95 * (len(elapsed) - 1))]
+        result = time_runs(runs, action).summary()
         lines.append(
-            f"| {label} | {runs} | {statistics.median(elapsed):.2f} | {p95:.2f} "
-            f"| {elapsed[-1]:.2f} | {statistics.median(cpu):.2f} |"
+            f"| {label} | {runs} | {result['p50']:.2f} | {result['p95']:.2f} "
+            f"| {result['max']:.2f} | {result['cpu_p50']:.2f} |"
         )
     lines += [
         "",
@@ -244,11 +226,8 @@ def main() -> None:
         "",
         "p50/p95/max are wall-clock (`time.perf_counter`); the CPU column "
         "(`time.process_time`) is the figure to trust when the machine is busy.",
-        "",
-        "Command: `.venv/bin/python bench/availability.py`",
-        "",
     ]
-    print("\n".join(lines))
+    print_section(lines, __file__)
 
 
 if __name__ == "__main__":

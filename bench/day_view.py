@@ -12,17 +12,19 @@ Run: .venv/bin/python bench/day_view.py
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
-import statistics
-import subprocess
 import sys
-import tempfile
-import time
-from pathlib import Path
 
-from cryptography.fernet import Fernet
+from _common import (
+    arguments,
+    print_result,
+    print_section,
+    production_env,
+    run_child,
+    setup_django,
+    temporary_sqlite,
+    time_runs,
+)
 
 REQUESTS = 100
 WARM_UP = 5
@@ -34,16 +36,12 @@ def measure(requests: int) -> dict:
     """In a child process whose DATABASE_URL names the database to use."""
     import datetime as dt
 
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "medoffice.settings")
-    django.setup()
+    setup_django()
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
     from django_otp.plugins.otp_static.models import StaticDevice
 
-    call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)  # production static storage
     from zoneinfo import ZoneInfo
 
@@ -136,9 +134,13 @@ def measure(requests: int) -> dict:
     session["otp_device_id"] = device.persistent_id
     session.save()
     url = f"/front-desk/day/?date={day.isoformat()}&location={location.pk}"
-    for _ in range(WARM_UP):
+
+    def get_page() -> None:
         response = client.get(url)
         assert response.status_code == 200, response.status_code
+
+    for _ in range(WARM_UP):
+        get_page()
     executed: list[str] = []
 
     def count(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
@@ -160,22 +162,11 @@ def measure(requests: int) -> dict:
         pstats.Stats(profiler, stream=sys.stderr).sort_stats(
             os.environ.get("BENCH_PROFILE_SORT", "cumulative")
         ).print_stats(45)
-    wall: list[float] = []
-    cpu: list[float] = []
-    for _ in range(requests):
-        w0, c0 = time.perf_counter(), time.process_time()
-        response = client.get(url)
-        wall.append((time.perf_counter() - w0) * 1000)
-        cpu.append((time.process_time() - c0) * 1000)
-        assert response.status_code == 200
-    wall.sort()
+    timings = time_runs(requests, get_page)
     return {
         "vendor": connection.vendor,
         "requests": requests,
-        "p50": statistics.median(wall),
-        "p95": wall[round(0.95 * (len(wall) - 1))],
-        "max": wall[-1],
-        "cpu_p50": statistics.median(cpu),
+        **timings.summary(),
         "load": os.getloadavg()[0],
         "queries": len(executed),
         "visits": visits_shown,
@@ -183,39 +174,14 @@ def measure(requests: int) -> dict:
     }
 
 
-def run_child(database_url: str, var_dir: Path, requests: int) -> dict:
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "MEDOFFICE_VAR": str(var_dir),
-        "SECRET_KEY": Fernet.generate_key().decode() * 2,
-        "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
-        "DEBUG": "0",
-        "MEDOFFICE_TESTING": "0",
-        "LOG_LEVEL": "WARNING",
-    }
-    done = subprocess.run(
-        [sys.executable, __file__, "--child", "--requests", str(requests)],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(done.stderr.strip().splitlines()[-1] if done.stderr else "failed")
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=REQUESTS)
-    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    args = arguments(__doc__, "--requests", REQUESTS)
     if args.child:
-        print(json.dumps(measure(args.requests)))
+        print_result(measure(args.requests))
         return
-    with tempfile.TemporaryDirectory(prefix="medoffice-bench-") as tmp:
-        result = run_child(f"sqlite:///{Path(tmp) / 'bench.sqlite3'}", Path(tmp), args.requests)
+    with temporary_sqlite() as database:
+        env = production_env(database.url, database.folder)
+        result = run_child(__file__, "--requests", str(args.requests), env=env)
     met = "met" if result["p50"] < TARGET_MS else "**missed**"
     cpu_met = "met" if result["cpu_p50"] < TARGET_MS else "**missed**"
     lines = [
@@ -236,11 +202,8 @@ def main() -> None:
         "",
         "Wall-clock is `time.perf_counter`; the CPU column (`time.process_time`) is steadier "
         f"when the machine is busy (1-minute load average during the run: {result['load']:.1f}).",
-        "",
-        "Command: `.venv/bin/python bench/day_view.py`",
-        "",
     ]
-    print("\n".join(lines))
+    print_section(lines, __file__)
 
 
 if __name__ == "__main__":

@@ -9,16 +9,15 @@ Run: .venv/bin/python bench/demo_build.py
 
 from __future__ import annotations
 
-import os
 import resource
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from _common import ROOT, print_section, temporary_sqlite, testing_env
+
 CLI = Path(sys.executable).with_name("medoffice")
 COUNTED = [
     ("patients", "patients_patient"),
@@ -40,17 +39,12 @@ def step(args: list[str], env: dict[str, str]) -> tuple[float, float]:
 
 
 def main() -> None:
-    with tempfile.TemporaryDirectory(prefix="medoffice-demo-bench-") as folder:
-        database = Path(folder) / "demo.sqlite3"
-        env = {
-            **os.environ,
-            "MEDOFFICE_TESTING": "1",
-            "DATABASE_URL": f"sqlite:///{database}",
-        }
+    with temporary_sqlite("demo.sqlite3", prefix="medoffice-demo-bench-") as database:
+        env = testing_env(database.url)
         migrate = step(["migrate", "--noinput", "-v0"], env)
         fresh = step(["demo-data", "--quiet-logins"], env)
         again = step(["demo-data", "--quiet-logins"], env)
-        with sqlite3.connect(database) as db:
+        with sqlite3.connect(database.path) as db:
             counts = [
                 (label, db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])  # noqa: S608
                 for label, table in COUNTED
@@ -73,10 +67,8 @@ def main() -> None:
         "| rows built | count |",
         "| --- | ---: |",
         *(f"| {label} | {count:,} |" for label, count in counts),
-        "",
-        "Command: `.venv/bin/python bench/demo_build.py`",
     ]
-    print("\n".join(lines))
+    print_section(lines, __file__)
 
 
 if __name__ == "__main__":

@@ -12,18 +12,25 @@ Prints only its markdown section on stdout. Run: .venv/bin/python bench/patient_
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import random
-import statistics
-import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
+from _common import (
+    ROOT,
+    ChildFailed,
+    percentiles,
+    postgres_database,
+    print_result,
+    print_section,
+    run_child,
+    setup_django,
+    temporary_sqlite,
+    testing_env,
+)
+
 PATIENTS = int(os.environ.get("BENCH_PATIENTS", "1000000"))
 COVERAGE_EVERY = 5  # one patient in five has a coverage with a member ID
 QUERIES = 500
@@ -154,11 +161,8 @@ def _queries(rng: random.Random, sample: list[tuple], members: list[str]) -> lis
 def child() -> None:
     sys.path.insert(0, str(ROOT))
     sys.path.insert(0, str(ROOT / "src"))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "medoffice.settings")
     os.environ["MEDOFFICE_TESTING"] = "1"
-    import django
-
-    django.setup()
+    setup_django(migrate=False)
     from django.core.management import call_command
     from django.db import connection
     from django.utils import timezone
@@ -227,18 +231,8 @@ def child() -> None:
         found += bool(result)
     slow = sorted(zip(times, queries, strict=True), reverse=True)[:8]
     log(f"{connection.vendor} slowest: " + "; ".join(f"{q!r} {t:.0f} ms" for t, q in slow))
-    times.sort()
-    print(
-        json.dumps(
-            {
-                "vendor": connection.vendor,
-                "p50": statistics.median(times),
-                "p95": times[int(len(times) * 0.95) - 1],
-                "max": times[-1],
-                "found": found,
-                "build_s": built,
-            }
-        )
+    print_result(
+        {"vendor": connection.vendor, **percentiles(times), "found": found, "build_s": built}
     )
 
 
@@ -246,37 +240,20 @@ def child() -> None:
 
 
 def _run(database_url: str) -> dict[str, Any]:
-    env = {**os.environ, "DATABASE_URL": database_url, "MEDOFFICE_TESTING": "1"}
-    done = subprocess.run(
-        [sys.executable, __file__, "--child"], env=env, capture_output=True, text=True, check=False
-    )
-    if done.returncode != 0:
-        raise SystemExit(f"bench child failed for {database_url}:\n{done.stderr[-3000:]}")
-    for line in done.stderr.splitlines():
-        if line.startswith("patient_search:"):
-            print(line, file=sys.stderr)
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
-def _pg(sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
-        conn.execute(sql)
+    try:
+        return run_child(__file__, env=testing_env(database_url), relay="patient_search:")
+    except ChildFailed as exc:
+        raise SystemExit(f"bench child failed for {database_url}:\n{exc.stderr[-3000:]}") from exc
 
 
 def main() -> None:
     results = []
-    with tempfile.TemporaryDirectory() as tmp:
+    with temporary_sqlite() as database:
         log(f"SQLite: {PATIENTS:,} patients …")
-        results.append(("SQLite", _run(f"sqlite:///{tmp}/bench.sqlite3")))
-    _pg(f'DROP DATABASE IF EXISTS "{PG_DB}"')
-    _pg(f'CREATE DATABASE "{PG_DB}"')
-    try:
+        results.append(("SQLite", _run(database.url)))
+    with postgres_database(PG_DB, admin_url=f"{PG_SERVER}/postgres") as url:
         log(f"PostgreSQL: {PATIENTS:,} patients …")
-        results.append(("PostgreSQL", _run(f"{PG_SERVER}/{PG_DB}")))
-    finally:
-        _pg(f'DROP DATABASE IF EXISTS "{PG_DB}" WITH (FORCE)')
+        results.append(("PostgreSQL", _run(url)))
     lines = [
         "## Patient search",
         "",
@@ -294,8 +271,7 @@ def main() -> None:
             f"| {name} | {r['p50']:.1f} | {r['p95']:.1f} | {r['max']:.1f} | "
             f"{r['found']}/{QUERIES} | {r['build_s']:.0f} |"
         )
-    lines += ["", "Command: `.venv/bin/python bench/patient_search.py`"]
-    print("\n".join(lines))
+    print_section(lines, __file__)
 
 
 if __name__ == "__main__":

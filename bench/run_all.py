@@ -17,13 +17,10 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from _common import PG_ADMIN_URL, ROOT, psycopg_url
+
 BENCH = ROOT / "bench"
 OUTPUT = ROOT / "docs" / "performance.md"
-PG_URL = os.environ.get(
-    "BENCH_POSTGRES_URL",
-    os.environ.get("TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"),
-)
 TIMEOUT_S = 1800
 
 
@@ -51,8 +48,7 @@ def postgres_version() -> str:
     try:
         import psycopg
 
-        url = PG_URL.replace("postgres://", "postgresql://", 1)
-        with psycopg.connect(url, connect_timeout=5) as conn:
+        with psycopg.connect(psycopg_url(PG_ADMIN_URL), connect_timeout=5) as conn:
             return str(conn.execute("SHOW server_version").fetchone()[0])
     except Exception as exc:
         return f"unreachable ({type(exc).__name__})"

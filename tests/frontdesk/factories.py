@@ -1,5 +1,8 @@
-"""Factories and a small synthetic practice for the front-desk tests.
+"""Helpers and a small synthetic practice for the front-desk tests.
 
+The appointment-book factories are the ones in ``tests/scheduling/factories.py``,
+re-exported here; this module adds only what is front-desk specific: a coverage
+with a copay, providers bookable all day, and bookings relative to today.
 Appointments are made through ``book_appointment`` (the real service), booked
 "yesterday" so that times earlier today are accepted.
 """
@@ -11,93 +14,46 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import factory
 from django.utils import timezone
-from factory.django import DjangoModelFactory
 
 from medoffice.core.models import LocationHours
-from medoffice.patients.models import Coverage, Payer
 from medoffice.scheduling import services
-from medoffice.scheduling.models import (
-    Appointment,
-    AppointmentType,
-    Provider,
-    Resource,
-    TemplateBlock,
+from medoffice.scheduling.models import Appointment, AppointmentType, OverbookRule, Provider
+from tests.factories import PatientFactory
+from tests.patients import factories as patient_factories
+from tests.scheduling.factories import (
+    AppointmentTypeFactory,
+    OverbookRuleFactory,
+    ProviderFactory,
+    ResourceFactory,
+    TemplateBlockFactory,
 )
-from tests.factories import LocationFactory, PatientFactory, _npi
+
+__all__ = [
+    "ALL_DAY",
+    "TZ",
+    "AppointmentTypeFactory",
+    "CoverageFactory",
+    "ProviderFactory",
+    "ResourceFactory",
+    "TemplateBlockFactory",
+    "at",
+    "book",
+    "local_today",
+    "minutes_from_now",
+    "open_all_week",
+    "todays_visit",
+    "working_provider",
+]
 
 TZ = ZoneInfo("America/New_York")
 ALL_DAY = (dt.time(0), dt.time(23, 55))
+DEFAULT_VISIT_MINUTES = 30  # the length of the visit type ``book`` makes when given none
 
 
-class ProviderFactory(DjangoModelFactory):
-    class Meta:
-        model = Provider
-        skip_postgeneration_save = True
+class CoverageFactory(patient_factories.CoverageFactory):
+    """A primary coverage with a $25.00 office-visit copay, for check-in."""
 
-    first_name = factory.Faker("first_name")
-    last_name = factory.Sequence(lambda n: f"Doctor{n}")
-    credentials = "MD"
-    npi = factory.Sequence(lambda n: _npi(50000 + n))
-    specialty = "Family medicine"
-    color = "#2a9d8f"
-
-    @factory.post_generation
-    def locations(self, create: bool, extracted: list[Any] | None, **kwargs: object) -> None:
-        if create and extracted:
-            self.locations.set(extracted)
-
-
-class AppointmentTypeFactory(DjangoModelFactory):
-    class Meta:
-        model = AppointmentType
-
-    name = factory.Sequence(lambda n: f"Visit type {n}")
-    code = factory.Sequence(lambda n: f"type{n}")
-    duration = 30
-    color = "#e76f51"
-
-
-class ResourceFactory(DjangoModelFactory):
-    class Meta:
-        model = Resource
-
-    location = factory.SubFactory(LocationFactory)
-    name = factory.Sequence(lambda n: f"Exam room {n}")
-    kind = "room"
-
-
-class TemplateBlockFactory(DjangoModelFactory):
-    class Meta:
-        model = TemplateBlock
-
-    provider = factory.SubFactory(ProviderFactory)
-    location = factory.SubFactory(LocationFactory)
-    weekday = 0
-    start = dt.time(8)
-    end = dt.time(17)
-    effective_from = dt.date(2020, 1, 1)
-
-
-class PayerFactory(DjangoModelFactory):
-    class Meta:
-        model = Payer
-        django_get_or_create = ("name",)
-
-    name = factory.Sequence(lambda n: f"Synthetic Health Plan {n}")
-    payer_id = factory.Sequence(lambda n: f"SHP{n:04d}")
-
-
-class CoverageFactory(DjangoModelFactory):
-    class Meta:
-        model = Coverage
-
-    patient = factory.SubFactory(PatientFactory)
-    payer = factory.SubFactory(PayerFactory)
-    member_id = factory.Sequence(lambda n: f"MEM{n:08d}")
-    order = 1
-    effective_from = dt.date(2020, 1, 1)
     copay = Decimal("25.00")
 
 
@@ -146,18 +102,14 @@ def book(
     overbook: bool = False,
 ) -> Appointment:
     """A real booking made the day before the visit (so past times of today are allowed)."""
-    if overbook:
-        from medoffice.scheduling.models import OverbookRule
-        from tests.factories import UserFactory
-
-        if not OverbookRule.objects.filter(provider=provider).exists():
-            OverbookRule.objects.create(provider=provider, max_per_day=5, created_by=UserFactory())
+    if overbook and not OverbookRule.objects.filter(provider=provider).exists():
+        OverbookRuleFactory(provider=provider, max_per_day=5)
     return services.book_appointment(
         actor=None,
         patient=patient or PatientFactory(home_location=location),
         provider=provider,
         location=location,
-        appointment_type=appointment_type or AppointmentTypeFactory(),
+        appointment_type=appointment_type or AppointmentTypeFactory(duration=DEFAULT_VISIT_MINUTES),
         start=start,
         overbook=overbook,
         now=start - dt.timedelta(days=1),
