@@ -515,26 +515,24 @@ def day_grid(
 
 
 def week_grid(
-    user: Any, *, monday: dt.date, provider: Provider, step: int, tz: Any
+    user: Any, *, monday: dt.date, provider: Provider, location: Location, step: int, tz: Any
 ) -> dict[str, Any]:
-    """One provider's week: a column per day, rows over the provider's locations' hours."""
-    locations = _user_locations(user)
-    location_ids = [loc.pk for loc in locations if loc in set(provider.locations.all())] or [
-        loc.pk for loc in locations
-    ]
-    names = {loc.pk: loc.name for loc in locations}
-    hours = list(LocationHours.objects.filter(location_id__in=location_ids))
+    """One provider's week at one location: a column per day, rows over the location's hours."""
+    hours = list(LocationHours.objects.filter(location=location))
     blocks = list(
-        TemplateBlock.objects.filter(
-            provider=provider, location_id__in=location_ids
-        ).prefetch_related("appointment_types")
+        TemplateBlock.objects.filter(provider=provider, location=location).prefetch_related(
+            "appointment_types"
+        )
     )
     types = _bookable_types(user)
     opens, closes = _hours_span(hours, blocks)
     week_start = _local(monday, dt.time.min, tz)
     week_end = week_start + dt.timedelta(days=7)
     exceptions = _exceptions(week_start, week_end)
-    appointments = list(_grid_appointments(user, week_start, week_end).filter(provider=provider))
+    closed = _closed_for(exceptions, provider.pk, location.pk)
+    appointments = list(
+        _grid_appointments(user, week_start, week_end).filter(provider=provider, location=location)
+    )
     rows = max(
         1,
         math.ceil(
@@ -555,20 +553,14 @@ def week_grid(
         if weekend and not (day_blocks or day_appts or has_hours):
             continue
         first = _local(day, opens, tz)
-        block_locations = sorted({names.get(b.location_id, "") for b in day_blocks})
         column = GridColumn(
             key=f"day-{day.isoformat()}",
             label=f"{day:%a %b} {day.day}",
-            sublabel=", ".join(block_locations),
             day=day,
             provider_id=provider.pk,
-            location_id=day_blocks[0].location_id if day_blocks else None,
+            location_id=location.pk,
             open_periods=_block_periods(day_blocks, day, tz, types, provider.pk),
-            closed_periods=[
-                p
-                for loc_id in {b.location_id for b in day_blocks} or {None}
-                for p in _closed_for(exceptions, provider.pk, loc_id)
-            ],
+            closed_periods=closed,
             appointments=day_appts,
         )
         column.index = len(columns)
@@ -615,43 +607,74 @@ def day_view(request: HttpRequest) -> HttpResponse:
             "prev_url": "?" + urlencode({**base, "date": (day - dt.timedelta(days=1)).isoformat()}),
             "next_url": "?" + urlencode({**base, "date": (day + dt.timedelta(days=1)).isoformat()}),
             "today_url": "?" + urlencode(base),
-            "week_url": reverse("frontdesk:week") + "?" + urlencode({"date": day.isoformat()}),
+            "week_url": reverse("frontdesk:week")
+            + "?"
+            + urlencode({"date": day.isoformat(), "location": base["location"]}),
             "is_today": day == timezone.localdate(),
         },
     )
 
 
+def _own_provider(user: Any, providers: list[Provider]) -> Provider | None:
+    """The provider record of the user, when they are one of ``providers``."""
+    own = getattr(user, "provider", None) if hasattr(user, "provider") else None
+    return next((p for p in providers if own and p.pk == own.pk), None)
+
+
 @permission_required(VIEW_BOOK, raise_exception=True)
 def week_view(request: HttpRequest) -> HttpResponse:
+    """One provider's week at one location (``?location=`` as in the day view)."""
     tz = timezone.get_current_timezone()
     day = _parse_date(request.GET.get("date"))
     monday = day - dt.timedelta(days=day.weekday())
-    providers = list(selectors.providers_for(request.user).prefetch_related("locations"))
+    visible = list(selectors.providers_for(request.user).prefetch_related("locations"))
     wanted = request.GET.get("provider", "")
-    provider = next((p for p in providers if str(p.pk) == wanted), None)
-    if wanted and provider is None:
+    asked = next((p for p in visible if str(p.pk) == wanted), None)
+    if wanted and asked is None:
         raise Http404("No such provider.")
-    if provider is None:
-        own = getattr(request.user, "provider", None) if hasattr(request.user, "provider") else None
-        provider = next((p for p in providers if own and p.pk == own.pk), None) or (
-            providers[0] if providers else None
+    locations = _user_locations(request.user)
+    if request.GET.get("location"):
+        location = _pick_location(request, locations)
+    else:
+        # No location in the address: the first location the provider works at.
+        preferred = asked or _own_provider(request.user, visible)
+        works_at = set(preferred.locations.all()) if preferred else set()
+        location = next((loc for loc in locations if loc in works_at), None) or (
+            locations[0] if locations else None
         )
+    providers = [p for p in visible if location and location in set(p.locations.all())]
+    provider = asked if asked in providers else None
+    if provider is None:
+        provider = _own_provider(request.user, providers) or (providers[0] if providers else None)
+        if asked is not None and location is not None:
+            showing = f" Showing {provider}." if provider else ""
+            messages.info(request, f"{asked} does not work at {location.name}.{showing}")
     step = _step(request)
     grid = (
-        week_grid(request.user, monday=monday, provider=provider, step=step, tz=tz)
-        if provider
+        week_grid(
+            request.user, monday=monday, provider=provider, location=location, step=step, tz=tz
+        )
+        if provider and location
         else {"columns": [], "rows": [], "appointment_count": 0}
     )
     _audit_book_read(
-        request.user, f"week view {monday.isoformat()} provider {getattr(provider, 'pk', '')}"
+        request.user,
+        f"week view {monday.isoformat()} {location.code if location else ''} "
+        f"provider {getattr(provider, 'pk', '')}",
     )
-    base = {"provider": provider.pk if provider else "", "step": step}
+    base = {
+        "location": location.pk if location else "",
+        "provider": provider.pk if provider else "",
+        "step": step,
+    }
     return render(
         request,
         "scheduling/frontdesk/week.html",
         {
             "title": f"Week view · week of {monday:%B} {monday.day}, {monday.year}",
             "monday": monday,
+            "locations": locations,
+            "location": location,
             "providers": providers,
             "provider": provider,
             "step": step,
@@ -662,6 +685,9 @@ def week_view(request: HttpRequest) -> HttpResponse:
             "next_url": "?"
             + urlencode({**base, "date": (monday + dt.timedelta(days=7)).isoformat()}),
             "today_url": "?" + urlencode(base),
+            "day_url": reverse("frontdesk:day")
+            + "?"
+            + urlencode({"date": monday.isoformat(), "location": base["location"]}),
         },
     )
 
