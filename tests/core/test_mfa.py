@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.test import Client
+from django.utils import timezone
 from django_otp.oath import TOTP, totp
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -141,7 +144,81 @@ def test_a_wrong_code_is_refused_and_audited(enrolled_manager):
     assert "code" in response.context["form"].errors
     failed = AuditEvent.objects.get(action=AuditAction.LOGIN_FAILED)
     assert failed.username == "maria"
+    assert failed.detail == "wrong two-step code"
     assert client.get("/")["Location"].startswith("/accounts/mfa/verify/")
+
+
+class Clock:
+    """Django's clock held still (``timezone.now``, which django-otp's throttling reads)."""
+
+    def __init__(self) -> None:
+        self.now = timezone.now()
+
+    def tick(self, seconds: float) -> None:
+        self.now += dt.timedelta(seconds=seconds)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    held = Clock()
+    monkeypatch.setattr(timezone, "now", lambda: held.now)
+    return held
+
+
+def next_window(device: TOTPDevice) -> TOTPDevice:
+    """The device as it is when the app shows a code not used yet (the enrolment one was)."""
+    device.t0 -= device.step
+    device.save()
+    return device
+
+
+def test_a_correct_code_right_after_a_wrong_one_is_told_to_wait_not_called_wrong(
+    enrolled_manager, clock
+):
+    device = next_window(TOTPDevice.objects.get(user=enrolled_manager))
+    client = password_step("maria")
+    client.post("/accounts/mfa/verify/", {"code": wrong_code(device)})
+    response = client.post("/accounts/mfa/verify/", {"code": current_code(device)})
+    assert response.status_code == 200
+    assert response.context["form"].errors["code"] == [
+        "Too many tries: wait 1 second and enter the current code again."
+    ]
+    assert client.get("/")["Location"].startswith("/accounts/mfa/verify/")
+
+
+def test_the_wait_named_grows_with_each_wrong_code(enrolled_manager, clock):
+    device = next_window(TOTPDevice.objects.get(user=enrolled_manager))
+    client = password_step("maria")
+    client.post("/accounts/mfa/verify/", {"code": wrong_code(device)})
+    clock.tick(1.5)
+    client.post("/accounts/mfa/verify/", {"code": wrong_code(device)})
+    response = client.post("/accounts/mfa/verify/", {"code": current_code(device)})
+    assert response.context["form"].errors["code"] == [
+        "Too many tries: wait 2 seconds and enter the current code again."
+    ]
+
+
+def test_the_correct_code_passes_once_the_wait_is_over(enrolled_manager, clock):
+    device = next_window(TOTPDevice.objects.get(user=enrolled_manager))
+    client = password_step("maria")
+    client.post("/accounts/mfa/verify/", {"code": wrong_code(device)})
+    clock.tick(2)
+    response = client.post("/accounts/mfa/verify/", {"code": current_code(device)})
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+
+
+def test_enrolment_code_typed_right_after_a_wrong_one_is_told_to_wait(manager, clock):
+    client = password_step("maria")
+    client.get("/accounts/mfa/enrol/")
+    device = TOTPDevice.objects.get(confirmed=False)
+    client.post("/accounts/mfa/enrol/", {"code": wrong_code(device)})
+    response = client.post("/accounts/mfa/enrol/", {"code": current_code(device)})
+    assert response.context["form"].errors["code"] == [
+        "Too many tries: wait 1 second and enter the current code again."
+    ]
+    device.refresh_from_db()
+    assert not device.confirmed
 
 
 def test_a_recovery_code_works_once_only(enrolled_manager):

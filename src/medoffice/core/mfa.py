@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 import secrets
+from dataclasses import dataclass
 from typing import Any
 
 import segno
 from django.db import transaction
+from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -81,16 +85,46 @@ def regenerate_recovery_codes(user: Any) -> list[str]:
     return codes
 
 
-def verify_code(user: Any, code: str) -> Any | None:
-    """The device that accepts this code (authenticator or one recovery code), or None."""
+@dataclass(frozen=True)
+class CodeCheck:
+    """What became of a code typed at the two-step prompt.
+
+    ``device`` is the device that accepted it (None: refused). ``wait_seconds`` > 0
+    means a device was still pausing after wrong codes (django-otp's throttling: 1, 2,
+    4… seconds) and could not check it, so the code may well have been right.
+    """
+
+    device: Any | None = None
+    wait_seconds: int = 0
+
+
+def throttle_wait(device: Any, *, now: dt.datetime | None = None) -> int:
+    """Seconds before ``device`` checks codes again after wrong ones (0: it does now)."""
+    allowed, info = device.verify_is_allowed()
+    if allowed:
+        return 0
+    locked_until = (info or {}).get("locked_until")
+    if locked_until is None:
+        return 1
+    remaining = (locked_until - (now or timezone.now())).total_seconds()
+    return max(1, math.ceil(remaining))
+
+
+def check_code(user: Any, code: str, *, now: dt.datetime | None = None) -> CodeCheck:
+    """Try the code on the user's authenticator, then on their recovery codes."""
     code = code.strip().replace(" ", "")
-    for device in TOTPDevice.objects.filter(user=user, confirmed=True):
-        if device.verify_is_allowed()[0] and device.verify_token(code):
-            return device
-    for device in StaticDevice.objects.filter(user=user, confirmed=True):
-        if device.verify_token(code):
-            return device
-    return None
+    wait = 0
+    devices = [
+        *TOTPDevice.objects.filter(user=user, confirmed=True),
+        *StaticDevice.objects.filter(user=user, confirmed=True),
+    ]
+    for device in devices:
+        device_wait = throttle_wait(device, now=now)
+        if device_wait:
+            wait = max(wait, device_wait)
+        elif device.verify_token(code):
+            return CodeCheck(device=device)
+    return CodeCheck(wait_seconds=wait)
 
 
 @transaction.atomic

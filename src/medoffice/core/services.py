@@ -40,13 +40,26 @@ def log_in(request: HttpRequest, user: User) -> None:
     record_event(AuditAction.LOGIN, user=user, object_type="core.user", object_id=user.pk)
 
 
-def record_failed_login(username: str, *, locked: bool = False) -> None:
+def record_failed_login(
+    username: str, *, locked: bool = False, step: str = "password", throttled: bool = False
+) -> None:
+    """A refused log-in: at the password (``step="password"``) or the two-step code ("code")."""
+    if locked:
+        detail = "account locked"
+    elif step == "code":
+        detail = (
+            "two-step code refused while paused after wrong codes"
+            if throttled
+            else ("wrong two-step code")
+        )
+    else:
+        detail = "wrong user name or password"
     record_event(
         AuditAction.LOGIN_FAILED,
         username=username,
         object_type="core.user",
         outcome=AuditOutcome.DENIED if locked else AuditOutcome.FAILURE,
-        detail="account locked" if locked else "wrong user name or password",
+        detail=detail,
     )
 
 

@@ -57,6 +57,12 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     return redirect(settings.LOGOUT_REDIRECT_URL)
 
 
+def _too_many_tries(seconds: int) -> str:
+    """The two-step prompt's answer while django-otp pauses after wrong codes."""
+    unit = "second" if seconds == 1 else "seconds"
+    return f"Too many tries: wait {seconds} {unit} and enter the current code again."
+
+
 @never_cache
 def mfa_verify(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -66,14 +72,19 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
         return redirect("core:mfa-enrol")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device = mfa.verify_code(user, form.cleaned_data["code"])
-        if device is not None:
-            otp_login(request, device)
-            services.record_mfa_verified(user, device)  # type: ignore[arg-type]
+        check = mfa.check_code(user, form.cleaned_data["code"])
+        if check.device is not None:
+            otp_login(request, check.device)
+            services.record_mfa_verified(user, check.device)  # type: ignore[arg-type]
             return HttpResponseRedirect(_next_url(request))
-        services.record_failed_login(user.get_username())
+        services.record_failed_login(
+            user.get_username(), step="code", throttled=bool(check.wait_seconds)
+        )
         form.add_error(
-            "code", "That code is not right or has been used. Try the next code from your app."
+            "code",
+            _too_many_tries(check.wait_seconds)
+            if check.wait_seconds
+            else "That code is not right or has been used. Try the next code from your app.",
         )
     return render(request, "core/mfa_verify.html", {"form": form, "title": "Two-step log-in"})
 
@@ -86,14 +97,17 @@ def mfa_enrol(request: HttpRequest) -> HttpResponse:
     device = mfa.pending_totp_device(user)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        codes = mfa.confirm_totp_device(user, device, form.cleaned_data["code"])
+        wait = mfa.throttle_wait(device)
+        codes = None if wait else mfa.confirm_totp_device(user, device, form.cleaned_data["code"])
         if codes is not None:
             otp_login(request, device)
             request.session["mfa_new_codes"] = codes
             return redirect("core:mfa-recovery-codes")
         form.add_error(
             "code",
-            "That code does not match. Check the time on your phone and try the newest code.",
+            _too_many_tries(wait)
+            if wait
+            else "That code does not match. Check the time on your phone and try the newest code.",
         )
     return render(
         request,
