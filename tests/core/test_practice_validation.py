@@ -99,3 +99,18 @@ def test_roles_other_than_the_office_manager_cannot_change_the_practice(practice
     response = biller.post("/practice/edit/", form_data(practice, legal_name="Taken over"))
     assert response.status_code == 403
     assert saved_values(practice) == before
+
+
+def test_the_practice_zone_is_the_practices_own():
+    from medoffice.core.models import practice_zone
+    from tests.factories import PracticeFactory
+
+    PracticeFactory(time_zone="America/Denver")
+    assert practice_zone().key == "America/Denver"
+
+
+def test_the_practice_zone_is_utc_before_a_practice_is_set_up():
+    from medoffice.core.models import practice_zone
+
+    Practice.objects.all().delete()
+    assert practice_zone().key == "UTC"

@@ -22,8 +22,7 @@ from ninja.pagination import LimitOffsetPagination
 from pydantic import AfterValidator, StringConstraints
 
 from medoffice.core.audit import record_event
-from medoffice.core.forms import practice_zone
-from medoffice.core.models import AuditAction, AuditOutcome
+from medoffice.core.models import AuditAction, AuditOutcome, practice_zone
 
 M = TypeVar("M", bound=Model)
 

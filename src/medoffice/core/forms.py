@@ -1,14 +1,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.db.models import Q, QuerySet
 
-from medoffice.core.models import AuditAction, AuditOutcome, Location, Practice, User
+from medoffice.core.models import AuditAction, AuditOutcome, Location, Practice, User, practice_zone
 from medoffice.core.roles import Role
 
 
@@ -58,11 +57,6 @@ class DateRangeMixin(forms.Form):
         if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
             self.add_error("date_to", "“To” must be on or after “From”.")
         return data
-
-
-def practice_zone() -> zoneinfo.ZoneInfo:
-    tz = Practice.objects.values_list("time_zone", flat=True).first() or "UTC"
-    return zoneinfo.ZoneInfo(tz)
 
 
 class AuditFilterForm(BootstrapMixin, DateRangeMixin):

@@ -22,13 +22,13 @@ import logging
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django_tasks import TaskResultStatus, task, task_backends
 from django_tasks.base import Task
 from django_tasks_db import DatabaseBackend
 from django_tasks_rq import RQBackend
 
 from medoffice.core import audit
+from medoffice.core.models import practice_zone
 
 logger = logging.getLogger(__name__)
 
@@ -47,14 +47,6 @@ def next_nightly_run(now: dt.datetime, zone: ZoneInfo, hour: int = NIGHTLY_HOUR)
         if candidate > now:
             return candidate
     raise AssertionError("unreachable: a day always has an hour after now")
-
-
-def practice_zone() -> ZoneInfo:
-    """The practice's time zone; the server's when no practice is set up yet."""
-    from medoffice.core.models import Practice
-
-    name = Practice.objects.order_by("pk").values_list("time_zone", flat=True).first()
-    return ZoneInfo(name or settings.TIME_ZONE)
 
 
 @task()

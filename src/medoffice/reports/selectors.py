@@ -293,7 +293,7 @@ def utilisation(user: Any, filters: Filters) -> UtilisationReport:
         )
         for b in blocks_qs
     ]
-    closed = book.engine_unavailability(start, end, filters.start_date, filters.end_date)
+    closed = book.engine_unavailability(start, end, filters.start_date, filters.end_date, tz)
     available = kpis.available_minutes(blocks, closed, filters.start_date, filters.end_date, tz)
     booked_rows = (
         appointments(user, filters)

@@ -29,13 +29,17 @@ from medoffice.scheduling.models import (
 from medoffice.scheduling.services import practice_zone
 
 
-def holiday_closures(start_date: dt.date, end_date: dt.date) -> list[engine.Unavailability]:
-    """Whole-day closures for the public holidays of the practice's state (observed dates)."""
+def holiday_closures(
+    start_date: dt.date, end_date: dt.date, tz: ZoneInfo | None = None
+) -> list[engine.Unavailability]:
+    """Whole-day closures for the public holidays of the practice's state (observed dates).
+
+    ``tz`` is the practice's time zone, read when not given.
+    """
     import holidays
 
-    practice = Practice.objects.order_by("pk").first()
-    state = practice.state if practice else None
-    tz = practice_zone()
+    state = Practice.objects.order_by("pk").values_list("state", flat=True).first()
+    tz = tz or practice_zone()
     years = range(start_date.year, end_date.year + 1)
     try:
         calendar = holidays.US(subdiv=state, years=years, observed=True)
@@ -105,8 +109,13 @@ def engine_templates(provider_ids: Iterable[int] | None = None) -> list[engine.T
 
 
 def engine_unavailability(
-    start: dt.datetime, end: dt.datetime, start_date: dt.date, end_date: dt.date
+    start: dt.datetime,
+    end: dt.datetime,
+    start_date: dt.date,
+    end_date: dt.date,
+    tz: ZoneInfo | None = None,
 ) -> list[engine.Unavailability]:
+    """Closures and time off touching [start, end), and the public holidays of those dates."""
     rows = ScheduleException.objects.filter(start__lt=end, end__gt=start)
     out = [
         engine.Unavailability(
@@ -114,7 +123,7 @@ def engine_unavailability(
         )
         for r in rows
     ]
-    return out + holiday_closures(start_date, end_date)
+    return out + holiday_closures(start_date, end_date, tz)
 
 
 def engine_bookings(start: dt.datetime, end: dt.datetime) -> list[engine.Booking]:
@@ -157,7 +166,7 @@ def availability_calendar(
     range_end = dt.datetime.combine(end_date, dt.time.min, tzinfo=tz) + dt.timedelta(days=2)
     return engine.Calendar(
         templates=engine_templates(provider_ids),
-        unavailability=engine_unavailability(range_start, range_end, start_date, end_date),
+        unavailability=engine_unavailability(range_start, range_end, start_date, end_date, tz),
         bookings=engine_bookings(range_start, range_end),
         tz=tz,
     )

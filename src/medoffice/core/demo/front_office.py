@@ -46,14 +46,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.db import connection, models
 from django.utils import timezone
 from faker import Faker
 
 from medoffice.core.identifiers import npi_check_digit
-from medoffice.core.models import Location, Practice, User
+from medoffice.core.models import Location, Practice, User, practice_zone
 
 BATCH = 2000
 LATE_ARRIVAL_MINUTES = 10  # the same threshold as scheduling.services.change_status
@@ -85,11 +84,6 @@ def _size(context: dict[str, Any]) -> FrontOfficeSize:
 
 def _now(context: dict[str, Any]) -> dt.datetime:
     return context.get("front_office_now") or timezone.now()
-
-
-def _zone() -> ZoneInfo:
-    tz = Practice.objects.order_by("pk").values_list("time_zone", flat=True).first()
-    return ZoneInfo(tz or "America/New_York")
 
 
 def _rng(seed: int, part: str) -> random.Random:
@@ -360,7 +354,7 @@ def build_schedule_setup(context: dict[str, Any], seed: int = 2026) -> None:
     size = _size(context)
     users = _users(context)
     locations = {loc.code: loc for loc in Location.objects.all()}
-    tz = _zone()
+    tz = practice_zone()
     today = _now(context).astimezone(tz).date()
     taken = set(Provider.objects.values_list("npi", flat=True))
     taken |= set(Practice.objects.values_list("group_npi", flat=True))
@@ -650,7 +644,7 @@ def build_patient_registry(context: dict[str, Any], seed: int = 2026) -> None:
     rng = _rng(seed, "patients")
     size = _size(context)
     users = _users(context)
-    tz = _zone()
+    tz = practice_zone()
     today = _now(context).astimezone(tz).date()
     fakers = {}
     for n, (lang, locale) in enumerate([("en", "en_US"), ("es", "es_MX"), ("pt", "pt_BR")]):
@@ -973,7 +967,7 @@ class _Planner:
         self.rng = _rng(seed, "appointments")
         self.size = _size(context)
         self.now = _now(context)
-        self.tz = _zone()
+        self.tz = practice_zone()
         self.today = self.now.astimezone(self.tz).date()
         self.first_day = self.today - dt.timedelta(days=self.size.past_days)
         self.last_day = self.today + dt.timedelta(days=self.size.future_days)
@@ -1516,7 +1510,7 @@ def build_outreach(context: dict[str, Any], seed: int = 2026) -> None:
     size = _size(context)
     users = _users(context)
     now = _now(context)
-    today = now.astimezone(_zone()).date()
+    today = now.astimezone(practice_zone()).date()
     desk = users.get("frontdesk") or users.get("manager")
     future = list(
         Appointment.objects.filter(start__gt=now, status__in=["scheduled", "confirmed"])

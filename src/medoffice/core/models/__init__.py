@@ -1,5 +1,5 @@
 from .audit import AuditAction, AuditEvent, AuditOutcome, AuditVerification
-from .practice import Location, LocationHours, Practice
+from .practice import Location, LocationHours, Practice, practice_zone
 from .tokens import ApiToken
 from .users import RoleAssignment, User
 
@@ -14,4 +14,5 @@ __all__ = [
     "Practice",
     "RoleAssignment",
     "User",
+    "practice_zone",
 ]

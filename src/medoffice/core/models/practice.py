@@ -167,6 +167,15 @@ class Practice(Address):
                 self.tax_id = normalized
 
 
+def practice_zone() -> zoneinfo.ZoneInfo:
+    """The practice's time zone: the one its pages, schedules and reports use.
+
+    Before a practice is set up: UTC, the zone times are stored in.
+    """
+    name = Practice.objects.order_by("pk").values_list("time_zone", flat=True).first()
+    return zoneinfo.ZoneInfo(name or "UTC")
+
+
 class PlaceOfService(models.TextChoices):
     """CMS place-of-service codes a physician practice uses most."""
 

@@ -11,6 +11,7 @@
 Callers import the package: ``from medoffice.scheduling import services``.
 """
 
+from medoffice.core.models import practice_zone
 from medoffice.scheduling.services.booking import (
     SeriesOccurrence,
     book_appointment,
@@ -23,7 +24,7 @@ from medoffice.scheduling.services.booking import (
     reschedule_appointment,
     validate_booking,
 )
-from medoffice.scheduling.services.common import SlotTaken, granules, practice_zone
+from medoffice.scheduling.services.common import SlotTaken, granules
 from medoffice.scheduling.services.flow import (
     FLOW_TRANSITIONS,
     LATE_ARRIVAL_MINUTES,

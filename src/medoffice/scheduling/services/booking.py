@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from medoffice.core.audit import record_event
-from medoffice.core.models import AuditAction, Location, Practice
+from medoffice.core.models import AuditAction, Location, Practice, practice_zone
 from medoffice.patients.models import Patient
 from medoffice.scheduling.models import (
     Appointment,
@@ -40,7 +40,6 @@ from medoffice.scheduling.services.common import (
     free_claims,
     granules,
     lock_appointment,
-    practice_zone,
     record_status,
     require_permission,
 )

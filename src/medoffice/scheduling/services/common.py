@@ -9,7 +9,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from medoffice.core.models import Practice
 from medoffice.scheduling.models import (
     Appointment,
     SlotClaim,
@@ -31,13 +30,6 @@ class SlotTaken(ValidationError):
 def require_permission(actor: Any, perm: str, what: str) -> None:
     if actor is not None and not actor.has_perm(perm):
         raise PermissionDenied(f"Your role does not allow you to {what}.")
-
-
-def practice_zone() -> Any:
-    from zoneinfo import ZoneInfo
-
-    tz = Practice.objects.order_by("pk").values_list("time_zone", flat=True).first()
-    return ZoneInfo(tz or "UTC")
 
 
 def granules(start: dt.datetime, end: dt.datetime) -> list[dt.datetime]:

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from medoffice.core.audit import record_event
-from medoffice.core.models import AuditAction, Location
+from medoffice.core.models import AuditAction, Location, practice_zone
 from medoffice.scheduling.models import (
     Appointment,
     AppointmentType,
@@ -25,7 +25,6 @@ from medoffice.scheduling.models.appointments import GRANULE_MINUTES
 from medoffice.scheduling.models.outreach import WaitlistStatus
 from medoffice.scheduling.services.common import (
     granules,
-    practice_zone,
     require_permission,
 )
 
