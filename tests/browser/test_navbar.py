@@ -40,3 +40,18 @@ def test_user_menu_opens_from_the_keyboard(page: Page, manager_with_a_long_name)
     toggle.focus()
     page.keyboard.press("Enter")
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
+
+
+def test_below_1200_pixels_the_menu_folds_behind_a_button_that_shows_it_whole(
+    page: Page, manager_with_a_long_name
+):
+    page.set_viewport_size({"width": 1024, "height": 768})
+    log_in(page, manager_with_a_long_name)
+    name = page.get_by_test_id("user-name")
+    expect(name).to_be_hidden()
+    page.get_by_role("button", name="Show navigation").click()
+    expect(name).to_be_visible()
+    expect(name).to_have_text("Morgan Castellanos-Whitfield")
+    box = name.bounding_box()
+    assert box is not None
+    assert box["x"] + box["width"] <= 1024

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -18,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from medoffice.core import auditchain
+from medoffice.core import context as request_context
 from medoffice.core.audit import record_event, verify_chain
 from medoffice.core.models import AuditAction, AuditEvent, AuditVerification
 
@@ -26,7 +28,8 @@ ON_POSTGRES = connection.vendor == "postgresql"
 
 def postgres_only(test):
     test = pytest.mark.postgres_only(test)
-    return pytest.mark.skipif(not ON_POSTGRES, reason="the trigger exists on PostgreSQL only")(test)
+    reason = "the trigger and the append function exist on PostgreSQL only"
+    return pytest.mark.skipif(not ON_POSTGRES, reason=reason)(test)
 
 
 # --- helpers ----------------------------------------------------------------
@@ -255,6 +258,59 @@ def test_an_entry_written_by_the_database_carries_the_hash_the_chain_module_comp
     assert event.seq == stored["seq"]
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "spelling",
+    ["2001:DB8::1", "2001:0db8:0000:0000:0000:0000:0000:0001", "::FFFF:192.0.2.7", "192.0.2.7"],
+)
+def test_an_address_the_database_spells_its_own_way_still_verifies(spelling):
+    token = request_context.activate(
+        request_context.RequestContext(request_id="r-1", client_ip=spelling)
+    )
+    try:
+        record_event(AuditAction.READ, username="reader")
+    finally:
+        request_context.reset(token)
+    record_event(AuditAction.READ, username="next")
+    assert AuditEvent.objects.get(seq=1).client_ip is not None
+    assert verify_chain(save=False).ok
+
+
+@pytest.mark.django_db
+def test_a_client_address_that_is_not_one_is_recorded_as_none():
+    token = request_context.activate(
+        request_context.RequestContext(request_id="r-2", client_ip="1.2.3.4/32; drop")
+    )
+    try:
+        event = record_event(AuditAction.READ, username="reader")
+    finally:
+        request_context.reset(token)
+    assert AuditEvent.objects.get(pk=event.pk).client_ip is None
+    assert verify_chain(save=False).ok
+
+
+@postgres_only
+@pytest.mark.django_db
+def test_the_append_function_takes_the_content_in_the_order_python_sends_it():
+    from medoffice.core.audit import PG_CONTENT_FIELDS
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_get_function_identity_arguments('core_auditevent_append'::regproc)"
+        )
+        (arguments,) = cursor.fetchone()
+    parts = [part.split() for part in arguments.split(",")]
+    names = [words[0] for words in parts if words[0] != "OUT"]
+    assert names[:5] == [
+        "lock_key",
+        "genesis_hash",
+        "content_head",
+        "content_middle",
+        "content_tail",
+    ]
+    assert names[5:] == [f"p_{name}" for name in PG_CONTENT_FIELDS]
+
+
 # --- concurrency ----------------------------------------------------------------
 
 
@@ -336,6 +392,31 @@ def test_concurrent_writers_form_one_chain_without_forks(on_disk_database):
     assert report.entries_checked == total
 
 
+@pytest.mark.django_db(transaction=True)
+def test_times_follow_the_entry_numbers_when_writers_queue_for_the_chain(on_disk_database):
+    threads_count, per_thread = 4, 15
+    start = threading.Barrier(threads_count)
+
+    def write(worker: int) -> None:
+        try:
+            start.wait()
+            for n in range(per_thread):
+                record_event(AuditAction.READ, username=f"w{worker}", object_id=n)
+        finally:
+            connection.close()
+
+    workers = [threading.Thread(target=write, args=(i,)) for i in range(threads_count)]
+    for thread in workers:
+        thread.start()
+    for thread in workers:
+        thread.join()
+    times = _in_new_thread(
+        lambda: list(AuditEvent.objects.order_by("seq").values_list("occurred_at", flat=True))
+    )
+    assert len(times) == threads_count * per_thread
+    assert times == sorted(times)
+
+
 # --- the pure chain module, property-based ----------------------------------------
 
 _text = st.text(max_size=20)
@@ -388,9 +469,23 @@ _CHANGEABLE = tuple(f for f in auditchain.HASHED_FIELDS if f != "seq") + ("prev_
 
 @settings(deadline=None)
 @given(_content, st.integers(min_value=1, max_value=10**12))
-def test_content_cut_around_seq_splices_back_into_the_canonical_form(content, seq):
-    head, tail = auditchain.canonical_around_seq(content)
-    assert head + str(seq).encode() + tail == auditchain.canonical({**content, "seq": seq})
+def test_content_with_holes_splices_back_into_the_canonical_form(content, seq):
+    head, middle, tail = auditchain.canonical_pieces(content)
+    when = json.dumps(content["occurred_at"].isoformat(timespec="microseconds")).encode()
+    whole = head + when + middle + str(seq).encode() + tail
+    assert whole == auditchain.canonical({**content, "seq": seq})
+
+
+@settings(deadline=None)
+@given(st.ip_addresses())
+def test_every_spelling_of_an_address_hashes_the_same(address):
+    spellings = {str(address), str(address).upper(), address.exploded}
+    entry = {"seq": 1, "action": "read"}
+    hashes = {
+        auditchain.entry_hash({**entry, "client_ip": spelling}, auditchain.GENESIS_HASH)
+        for spelling in spellings
+    }
+    assert len(hashes) == 1
 
 
 # No deadline: the machine is shared with other test processes; these are not timing tests.

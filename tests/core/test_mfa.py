@@ -221,6 +221,19 @@ def test_enrolment_code_typed_right_after_a_wrong_one_is_told_to_wait(manager, c
     assert not device.confirmed
 
 
+def test_enrolment_code_typed_while_paused_is_audited_as_refused(manager, clock):
+    client = password_step("maria")
+    client.get("/accounts/mfa/enrol/")
+    device = TOTPDevice.objects.get(confirmed=False)
+    client.post("/accounts/mfa/enrol/", {"code": wrong_code(device)})
+    client.post("/accounts/mfa/enrol/", {"code": current_code(device)})
+    refused = AuditEvent.objects.filter(action=AuditAction.SECURITY, outcome="failure")
+    assert list(refused.order_by("seq").values_list("detail", flat=True)) == [
+        "MFA enrolment code rejected",
+        "MFA enrolment code refused while paused after wrong codes",
+    ]
+
+
 def test_a_recovery_code_works_once_only(enrolled_manager):
     code = enrolled_manager.recovery_codes[0]
     first = password_step("maria")

@@ -54,10 +54,13 @@ def test_check_in_page_shows_the_phones_to_confirm_in_national_format(desk, clin
     visit = todays_visit(clinic)
     visit.patient.phone = "+14135550123"
     visit.patient.phone_home = "+14135550199"
-    visit.patient.save(update_fields=["phone", "phone_home"])
+    visit.patient.emergency_contact_name = "Pat Doe"
+    visit.patient.emergency_contact_phone = "+14135550188"
+    visit.patient.save()
     page = desk.get(url(visit)).content.decode()
     assert "(413) 555-0123" in page
     assert "(413) 555-0199" in page
+    assert "(413) 555-0188" in page
     assert "+1413555" not in page
 
 

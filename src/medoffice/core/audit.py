@@ -70,7 +70,7 @@ def record_event(
                     "patient_id": patient_id,
                     "data_category": data_category,
                     "outcome": str(outcome),
-                    "client_ip": ctx.client_ip,
+                    "client_ip": auditchain.canonical_ip(ctx.client_ip),
                     "request_id": ctx.request_id,
                     "detail": detail[:500],
                 }
@@ -119,26 +119,27 @@ def _append(fields: dict[str, Any]) -> AuditEvent:
 
 
 # The append function's content parameters, in its order (core migration 0005).
-_PG_CONTENT_FIELDS = tuple(name for name in auditchain.HASHED_FIELDS if name != "seq")
+PG_CONTENT_FIELDS = tuple(
+    name for name in auditchain.HASHED_FIELDS if name not in auditchain.DATABASE_FILLED
+)
 _PG_APPEND = (
-    "SELECT new_id, new_seq, new_prev_hash, new_entry_hash FROM core_auditevent_append("  # noqa: S608 - placeholders only
-    + ", ".join(["%s"] * (4 + len(_PG_CONTENT_FIELDS)))
-    + ")"
+    "SELECT new_id, new_seq, new_occurred_at, new_prev_hash, new_entry_hash "
+    "FROM core_auditevent_append(" + ", ".join(["%s"] * (5 + len(PG_CONTENT_FIELDS))) + ")"
 )
 
 
 def _append_on_postgres(fields: dict[str, Any]) -> AuditEvent:
-    entry = {**fields, "occurred_at": dt.datetime.now(dt.UTC)}
-    head, tail = auditchain.canonical_around_seq(entry)
-    params = [_PG_LOCK_KEY, auditchain.GENESIS_HASH, head, tail]
-    params += [entry[name] for name in _PG_CONTENT_FIELDS]
+    head, middle, tail = auditchain.canonical_pieces(fields)
+    params = [_PG_LOCK_KEY, auditchain.GENESIS_HASH, head, middle, tail]
+    params += [fields[name] for name in PG_CONTENT_FIELDS]
     # In autocommit the statement is its own transaction; inside a caller's
     # transaction a savepoint keeps a failed append from spoiling it.
     atomic = transaction.atomic() if connection.in_atomic_block else nullcontext()
     with atomic, connection.cursor() as cursor:
         cursor.execute(_PG_APPEND, params)
-        pk, seq, prev, digest = cursor.fetchone()
-    return _loaded(pk, {**entry, "seq": seq, "prev_hash": prev, "entry_hash": digest})
+        pk, seq, occurred_at, prev, digest = cursor.fetchone()
+    entry = {**fields, "seq": seq, "occurred_at": occurred_at}
+    return _loaded(pk, {**entry, "prev_hash": prev, "entry_hash": digest})
 
 
 def _loaded(pk: int, entry: dict[str, Any]) -> AuditEvent:

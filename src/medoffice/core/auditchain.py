@@ -8,6 +8,7 @@ inserting an entry breaks the chain at that entry.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -34,26 +35,70 @@ HASHED_FIELDS = (
 
 
 def canonical(entry: Mapping[str, Any]) -> bytes:
-    body = {name: _plain(entry.get(name)) for name in HASHED_FIELDS}
+    body = {name: _value(entry, name) for name in HASHED_FIELDS}
     return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def canonical_around_seq(entry: Mapping[str, Any]) -> tuple[bytes, bytes]:
-    """``canonical(entry)`` cut where ``seq`` goes: ``head + str(seq) + tail`` is the whole.
+# The values a writer in the database fills in under the chain's lock, in key order.
+DATABASE_FILLED = ("occurred_at", "seq")
 
-    For a writer that learns the entry's number only under the chain's lock, in
-    the database (the PostgreSQL append function, core migration 0005): the
-    content is serialized here, once, and only the number is spliced in there.
+
+def _runs_between(holes: tuple[str, ...]) -> list[tuple[str, ...]]:
+    runs: list[list[str]] = [[]]
+    for key in sorted(HASHED_FIELDS):
+        if key in holes:
+            runs.append([])
+        else:
+            runs[-1].append(key)
+    return [tuple(run) for run in runs]
+
+
+# The content's keys in canonical (sorted) order, cut at the holes: before, between, after.
+_RUNS_BETWEEN_HOLES = _runs_between(DATABASE_FILLED)
+
+
+def canonical_pieces(entry: Mapping[str, Any]) -> tuple[bytes, bytes, bytes]:
+    """``canonical(entry)`` with holes where ``occurred_at`` and ``seq`` go.
+
+    ``pieces[0] + json(occurred_at) + pieces[1] + str(seq) + pieces[2]`` is the whole,
+    where json(occurred_at) is the quoted ISO time with microseconds. For the
+    PostgreSQL append function (core migration 0005), which learns both only under
+    the chain's lock: the content is serialized here, once, and the function
+    splices in the time and the number.
     """
-    body = {name: _plain(entry.get(name)) for name in HASHED_FIELDS if name != "seq"}
-    before: list[str] = []
-    after: list[str] = []
-    for key in sorted(body):
-        pair = json.dumps(key, ensure_ascii=False) + ":" + json.dumps(body[key], ensure_ascii=False)
-        (before if key < "seq" else after).append(pair)
-    head = "{" + "".join(f"{pair}," for pair in before) + '"seq":'
-    tail = "".join(f",{pair}" for pair in after) + "}"
-    return head.encode(), tail.encode()
+    inner = [
+        json.dumps(
+            {key: _value(entry, key) for key in run}, separators=(",", ":"), ensure_ascii=False
+        )[1:-1]
+        for run in _RUNS_BETWEEN_HOLES
+    ]
+    when, number = (json.dumps(key) for key in DATABASE_FILLED)
+    head = "{" + (inner[0] + "," if inner[0] else "") + when + ":"
+    middle = ("," + inner[1] if inner[1] else "") + "," + number + ":"
+    tail = ("," + inner[2] if inner[2] else "") + "}"
+    return head.encode(), middle.encode(), tail.encode()
+
+
+def canonical_ip(value: Any) -> str | None:
+    """An IP address spelled one way (``ipaddress``'s), or None when it is not one.
+
+    Databases spell a stored address their own way (PostgreSQL's inet keeps
+    "::ffff:1.2.3.4", Django lower-cases IPv6): hashing this spelling, on writing
+    and on checking, keeps the hash independent of the database's.
+    """
+    if value is None:
+        return None
+    try:
+        return str(ipaddress.ip_address(str(value).strip()))
+    except ValueError:
+        return None
+
+
+def _value(entry: Mapping[str, Any], name: str) -> Any:
+    value = entry.get(name)
+    if name == "client_ip" and value is not None:
+        value = canonical_ip(value) or value
+    return _plain(value)
 
 
 def _plain(value: Any) -> Any:

@@ -51,14 +51,21 @@ def secret_text(device: TOTPDevice) -> str:
 
 @transaction.atomic
 def confirm_totp_device(user: Any, device: TOTPDevice, code: str) -> list[str] | None:
-    """Confirm enrolment when the code matches; returns new recovery codes, or None."""
-    if not device.verify_token(code.replace(" ", "")):
+    """Confirm enrolment when the code matches; returns new recovery codes, or None.
+
+    While the device pauses after wrong codes (``throttle_wait``) the code is not
+    checked; the refusal is audited either way.
+    """
+    paused = throttle_wait(device) > 0
+    if paused or not device.verify_token(code.replace(" ", "")):
         record_event(
             AuditAction.SECURITY,
             user=user,
             obj=device,
             outcome="failure",
-            detail="MFA enrolment code rejected",
+            detail="MFA enrolment code refused while paused after wrong codes"
+            if paused
+            else "MFA enrolment code rejected",
         )
         return None
     TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk).delete()

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from medoffice.core import context as request_context
+from medoffice.core.auditchain import canonical_ip
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
@@ -55,11 +56,19 @@ PERMISSIONS_POLICY = (
 
 
 def client_ip(request: HttpRequest) -> str | None:
+    """The client's address as the audit log records it (None when it is not an address).
+
+    Behind the reverse proxy (``BEHIND_PROXY``), the address the proxy appended to
+    X-Forwarded-For: the right-most entry. Entries before it are whatever the client
+    sent and cannot be trusted.
+    """
+    address = request.META.get("REMOTE_ADDR")
     if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip() or None
-    return request.META.get("REMOTE_ADDR") or None
+        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        hops = [hop for hop in hops if hop]
+        if hops:
+            address = hops[-1]
+    return canonical_ip(address)
 
 
 class RequestContextMiddleware:

@@ -1,12 +1,15 @@
-"""On PostgreSQL, append to the audit chain in one statement (one round trip).
+r"""On PostgreSQL, append to the audit chain in one statement (one round trip).
 
 ``core.audit.record_event`` runs on every request that reads patient data. Done
 from Python, an append costs five round trips to the server (begin, lock, read
 the chain's tail, insert, commit); this function does the lock, the read, the
-hash and the insert inside the server, so a request pays one. The hash is the
-one ``core/auditchain.py`` defines: Python serializes the entry's content
-around its number (``canonical_around_seq``); the function splices in the number
-it takes under the lock and hashes ``prev_hash + "\\n" + content`` with SHA-256.
+hash and the insert inside the server, so a request pays one.
+
+The hash is the one ``core/auditchain.py`` defines. Python serializes the
+entry's content with holes for its time and its number (``canonical_pieces``);
+the function takes both under the lock, so times follow the numbers, splices
+them in (the time spelled as Python's ``isoformat(timespec="microseconds")`` of
+a UTC time) and hashes ``prev_hash + "\n" + content`` with SHA-256.
 
 Every statement of a PL/pgSQL function takes a fresh snapshot, so the tail is
 read after the lock is held: concurrent writers queue on the lock and never
@@ -18,13 +21,13 @@ A later migration that adds a column to the audit log must replace this function
 
 from django.db import migrations
 
-FORWARD = """
+FORWARD = r"""
 CREATE OR REPLACE FUNCTION core_auditevent_append(
     lock_key bigint,
     genesis_hash varchar,
     content_head bytea,
+    content_middle bytea,
     content_tail bytea,
-    p_occurred_at timestamptz,
     p_user_id bigint,
     p_username varchar,
     p_roles varchar,
@@ -39,6 +42,7 @@ CREATE OR REPLACE FUNCTION core_auditevent_append(
     p_detail varchar,
     OUT new_id bigint,
     OUT new_seq bigint,
+    OUT new_occurred_at timestamptz,
     OUT new_prev_hash varchar,
     OUT new_entry_hash varchar
 ) AS $$
@@ -50,10 +54,18 @@ BEGIN
         new_seq := 1;
         new_prev_hash := genesis_hash;
     END IF;
+    new_occurred_at := clock_timestamp();
     new_entry_hash := encode(
         sha256(
-            convert_to(new_prev_hash || E'\\n', 'UTF8')
+            convert_to(new_prev_hash || E'\n', 'UTF8')
             || content_head
+            || convert_to(
+                '"'
+                || to_char(new_occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US')
+                || '+00:00"',
+                'UTF8'
+            )
+            || content_middle
             || convert_to(new_seq::text, 'UTF8')
             || content_tail
         ),
@@ -64,7 +76,7 @@ BEGIN
         patient_id, data_category, outcome, client_ip, request_id, detail,
         prev_hash, entry_hash
     ) VALUES (
-        new_seq, p_occurred_at, p_user_id, p_username, p_roles, p_action, p_object_type,
+        new_seq, new_occurred_at, p_user_id, p_username, p_roles, p_action, p_object_type,
         p_object_id, p_patient_id, p_data_category, p_outcome, p_client_ip, p_request_id,
         p_detail, new_prev_hash, new_entry_hash
     ) RETURNING id INTO new_id;

@@ -98,7 +98,7 @@ def mfa_enrol(request: HttpRequest) -> HttpResponse:
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         wait = mfa.throttle_wait(device)
-        codes = None if wait else mfa.confirm_totp_device(user, device, form.cleaned_data["code"])
+        codes = mfa.confirm_totp_device(user, device, form.cleaned_data["code"])
         if codes is not None:
             otp_login(request, device)
             request.session["mfa_new_codes"] = codes
