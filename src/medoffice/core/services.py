@@ -46,12 +46,10 @@ def record_failed_login(
     """A refused log-in: at the password (``step="password"``) or the two-step code ("code")."""
     if locked:
         detail = "account locked"
+    elif step == "code" and throttled:
+        detail = "two-step code refused while paused after wrong codes"
     elif step == "code":
-        detail = (
-            "two-step code refused while paused after wrong codes"
-            if throttled
-            else ("wrong two-step code")
-        )
+        detail = "wrong two-step code"
     else:
         detail = "wrong user name or password"
     record_event(
