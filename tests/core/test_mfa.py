@@ -186,6 +186,18 @@ def test_a_correct_code_right_after_a_wrong_one_is_told_to_wait_not_called_wrong
     assert client.get("/")["Location"].startswith("/accounts/mfa/verify/")
 
 
+def test_a_code_typed_while_paused_is_audited_as_such(enrolled_manager, clock):
+    device = next_window(TOTPDevice.objects.get(user=enrolled_manager))
+    client = password_step("maria")
+    client.post("/accounts/mfa/verify/", {"code": wrong_code(device)})
+    client.post("/accounts/mfa/verify/", {"code": current_code(device)})
+    failed = AuditEvent.objects.filter(action=AuditAction.LOGIN_FAILED).order_by("seq")
+    assert list(failed.values_list("detail", flat=True)) == [
+        "wrong two-step code",
+        "two-step code refused while paused after wrong codes",
+    ]
+
+
 def test_the_wait_named_grows_with_each_wrong_code(enrolled_manager, clock):
     device = next_window(TOTPDevice.objects.get(user=enrolled_manager))
     client = password_step("maria")
