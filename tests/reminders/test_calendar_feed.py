@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 def booked(practice):
     visit_type = AppointmentTypeFactory(name="Established visit")
     first = AppointmentFactory(
-        patient=PatientFactory(first_name="John", last_name="Smithson"),
+        patient=PatientFactory(first_name="Jebediah", last_name="Smithson"),
         appointment_type=visit_type,
         start=open_weekday_at(9, days_ahead=3),
     )
@@ -63,7 +63,7 @@ def test_the_feed_contains_no_last_names(booked):
 
     assert "Smithson" not in body
     assert "Quintero" not in body
-    assert "John" not in body
+    assert "Jebediah" not in body
 
 
 def test_cancelled_visits_leave_the_feed(booked):
