@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
-from ninja import Field, Schema
+from ninja import Field, Path, Schema
 from ninja.pagination import LimitOffsetPagination
 from pydantic import AfterValidator, StringConstraints
 
@@ -61,6 +61,19 @@ def audit(
     request.api_audited = True  # type: ignore[attr-defined]
 
 
+def audit_patient_read(request: HttpRequest, obj: Any, category: str) -> None:
+    """Record that the API caller read ``obj``, a row of one patient's, and mark the request."""
+    record_event(
+        AuditAction.READ,
+        user=request.auth,  # type: ignore[attr-defined]
+        obj=obj,
+        patient_id=obj.patient_id,
+        data_category=category,
+        detail=f"API {request.method} {request.path}",
+    )
+    request.api_audited = True  # type: ignore[attr-defined]
+
+
 def was_audited(request: HttpRequest) -> bool:
     return getattr(request, "api_audited", False)
 
@@ -68,21 +81,43 @@ def was_audited(request: HttpRequest) -> bool:
 # --- authorization ---------------------------------------------------------------------
 
 
+def require_permission(
+    request: HttpRequest,
+    permission: str,
+    *,
+    action: AuditAction | str,
+    object_type: str,
+    object_id: str | int = "",
+) -> None:
+    """PermissionDenied (403) unless the caller has ``permission``; a refusal is audited."""
+    if request.auth.has_perm(permission):  # type: ignore[attr-defined]
+        return
+    audit(
+        request,
+        action,
+        object_type=object_type,
+        object_id=object_id,
+        outcome=AuditOutcome.DENIED,
+        detail=f"API {request.method} {request.path}: lacks {permission}",
+    )
+    raise PermissionDenied(f"Your roles do not include the permission “{permission}”.")
+
+
 def restricted(request: HttpRequest, model: type[M], action: str = "view") -> QuerySet[M]:
     """``model.objects.restrict(caller, action)``; PermissionDenied (403) without the permission."""
-    user = request.auth  # type: ignore[attr-defined]
-    queryset = model.objects.restrict(user, action)  # type: ignore[attr-defined]
-    permission = queryset.permission_for(action)
-    if not user.has_perm(permission):
-        audit(
-            request,
-            AuditAction.READ if action == "view" else AuditAction.UPDATE,
-            object_type=model._meta.label_lower,
-            outcome=AuditOutcome.DENIED,
-            detail=f"API {request.method} {request.path}: lacks {permission}",
-        )
-        raise PermissionDenied(f"Your roles do not include the permission “{permission}”.")
+    queryset = model.objects.restrict(request.auth, action)  # type: ignore[attr-defined]
+    require_permission(
+        request,
+        queryset.permission_for(action),
+        action=AuditAction.READ if action == "view" else AuditAction.UPDATE,
+        object_type=model._meta.label_lower,
+    )
     return queryset
+
+
+def row_id() -> Any:
+    """A path parameter holding a row's id (64-bit; larger numbers answer 422)."""
+    return Path(..., ge=1, le=MAX_ID, description="The row's id.")
 
 
 def get_or_404(request: HttpRequest, queryset: QuerySet[M], pk: int, *, what: str) -> M:

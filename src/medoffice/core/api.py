@@ -12,7 +12,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
@@ -25,6 +25,7 @@ from medoffice.api.common import (
     audit,
     get_or_404,
     restricted,
+    row_id,
 )
 from medoffice.api.errors import error_responses
 from medoffice.core import services
@@ -41,10 +42,6 @@ from medoffice.core.models.practice import PlaceOfService, Weekday
 from medoffice.core.roles import Role
 
 router = Router(tags=["core"])
-
-
-def _row_id() -> Any:
-    return Path(..., ge=1, le=MAX_ID, description="The row's id.")
 
 
 # --- me ----------------------------------------------------------------------------------
@@ -192,7 +189,7 @@ def locations(request: HttpRequest) -> ShapedRows:
     response={200: LocationDetailOut, **error_responses(403, 404, 422)},
     summary="One location with its opening hours",
 )
-def location_detail(request: HttpRequest, id: int = _row_id()) -> dict[str, Any]:
+def location_detail(request: HttpRequest, id: int = row_id()) -> dict[str, Any]:
     queryset = restricted(request, Location).prefetch_related("hours")
     loc = get_or_404(request, queryset, id, what="location")
     audit(request, AuditAction.READ, object_type="core.location", object_id=loc.pk)
@@ -295,7 +292,7 @@ def users(request: HttpRequest, filters: Query[UserFilter]) -> ShapedRows:
     response={200: UserOut, **error_responses(403, 404, 422)},
     summary="One staff user account",
 )
-def user_detail(request: HttpRequest, id: int = _row_id()) -> dict[str, Any]:
+def user_detail(request: HttpRequest, id: int = row_id()) -> dict[str, Any]:
     user = get_or_404(request, _users(request), id, what="user")
     audit(request, AuditAction.READ, object_type="core.user", object_id=user.pk)
     return _user(user)
@@ -436,7 +433,7 @@ def tokens(request: HttpRequest) -> list[dict[str, Any]]:
     response={204: None, **error_responses(403, 404, 422)},
     summary="Revoke one of your own API tokens (it stops working at once)",
 )
-def token_revoke(request: HttpRequest, id: int = _row_id()) -> Status:
+def token_revoke(request: HttpRequest, id: int = row_id()) -> Status:
     token = get_or_404(request, _own_tokens(request), id, what="API token of yours")
     if token.revoked_at is not None:
         audit(

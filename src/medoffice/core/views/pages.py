@@ -19,18 +19,11 @@ from medoffice.core.forms import (
     TokenForm,
     UserFilterForm,
     UserForm,
+    apply_errors,
 )
 from medoffice.core.listing import Column, ListPage
 from medoffice.core.models import ApiToken, AuditEvent, AuditVerification, Location, Practice, User
 from medoffice.core.roles import Role
-
-
-def _apply_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -138,7 +131,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
             if not hasattr(exc, "error_dict"):
                 form.add_error("password", exc.messages)
             else:
-                _apply_errors(form, exc)
+                apply_errors(form, exc)
         else:
             messages.success(request, f"User {user.username} created.")
             return redirect("core:users")
@@ -168,7 +161,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 locations=data["locations"],  # type: ignore[arg-type]
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, f"User {target.username} saved.")
             return redirect("core:users")
@@ -237,7 +230,7 @@ def practice_edit(request: HttpRequest) -> HttpResponse:
                     **fields,
                 )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "Practice settings saved.")
             return redirect("core:practice")
@@ -294,7 +287,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
                 expires_in_days=form.cleaned_data.get("expires_in_days"),
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             request.session["new_api_token"] = raw
             return redirect("core:tokens")
