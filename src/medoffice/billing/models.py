@@ -19,11 +19,7 @@ class PaymentMethod(models.TextChoices):
 
 
 class PaymentQuerySet(RestrictedQuerySet):
-    def scope_for_user(self, user):  # type: ignore[no-untyped-def]
-        location_ids = user.location_ids()
-        if location_ids is None:
-            return self
-        return self.filter(location_id__in=location_ids)
+    location_field = "location_id"
 
 
 class PatientPayment(models.Model):

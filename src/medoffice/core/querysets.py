@@ -5,8 +5,9 @@ Every list, detail page, API endpoint and export asks
 permission checked is ``<app>.<action>_<model>`` unless the queryset class
 maps the action to another permission in ``permission_map`` (a model that is
 part of another, like a location of the practice, uses that one's permissions);
-models that belong to locations narrow the rows further through
-``scope_for_user`` on their queryset class. A user without the permission sees
+models that belong to locations name the column in ``location_field`` and users
+limited to some locations reach only those rows (a queryset may narrow further by
+overriding ``scope_for_user``, as patients do). A user without the permission sees
 no rows, so a view that forgets a check still leaks nothing.
 """
 
@@ -26,6 +27,9 @@ def permission_name(model: type[models.Model], action: str) -> str:
 class RestrictedQuerySet(models.QuerySet):
     # Action -> permission, for actions whose permission is not "<app>.<action>_<model>".
     permission_map: ClassVar[Mapping[str, str]] = {}
+    # The column naming a row's location, for rows that belong to one: a user limited
+    # to some locations reaches only their rows.
+    location_field: ClassVar[str | None] = None
 
     def permission_for(self, action: str) -> str:
         """The permission ``restrict(user, action)`` asks for."""
@@ -39,5 +43,8 @@ class RestrictedQuerySet(models.QuerySet):
         return self.scope_for_user(user)
 
     def scope_for_user(self, user: Any) -> Self:
-        """Rows the user may reach once the permission is granted: all, by default."""
-        return self
+        """Rows the user may reach once the permission is granted: all, or their locations'."""
+        location_ids = user.location_ids() if self.location_field else None
+        if location_ids is None:
+            return self
+        return self.filter(**{f"{self.location_field}__in": location_ids})

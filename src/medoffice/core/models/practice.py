@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime
 import zoneinfo
+from typing import Any, Self
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -197,6 +198,11 @@ class LocationQuerySet(RestrictedQuerySet):
     """Locations are part of the practice: seen and changed with the practice's permissions."""
 
     permission_map = {"view": "core.view_practice", "change": "core.change_practice"}
+
+    def used_by(self, user: Any) -> Self:
+        """The locations ``user`` works at (all of them for a user without a limit)."""
+        location_ids = user.location_ids() if user is not None else None
+        return self if location_ids is None else self.filter(pk__in=location_ids)
 
 
 class Location(Address):

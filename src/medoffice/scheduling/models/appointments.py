@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Self
+from typing import Self
 
 from django.conf import settings
 from django.db import models
@@ -52,11 +52,7 @@ FLOW_STATUSES = [
 
 
 class AppointmentQuerySet(RestrictedQuerySet):
-    def scope_for_user(self, user: Any) -> Self:
-        location_ids = user.location_ids()
-        if location_ids is None:
-            return self
-        return self.filter(location_id__in=location_ids)
+    location_field = "location_id"
 
     def active(self) -> Self:
         return self.filter(status__in=[s.value for s in ACTIVE_STATUSES])

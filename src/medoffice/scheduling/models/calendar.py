@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-from typing import Any, Self
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -33,12 +32,6 @@ class LocationScopedQuerySet(ScheduleSetupQuerySet):
     """Rows tied to a location are visible to users limited to that location."""
 
     location_field = "location_id"
-
-    def scope_for_user(self, user: Any) -> Self:
-        location_ids = user.location_ids()
-        if location_ids is None:
-            return self
-        return self.filter(**{f"{self.location_field}__in": location_ids})
 
 
 class Provider(models.Model):
