@@ -16,6 +16,7 @@ import os
 import sys
 
 from _common import (
+    ROOT,
     arguments,
     print_result,
     print_section,
@@ -37,10 +38,10 @@ def measure(requests: int) -> dict:
     import datetime as dt
 
     setup_django()
+    sys.path.insert(0, str(ROOT))
     from django.core.management import call_command
     from django.db import connection
-    from django.test import Client
-    from django_otp.plugins.otp_static.models import StaticDevice
+    from tests.conftest import login_client
 
     call_command("collectstatic", interactive=False, verbosity=0)  # production static storage
     from zoneinfo import ZoneInfo
@@ -127,12 +128,7 @@ def measure(requests: int) -> dict:
                 )
     user = User.objects.create(username="bench.desk", first_name="Bench", last_name="Desk")
     RoleAssignment.objects.create(user=user, role=Role.FRONT_DESK.value)
-    client = Client()
-    client.force_login(user, backend="medoffice.core.auth.RoleBackend")
-    device, _ = StaticDevice.objects.get_or_create(user=user, name="bench", confirmed=True)
-    session = client.session
-    session["otp_device_id"] = device.persistent_id
-    session.save()
+    client = login_client(user)
     url = f"/front-desk/day/?date={day.isoformat()}&location={location.pk}"
 
     def get_page() -> None:

@@ -1,8 +1,9 @@
 """Bench: patient search over 1,000,000 synthetic patients, on SQLite and on PostgreSQL.
 
 Each database gets its own process: a temporary SQLite file, and a PostgreSQL database
-``medoffice_bench_search`` created and dropped here (DATABASE_URL's server, or the local
-one). Patients are inserted in bulk (executemany on SQLite, COPY on PostgreSQL) with names
+``medoffice_bench_search`` created and dropped here (on the server of
+``_common.PG_ADMIN_URL``: BENCH_POSTGRES_URL, else TEST_POSTGRES_URL, else the local one).
+Patients are inserted in bulk (executemany on SQLite, COPY on PostgreSQL) with names
 sampled (fixed seed) from Faker's en_US name lists; then 500 realistic queries (name
 prefixes with one or two terms in either order, date of birth, phone, MRN, member ID) run
 through ``patients.selectors.search_patients`` as a user limited to two of three locations.
@@ -36,7 +37,6 @@ COVERAGE_EVERY = 5  # one patient in five has a coverage with a member ID
 QUERIES = 500
 SEED = 20250603
 PG_DB = "medoffice_bench_search"
-PG_SERVER = os.environ.get("BENCH_PG_SERVER", "postgres://postgres@127.0.0.1:5432")
 
 
 def log(message: str) -> None:
@@ -251,7 +251,7 @@ def main() -> None:
     with temporary_sqlite() as database:
         log(f"SQLite: {PATIENTS:,} patients …")
         results.append(("SQLite", _run(database.url)))
-    with postgres_database(PG_DB, admin_url=f"{PG_SERVER}/postgres") as url:
+    with postgres_database(PG_DB) as url:
         log(f"PostgreSQL: {PATIENTS:,} patients …")
         results.append(("PostgreSQL", _run(url)))
     lines = [

@@ -1,6 +1,14 @@
 from __future__ import annotations
 
+import contextlib
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
 import pytest
+from django.db import connection
 from django.test import Client
 
 from medoffice.core.roles import Role
@@ -44,3 +52,62 @@ def client_for(practice):
         return client
 
     return make
+
+
+@pytest.fixture
+def desk(client_for, location):
+    """A front-desk client working at ``location``."""
+    return client_for(Role.FRONT_DESK, locations=[location])
+
+
+@contextlib.contextmanager
+def database_on_disk(tmp_path: Path) -> Iterator[None]:
+    """On SQLite, let new connections (a test's threads) open a file copy of the data so far.
+
+    pytest-django's SQLite test database is in memory with a shared cache, whose
+    table locks ("database table is locked") ignore the busy timeout; production
+    runs on a WAL file where BEGIN IMMEDIATE queues writers for up to 20 s. The
+    threads must see the production locking, so they get a copy on disk (the
+    settings' ``init_command`` puts it in WAL mode as each connection opens). The
+    test's own connection keeps the in-memory name so it is not really closed.
+    """
+    if connection.vendor != "sqlite":
+        yield
+        return
+    path = tmp_path / "concurrency.sqlite3"
+    connection.ensure_connection()
+    target = sqlite3.connect(path)
+    connection.connection.backup(target)
+    target.close()
+    original = connection.settings_dict["NAME"]
+    connection.settings_dict["NAME"] = str(path)
+    try:
+        yield
+    finally:
+        # Back to the in-memory name first: closing the test's connection under the
+        # file's name would really close it, and the in-memory database with it.
+        connection.settings_dict["NAME"] = original
+
+
+@pytest.fixture
+def on_disk_database(tmp_path):
+    """``database_on_disk`` for the whole test, from the data its fixtures made."""
+    with database_on_disk(tmp_path):
+        yield
+
+
+def in_new_thread(read: Callable[[], Any]) -> Any:
+    """Run ``read`` on a connection of its own (the test's may still be the in-memory one)."""
+    results: list[Any] = []
+
+    def run() -> None:
+        try:
+            results.append(read())
+        finally:
+            connection.close()
+
+    reader = threading.Thread(target=run)
+    reader.start()
+    reader.join()
+    (result,) = results
+    return result

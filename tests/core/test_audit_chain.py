@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from io import StringIO
 from typing import Any
@@ -22,6 +21,7 @@ from medoffice.core import auditchain
 from medoffice.core import context as request_context
 from medoffice.core.audit import record_event, verify_chain
 from medoffice.core.models import AuditAction, AuditEvent, AuditVerification
+from tests.conftest import in_new_thread as _in_new_thread
 
 ON_POSTGRES = connection.vendor == "postgresql"
 
@@ -312,49 +312,6 @@ def test_the_append_function_takes_the_content_in_the_order_python_sends_it():
 
 
 # --- concurrency ----------------------------------------------------------------
-
-
-@pytest.fixture
-def on_disk_database(tmp_path):
-    """On SQLite, move the test database to a WAL file for the test, as in production.
-
-    The in-memory test database shares one cache between threads, with table locks
-    that SQLite's busy timeout does not wait for; a file has the real locking. New
-    connections (the test's threads) open the file; the test's own stays in memory.
-    """
-    if connection.vendor != "sqlite":
-        yield
-        return
-    path = tmp_path / "concurrency.sqlite3"
-    connection.ensure_connection()
-    target = sqlite3.connect(path)
-    connection.connection.backup(target)
-    target.close()
-    original = connection.settings_dict["NAME"]
-    connection.settings_dict["NAME"] = str(path)
-    try:
-        yield
-    finally:
-        # Back to the in-memory name first: closing the test's connection under the
-        # file's name would really close it, and the in-memory database with it.
-        connection.settings_dict["NAME"] = original
-
-
-def _in_new_thread(read: Callable[[], Any]) -> Any:
-    """Run ``read`` on a connection of its own (the test's may still be the in-memory one)."""
-    results: list[Any] = []
-
-    def run() -> None:
-        try:
-            results.append(read())
-        finally:
-            connection.close()
-
-    reader = threading.Thread(target=run)
-    reader.start()
-    reader.join()
-    (result,) = results
-    return result
 
 
 @pytest.mark.django_db(transaction=True)

@@ -9,29 +9,19 @@ import pytest
 from medoffice.billing.models import PatientPayment
 from medoffice.core.roles import Role
 from medoffice.scheduling.models import AppointmentStatus, WaitlistEntry
-from tests.factories import LocationFactory, PatientFactory
+from tests.factories import PatientFactory
 from tests.frontdesk.factories import todays_visit
 from tests.scheduling.factories import AppointmentTypeFactory
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def clinic(practice):
-    return LocationFactory(practice=practice)
-
-
-@pytest.fixture
-def desk(client_for, clinic):
-    return client_for(Role.FRONT_DESK, locations=[clinic])
-
-
 def post(client, path, body):
     return client.post(path, body, content_type="application/json")
 
 
-def test_check_in_through_the_api_records_the_copay_and_the_arrival(desk, clinic):
-    visit = todays_visit(clinic)
+def test_check_in_through_the_api_records_the_copay_and_the_arrival(desk, location):
+    visit = todays_visit(location)
     response = post(
         desk,
         f"/api/v1/appointments/{visit.pk}/check-in",
@@ -47,8 +37,8 @@ def test_check_in_through_the_api_records_the_copay_and_the_arrival(desk, clinic
     assert visit.status == AppointmentStatus.ARRIVED
 
 
-def test_check_in_with_an_amount_that_is_not_money_answers_422_naming_amount(desk, clinic):
-    visit = todays_visit(clinic)
+def test_check_in_with_an_amount_that_is_not_money_answers_422_naming_amount(desk, location):
+    visit = todays_visit(location)
     response = post(
         desk, f"/api/v1/appointments/{visit.pk}/check-in", {"amount": "lots", "method": "cash"}
     )
@@ -57,8 +47,8 @@ def test_check_in_with_an_amount_that_is_not_money_answers_422_naming_amount(des
     assert not PatientPayment.objects.filter(appointment=visit).exists()
 
 
-def test_a_status_move_the_flow_does_not_allow_answers_400_naming_status(desk, clinic):
-    visit = todays_visit(clinic)
+def test_a_status_move_the_flow_does_not_allow_answers_400_naming_status(desk, location):
+    visit = todays_visit(location)
     response = post(desk, f"/api/v1/appointments/{visit.pk}/status", {"status": "checkout"})
     assert response.status_code == 400
     assert [e["field"] for e in response.json()["errors"]] == ["status"]
@@ -66,10 +56,10 @@ def test_a_status_move_the_flow_does_not_allow_answers_400_naming_status(desk, c
     assert visit.status == AppointmentStatus.SCHEDULED
 
 
-def test_flow_board_lists_todays_patients_with_their_status(desk, clinic):
-    visit = todays_visit(clinic)
+def test_flow_board_lists_todays_patients_with_their_status(desk, location):
+    visit = todays_visit(location)
     post(desk, f"/api/v1/appointments/{visit.pk}/check-in", {})
-    response = desk.get("/api/v1/flow-board", {"location": clinic.pk})
+    response = desk.get("/api/v1/flow-board", {"location": location.pk})
     assert response.status_code == 200
     items = response.json()["items"]
     assert [(i["appointment_id"], i["status"], i["column"]) for i in items] == [
@@ -78,8 +68,8 @@ def test_flow_board_lists_todays_patients_with_their_status(desk, clinic):
     assert items[0]["minutes_in_status"] is not None
 
 
-def test_waitlist_add_through_the_api_puts_the_patient_on_the_waitlist(desk, clinic):
-    patient = PatientFactory(home_location=clinic)
+def test_waitlist_add_through_the_api_puts_the_patient_on_the_waitlist(desk, location):
+    patient = PatientFactory(home_location=location)
     kind = AppointmentTypeFactory()
     response = post(
         desk,
@@ -93,8 +83,8 @@ def test_waitlist_add_through_the_api_puts_the_patient_on_the_waitlist(desk, cli
     assert [row["id"] for row in listed["items"]] == [entry.pk]
 
 
-def test_a_biller_may_not_move_a_patient_along_the_flow(client_for, clinic):
-    visit = todays_visit(clinic)
-    biller = client_for(Role.BILLER, locations=[clinic])
+def test_a_biller_may_not_move_a_patient_along_the_flow(client_for, location):
+    visit = todays_visit(location)
+    biller = client_for(Role.BILLER, locations=[location])
     response = post(biller, f"/api/v1/appointments/{visit.pk}/status", {"status": "arrived"})
     assert response.status_code == 403

@@ -8,10 +8,8 @@ import pytest
 
 from medoffice.billing.models import PatientPayment
 from medoffice.core.models import AuditEvent
-from medoffice.core.roles import Role
 from medoffice.patients.models import Consent
 from medoffice.scheduling.models import Appointment, AppointmentStatus, StatusChange
-from tests.factories import LocationFactory
 from tests.frontdesk.factories import (
     CoverageFactory,
     book,
@@ -23,26 +21,18 @@ from tests.frontdesk.factories import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def clinic(practice):
-    return LocationFactory(practice=practice)
-
-
-@pytest.fixture
-def desk(client_for, clinic):
-    return client_for(Role.FRONT_DESK, locations=[clinic])
-
-
 def url(visit):
     return f"/front-desk/appointments/{visit.pk}/check-in/"
 
 
-def visit_at(clinic, minutes):
-    return book(provider=working_provider(clinic), location=clinic, start=minutes_from_now(minutes))
+def visit_at(location, minutes):
+    return book(
+        provider=working_provider(location), location=location, start=minutes_from_now(minutes)
+    )
 
 
-def test_check_in_page_shows_the_copay_of_the_primary_coverage(desk, clinic):
-    visit = todays_visit(clinic)
+def test_check_in_page_shows_the_copay_of_the_primary_coverage(desk, location):
+    visit = todays_visit(location)
     CoverageFactory(patient=visit.patient, copay=Decimal("35.00"))
     response = desk.get(url(visit))
     assert response.status_code == 200
@@ -50,8 +40,8 @@ def test_check_in_page_shows_the_copay_of_the_primary_coverage(desk, clinic):
     assert response.context["form"].initial["amount"] == Decimal("35.00")
 
 
-def test_check_in_page_shows_the_phones_to_confirm_in_national_format(desk, clinic):
-    visit = todays_visit(clinic)
+def test_check_in_page_shows_the_phones_to_confirm_in_national_format(desk, location):
+    visit = todays_visit(location)
     visit.patient.phone = "+14135550123"
     visit.patient.phone_home = "+14135550199"
     visit.patient.emergency_contact_name = "Pat Doe"
@@ -64,10 +54,10 @@ def test_check_in_page_shows_the_phones_to_confirm_in_national_format(desk, clin
     assert "+1413555" not in page
 
 
-def test_check_in_warns_when_no_coverage_covers_today(desk, clinic):
+def test_check_in_warns_when_no_coverage_covers_today(desk, location):
     import datetime as dt
 
-    visit = todays_visit(clinic)
+    visit = todays_visit(location)
     CoverageFactory(
         patient=visit.patient,
         effective_from=dt.date(2019, 1, 1),
@@ -76,15 +66,15 @@ def test_check_in_warns_when_no_coverage_covers_today(desk, clinic):
     assert 'data-testid="no-coverage-warning"' in desk.get(url(visit)).content.decode()
 
 
-def test_check_in_warns_about_missing_privacy_notice_and_financial_policy(desk, clinic):
-    visit = todays_visit(clinic)
+def test_check_in_warns_about_missing_privacy_notice_and_financial_policy(desk, location):
+    visit = todays_visit(location)
     html = desk.get(url(visit)).content.decode()
     assert 'data-testid="missing-consent-npp"' in html
     assert 'data-testid="missing-consent-financial"' in html
 
 
-def test_one_click_records_the_consent_as_given_today(desk, clinic):
-    visit = todays_visit(clinic)
+def test_one_click_records_the_consent_as_given_today(desk, location):
+    visit = todays_visit(location)
     response = desk.post(f"/front-desk/appointments/{visit.pk}/consent/", {"kind": "npp"})
     assert response.status_code == 302
     consent = Consent.objects.get(patient=visit.patient)
@@ -93,16 +83,16 @@ def test_one_click_records_the_consent_as_given_today(desk, clinic):
     assert 'data-testid="missing-consent-npp"' not in desk.get(url(visit)).content.decode()
 
 
-def test_opening_the_check_in_page_is_audited_as_a_read_of_the_patient(desk, clinic):
-    visit = todays_visit(clinic)
+def test_opening_the_check_in_page_is_audited_as_a_read_of_the_patient(desk, location):
+    visit = todays_visit(location)
     desk.get(url(visit))
     assert AuditEvent.objects.filter(
         action="read", patient_id=visit.patient_id, user_id=desk.user.pk
     ).exists()
 
 
-def test_check_in_takes_the_copay_and_marks_arrived_together(desk, clinic):
-    visit = visit_at(clinic, 30)
+def test_check_in_takes_the_copay_and_marks_arrived_together(desk, location):
+    visit = visit_at(location, 30)
     response = desk.post(
         url(visit),
         {"demographics_confirmed": "on", "amount": "25.00", "method": "card", "reference": "4242"},
@@ -124,16 +114,16 @@ def test_check_in_takes_the_copay_and_marks_arrived_together(desk, clinic):
     ).exists()
 
 
-def test_arriving_more_than_ten_minutes_after_the_start_is_flagged_late(desk, clinic):
-    visit = visit_at(clinic, -40)
+def test_arriving_more_than_ten_minutes_after_the_start_is_flagged_late(desk, location):
+    visit = visit_at(location, -40)
     desk.post(url(visit), {"demographics_confirmed": "on"})
     visit.refresh_from_db()
     assert visit.status == AppointmentStatus.ARRIVED
     assert visit.is_late_arrival
 
 
-def test_check_in_without_a_payment_only_marks_arrived(desk, clinic):
-    visit = visit_at(clinic, 30)
+def test_check_in_without_a_payment_only_marks_arrived(desk, location):
+    visit = visit_at(location, 30)
     desk.post(url(visit), {"demographics_confirmed": "on"})
     assert Appointment.objects.get(pk=visit.pk).status == AppointmentStatus.ARRIVED
     assert not PatientPayment.objects.exists()
@@ -152,9 +142,9 @@ def test_check_in_without_a_payment_only_marks_arrived(desk, clinic):
     ],
 )
 def test_bad_payment_is_refused_naming_the_field_and_nothing_is_saved(
-    desk, clinic, data, field, message
+    desk, location, data, field, message
 ):
-    visit = visit_at(clinic, 30)
+    visit = visit_at(location, 30)
     response = desk.post(url(visit), {"demographics_confirmed": "on", **data})
     assert response.status_code == 200
     errors = response.context["form"].errors
@@ -166,18 +156,18 @@ def test_bad_payment_is_refused_naming_the_field_and_nothing_is_saved(
     assert not StatusChange.objects.filter(appointment=visit, to_status="arrived").exists()
 
 
-def test_check_in_needs_the_details_confirmed(desk, clinic):
-    visit = visit_at(clinic, 30)
+def test_check_in_needs_the_details_confirmed(desk, location):
+    visit = visit_at(location, 30)
     response = desk.post(url(visit), {"amount": "25.00", "method": "cash"})
     assert "demographics_confirmed" in response.context["form"].errors
     assert not PatientPayment.objects.exists()
     assert Appointment.objects.get(pk=visit.pk).status == AppointmentStatus.SCHEDULED
 
 
-def test_a_refused_arrival_keeps_no_payment(desk, clinic):
+def test_a_refused_arrival_keeps_no_payment(desk, location):
     from medoffice.scheduling import services
 
-    visit = visit_at(clinic, 30)
+    visit = visit_at(location, 30)
     services.change_status(actor=None, appointment=visit, to_status="arrived")
     response = desk.post(
         url(visit), {"demographics_confirmed": "on", "amount": "25.00", "method": "cash"}
@@ -187,9 +177,9 @@ def test_a_refused_arrival_keeps_no_payment(desk, clinic):
     assert not PatientPayment.objects.exists()
 
 
-def test_receipt_numbers_follow_each_other(desk, clinic):
-    first = visit_at(clinic, 30)
-    second = visit_at(clinic, 60)
+def test_receipt_numbers_follow_each_other(desk, location):
+    first = visit_at(location, 30)
+    second = visit_at(location, 60)
     for visit in (first, second):
         desk.post(url(visit), {"demographics_confirmed": "on", "amount": "10", "method": "cash"})
     numbers = sorted(PatientPayment.objects.values_list("receipt_number", flat=True))

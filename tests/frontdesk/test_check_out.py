@@ -11,7 +11,6 @@ from medoffice.billing.models import PatientPayment
 from medoffice.core.roles import Role
 from medoffice.scheduling import services
 from medoffice.scheduling.models import Appointment, AppointmentStatus, Recall, StatusChange
-from tests.factories import LocationFactory
 from tests.frontdesk.factories import local_today, todays_visit
 
 pytestmark = pytest.mark.django_db
@@ -19,19 +18,9 @@ S = AppointmentStatus
 
 
 @pytest.fixture
-def clinic(practice):
-    return LocationFactory(practice=practice)
-
-
-@pytest.fixture
-def desk(client_for, clinic):
-    return client_for(Role.FRONT_DESK, locations=[clinic])
-
-
-@pytest.fixture
-def seen(clinic):
+def seen(location):
     """A visit whose patient has just seen the provider."""
-    visit = todays_visit(clinic)
+    visit = todays_visit(location)
     for status in (S.ARRIVED, S.ROOMED, S.WITH_PROVIDER):
         visit = services.change_status(actor=None, appointment=visit, to_status=status)
     return visit
@@ -112,8 +101,8 @@ def test_finishing_the_visit_marks_it_done_with_a_time_stamp(desk, seen):
     assert StatusChange.objects.filter(appointment=seen, to_status=S.COMPLETED).exists()
 
 
-def test_a_visit_not_yet_seen_cannot_be_finished(desk, clinic):
-    visit = todays_visit(clinic)
+def test_a_visit_not_yet_seen_cannot_be_finished(desk, location):
+    visit = todays_visit(location)
     response = desk.post(url(visit), {"action": "done"})
     assert response.status_code == 200
     assert "cannot go to" in " ".join(response.context["errors"])

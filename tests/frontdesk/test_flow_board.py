@@ -12,7 +12,6 @@ from medoffice.core.roles import Role
 from medoffice.scheduling import services
 from medoffice.scheduling.models import AppointmentStatus, StatusChange
 from medoffice.scheduling.views_frontdesk import FLOW_ALERT_MINUTES, alert_level
-from tests.factories import LocationFactory
 from tests.frontdesk.factories import ResourceFactory, todays_visit
 
 pytestmark = pytest.mark.django_db
@@ -20,17 +19,12 @@ S = AppointmentStatus
 
 
 @pytest.fixture
-def clinic(practice):
-    return LocationFactory(practice=practice)
+def room(location):
+    return ResourceFactory(location=location, name="Exam 2")
 
 
-@pytest.fixture
-def room(clinic):
-    return ResourceFactory(location=clinic, name="Exam 2")
-
-
-def board(client, clinic, **headers):
-    return client.get(f"/front-desk/flow/?location={clinic.pk}", **headers)
+def board(client, location, **headers):
+    return client.get(f"/front-desk/flow/?location={location.pk}", **headers)
 
 
 def cards_in(response, key):
@@ -45,23 +39,23 @@ def arrive(visit):
     return services.change_status(actor=None, appointment=visit, to_status=S.ARRIVED)
 
 
-def test_board_puts_todays_visits_in_their_status_column(client_for, clinic):
-    waiting = todays_visit(clinic)
-    here = arrive(todays_visit(clinic))
-    response = board(client_for(Role.FRONT_DESK), clinic)
+def test_board_puts_todays_visits_in_their_status_column(client_for, location):
+    waiting = todays_visit(location)
+    here = arrive(todays_visit(location))
+    response = board(client_for(Role.FRONT_DESK), location)
     assert response.status_code == 200
     assert cards_in(response, "scheduled") == [waiting.pk]
     assert cards_in(response, "arrived") == [here.pk]
 
 
-def test_board_polls_every_15_seconds_as_idle_polling(client_for, clinic):
-    html = board(client_for(Role.FRONT_DESK), clinic).content.decode()
+def test_board_polls_every_15_seconds_as_idle_polling(client_for, location):
+    html = board(client_for(Role.FRONT_DESK), location).content.decode()
     assert 'hx-trigger="every 15s"' in html
     assert 'hx-headers=\'{"X-Idle-Poll": "1"}\'' in html
 
 
-def test_htmx_poll_gets_only_the_board(client_for, clinic):
-    response = board(client_for(Role.FRONT_DESK), clinic, HTTP_HX_REQUEST="true")
+def test_htmx_poll_gets_only_the_board(client_for, location):
+    response = board(client_for(Role.FRONT_DESK), location, HTTP_HX_REQUEST="true")
     html = response.content.decode()
     assert html.lstrip().startswith('<div id="flow-board"')
     assert "<nav" not in html
@@ -75,31 +69,31 @@ def _set_last_activity(client, seconds_ago):
     return last
 
 
-def test_polling_does_not_extend_the_session(client_for, clinic):
+def test_polling_does_not_extend_the_session(client_for, location):
     client = client_for(Role.FRONT_DESK)
     last = _set_last_activity(client, 60)
-    response = board(client, clinic, HTTP_HX_REQUEST="true", HTTP_X_IDLE_POLL="1")
+    response = board(client, location, HTTP_HX_REQUEST="true", HTTP_X_IDLE_POLL="1")
     assert response.status_code == 200
     assert client.session[IdleLogoutMiddleware.SESSION_KEY] == last
 
 
-def test_opening_the_board_by_hand_counts_as_activity(client_for, clinic):
+def test_opening_the_board_by_hand_counts_as_activity(client_for, location):
     client = client_for(Role.FRONT_DESK)
     last = _set_last_activity(client, 60)
-    board(client, clinic)
+    board(client, location)
     assert client.session[IdleLogoutMiddleware.SESSION_KEY] > last
 
 
-def test_a_poll_after_the_idle_time_logs_off(client_for, clinic):
+def test_a_poll_after_the_idle_time_logs_off(client_for, location):
     client = client_for(Role.FRONT_DESK)
     _set_last_activity(client, 24 * 3600)
-    response = board(client, clinic, HTTP_HX_REQUEST="true", HTTP_X_IDLE_POLL="1")
+    response = board(client, location, HTTP_HX_REQUEST="true", HTTP_X_IDLE_POLL="1")
     assert response.status_code == 204
     assert response["HX-Redirect"].startswith("/accounts/login/")
 
 
-def test_rooming_records_the_room_and_a_time_stamped_status_change(client_for, clinic, room):
-    visit = arrive(todays_visit(clinic))
+def test_rooming_records_the_room_and_a_time_stamped_status_change(client_for, location, room):
+    visit = arrive(todays_visit(location))
     client = client_for(Role.CLINICAL)
     response = client.post(
         f"/front-desk/appointments/{visit.pk}/move/", {"to_status": "roomed", "room": room.pk}
@@ -115,8 +109,8 @@ def test_rooming_records_the_room_and_a_time_stamped_status_change(client_for, c
     assert change.changed_at == visit.roomed_at
 
 
-def test_each_step_of_the_visit_is_time_stamped(client_for, clinic, room):
-    visit = arrive(todays_visit(clinic))
+def test_each_step_of_the_visit_is_time_stamped(client_for, location, room):
+    visit = arrive(todays_visit(location))
     client = client_for(Role.PROVIDER)
     steps = [
         ("roomed", {"room": room.pk}),
@@ -133,8 +127,8 @@ def test_each_step_of_the_visit_is_time_stamped(client_for, clinic, room):
     assert all([visit.roomed_at, visit.with_provider_at, visit.checkout_at, visit.completed_at])
 
 
-def test_htmx_move_answers_with_the_updated_board(client_for, clinic, room):
-    visit = arrive(todays_visit(clinic))
+def test_htmx_move_answers_with_the_updated_board(client_for, location, room):
+    visit = arrive(todays_visit(location))
     response = client_for(Role.FRONT_DESK).post(
         f"/front-desk/appointments/{visit.pk}/move/",
         {"to_status": "roomed", "room": room.pk},
@@ -144,8 +138,8 @@ def test_htmx_move_answers_with_the_updated_board(client_for, clinic, room):
     assert cards_in(response, "roomed") == [visit.pk]
 
 
-def test_rooming_without_choosing_a_room_is_refused(client_for, clinic, room):
-    visit = arrive(todays_visit(clinic))
+def test_rooming_without_choosing_a_room_is_refused(client_for, location, room):
+    visit = arrive(todays_visit(location))
     response = client_for(Role.FRONT_DESK).post(
         f"/front-desk/appointments/{visit.pk}/move/",
         {"to_status": "roomed"},
@@ -156,8 +150,8 @@ def test_rooming_without_choosing_a_room_is_refused(client_for, clinic, room):
     assert visit.status == S.ARRIVED
 
 
-def test_illegal_transition_is_refused_and_nothing_changes(client_for, clinic):
-    visit = todays_visit(clinic)
+def test_illegal_transition_is_refused_and_nothing_changes(client_for, location):
+    visit = todays_visit(location)
     response = client_for(Role.FRONT_DESK).post(
         f"/front-desk/appointments/{visit.pk}/move/",
         {"to_status": "completed"},
@@ -169,8 +163,8 @@ def test_illegal_transition_is_refused_and_nothing_changes(client_for, clinic):
     assert not StatusChange.objects.filter(appointment=visit, to_status="completed").exists()
 
 
-def test_left_without_being_seen_from_the_waiting_room(client_for, clinic):
-    visit = arrive(todays_visit(clinic))
+def test_left_without_being_seen_from_the_waiting_room(client_for, location):
+    visit = arrive(todays_visit(location))
     client_for(Role.FRONT_DESK).post(
         f"/front-desk/appointments/{visit.pk}/move/", {"to_status": "lwbs"}
     )
@@ -179,23 +173,23 @@ def test_left_without_being_seen_from_the_waiting_room(client_for, clinic):
     assert StatusChange.objects.filter(appointment=visit, to_status="lwbs").exists()
 
 
-def test_biller_sees_the_board_but_cannot_move_patients(client_for, clinic):
-    visit = arrive(todays_visit(clinic))
+def test_biller_sees_the_board_but_cannot_move_patients(client_for, location):
+    visit = arrive(todays_visit(location))
     biller = client_for(Role.BILLER)
-    assert board(biller, clinic).status_code == 200
+    assert board(biller, location).status_code == 200
     response = biller.post(f"/front-desk/appointments/{visit.pk}/move/", {"to_status": "lwbs"})
     assert response.status_code == 403
     visit.refresh_from_db()
     assert visit.status == S.ARRIVED
 
 
-def test_clinical_staff_get_no_check_in_button(client_for, clinic):
-    visit = todays_visit(clinic)
-    html = board(client_for(Role.CLINICAL), clinic).content.decode()
+def test_clinical_staff_get_no_check_in_button(client_for, location):
+    visit = todays_visit(location)
+    html = board(client_for(Role.CLINICAL), location).content.decode()
     assert f'data-testid="check-in-{visit.pk}"' not in html
     assert (
         f'data-testid="check-in-{visit.pk}"'
-        in board(client_for(Role.FRONT_DESK), clinic).content.decode()
+        in board(client_for(Role.FRONT_DESK), location).content.decode()
     )
 
 
@@ -208,9 +202,9 @@ def test_alert_colour_turns_amber_then_red_at_the_thresholds(status, limits):
     assert alert_level(status, red + 1) == "red"
 
 
-def test_card_shows_time_in_status_and_total_time(client_for, clinic):
-    visit = arrive(todays_visit(clinic))
-    response = board(client_for(Role.FRONT_DESK), clinic)
+def test_card_shows_time_in_status_and_total_time(client_for, location):
+    visit = arrive(todays_visit(location))
+    response = board(client_for(Role.FRONT_DESK), location)
     card = next(
         card for c in response.context["columns"] for card in c["cards"] if card["a"].pk == visit.pk
     )

@@ -15,11 +15,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def desk(client_for, location):
-    return client_for(Role.FRONT_DESK, locations=[location])
-
-
-@pytest.fixture
 def patient(location):
     return PatientFactory(home_location=location)
 

@@ -6,17 +6,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from medoffice.core.models import AuditEvent
-from medoffice.core.roles import Role
 from medoffice.patients.models import Coverage
 from tests.factories import PatientFactory
 from tests.patients.factories import PNG_BYTES, CoverageFactory, PayerFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def desk(client_for, location):
-    return client_for(Role.FRONT_DESK, locations=[location])
 
 
 def coverage_data(payer, **changes):

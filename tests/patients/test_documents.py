@@ -14,11 +14,6 @@ from tests.patients.factories import PDF_BYTES, DocumentFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def desk(client_for, location):
-    return client_for(Role.FRONT_DESK, locations=[location])
-
-
 def upload(client, patient, name, content):
     return client.post(
         f"/patients/{patient.pk}/documents/add/",

@@ -28,11 +28,6 @@ GOOD = {
 }
 
 
-@pytest.fixture
-def desk(client_for, location):
-    return client_for(Role.FRONT_DESK, locations=[location])
-
-
 def register(client, location, **changes):
     data = {**GOOD, "home_location": location.pk, **changes}
     return client.post("/patients/new/", data)

@@ -8,9 +8,9 @@ import re
 import factory
 from factory.django import DjangoModelFactory
 
-from medoffice.patients.models import Consent
 from medoffice.scheduling.models import ReminderRule
 from tests.factories import PatientFactory
+from tests.patients.factories import ConsentFactory
 
 
 class ReminderRuleFactory(DjangoModelFactory):
@@ -20,14 +20,6 @@ class ReminderRuleFactory(DjangoModelFactory):
 
     hours_before = 24
     channel = "sms"
-
-
-class ConsentFactory(DjangoModelFactory):
-    class Meta:
-        model = Consent
-
-    kind = "sms"
-    given_on = factory.LazyFunction(lambda: dt.date(2024, 1, 2))
 
 
 class ReachablePatientFactory(PatientFactory):

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
-import sqlite3
 import threading
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -14,6 +10,7 @@ from django.db import connection
 from medoffice.core.roles import Role
 from medoffice.scheduling import services
 from medoffice.scheduling.models import Appointment
+from tests.conftest import database_on_disk, in_new_thread
 from tests.factories import LocationFactory, PatientFactory, PracticeFactory, UserFactory
 from tests.scheduling.factories import (
     AppointmentTypeFactory,
@@ -23,48 +20,6 @@ from tests.scheduling.factories import (
 )
 
 THREADS = 20
-
-
-@contextlib.contextmanager
-def threads_share_a_wal_file(tmp_path: Path) -> Iterator[None]:
-    """On SQLite, let the threads' connections open a WAL file holding the data so far.
-
-    pytest-django's SQLite test database is in memory with a shared cache, whose
-    table locks ("database table is locked") ignore the busy timeout; production
-    runs on a WAL file where BEGIN IMMEDIATE queues writers for up to 20 s. The
-    threads must see the production locking, so they get a copy on disk. The
-    test's own connection keeps the in-memory name so it is not really closed.
-    """
-    if connection.vendor != "sqlite":
-        yield
-        return
-    path = tmp_path / "booking.sqlite3"
-    connection.ensure_connection()
-    disk = sqlite3.connect(path)
-    connection.connection.backup(disk)
-    disk.execute("PRAGMA journal_mode=WAL")
-    disk.close()
-    original = connection.settings_dict["NAME"]
-    connection.settings_dict["NAME"] = str(path)
-    try:
-        yield
-    finally:
-        connection.settings_dict["NAME"] = original
-
-
-def _count_in_a_thread(**filters) -> int:
-    found: list[int] = []
-
-    def run() -> None:
-        try:
-            found.append(Appointment.objects.filter(**filters).count())
-        finally:
-            connection.close()
-
-    reader = threading.Thread(target=run)
-    reader.start()
-    reader.join()
-    return found[0]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -104,13 +59,15 @@ def test_twenty_concurrent_bookings_of_one_slot_give_one_booking_and_nineteen_sl
         with lock:
             outcomes.append(result)
 
-    with threads_share_a_wal_file(tmp_path):
+    with database_on_disk(tmp_path):
         threads = [threading.Thread(target=attempt, args=(p,)) for p in patients]
         for t in threads:
             t.start()
         for t in threads:
             t.join(timeout=120)
-        booked = _count_in_a_thread(provider=provider, start=start)
+        booked = in_new_thread(
+            lambda: Appointment.objects.filter(provider=provider, start=start).count()
+        )
 
     errors = [o for o in outcomes if o.startswith("error")]
     assert errors == []

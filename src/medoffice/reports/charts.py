@@ -58,7 +58,7 @@ def _header(chart_id: str, title: str, desc: str) -> list[str]:
     ]
 
 
-def _axes(y_top: float, x_label: str, y_label: str, y_format: str) -> list[str]:
+def _axes(y_top: float, x_label: str, y_label: str) -> list[str]:
     left, bottom = MARGIN_LEFT, HEIGHT - MARGIN_BOTTOM
     plot_h = bottom - MARGIN_TOP
     parts = [
@@ -69,7 +69,7 @@ def _axes(y_top: float, x_label: str, y_label: str, y_format: str) -> list[str]:
     for i in range(5):
         value = y_top * i / 4
         y = bottom - plot_h * i / 4
-        label = y_format.format(value) if y_format else _fmt(value)
+        label = _fmt(value)
         parts.append(
             f'<line x1="{left}" y1="{y:.1f}" x2="{WIDTH - MARGIN_RIGHT}" y2="{y:.1f}" '
             f'stroke="#ddd"/>'
@@ -110,9 +110,9 @@ def _category_label(x: float, y: float, text: str) -> str:
     )
 
 
-def _top(series: Sequence[Series], y_max: float | None) -> float:
+def _top(series: Sequence[Series]) -> float:
     values = [v for s in series for v in s.values if v is not None]
-    return y_max if y_max is not None else nice_max(max(values, default=0))
+    return nice_max(max(values, default=0))
 
 
 def bar_chart(
@@ -123,13 +123,11 @@ def bar_chart(
     series: Sequence[Series],
     x_label: str,
     y_label: str,
-    y_max: float | None = None,
-    y_format: str = "",
 ) -> str:
     """Grouped vertical bars: one group per category, one bar per series."""
     chart_id = f"chart-{next(_ids)}"
-    top = _top(series, y_max)
-    parts = _header(chart_id, title, desc) + _axes(top, x_label, y_label, y_format)
+    top = _top(series)
+    parts = _header(chart_id, title, desc) + _axes(top, x_label, y_label)
     left, bottom = MARGIN_LEFT, HEIGHT - MARGIN_BOTTOM
     plot_w = WIDTH - MARGIN_RIGHT - left
     plot_h = bottom - MARGIN_TOP
@@ -143,7 +141,7 @@ def bar_chart(
             if value is None:
                 continue
             h = plot_h * min(max(value, 0) / top, 1)
-            label = y_format.format(value) if y_format else _fmt(round(value, 1))
+            label = _fmt(round(value, 1))
             parts.append(
                 f'<rect x="{gx + bar_w * i:.1f}" y="{bottom - h:.1f}" width="{bar_w * 0.92:.1f}" '
                 f'height="{h:.1f}" fill="{PALETTE[i % len(PALETTE)]}">'
@@ -164,13 +162,11 @@ def line_chart(
     series: Sequence[Series],
     x_label: str,
     y_label: str,
-    y_max: float | None = None,
-    y_format: str = "",
 ) -> str:
     """One line per series over the categories (e.g. months); gaps where a value is None."""
     chart_id = f"chart-{next(_ids)}"
-    top = _top(series, y_max)
-    parts = _header(chart_id, title, desc) + _axes(top, x_label, y_label, y_format)
+    top = _top(series)
+    parts = _header(chart_id, title, desc) + _axes(top, x_label, y_label)
     left, bottom = MARGIN_LEFT, HEIGHT - MARGIN_BOTTOM
     plot_w = WIDTH - MARGIN_RIGHT - left
     plot_h = bottom - MARGIN_TOP
@@ -191,7 +187,7 @@ def line_chart(
                 continue
             x, y = xy(c, value)
             run.append(f"{x:.1f},{y:.1f}")
-            label = y_format.format(value) if y_format else _fmt(round(value, 1))
+            label = _fmt(round(value, 1))
             name = categories[c] if c < len(categories) else ""
             parts.append(
                 f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{colour}">'

@@ -33,7 +33,6 @@ __all__ = [
     "PART_OF_DAY",
     "PHASES",
     "Summary",
-    "as_minutes",
     "as_percent",
     "available_minutes",
     "booked_minutes",
@@ -259,7 +258,3 @@ def booked_minutes(
 def as_percent(value: float | None) -> str:
     """A rate as "12.5 %", or "—" when unknown."""
     return "—" if value is None else f"{value * 100:.1f} %"
-
-
-def as_minutes(value: float | None) -> str:
-    return "—" if value is None else f"{value:.0f}"

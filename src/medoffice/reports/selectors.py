@@ -49,8 +49,9 @@ class Filters:
         today = today or local_today()
         return cls(start_date=today - dt.timedelta(days=DEFAULT_DAYS), end_date=today)
 
-    def bounds(self) -> tuple[dt.datetime, dt.datetime]:
-        tz = practice_zone()
+    def bounds(self, tz: dt.tzinfo | None = None) -> tuple[dt.datetime, dt.datetime]:
+        """The period as instants; ``tz`` defaults to the practice's zone."""
+        tz = tz or practice_zone()
         start = dt.datetime.combine(self.start_date, dt.time.min, tzinfo=tz)
         end = dt.datetime.combine(self.end_date + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
         return start, end
@@ -60,9 +61,9 @@ def local_today() -> dt.date:
     return timezone.now().astimezone(practice_zone()).date()
 
 
-def appointments(user: Any, filters: Filters) -> QuerySet[Appointment]:
+def appointments(user: Any, filters: Filters, tz: dt.tzinfo | None = None) -> QuerySet[Appointment]:
     """The user's appointments starting in the period, narrowed by location and provider."""
-    start, end = filters.bounds()
+    start, end = filters.bounds(tz)
     qs = Appointment.objects.restrict(user, "view").filter(start__gte=start, start__lt=end)
     if filters.location_id:
         qs = qs.filter(location_id=filters.location_id)
@@ -116,7 +117,7 @@ def wait_times(user: Any, filters: Filters) -> WaitReport:
     the visits that have both its time stamps. Part of day is that of the scheduled start.
     """
     tz = practice_zone()
-    rows = appointments(user, filters).filter(status=AppointmentStatus.COMPLETED)
+    rows = appointments(user, filters, tz).filter(status=AppointmentStatus.COMPLETED)
     rows = rows.values_list(
         "provider_id",
         "location_id",
@@ -181,7 +182,9 @@ class AttendanceReport:
     by_month: list[AttendanceRow]
 
 
-def due_appointments(user: Any, filters: Filters, now: dt.datetime | None = None) -> QuerySet:
+def due_appointments(
+    user: Any, filters: Filters, now: dt.datetime | None = None, tz: dt.tzinfo | None = None
+) -> QuerySet:
     """Appointments that were due: started before now, not cancelled in advance.
 
     A cancellation counts as "in advance" unless it is flagged late (the patient cancelled
@@ -190,7 +193,7 @@ def due_appointments(user: Any, filters: Filters, now: dt.datetime | None = None
     """
     now = now or timezone.now()
     return (
-        appointments(user, filters)
+        appointments(user, filters, tz)
         .filter(start__lt=now)
         .exclude(status=AppointmentStatus.CANCELLED, is_late_cancel=False)
     )
@@ -203,7 +206,7 @@ def _attendance(label: str, due: int, no_shows: int, late: int) -> AttendanceRow
 def attendance(user: Any, filters: Filters, now: dt.datetime | None = None) -> AttendanceReport:
     tz = practice_zone()
     rows = list(
-        due_appointments(user, filters, now).values_list(
+        due_appointments(user, filters, now, tz).values_list(
             "provider_id", "location_id", "start", "status", "is_late_cancel"
         )
     )
@@ -275,7 +278,7 @@ def utilisation(user: Any, filters: Filters) -> UtilisationReport:
     time off, meetings, closures and the practice's public holidays.
     """
     tz = practice_zone()
-    start, end = filters.bounds()
+    start, end = filters.bounds(tz)
     blocks_qs = TemplateBlock.objects.restrict(user, "view").filter(provider__is_active=True)
     if filters.location_id:
         blocks_qs = blocks_qs.filter(location_id=filters.location_id)
@@ -296,7 +299,7 @@ def utilisation(user: Any, filters: Filters) -> UtilisationReport:
     closed = book.engine_unavailability(start, end, filters.start_date, filters.end_date, tz)
     available = kpis.available_minutes(blocks, closed, filters.start_date, filters.end_date, tz)
     booked_rows = (
-        appointments(user, filters)
+        appointments(user, filters, tz)
         .exclude(status=AppointmentStatus.CANCELLED)
         .values_list("provider_id", "start", "end")
     )
@@ -361,7 +364,8 @@ def third_next_available(
     providers = book.providers_for(user, filters.location_id)
     if filters.provider_id:
         providers = providers.filter(pk=filters.provider_id)
-    allowed = set(appointment_type.providers.values_list("pk", flat=True))
+    kind = book.engine_type(appointment_type)
+    allowed = kind.provider_ids
     if allowed:
         providers = providers.filter(pk__in=allowed)
     location_ids: list[int] | None = None
@@ -373,7 +377,6 @@ def third_next_available(
     # then searched provider by provider.
     chosen = list(providers.filter(Q(template_blocks__isnull=False)).distinct())
     end_date = today + dt.timedelta(days=ACCESS_HORIZON_DAYS)
-    kind = book.engine_type(appointment_type)
     calendar = book.availability_calendar(
         start_date=today, end_date=end_date, provider_ids=[p.pk for p in chosen], tz=tz
     )

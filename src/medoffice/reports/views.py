@@ -5,6 +5,7 @@ charts, render the page (or its body for htmx, or a CSV with ``?format=csv``).""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,6 +17,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from medoffice.core.audit import record_event
+from medoffice.core.listing import csv_cell
 from medoffice.core.models import AuditAction
 from medoffice.reports import charts, kpis, selectors
 from medoffice.reports.forms import ReportFilterForm
@@ -39,8 +41,6 @@ class Section:
     headers: list[str]
     rows: list[list[Cell]]
     chart: str = ""
-    note: str = ""
-    slug: str = ""
 
 
 @dataclass
@@ -69,9 +69,9 @@ def percent(value: float | None) -> Cell:
     return Cell(kpis.as_percent(value), "" if value is None else round(value * 100, 1))
 
 
-def _filter_form(request: HttpRequest, with_type: bool = False) -> ReportFilterForm:
+def _filter_form(request: HttpRequest, today: dt.date, with_type: bool = False) -> ReportFilterForm:
     data: QueryDict = request.GET.copy()
-    default = selectors.Filters.default()
+    default = selectors.Filters.default(today)
     if not data.get("date_to"):
         data["date_to"] = default.end_date.isoformat()
     if not data.get("date_from"):
@@ -126,24 +126,8 @@ def _csv(request: HttpRequest, report: Report, filters: selectors.Filters) -> Ht
     writer.writerow(["Grouped by", *headers])
     for section in report.sections:
         for row in section.rows:
-            writer.writerow([section.title, *(_csv_value(c.raw) for c in row)])
+            writer.writerow([section.title, *(csv_cell(c.raw) for c in row)])
     return response
-
-
-def _csv_value(value: Any) -> str:
-    text_value = str(value)
-    # Keep spreadsheets from reading a cell as a formula (CSV injection).
-    if text_value[:1] in ("=", "+", "-", "@") and not _is_number(text_value):
-        return "'" + text_value
-    return text_value
-
-
-def _is_number(value: str) -> bool:
-    try:
-        float(value)
-    except ValueError:
-        return False
-    return True
 
 
 def _period(filters: selectors.Filters) -> str:
@@ -163,7 +147,6 @@ def index(request: HttpRequest) -> HttpResponse:
 WAIT_HEADERS = ["Group", "Visits"] + [
     f"{label} {what}" for label in kpis.PHASES.values() for what in ("n", "median min", "p90 min")
 ]
-CHART_PHASES = list(kpis.PHASES)
 
 
 def _wait_section(title: str, groups: Sequence[selectors.WaitGroup], x_label: str) -> Section:
@@ -185,7 +168,7 @@ def _wait_section(title: str, groups: Sequence[selectors.WaitGroup], x_label: st
             categories=[g.label for g in groups],
             series=[
                 charts.Series(kpis.PHASES[key], [g.phases[key].median for g in groups])
-                for key in CHART_PHASES
+                for key in kpis.PHASES
             ],
             x_label=x_label,
             y_label="Median minutes",
@@ -195,8 +178,9 @@ def _wait_section(title: str, groups: Sequence[selectors.WaitGroup], x_label: st
 
 @permission_required(PERMISSION, raise_exception=True)
 def wait_times(request: HttpRequest) -> HttpResponse:
-    form = _filter_form(request)
-    filters = form.filters()
+    today = selectors.local_today()
+    form = _filter_form(request, today)
+    filters = form.filters(today)
     data = selectors.wait_times(request.user, filters)
     report = Report("wait-times", "Wait times")
     report.sections = [
@@ -258,8 +242,9 @@ def _pct(value: float | None) -> float | None:
 
 @permission_required(PERMISSION, raise_exception=True)
 def no_shows(request: HttpRequest) -> HttpResponse:
-    form = _filter_form(request)
-    filters = form.filters()
+    today = selectors.local_today()
+    form = _filter_form(request, today)
+    filters = form.filters(today)
     data = selectors.attendance(request.user, filters)
     months = data.by_month
     trend = charts.line_chart(
@@ -326,8 +311,9 @@ def _utilisation_rows(rows: Sequence[selectors.UtilisationRow]) -> list[list[Cel
 
 @permission_required(PERMISSION, raise_exception=True)
 def utilisation(request: HttpRequest) -> HttpResponse:
-    form = _filter_form(request)
-    filters = form.filters()
+    today = selectors.local_today()
+    form = _filter_form(request, today)
+    filters = form.filters(today)
     data = selectors.utilisation(request.user, filters)
     chart = ""
     if data.by_provider:
@@ -377,8 +363,9 @@ ACCESS_HEADERS = ["Provider", "Visit type", "Days to third next available", "Thi
 
 @permission_required(PERMISSION, raise_exception=True)
 def access(request: HttpRequest) -> HttpResponse:
-    form = _filter_form(request, with_type=True)
-    filters = form.filters()
+    today = selectors.local_today()
+    form = _filter_form(request, today, with_type=True)
+    filters = form.filters(today)
     kind: AppointmentType | None = None
     if filters.appointment_type_id:
         kind = (
@@ -387,7 +374,6 @@ def access(request: HttpRequest) -> HttpResponse:
             .first()
         )
     kind = kind or selectors.default_appointment_type(request.user)
-    today = selectors.local_today()
     rows = selectors.third_next_available(request.user, filters, kind, today) if kind else []
     chart = ""
     if rows:
