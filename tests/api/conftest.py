@@ -4,7 +4,6 @@ import pytest
 from django.test import Client
 
 from medoffice.core import services
-from medoffice.core.models import AuditEvent
 from tests.factories import UserFactory
 
 
@@ -29,13 +28,3 @@ def api_for(practice):
         return client
 
     return make
-
-
-@pytest.fixture
-def last_audit_seq(db):
-    """A callable giving the newest audit seq, to find the events a request recorded."""
-
-    def newest() -> int:
-        return AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
-
-    return newest

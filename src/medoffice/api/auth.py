@@ -30,17 +30,15 @@ class TokenAuth(HttpBearer):
 def session_is_verified(request: HttpRequest) -> bool:
     """The session's user finished log-in: the second step too, where they use or need one.
 
-    The same rule as MfaRequiredMiddleware, which does not look at /api/ paths.
+    The same rule (``mfa.pending_step``) as MfaRequiredMiddleware, which does not look at
+    /api/ paths.
     """
-    user = request.user
-    if not user.is_authenticated:
+    if not request.user.is_authenticated:
         return False
-    if user.is_verified():  # type: ignore[union-attr]
-        return True
-    from medoffice.core.mfa import has_confirmed_device
+    from medoffice.core.mfa import pending_step
 
-    requires_all = getattr(request, "practice_mfa_for_everyone", False)
-    return not has_confirmed_device(user) and not user.mfa_required(requires_all)  # type: ignore[union-attr]
+    required = getattr(request, "practice_mfa_for_everyone", False)
+    return pending_step(request.user, required=required) is None
 
 
 class VerifiedSessionAuth(SessionAuth):

@@ -32,16 +32,16 @@ _token_auth = TokenAuth()
 
 
 def _docs_page_login(request: HttpRequest) -> HttpResponse | None:
-    if session_is_verified(request):
-        return None
-    if request.user.is_authenticated:
-        from medoffice.core.mfa import has_confirmed_device
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    from medoffice.core.mfa import pending_step
 
-        name = "core:mfa-verify" if has_confirmed_device(request.user) else "core:mfa-enrol"
-        return HttpResponseRedirect(
-            reverse(name) + "?" + urlencode({"next": request.get_full_path()})
-        )
-    return redirect_to_login(request.get_full_path())
+    required = getattr(request, "practice_mfa_for_everyone", False)
+    step = pending_step(request.user, required=required)
+    if step is None:
+        return None
+    name = "core:mfa-verify" if step == "verify" else "core:mfa-enrol"
+    return HttpResponseRedirect(reverse(name) + "?" + urlencode({"next": request.get_full_path()}))
 
 
 def _schema_caller(request: HttpRequest) -> bool:

@@ -28,19 +28,13 @@ def receipt_context(payment: PatientPayment, *, pdf: bool = False) -> dict[str, 
     }
 
 
-def receipt_html(payment: PatientPayment, *, pdf: bool = False, request: Any = None) -> str:
-    return render_to_string(
-        "billing/receipt.html", receipt_context(payment, pdf=pdf), request=request
-    )
-
-
 def receipt_document(payment: PatientPayment) -> Any:
     """The laid-out WeasyPrint document (its ``pages`` are the printed pages)."""
     from weasyprint import CSS, HTML
 
     stylesheet = finders.find(RECEIPT_STYLESHEET)
     sheets = [CSS(filename=str(stylesheet))] if stylesheet else []
-    html = receipt_html(payment, pdf=True)
+    html = render_to_string("billing/receipt.html", receipt_context(payment, pdf=True))
     return HTML(string=html, base_url=str(Path.cwd())).render(stylesheets=sheets)
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 import math
 import secrets
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import segno
 from django.db import transaction
@@ -23,6 +23,23 @@ RECOVERY_DEVICE_NAME = "recovery codes"
 
 def has_confirmed_device(user: Any) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def pending_step(user: Any, *, required: bool) -> Literal["verify", "enrol"] | None:
+    """The two-step log-in step a logged-in ``user`` still owes, or None when log-in is done.
+
+    "verify": the user has an authenticator app and has not yet typed its code this
+    session; "enrol": the user has none but must use one (``required``: the practice
+    requires two-step log-in for everyone; some roles always need it). The one rule
+    behind MfaRequiredMiddleware, the API's session check and the API docs page.
+    """
+    if user.is_verified():
+        return None
+    if has_confirmed_device(user):
+        return "verify"
+    if user.mfa_required(required):
+        return "enrol"
+    return None
 
 
 def pending_totp_device(user: Any) -> TOTPDevice:

@@ -188,19 +188,15 @@ class MfaRequiredMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if (
-            user.is_authenticated
-            and not request.path.startswith(MFA_EXEMPT_PREFIXES)
-            and not user.is_verified()  # type: ignore[union-attr]
-        ):
-            from medoffice.core.mfa import has_confirmed_device
+        if user.is_authenticated and not request.path.startswith(MFA_EXEMPT_PREFIXES):
+            from medoffice.core.mfa import pending_step
 
-            requires_all = getattr(request, "practice_mfa_for_everyone", False)
-            if has_confirmed_device(user):
+            step = pending_step(user, required=getattr(request, "practice_mfa_for_everyone", False))
+            if step == "verify":
                 return HttpResponseRedirect(
                     reverse("core:mfa-verify") + "?" + urlencode({"next": request.get_full_path()})
                 )
-            if user.mfa_required(requires_all):  # type: ignore[union-attr]
+            if step == "enrol":
                 return HttpResponseRedirect(reverse("core:mfa-enrol"))
         return self.get_response(request)
 

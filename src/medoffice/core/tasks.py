@@ -5,7 +5,7 @@ the result for the office manager's home page. The nightly run is the same task
 enqueued with ``reschedule=True`` and ``run_after`` at the next 02:00 in the
 practice's time zone; after running it enqueues its successor. `medoffice worker`
 makes sure one nightly run is waiting when it starts, so the chain survives a
-lost job, and ``nightly_verification_pending`` keeps it to one. Other apps' periodic
+lost job, and ``periodic_run_pending`` keeps it to one. Other apps' periodic
 tasks (reminders) use the same two helpers: ``periodic_run_pending`` and
 ``schedule_periodic_run``.
 
@@ -106,11 +106,6 @@ def schedule_periodic_run(task_: Task, when: dt.datetime, *, what: str) -> dt.da
         return None
     task_.using(run_after=when).enqueue(reschedule=True)
     return when
-
-
-def nightly_verification_pending() -> bool:
-    """Whether a nightly verification is already waiting in the configured backend."""
-    return periodic_run_pending(verify_audit_chain_task)
 
 
 def schedule_nightly_verification(now: dt.datetime | None = None) -> dt.datetime | None:

@@ -10,18 +10,24 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Body, Field, File, Form, Path, Query, Router, Schema, UploadedFile
 from ninja.errors import ValidationError as InvalidParameters
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from medoffice.api.common import MAX_ID, Pagination, SearchText, ShapedRows, audit
+from medoffice.api.common import (
+    MAX_ID,
+    Pagination,
+    SearchText,
+    ShapedRows,
+    audit,
+    require_permission,
+)
 from medoffice.api.errors import ErrorOut, error_responses
-from medoffice.core.audit import record_event
 from medoffice.core.models import AuditAction
-from medoffice.patients import selectors, services
+from medoffice.patients import files, selectors, services
 from medoffice.patients.models import (
     AlertKind,
     Consent,
@@ -182,11 +188,6 @@ def _coverage(c: Coverage) -> dict[str, Any]:
     }
 
 
-def _require(request: HttpRequest, permission: str) -> None:
-    if not request.auth.has_perm(permission):  # type: ignore[attr-defined]
-        raise PermissionDenied(f"Your roles do not include the permission “{permission}”.")
-
-
 def _open(request: HttpRequest, patient_id: int, data_category: str) -> Patient:
     """The patient through the audited selector; outside the caller's locations answers 404."""
     try:
@@ -211,7 +212,12 @@ def _open(request: HttpRequest, patient_id: int, data_category: str) -> Patient:
 )
 @paginate(Pagination)
 def search(request: HttpRequest, q: SearchText = _QUERY) -> Any:
-    _require(request, "patients.view_patient")
+    require_permission(
+        request,
+        "patients.view_patient",
+        action=AuditAction.READ,
+        object_type="patients.patient",
+    )
     audit(
         request,
         AuditAction.READ,
@@ -237,7 +243,12 @@ def detail(request: HttpRequest, id: int = _patient_id()) -> Any:
     summary="Register a patient (409 with the possible duplicates unless confirm_duplicate)",
 )
 def register(request: HttpRequest, payload: PatientIn | None = _NO_BODY) -> Any:
-    _require(request, "patients.change_patient")
+    require_permission(
+        request,
+        "patients.change_patient",
+        action=AuditAction.CREATE,
+        object_type="patients.patient",
+    )
     if payload is None:
         raise ValidationError({"body": "Send the patient as a JSON object."})
     data = payload.dict()
@@ -291,7 +302,12 @@ def coverages(request: HttpRequest, id: int = _patient_id()) -> Any:
 def add_coverage(
     request: HttpRequest, id: int = _patient_id(), payload: CoverageIn | None = _NO_BODY
 ) -> Any:
-    _require(request, "patients.change_patient")
+    require_permission(
+        request,
+        "patients.change_patient",
+        action=AuditAction.CREATE,
+        object_type="patients.coverage",
+    )
     patient = _open(request, id, "insurance")
     if payload is None:
         raise ValidationError({"body": "Send the coverage as a JSON object."})
@@ -414,7 +430,12 @@ def consents(request: HttpRequest, id: int = _patient_id()) -> Any:
 def give_consent(
     request: HttpRequest, id: int = _patient_id(), payload: ConsentIn | None = _NO_BODY
 ) -> Any:
-    _require(request, "patients.change_patient")
+    require_permission(
+        request,
+        "patients.change_patient",
+        action=AuditAction.CREATE,
+        object_type="patients.consent",
+    )
     patient = _open(request, id, "consents")
     if payload is None:
         raise _missing(request, "body", "kind", "given_on")
@@ -445,7 +466,12 @@ def alerts(request: HttpRequest, id: int = _patient_id()) -> Any:
 def add_alert(
     request: HttpRequest, id: int = _patient_id(), payload: AlertIn | None = _NO_BODY
 ) -> Any:
-    _require(request, "patients.change_patient")
+    require_permission(
+        request,
+        "patients.change_patient",
+        action=AuditAction.CREATE,
+        object_type="patients.patientalert",
+    )
     patient = _open(request, id, "alerts")
     if payload is None:
         raise _missing(request, "body", "kind")
@@ -477,28 +503,25 @@ def document_file(
     request: HttpRequest,
     id: int = Path(..., ge=1, le=MAX_ID, description="The document's id."),
 ) -> HttpResponse:
-    _require(request, "patients.view_patient")
+    require_permission(
+        request,
+        "patients.view_patient",
+        action=AuditAction.READ,
+        object_type="patients.patientdocument",
+        object_id=id,
+    )
     document = get_object_or_404(PatientDocument, pk=id)
     _open(request, document.patient_id, "documents")
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError:
-        raise Http404("The file is missing from storage.") from None
-    extension = document.file.name.rsplit(".", 1)[-1] if "." in document.file.name else "bin"
-    name = f"{document.kind}-{document.pk}.{extension}"
-    record_event(
-        AuditAction.READ,
+    return files.file_response(
+        document.file,
         user=request.auth,  # type: ignore[attr-defined]
         obj=document,
         patient_id=document.patient_id,
-        data_category="documents",
-        detail=f"downloaded {name} (API)",
+        category="documents",
+        name=files.download_name(f"{document.kind}-{document.pk}", document.file),
+        content_type=document.content_type or "application/octet-stream",
+        api=True,
     )
-    response = FileResponse(handle, as_attachment=False, filename=name)
-    response["Content-Type"] = document.content_type or "application/octet-stream"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 @router.post(
@@ -513,7 +536,12 @@ def upload_document(
     title: str | None = _TITLE,
     file: File[UploadedFile] | None = _FILE,
 ) -> Any:
-    _require(request, "patients.change_patient")
+    require_permission(
+        request,
+        "patients.change_patient",
+        action=AuditAction.CREATE,
+        object_type="patients.patientdocument",
+    )
     patient = _open(request, id, "documents")
     absent = [n for n, v in (("kind", kind), ("title", title), ("file", file)) if not v]
     if absent:
@@ -544,7 +572,13 @@ def upload_document(
     summary="Merge a duplicate record into this one (every row of its chart moves)",
 )
 def merge(request: HttpRequest, id: int = _patient_id(), payload: MergeIn | None = _NO_BODY) -> Any:
-    _require(request, "patients.merge_patient")
+    require_permission(
+        request,
+        "patients.merge_patient",
+        action=AuditAction.UPDATE,
+        object_type="patients.patient",
+        object_id=id,
+    )
     survivor = _open(request, id, "merge")
     if payload is None:
         raise _missing(request, "body", "duplicate_id")

@@ -1,4 +1,5 @@
-"""Checks on uploaded files: the kind is read from the file's first bytes, not its name."""
+"""Checks on uploaded files (the kind is read from the file's first bytes, not its name),
+and serving a stored file back: audited, inline, never sniffed or cached."""
 
 from __future__ import annotations
 
@@ -6,6 +7,10 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+
+from medoffice.core.audit import record_event
+from medoffice.core.models import AuditAction
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
@@ -61,3 +66,47 @@ def check_upload(upload: Any, *, field: str, allowed: tuple[str, ...] = DOCUMENT
             }
         )
     return content_type
+
+
+def download_name(stem: str, stored: Any) -> str:
+    """``stem`` with the stored file's extension ("bin" when it has none)."""
+    extension = stored.name.rsplit(".", 1)[-1] if stored and "." in stored.name else "bin"
+    return f"{stem}.{extension}"
+
+
+def file_response(
+    stored: Any,
+    *,
+    user: Any,
+    obj: Any,
+    patient_id: int,
+    category: str,
+    name: str,
+    content_type: str = "",
+    api: bool = False,
+) -> FileResponse:
+    """The stored file inline as ``name``, its READ audited; 404 when there is none.
+
+    ``content_type`` empty: the one Django guesses from ``name``. ``api``: the audit
+    detail says the download went through the API.
+    """
+    if not stored:
+        raise Http404("No such file.")
+    try:
+        handle = stored.open("rb")
+    except FileNotFoundError:
+        raise Http404("The file is missing from storage.") from None
+    record_event(
+        AuditAction.READ,
+        user=user,
+        obj=obj,
+        patient_id=patient_id,
+        data_category=category,
+        detail=f"downloaded {name} (API)" if api else f"downloaded {name}",
+    )
+    response = FileResponse(handle, as_attachment=False, filename=name)
+    if content_type:
+        response["Content-Type"] = content_type
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response

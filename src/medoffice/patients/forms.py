@@ -18,6 +18,7 @@ from medoffice.patients.models import (
 )
 from medoffice.patients.phones import national, to_e164
 from medoffice.patients.search import parse
+from medoffice.patients.services import PHONE_FIELDS
 
 DATE_FORMATS = ["%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y"]
 BAD_DATE = "This date does not exist; check the day and month (e.g. 04/31 is not a date)."
@@ -66,7 +67,6 @@ class PatientFilterForm(BootstrapMixin, forms.Form):
         return qs
 
 
-PHONE_FIELDS = ("phone", "phone_home", "phone_work", "guarantor_phone", "emergency_contact_phone")
 DATE_FIELDS = {
     "date_of_birth": "Date of birth",
     "guarantor_date_of_birth": "Guarantor's date of birth",

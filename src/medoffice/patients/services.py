@@ -19,6 +19,7 @@ from django.utils import timezone
 from medoffice.core.audit import record_event
 from medoffice.core.identifiers import normalize_ssn
 from medoffice.core.models import AuditAction
+from medoffice.core.models.practice import zip_validator
 from medoffice.patients import files
 from medoffice.patients.models import (
     Consent,
@@ -38,7 +39,6 @@ EMERGENCY_ACCESS_HOURS = 4
 MIN_REASON_LENGTH = 10
 MRN_ATTEMPTS = 8
 PHONE_FIELDS = ("phone", "phone_home", "phone_work", "guarantor_phone", "emergency_contact_phone")
-_ZIP_RE = re.compile(r"^\d{5}(-\d{4})?$")
 _EXTENSIONS = {
     "application/pdf": ".pdf",
     "image/png": ".png",
@@ -102,8 +102,10 @@ def clean_demographics(fields: dict[str, Any], *, today: dt.date | None = None) 
             )
     if cleaned.get("postal_code"):
         cleaned["postal_code"] = cleaned["postal_code"].strip()
-        if not _ZIP_RE.match(cleaned["postal_code"]):
-            errors.setdefault("postal_code", []).append("Enter a ZIP code as 12345 or 12345-6789.")
+        try:
+            zip_validator(cleaned["postal_code"])
+        except ValidationError as exc:
+            errors.setdefault("postal_code", []).extend(exc.messages)
     if cleaned.get("state"):
         cleaned["state"] = cleaned["state"].strip().upper()
         if not re.fullmatch(r"[A-Z]{2}", cleaned["state"]):

@@ -5,17 +5,15 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from medoffice.core.audit import record_event
 from medoffice.core.identifiers import mask_ssn
 from medoffice.core.listing import Column, ListPage
-from medoffice.core.models import AuditAction
-from medoffice.patients import selectors, services
+from medoffice.patients import files, selectors, services
 from medoffice.patients.forms import (
     AlertForm,
     ConsentForm,
@@ -331,39 +329,27 @@ def _serve(
         selectors.get_patient(request.user, patient_id, data_category=category)
     except selectors.OutsideScope:
         raise Http404("No such file.") from None
-    if not stored:
-        raise Http404("No such file.")
-    try:
-        handle = stored.open("rb")
-    except FileNotFoundError:
-        raise Http404("The file is missing from storage.") from None
-    record_event(
-        AuditAction.READ,
+    return files.file_response(
+        stored,
         user=request.user,
         obj=obj,
         patient_id=patient_id,
-        data_category=category,
-        detail=f"downloaded {name}",
+        category=category,
+        name=name,
+        content_type=content_type,
     )
-    response = FileResponse(handle, as_attachment=False, filename=name)
-    if content_type:
-        response["Content-Type"] = content_type
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 @permission_required("patients.view_patient", raise_exception=True)
 def document_download(request: HttpRequest, pk: int) -> HttpResponse:
     document = get_object_or_404(PatientDocument, pk=pk)
-    extension = document.file.name.rsplit(".", 1)[-1] if "." in document.file.name else "bin"
     return _serve(
         request,
         document.patient_id,
         document.file,
         document,
         "documents",
-        f"{document.kind}-{document.pk}.{extension}",
+        files.download_name(f"{document.kind}-{document.pk}", document.file),
         document.content_type,
     )
 
@@ -371,14 +357,13 @@ def document_download(request: HttpRequest, pk: int) -> HttpResponse:
 def _card(request: HttpRequest, pk: int, side: str) -> HttpResponse:
     coverage = get_object_or_404(Coverage, pk=pk)
     stored = getattr(coverage, f"card_{side}")
-    extension = stored.name.rsplit(".", 1)[-1] if stored and "." in stored.name else "bin"
     return _serve(
         request,
         coverage.patient_id,
         stored,
         coverage,
         "insurance",
-        f"card-{side}-{coverage.pk}.{extension}",
+        files.download_name(f"card-{side}-{coverage.pk}", stored),
     )
 
 
@@ -435,8 +420,6 @@ def merge(request: HttpRequest, pk: int) -> HttpResponse:
     )
     form = MergeForm(data)
     duplicate = None
-    preview: dict[str, int] = {}
-    ended: list[Coverage] = []
     if form.is_bound and form.is_valid():
         mrn = form.cleaned_data["duplicate"].strip().upper()
         duplicate = (
@@ -447,24 +430,27 @@ def merge(request: HttpRequest, pk: int) -> HttpResponse:
         )
         if duplicate is None:
             form.add_error("duplicate", f"No other active record with MRN {mrn} that you may open.")
-        else:
-            preview = services.merge_preview(survivor=survivor, merged=duplicate)
-            ended = services.conflicting_coverages(survivor=survivor, merged=duplicate)
-            if request.method == "POST":
-                if not form.cleaned_data["confirm"]:
-                    form.add_error("confirm", "Tick the box to confirm the merge.")
+        elif request.method == "POST":
+            if not form.cleaned_data["confirm"]:
+                form.add_error("confirm", "Tick the box to confirm the merge.")
+            else:
+                try:
+                    record = services.merge_patients(
+                        actor=request.user, survivor=survivor, merged=duplicate
+                    )
+                except ValidationError as exc:
+                    form.add_error(None, exc)
                 else:
-                    try:
-                        record = services.merge_patients(
-                            actor=request.user, survivor=survivor, merged=duplicate
-                        )
-                    except ValidationError as exc:
-                        form.add_error(None, exc)
-                    else:
-                        messages.success(
-                            request, f"Record {record.merged_mrn} merged into {survivor.mrn}."
-                        )
-                        return redirect("patients:detail", pk=survivor.pk)
+                    messages.success(
+                        request, f"Record {record.merged_mrn} merged into {survivor.mrn}."
+                    )
+                    return redirect("patients:detail", pk=survivor.pk)
+    # What the merge would move and end: only for the page, not after a merge went through.
+    preview: dict[str, int] = {}
+    ended: list[Coverage] = []
+    if duplicate is not None:
+        preview = services.merge_preview(survivor=survivor, merged=duplicate)
+        ended = services.conflicting_coverages(survivor=survivor, merged=duplicate)
     candidates = services.find_duplicates(
         first_name=survivor.first_name,
         last_name=survivor.last_name,

@@ -12,13 +12,13 @@ import dataclasses
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from medoffice.api.common import MAX_ID, audit
+from medoffice.api.common import MAX_ID, audit, require_permission
 from medoffice.api.errors import error_responses
-from medoffice.core.models import AuditAction, AuditOutcome
+from medoffice.core.models import AuditAction
 from medoffice.reports import selectors
 from medoffice.reports.forms import MAX_DAYS
 from medoffice.scheduling.selectors import providers_for
@@ -117,16 +117,9 @@ class AccessOut(Schema):
 def _filters(request: HttpRequest, params: ReportFilter, report: str) -> selectors.Filters:
     """The caller's filters, after the permission check; every call leaves one audit row."""
     user = request.auth  # type: ignore[attr-defined]
-    if not user.has_perm(PERMISSION):
-        audit(
-            request,
-            AuditAction.READ,
-            object_type="reports.report",
-            object_id=report,
-            outcome=AuditOutcome.DENIED,
-            detail=f"API {request.method} {request.path}: lacks {PERMISSION}",
-        )
-        raise PermissionDenied(f"Your roles do not include the permission “{PERMISSION}”.")
+    require_permission(
+        request, PERMISSION, action=AuditAction.READ, object_type="reports.report", object_id=report
+    )
     default = selectors.Filters.default()
     end = params.to or default.end_date
     start = params.from_ or end - dt.timedelta(days=selectors.DEFAULT_DAYS)

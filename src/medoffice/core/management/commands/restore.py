@@ -59,7 +59,7 @@ def _check_sqlite_backup(path: Path) -> None:
 
 
 def restore_backup(path: Path) -> None:
-    check_backup(path)
+    """Replace the database with the backup at ``path``, which ``check_backup`` accepted."""
     if connection.in_atomic_block:
         raise CommandError("A restore cannot run inside a transaction.")
     if connection.vendor == "sqlite":
