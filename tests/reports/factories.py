@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-import holidays
 from django.utils import timezone
 
-from medoffice.scheduling import services
+from medoffice.scheduling import selectors, services
 from medoffice.scheduling.models import Appointment, AppointmentStatus
 from tests.scheduling.factories import AppointmentFactory
 
@@ -22,7 +21,7 @@ S = AppointmentStatus
 
 def _holiday_free_week(monday: dt.date) -> bool:
     days = [monday + dt.timedelta(days=i) for i in range(14)]
-    calendar = holidays.US(subdiv="MA", years={d.year for d in days}, observed=True)
+    calendar = selectors.practice_holidays({d.year for d in days})
     return not any(d in calendar for d in days)
 
 

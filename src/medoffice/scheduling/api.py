@@ -13,22 +13,25 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
-from medoffice.api.common import MAX_ID, AwareDateTime, audit, get_or_404, restricted
+from medoffice.api.common import (
+    MAX_ID,
+    AwareDateTime,
+    audit,
+    audit_patient_read,
+    get_or_404,
+    restricted,
+    row_id,
+)
 from medoffice.api.errors import ErrorOut, error_body, error_responses
-from medoffice.core.audit import record_event
 from medoffice.core.models import AuditAction, AuditOutcome, Location
 from medoffice.patients.models import Patient
 from medoffice.scheduling import selectors, services
 from medoffice.scheduling.models import Appointment, AppointmentType, Provider
 
 router = Router(tags=["scheduling"])
-
-
-def _row_id() -> Any:
-    return Path(..., ge=1, le=MAX_ID, description="The row's id.")
 
 
 class AppointmentTypeOut(Schema):
@@ -123,20 +126,6 @@ def _appointment(a: Appointment) -> dict[str, Any]:
     }
 
 
-def _audit_patient_read(
-    request: HttpRequest, a: Appointment, action: Any = AuditAction.READ
-) -> None:
-    record_event(
-        action,
-        user=request.auth,  # type: ignore[attr-defined]
-        obj=a,
-        patient_id=a.patient_id,
-        data_category="appointment",
-        detail=f"API {request.method} {request.path}",
-    )
-    request.api_audited = True  # type: ignore[attr-defined]
-
-
 @router.get(
     "/appointment-types",
     response={200: list[AppointmentTypeOut], **error_responses(403)},
@@ -223,7 +212,7 @@ def appointments(request: HttpRequest, filters: Query[AppointmentFilter]) -> lis
         rows = rows.filter(location_id=filters.location)
     rows_list = list(rows)
     for a in rows_list:
-        _audit_patient_read(request, a)
+        audit_patient_read(request, a, "appointment")
     if not rows_list:
         audit(request, AuditAction.READ, object_type="scheduling.appointment")
     return [_appointment(a) for a in rows_list]
@@ -234,9 +223,9 @@ def appointments(request: HttpRequest, filters: Query[AppointmentFilter]) -> lis
     response={200: AppointmentOut, **error_responses(403, 404, 422)},
     summary="One appointment",
 )
-def appointment_detail(request: HttpRequest, id: int = _row_id()) -> dict[str, Any]:
+def appointment_detail(request: HttpRequest, id: int = row_id()) -> dict[str, Any]:
     a = get_or_404(request, _appointments(request), id, what="appointment")
-    _audit_patient_read(request, a)
+    audit_patient_read(request, a, "appointment")
     return _appointment(a)
 
 
@@ -260,9 +249,7 @@ def book(request: HttpRequest, payload: BookIn) -> Any:
         payload.appointment_type_id,
         what="appointment type",
     )
-    locations = Location.objects.all()
-    if user.location_ids() is not None:
-        locations = locations.filter(pk__in=user.location_ids())
+    locations = Location.objects.used_by(user)
     location = get_or_404(request, locations, payload.location_id, what="location")
     try:
         a = services.book_appointment(
@@ -295,7 +282,7 @@ def book(request: HttpRequest, payload: BookIn) -> Any:
     response={200: CancelOut, **error_responses(400, 403, 404, 422)},
     summary="Cancel an appointment; answers the waitlist entries that could take the time",
 )
-def cancel(request: HttpRequest, payload: CancelIn, id: int = _row_id()) -> dict[str, Any]:
+def cancel(request: HttpRequest, payload: CancelIn, id: int = row_id()) -> dict[str, Any]:
     a = get_or_404(request, restricted(request, Appointment, "change"), id, what="appointment")
     matches = services.cancel_appointment(
         actor=request.auth,  # type: ignore[attr-defined]
@@ -313,7 +300,7 @@ def cancel(request: HttpRequest, payload: CancelIn, id: int = _row_id()) -> dict
     response={200: AppointmentOut, **error_responses(400, 403, 404, 422)},
     summary="Mark a no-show (only after the start time)",
 )
-def no_show(request: HttpRequest, id: int = _row_id()) -> dict[str, Any]:
+def no_show(request: HttpRequest, id: int = row_id()) -> dict[str, Any]:
     a = get_or_404(request, restricted(request, Appointment, "change"), id, what="appointment")
     a = services.mark_no_show(actor=request.auth, appointment=a)  # type: ignore[attr-defined]
     request.api_audited = True  # type: ignore[attr-defined]

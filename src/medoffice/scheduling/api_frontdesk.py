@@ -13,11 +13,10 @@ answers 400 naming ``status``; an amount that does not parse answers 422 naming 
 import datetime as dt
 from typing import Any, Literal
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.utils import timezone
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 from pydantic import field_validator
@@ -27,13 +26,15 @@ from medoffice.api.common import (
     Pagination,
     ShapedRows,
     audit,
+    audit_patient_read,
     get_or_404,
+    require_permission,
     restricted,
+    row_id,
 )
 from medoffice.api.errors import error_responses
 from medoffice.billing import services as billing_services
-from medoffice.core.audit import record_event
-from medoffice.core.models import AuditAction, AuditOutcome, Location
+from medoffice.core.models import AuditAction, Location
 from medoffice.patients.models import Patient
 from medoffice.scheduling import services
 from medoffice.scheduling.models import (
@@ -51,22 +52,6 @@ router = Router(tags=["front desk"])
 
 S = AppointmentStatus
 TAKE_PAYMENT = "billing.add_patientpayment"
-
-
-def _row_id() -> Any:
-    return Path(..., ge=1, le=MAX_ID, description="The row's id.")
-
-
-def _audit_patient(request: HttpRequest, obj: Any, category: str) -> None:
-    record_event(
-        AuditAction.READ,
-        user=request.auth,  # type: ignore[attr-defined]
-        obj=obj,
-        patient_id=obj.patient_id,
-        data_category=category,
-        detail=f"API {request.method} {request.path}",
-    )
-    request.api_audited = True  # type: ignore[attr-defined]
 
 
 # --- flow statuses and check-in ---------------------------------------------------------
@@ -127,7 +112,7 @@ def _status_row(a: Appointment) -> dict[str, Any]:
     response={200: StatusOut, **error_responses(400, 403, 404, 422)},
     summary="Move a visit along the flow (400 naming “status” when the move is not allowed)",
 )
-def change_status(request: HttpRequest, payload: StatusIn, id: int = _row_id()) -> Any:
+def change_status(request: HttpRequest, payload: StatusIn, id: int = row_id()) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     a = get_or_404(request, restricted(request, Appointment), id, what="appointment")
     room = None
@@ -151,35 +136,23 @@ def change_status(request: HttpRequest, payload: StatusIn, id: int = _row_id()) 
     response={200: CheckInOut, **error_responses(400, 403, 404, 422)},
     summary="Check a patient in: the copay (if any) and the arrival, in one transaction",
 )
-def check_in(request: HttpRequest, payload: CheckInIn, id: int = _row_id()) -> Any:
+def check_in(request: HttpRequest, payload: CheckInIn, id: int = row_id()) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     a = get_or_404(request, restricted(request, Appointment, "change"), id, what="appointment")
-    if not user.has_perm(TAKE_PAYMENT):
-        audit(
-            request,
-            AuditAction.UPDATE,
-            object_type="scheduling.appointment",
-            object_id=a.pk,
-            outcome=AuditOutcome.DENIED,
-            detail=f"API {request.method} {request.path}: lacks {TAKE_PAYMENT}",
-        )
-        raise PermissionDenied(f"Your roles do not include the permission “{TAKE_PAYMENT}”.")
-    if a.status not in {S.SCHEDULED, S.CONFIRMED}:
-        raise ValidationError({"status": f"This visit is already “{a.get_status_display()}”."})
-    with transaction.atomic():
-        payment = None
-        if payload.amount:
-            payment = billing_services.take_payment(
-                actor=user,
-                patient=a.patient,
-                location=a.location,
-                appointment=a,
-                amount=payload.amount,
-                method=payload.method or "",
-                reference=payload.reference,
-                kind="copay",
-            )
-        a = services.change_status(actor=user, appointment=a, to_status=S.ARRIVED)
+    require_permission(
+        request,
+        TAKE_PAYMENT,
+        action=AuditAction.UPDATE,
+        object_type="scheduling.appointment",
+        object_id=a.pk,
+    )
+    payment, a = services.check_in(
+        actor=user,
+        appointment=a,
+        amount=payload.amount,
+        method=payload.method or "",
+        reference=payload.reference,
+    )
     request.api_audited = True  # type: ignore[attr-defined]
     return {
         "appointment_id": a.pk,
@@ -236,7 +209,7 @@ def flow_board(request: HttpRequest, filters: Query[FlowFilter]) -> dict[str, An
     for column in context["columns"]:
         for card in column["cards"]:
             a = card["a"]
-            _audit_patient(request, a, "appointment")
+            audit_patient_read(request, a, "appointment")
             items.append(
                 {
                     "appointment_id": a.pk,
@@ -310,7 +283,7 @@ def _waitlist_row(e: WaitlistEntry) -> dict[str, Any]:
 
 def _audited(request: HttpRequest, shape: Any, category: str) -> Any:
     def row(obj: Any) -> dict[str, Any]:
-        _audit_patient(request, obj, category)
+        audit_patient_read(request, obj, category)
         return shape(obj)
 
     return row
@@ -354,9 +327,7 @@ def add_to_waitlist(request: HttpRequest, payload: WaitlistIn) -> Any:
         )
     location = None
     if payload.location_id:
-        locations = Location.objects.all()
-        if user.location_ids() is not None:
-            locations = locations.filter(pk__in=user.location_ids())
+        locations = Location.objects.used_by(user)
         location = get_or_404(request, locations, payload.location_id, what="location")
     entry = services.add_to_waitlist(
         actor=user,
@@ -441,7 +412,7 @@ def recalls(request: HttpRequest, filters: Query[RecallFilter]) -> Any:
     response={201: OutreachOut, **error_responses(400, 403, 404, 422)},
     summary="Record a call, text, e-mail or letter about a recall",
 )
-def recall_outreach(request: HttpRequest, payload: OutreachIn, id: int = _row_id()) -> Any:
+def recall_outreach(request: HttpRequest, payload: OutreachIn, id: int = row_id()) -> Any:
     recall = get_or_404(request, restricted(request, Recall, "change"), id, what="recall")
     attempt = services.record_recall_outreach(
         actor=request.auth,  # type: ignore[attr-defined]

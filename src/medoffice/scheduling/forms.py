@@ -148,10 +148,7 @@ class FindSlotForm(BootstrapMixin, forms.Form):
         self.fields["providers"].queryset = Provider.objects.restrict(user, "view").filter(
             is_active=True
         )
-        locations = Location.objects.filter(is_active=True)
-        scope = user.location_ids()
-        if scope is not None:
-            locations = locations.filter(pk__in=scope)
+        locations = Location.objects.used_by(user).filter(is_active=True)
         self.fields["locations"].queryset = locations
 
 
@@ -180,10 +177,7 @@ class BookingForm(BootstrapMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["appointment_type"].queryset = AppointmentType.objects.restrict(user, "view")
         self.fields["provider"].queryset = Provider.objects.restrict(user, "view")
-        locations = Location.objects.all()
-        scope = user.location_ids()
-        if scope is not None:
-            locations = locations.filter(pk__in=scope)
+        locations = Location.objects.used_by(user)
         self.fields["location"].queryset = locations
         self.fields["patient"].choices = [("", "—")] + [
             (p.pk, f"{p.last_name}, {p.first_name} ({p.mrn}, born {p.date_of_birth:%m/%d/%Y})")
@@ -214,10 +208,7 @@ class RescheduleForm(BootstrapMixin, forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["provider"].queryset = Provider.objects.restrict(user, "view")
-        locations = Location.objects.all()
-        scope = user.location_ids()
-        if scope is not None:
-            locations = locations.filter(pk__in=scope)
+        locations = Location.objects.used_by(user)
         self.fields["location"].queryset = locations
 
 
@@ -241,10 +232,7 @@ class SeriesForm(BootstrapMixin, forms.Form):
         self.fields["provider"].queryset = Provider.objects.restrict(user, "view").filter(
             is_active=True
         )
-        locations = Location.objects.filter(is_active=True)
-        scope = user.location_ids()
-        if scope is not None:
-            locations = locations.filter(pk__in=scope)
+        locations = Location.objects.used_by(user).filter(is_active=True)
         self.fields["location"].queryset = locations
         self.fields["patient"].choices = [("", "—")] + [
             (p.pk, f"{p.last_name}, {p.first_name} ({p.mrn})") for p in patients

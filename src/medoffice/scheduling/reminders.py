@@ -412,7 +412,7 @@ def slot_values(
     local = start.astimezone(_zone(practice))
     return {
         "patient_first_name": patient_first_name,
-        "practice": (practice.display_name or practice.legal_name) if practice else "",
+        "practice": str(practice) if practice else "",
         "provider": provider.short_name if provider is not None else "",
         "location": location.name if location is not None else "",
         "location_phone": (location.phone if location is not None else "")
@@ -452,7 +452,7 @@ def sample_values(language: str = "en") -> dict[str, str]:
     base = f"{settings.PUBLIC_BASE_URL}/p/a/SAMPLE"
     return {
         "patient_first_name": "Alex",
-        "practice": (practice.display_name or practice.legal_name) if practice else "The practice",
+        "practice": str(practice) if practice else "The practice",
         "provider": "Dr Rivera",
         "location": "Main Street Clinic",
         "location_phone": "(413) 555-0100",

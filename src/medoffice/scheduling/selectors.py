@@ -29,6 +29,21 @@ from medoffice.scheduling.models import (
 from medoffice.scheduling.services import practice_zone
 
 
+def practice_holidays(years: int | Iterable[int]) -> Any:
+    """The public holidays (observed dates) of the practice's state for ``years``.
+
+    A ``holidays`` calendar (date -> name); the national one when there is no practice
+    yet or the package does not know the state.
+    """
+    import holidays
+
+    state = Practice.objects.order_by("pk").values_list("state", flat=True).first()
+    try:
+        return holidays.US(subdiv=state or None, years=years, observed=True)
+    except NotImplementedError:
+        return holidays.US(years=years, observed=True)
+
+
 def holiday_closures(
     start_date: dt.date, end_date: dt.date, tz: ZoneInfo | None = None
 ) -> list[engine.Unavailability]:
@@ -36,15 +51,8 @@ def holiday_closures(
 
     ``tz`` is the practice's time zone, read when not given.
     """
-    import holidays
-
-    state = Practice.objects.order_by("pk").values_list("state", flat=True).first()
     tz = tz or practice_zone()
-    years = range(start_date.year, end_date.year + 1)
-    try:
-        calendar = holidays.US(subdiv=state, years=years, observed=True)
-    except NotImplementedError:
-        calendar = holidays.US(years=years, observed=True)
+    calendar = practice_holidays(range(start_date.year, end_date.year + 1))
     closures = []
     for day in calendar:
         if start_date <= day <= end_date:
@@ -55,15 +63,7 @@ def holiday_closures(
 
 def holiday_name(day: dt.date) -> str:
     """The name of the practice state's public holiday (observed) on ``day``, or ""."""
-    import holidays
-
-    practice = Practice.objects.order_by("pk").first()
-    state = practice.state if practice else None
-    try:
-        calendar = holidays.US(subdiv=state, years=day.year, observed=True)
-    except NotImplementedError:
-        calendar = holidays.US(years=day.year, observed=True)
-    return calendar.get(day) or ""
+    return practice_holidays(day.year).get(day) or ""
 
 
 def engine_type(appointment_type: AppointmentType) -> engine.AppointmentType:

@@ -233,16 +233,7 @@ class ClosureList(SetupList):
 
 def coming_holidays(today: dt.date) -> list[tuple[dt.date, str]]:
     """The practice state's public holidays (observed) in the coming year, with their names."""
-    import holidays
-
-    from medoffice.core.models import Practice
-
-    practice = Practice.objects.order_by("pk").first()
-    years = [today.year, today.year + 1]
-    try:
-        calendar = holidays.US(subdiv=practice.state if practice else None, years=years)
-    except NotImplementedError:
-        calendar = holidays.US(years=years)
+    calendar = selectors.practice_holidays([today.year, today.year + 1])
     end = today + dt.timedelta(days=365)
     return sorted((d, n) for d, n in calendar.items() if today <= d <= end)
 
@@ -622,9 +613,10 @@ def freed_appointments() -> list[Appointment]:
             start__gt=timezone.now(),
         )
         .exclude(cancel_reason="rescheduled")
+        .select_related("provider")
         .order_by("start")[:200]
     )
-    return [a for a in rows if services.freed_time_is_open(a)]
+    return services.freed_times_open(list(rows))
 
 
 class WaitlistList(ListPage):
@@ -676,9 +668,10 @@ class WaitlistList(ListPage):
     def get(self, request: HttpRequest) -> HttpResponse:
         freed = freed_appointments()
         can_change = request.user.has_perm(BOOK)
+        tz = services.practice_zone()
 
         def matches(entry: WaitlistEntry) -> Any:
-            found = [a for a in freed if services.entry_matches(entry, a)]
+            found = [a for a in freed if services.entry_matches(entry, a, tz)]
             if not found:
                 return ""
             from django.utils.html import format_html, format_html_join

@@ -8,7 +8,6 @@ through services (``change_status``, ``book_appointment``, ``create_recall``,
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,10 +17,9 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -31,7 +29,7 @@ from medoffice.billing import receipts
 from medoffice.billing import services as billing_services
 from medoffice.billing.models import PatientPayment, PaymentMethod
 from medoffice.core.audit import record_event
-from medoffice.core.forms import BootstrapMixin
+from medoffice.core.forms import BootstrapMixin, apply_errors
 from medoffice.core.models import AuditAction, Location, LocationHours
 from medoffice.patients import selectors as patient_selectors
 from medoffice.patients import services as patient_services
@@ -117,11 +115,7 @@ def _deny_unless(request: HttpRequest, *perms: str) -> None:
 
 
 def _user_locations(user: Any) -> list[Location]:
-    qs = Location.objects.filter(is_active=True).order_by("name")
-    ids = user.location_ids()
-    if ids is not None:
-        qs = qs.filter(pk__in=ids)
-    return list(qs)
+    return list(Location.objects.used_by(user).filter(is_active=True).order_by("name"))
 
 
 def _pick_location(request: HttpRequest, locations: list[Location]) -> Location | None:
@@ -147,24 +141,15 @@ def _local(day: dt.date, at: dt.time, tz: Any) -> dt.datetime:
     return dt.datetime.combine(day, at, tzinfo=tz)
 
 
-@functools.cache
-def _route(name: str, fallback: str) -> str:
-    """The path of a page another part of the book provides, or where it will be."""
-    try:
-        return reverse(name)
-    except NoReverseMatch:
-        return fallback
-
-
 def booking_url(**params: Any) -> str:
-    """The appointment book's booking form, prefilled (scheduling:book when it exists)."""
-    base = _route("scheduling:book", "/schedule/book/")
+    """The appointment book's booking form, prefilled."""
+    base = reverse("scheduling:book")
     return base + "?" + urlencode({k: v for k, v in params.items() if v not in (None, "")})
 
 
 def find_slot_url(**params: Any) -> str:
-    """The appointment book's find-a-slot page, prefilled (scheduling:find when it exists)."""
-    base = _route("scheduling:find", "/schedule/find/")
+    """The appointment book's find-a-slot page, prefilled."""
+    base = reverse("scheduling:find")
     return base + "?" + urlencode({k: v for k, v in params.items() if v not in (None, "")})
 
 
@@ -272,7 +257,6 @@ def build_cells(
         cells[group.row] = group
         for r in range(group.row, group.row + group.span):
             covered[r] = True
-        cells[group.row] = group
     for r in range(rows):
         if covered[r]:
             continue
@@ -305,10 +289,6 @@ def build_cells(
             cells[r] = GridCell(row=r, kind="open", start=begin, url=url, html=html)
         else:
             cells[r] = GridCell(row=r, kind="closed", start=begin, html=CLOSED_CELL)
-    # Cells inside a group are None: the group's cell spans them.
-    for group in groups:
-        for r in range(group.row + 1, group.row + group.span):
-            cells[r] = None
     column.cells = cells
 
 
@@ -446,7 +426,6 @@ def day_grid(
         ),
         day,
     )
-    types = _bookable_types(user)
     opens, closes = _hours_span(hours, blocks)
     first = _local(day, opens, tz)
     last = _local(day, closes, tz)
@@ -489,6 +468,7 @@ def day_grid(
                 )
             )
     else:
+        types = _bookable_types(user)
         for provider in providers:
             mine = [b for b in blocks if b.provider_id == provider.pk]
             columns.append(
@@ -770,17 +750,6 @@ class RecallForm(BootstrapMixin, forms.Form):
         ).filter(is_active=True)
 
 
-def _apply_errors(form: forms.Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            target = name if name in form.fields else None
-            for error in errors:
-                form.add_error(target, error)
-    else:
-        for error in exc.messages:
-            form.add_error(None, error)
-
-
 # --- check-in ------------------------------------------------------------------------
 
 
@@ -840,46 +809,27 @@ def check_in(request: HttpRequest, pk: int) -> HttpResponse:
     copay = context["coverage"]["copay"]
     form = CheckInForm(request.POST or None, initial={"amount": copay or ""})
     if request.method == "POST" and form.is_valid():
-        if not context["can_check_in"]:
-            form.add_error(None, f"This visit is already “{appointment.get_status_display()}”.")
-        else:
-            try:
-                payment, arrived = _do_check_in(request, appointment, form.cleaned_data)
-            except ValidationError as exc:
-                _apply_errors(form, exc)
-            else:
-                late = " (arrived late)" if arrived.is_late_arrival else ""
-                messages.success(
-                    request,
-                    f"{context['patient'].first_name} {context['patient'].last_name} is checked in{late}."
-                    + (f" Receipt {payment.receipt_number}." if payment else ""),
-                )
-                return redirect("frontdesk:check-in", pk=appointment.pk)
-    context["form"] = form
-    return render(request, "scheduling/frontdesk/check_in.html", context)
-
-
-def _do_check_in(
-    request: HttpRequest, appointment: Appointment, data: dict[str, Any]
-) -> tuple[PatientPayment | None, Appointment]:
-    """Payment, then arrival: one transaction, so a refused arrival keeps no payment."""
-    with transaction.atomic():
-        payment = None
-        if data.get("amount"):
-            payment = billing_services.take_payment(
+        data = form.cleaned_data
+        try:
+            payment, arrived = services.check_in(
                 actor=request.user,
-                patient=appointment.patient,
-                location=appointment.location,
                 appointment=appointment,
-                amount=data["amount"],
+                amount=data.get("amount"),
                 method=data.get("method", ""),
                 reference=data.get("reference", ""),
-                kind="copay",
             )
-        arrived = services.change_status(
-            actor=request.user, appointment=appointment, to_status=S.ARRIVED
-        )
-    return payment, arrived
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            late = " (arrived late)" if arrived.is_late_arrival else ""
+            messages.success(
+                request,
+                f"{context['patient'].first_name} {context['patient'].last_name} is checked in{late}."
+                + (f" Receipt {payment.receipt_number}." if payment else ""),
+            )
+            return redirect("frontdesk:check-in", pk=appointment.pk)
+    context["form"] = form
+    return render(request, "scheduling/frontdesk/check_in.html", context)
 
 
 @require_POST
@@ -1256,7 +1206,7 @@ def _check_out_action(
     except ValidationError as exc:
         form = payment_form if action == "payment" else recall_form if action == "recall" else None
         if form is not None:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             errors.extend(exc.messages)
         return False

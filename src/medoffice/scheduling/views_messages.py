@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from medoffice.core.forms import BootstrapMixin
+from medoffice.core.forms import BootstrapMixin, apply_errors
 from medoffice.core.navigation import NavEntry
 from medoffice.core.roles import Role
 from medoffice.patients.models import Language
@@ -114,9 +114,7 @@ def _save_template(request: HttpRequest, form: MessageTemplateForm) -> HttpRespo
     try:
         template = reminders.save_template(actor=request.user, template=form.instance)
     except ValidationError as exc:
-        for name, errors in exc.message_dict.items():
-            for error in errors:
-                form.add_error(name if name in form.fields else None, error)
+        apply_errors(form, exc)
         return None
     messages.success(request, f"Saved the template “{template}”.")
     return redirect("messages:index")
@@ -149,9 +147,7 @@ def _rule_page(request: HttpRequest, rule: ReminderRule | None) -> HttpResponse:
         try:
             saved = reminders.save_rule(actor=request.user, rule=form.instance)
         except ValidationError as exc:
-            for name, errors in exc.message_dict.items():
-                for error in errors:
-                    form.add_error(name if name in form.fields else None, error)
+            apply_errors(form, exc)
         else:
             messages.success(request, f"Saved the reminder rule “{saved}”.")
             return redirect("messages:index")

@@ -24,7 +24,7 @@ CHANGEABLE = (AppointmentStatus.SCHEDULED, AppointmentStatus.CONFIRMED)
 
 def _practice_contact() -> tuple[str, str]:
     practice = Practice.objects.order_by("pk").first()
-    name = (practice.display_name or practice.legal_name) if practice else "The practice"
+    name = str(practice) if practice else "The practice"
     phone = practice.phone if practice and practice.phone else ""
     if not phone:
         phone = (

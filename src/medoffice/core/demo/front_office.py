@@ -55,7 +55,6 @@ from medoffice.core.identifiers import npi_check_digit
 from medoffice.core.models import Location, Practice, User, practice_zone
 
 BATCH = 2000
-LATE_ARRIVAL_MINUTES = 10  # the same threshold as scheduling.services.change_status
 
 
 @dataclass(frozen=True)
@@ -952,8 +951,6 @@ class _Planner:
     """Walks each provider's working days and writes visits into their template blocks."""
 
     def __init__(self, context: dict[str, Any], seed: int) -> None:
-        import holidays
-
         from medoffice.patients.models import Coverage, Patient
         from medoffice.scheduling.models import (
             AppointmentType,
@@ -963,6 +960,7 @@ class _Planner:
             ScheduleException,
             TemplateBlock,
         )
+        from medoffice.scheduling.selectors import practice_holidays
 
         self.rng = _rng(seed, "appointments")
         self.size = _size(context)
@@ -1012,12 +1010,7 @@ class _Planner:
                 end__gt=dt.datetime.combine(self.first_day, dt.time(0), tzinfo=self.tz),
             )
         )
-        state = Practice.objects.order_by("pk").values_list("state", flat=True).first()
-        years = range(self.first_day.year, self.last_day.year + 1)
-        try:
-            self.holidays = holidays.US(subdiv=state or None, years=years, observed=True)
-        except NotImplementedError:
-            self.holidays = holidays.US(years=years, observed=True)
+        self.holidays = practice_holidays(range(self.first_day.year, self.last_day.year + 1))
         # Patients: who may be seen, where they live, their copay.
         copays = dict(
             Coverage.objects.filter(order=1, is_active=True).values_list("patient_id", "copay")
@@ -1227,7 +1220,8 @@ class _Planner:
 
     def overbook(self, provider: Any, spec: ProviderSpec | None, block: Any, day: dt.date) -> None:
         rng = self.rng
-        if day in self.holidays or self.closed(provider.pk, block.location_id, day):
+        # run() never walks a holiday, so only closures are checked here.
+        if self.closed(provider.pk, block.location_id, day):
             return
         first = block.start.hour * 60 + block.start.minute
         last = block.end.hour * 60 + block.end.minute - 15
@@ -1252,6 +1246,8 @@ class _Planner:
     # -- what happened to each visit -------------------------------------------------------
 
     def outcome(self, visit: _Visit, spec: ProviderSpec | None) -> None:
+        from medoffice.scheduling.services import LATE_ARRIVAL_MINUTES
+
         rng = self.rng
         code = self.locations[visit.location_id]
         desk = "desk"
@@ -1361,8 +1357,8 @@ def build_appointments(context: dict[str, Any], seed: int = 2026) -> None:
     """12 months of past and 2 months of future visits, their status trail, slot claims and
     the copays taken at check-in."""
     from medoffice.billing.models import PatientPayment
-    from medoffice.scheduling.models import Appointment, SlotClaim, StatusChange
-    from medoffice.scheduling.services import granules
+    from medoffice.scheduling.models import Appointment, AppointmentStatus, SlotClaim, StatusChange
+    from medoffice.scheduling.services import STATUS_TIMESTAMP, granules
 
     if Appointment.objects.exists():
         return
@@ -1373,16 +1369,8 @@ def build_appointments(context: dict[str, Any], seed: int = 2026) -> None:
     rng = planner.rng
     codes = planner.locations
     type_ids = {code: t.pk for code, t in planner.types.items()}
-    stamp = {
-        "confirmed": "confirmed_at",
-        "arrived": "arrived_at",
-        "roomed": "roomed_at",
-        "with_provider": "with_provider_at",
-        "checkout": "checkout_at",
-        "completed": "completed_at",
-        "lwbs": "completed_at",
-        "cancelled": "cancelled_at",
-    }
+    # The flow's status → timestamp field, plus the cancellation's.
+    stamp = {**STATUS_TIMESTAMP, AppointmentStatus.CANCELLED: "cancelled_at"}
     rows = []
     for visit in visits:
         desk = planner.desk.get(codes[visit.location_id])

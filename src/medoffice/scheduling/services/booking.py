@@ -34,7 +34,6 @@ from medoffice.scheduling.models import (
     TemplateBlock,
     WaitlistEntry,
 )
-from medoffice.scheduling.models.appointments import ACTIVE_STATUSES
 from medoffice.scheduling.services.common import (
     SlotTaken,
     free_claims,
@@ -473,7 +472,3 @@ def book_series(
             now=now,
         )
     return series
-
-
-def is_active_status(status: str) -> bool:
-    return status in ACTIVE_STATUSES

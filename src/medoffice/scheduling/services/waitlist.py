@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from medoffice.core.audit import record_event
@@ -29,9 +31,14 @@ from medoffice.scheduling.services.common import (
 )
 
 
-def entry_matches(entry: WaitlistEntry, appointment: Appointment) -> bool:
-    """Whether the waiting patient of ``entry`` could take ``appointment``'s time."""
-    tz = practice_zone()
+def entry_matches(
+    entry: WaitlistEntry, appointment: Appointment, tz: ZoneInfo | None = None
+) -> bool:
+    """Whether the waiting patient of ``entry`` could take ``appointment``'s time.
+
+    ``tz`` is the practice's zone; callers checking many pairs read it once and pass it.
+    """
+    tz = tz or practice_zone()
     local = appointment.start.astimezone(tz)
     day, hour = local.date(), local.hour
     if entry.status != WaitlistStatus.WAITING:
@@ -65,8 +72,9 @@ def waitlist_matches(appointment: Appointment) -> Iterable[WaitlistEntry]:
         .exclude(patient=appointment.patient)
         .select_related("patient", "provider", "current_appointment")
     )
+    tz = practice_zone()
     for entry in qs.order_by("created_at"):
-        if entry_matches(entry, appointment):
+        if entry_matches(entry, appointment, tz):
             yield entry
 
 
@@ -107,10 +115,25 @@ def freed_time_left(appointment: Appointment, now: dt.datetime) -> FreedTime | N
 
 def freed_time_is_open(appointment: Appointment) -> bool:
     """A cancelled or no-show visit's time has not been booked again."""
-    return not SlotClaim.objects.filter(
-        provider_id=appointment.provider_id,
-        granule__in=granules(appointment.start, appointment.end),
-    ).exists()
+    return bool(freed_times_open([appointment]))
+
+
+def freed_times_open(appointments: Sequence[Appointment]) -> list[Appointment]:
+    """Those of ``appointments`` whose time has not been booked again, in one query:
+    no claim of the visit's provider on any of the granules it covers."""
+    wanted = [(a, granules(a.start, a.end)) for a in appointments]
+    ranges = Q()
+    for appointment, grid in wanted:
+        if grid:
+            ranges |= Q(
+                provider_id=appointment.provider_id,
+                granule__gte=grid[0],
+                granule__lte=grid[-1],
+            )
+    if not ranges:
+        return [a for a, _ in wanted]
+    claimed = set(SlotClaim.objects.filter(ranges).values_list("provider_id", "granule"))
+    return [a for a, grid in wanted if not any((a.provider_id, g) in claimed for g in grid)]
 
 
 # --- the waitlist ---------------------------------------------------------------
