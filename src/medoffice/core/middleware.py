@@ -71,6 +71,18 @@ def client_ip(request: HttpRequest) -> str | None:
     return canonical_ip(address)
 
 
+def given_request_id(value: str) -> str:
+    """A client's X-Request-ID in canonical form when it is a UUID; otherwise "".
+
+    The id lands in the audit log and in logs, so anything else (free text, a forged
+    log line, another client's id spelled differently) is replaced by one of our own.
+    """
+    try:
+        return str(uuid.UUID(value.strip()))
+    except ValueError:
+        return ""
+
+
 class RequestContextMiddleware:
     """Gives each request an id (echoed as X-Request-ID) and exposes it to the audit log."""
 
@@ -78,7 +90,7 @@ class RequestContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request_id = request.headers.get("X-Request-ID", "")[:36] or str(uuid.uuid4())
+        request_id = given_request_id(request.headers.get("X-Request-ID", "")) or str(uuid.uuid4())
         request.request_id = request_id  # type: ignore[attr-defined]
         token = request_context.activate(
             request_context.RequestContext(request_id=request_id, client_ip=client_ip(request))
