@@ -1300,10 +1300,7 @@ class _Planner:
         visit.late = offset > LATE_ARRIVAL_MINUTES
         events.append(("arrived", arrived, desk))
         if rng.random() < 0.006:
-            if rng.random() < 0.5:
-                roomed_after = _minutes(rng, 25 * pace)
-            else:
-                roomed_after = None
+            roomed_after = _minutes(rng, 25 * pace) if rng.random() < 0.5 else None
             left = arrived + dt.timedelta(minutes=rng.randrange(50, 100))
             if roomed_after is not None:
                 # Roomed, then tired of waiting for the provider: the room comes before
