@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import warnings
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -130,3 +131,25 @@ def test_query_shapes_name_the_operation_and_the_tables():
     sql = 'SELECT "a"."id" FROM "core_user" INNER JOIN "core_location" ON (1) WHERE 1'
     assert qc.shape(sql) == "SELECT core_user, core_location"
     assert qc.shape('INSERT INTO "core_auditevent" ("x") VALUES (1)') == "INSERT core_auditevent"
+
+
+def test_the_command_runs_this_module_and_asks_it_to_update(monkeypatch):
+    import subprocess
+
+    from django.core.management import call_command
+
+    from medoffice.core.management.commands import query_counts as command
+
+    runs = []
+
+    def run(args, *, cwd, env, check):
+        runs.append((args, cwd, env.get("MEDOFFICE_QUERY_COUNTS")))
+        return subprocess.CompletedProcess(args, 0)
+
+    monkeypatch.setattr(command.subprocess, "run", run)
+    call_command("query_counts")
+    call_command("query_counts", "--update")
+    (check_args, root, check_mode), (_, _, update_mode) = runs
+    assert check_args[-1] == str(command.TEST_MODULE)
+    assert (root / command.TEST_MODULE).resolve() == Path(__file__).resolve()
+    assert (check_mode, update_mode) == (None, "update")
