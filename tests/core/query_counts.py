@@ -143,11 +143,12 @@ def _fill(key: str, pattern: str, targets_by_pattern: dict[str, str]) -> Target:
 
 
 class Dataset:
-    """A practice that grows one unit at a time: each unit is a provider working all day,
-    a patient with a coverage, a visit today at the next status of the flow (a payment
-    when the patient arrived), a finished visit in a past week, a waitlist entry, a recall,
-    a staff user, a room, and a coverage, alert, consent, document and coming visit for
-    the matrix's patient (whose record the detail pages open)."""
+    """A practice that grows one unit at a time: each unit is a provider working all day
+    (with a visit type, a time off and an overbooking rule), a patient with a coverage, a
+    visit today at the next status of the flow (a payment when the patient arrived), a
+    finished visit in a past week, a waitlist entry, a recall, an emergency access, a staff
+    user, a room, and a coverage, alert, consent, document and coming visit for the
+    matrix's patient (whose record the detail pages open)."""
 
     STATUSES = [
         "scheduled",
@@ -180,8 +181,11 @@ class Dataset:
             self.units += 1
 
     def _add_unit(self, n: int) -> None:
+        from django.utils import timezone
+
         from medoffice.billing.services import take_payment
         from medoffice.core.roles import Role
+        from medoffice.patients.models import EmergencyAccess
         from tests.factories import PatientFactory, UserFactory
         from tests.frontdesk.factories import (
             CoverageFactory,
@@ -193,8 +197,11 @@ class Dataset:
         from tests.reports.factories import booked, cancelled, local, no_show, visit
         from tests.scheduling.factories import (
             AppointmentFactory,
+            AppointmentTypeFactory,
+            OverbookRuleFactory,
             RecallFactory,
             ResourceFactory,
+            ScheduleExceptionFactory,
             WaitlistEntryFactory,
             next_weekday_at,
         )
@@ -243,6 +250,12 @@ class Dataset:
             seen=20,
             done=40,
         )
+        AppointmentTypeFactory(providers=[provider])
+        later = next_weekday_at(20, days_ahead=21)
+        ScheduleExceptionFactory(
+            provider=provider, location=location, start=later, end=later + dt.timedelta(hours=1)
+        )
+        OverbookRuleFactory(provider=provider, max_per_day=1, created_by=self.manager)
         WaitlistEntryFactory(patient=patient, appointment_type=kind, created_by=self.manager)
         RecallFactory(patient=patient)
         UserFactory(roles=[Role.FRONT_DESK], locations=[location])
@@ -254,6 +267,12 @@ class Dataset:
             began = dt.date(2023 - n, 1, 1)
             ended = began.replace(month=12, day=31)
             CoverageFactory(patient=mine, effective_from=began, effective_to=ended, is_active=False)
+        EmergencyAccess.objects.create(
+            user=self.manager,
+            patient=patient,
+            reason="Called by the hospital about a fall.",
+            expires_at=timezone.now(),
+        )
         AlertFactory(patient=mine)
         ConsentFactory(patient=mine)
         DocumentFactory(patient=mine)

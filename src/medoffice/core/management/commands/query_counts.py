@@ -53,6 +53,7 @@ class Command(BaseCommand):
         root = checkout()
         env = dict(os.environ)
         env.pop("DJANGO_SETTINGS_MODULE", None)  # pytest's settings, from pyproject.toml
+        env.pop("MEDOFFICE_QUERY_COUNTS", None)
         if options["update"]:
             env["MEDOFFICE_QUERY_COUNTS"] = "update"
         command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q"]
