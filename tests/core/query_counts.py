@@ -21,7 +21,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -49,6 +49,7 @@ class Target:
     target: str = ""  # the matrix target filling the path parameter
     query: tuple[tuple[str, str], ...] = ()  # (parameter, QUERY_VALUES value name)
     reason: str = ""  # why it cannot be measured ("" when it can)
+    what: str = ""  # the matrix's description of the page
 
 
 @dataclass
@@ -65,10 +66,10 @@ def discover() -> list[Target]:
     """Every page pattern and GET API operation of the project, sorted by key."""
     from tests.core import test_authorization_matrix as matrix
 
-    targets_by_pattern: dict[str, str] = {}
+    rows: dict[str, tuple[str, str]] = {}  # pattern -> (target, what), GET rows first
     for row in sorted(matrix.MATRIX, key=lambda r: r.method != "GET"):
-        if row.target:
-            targets_by_pattern.setdefault(row.pattern, row.target)
+        target, what = rows.get(row.pattern, ("", ""))
+        rows[row.pattern] = (target or row.target, what or row.what)
     found: dict[str, Target] = {}
     operation_paths = {path for _, path in matrix.api_operations()}
     for route, namespaces, name in _named_patterns():
@@ -79,10 +80,10 @@ def discover() -> list[Target]:
             continue
         if "api" in namespaces and _schema_path(route) in operation_paths:
             continue  # an operation: measured below, by its OpenAPI path
-        found[key] = _fill(key, route, targets_by_pattern)
+        found[key] = _fill(key, route, rows)
     for path, operation in _get_operations():
         key = f"GET {path}"
-        target = _fill(key, path, targets_by_pattern)
+        target = _fill(key, path, rows)
         query: list[tuple[str, str]] = []
         for parameter in operation.get("parameters", []):
             if parameter["in"] != "query" or not parameter.get("required"):
@@ -90,12 +91,10 @@ def discover() -> list[Target]:
             name = parameter["name"]
             if name not in QUERY_VALUES:
                 reason = f"required query parameter {name!r} has no value in QUERY_VALUES"
-                target = Target(key, path, reason=reason)
+                target = replace(target, reason=reason)
                 break
             query.append((name, QUERY_VALUES[name]))
-        else:
-            target = Target(key, path, target.target, tuple(query), target.reason)
-        found[key] = target
+        found[key] = replace(target, query=tuple(query))
     return [found[key] for key in sorted(found)]
 
 
@@ -129,14 +128,20 @@ def _schema_path(route: str) -> str:
     return re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route)
 
 
-def _fill(key: str, pattern: str, targets_by_pattern: dict[str, str]) -> Target:
+def _fill(key: str, pattern: str, rows: dict[str, tuple[str, str]]) -> Target:
+    target, what = rows.get(pattern) or rows.get(_schema_path(pattern)) or ("", "")
     if not re.search(r"<[^>]+>|\{\w+\}", pattern):
-        return Target(key, pattern)
-    target = targets_by_pattern.get(pattern) or targets_by_pattern.get(_schema_path(pattern))
-    if target is None:
+        return Target(key, pattern, what=what)
+    if not target:
         reason = "no row of the authorization matrix names a target for its path parameter"
-        return Target(key, pattern, reason=reason)
-    return Target(key, pattern, target)
+        return Target(key, pattern, what=what, reason=reason)
+    return Target(key, pattern, target, what=what)
+
+
+def unmeasured_reason(status: int) -> str:
+    if status == 405:
+        return "POST only: GET answers 405"
+    return f"GET answers {status}"
 
 
 # --- the data -------------------------------------------------------------------------------
@@ -415,7 +420,10 @@ def updated_baseline(
     reasons: dict[str, Any] = {}
     for target in targets:
         if target.key in unmeasured:
-            reasons[target.key] = {"pattern": target.pattern, "reason": unmeasured[target.key]}
+            reason = unmeasured[target.key]
+            reasons[target.key] = {"pattern": target.pattern, "reason": reason}
+            if target.what:
+                reasons[target.key]["what"] = target.what
             continue
         m = measured[target.key]
         entry = dict(old.get("targets", {}).get(target.key, {}))
@@ -423,6 +431,8 @@ def updated_baseline(
             entry = {}  # a different answer: the other vendors' numbers no longer apply
         entry["pattern"] = target.pattern
         entry["status"] = m.status
+        if target.what:
+            entry["what"] = target.what
         if target.target:
             entry["filled_with"] = target.target
         if target.query:

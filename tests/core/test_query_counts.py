@@ -29,8 +29,9 @@ def test_every_target_is_in_the_baseline():
         pytest.skip("rewriting the baseline")
     baseline = qc.load_baseline()
     recorded = set(baseline["targets"]) | set(baseline["unmeasured"])
-    missing = [t.key for t in qc.discover() if t.key not in recorded]
-    stale = qc.stale_entries(baseline, qc.discover())
+    targets = qc.discover()
+    missing = [t.key for t in targets if t.key not in recorded]
+    stale = qc.stale_entries(baseline, targets)
     assert not missing, (
         "no query-count baseline for:\n  "
         + "\n  ".join(missing)
@@ -66,7 +67,7 @@ def test_query_counts_do_not_grow(objects, client_for):  # noqa: F811
                 continue
             measurement = meter.measure(target, size, measured.get(target.key))
             if not qc.measurable(measurement.status):
-                unmeasured[target.key] = f"GET answers {measurement.status}"
+                unmeasured[target.key] = qc.unmeasured_reason(measurement.status)
                 continue
             measured[target.key] = measurement
 
