@@ -495,7 +495,7 @@ def _growth(
     lines = [f"{key}: {new} queries with {size} units, the baseline has {old}."]
     grown = {s: n for s, n in added.items() if n > 0}
     if grown:
-        lines.append("Queries added (with the data at the large size):")
+        lines.append("Added, by shape (operation and tables), with examples from this run:")
         for shape_, extra in sorted(grown.items()):
             examples = [q for q in queries if shape(q) == shape_][:2]
             lines.append(f"  +{extra} × {shape_}")
