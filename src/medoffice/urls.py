@@ -15,5 +15,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
 ]
 
+handler400 = "medoffice.core.views.errors.bad_request"
 handler403 = "medoffice.core.views.errors.forbidden"
 handler404 = "medoffice.core.views.errors.not_found"

@@ -7,7 +7,10 @@ class CoreConfig(AppConfig):
     verbose_name = "Practice and security"
 
     def ready(self) -> None:
+        from medoffice.core import lookups
         from medoffice.core.navigation import NavEntry, register
+
+        lookups.register()
 
         register(
             NavEntry("Home", "Home", "core:home", order=0),

@@ -19,6 +19,7 @@ from ninja.responses import Status
 
 from medoffice.api.common import (
     MAX_ID,
+    Day,
     Pagination,
     SearchText,
     ShapedRows,
@@ -99,7 +100,7 @@ class PatientIn(Schema):
     last_name: str = Field(..., min_length=1, max_length=80)
     middle_name: str = Field("", max_length=80)
     preferred_name: str = Field("", max_length=80)
-    date_of_birth: dt.date
+    date_of_birth: Day
     sex: Sex = Sex.UNKNOWN
     gender_identity: GenderIdentity | None = None
     home_location_id: int | None = Field(None, ge=1, le=MAX_ID)
@@ -153,9 +154,9 @@ class CoverageIn(Schema):
     relationship: Relationship = Relationship.SELF
     subscriber_first_name: str = Field("", max_length=80)
     subscriber_last_name: str = Field("", max_length=80)
-    subscriber_date_of_birth: dt.date | None = None
-    effective_from: dt.date
-    effective_to: dt.date | None = None
+    subscriber_date_of_birth: Day | None = None
+    effective_from: Day
+    effective_to: Day | None = None
     copay: Decimal | None = Field(None, ge=0, max_digits=8, decimal_places=2)
 
 
@@ -337,7 +338,7 @@ class ConsentOut(Schema):
 
 class ConsentIn(Schema):
     kind: ConsentKind
-    given_on: dt.date
+    given_on: Day
 
 
 class AlertOut(Schema):

@@ -19,6 +19,7 @@ from ninja.responses import Status
 from medoffice.api.common import (
     MAX_ID,
     AwareDateTime,
+    Day,
     audit,
     audit_patient_read,
     get_or_404,
@@ -98,14 +99,14 @@ class CancelOut(Schema):
 
 class SlotFilter(Schema):
     type: int = Field(..., ge=1, le=MAX_ID, description="Appointment type id.")
-    from_: dt.date = Field(..., alias="from")
-    to: dt.date | None = None
+    from_: Day = Field(..., alias="from")
+    to: Day | None = None
     provider: int | None = Field(None, ge=1, le=MAX_ID)
     location: int | None = Field(None, ge=1, le=MAX_ID)
 
 
 class AppointmentFilter(Schema):
-    date: dt.date
+    date: Day
     provider: int | None = Field(None, ge=1, le=MAX_ID)
     location: int | None = Field(None, ge=1, le=MAX_ID)
 

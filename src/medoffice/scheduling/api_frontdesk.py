@@ -23,6 +23,7 @@ from pydantic import field_validator
 
 from medoffice.api.common import (
     MAX_ID,
+    Day,
     Pagination,
     ShapedRows,
     audit,
@@ -253,8 +254,8 @@ class WaitlistIn(Schema):
     appointment_type_id: int = Field(..., ge=1, le=MAX_ID)
     provider_id: int | None = Field(None, ge=1, le=MAX_ID)
     location_id: int | None = Field(None, ge=1, le=MAX_ID)
-    earliest: dt.date | None = None
-    latest: dt.date | None = None
+    earliest: Day | None = None
+    latest: Day | None = None
     mornings_only: bool = False
     afternoons_only: bool = False
     note: str = Field("", max_length=200)
@@ -363,7 +364,7 @@ class RecallOut(Schema):
 
 class RecallFilter(Schema):
     status: str | None = Field(None, max_length=20)
-    due_before: dt.date | None = Field(None, description="Due on or before this date.")
+    due_before: Day | None = Field(None, description="Due on or before this date.")
 
 
 class OutreachIn(Schema):

@@ -31,6 +31,7 @@ from medoffice.billing.models import PatientPayment, PaymentMethod
 from medoffice.core.audit import record_event
 from medoffice.core.forms import BootstrapMixin, apply_errors
 from medoffice.core.models import AuditAction, Location, LocationHours
+from medoffice.core.params import date_param
 from medoffice.patients import selectors as patient_selectors
 from medoffice.patients import services as patient_services
 from medoffice.patients.models import ConsentKind
@@ -126,15 +127,6 @@ def _pick_location(request: HttpRequest, locations: list[Location]) -> Location 
     if wanted:
         raise Http404("No such location.")
     return locations[0] if locations else None
-
-
-def _parse_date(value: str | None) -> dt.date:
-    if value:
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            pass
-    return timezone.localdate()
 
 
 def _local(day: dt.date, at: dt.time, tz: Any) -> dt.datetime:
@@ -557,7 +549,7 @@ def week_grid(
 @permission_required(VIEW_BOOK, raise_exception=True)
 def day_view(request: HttpRequest) -> HttpResponse:
     tz = timezone.get_current_timezone()
-    day = _parse_date(request.GET.get("date"))
+    day = date_param(request.GET, "date", timezone.localdate())
     locations = _user_locations(request.user)
     location = _pick_location(request, locations)
     by = "room" if request.GET.get("by") == "room" else "provider"
@@ -605,7 +597,7 @@ def _own_provider(user: Any, providers: list[Provider]) -> Provider | None:
 def week_view(request: HttpRequest) -> HttpResponse:
     """One provider's week at one location (``?location=`` as in the day view)."""
     tz = timezone.get_current_timezone()
-    day = _parse_date(request.GET.get("date"))
+    day = date_param(request.GET, "date", timezone.localdate())
     monday = day - dt.timedelta(days=day.weekday())
     visible = list(selectors.providers_for(request.user).prefetch_related("locations"))
     wanted = request.GET.get("provider", "")
