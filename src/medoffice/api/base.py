@@ -22,10 +22,16 @@ the token's owner, with exactly the permissions of the owner's roles.
 **Audit.** Every request made with a token is recorded in the audit log, including the
 reading of the audit log itself.
 
-**Errors.** Every error is JSON: `{"detail": "…", "errors": [{"field": "…", "message": "…"}]}`.
+**Errors.** Every error is JSON:
+`{"detail": "…", "code": "…", "errors": [{"field": "…", "message": "…", "code": "…"}]}`.
 400 a request the data rules refuse, 401 missing or invalid credentials, 403 a permission
-your roles lack, 404 nothing there (or nothing you may see), 422 parameters that do not
-parse; `errors` names each field at fault.
+your roles lack, 404 nothing there (or nothing you may see), 409 a conflict (a slot just
+taken, a possible duplicate patient), 422 parameters that do not parse, 429 too many
+requests (wait `Retry-After` seconds); `errors` names each field at fault. `code` is stable
+and machine-readable: a domain code such as `slot_taken`, `invalid_ssn` or
+`consent_already_revoked`, a parser code such as `missing` or `int_parsing` for a 422, or a
+generic one (`invalid`, `validation_error`, `not_authenticated`, `permission_denied`,
+`not_found`, `conflict`, `throttled`, `server_error`). Messages may change; codes do not.
 
 **Lists** are paginated with `limit` and `offset` and answer `{"items": […], "count": n}`.
 """

@@ -26,7 +26,7 @@ from django.urls import reverse
 from ninja.openapi.views import openapi_json
 
 from medoffice.api.auth import TokenAuth, session_is_verified
-from medoffice.api.errors import error_body
+from medoffice.api.errors import ErrorCode, error_body
 
 _token_auth = TokenAuth()
 
@@ -67,7 +67,8 @@ def docs_access(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
             if not _schema_caller(request):
                 response = JsonResponse(
                     error_body(
-                        "Log in, or send “Authorization: Bearer <token>”, to read the schema."
+                        "Log in, or send “Authorization: Bearer <token>”, to read the schema.",
+                        code=ErrorCode.NOT_AUTHENTICATED,
                     ),
                     status=401,
                 )

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from medoffice.core import context as request_context
 from medoffice.core.auditchain import canonical_ip
+from medoffice.core.error_codes import CoreErrorCode
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
@@ -157,7 +158,12 @@ class IdleLogoutMiddleware:
                 )
                 if request.path.startswith("/api/"):
                     return JsonResponse(
-                        {"detail": "Session expired after inactivity.", "errors": []}, status=401
+                        {
+                            "detail": "Session expired after inactivity.",
+                            "code": CoreErrorCode.SESSION_EXPIRED,
+                            "errors": [],
+                        },
+                        status=401,
                     )
                 return _redirect_to_login(request)
             # Background polling does not count as activity.
