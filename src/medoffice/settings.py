@@ -274,6 +274,15 @@ else:
 
 # --- API ------------------------------------------------------------------
 NINJA_PAGINATION_PER_PAGE = 50
+# Rate limits (api/throttling.py): failed tokens per client address, requests per user.
+# The tests make many requests from one address: their limits are out of reach, and the
+# tests of the limits set their own.
+API_THROTTLE_RATES = {
+    "token_failures": os.environ.get(
+        "API_TOKEN_FAILURE_RATE", "100000/min" if TESTING else "10/min"
+    ),
+    "api": os.environ.get("API_RATE", "100000/min" if TESTING else "600/min"),
+}
 
 # --- logging --------------------------------------------------------------
 LOGGING = {

@@ -8,6 +8,7 @@ from ninja.operation import Operation
 from medoffice.api.auth import TokenAuth, VerifiedSessionAuth
 from medoffice.api.docs import docs_access
 from medoffice.api.errors import register_error_handlers
+from medoffice.api.throttling import ApiRateThrottle
 
 __all__ = ["MedOfficeAPI", "TokenAuth", "VerifiedSessionAuth", "api"]
 
@@ -183,6 +184,7 @@ api = MedOfficeAPI(
     version="1",
     description=DESCRIPTION,
     auth=[TokenAuth(), VerifiedSessionAuth()],
+    throttle=[ApiRateThrottle()],
     urls_namespace="api",
     docs_decorator=docs_access,
 )

@@ -14,6 +14,7 @@ recorded here, so every such request leaves an audit row.
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Iterable, Iterator
 from enum import StrEnum
 from typing import Any
@@ -22,7 +23,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, NinjaAPI, Schema
-from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
 from medoffice.api.common import audit, was_audited
@@ -81,8 +82,8 @@ class ErrorOut(Schema):
 
 
 def error_responses(*codes: int) -> dict[int, type[ErrorOut]]:
-    """``{code: ErrorOut}`` for an operation's ``response=`` mapping; 401 is always possible."""
-    return dict.fromkeys(sorted({401, *codes}), ErrorOut)
+    """``{code: ErrorOut}`` for an operation's ``response=`` mapping; 401 and 429 are always possible."""
+    return dict.fromkeys(sorted({401, 429, *codes}), ErrorOut)
 
 
 # (field, message) or (field, message, code)
@@ -184,6 +185,14 @@ def register_error_handlers(api: NinjaAPI) -> None:
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         return _respond(api, request, exc.status_code, str(exc))
 
+    def throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+        wait = math.ceil(exc.wait) if exc.wait is not None else None
+        detail = "Too many requests" + (f": retry in {wait} seconds." if wait else ".")
+        response = _respond(api, request, 429, detail)
+        if wait is not None:
+            response["Retry-After"] = str(wait)
+        return response
+
     def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
         return _respond(api, request, 403, str(exc) or "Your roles do not allow this operation.")
 
@@ -209,6 +218,7 @@ def register_error_handlers(api: NinjaAPI) -> None:
 
     api.add_exception_handler(NinjaValidationError, invalid_parameters)
     api.add_exception_handler(AuthenticationError, unauthenticated)
+    api.add_exception_handler(Throttled, throttled)
     api.add_exception_handler(HttpError, http_error)
     api.add_exception_handler(PermissionDenied, forbidden)
     api.add_exception_handler(Http404, not_found)
