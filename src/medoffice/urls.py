@@ -1,7 +1,36 @@
-from django.urls import include, path
+"""The site's URLs. Every view needs a log-in (LoginRequiredMiddleware) except those marked
+``@login_not_required``: the log-in page and health check in core, and here, as whole
+URLconfs, the API (its views authenticate each request themselves and answer 401) and the
+public links under /p/ (each authorised by its signed token or secret).
+"""
+
+from importlib import import_module
+from typing import Any
+
+from django.contrib.auth.decorators import login_not_required
+from django.urls import URLPattern, URLResolver, include, path
 
 from medoffice.api import api
 from medoffice.core.admin import site as admin_site
+
+
+def _mark_public(patterns: list[Any]) -> None:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            _mark_public(pattern.url_patterns)
+        elif isinstance(pattern, URLPattern):
+            login_not_required(pattern.callback)
+
+
+def public(urlconf: str) -> Any:
+    """``include(urlconf)`` with every view in it marked ``@login_not_required``."""
+    module = import_module(urlconf)
+    _mark_public(module.urlpatterns)
+    return include(module)
+
+
+api_urls = api.urls
+_mark_public(api_urls[0])
 
 urlpatterns = [
     path("", include("medoffice.core.urls")),
@@ -9,10 +38,10 @@ urlpatterns = [
     path("schedule/messages/", include("medoffice.scheduling.urls_messages")),
     path("schedule/", include("medoffice.scheduling.urls")),
     path("front-desk/", include("medoffice.scheduling.urls_frontdesk")),
-    path("p/", include("medoffice.scheduling.urls_public")),
+    path("p/", public("medoffice.scheduling.urls_public")),
     path("reports/", include("medoffice.reports.urls")),
     path("admin/", admin_site.urls),
-    path("api/v1/", api.urls),
+    path("api/v1/", api_urls),
 ]
 
 handler400 = "medoffice.core.views.errors.bad_request"

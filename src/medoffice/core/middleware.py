@@ -10,20 +10,19 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.middleware import (
+    LoginRequiredMiddleware as DjangoLoginRequiredMiddleware,
+)
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
 
 from medoffice.core import context as request_context
 from medoffice.core.auditchain import canonical_ip
+from medoffice.core.error_codes import CoreErrorCode
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
-# Paths reachable without logging in: the log-in page, static files, the health
-# check, the API (which authenticates each request with a token or session and
-# answers 401 itself) and /p/: the patients' signed confirm/cancel links and the
-# providers' secret calendar feeds, each authorised by its signed token.
-PUBLIC_PREFIXES = ("/static/", "/health", "/accounts/login/", "/api/", "/favicon.ico", "/p/")
 # Paths a logged-in user may reach before finishing two-step log-in.
 MFA_EXEMPT_PREFIXES = (
     "/static/",
@@ -169,7 +168,12 @@ class IdleLogoutMiddleware:
                 )
                 if request.path.startswith("/api/"):
                     return JsonResponse(
-                        {"detail": "Session expired after inactivity.", "errors": []}, status=401
+                        {
+                            "detail": "Session expired after inactivity.",
+                            "code": CoreErrorCode.SESSION_EXPIRED,
+                            "errors": [],
+                        },
+                        status=401,
                     )
                 return _redirect_to_login(request)
             # Background polling does not count as activity.
@@ -213,13 +217,17 @@ class MfaRequiredMiddleware:
         return self.get_response(request)
 
 
-class LoginRequiredMiddleware:
-    """Everything but the log-in page, static files, health check and API needs a session."""
+class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
+    """Django's: every view needs a session unless marked ``@login_not_required``.
 
-    def __init__(self, get_response: Handler) -> None:
-        self.get_response = get_response
+    The public views are the log-in page and the health check (core/views/auth.py), the
+    API's views (they authenticate each request with a token or session and answer 401
+    themselves) and everything under /p/: the patients' signed confirm/cancel links and the
+    providers' secret calendar feeds, each authorised by its token; both are marked in
+    medoffice/urls.py. Static files never reach a view (whitenoise answers them first).
+    An anonymous request is sent to the log-in page as before: with ``next`` for a plain
+    GET, and by ``HX-Redirect`` for an htmx request.
+    """
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not request.user.is_authenticated and not request.path.startswith(PUBLIC_PREFIXES):
-            return _redirect_to_login(request)
-        return self.get_response(request)
+    def handle_no_permission(self, request: HttpRequest, view_func: Callable) -> HttpResponse:
+        return _redirect_to_login(request)

@@ -26,9 +26,10 @@ from medoffice.api.common import (
     audit,
     require_permission,
 )
-from medoffice.api.errors import ErrorOut, error_responses
+from medoffice.api.errors import ErrorCode, ErrorOut, error_responses, validation_errors
 from medoffice.core.models import AuditAction
 from medoffice.patients import files, selectors, services
+from medoffice.patients.error_codes import PatientErrorCode
 from medoffice.patients.models import (
     AlertKind,
     Consent,
@@ -251,7 +252,9 @@ def register(request: HttpRequest, payload: PatientIn | None = _NO_BODY) -> Any:
         object_type="patients.patient",
     )
     if payload is None:
-        raise ValidationError({"body": "Send the patient as a JSON object."})
+        raise ValidationError(
+            {"body": ValidationError("Send the patient as a JSON object.", code="missing")}
+        )
     data = payload.dict()
     confirm = data.pop("confirm_duplicate")
     member_id = data.pop("member_id")
@@ -277,6 +280,7 @@ def register(request: HttpRequest, payload: PatientIn | None = _NO_BODY) -> Any:
             409,
             {
                 "detail": "Possible duplicates exist; send confirm_duplicate: true to create anyway.",
+                "code": PatientErrorCode.DUPLICATE_SUSPECTED,
                 "errors": [],
                 "candidates": [_summary(c) for c in exc.candidates],
             },
@@ -311,11 +315,19 @@ def add_coverage(
     )
     patient = _open(request, id, "insurance")
     if payload is None:
-        raise ValidationError({"body": "Send the coverage as a JSON object."})
+        raise ValidationError(
+            {"body": ValidationError("Send the coverage as a JSON object.", code="missing")}
+        )
     data = payload.dict()
     payer = Payer.objects.filter(pk=data.pop("payer_id"), is_active=True).first()
     if payer is None:
-        raise ValidationError({"payer_id": "No active payer with this id."})
+        raise ValidationError(
+            {
+                "payer_id": ValidationError(
+                    "No active payer with this id.", code=PatientErrorCode.PAYER_INACTIVE
+                )
+            }
+        )
     coverage = services.save_coverage(
         actor=request.auth,  # type: ignore[attr-defined]
         patient=patient,
@@ -559,9 +571,8 @@ def upload_document(
         request.api_audited = False  # type: ignore[attr-defined]
         raise InvalidParameters(
             [
-                {"loc": ("form", field), "msg": message, "type": "value_error"}
-                for field, messages in exc.message_dict.items()
-                for message in messages
+                {"loc": ("form", field), "msg": message, "type": code}
+                for field, message, code in validation_errors(exc)
             ]
         ) from None
     return Status(201, _document(document))
@@ -591,7 +602,12 @@ def merge(request: HttpRequest, id: int = _patient_id(), payload: MergeIn | None
     )
     if duplicate is None:
         raise ValidationError(
-            {"duplicate_id": f"No other active record with id {payload.duplicate_id} you may open."}
+            {
+                "duplicate_id": ValidationError(
+                    f"No other active record with id {payload.duplicate_id} you may open.",
+                    code=ErrorCode.NOT_FOUND,
+                )
+            }
         )
     record = services.merge_patients(
         actor=request.auth,  # type: ignore[attr-defined]

@@ -21,6 +21,7 @@ from medoffice.core.identifiers import normalize_ssn
 from medoffice.core.models import AuditAction
 from medoffice.core.models.practice import zip_validator
 from medoffice.patients import files
+from medoffice.patients.error_codes import PatientErrorCode as Code
 from medoffice.patients.models import (
     Consent,
     Coverage,
@@ -74,54 +75,65 @@ def next_mrn() -> str:
 def clean_demographics(fields: dict[str, Any], *, today: dt.date | None = None) -> dict[str, Any]:
     """Normalised fields (E.164 phones, upper-case state, SSN); ValidationError naming each field."""
     today = today or timezone.localdate()
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[ValidationError]] = {}
+
+    def refuse(name: str, message: str, code: Code) -> None:
+        errors.setdefault(name, []).append(ValidationError(message, code=code))
+
     cleaned = dict(fields)
     for name in PHONE_FIELDS:
         if name in cleaned:
             try:
                 cleaned[name] = to_e164(cleaned[name] or "")
             except ValueError as exc:
-                errors.setdefault(name, []).append(str(exc))
+                refuse(name, str(exc), Code.INVALID_PHONE)
     born = cleaned.get("date_of_birth")
     if isinstance(born, dt.date) and born > today:
-        errors.setdefault("date_of_birth", []).append("The date of birth cannot be in the future.")
+        refuse("date_of_birth", "The date of birth cannot be in the future.", Code.BIRTH_IN_FUTURE)
     guarantor_born = cleaned.get("guarantor_date_of_birth")
     if isinstance(guarantor_born, dt.date) and guarantor_born > today:
-        errors.setdefault("guarantor_date_of_birth", []).append(
-            "The guarantor's date of birth cannot be in the future."
+        refuse(
+            "guarantor_date_of_birth",
+            "The guarantor's date of birth cannot be in the future.",
+            Code.BIRTH_IN_FUTURE,
         )
     died = cleaned.get("deceased_date")
     if isinstance(died, dt.date):
         if died > today:
-            errors.setdefault("deceased_date", []).append(
-                "The date of death cannot be in the future."
+            refuse(
+                "deceased_date", "The date of death cannot be in the future.", Code.DEATH_IN_FUTURE
             )
         elif isinstance(born, dt.date) and died < born:
-            errors.setdefault("deceased_date", []).append(
-                "The date of death cannot be before the date of birth."
+            refuse(
+                "deceased_date",
+                "The date of death cannot be before the date of birth.",
+                Code.DEATH_BEFORE_BIRTH,
             )
     if cleaned.get("postal_code"):
         cleaned["postal_code"] = cleaned["postal_code"].strip()
         try:
             zip_validator(cleaned["postal_code"])
         except ValidationError as exc:
-            errors.setdefault("postal_code", []).extend(exc.messages)
+            for message in exc.messages:
+                refuse("postal_code", message, Code.INVALID_ZIP_CODE)
     if cleaned.get("state"):
         cleaned["state"] = cleaned["state"].strip().upper()
         if not re.fullmatch(r"[A-Z]{2}", cleaned["state"]):
-            errors.setdefault("state", []).append("Enter the state as two letters, e.g. MA.")
+            refuse("state", "Enter the state as two letters, e.g. MA.", Code.INVALID_STATE)
     if cleaned.get("ssn"):
         ssn = normalize_ssn(cleaned["ssn"])
         if ssn is None:
-            errors.setdefault("ssn", []).append("Enter a social security number as 123-45-6789.")
+            refuse("ssn", "Enter a social security number as 123-45-6789.", Code.INVALID_SSN)
         else:
             cleaned["ssn"] = ssn
     relationship = cleaned.get("guarantor_relationship")
     if relationship and relationship != Relationship.SELF:
         for name, label in (("guarantor_first_name", "first"), ("guarantor_last_name", "last")):
             if not (cleaned.get(name) or "").strip():
-                errors.setdefault(name, []).append(
-                    f"Enter the guarantor's {label} name, or choose “Self” as guarantor."
+                refuse(
+                    name,
+                    f"Enter the guarantor's {label} name, or choose “Self” as guarantor.",
+                    Code.GUARANTOR_NAME_REQUIRED,
                 )
     elif relationship == Relationship.SELF:
         for name in (
@@ -248,7 +260,10 @@ def update_patient(*, actor: Any, patient: Patient, **fields: Any) -> Patient:
     fields = clean_demographics({"date_of_birth": patient.date_of_birth, **fields})
     locked = Patient.objects.select_for_update().get(pk=patient.pk)
     if locked.merged_into_id:
-        raise ValidationError("This record was merged into another one; change that one instead.")
+        raise ValidationError(
+            "This record was merged into another one; change that one instead.",
+            code=Code.RECORD_MERGED,
+        )
     changed = []
     for name, value in fields.items():
         if getattr(locked, name) != value:
@@ -336,21 +351,30 @@ def save_coverage(
         setattr(coverage, name, value)
     payer = fields.get("payer")
     if isinstance(payer, Payer) and creating and not payer.is_active:
-        raise ValidationError({"payer": f"{payer} is no longer an active payer."})
-    errors: dict[str, list[str]] = {}
+        raise ValidationError(
+            {
+                "payer": ValidationError(
+                    f"{payer} is no longer an active payer.", code=Code.PAYER_INACTIVE
+                )
+            }
+        )
+    errors: dict[str, list[ValidationError]] = {}
     for name, upload in (("card_front", card_front), ("card_back", card_back)):
         if upload:
             try:
                 _store_upload(coverage, name, upload, files.IMAGE_TYPES + ("application/pdf",))
             except ValidationError as exc:
-                errors.update(exc.message_dict)
+                errors.update(exc.error_dict)
     if (
         coverage.effective_to
         and coverage.effective_from
         and coverage.effective_to < coverage.effective_from
     ):
         errors.setdefault("effective_to", []).append(
-            "The end date must be on or after the effective date."
+            ValidationError(
+                "The end date must be on or after the effective date.",
+                code=Code.COVERAGE_ENDS_BEFORE_START,
+            )
         )
     if coverage.is_active:
         other = (
@@ -360,7 +384,9 @@ def save_coverage(
             .first()
         )
         if other is not None:
-            errors.setdefault("order", []).append(_order_taken_message(other))
+            errors.setdefault("order", []).append(
+                ValidationError(_order_taken_message(other), code=Code.COVERAGE_ORDER_TAKEN)
+            )
     if errors:
         raise ValidationError(errors)
     coverage.full_clean(validate_constraints=False)
@@ -369,7 +395,12 @@ def save_coverage(
             coverage.save()
     except IntegrityError:
         raise ValidationError(
-            {"order": "Another coverage in this order was just added for this patient; reload."}
+            {
+                "order": ValidationError(
+                    "Another coverage in this order was just added for this patient; reload.",
+                    code=Code.COVERAGE_ORDER_TAKEN,
+                )
+            }
         ) from None
     record_event(
         AuditAction.CREATE if creating else AuditAction.UPDATE,
@@ -388,7 +419,12 @@ def end_coverage(*, actor: Any, coverage: Coverage, end_date: dt.date) -> Covera
     coverage = Coverage.objects.select_for_update().get(pk=coverage.pk)
     if end_date < coverage.effective_from:
         raise ValidationError(
-            {"end_date": f"The end date must be on or after {coverage.effective_from:%m/%d/%Y}."}
+            {
+                "end_date": ValidationError(
+                    f"The end date must be on or after {coverage.effective_from:%m/%d/%Y}.",
+                    code=Code.COVERAGE_ENDS_BEFORE_START,
+                )
+            }
         )
     coverage.effective_to = end_date
     coverage.is_active = False
@@ -411,7 +447,13 @@ def end_coverage(*, actor: Any, coverage: Coverage, end_date: dt.date) -> Covera
 def give_consent(*, actor: Any, patient: Patient, kind: str, given_on: dt.date) -> Consent:
     _require(actor, "patients.change_patient", "Your role does not record consents.")
     if given_on > timezone.localdate():
-        raise ValidationError({"given_on": "A consent cannot be given in the future."})
+        raise ValidationError(
+            {
+                "given_on": ValidationError(
+                    "A consent cannot be given in the future.", code=Code.CONSENT_IN_FUTURE
+                )
+            }
+        )
     consent = Consent(patient=patient, kind=kind, given_on=given_on, recorded_by=actor)
     consent.full_clean()
     consent.save()
@@ -431,10 +473,21 @@ def revoke_consent(*, actor: Any, consent: Consent, revoked_on: dt.date) -> Cons
     _require(actor, "patients.change_patient", "Your role does not record consents.")
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
     if consent.revoked_on is not None:
-        raise ValidationError({"revoked_on": "This consent is already revoked."})
+        raise ValidationError(
+            {
+                "revoked_on": ValidationError(
+                    "This consent is already revoked.", code=Code.CONSENT_ALREADY_REVOKED
+                )
+            }
+        )
     if revoked_on < consent.given_on:
         raise ValidationError(
-            {"revoked_on": f"The revocation must be on or after {consent.given_on:%m/%d/%Y}."}
+            {
+                "revoked_on": ValidationError(
+                    f"The revocation must be on or after {consent.given_on:%m/%d/%Y}.",
+                    code=Code.REVOCATION_BEFORE_CONSENT,
+                )
+            }
         )
     consent.revoked_on = revoked_on
     consent.save(update_fields=["revoked_on"])
@@ -527,7 +580,12 @@ def merge_patients(*, actor: Any, survivor: Patient, merged: Patient) -> Patient
     _require(actor, "patients.merge_patient", "Your role does not merge patient records.")
     if survivor.pk == merged.pk:
         raise ValidationError(
-            {"duplicate": "Choose another record: a record cannot merge with itself."}
+            {
+                "duplicate": ValidationError(
+                    "Choose another record: a record cannot merge with itself.",
+                    code=Code.MERGE_WITH_SELF,
+                )
+            }
         )
     locked = {
         p.pk: p
@@ -538,7 +596,12 @@ def merge_patients(*, actor: Any, survivor: Patient, merged: Patient) -> Patient
     survivor, merged = locked[survivor.pk], locked[merged.pk]
     if merged.merged_into_id or survivor.merged_into_id:
         raise ValidationError(
-            {"duplicate": "One of these records was already merged; reload and choose again."}
+            {
+                "duplicate": ValidationError(
+                    "One of these records was already merged; reload and choose again.",
+                    code=Code.ALREADY_MERGED,
+                )
+            }
         )
     ended = conflicting_coverages(survivor=survivor, merged=merged)
     for coverage in ended:
@@ -589,7 +652,10 @@ def grant_emergency_access(*, user: Any, patient: Patient, reason: str) -> Emerg
     if len(reason) < MIN_REASON_LENGTH:
         raise ValidationError(
             {
-                "reason": f"Say why you need this record now (at least {MIN_REASON_LENGTH} characters)."
+                "reason": ValidationError(
+                    f"Say why you need this record now (at least {MIN_REASON_LENGTH} characters).",
+                    code=Code.REASON_TOO_SHORT,
+                )
             }
         )
     access = EmergencyAccess.objects.create(
@@ -617,7 +683,9 @@ def review_emergency_access(
         raise PermissionDenied("Your role does not review emergency accesses.")
     access = EmergencyAccess.objects.select_for_update().get(pk=access.pk)
     if access.reviewed_at is not None:
-        raise ValidationError("This emergency access was already reviewed.")
+        raise ValidationError(
+            "This emergency access was already reviewed.", code=Code.ALREADY_REVIEWED
+        )
     access.reviewed_by = actor
     access.reviewed_at = timezone.now()
     access.review_note = note.strip()

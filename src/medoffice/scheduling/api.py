@@ -26,7 +26,7 @@ from medoffice.api.common import (
     restricted,
     row_id,
 )
-from medoffice.api.errors import ErrorOut, error_body, error_responses
+from medoffice.api.errors import ErrorCode, ErrorOut, error_body, error_responses, validation_errors
 from medoffice.core.models import AuditAction, AuditOutcome, Location
 from medoffice.patients.models import Patient
 from medoffice.scheduling import selectors, services
@@ -272,8 +272,9 @@ def book(request: HttpRequest, payload: BookIn) -> Any:
             outcome=AuditOutcome.FAILURE,
             detail="slot taken",
         )
-        message = exc.message_dict["start"][0]
-        return Status(409, error_body("That time is taken.", [("start", message)]))
+        return Status(
+            409, error_body("That time is taken.", validation_errors(exc), code=ErrorCode.CONFLICT)
+        )
     request.api_audited = True  # type: ignore[attr-defined]
     return Status(201, _appointment(a))
 

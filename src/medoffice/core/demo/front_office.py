@@ -49,10 +49,10 @@ from typing import Any
 
 from django.db import connection, models
 from django.utils import timezone
-from faker import Faker
 
 from medoffice.core.identifiers import npi_check_digit
 from medoffice.core.models import Location, Practice, User, practice_zone
+from medoffice.extras import require
 
 BATCH = 2000
 
@@ -645,9 +645,10 @@ def build_patient_registry(context: dict[str, Any], seed: int = 2026) -> None:
     users = _users(context)
     tz = practice_zone()
     today = _now(context).astimezone(tz).date()
+    faker = require("faker", extra="demo", purpose="The demo practice")
     fakers = {}
     for n, (lang, locale) in enumerate([("en", "en_US"), ("es", "es_MX"), ("pt", "pt_BR")]):
-        fakers[lang] = Faker(locale)
+        fakers[lang] = faker.Faker(locale)
         fakers[lang].seed_instance(seed + n)
     street_faker = fakers["en"]
     locations = {loc.code: loc for loc in Location.objects.all()}
