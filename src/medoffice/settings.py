@@ -260,7 +260,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"one_line_for_refusals": {"()": "medoffice.core.logs.OneLineForRefusals"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["one_line_for_refusals"],
+        }
+    },
     "root": {"handlers": ["console"], "level": CONFIG.log_level},
     "loggers": {"axes": {"level": "WARNING"}},
 }
