@@ -14,6 +14,8 @@ import bootstrap_wrapper
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from medoffice import secrets as medoffice_secrets
+
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = Path(os.environ.get("MEDOFFICE_HOME", Path.cwd()))
 VAR_DIR = Path(os.environ.get("MEDOFFICE_VAR", PROJECT_DIR / "var"))
@@ -114,6 +116,10 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'medoffice.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's backend with a flush that passes the audit log's triggers (its docstring).
+    DATABASES["default"]["ENGINE"] = "medoffice.core.sqlite_engine"
+    # Tests on SQLite run in memory, as they would on Django's own engine name.
+    DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         # BEGIN IMMEDIATE: writers queue for the lock instead of failing on upgrade,
@@ -201,6 +207,31 @@ if not FIELD_ENCRYPTION_KEYS:
         raise ImproperlyConfigured(
             "FIELD_ENCRYPTION_KEYS is not set (comma-separated Fernet keys, newest first)."
         )
+
+# --- audit log --------------------------------------------------------------
+# HMAC keys of the audit chain, ``id:secret`` pairs, newest first: the newest keys new
+# entries and checkpoints, all verify (docs/decisions/0007-keyed-audit-chain.md). Kept
+# outside the database like the field-encryption keys; `medoffice audit rotate-key`.
+try:
+    AUDIT_HMAC_KEYS = medoffice_secrets.parse_audit_keys(env_list("AUDIT_HMAC_KEYS"))
+except ValueError as exc:
+    raise ImproperlyConfigured(str(exc)) from exc
+if not AUDIT_HMAC_KEYS:
+    if DEBUG or TESTING:
+        AUDIT_HMAC_KEYS = [("test", b"test-audit-key-not-for-production-0000")]
+    else:
+        raise ImproperlyConfigured(
+            "AUDIT_HMAC_KEYS is not set (comma-separated id:secret pairs, newest first)."
+        )
+# Checkpoints of the chain (head, count, time, HMAC) written outside the database by
+# every intact verification: an append-only file, and optionally syslog (RFC 5424) and
+# an HTTP collector, so that a SIEM holds the chain's head.
+AUDIT_CHECKPOINT_FILE = Path(
+    os.environ.get("AUDIT_CHECKPOINT_FILE", VAR_DIR / "audit-checkpoints.jsonl")
+)
+AUDIT_CHECKPOINT_SYSLOG = os.environ.get("AUDIT_CHECKPOINT_SYSLOG", "")  # udp://host:514, tcp://…
+AUDIT_CHECKPOINT_URL = os.environ.get("AUDIT_CHECKPOINT_URL", "")
+AUDIT_CHECKPOINT_TIMEOUT_SECONDS = float(os.environ.get("AUDIT_CHECKPOINT_TIMEOUT_SECONDS", "5"))
 
 # --- i18n -----------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
