@@ -422,6 +422,14 @@ def test_content_with_holes_splices_back_into_the_canonical_form(content, seq):
 
 
 @settings(deadline=None)
+@given(_content, st.integers(min_value=1, max_value=10**12), st.text(max_size=64))
+def test_the_hash_from_the_pieces_is_the_hash_of_the_whole(content, seq, prev):
+    pieces = auditchain.canonical_pieces(content)
+    from_pieces = auditchain.entry_hash_from_pieces(pieces, content["occurred_at"], seq, prev)
+    assert from_pieces == auditchain.entry_hash({**content, "seq": seq}, prev)
+
+
+@settings(deadline=None)
 @given(st.ip_addresses())
 def test_every_spelling_of_an_address_hashes_the_same(address):
     spellings = {str(address), str(address).upper(), address.exploded}

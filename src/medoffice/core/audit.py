@@ -214,13 +214,15 @@ def _call_append(
     occurred_at = dt.datetime.now(dt.UTC)
     if last_at is not None and last_at > occurred_at:
         occurred_at = last_at  # times never run backwards along the chain
-    entry = _sealed({**fields, "seq": last_seq + 1, "occurred_at": occurred_at}, prev)
+    key_id, key = signing_key()
+    digest = auditchain.entry_hash_from_pieces(pieces, occurred_at, last_seq + 1, prev)
+    mac = auditchain.entry_mac(key, key_id, digest)
     params = [_PG_LOCK_KEY, auditchain.GENESIS_HASH, last_seq + 1, prev, occurred_at, *pieces]
-    params += [entry["entry_hash"], entry["mac_key_id"], entry["mac"], *content]
+    params += [digest, key_id, mac, *content]
     cursor.execute(_PG_APPEND, params)
     row = cursor.fetchone()
     if row[0] is not None:
-        row = (*row, entry["mac_key_id"], entry["mac"])
+        row = (*row, key_id, mac)
     return row
 
 

@@ -124,6 +124,19 @@ def entry_hash(entry: Mapping[str, Any], prev_hash: str) -> str:
     return digest.hexdigest()
 
 
+def entry_hash_from_pieces(
+    pieces: tuple[bytes, bytes, bytes], occurred_at: Any, seq: int, prev_hash: str
+) -> str:
+    """``entry_hash`` of the content cut by ``canonical_pieces``, with its time and number."""
+    head, middle, tail = pieces
+    digest = hashlib.sha256()
+    digest.update(prev_hash.encode())
+    digest.update(b"\n")
+    digest.update(head + json.dumps(_plain(occurred_at)).encode() + middle)
+    digest.update(str(seq).encode() + tail)
+    return digest.hexdigest()
+
+
 def entry_mac(key: bytes, key_id: str, digest: str) -> str:
     """HMAC-SHA256 of an entry's hash (which covers its content, number and predecessor)."""
     message = b"medoffice audit entry\n" + key_id.encode() + b"\n" + digest.encode()
