@@ -9,10 +9,7 @@ from django.db import connection
 
 from medoffice.core import audittriggers
 
-POSTGRES_TRIGGERS = {
-    "core_auditevent": "core_auditevent_append_only",
-    "core_auditverification": "core_auditverification_append_only",
-}
+POSTGRES_TRIGGERS = audittriggers.POSTGRES_TRIGGERS
 
 
 @contextmanager

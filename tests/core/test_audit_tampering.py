@@ -246,6 +246,18 @@ def test_the_database_refuses_to_delete_an_audit_row(model):
     assert (AuditEvent.objects.count(), AuditVerification.objects.count()) == (3, 1)
 
 
+def test_verify_warns_when_an_append_only_trigger_was_removed():
+    _record(2)
+    with triggers_removed():
+        report = verify_chain(save=False)
+        out, err = StringIO(), StringIO()
+        call_command("audit", "verify", "--no-save", stdout=out, stderr=err)
+    assert report.ok
+    assert "append-only triggers" in report.notes[-1]
+    assert "missing or disabled" in err.getvalue()
+    assert verify_chain(save=False).notes == ()  # back in place
+
+
 # --- keys: rotation, unknown keys, entries from before the key -------------------------
 
 
@@ -268,7 +280,7 @@ def test_entries_from_before_the_key_verify_by_their_plain_hash_and_are_counted(
     prev = auditchain.GENESIS_HASH
     for seq in (1, 2):
         entry = {
-            **{name: "" for name in auditchain.HASHED_FIELDS},
+            **dict.fromkeys(auditchain.HASHED_FIELDS, ""),
             "seq": seq,
             "occurred_at": dt.datetime(2026, 1, seq, tzinfo=dt.UTC),
             "user_id": None,

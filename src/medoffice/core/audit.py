@@ -20,7 +20,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 
-from medoffice.core import auditchain, auditcheckpoints
+from medoffice.core import auditchain, auditcheckpoints, audittriggers
 from medoffice.core import context as request_context
 from medoffice.core.models import AuditAction, AuditEvent, AuditOutcome, AuditVerification
 
@@ -374,6 +374,14 @@ def verify_chain(*, save: bool = True) -> auditchain.ChainReport:
         report = _file_checkpoint(report, keys)
     if save:
         report = _save(report)
+    missing = audittriggers.missing_triggers(connection)
+    if missing:
+        note = (
+            f"the append-only trigger{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
+            f"{'are' if len(missing) > 1 else 'is'} missing or disabled: the database no longer "
+            "refuses changes to the audit log (the HMACs still show them)"
+        )
+        report = dataclasses.replace(report, notes=(*report.notes, note))
     return report
 
 

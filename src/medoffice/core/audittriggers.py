@@ -66,3 +66,27 @@ POSTGRES_CHECKPOINT_TRIGGER_DROP = """
 DROP TRIGGER IF EXISTS core_auditverification_append_only ON core_auditverification;
 DROP FUNCTION IF EXISTS core_auditverification_append_only();
 """
+
+
+POSTGRES_TRIGGERS = {
+    "core_auditevent": "core_auditevent_append_only",
+    "core_auditverification": "core_auditverification_append_only",
+}
+
+
+def missing_triggers(connection: Any) -> list[str]:
+    """The append-only triggers that are not there (or, on PostgreSQL, disabled)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT tgname FROM pg_trigger WHERE tgname = ANY(%s) AND tgenabled <> 'D'",
+                [list(POSTGRES_TRIGGERS.values())],
+            )
+            expected = list(POSTGRES_TRIGGERS.values())
+        elif connection.vendor == "sqlite":
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+            expected = sqlite_trigger_names()
+        else:
+            return []
+        present = {row[0] for row in cursor.fetchall()}
+    return [name for name in expected if name not in present]
