@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 
+from medoffice.core import audittriggers
 from medoffice.core.audit import record_event, verify_chain
 from medoffice.core.models import AuditAction, AuditEvent, User
 from medoffice.core.roles import Role
@@ -249,3 +250,33 @@ def test_the_restore_event_records_the_backup_head_the_discarded_range_and_the_e
     # The deliberate cut was anchored outside the database: the chain verifies.
     assert "chain is intact" in out.getvalue()
     assert verify_chain(save=False).ok
+
+
+@pytest.mark.skipif(ON_POSTGRES, reason="the old schema is made with SQLite's ALTER TABLE")
+@pytest.mark.django_db(transaction=True)
+def test_a_backup_from_before_the_keyed_chain_is_restored_and_brought_up_to_date(tmp_path: Path):
+    _build_practice_data()
+    backup = tmp_path / "snapshot.sqlite3"
+    call_command("backup", output=backup, stdout=StringIO())
+    old = sqlite3.connect(backup)  # as a backup made before core migration 0006 would be
+    for trigger in audittriggers.sqlite_trigger_names():
+        old.execute(f"DROP TRIGGER {trigger}")
+    for table, columns in {
+        "core_auditevent": ("mac", "mac_key_id"),
+        "core_auditverification": ("mac", "key_id", "unkeyed"),
+    }.items():
+        for column in columns:
+            old.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+    old.execute("DELETE FROM django_migrations WHERE app = 'core' AND name >= '0006'")
+    old.commit()
+    old.close()
+
+    out = StringIO()
+    call_command("restore", str(backup), yes=True, stdout=out)
+    assert "applied its migrations" in out.getvalue()
+    assert "written before the audit key existed" in out.getvalue()
+    assert "chain is intact" in out.getvalue()
+    restored = AuditEvent.objects.order_by("-seq").first()
+    assert restored.mac_key_id  # this version's restore event is keyed
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        AuditEvent.objects.filter(seq=1).delete()  # and the triggers are back

@@ -15,7 +15,8 @@ database (core/auditcheckpoints.py: the deliberate cut is not reported as a cut
 tail), and the restore event records the backup's head, the discarded range and
 the export file; then the whole chain is verified and the result printed. The
 restore event takes the next number of the restored chain, which is the first
-discarded number: the export file and the event say so.
+discarded number: the export file and the event say so. A backup made by an older
+version gets this version's migrations applied before anything is recorded.
 """
 
 from __future__ import annotations
@@ -29,8 +30,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
 from medoffice.core import auditcheckpoints
 from medoffice.core.audit import record_event, signing_key, verify_chain
@@ -167,6 +170,19 @@ def anchor_restored_head(head: ChainHead) -> list[str]:
     )
 
 
+def bring_schema_up_to_date() -> bool:
+    """Apply the migrations a backup from an older version lacks; True when there were some.
+
+    The restore event and the checkpoint are written with this version's audit
+    columns (a backup from before core migration 0006 has no key id or HMAC).
+    """
+    executor = MigrationExecutor(connection)
+    if not executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        return False
+    call_command("migrate", interactive=False, verbosity=0)
+    return True
+
+
 def restore_backup(path: Path) -> None:
     """Replace the database with the backup at ``path``, which ``check_backup`` accepted."""
     if connection.in_atomic_block:
@@ -249,6 +265,8 @@ class Command(BaseCommand):
                 f"(#{exported[0]}–#{exported[1]}) to {exported[2]}."
             )
         restore_backup(path)
+        if bring_schema_up_to_date():
+            self.stdout.write("The backup was made by an older version: applied its migrations.")
         problems = anchor_restored_head(head)
         discarded = (
             f"audit entries #{exported[0]}–#{exported[1]} of the replaced database discarded, "
