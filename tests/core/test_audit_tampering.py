@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.test import override_settings
 
 from medoffice.core import auditchain, auditcheckpoints
@@ -355,3 +355,51 @@ def test_checkpoint_lines_are_only_ever_appended(audit_checkpoint_file):
     _record(1, start=2)
     verify_chain()
     assert audit_checkpoint_file.read_text().startswith(first)
+
+
+# --- the append function on PostgreSQL ------------------------------------------------
+
+
+def _postgres_only(test):
+    reason = "the append function exists on PostgreSQL only"
+    return pytest.mark.postgres_only(
+        pytest.mark.skipif(connection.vendor != "postgresql", reason=reason)(test)
+    )
+
+
+@_postgres_only
+def test_an_entry_sealed_for_a_stale_tail_is_not_inserted_and_is_sealed_again():
+    _record(3)
+    connection._medoffice_audit_tail = (1, _row(1)["entry_hash"], None)  # another writer since
+    statements: list[str] = []
+
+    def count(execute, sql, params, many, context):
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        event = record_event(AuditAction.READ, username="late")
+    assert event.seq == 4
+    assert len([sql for sql in statements if "core_auditevent_append" in sql]) == 2
+    assert verify_chain(save=False).ok
+
+
+@_postgres_only
+def test_the_function_refuses_an_hmac_over_a_hash_it_does_not_compute():
+    from medoffice.core.audit import _PG_APPEND, _PG_LOCK_KEY, PG_CONTENT_FIELDS
+
+    _record(1)
+    fields = dict.fromkeys(PG_CONTENT_FIELDS, "")
+    fields.update(user_id=None, patient_id=None, client_ip=None, action="read")
+    pieces = auditchain.canonical_pieces(fields)
+    head = _row(1)
+    params = [_PG_LOCK_KEY, auditchain.GENESIS_HASH, 2, head["entry_hash"]]
+    params += [dt.datetime.now(dt.UTC), *pieces, "e" * 64, "test", "f" * 64]
+    params += [fields[name] for name in PG_CONTENT_FIELDS]
+    with (
+        pytest.raises(DatabaseError, match="not to the"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(_PG_APPEND, params)
+    assert AuditEvent.objects.count() == 1
