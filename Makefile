@@ -38,6 +38,7 @@ var/static/.stamp: uv.lock $(shell find src/medoffice -path '*/static/*' -type f
 	@touch $@
 
 demo: venv var/env var/static/.stamp
+	@$(BIN)/python -m medoffice.secrets var/env  # adds keys an older var/env lacks (the audit key)
 	@$(LOAD_ENV) $(BIN)/medoffice migrate --noinput -v0
 	@$(LOAD_ENV) $(BIN)/medoffice demo-data
 	@PORT=$(PORT) scripts/run-demo.sh

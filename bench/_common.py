@@ -38,12 +38,15 @@ def production_env(database_url: str, var_dir: Path) -> dict[str, str]:
     """A child's environment on production settings: DEBUG off, fresh keys, var in ``var_dir``."""
     from cryptography.fernet import Fernet
 
+    from medoffice.secrets import new_audit_key
+
     return {
         **os.environ,
         "DATABASE_URL": database_url,
         "MEDOFFICE_VAR": str(var_dir),
         "SECRET_KEY": Fernet.generate_key().decode() * 2,
         "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+        "AUDIT_HMAC_KEYS": new_audit_key("bench"),
         "DEBUG": "0",
         "MEDOFFICE_TESTING": "0",
         "LOG_LEVEL": "WARNING",

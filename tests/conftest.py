@@ -45,6 +45,20 @@ def _clock_from_the_environment() -> Iterator[None]:
         yield
 
 
+@pytest.fixture(autouse=True)
+def audit_checkpoint_file(tmp_path_factory, settings) -> Path:
+    """Each test keeps its own external audit checkpoints (core/auditcheckpoints.py).
+
+    Every intact verification appends one to the file, and the next verification
+    compares the chain with it: the checkpoints of another test's chain would not match.
+    """
+    path = tmp_path_factory.mktemp("audit") / "audit-checkpoints.jsonl"
+    settings.AUDIT_CHECKPOINT_FILE = path
+    settings.AUDIT_CHECKPOINT_SYSLOG = ""
+    settings.AUDIT_CHECKPOINT_URL = ""
+    return path
+
+
 @pytest.fixture
 def clock_at() -> Iterator[Callable[..., dt.datetime]]:
     """``clock_at(10, 30)`` runs the rest of the test from 10:30 practice time today (ticking)."""

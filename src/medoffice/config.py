@@ -134,6 +134,23 @@ def _check_fernet_keys(name: str, keys: tuple[str, ...]) -> None:
             ) from None
 
 
+DEV_AUDIT_KEY = ("test", b"test-audit-key-not-for-production-0000")
+
+
+def _audit_keys(env: _Env, relaxed: bool) -> tuple[tuple[str, bytes], ...]:
+    from medoffice import secrets
+
+    try:
+        keys = tuple(secrets.parse_audit_keys(list(env.list("AUDIT_HMAC_KEYS"))))
+    except ValueError as exc:  # the message names the variable already
+        raise ConfigError("AUDIT_HMAC_KEYS", str(exc).partition(": ")[2]) from None
+    if keys:
+        return keys
+    if relaxed:
+        return (DEV_AUDIT_KEY,)
+    raise ConfigError("AUDIT_HMAC_KEYS", "not set (comma-separated id:secret pairs, newest first).")
+
+
 @dataclass(frozen=True)
 class Config:
     """Every setting MedOffice reads from the environment, parsed and checked."""
@@ -158,6 +175,12 @@ class Config:
     behind_proxy: bool
     # data
     field_encryption_keys: tuple[str, ...]
+    # audit log (docs/decisions/0007-keyed-audit-chain.md)
+    audit_hmac_keys: tuple[tuple[str, bytes], ...]
+    audit_checkpoint_file: Path
+    audit_checkpoint_syslog: str
+    audit_checkpoint_url: str
+    audit_checkpoint_timeout_seconds: float
     static_root: Path
     media_root: Path
     patient_document_max_bytes: int
@@ -208,6 +231,13 @@ class Config:
                 "FIELD_ENCRYPTION_KEYS", "not set (comma-separated Fernet keys, newest first)."
             )
         _check_fernet_keys("FIELD_ENCRYPTION_KEYS", keys)
+        audit_keys = _audit_keys(env, relaxed)
+        syslog = env.str("AUDIT_CHECKPOINT_SYSLOG", "")
+        if syslog and not re.match(r"^(udp|tcp)://[^/\s:]+:\d+$", syslog):
+            raise ConfigError(
+                "AUDIT_CHECKPOINT_SYSLOG",
+                f'expected udp://host:port or tcp://host:port, got "{syslog}"',
+            )
 
         https = env.bool("HTTPS", False)
         email_host = env.str("EMAIL_HOST", "")
@@ -232,6 +262,17 @@ class Config:
             secure_hsts_preload=https and env.bool("SECURE_HSTS_PRELOAD", False),
             behind_proxy=env.bool("BEHIND_PROXY", False),
             field_encryption_keys=keys,
+            audit_hmac_keys=audit_keys,
+            audit_checkpoint_file=env.path(
+                "AUDIT_CHECKPOINT_FILE", var_dir / "audit-checkpoints.jsonl"
+            ),
+            audit_checkpoint_syslog=syslog,
+            audit_checkpoint_url=env.url("AUDIT_CHECKPOINT_URL", "")
+            if env.raw("AUDIT_CHECKPOINT_URL")
+            else "",
+            audit_checkpoint_timeout_seconds=env.float(
+                "AUDIT_CHECKPOINT_TIMEOUT_SECONDS", 5.0, minimum=0.1
+            ),
             static_root=env.path("STATIC_ROOT", var_dir / "static"),
             media_root=env.path("MEDIA_ROOT", var_dir / "media"),
             patient_document_max_bytes=env.int(

@@ -98,6 +98,10 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASE_URL = CONFIG.database_url
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's backend with a flush that passes the audit log's triggers (its docstring).
+    DATABASES["default"]["ENGINE"] = "medoffice.core.sqlite_engine"
+    # Tests on SQLite run in memory, as they would on Django's own engine name.
+    DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         # BEGIN IMMEDIATE: writers queue for the lock instead of failing on upgrade,
@@ -178,6 +182,19 @@ X_FRAME_OPTIONS = "DENY"
 # Comma-separated Fernet keys, newest first: the newest encrypts, all decrypt.
 # `medoffice rotate-keys` re-encrypts every value with the newest key.
 FIELD_ENCRYPTION_KEYS = list(CONFIG.field_encryption_keys)
+
+# --- audit log --------------------------------------------------------------
+# HMAC keys of the audit chain, ``id:secret`` pairs, newest first: the newest keys new
+# entries and checkpoints, all verify (docs/decisions/0007-keyed-audit-chain.md). Kept
+# outside the database like the field-encryption keys; `medoffice audit rotate-key`.
+AUDIT_HMAC_KEYS = list(CONFIG.audit_hmac_keys)
+# Checkpoints of the chain (head, count, time, HMAC) written outside the database by
+# every intact verification: an append-only file, and optionally syslog (RFC 5424) and
+# an HTTP collector, so that a SIEM holds the chain's head.
+AUDIT_CHECKPOINT_FILE = CONFIG.audit_checkpoint_file
+AUDIT_CHECKPOINT_SYSLOG = CONFIG.audit_checkpoint_syslog  # udp://host:514, tcp://…
+AUDIT_CHECKPOINT_URL = CONFIG.audit_checkpoint_url
+AUDIT_CHECKPOINT_TIMEOUT_SECONDS = CONFIG.audit_checkpoint_timeout_seconds
 
 # --- i18n -----------------------------------------------------------------
 LANGUAGE_CODE = "en-us"

@@ -9,15 +9,18 @@ database's own guarantee.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import nullcontext
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Model
+from django.utils import timezone
 
-from medoffice.core import auditchain
+from medoffice.core import auditchain, auditcheckpoints, audittriggers
 from medoffice.core import context as request_context
 from medoffice.core.models import AuditAction, AuditEvent, AuditOutcome, AuditVerification
 
@@ -81,7 +84,29 @@ def record_event(
     raise AssertionError("unreachable")
 
 
-_INSERT_FIELDS = (*auditchain.HASHED_FIELDS, "prev_hash", "entry_hash")
+_INSERT_FIELDS = (*auditchain.HASHED_FIELDS, "prev_hash", "entry_hash", "mac_key_id", "mac")
+
+
+def signing_key() -> tuple[str, bytes]:
+    """The newest audit key (id, secret): it keys new entries and checkpoints."""
+    return settings.AUDIT_HMAC_KEYS[0]
+
+
+def verifying_keys() -> dict[str, bytes]:
+    return dict(settings.AUDIT_HMAC_KEYS)
+
+
+def _sealed(entry: dict[str, Any], prev: str) -> dict[str, Any]:
+    """``entry`` with its chain link, hash and HMAC (under the newest key)."""
+    key_id, key = signing_key()
+    digest = auditchain.entry_hash(entry, prev)
+    return {
+        **entry,
+        "prev_hash": prev,
+        "entry_hash": digest,
+        "mac_key_id": key_id,
+        "mac": auditchain.entry_mac(key, key_id, digest),
+    }
 
 
 def _append(fields: dict[str, Any]) -> AuditEvent:
@@ -89,8 +114,8 @@ def _append(fields: dict[str, Any]) -> AuditEvent:
 
     Raw SQL, not the ORM, because this runs on every request that touches patient
     data (bench/audit_record.py): on PostgreSQL one call of the append function
-    (core migration 0005) in a single round trip; on SQLite two plain statements
-    in a BEGIN IMMEDIATE transaction.
+    (core migrations 0005, 0006) in a single round trip; on SQLite two plain
+    statements in a BEGIN IMMEDIATE transaction.
     """
     if connection.vendor == "postgresql":
         return _append_on_postgres(fields)
@@ -100,9 +125,7 @@ def _append(fields: dict[str, Any]) -> AuditEvent:
         last = cursor.fetchone()
         seq = last[0] + 1 if last else 1
         prev = last[1] if last else auditchain.GENESIS_HASH
-        entry = {**fields, "seq": seq, "occurred_at": dt.datetime.now(dt.UTC)}
-        entry["prev_hash"] = prev
-        entry["entry_hash"] = auditchain.entry_hash(entry, prev)
+        entry = _sealed({**fields, "seq": seq, "occurred_at": dt.datetime.now(dt.UTC)}, prev)
         columns = []
         values = []
         for name in _INSERT_FIELDS:
@@ -118,28 +141,96 @@ def _append(fields: dict[str, Any]) -> AuditEvent:
     return _loaded(pk, entry)
 
 
-# The append function's content parameters, in its order (core migration 0005).
+# The append function's content parameters, in its order (core migration 0006).
 PG_CONTENT_FIELDS = tuple(
     name for name in auditchain.HASHED_FIELDS if name not in auditchain.DATABASE_FILLED
 )
+PG_LEADING_PARAMETERS = (
+    "lock_key",
+    "genesis_hash",
+    "expected_seq",
+    "expected_prev_hash",
+    "p_occurred_at",
+    "content_head",
+    "content_middle",
+    "content_tail",
+    "p_entry_hash",
+    "p_mac_key_id",
+    "p_mac",
+)
 _PG_APPEND = (
     "SELECT new_id, new_seq, new_occurred_at, new_prev_hash, new_entry_hash "
-    "FROM core_auditevent_append(" + ", ".join(["%s"] * (5 + len(PG_CONTENT_FIELDS))) + ")"
+    "FROM core_auditevent_append("
+    + ", ".join(["%s"] * (len(PG_LEADING_PARAMETERS) + len(PG_CONTENT_FIELDS)))
+    + ")"
 )
+_PG_TAIL = "SELECT seq, entry_hash, occurred_at FROM core_auditevent ORDER BY seq DESC LIMIT 1"
+# Tries with the tail this connection last saw before taking the lock from Python.
+_OPTIMISTIC_TRIES = 3
 
 
 def _append_on_postgres(fields: dict[str, Any]) -> AuditEvent:
+    """Hash and key the entry in Python for the tail this connection expects; one call.
+
+    The HMAC needs the entry's number, predecessor and time, which only the chain's
+    tail decides, and the key must stay out of the database (docs/decisions/
+    0007-keyed-audit-chain.md). So Python seals the entry for the tail it last saw
+    (kept on the connection), and the function inserts only if that is still the
+    tail; otherwise it returns the tail and Python seals again. After a few misses
+    (many writers at once) Python takes the chain's lock itself, reads the tail and
+    calls the function under it, which cannot miss.
+    """
     head, middle, tail = auditchain.canonical_pieces(fields)
-    params = [_PG_LOCK_KEY, auditchain.GENESIS_HASH, head, middle, tail]
-    params += [fields[name] for name in PG_CONTENT_FIELDS]
+    content = [fields[name] for name in PG_CONTENT_FIELDS]
+    known = getattr(connection, "_medoffice_audit_tail", None) or (0, auditchain.GENESIS_HASH, None)
     # In autocommit the statement is its own transaction; inside a caller's
     # transaction a savepoint keeps a failed append from spoiling it.
-    atomic = transaction.atomic() if connection.in_atomic_block else nullcontext()
-    with atomic, connection.cursor() as cursor:
-        cursor.execute(_PG_APPEND, params)
-        pk, seq, occurred_at, prev, digest = cursor.fetchone()
-    entry = {**fields, "seq": seq, "occurred_at": occurred_at}
-    return _loaded(pk, {**entry, "prev_hash": prev, "entry_hash": digest})
+    for _attempt in range(_OPTIMISTIC_TRIES):
+        atomic = transaction.atomic() if connection.in_atomic_block else nullcontext()
+        with atomic, connection.cursor() as cursor:
+            row = _call_append(cursor, fields, (head, middle, tail), content, known)
+        if row[0] is not None:
+            return _appended(fields, row)
+        known = (row[1] - 1, row[3], row[2])
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK_KEY])
+        cursor.execute(_PG_TAIL)
+        last = cursor.fetchone()
+        known = last if last else (0, auditchain.GENESIS_HASH, None)
+        row = _call_append(cursor, fields, (head, middle, tail), content, known)
+    if row[0] is None:  # pragma: no cover - the lock is held: the tail cannot move
+        raise IntegrityError("the audit chain's tail moved under its lock")
+    return _appended(fields, row)
+
+
+def _call_append(
+    cursor: Any,
+    fields: dict[str, Any],
+    pieces: tuple[bytes, bytes, bytes],
+    content: list[Any],
+    known: tuple[int, str, dt.datetime | None],
+) -> tuple:
+    last_seq, prev, last_at = known
+    occurred_at = dt.datetime.now(dt.UTC)
+    if last_at is not None and last_at > occurred_at:
+        occurred_at = last_at  # times never run backwards along the chain
+    key_id, key = signing_key()
+    digest = auditchain.entry_hash_from_pieces(pieces, occurred_at, last_seq + 1, prev)
+    mac = auditchain.entry_mac(key, key_id, digest)
+    params = [_PG_LOCK_KEY, auditchain.GENESIS_HASH, last_seq + 1, prev, occurred_at, *pieces]
+    params += [digest, key_id, mac, *content]
+    cursor.execute(_PG_APPEND, params)
+    row = cursor.fetchone()
+    if row[0] is not None:
+        row = (*row, key_id, mac)
+    return row
+
+
+def _appended(fields: dict[str, Any], row: tuple) -> AuditEvent:
+    pk, seq, occurred_at, prev, digest, key_id, mac = row
+    connection._medoffice_audit_tail = (seq, digest, occurred_at)
+    entry = {**fields, "seq": seq, "occurred_at": occurred_at, "prev_hash": prev}
+    return _loaded(pk, {**entry, "entry_hash": digest, "mac_key_id": key_id, "mac": mac})
 
 
 def _loaded(pk: int, entry: dict[str, Any]) -> AuditEvent:
@@ -149,7 +240,7 @@ def _loaded(pk: int, entry: dict[str, Any]) -> AuditEvent:
 
 
 def _chain_rows(batch: int = 5000) -> Iterator[dict[str, Any]]:
-    fields = (*auditchain.HASHED_FIELDS, "prev_hash", "entry_hash")
+    fields = _INSERT_FIELDS
     last_seq = 0
     while True:
         rows = list(
@@ -161,47 +252,165 @@ def _chain_rows(batch: int = 5000) -> Iterator[dict[str, Any]]:
         last_seq = rows[-1]["seq"]
 
 
-def verify_chain(*, save: bool = True) -> auditchain.ChainReport:
-    """Walk the whole chain; optionally keep the result for the office manager's home page.
+def _broken(
+    report: auditchain.ChainReport, first_bad: int | None, message: str
+) -> auditchain.ChainReport:
+    return dataclasses.replace(report, ok=False, first_bad_seq=first_bad, message=message)
 
-    Besides the walk, the last entry seen by the latest intact check (its
-    checkpoint) must still be there with the same hash: otherwise entries were
-    cut from the end, or the chain was rebuilt, since that check.
-    """
-    report = auditchain.verify(_chain_rows())
-    last = AuditEvent.objects.order_by("-seq").values("seq", "entry_hash").first()
-    if report.ok:
-        checkpoint = (
-            AuditVerification.objects.filter(ok=True, last_seq__isnull=False)
-            .order_by("-checked_at", "-pk")
-            .first()
+
+def _against_checkpoint(
+    report: auditchain.ChainReport, checkpoint: Mapping[str, Any], where: str
+) -> auditchain.ChainReport:
+    """The chain must still hold the checkpoint's head, and no fewer keyed entries."""
+    seq, digest = checkpoint.get("seq"), checkpoint.get("hash")
+    if seq is None:
+        return report
+    kept = AuditEvent.objects.filter(seq=seq).values_list("entry_hash", flat=True).first()
+    if kept is None:
+        last = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+        removed = f"#{last + 1}" if last + 1 == seq else f"#{last + 1}–#{seq}"
+        return _broken(
+            report,
+            seq,
+            f"Entry #{seq}, the last entry of {where}, is gone: entries were removed from the "
+            f"end (entries {removed}).",
         )
-        if checkpoint is not None:
-            kept = (
-                AuditEvent.objects.filter(seq=checkpoint.last_seq)
-                .values_list("entry_hash", flat=True)
-                .first()
-            )
-            if kept != checkpoint.last_hash:
-                when = checkpoint.checked_at.strftime("%Y-%m-%d %H:%M UTC")
-                report = auditchain.ChainReport(
-                    False,
-                    report.entries_checked,
-                    checkpoint.last_seq,
-                    f"Entry #{checkpoint.last_seq}, the last entry of the intact chain checked on {when}, "
-                    + (
-                        "is gone: entries were removed from the end."
-                        if kept is None
-                        else "was replaced: the chain was rebuilt."
-                    ),
-                )
-    if save:
-        AuditVerification.objects.create(
-            ok=report.ok,
-            entries_checked=report.entries_checked,
-            first_bad_seq=report.first_bad_seq,
-            message=report.message[:300],
-            last_seq=last["seq"] if (report.ok and last) else None,
-            last_hash=last["entry_hash"] if (report.ok and last) else "",
+    if kept != digest:
+        return _broken(
+            report,
+            seq,
+            f"Entry #{seq}, the last entry of {where}, was replaced: the chain was rebuilt.",
+        )
+    if report.unkeyed > int(checkpoint.get("unkeyed") or 0):
+        return _broken(
+            report,
+            None,
+            f"{report.unkeyed} entries have no HMAC, {checkpoint.get('unkeyed') or 0} had at "
+            f"{where}: entries were rewritten without the audit key.",
         )
     return report
+
+
+def _database_checkpoint(
+    report: auditchain.ChainReport, keys: dict[str, bytes]
+) -> auditchain.ChainReport:
+    latest = (
+        AuditVerification.objects.filter(ok=True, last_seq__isnull=False)
+        .order_by("-checked_at", "-pk")
+        .first()
+    )
+    if latest is None:
+        return report
+    when = latest.checked_at.strftime("%Y-%m-%d %H:%M UTC")
+    if latest.key_id:
+        if not auditcheckpoints.mac_is_valid(checkpoint_record(latest), keys):
+            return _broken(
+                report,
+                None,
+                f"The checkpoint of {when} in the database does not match its HMAC: the "
+                "checkpoint table was edited.",
+            )
+    elif AuditVerification.objects.exclude(key_id="").exists():
+        return _broken(
+            report,
+            None,
+            f"The latest checkpoint in the database ({when}) has no HMAC, but earlier ones do: "
+            "the checkpoint table was edited.",
+        )
+    return _against_checkpoint(
+        report, checkpoint_record(latest), f"the intact chain checked on {when}"
+    )
+
+
+def _file_checkpoint(
+    report: auditchain.ChainReport, keys: dict[str, bytes]
+) -> auditchain.ChainReport:
+    found = auditcheckpoints.last_in_file()
+    if found is None:
+        return report
+    place = f"line {found.line} of {auditcheckpoints.checkpoint_file()}"
+    if not auditcheckpoints.mac_is_valid(found.record, keys):
+        return _broken(
+            report,
+            None,
+            f"The checkpoint at {place} does not match its HMAC: the file was edited, or its "
+            "key was dropped from AUDIT_HMAC_KEYS.",
+        )
+    when = str(found.record.get("at", ""))[:16].replace("T", " ")
+    return _against_checkpoint(
+        report, found.record, f"the checkpoint written outside the database on {when} UTC ({place})"
+    )
+
+
+def checkpoint_record(verification: AuditVerification) -> dict[str, Any]:
+    """A stored verification as the checkpoint record its HMAC covers, with key id and HMAC."""
+    content = auditcheckpoints.body(
+        ok=verification.ok,
+        count=verification.entries_checked,
+        seq=verification.last_seq,
+        digest=verification.last_hash,
+        unkeyed=verification.unkeyed,
+        at=verification.checked_at,
+    )
+    return {**content, "key_id": verification.key_id, "mac": verification.mac}
+
+
+def verify_chain(*, save: bool = True) -> auditchain.ChainReport:
+    """Walk the whole chain; optionally keep the result as a checkpoint.
+
+    Besides the walk (every hash, every HMAC), the head of the latest intact check
+    must still be there with the same hash: the database's checkpoint (its HMAC
+    checked first, so an edited checkpoint table is found) and the last checkpoint
+    written outside the database (core/auditcheckpoints.py). Otherwise entries were
+    cut from the end, or the chain was rebuilt, since that check. With ``save`` the
+    result is kept in the database and, when intact, written outside it; problems
+    writing it outside are in ``report.notes``.
+    """
+    keys = verifying_keys()
+    report = auditchain.verify(_chain_rows(), keys)
+    if report.ok:
+        report = _database_checkpoint(report, keys)
+    if report.ok:
+        report = _file_checkpoint(report, keys)
+    if save:
+        report = _save(report)
+    missing = audittriggers.missing_triggers(connection)
+    if missing:
+        note = (
+            f"the append-only trigger{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
+            f"{'are' if len(missing) > 1 else 'is'} missing or disabled: the database no longer "
+            "refuses changes to the audit log (the HMACs still show them)"
+        )
+        report = dataclasses.replace(report, notes=(*report.notes, note))
+    return report
+
+
+def _save(report: auditchain.ChainReport) -> auditchain.ChainReport:
+    last = AuditEvent.objects.order_by("-seq").values("seq", "entry_hash").first()
+    head = last if (report.ok and last) else {"seq": None, "entry_hash": ""}
+    key_id, key = signing_key()
+    at = timezone.now()
+    content = auditcheckpoints.body(
+        ok=report.ok,
+        count=report.entries_checked,
+        seq=head["seq"],
+        digest=head["entry_hash"],
+        unkeyed=report.unkeyed,
+        at=at,
+    )
+    record = auditcheckpoints.seal(content, key_id, key)
+    AuditVerification.objects.create(
+        checked_at=at,
+        ok=report.ok,
+        entries_checked=report.entries_checked,
+        first_bad_seq=report.first_bad_seq,
+        message=report.message[:300],
+        last_seq=head["seq"],
+        last_hash=head["entry_hash"],
+        unkeyed=report.unkeyed,
+        key_id=key_id,
+        mac=record["mac"],
+    )
+    outside = {**record, "message": report.message} if not report.ok else record
+    problems = auditcheckpoints.publish(outside)
+    return dataclasses.replace(report, notes=tuple(problems)) if problems else report

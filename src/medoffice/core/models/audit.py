@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils import timezone
 
 from medoffice.core.querysets import RestrictedQuerySet
 
@@ -30,8 +31,11 @@ class AuditEvent(models.Model):
     """One entry of the append-only, hash-chained audit log.
 
     ``seq`` numbers the chain without gaps; ``entry_hash`` is SHA-256 over the
-    entry's content and ``prev_hash`` (core/auditchain.py). Nothing in the app
-    updates or deletes rows; on PostgreSQL a trigger refuses UPDATE and DELETE.
+    entry's content and ``prev_hash`` (core/auditchain.py); ``mac`` is HMAC-SHA256
+    of ``entry_hash`` under the audit key ``mac_key_id`` (kept outside the database;
+    both empty on entries written before the key existed). Nothing in the app
+    updates or deletes rows; triggers refuse UPDATE and DELETE (core migrations
+    0002, 0006).
     """
 
     seq = models.PositiveBigIntegerField(unique=True)
@@ -59,6 +63,8 @@ class AuditEvent(models.Model):
     detail = models.CharField(max_length=500, blank=True)
     prev_hash = models.CharField(max_length=64, unique=True)
     entry_hash = models.CharField(max_length=64, unique=True)
+    mac_key_id = models.CharField(max_length=16, blank=True, default="")
+    mac = models.CharField(max_length=64, blank=True, default="")
 
     objects = RestrictedQuerySet.as_manager()
 
@@ -77,9 +83,15 @@ class AuditVerificationQuerySet(RestrictedQuerySet):
 
 
 class AuditVerification(models.Model):
-    """The result of one walk of the audit chain (`medoffice audit verify`, nightly task)."""
+    """The result of one walk of the audit chain (`medoffice audit verify`, nightly task).
 
-    checked_at = models.DateTimeField(auto_now_add=True)
+    Append-only like the log (triggers, core migration 0006) and keyed: ``mac`` is
+    HMAC-SHA256 under the audit key ``key_id`` of the checkpoint's head, counts and
+    time (``core.audit.checkpoint_body``), so an edited row is found. Intact checks
+    are also written outside the database (core/auditcheckpoints.py).
+    """
+
+    checked_at = models.DateTimeField(default=timezone.now)
     ok = models.BooleanField()
     entries_checked = models.PositiveBigIntegerField()
     first_bad_seq = models.PositiveBigIntegerField(null=True, blank=True)
@@ -88,6 +100,9 @@ class AuditVerification(models.Model):
     # unchanged, so removing entries from the end is detected too.
     last_seq = models.PositiveBigIntegerField(null=True, blank=True)
     last_hash = models.CharField(max_length=64, blank=True)
+    unkeyed = models.PositiveBigIntegerField(default=0)
+    key_id = models.CharField(max_length=16, blank=True, default="")
+    mac = models.CharField(max_length=64, blank=True, default="")
 
     objects = AuditVerificationQuerySet.as_manager()
 

@@ -5,7 +5,8 @@ transaction, so the server keeps running and the copy is one moment's state.
 PostgreSQL: ``pg_dump --format=custom`` (one snapshot transaction). The command
 works on the database the live connection points at (in tests, the test database).
 The backup is written beside its final name and renamed when complete, readable
-by the owner only, and the export is recorded in the audit log.
+by the owner only. The export is recorded in the audit log as the snapshot begins
+(so the backup holds it), and a failure after it.
 """
 
 from __future__ import annotations
@@ -130,6 +131,14 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         output = (options["output"] or default_output(connection.vendor)).resolve()
+        # Recorded before the snapshot, so that the backup holds its own entry and a
+        # restore straight after it discards no audit entry (restore's docstring).
+        record_event(
+            AuditAction.EXPORT,
+            object_type="database",
+            data_category="backup",
+            detail=f"backup to {output} by {os_user()} on the command line",
+        )
         try:
             write_backup(output)
         except CommandError as exc:
@@ -141,11 +150,5 @@ class Command(BaseCommand):
                 detail=f"backup by {os_user()} on the command line failed: {exc}",
             )
             raise
-        record_event(
-            AuditAction.EXPORT,
-            object_type="database",
-            data_category="backup",
-            detail=f"backup written to {output} by {os_user()} on the command line",
-        )
         size = output.stat().st_size
         self.stdout.write(self.style.SUCCESS(f"Backup written to {output} ({size:,} bytes)."))
