@@ -71,4 +71,4 @@ def test_production_settings_refuse_to_start_without_an_audit_key(tmp_path: Path
         check=False,
     )
     assert done.returncode != 0
-    assert "AUDIT_HMAC_KEYS is not set" in done.stderr
+    assert "AUDIT_HMAC_KEYS: not set" in done.stderr
