@@ -24,3 +24,36 @@ class CoreConfig(AppConfig):
             NavEntry("Account", "Two-step log-in", "core:mfa-recovery-codes", order=90),
             NavEntry("Account", "API tokens", "core:tokens", order=91),
         )
+        from medoffice.core import selectors, services
+        from medoffice.core.homepanels import HomePanel
+        from medoffice.core.homepanels import register as register_panel
+
+        register_panel(
+            HomePanel(
+                "locked_accounts",
+                "core/panels/locked_accounts.html",
+                lambda user: services.locked_usernames(),
+                "core.change_user",
+                order=20,
+            ),
+            HomePanel(
+                "audit",
+                "core/panels/audit_log.html",
+                selectors.audit_summary,
+                "core.view_auditevent",
+                order=40,
+            ),
+        )
+        from medoffice.core.tasks import (
+            PeriodicTask,
+            register_periodic,
+            schedule_nightly_verification,
+        )
+
+        register_periodic(
+            PeriodicTask(
+                "audit-chain",
+                schedule_nightly_verification,
+                "Nightly audit-chain verification scheduled for {when:%c} UTC.",
+            )
+        )

@@ -26,3 +26,23 @@ class PatientsConfig(AppConfig):
                 order=62,
             ),
         )
+        from medoffice.core.homepanels import HomePanel
+        from medoffice.core.homepanels import register as register_panel
+        from medoffice.patients import selectors
+
+        register_panel(
+            HomePanel(
+                "emergency_accesses",
+                "patients/panels/emergency_accesses.html",
+                selectors.unreviewed_emergency_accesses,
+                "core.review_emergencyaccess",
+                order=30,
+            ),
+            HomePanel(
+                "recent_patients",
+                "patients/panels/recent_patients.html",
+                selectors.recent_patients,
+                "patients.view_patient",
+                order=50,
+            ),
+        )

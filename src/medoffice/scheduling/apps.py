@@ -34,3 +34,18 @@ class SchedulingConfig(AppConfig):
             NavEntry("Front desk", "Week view", "frontdesk:week", view, 11),
             NavEntry("Front desk", "Flow board", "frontdesk:flow", view, 12),
         )
+        from medoffice.core.homepanels import HomePanel
+        from medoffice.core.homepanels import register as register_panel
+        from medoffice.scheduling.selectors import today_summary
+
+        register_panel(
+            HomePanel("today", "scheduling/panels/today.html", today_summary, view, order=10)
+        )
+        from medoffice.core.tasks import PeriodicTask, register_periodic
+        from medoffice.scheduling.tasks import schedule_reminder_run
+
+        register_periodic(
+            PeriodicTask(
+                "reminders", schedule_reminder_run, "Reminders will be sent every five minutes."
+            )
+        )
