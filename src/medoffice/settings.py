@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "medoffice.core",
     "medoffice.patients",
     "medoffice.scheduling",
+    "medoffice.frontdesk",
     "medoffice.billing",
     "medoffice.reports",
 ]

@@ -5,6 +5,7 @@ class CoreConfig(AppConfig):
     name = "medoffice.core"
     label = "core"
     verbose_name = "Practice and security"
+    api_router = "medoffice.core.api.router"
 
     def ready(self) -> None:
         from medoffice.core.navigation import NavEntry, register
@@ -56,4 +57,9 @@ class CoreConfig(AppConfig):
                 schedule_nightly_verification,
                 "Nightly audit-chain verification scheduled for {when:%c} UTC.",
             )
+        )
+        from medoffice.core.demo.registry import register_builder
+
+        register_builder(
+            "core-attention-items", "medoffice.core.demo.practice.build_attention_items", order=90
         )

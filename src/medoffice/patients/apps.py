@@ -5,6 +5,7 @@ class PatientsConfig(AppConfig):
     name = "medoffice.patients"
     label = "patients"
     verbose_name = "Patients"
+    api_router = "medoffice.patients.api.router"
 
     def ready(self) -> None:
         from medoffice.core.navigation import NavEntry, register
@@ -45,4 +46,10 @@ class PatientsConfig(AppConfig):
                 "patients.view_patient",
                 order=50,
             ),
+        )
+        from medoffice.core.demo.registry import register_builder
+
+        register_builder("patients", "medoffice.patients.demo.build_patient_registry", order=20)
+        register_builder(
+            "patients-emergency-access", "medoffice.patients.demo.build_emergency_access", order=50
         )

@@ -5,6 +5,7 @@ class SchedulingConfig(AppConfig):
     name = "medoffice.scheduling"
     label = "scheduling"
     verbose_name = "Appointment book"
+    api_router = "medoffice.scheduling.api.router"
 
     def ready(self) -> None:
         from medoffice.core.navigation import NavEntry, register
@@ -28,19 +29,6 @@ class SchedulingConfig(AppConfig):
             NavEntry("Schedule", "Reminders and messages", "messages:index", SETUP, 60),
             CalendarFeedNavEntry("Schedule", "Calendar feeds", "messages:feeds", None, 61),
         )
-        # The front desk (views_frontdesk.py).
-        register(
-            NavEntry("Front desk", "Day view", "frontdesk:day", view, 10),
-            NavEntry("Front desk", "Week view", "frontdesk:week", view, 11),
-            NavEntry("Front desk", "Flow board", "frontdesk:flow", view, 12),
-        )
-        from medoffice.core.homepanels import HomePanel
-        from medoffice.core.homepanels import register as register_panel
-        from medoffice.scheduling.selectors import today_summary
-
-        register_panel(
-            HomePanel("today", "scheduling/panels/today.html", today_summary, view, order=10)
-        )
         from medoffice.core.tasks import PeriodicTask, register_periodic
         from medoffice.scheduling.tasks import schedule_reminder_run
 
@@ -49,3 +37,9 @@ class SchedulingConfig(AppConfig):
                 "reminders", schedule_reminder_run, "Reminders will be sent every five minutes."
             )
         )
+        from medoffice.core.demo.registry import register_builder
+
+        demo = "medoffice.scheduling.demo"
+        register_builder("scheduling-setup", f"{demo}.setup.build_schedule_setup", order=10)
+        register_builder("scheduling-visits", f"{demo}.visits.build_appointments", order=30)
+        register_builder("scheduling-outreach", f"{demo}.outreach.build_outreach", order=40)

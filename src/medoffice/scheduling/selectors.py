@@ -217,26 +217,3 @@ def providers_for(user: Any, location_id: int | None = None) -> QuerySet[Provide
     if location_id:
         qs = qs.filter(locations=location_id)
     return qs.order_by("last_name", "first_name")
-
-
-def today_summary(user: Any) -> dict[str, int]:
-    """Today's visits in the user's locations, by where they are in the day."""
-    from django.db.models import Count
-
-    local_now = timezone.localtime()
-    start = local_now.replace(hour=0, minute=0, second=0, microsecond=0)
-    counts = dict(
-        appointments_between(user, start, start + dt.timedelta(days=1))
-        .order_by()
-        .values_list("status")
-        .annotate(n=Count("pk"))
-    )
-    waiting = counts.get("arrived", 0) + counts.get("roomed", 0)
-    return {
-        "booked": sum(n for status, n in counts.items() if status != "cancelled"),
-        "to_come": counts.get("scheduled", 0) + counts.get("confirmed", 0),
-        "waiting": waiting,
-        "with_provider": counts.get("with_provider", 0),
-        "done": counts.get("completed", 0) + counts.get("checkout", 0),
-        "no_show": counts.get("no_show", 0),
-    }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from medoffice.scheduling import views_frontdesk as views
+from medoffice.frontdesk import views
 
 app_name = "frontdesk"
 
@@ -12,6 +12,4 @@ urlpatterns = [
     path("appointments/<int:pk>/consent/", views.record_consent, name="consent"),
     path("appointments/<int:pk>/move/", views.flow_move, name="move"),
     path("appointments/<int:pk>/check-out/", views.check_out, name="check-out"),
-    path("payments/<int:pk>/receipt/", views.receipt, name="receipt"),
-    path("payments/<int:pk>/receipt.pdf", views.receipt_pdf, name="receipt-pdf"),
 ]

@@ -12,8 +12,9 @@ from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 
-from medoffice.core.demo import front_office
+from medoffice.core.demo.helpers import FrontOfficeSize
 from medoffice.core.demo.practice import build_practice
+from medoffice.core.demo.registry import builders
 from medoffice.core.identifiers import is_valid_npi
 from medoffice.patients.models import Patient
 from medoffice.patients.search import fold
@@ -23,16 +24,16 @@ from medoffice.scheduling.services import granules
 
 pytestmark = pytest.mark.django_db
 
-SMALL = front_office.FrontOfficeSize(
-    patients=200, past_days=60, future_days=14, waitlist=5, recalls=20
-)
+# The front office's builders: everything but the home page's attention items.
+FRONT_OFFICE_ONLY = ("patients-emergency-access", "core-attention-items")
+SMALL = FrontOfficeSize(patients=200, past_days=60, future_days=14, waitlist=5, recalls=20)
 
 
 def build_small(seed: int = 7) -> None:
     context = build_practice(seed)
     context["front_office_size"] = SMALL
     context["front_office_now"] = timezone.now()
-    for builder in front_office.BUILDERS:
+    for builder in builders(exclude=FRONT_OFFICE_ONLY):
         with transaction.atomic():
             builder(context, seed)
 
