@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "medoffice.patients",
     "medoffice.scheduling",
     "medoffice.frontdesk",
+    "medoffice.messaging",
     "medoffice.billing",
     "medoffice.reports",
 ]
@@ -251,7 +252,11 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "medoffice@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- text messages (reminders) and the links in them ------------------------
-SMS_BACKEND = os.environ.get("SMS_BACKEND", "medoffice.scheduling.messaging.FileSMSBackend")
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "medoffice.messaging.backends.FileSMSBackend")
+# The backends lived in medoffice.scheduling.messaging before messaging was its own app.
+SMS_BACKEND = SMS_BACKEND.replace(
+    "medoffice.scheduling.messaging.", "medoffice.messaging.backends."
+)
 SMS_FILE_PATH = str(VAR_DIR / "sms")
 SMS_API_BASE_URL = os.environ.get("SMS_API_BASE_URL", "https://api.twilio.com")
 SMS_ACCOUNT_SID = os.environ.get("SMS_ACCOUNT_SID", "")

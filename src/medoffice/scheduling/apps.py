@@ -23,12 +23,12 @@ class SchedulingConfig(AppConfig):
             NavEntry("Practice", "Closures and time off", "scheduling:closures", view, 54),
             NavEntry("Practice", "Overbooking rules", "scheduling:overbooking", view, 55),
         )
-        from medoffice.scheduling.views_messages import SETUP, CalendarFeedNavEntry
+        from medoffice.scheduling.views.feeds import CalendarFeedNavEntry
 
-        register(
-            NavEntry("Schedule", "Reminders and messages", "messages:index", SETUP, 60),
-            CalendarFeedNavEntry("Schedule", "Calendar feeds", "messages:feeds", None, 61),
-        )
+        register(CalendarFeedNavEntry("Schedule", "Calendar feeds", "scheduling:feeds", None, 61))
+        from medoffice.scheduling.reminders import register_message_kinds
+
+        register_message_kinds()
         from medoffice.core.tasks import PeriodicTask, register_periodic
         from medoffice.scheduling.tasks import schedule_reminder_run
 

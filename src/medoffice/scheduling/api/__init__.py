@@ -1,13 +1,13 @@
 """The appointment book's API router: the book (``book``), the waitlist and recalls
-(``outreach``), reminders and calendar feeds (``messages``)."""
+(``outreach``), the providers' calendar feeds (``feeds``)."""
 
 from ninja import Router
 
-from medoffice.scheduling.api import book, messages, outreach
+from medoffice.scheduling.api import book, feeds, outreach
 
 router = Router()
 router.add_router("", book.router)
 router.add_router("", outreach.router)
-router.add_router("", messages.router)
+router.add_router("", feeds.router)
 
 __all__ = ["router"]

@@ -13,7 +13,7 @@ from django.test import Client
 from medoffice.core.models import AuditEvent
 from medoffice.scheduling import reminders, services
 from medoffice.scheduling.models import SlotClaim, StatusChange
-from tests.reminders.factories import (
+from tests.messaging.factories import (
     ReachablePatientFactory,
     ReminderRuleFactory,
     link_path,

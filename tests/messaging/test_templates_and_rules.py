@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from medoffice.core.roles import Role
+from medoffice.messaging.models import MessageTemplate, ReminderRule
 from medoffice.scheduling import reminders
-from medoffice.scheduling.models import MessageTemplate, ReminderRule
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from medoffice.core.roles import Role
 from medoffice.scheduling import services
 from medoffice.scheduling.models import Provider
 from tests.factories import PatientFactory
-from tests.reminders.factories import open_weekday_at
+from tests.messaging.factories import open_weekday_at
 from tests.scheduling.factories import AppointmentFactory, AppointmentTypeFactory
 
 pytestmark = pytest.mark.django_db

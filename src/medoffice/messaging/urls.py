@@ -1,8 +1,9 @@
-"""The reminder set-up and calendar-feed pages, under /schedule/messages/."""
+"""Messaging's set-up pages, under /schedule/messages/ (where the office manager has
+always found them)."""
 
 from django.urls import path
 
-from medoffice.scheduling import views_messages as views
+from medoffice.messaging import views
 
 app_name = "messages"
 
@@ -13,6 +14,4 @@ urlpatterns = [
     path("rules/new/", views.rule_new, name="rule-new"),
     path("rules/<int:pk>/", views.rule_edit, name="rule"),
     path("rules/<int:pk>/delete/", views.rule_delete, name="rule-delete"),
-    path("calendar-feeds/", views.feeds, name="feeds"),
-    path("calendar-feeds/<int:pk>/regenerate/", views.feed_regenerate, name="feed-regenerate"),
 ]

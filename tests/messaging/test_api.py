@@ -5,7 +5,7 @@ import json
 import pytest
 
 from medoffice.core.roles import Role
-from medoffice.scheduling.models import MessageTemplate, ReminderRule
+from medoffice.messaging.models import MessageTemplate, ReminderRule
 from tests.scheduling.factories import ProviderFactory
 
 pytestmark = pytest.mark.django_db

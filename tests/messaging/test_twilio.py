@@ -12,7 +12,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 
 from medoffice.scheduling import reminders
-from tests.reminders.factories import ReachablePatientFactory, ReminderRuleFactory, open_weekday_at
+from tests.messaging.factories import ReachablePatientFactory, ReminderRuleFactory, open_weekday_at
 from tests.scheduling.factories import AppointmentFactory
 
 pytestmark = pytest.mark.django_db
@@ -63,7 +63,7 @@ def twilio(settings):
     server = HTTPServer(("127.0.0.1", 0), FakeTwilio)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    settings.SMS_BACKEND = "medoffice.scheduling.messaging.TwilioSMSBackend"
+    settings.SMS_BACKEND = "medoffice.messaging.backends.TwilioSMSBackend"
     settings.SMS_API_BASE_URL = f"http://127.0.0.1:{server.server_port}"
     settings.SMS_ACCOUNT_SID, settings.SMS_AUTH_TOKEN, settings.SMS_FROM_NUMBER = SID, TOKEN, FROM
     yield FakeTwilio
@@ -103,7 +103,7 @@ def test_a_message_twilio_refuses_is_marked_failed_with_twilios_words(twilio, vi
 
 
 def test_an_unreachable_sms_provider_marks_the_message_failed(settings, visit):
-    settings.SMS_BACKEND = "medoffice.scheduling.messaging.TwilioSMSBackend"
+    settings.SMS_BACKEND = "medoffice.messaging.backends.TwilioSMSBackend"
     settings.SMS_API_BASE_URL = "http://127.0.0.1:9"  # the discard port: nothing listens
     settings.SMS_ACCOUNT_SID, settings.SMS_AUTH_TOKEN, settings.SMS_FROM_NUMBER = SID, TOKEN, FROM
 

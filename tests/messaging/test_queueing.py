@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
+from medoffice.messaging.models import Message, MessageTemplate
 from medoffice.scheduling import reminders, services
-from medoffice.scheduling.models import MessageTemplate, ReminderMessage
-from tests.reminders.factories import (
+from tests.messaging.factories import (
     ConsentFactory,
     ReachablePatientFactory,
     ReminderRuleFactory,
@@ -200,8 +200,8 @@ def test_queueing_is_recorded_in_the_audit_log_with_the_patient(visit):
 
     reminders.queue_reminders(visit.start - dt.timedelta(hours=23))
 
-    message = ReminderMessage.objects.get(appointment=visit)
-    event = AuditEvent.objects.get(object_type="scheduling.remindermessage", object_id=message.pk)
+    message = Message.objects.get(appointment=visit)
+    event = AuditEvent.objects.get(object_type="messaging.message", object_id=message.pk)
     assert (event.patient_id, event.data_category, event.user_id) == (
         visit.patient_id,
         "message",

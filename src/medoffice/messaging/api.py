@@ -1,23 +1,21 @@
-"""Reminders API: message templates, reminder rules and the providers' calendar feeds.
+"""Messaging API: message templates and reminder rules.
 
-The same services as the office manager's pages (``reminders.save_template``,
-``save_rule``, ``delete_rule``, ``ical.regenerate_feed_token``). Reading needs the
-book's view permission; changing needs ``scheduling.change_schedule`` (a provider may
-renew their own feed address). A template with an unknown placeholder answers 400
+The same services as the office manager's pages (``services.save_template``,
+``save_rule``, ``delete_rule``). Reading needs the
+book's view permission; changing needs ``scheduling.change_schedule`` . A template with an unknown placeholder answers 400
 naming the placeholder.
 """
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from django.urls import reverse
 from ninja import Field, Path, Router, Schema
 from ninja.responses import Status
 
 from medoffice.api.common import MAX_ID, audit, get_or_404, restricted
 from medoffice.api.errors import error_responses
 from medoffice.core.models import AuditAction
-from medoffice.scheduling import ical, reminders
-from medoffice.scheduling.models import MessageChannel, MessageTemplate, Provider, ReminderRule
+from medoffice.messaging import services
+from medoffice.messaging.models import MessageChannel, MessageTemplate, ReminderRule
 
 router = Router(tags=["reminders"])
 
@@ -49,12 +47,6 @@ class RuleIn(Schema):
     is_active: bool = True
 
 
-class FeedOut(Schema):
-    provider_id: int
-    provider: str
-    url: str
-
-
 def _template(t: MessageTemplate) -> dict:
     return {
         "id": t.pk,
@@ -75,11 +67,6 @@ def _rule(r: ReminderRule) -> dict:
     }
 
 
-def _feed(request: HttpRequest, p: Provider) -> dict:
-    path = reverse("public:calendar-feed", args=[p.feed_token])
-    return {"provider_id": p.pk, "provider": str(p), "url": request.build_absolute_uri(path)}
-
-
 @router.get(
     "/message-templates",
     response={200: list[TemplateOut], **error_responses(403)},
@@ -87,8 +74,8 @@ def _feed(request: HttpRequest, p: Provider) -> dict:
 )
 def list_templates(request: HttpRequest):
     templates = restricted(request, MessageTemplate, "view")
-    reminders.ensure_defaults()
-    audit(request, AuditAction.READ, object_type="scheduling.messagetemplate")
+    services.ensure_defaults()
+    audit(request, AuditAction.READ, object_type="messaging.messagetemplate")
     return [_template(t) for t in templates.order_by("kind", "channel", "language")]
 
 
@@ -105,7 +92,7 @@ def update_template(
     )
     template.subject = payload.subject
     template.body = payload.body
-    saved = reminders.save_template(actor=request.auth, template=template)
+    saved = services.save_template(actor=request.auth, template=template)
     return _template(saved)
 
 
@@ -116,8 +103,8 @@ def update_template(
 )
 def list_rules(request: HttpRequest):
     rules = restricted(request, ReminderRule, "view")
-    reminders.ensure_defaults()
-    audit(request, AuditAction.READ, object_type="scheduling.reminderrule")
+    services.ensure_defaults()
+    audit(request, AuditAction.READ, object_type="messaging.reminderrule")
     return [_rule(r) for r in rules]
 
 
@@ -135,7 +122,7 @@ def create_rule(request: HttpRequest, payload: RuleIn):
     rule = ReminderRule(
         hours_before=payload.hours_before, channel=payload.channel, is_active=payload.is_active
     )
-    return Status(201, _rule(reminders.save_rule(actor=request.auth, rule=rule)))
+    return Status(201, _rule(services.save_rule(actor=request.auth, rule=rule)))
 
 
 @router.delete(
@@ -147,34 +134,5 @@ def delete_rule(request: HttpRequest, id: int = Path(..., ge=1, le=MAX_ID)):
     rule = get_or_404(
         request, restricted(request, ReminderRule, "change"), id, what="reminder rule"
     )
-    reminders.delete_rule(actor=request.auth, rule=rule)
+    services.delete_rule(actor=request.auth, rule=rule)
     return Status(204, None)
-
-
-@router.get(
-    "/calendar-feeds",
-    response={200: list[FeedOut], **error_responses(403)},
-    summary="Secret iCalendar feed addresses: every provider's for the office manager, a provider's own",
-)
-def list_feeds(request: HttpRequest):
-    user = request.auth
-    providers = restricted(request, Provider, "view").filter(is_active=True)
-    if not user.has_perm("scheduling.change_schedule"):
-        providers = providers.filter(user=user)
-    audit(
-        request,
-        AuditAction.EXPORT,
-        object_type="scheduling.provider",
-        data_category="calendar feed",
-    )
-    return [_feed(request, p) for p in providers.order_by("last_name", "first_name")]
-
-
-@router.post(
-    "/calendar-feeds/{id}/renew",
-    response={200: FeedOut, **error_responses(403, 404, 422)},
-    summary="Give a provider's feed a new secret address (the old one stops working)",
-)
-def renew_feed(request: HttpRequest, id: int = Path(..., ge=1, le=MAX_ID)):
-    provider = get_or_404(request, restricted(request, Provider, "view"), id, what="provider")
-    return _feed(request, ical.regenerate_feed_token(actor=request.auth, provider=provider))

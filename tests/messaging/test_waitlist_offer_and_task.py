@@ -10,9 +10,9 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from medoffice.core.roles import Role
+from medoffice.messaging.models import Message
 from medoffice.scheduling import reminders, services, tasks
-from medoffice.scheduling.models import ReminderMessage
-from tests.reminders.factories import ReachablePatientFactory, ReminderRuleFactory, open_weekday_at
+from tests.messaging.factories import ReachablePatientFactory, ReminderRuleFactory, open_weekday_at
 from tests.scheduling.factories import AppointmentFactory, WaitlistEntryFactory
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +50,7 @@ def test_the_waitlist_offer_button_queues_the_message(freed, client_for):
 
     desk.post(f"/schedule/waitlist/{entry.pk}/offer/", {"appointment": visit.pk})
 
-    message = ReminderMessage.objects.get(patient=entry.patient, kind="waitlist_offer")
+    message = Message.objects.get(patient=entry.patient, kind="waitlist_offer")
     assert message.status == "queued"
 
 

@@ -19,15 +19,15 @@ BOOK_READERS = {OM, FD, BI, PR, CL}
 
 
 def _message_template() -> Any:
+    from medoffice.messaging.models import MessageTemplate
     from medoffice.scheduling import reminders
-    from medoffice.scheduling.models import MessageTemplate
 
     reminders.ensure_defaults()
     return MessageTemplate.objects.get(kind="reminder", channel="sms", language="en")
 
 
 def _reminder_rule() -> Any:
-    from tests.reminders.factories import ReminderRuleFactory
+    from tests.messaging.factories import ReminderRuleFactory
 
     return ReminderRuleFactory(hours_before=48, channel="email")
 
@@ -41,7 +41,7 @@ def _feed_provider() -> Any:
 def _link_token(purpose: str) -> Callable[[], Any]:
     def make() -> Any:
         from medoffice.scheduling import reminders
-        from tests.reminders.factories import open_weekday_at
+        from tests.messaging.factories import open_weekday_at
         from tests.scheduling.factories import AppointmentFactory
 
         visit = AppointmentFactory(start=open_weekday_at(10, days_ahead=7))

@@ -8,7 +8,7 @@ import re
 import factory
 from factory.django import DjangoModelFactory
 
-from medoffice.scheduling.models import ReminderRule
+from medoffice.messaging.models import ReminderRule
 from tests.factories import PatientFactory
 from tests.patients.factories import ConsentFactory
 

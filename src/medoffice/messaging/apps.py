@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class MessagingConfig(AppConfig):
+    name = "medoffice.messaging"
+    label = "messaging"
+    verbose_name = "Messages to patients"
+    api_router = "medoffice.messaging.api.router"
+
+    def ready(self) -> None:
+        from medoffice.core.navigation import NavEntry, register
+        from medoffice.messaging.services import SETUP
+
+        register(NavEntry("Schedule", "Reminders and messages", "messages:index", SETUP, 60))
