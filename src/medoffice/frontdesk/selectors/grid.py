@@ -1,6 +1,5 @@
-"""Reads of the front desk: the day and week grids, the flow board, what check-in and
-check-out show. Scoped to the user through the scheduling selectors and restricted
-querysets; the views render what these return."""
+"""The day and week views' grids: columns (providers, rooms or days), rows (time steps),
+cells (open, closed or the visits there)."""
 
 from __future__ import annotations
 
@@ -8,29 +7,22 @@ import datetime as dt
 import math
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlencode
 
-from django.db.models import Count
-from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from medoffice.core.models import Location, LocationHours
 from medoffice.frontdesk.choices import (
-    CHANGE_BOOK,
-    CHANGE_FLOW,
     DEFAULT_HOURS,
-    FLOW_ALERT_MINUTES,
-    FLOW_COLUMNS,
-    MOVE_LABELS,
-    SCHEDULED_LATE_MINUTES,
     STATUS_BADGES,
-    STATUS_SINCE,
     S,
 )
-from medoffice.patients.models import ConsentKind
-from medoffice.scheduling import selectors, services
+from medoffice.frontdesk.selectors.common import (
+    _local,
+    appointment_url,
+    booking_url,
+)
+from medoffice.scheduling import selectors
 from medoffice.scheduling.models import (
     Appointment,
     AppointmentType,
@@ -39,35 +31,6 @@ from medoffice.scheduling.models import (
     ScheduleException,
     TemplateBlock,
 )
-
-
-def user_locations(user: Any) -> list[Location]:
-    return list(Location.objects.used_by(user).filter(is_active=True).order_by("name"))
-
-
-def _local(day: dt.date, at: dt.time, tz: Any) -> dt.datetime:
-    return dt.datetime.combine(day, at, tzinfo=tz)
-
-
-def booking_url(**params: Any) -> str:
-    """The appointment book's booking form, prefilled."""
-    base = reverse("scheduling:book")
-    return base + "?" + urlencode({k: v for k, v in params.items() if v not in (None, "")})
-
-
-def find_slot_url(**params: Any) -> str:
-    """The appointment book's find-a-slot page, prefilled."""
-    base = reverse("scheduling:find")
-    return base + "?" + urlencode({k: v for k, v in params.items() if v not in (None, "")})
-
-
-def appointment_url(user: Any, appointment: Appointment) -> str:
-    if user.has_perm(CHANGE_BOOK):
-        if appointment.status in {S.WITH_PROVIDER, S.CHECKOUT, S.COMPLETED}:
-            return reverse("frontdesk:check-out", args=[appointment.pk])
-        return reverse("frontdesk:check-in", args=[appointment.pk])
-    return reverse("frontdesk:flow") + f"?location={appointment.location_id}#appt-{appointment.pk}"
-
 
 # --- the day and week grids -----------------------------------------------------------
 
@@ -441,180 +404,4 @@ def week_grid(
         "columns": columns,
         "rows": _grid_rows(columns, first_time, rows, step),
         "appointment_count": len(appointments),
-    }
-
-
-def coverage_summary(patient: Any, day: dt.date) -> dict[str, Any]:
-    coverages = list(patient.coverages.filter(is_active=True).select_related("payer"))
-    covering = [c for c in coverages if c.covers(day)]
-    primary = next((c for c in covering if c.order == 1), covering[0] if covering else None)
-    return {
-        "coverages": coverages,
-        "covering": covering,
-        "primary": primary,
-        "copay": primary.copay if primary and primary.copay else None,
-    }
-
-
-REQUIRED_CONSENTS = (ConsentKind.PRIVACY_NOTICE, ConsentKind.FINANCIAL_POLICY)
-
-
-def consent_summary(patient: Any) -> dict[str, Any]:
-    consents = list(patient.consents.all())
-    current = {c.kind for c in consents if c.is_current}
-    missing = [(k.value, k.label) for k in REQUIRED_CONSENTS if k.value not in current]
-    return {"consents": consents, "missing": missing, "current": current}
-
-
-# --- the flow board ------------------------------------------------------------------
-
-
-def _minutes(since: dt.datetime | None, now: dt.datetime) -> int | None:
-    if since is None:
-        return None
-    return max(0, int((now - since).total_seconds() // 60))
-
-
-def alert_level(status: str, minutes: int | None) -> str:
-    """ "ok", "amber" or "red" for a visit this many minutes in ``status``."""
-    if minutes is None:
-        return "ok"
-    amber, red = FLOW_ALERT_MINUTES.get(status, (None, None))
-    if status in {S.SCHEDULED, S.CONFIRMED}:
-        amber, red = SCHEDULED_LATE_MINUTES
-    if red is not None and minutes > red:
-        return "red"
-    if amber is not None and minutes > amber:
-        return "amber"
-    return "ok"
-
-
-def _moves_for(user: Any, appointment: Appointment) -> list[dict[str, str]]:
-    moves = []
-    for target in services.FLOW_TRANSITIONS.get(appointment.status, set()):
-        if target in {S.CONFIRMED, S.ARRIVED}:
-            continue  # arrival goes through the check-in page
-        if not user.has_perm(CHANGE_FLOW):
-            continue
-        moves.append({"status": target, "label": MOVE_LABELS.get(target, target)})
-    order = [s for _, _, group in FLOW_COLUMNS for s in group]
-    return sorted(moves, key=lambda m: order.index(m["status"]))
-
-
-def flow_board_context(user: Any, location: Location | None, now: dt.datetime) -> dict[str, Any]:
-    tz = timezone.get_current_timezone()
-    today = now.astimezone(tz).date()
-    start = _local(today, dt.time.min, tz)
-    appointments = (
-        list(
-            selectors.appointments_between(user, start, start + dt.timedelta(days=1))
-            .filter(location=location, start__gte=start)
-            .exclude(status__in=[S.CANCELLED, S.NO_SHOW])
-        )
-        if location
-        else []
-    )
-    rooms = (
-        list(
-            Resource.objects.restrict(user, "view").filter(
-                location=location, kind="room", is_active=True
-            )
-        )
-        if location
-        else []
-    )
-    can_check_in = user.has_perm(CHANGE_BOOK)
-    columns = []
-    for key, heading, statuses in FLOW_COLUMNS:
-        cards = []
-        for a in appointments:
-            if a.status not in statuses:
-                continue
-            since_field = STATUS_SINCE.get(a.status)
-            since = getattr(a, since_field) if since_field else None
-            in_status = _minutes(since, now)
-            if a.status in {S.SCHEDULED, S.CONFIRMED}:
-                late_by = _minutes(a.start, now) if a.start < now else None
-                level = alert_level(a.status, late_by)
-            else:
-                level = alert_level(a.status, in_status)
-            finished = a.status in {S.COMPLETED, S.LEFT_WITHOUT_BEING_SEEN}
-            total_end = a.completed_at if finished and a.completed_at else now
-            cards.append(
-                {
-                    "a": a,
-                    "patient": f"{a.patient.last_name}, {a.patient.first_name}",
-                    "time": a.start.astimezone(tz),
-                    "in_status": None if finished else in_status,
-                    "total": _minutes(a.arrived_at, total_end) if a.arrived_at else None,
-                    "level": "ok" if finished else level,
-                    "moves": _moves_for(user, a),
-                    "check_in_url": reverse("frontdesk:check-in", args=[a.pk])
-                    if can_check_in and a.status in {S.SCHEDULED, S.CONFIRMED}
-                    else "",
-                    "check_out_url": reverse("frontdesk:check-out", args=[a.pk])
-                    if can_check_in and a.status in {S.WITH_PROVIDER, S.CHECKOUT}
-                    else "",
-                    "symbol": STATUS_BADGES.get(a.status, ("", ""))[0],
-                }
-            )
-        columns.append({"key": key, "heading": heading, "cards": cards})
-    return {
-        "columns": columns,
-        "rooms": rooms,
-        "location": location,
-        "now": now.astimezone(tz),
-        "legend": flow_legend(),
-    }
-
-
-def flow_legend() -> list[tuple[str, int, int]]:
-    """The alert thresholds as the board's legend prints them."""
-    names = {
-        S.ARRIVED: "Arrived (waiting room)",
-        S.ROOMED: "Roomed (waiting for the provider)",
-        S.WITH_PROVIDER: "With provider",
-        S.CHECKOUT: "Check-out",
-    }
-    return [("Scheduled (not here yet, past the start time)", *SCHEDULED_LATE_MINUTES)] + [
-        (names[status], amber, red) for status, (amber, red) in FLOW_ALERT_MINUTES.items()
-    ]
-
-
-# --- check-out -----------------------------------------------------------------------
-
-
-def follow_up_slots(appointment: Appointment, now: dt.datetime) -> list[dict[str, Any]]:
-    tz = timezone.get_current_timezone()
-    start_date = now.astimezone(tz).date() + dt.timedelta(days=1)
-    slots = selectors.open_slots(
-        appointment.appointment_type,
-        start_date=start_date,
-        end_date=start_date + dt.timedelta(days=90),
-        provider_ids=[appointment.provider_id],
-        location_ids=[appointment.location_id],
-        limit=6,
-        now=now,
-    )
-    return [{"start": s.start.astimezone(tz), "value": s.start.isoformat()} for s in slots]
-
-
-def today_summary(user: Any) -> dict[str, int]:
-    """Today's visits in the user's locations, by where they are in the day."""
-    local_now = timezone.localtime()
-    start = local_now.replace(hour=0, minute=0, second=0, microsecond=0)
-    counts = dict(
-        selectors.appointments_between(user, start, start + dt.timedelta(days=1))
-        .order_by()
-        .values_list("status")
-        .annotate(n=Count("pk"))
-    )
-    waiting = counts.get("arrived", 0) + counts.get("roomed", 0)
-    return {
-        "booked": sum(n for status, n in counts.items() if status != "cancelled"),
-        "to_come": counts.get("scheduled", 0) + counts.get("confirmed", 0),
-        "waiting": waiting,
-        "with_provider": counts.get("with_provider", 0),
-        "done": counts.get("completed", 0) + counts.get("checkout", 0),
-        "no_show": counts.get("no_show", 0),
     }
