@@ -1,4 +1,10 @@
-"""Reminders and other messages to patients: templates, queueing, sending, signed links.
+"""The appointment book's messages to patients: reminders, waitlist offers, signed links.
+
+What is the appointment book's lives here: which visits are due a reminder, an
+appointment's placeholders and links, the waitlist offer. Templates, consent, quiet
+hours and sending are messaging's (``messaging.services``), which knows no appointment;
+``register_message_kinds`` (called from ``SchedulingConfig.ready``) tells it about the
+three kinds sent from here.
 
 How a reminder comes about
 --------------------------
@@ -9,7 +15,7 @@ second run create nothing. The message is written from the practice's editable
 ``MessageTemplate`` in the patient's preferred language (English when there is none in
 that language) and waits in the queue until it is due. ``send_queued_messages(now)``
 sends what is due: e-mail through Django's e-mail backend, text messages through
-``messaging.get_sms_backend()``, and marks each one sent or failed.
+``messaging.backends.get_sms_backend()``, and marks each one sent or failed.
 
 Who gets what (the rules the office manager reads in docs/reminders.md):
 
