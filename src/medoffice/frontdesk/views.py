@@ -23,9 +23,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from medoffice.billing import selectors as billing_selectors
 from medoffice.billing import services as billing_services
 from medoffice.billing.forms import BalancePaymentForm
-from medoffice.billing.models import PatientPayment
 from medoffice.core.audit import record_event
 from medoffice.core.forms import apply_errors
 from medoffice.core.models import AuditAction, Location
@@ -244,9 +244,7 @@ def _check_in_context(request: HttpRequest, appointment: Appointment) -> dict[st
         "patient": patient,
         "coverage": coverage_summary(patient, day),
         "consent": consent_summary(patient),
-        "payments": list(
-            PatientPayment.objects.restrict(request.user, "view").filter(appointment=appointment)
-        ),
+        "payments": billing_selectors.visit_payments(request.user, appointment),
         "can_check_in": appointment.status in {S.SCHEDULED, S.CONFIRMED},
         "patient_url": reverse("patients:detail", args=[patient.pk]),
         "title": f"Check in · {patient.last_name}, {patient.first_name}",
@@ -405,9 +403,7 @@ def check_out(request: HttpRequest, pk: int) -> HttpResponse:
             locations=appointment.location_id,
             patient=patient.pk,
         ),
-        "payments": list(
-            PatientPayment.objects.restrict(request.user, "view").filter(appointment=appointment)
-        ),
+        "payments": billing_selectors.visit_payments(request.user, appointment),
         "recalls": list(patient.recalls.filter(status="due").order_by("due_date")[:5]),
         "follow_ups": list(
             Appointment.objects.restrict(request.user, "view")

@@ -12,3 +12,6 @@ class MessagingConfig(AppConfig):
         from medoffice.messaging.services import SETUP
 
         register(NavEntry("Schedule", "Reminders and messages", "messages:index", SETUP, 60))
+        from medoffice.core.demo.registry import register_builder
+
+        register_builder("messaging-defaults", "medoffice.messaging.demo.build_defaults", order=39)

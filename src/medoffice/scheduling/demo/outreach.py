@@ -1,4 +1,4 @@
-"""The demo's waitlist, recalls, reminder rules and message templates."""
+"""The demo's waitlist and recalls."""
 
 from __future__ import annotations
 
@@ -27,7 +27,8 @@ RECALL_REASONS = [
 
 
 def build_outreach(context: dict[str, Any], seed: int = 2026) -> None:
-    """Reminder rules, message templates, the waitlist and recalls."""
+    """The waitlist and recalls (the reminder rules and message templates are messaging's:
+    ``messaging/demo.py``)."""
     from medoffice.patients.models import Patient
     from medoffice.scheduling.models import (
         Appointment,
@@ -38,11 +39,6 @@ def build_outreach(context: dict[str, Any], seed: int = 2026) -> None:
         WaitlistEntry,
     )
 
-    # The reminder rules (72 h e-mail, 24 h text) and the message templates in English and
-    # Spanish are the reminder engine's own defaults: one source for their wording.
-    from medoffice.scheduling.reminders import ensure_defaults
-
-    ensure_defaults()
     if WaitlistEntry.objects.exists() or Recall.objects.exists():
         return
     types = {t.code: t for t in AppointmentType.objects.all()}
