@@ -80,8 +80,8 @@ from medoffice.messaging.services import (
     zone_of,
 )
 from medoffice.patients.models import Patient
+from medoffice.scheduling.choices import WaitlistStatus
 from medoffice.scheduling.models import Appointment, AppointmentStatus, WaitlistEntry
-from medoffice.scheduling.models.outreach import WaitlistStatus
 
 PLACEHOLDERS: dict[str, str] = {
     "patient_first_name": "The patient's first name (the preferred name when there is one)",

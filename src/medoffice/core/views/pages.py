@@ -13,11 +13,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from medoffice.core import homepanels, mfa, services
+from medoffice.core.filters import AuditFilterForm, UserFilterForm
 from medoffice.core.forms import (
-    AuditFilterForm,
     PracticeForm,
     TokenForm,
-    UserFilterForm,
     UserForm,
     apply_errors,
 )

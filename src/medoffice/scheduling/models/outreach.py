@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 
 from medoffice.core.querysets import RestrictedQuerySet
+from medoffice.scheduling.choices import RecallStatus, WaitlistStatus
 
 
 class FrontDeskQuerySet(RestrictedQuerySet):
@@ -15,13 +16,6 @@ class FrontDeskQuerySet(RestrictedQuerySet):
         "view": "scheduling.view_appointment",
         "change": "scheduling.change_appointment",
     }
-
-
-class WaitlistStatus(models.TextChoices):
-    WAITING = "waiting", "Waiting"
-    OFFERED = "offered", "Offered a slot"
-    BOOKED = "booked", "Booked"
-    REMOVED = "removed", "Removed"
 
 
 class WaitlistEntry(models.Model):
@@ -64,14 +58,6 @@ class WaitlistEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.patient} wants {self.appointment_type}"
-
-
-class RecallStatus(models.TextChoices):
-    DUE = "due", "Due"
-    CONTACTED = "contacted", "Contacted"
-    SCHEDULED = "scheduled", "Scheduled"
-    DONE = "done", "Done"
-    DECLINED = "declined", "Declined"
 
 
 class Recall(models.Model):

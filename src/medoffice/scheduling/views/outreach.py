@@ -20,13 +20,14 @@ from medoffice.core.models import AuditAction
 from medoffice.patients.phones import national
 from medoffice.scheduling import forms as f
 from medoffice.scheduling import services
+from medoffice.scheduling.choices import WaitlistStatus
+from medoffice.scheduling.filters import RecallFilterForm, WaitlistFilterForm
 from medoffice.scheduling.models import (
     Appointment,
     AppointmentStatus,
     Recall,
     WaitlistEntry,
 )
-from medoffice.scheduling.models.outreach import WaitlistStatus
 from medoffice.scheduling.views.common import (
     BOOK,
     VIEW,
@@ -57,7 +58,7 @@ class WaitlistList(ListPage):
     title = "Waitlist"
     intro = "Patients who want an earlier visit. “Matches” are freed times that fit them."
     actions_template = "scheduling/_waitlist_actions.html"
-    filter_form_class = f.WaitlistFilterForm
+    filter_form_class = WaitlistFilterForm
     default_sort = "created_at"
     data_category = "waitlist"
     columns = [
@@ -186,7 +187,7 @@ class RecallList(ListPage):
     title = "Recalls"
     intro = "Who is due for what. Open a recall to record calls and letters."
     actions_template = "scheduling/_recall_actions.html"
-    filter_form_class = f.RecallFilterForm
+    filter_form_class = RecallFilterForm
     default_sort = "due_date"
     data_category = "recall"
     columns = [
