@@ -353,6 +353,7 @@ MATRIX_EXTENSIONS = [
     "tests.patients.matrix_rows",
     "tests.scheduling.matrix_rows",
     "tests.frontdesk.matrix_rows",
+    "tests.billing.matrix_rows",
     "tests.messaging.matrix_rows",
     "tests.reports.matrix_rows",
 ]
