@@ -197,7 +197,7 @@ def _open(request: HttpRequest, patient_id: int, data_category: str) -> Patient:
 
 
 @router.get(
-    "/patients",
+    "",
     response={200: list[PatientSummaryOut], **error_responses(403, 422)},
     summary="Search patients (names in any order as prefixes, DOB, phone, MRN, member ID)",
 )
@@ -220,7 +220,7 @@ def search(request: HttpRequest, q: SearchText = _QUERY) -> Any:
 
 
 @router.get(
-    "/patients/{id}",
+    "/{id}",
     response={200: PatientOut, **error_responses(403, 404, 422)},
     summary="One patient record (the opening is audited)",
 )
@@ -229,7 +229,7 @@ def detail(request: HttpRequest, id: int = _patient_id()) -> Any:
 
 
 @router.post(
-    "/patients",
+    "",
     response={201: PatientOut, 409: DuplicateOut, **error_responses(400, 403, 422)},
     summary="Register a patient (409 with the possible duplicates unless confirm_duplicate)",
 )
@@ -276,7 +276,7 @@ def register(request: HttpRequest, payload: PatientIn | None = _NO_BODY) -> Any:
 
 
 @router.get(
-    "/patients/{id}/coverages",
+    "/{id}/coverages",
     response={200: list[CoverageOut], **error_responses(403, 404, 422)},
     summary="A patient's coverages, primary first",
 )
@@ -286,7 +286,7 @@ def coverages(request: HttpRequest, id: int = _patient_id()) -> Any:
 
 
 @router.post(
-    "/patients/{id}/coverages",
+    "/{id}/coverages",
     response={201: CoverageOut, **error_responses(400, 403, 404, 422)},
     summary="Add a coverage (one active coverage per order)",
 )

@@ -8,6 +8,6 @@ from medoffice.scheduling.api import book, feeds, outreach
 router = Router()
 router.add_router("", book.router)
 router.add_router("", outreach.router)
-router.add_router("", feeds.router)
+router.add_router("/calendar-feeds", feeds.router)
 
 __all__ = ["router"]

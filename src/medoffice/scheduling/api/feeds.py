@@ -29,7 +29,7 @@ def _feed(request: HttpRequest, p: Provider) -> dict:
 
 
 @router.get(
-    "/calendar-feeds",
+    "",
     response={200: list[FeedOut], **error_responses(403)},
     summary="Secret iCalendar feed addresses: every provider's for the office manager, a provider's own",
 )
@@ -48,7 +48,7 @@ def list_feeds(request: HttpRequest):
 
 
 @router.post(
-    "/calendar-feeds/{id}/renew",
+    "/{id}/renew",
     response={200: FeedOut, **error_responses(403, 404, 422)},
     summary="Give a provider's feed a new secret address (the old one stops working)",
 )
