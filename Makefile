@@ -19,11 +19,16 @@ help:
 uv:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet "uv==$(UV_VERSION)"
 
+# The demo and the tests install the optional extras (pyproject.toml): Faker for the demo
+# practice, RQ and Redis for the RQ task backend. A production install leaves out what it
+# does not use: `uv sync --frozen --no-dev` (add `--extra redis` for TASK_BACKEND=rq).
+EXTRAS := --extra demo --extra redis
+
 venv: uv
-	@$(UV) sync --frozen --no-dev --inexact --quiet
+	@$(UV) sync --frozen --no-dev --inexact $(EXTRAS) --quiet
 
 venv-dev: uv
-	@$(UV) sync --frozen --quiet
+	@$(UV) sync --frozen $(EXTRAS) --quiet
 
 var/env: | venv
 	@$(BIN)/python -m medoffice.secrets var/env

@@ -22,6 +22,6 @@ trap stop_worker EXIT
 trap 'exit 130' INT TERM
 
 echo "MedOffice is serving on http://${BIND}:${PORT}  (Ctrl-C stops the server and the worker)"
-.venv/bin/gunicorn medoffice.wsgi:application \
+.venv/bin/gunicorn medoffice.wsgi:application -c python:medoffice.gunicorn_conf \
   --bind "${BIND}:${PORT}" --workers "${WEB_WORKERS:-3}" --threads 2 \
   --graceful-timeout 5 --access-logfile - --error-logfile - --log-level warning

@@ -1,18 +1,61 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test import Client
 
 from medoffice.core.roles import Role
 from tests.factories import LocationFactory, PracticeFactory, UserFactory
+
+PRACTICE_ZONE = ZoneInfo("America/New_York")  # the zone PracticeFactory gives the practice
+CLOCK_VARIABLE = "MEDOFFICE_TEST_CLOCK"
+
+
+def practice_time_today(hour: int, minute: int = 0) -> dt.datetime:
+    """Today (in the practice's zone) at ``hour:minute`` practice time, as an aware datetime."""
+    today = dt.datetime.now(PRACTICE_ZONE).date()
+    return dt.datetime.combine(today, dt.time(hour, minute), tzinfo=PRACTICE_ZONE)
+
+
+@pytest.fixture(autouse=True)
+def _clock_from_the_environment() -> Iterator[None]:
+    """``MEDOFFICE_TEST_CLOCK=23:58`` starts every test's clock at that practice time today.
+
+    The clock keeps ticking from there. It is how ``test_any_time_of_day`` runs a sample
+    of the suite just before and just after midnight; a test that needs a time of day of
+    its own travels again inside it (``clock_at``), and the innermost travel wins.
+    """
+    value = os.environ.get(CLOCK_VARIABLE, "")
+    if not value:
+        yield
+        return
+    hour, minute = (int(part) for part in value.split(":"))
+    with time_machine.travel(practice_time_today(hour, minute), tick=True):
+        yield
+
+
+@pytest.fixture
+def clock_at() -> Iterator[Callable[..., dt.datetime]]:
+    """``clock_at(10, 30)`` runs the rest of the test from 10:30 practice time today (ticking)."""
+    with contextlib.ExitStack() as stack:
+
+        def travel(hour: int, minute: int = 0, *, tick: bool = True) -> dt.datetime:
+            moment = practice_time_today(hour, minute)
+            stack.enter_context(time_machine.travel(moment, tick=tick))
+            return moment
+
+        yield travel
 
 
 @pytest.fixture

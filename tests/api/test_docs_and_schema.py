@@ -44,7 +44,8 @@ def test_the_schema_needs_a_session_or_a_token(practice):
     response = Client().get("/api/v1/openapi.json")
 
     assert response.status_code == 401
-    assert set(response.json()) == {"detail", "errors"}
+    assert set(response.json()) == {"detail", "code", "errors"}
+    assert response.json()["code"] == "not_authenticated"
 
 
 def test_a_logged_in_session_reads_the_schema(client_for):
@@ -80,7 +81,16 @@ def test_the_schema_documents_every_operation_and_the_error_body(client_for):
         "/api/v1/tokens",
         "/api/v1/tokens/{id}",
     }
-    assert set(schema["components"]["schemas"]["ErrorOut"]["properties"]) == {"detail", "errors"}
+    assert set(schema["components"]["schemas"]["ErrorOut"]["properties"]) == {
+        "detail",
+        "code",
+        "errors",
+    }
+    assert set(schema["components"]["schemas"]["FieldError"]["properties"]) == {
+        "field",
+        "message",
+        "code",
+    }
     assert "API tokens" in schema["info"]["description"]
 
 

@@ -1,4 +1,4 @@
-"""Every API error is JSON, {"detail": ..., "errors": [{"field", "message"}]}, naming the field."""
+"""Every API error is JSON, {"detail", "code", "errors": [{"field", "message", "code"}]}."""
 
 from __future__ import annotations
 
@@ -13,9 +13,11 @@ def _assert_error_body(response, status: int) -> dict:
     assert response.status_code == status
     assert response["Content-Type"].startswith("application/json")
     body = response.json()
-    assert set(body) == {"detail", "errors"}
+    assert set(body) == {"detail", "code", "errors"}
     assert isinstance(body["detail"], str)
     assert body["detail"]
+    assert body["code"]
+    assert all(set(e) == {"field", "message", "code"} and e["code"] for e in body["errors"])
     return body
 
 

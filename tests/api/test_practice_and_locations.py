@@ -86,7 +86,11 @@ def test_an_unknown_location_answers_404_naming_it(api_for, practice):
     response = api_for(Role.FRONT_DESK).get("/api/v1/locations/987654")
 
     assert response.status_code == 404
-    assert response.json() == {"detail": "No location with id 987654.", "errors": []}
+    assert response.json() == {
+        "detail": "No location with id 987654.",
+        "code": "not_found",
+        "errors": [],
+    }
 
 
 def test_the_locations_list_is_paginated_with_limit_and_offset(api_for, practice):

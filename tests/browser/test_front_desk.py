@@ -35,7 +35,10 @@ def clinic(practice):
     return location
 
 
-def test_checking_in_with_a_copay_records_the_payment_and_prints_a_receipt(page: Page, clinic):
+def test_checking_in_with_a_copay_records_the_payment_and_prints_a_receipt(
+    page: Page, clinic, clock_at
+):
+    clock_at(10)  # a visit earlier today, whatever the hour the suite runs
     patient = PatientFactory(home_location=clinic, last_name="Okafor", first_name="Chidi")
     CoverageFactory(patient=patient)  # $25.00 copay
     visit = todays_visit(clinic, patient=patient)
@@ -64,7 +67,8 @@ def test_checking_in_with_a_copay_records_the_payment_and_prints_a_receipt(page:
     assert pdf.body().startswith(b"%PDF-")
 
 
-def test_a_patient_moves_across_the_flow_board_to_done(page: Page, clinic):
+def test_a_patient_moves_across_the_flow_board_to_done(page: Page, clinic, clock_at):
+    clock_at(10)  # a visit earlier today, whatever the hour the suite runs
     ResourceFactory(location=clinic, name="Exam room 1")
     room = ResourceFactory(location=clinic, name="Exam room 2")
     visit = todays_visit(clinic, patient=PatientFactory(home_location=clinic, last_name="Okafor"))

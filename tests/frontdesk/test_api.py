@@ -47,6 +47,26 @@ def test_check_in_with_an_amount_that_is_not_money_answers_422_naming_amount(des
     assert not PatientPayment.objects.filter(appointment=visit).exists()
 
 
+@pytest.mark.parametrize("amount", ["1e309", "1e30", "1e3", "Infinity", "-0.01"])
+def test_check_in_with_an_amount_in_exponent_form_answers_422_naming_amount(desk, location, amount):
+    visit = todays_visit(location)
+    response = post(
+        desk, f"/api/v1/appointments/{visit.pk}/check-in", {"amount": amount, "method": "cash"}
+    )
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["errors"]] == ["payload.amount"]
+    assert not PatientPayment.objects.filter(appointment=visit).exists()
+
+
+def test_check_in_reads_an_amount_with_a_thousands_separator(desk, location):
+    visit = todays_visit(location)
+    response = post(
+        desk, f"/api/v1/appointments/{visit.pk}/check-in", {"amount": "1,250.00", "method": "cash"}
+    )
+    assert response.status_code == 200, response.content
+    assert PatientPayment.objects.get(appointment=visit).amount == Decimal("1250.00")
+
+
 def test_a_status_move_the_flow_does_not_allow_answers_400_naming_status(desk, location):
     visit = todays_visit(location)
     response = post(desk, f"/api/v1/appointments/{visit.pk}/status", {"status": "checkout"})

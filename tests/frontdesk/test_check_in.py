@@ -132,9 +132,13 @@ def test_check_in_without_a_payment_only_marks_arrived(desk, location):
 @pytest.mark.parametrize(
     ("data", "field", "message"),
     [
-        ({"amount": "-5", "method": "cash"}, "amount", "more than zero"),
+        ({"amount": "-5", "method": "cash"}, "amount", "dollars and cents"),
         ({"amount": "0", "method": "cash"}, "amount", "more than zero"),
-        ({"amount": "abc", "method": "cash"}, "amount", "number"),
+        ({"amount": "abc", "method": "cash"}, "amount", "dollars and cents"),
+        ({"amount": "1e3", "method": "cash"}, "amount", "dollars and cents"),
+        ({"amount": "1e30", "method": "cash"}, "amount", "dollars and cents"),
+        ({"amount": "NaN", "method": "cash"}, "amount", "dollars and cents"),
+        ({"amount": "100000000", "method": "cash"}, "amount", "at most $99,999,999.99"),
         ({"amount": "10.005", "method": "cash"}, "amount", "two decimals"),
         ({"amount": "25.00", "method": ""}, "method", "how the patient paid"),
         ({"amount": "25.00", "method": "bitcoin"}, "method", "valid choice"),

@@ -66,7 +66,8 @@ def test_an_offer_to_a_patient_who_cannot_be_reached_is_kept_with_the_reason(fre
     assert message.error.endswith("call the patient")
 
 
-def test_the_send_reminders_command_queues_and_sends(practice, sms_dir):
+def test_the_send_reminders_command_queues_and_sends(practice, sms_dir, clock_at):
+    clock_at(12)  # outside the quiet hours, which would hold the message until morning
     ReminderRuleFactory(hours_before=720, channel="sms")
     visit = AppointmentFactory(
         patient=ReachablePatientFactory(), start=open_weekday_at(10, days_ahead=7)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from ninja.errors import Throttled
 from ninja.security import HttpBearer, SessionAuth
 
 from medoffice.core import services
@@ -16,14 +17,22 @@ class TokenAuth(HttpBearer):
 
     The request then acts as the token's owner, with the owner's roles; a
     failed token is recorded by ``authenticate_api_token``, and each operation
-    records what the token was used for.
+    records what the token was used for. Too many failed tokens from one address answer
+    429 before any token is looked up (api/throttling.py).
     """
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
+        from medoffice.api.throttling import FailedTokenThrottle
+
+        throttle = FailedTokenThrottle()
+        if throttle.refuses(request):
+            raise Throttled(wait=throttle.wait())  # type: ignore[arg-type]
         user = services.authenticate_api_token(token)
-        if user is not None:
-            request.user = user
-            bind_user(request)
+        if user is None:
+            throttle.record_failure(request)
+            return None
+        request.user = user
+        bind_user(request)
         return user
 
 

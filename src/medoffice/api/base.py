@@ -1,14 +1,18 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.apps import apps
 from django.utils.module_loading import import_string
 from ninja import NinjaAPI
+from ninja.operation import Operation
 
 from medoffice.api.auth import TokenAuth, VerifiedSessionAuth
 from medoffice.api.docs import docs_access
 from medoffice.api.errors import register_error_handlers
+from medoffice.api.throttling import ApiRateThrottle
 
-__all__ = ["TokenAuth", "VerifiedSessionAuth", "api"]
+__all__ = ["MedOfficeAPI", "TokenAuth", "VerifiedSessionAuth", "api"]
 
 DESCRIPTION = """\
 The MedOffice JSON API.
@@ -24,19 +28,165 @@ the token's owner, with exactly the permissions of the owner's roles.
 **Audit.** Every request made with a token is recorded in the audit log, including the
 reading of the audit log itself.
 
-**Errors.** Every error is JSON: `{"detail": "…", "errors": [{"field": "…", "message": "…"}]}`.
+**Errors.** Every error is JSON:
+`{"detail": "…", "code": "…", "errors": [{"field": "…", "message": "…", "code": "…"}]}`.
 400 a request the data rules refuse, 401 missing or invalid credentials, 403 a permission
-your roles lack, 404 nothing there (or nothing you may see), 422 parameters that do not
-parse; `errors` names each field at fault.
+your roles lack, 404 nothing there (or nothing you may see), 409 a conflict (a slot just
+taken, a possible duplicate patient), 422 parameters that do not parse, 429 too many
+requests (wait `Retry-After` seconds); `errors` names each field at fault. `code` is stable
+and machine-readable: a domain code such as `slot_taken`, `invalid_ssn` or
+`consent_already_revoked`, a parser code such as `missing` or `int_parsing` for a 422, or a
+generic one (`invalid`, `validation_error`, `not_authenticated`, `permission_denied`,
+`not_found`, `conflict`, `throttled`, `server_error`). Messages may change; codes do not.
 
 **Lists** are paginated with `limit` and `offset` and answer `{"items": […], "count": n}`.
 """
 
-api = NinjaAPI(
+# --- operation ids and tags ----------------------------------------------------------------
+#
+# Generated clients name their functions after the operationId and their modules after the
+# tag, so both are part of the API's contract and live here, in one place. An operation's
+# id is its view function's name in camelCase (``add_to_waitlist`` → ``addToWaitlist``),
+# unless the name alone does not say what it does on its own, outside its module: then
+# OPERATION_IDS gives the id. The keys are function names, not modules, so moving a view
+# to another app keeps its id. tests/api/test_operation_ids.py holds every id unique and
+# camelCase and every operation to exactly one of the AREAS' tags.
+
+OPERATION_IDS = {
+    # Users
+    "me": "getMe",
+    "users": "listUsers",
+    "user_detail": "getUser",
+    "tokens": "listTokens",
+    "token_revoke": "revokeToken",
+    # Practice
+    "practice": "getPractice",
+    "locations": "listLocations",
+    "location_detail": "getLocation",
+    # Audit
+    "audit_events": "listAuditEvents",
+    # Patients
+    "search": "searchPatients",
+    "detail": "getPatient",
+    "register": "registerPatient",
+    "coverages": "listCoverages",
+    "consents": "listConsents",
+    "alerts": "listAlerts",
+    "documents": "listDocuments",
+    "document_file": "downloadDocument",
+    "merge": "mergePatients",
+    # Scheduling
+    "appointment_types": "listAppointmentTypes",
+    "providers": "listProviders",
+    "slots": "listSlots",
+    "appointments": "listAppointments",
+    "appointment_detail": "getAppointment",
+    "book": "bookAppointment",
+    "cancel": "cancelAppointment",
+    "no_show": "markNoShow",
+    # Front desk
+    "change_status": "changeVisitStatus",
+    "flow_board": "getFlowBoard",
+    "waitlist": "listWaitlist",
+    "recalls": "listRecalls",
+    "recall_outreach": "recordRecallOutreach",
+    # Messaging
+    "list_templates": "listMessageTemplates",
+    "update_template": "updateMessageTemplate",
+    "list_rules": "listReminderRules",
+    "create_rule": "createReminderRule",
+    "delete_rule": "deleteReminderRule",
+    "list_feeds": "listCalendarFeeds",
+    "renew_feed": "renewCalendarFeed",
+    # Reports
+    "wait_times": "reportWaitTimes",
+    "no_shows": "reportNoShows",
+    "utilisation": "reportUtilisation",
+    "access": "reportAccess",
+}
+
+# (tag, description, the paths under /api/v1/ it covers): the longest matching path wins.
+AREAS: list[tuple[str, str, tuple[str, ...]]] = [
+    ("Practice", "The practice and its locations.", ("practice", "locations")),
+    ("Users", "Staff accounts, the caller, personal API tokens.", ("me", "users", "tokens")),
+    (
+        "Patients",
+        "Patient records, coverages, consents, alerts, documents.",
+        ("patients", "documents"),
+    ),
+    (
+        "Scheduling",
+        "Appointment types, providers, open slots, booking and cancelling.",
+        ("appointment-types", "providers", "slots", "appointments"),
+    ),
+    (
+        "Front desk",
+        "The flow of the day: check-in, visit status, the flow board, waitlist, recalls.",
+        (
+            "appointments/{id}/check-in",
+            "appointments/{id}/status",
+            "flow-board",
+            "waitlist",
+            "recalls",
+        ),
+    ),
+    (
+        "Messaging",
+        "Reminder rules, message templates, calendar feeds.",
+        ("message-templates", "reminder-rules", "calendar-feeds"),
+    ),
+    ("Reports", "The practice's figures.", ("reports",)),
+    ("Audit", "The audit log.", ("audit-events",)),
+]
+
+
+def camel_case(name: str) -> str:
+    head, *rest = name.strip("_").split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def area_of(path: str) -> str | None:
+    """The tag of a path relative to the API root (``appointments/{id}/cancel``)."""
+    path = path.strip("/")
+    best: tuple[int, str] | None = None
+    for tag, _description, prefixes in AREAS:
+        for prefix in prefixes:
+            if (path == prefix or path.startswith(prefix + "/")) and (
+                best is None or len(prefix) > best[0]
+            ):
+                best = (len(prefix), tag)
+    return best[1] if best else None
+
+
+class MedOfficeAPI(NinjaAPI):
+    """NinjaAPI with short camelCase operation ids and one tag per area (see AREAS)."""
+
+    def get_openapi_operation_id(self, operation: Operation) -> str:
+        name = operation.view_func.__name__
+        return OPERATION_IDS.get(name) or camel_case(name)
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> Any:
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        root = "/" + path_prefix.strip("/")
+        for path, operations in schema["paths"].items():
+            tag = area_of(path.removeprefix(root))
+            if tag is not None:
+                for details in operations.values():
+                    details["tags"] = [tag]
+        return schema
+
+
+api = MedOfficeAPI(
     title="MedOffice API",
+    openapi_extra={"tags": [{"name": tag, "description": d} for tag, d, _ in AREAS]},
     version="1",
     description=DESCRIPTION,
     auth=[TokenAuth(), VerifiedSessionAuth()],
+    throttle=[ApiRateThrottle()],
     urls_namespace="api",
     docs_decorator=docs_access,
 )

@@ -21,13 +21,26 @@ from ninja import Field, Path, Schema
 from ninja.pagination import LimitOffsetPagination
 from pydantic import AfterValidator, StringConstraints
 
+from medoffice.core import bounds
 from medoffice.core.audit import record_event
 from medoffice.core.models import AuditAction, AuditOutcome, practice_zone
 
 M = TypeVar("M", bound=Model)
 
 # Row ids are 64-bit; larger numbers are refused with a 422 naming the parameter.
-MAX_ID = 2**63 - 1
+MAX_ID = bounds.MAX_ID
+
+
+def _within_date_bounds(value: dt.date) -> dt.date:
+    problem = bounds.date_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+# Every date an operation takes: 1900–2100 (core/bounds.py), 422 otherwise; date-times
+# are AwareDateTime below, held to the same range.
+Day = Annotated[dt.date, AfterValidator(_within_date_bounds)]
 MAX_OFFSET = 1_000_000_000
 MAX_LIMIT = 500
 
@@ -141,12 +154,10 @@ def get_or_404(request: HttpRequest, queryset: QuerySet[M], pk: int, *, what: st
 
 def _aware(value: dt.datetime) -> dt.datetime:
     """A date-time with its offset, or read in the practice's time zone; within range in UTC."""
+    _within_date_bounds(value)
     if value.tzinfo is None or value.utcoffset() is None:
         value = value.replace(tzinfo=practice_zone())
-    try:
-        return value.astimezone(dt.UTC)
-    except OverflowError:
-        raise ValueError("date-time is out of range") from None
+    return value.astimezone(dt.UTC)
 
 
 AwareDateTime = Annotated[dt.datetime, AfterValidator(_aware)]

@@ -1,8 +1,8 @@
 """Who may read the API's documentation, and the page's Content-Security-Policy.
 
 ``/api/v1/docs`` (Swagger UI from django-ninja's bundled static files, no CDN)
-needs a logged-in session; LoginRequiredMiddleware leaves /api/ to the API, so
-this decorator does it. ``/api/v1/openapi.json`` answers a logged-in session or
+needs a logged-in session; the API's views are ``@login_not_required`` (medoffice/urls.py),
+so this decorator does it. ``/api/v1/openapi.json`` answers a logged-in session or
 a valid API token, so scripts and tests can fetch the schema; tokens' reads of
 it are audited like any other use of a token.
 
@@ -26,7 +26,7 @@ from django.urls import reverse
 from ninja.openapi.views import openapi_json
 
 from medoffice.api.auth import TokenAuth, session_is_verified
-from medoffice.api.errors import error_body
+from medoffice.api.errors import ErrorCode, error_body
 
 _token_auth = TokenAuth()
 
@@ -67,7 +67,8 @@ def docs_access(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
             if not _schema_caller(request):
                 response = JsonResponse(
                     error_body(
-                        "Log in, or send “Authorization: Bearer <token>”, to read the schema."
+                        "Log in, or send “Authorization: Bearer <token>”, to read the schema.",
+                        code=ErrorCode.NOT_AUTHENTICATED,
                     ),
                     status=401,
                 )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,6 +13,7 @@ from django.utils import timezone
 from medoffice.billing.models import PatientPayment, PaymentMethod
 from medoffice.core.audit import record_event
 from medoffice.core.models import AuditAction, Location
+from medoffice.core.money import MoneyError, parse_money
 from medoffice.patients.models import Patient
 
 MAX_PAYMENT = Decimal("99999999.99")
@@ -45,19 +46,12 @@ def clean_amount(value: Any) -> Decimal:
     """A payment amount as Decimal with cents, more than zero; errors name the field."""
     if value is None or value == "":
         raise ValidationError({"amount": "Enter the amount received."})
+    if isinstance(value, float):  # never from a form or the API; reject rather than round
+        raise ValidationError({"amount": "Enter the amount in dollars and cents, e.g. 25.00."})
     try:
-        amount = value if isinstance(value, Decimal) else Decimal(str(value).strip())
-    except InvalidOperation as exc:
-        raise ValidationError({"amount": "Enter the amount as a number, e.g. 25.00."}) from exc
-    if not amount.is_finite():
-        raise ValidationError({"amount": "Enter the amount as a number, e.g. 25.00."})
-    if amount <= 0:
-        raise ValidationError({"amount": "The amount must be more than zero."})
-    if amount != amount.quantize(Decimal("0.01")):
-        raise ValidationError({"amount": "The amount can have at most two decimals (cents)."})
-    if amount > MAX_PAYMENT:
-        raise ValidationError({"amount": "The amount is too large."})
-    return amount.quantize(Decimal("0.01"))
+        return parse_money(value, maximum=MAX_PAYMENT)
+    except MoneyError as exc:
+        raise ValidationError({"amount": str(exc)}, code="invalid_amount") from exc
 
 
 @transaction.atomic

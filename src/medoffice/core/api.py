@@ -29,6 +29,7 @@ from medoffice.api.common import (
 )
 from medoffice.api.errors import error_responses
 from medoffice.core import services
+from medoffice.core.error_codes import CoreErrorCode
 from medoffice.core.models import (
     ApiToken,
     AuditAction,
@@ -342,7 +343,13 @@ class AuditFilter(Schema):
 def audit_events(request: HttpRequest, filters: Query[AuditFilter]) -> ShapedRows:
     queryset = restricted(request, AuditEvent)
     if filters.since and filters.until and filters.until <= filters.since:
-        raise ValidationError({"until": "“until” must be later than “since”."})
+        raise ValidationError(
+            {
+                "until": ValidationError(
+                    "“until” must be later than “since”.", code=CoreErrorCode.INVALID_PERIOD
+                )
+            }
+        )
     if filters.since:
         queryset = queryset.filter(occurred_at__gte=filters.since)
     if filters.until:

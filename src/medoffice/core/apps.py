@@ -8,7 +8,10 @@ class CoreConfig(AppConfig):
     api_router = "medoffice.core.api.router"
 
     def ready(self) -> None:
+        from medoffice.core import lookups
         from medoffice.core.navigation import NavEntry, register
+
+        lookups.register()
 
         register(
             NavEntry("Home", "Home", "core:home", order=0),

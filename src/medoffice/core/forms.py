@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 
+from medoffice.core import bounds
 from medoffice.core.models import Location, Practice, User
 from medoffice.core.roles import Role
 
@@ -19,12 +21,22 @@ def apply_errors(form: forms.BaseForm, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
+def within_date_bounds(value: dt.date) -> None:
+    """A form validator: the date (or the datetime's date) lies in 1900–2100."""
+    problem = bounds.date_problem(value)
+    if problem:
+        raise ValidationError(problem, code="date_out_of_range")
+
+
 class BootstrapMixin:
-    """Gives every widget Bootstrap's classes, so templates render fields plainly."""
+    """The base of every form: Bootstrap's classes on the widgets, so templates render
+    fields plainly, and every date and date-time field held to ``core.bounds``."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[call-arg]
         for field in self.fields.values():  # type: ignore[attr-defined]
+            if isinstance(field, forms.DateField | forms.DateTimeField):
+                field.validators = [*field.validators, within_date_bounds]
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
                 widget.attrs.setdefault("class", "form-check-input")

@@ -61,6 +61,13 @@ def csv_cell(value: Any) -> str:
     return text
 
 
+def filter_errors_text(form: forms.Form) -> str:
+    """A refused filter's errors, one line per field: ``date_to: Enter a date …``."""
+    return "\n".join(
+        f"{name}: {' '.join(str(e) for e in errors)}" for name, errors in form.errors.items()
+    )
+
+
 class ListPage(PermissionRequiredMixin, View):
     model: ClassVar[type[Model]]
     title: ClassVar[str]
@@ -106,7 +113,10 @@ class ListPage(PermissionRequiredMixin, View):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         qs, form, sort = self.filtered(request)
+        refused = form is not None and form.is_bound and not form.is_valid()
         if request.GET.get("format") == "csv":
+            if refused:
+                return HttpResponse(filter_errors_text(form), status=400, content_type="text/plain")
             return self.export_csv(request, qs)
         paginator = Paginator(qs, self.paginate_by)
         page = paginator.get_page(request.GET.get("page"))
@@ -153,8 +163,9 @@ class ListPage(PermissionRequiredMixin, View):
         }
         template = self.template_name
         if request.htmx:  # type: ignore[attr-defined]
-            template += "#table"
-        return render(request, template, context)
+            # htmx swaps only 2xx answers: the live filter gets its errors with a 200.
+            return render(request, template + "#table", context)
+        return render(request, template, context, status=400 if refused else 200)
 
     def extra_context(self) -> dict[str, Any]:
         return {}

@@ -10,20 +10,19 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.middleware import (
+    LoginRequiredMiddleware as DjangoLoginRequiredMiddleware,
+)
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
 
 from medoffice.core import context as request_context
 from medoffice.core.auditchain import canonical_ip
+from medoffice.core.error_codes import CoreErrorCode
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
-# Paths reachable without logging in: the log-in page, static files, the health
-# check, the API (which authenticates each request with a token or session and
-# answers 401 itself) and /p/: the patients' signed confirm/cancel links and the
-# providers' secret calendar feeds, each authorised by its signed token.
-PUBLIC_PREFIXES = ("/static/", "/health", "/accounts/login/", "/api/", "/favicon.ico", "/p/")
 # Paths a logged-in user may reach before finishing two-step log-in.
 MFA_EXEMPT_PREFIXES = (
     "/static/",
@@ -71,6 +70,18 @@ def client_ip(request: HttpRequest) -> str | None:
     return canonical_ip(address)
 
 
+def given_request_id(value: str) -> str:
+    """A client's X-Request-ID in canonical form when it is a UUID; otherwise "".
+
+    The id lands in the audit log and in logs, so anything else (free text, a forged
+    log line, another client's id spelled differently) is replaced by one of our own.
+    """
+    try:
+        return str(uuid.UUID(value.strip()))
+    except ValueError:
+        return ""
+
+
 class RequestContextMiddleware:
     """Gives each request an id (echoed as X-Request-ID) and exposes it to the audit log."""
 
@@ -78,7 +89,7 @@ class RequestContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request_id = request.headers.get("X-Request-ID", "")[:36] or str(uuid.uuid4())
+        request_id = given_request_id(request.headers.get("X-Request-ID", "")) or str(uuid.uuid4())
         request.request_id = request_id  # type: ignore[attr-defined]
         token = request_context.activate(
             request_context.RequestContext(request_id=request_id, client_ip=client_ip(request))
@@ -157,7 +168,12 @@ class IdleLogoutMiddleware:
                 )
                 if request.path.startswith("/api/"):
                     return JsonResponse(
-                        {"detail": "Session expired after inactivity.", "errors": []}, status=401
+                        {
+                            "detail": "Session expired after inactivity.",
+                            "code": CoreErrorCode.SESSION_EXPIRED,
+                            "errors": [],
+                        },
+                        status=401,
                     )
                 return _redirect_to_login(request)
             # Background polling does not count as activity.
@@ -201,13 +217,17 @@ class MfaRequiredMiddleware:
         return self.get_response(request)
 
 
-class LoginRequiredMiddleware:
-    """Everything but the log-in page, static files, health check and API needs a session."""
+class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
+    """Django's: every view needs a session unless marked ``@login_not_required``.
 
-    def __init__(self, get_response: Handler) -> None:
-        self.get_response = get_response
+    The public views are the log-in page and the health check (core/views/auth.py), the
+    API's views (they authenticate each request with a token or session and answer 401
+    themselves) and everything under /p/: the patients' signed confirm/cancel links and the
+    providers' secret calendar feeds, each authorised by its token; both are marked in
+    medoffice/urls.py. Static files never reach a view (whitenoise answers them first).
+    An anonymous request is sent to the log-in page as before: with ``next`` for a plain
+    GET, and by ``HX-Redirect`` for an htmx request.
+    """
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not request.user.is_authenticated and not request.path.startswith(PUBLIC_PREFIXES):
-            return _redirect_to_login(request)
-        return self.get_response(request)
+    def handle_no_permission(self, request: HttpRequest, view_func: Callable) -> HttpResponse:
+        return _redirect_to_login(request)

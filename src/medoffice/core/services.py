@@ -18,6 +18,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from medoffice.core.audit import record_event
+from medoffice.core.error_codes import CoreErrorCode
 from medoffice.core.models import (
     ApiToken,
     AuditAction,
@@ -137,7 +138,14 @@ def update_user(
 ) -> User:
     _require(actor, "core.change_user")
     if user.pk == actor.pk and not is_active:
-        raise ValidationError({"is_active": "You cannot deactivate your own account."})
+        raise ValidationError(
+            {
+                "is_active": ValidationError(
+                    "You cannot deactivate your own account.",
+                    code=CoreErrorCode.CANNOT_DEACTIVATE_SELF,
+                )
+            }
+        )
     user.first_name, user.last_name, user.email, user.title = first_name, last_name, email, title
     was_active = user.is_active
     user.is_active = is_active
@@ -161,9 +169,22 @@ def set_roles(
     _require(actor, "core.change_user")
     new_roles = {Role(r) for r in roles}
     if not new_roles:
-        raise ValidationError({"roles": "Give the user at least one role."})
+        raise ValidationError(
+            {
+                "roles": ValidationError(
+                    "Give the user at least one role.", code=CoreErrorCode.ROLE_REQUIRED
+                )
+            }
+        )
     if user.pk == actor.pk and Role.OFFICE_MANAGER in user.role_set - new_roles:
-        raise ValidationError({"roles": "You cannot remove your own office manager role."})
+        raise ValidationError(
+            {
+                "roles": ValidationError(
+                    "You cannot remove your own office manager role.",
+                    code=CoreErrorCode.CANNOT_REMOVE_OWN_MANAGER_ROLE,
+                )
+            }
+        )
     old_roles = set(user.role_set)
     old_locations = set(user.locations.values_list("pk", flat=True))
     new_locations = {loc.pk for loc in locations}
@@ -222,7 +243,10 @@ def create_practice(*, actor: User | None, **fields: Any) -> Practice:
     if actor is not None:
         _require(actor, "core.change_practice")
     if Practice.objects.exists():
-        raise ValidationError("This installation already has its practice; edit it instead.")
+        raise ValidationError(
+            "This installation already has its practice; edit it instead.",
+            code=CoreErrorCode.PRACTICE_EXISTS,
+        )
     practice = Practice(**fields)
     practice.full_clean()
     practice.save()
@@ -264,7 +288,14 @@ def create_api_token(
     """A new personal token; the raw value is returned once and never stored."""
     name = name.strip()
     if not name:
-        raise ValidationError({"name": "Give the token a name that says what it is for."})
+        raise ValidationError(
+            {
+                "name": ValidationError(
+                    "Give the token a name that says what it is for.",
+                    code=CoreErrorCode.TOKEN_NAME_REQUIRED,
+                )
+            }
+        )
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=user,

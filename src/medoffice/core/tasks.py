@@ -28,7 +28,6 @@ from zoneinfo import ZoneInfo
 from django_tasks import TaskResultStatus, task, task_backends
 from django_tasks.base import Task
 from django_tasks_db import DatabaseBackend
-from django_tasks_rq import RQBackend
 
 from medoffice.core import audit
 from medoffice.core.models import practice_zone
@@ -96,6 +95,11 @@ def verify_audit_chain_task(*, reschedule: bool = False) -> dict[str, Any]:
     return dataclasses.asdict(report)
 
 
+def is_rq_backend(backend: Any) -> bool:
+    """Whether ``backend`` is django-tasks-rq's (an optional extra: not imported unless used)."""
+    return type(backend).__module__.split(".")[0] == "django_tasks_rq"
+
+
 def periodic_run_pending(task_: Task) -> bool:
     """Whether a periodic run of ``task_`` (enqueued with ``reschedule=True``) is waiting.
 
@@ -113,7 +117,7 @@ def periodic_run_pending(task_: Task) -> bool:
             status=TaskResultStatus.READY,
             args_kwargs__kwargs__reschedule=True,
         ).exists()
-    if isinstance(backend, RQBackend):
+    if is_rq_backend(backend):
         import django_rq
         from rq.job import Job
         from rq.registry import ScheduledJobRegistry

@@ -29,6 +29,7 @@ from medoffice.billing.forms import BalancePaymentForm
 from medoffice.core.audit import record_event
 from medoffice.core.forms import apply_errors
 from medoffice.core.models import AuditAction, Location
+from medoffice.core.params import date_param
 from medoffice.frontdesk import services as desk_services
 from medoffice.frontdesk.choices import (
     CHANGE_BOOK,
@@ -79,15 +80,6 @@ def _pick_location(request: HttpRequest, locations: list[Location]) -> Location 
     return locations[0] if locations else None
 
 
-def _parse_date(value: str | None) -> dt.date:
-    if value:
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            pass
-    return timezone.localdate()
-
-
 def _audit_book_read(user: Any, what: str) -> None:
     record_event(
         AuditAction.READ,
@@ -109,7 +101,7 @@ def _step(request: HttpRequest) -> int:
 @permission_required(VIEW_BOOK, raise_exception=True)
 def day_view(request: HttpRequest) -> HttpResponse:
     tz = timezone.get_current_timezone()
-    day = _parse_date(request.GET.get("date"))
+    day = date_param(request.GET, "date", timezone.localdate())
     locations = user_locations(request.user)
     location = _pick_location(request, locations)
     by = "room" if request.GET.get("by") == "room" else "provider"
@@ -157,7 +149,7 @@ def _own_provider(user: Any, providers: list[Provider]) -> Provider | None:
 def week_view(request: HttpRequest) -> HttpResponse:
     """One provider's week at one location (``?location=`` as in the day view)."""
     tz = timezone.get_current_timezone()
-    day = _parse_date(request.GET.get("date"))
+    day = date_param(request.GET, "date", timezone.localdate())
     monday = day - dt.timedelta(days=day.weekday())
     visible = list(selectors.providers_for(request.user).prefetch_related("locations"))
     wanted = request.GET.get("provider", "")

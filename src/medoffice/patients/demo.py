@@ -8,7 +8,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
-from faker import Faker
 
 from medoffice.core.demo.helpers import (
     BATCH,
@@ -21,6 +20,7 @@ from medoffice.core.demo.helpers import (
     weighted,
 )
 from medoffice.core.models import Location, practice_zone
+from medoffice.extras import require
 
 # --- 2. payers and patients ---------------------------------------------------------------
 
@@ -161,9 +161,10 @@ def build_patient_registry(context: dict[str, Any], seed: int = 2026) -> None:
     users = demo_users(context)
     tz = practice_zone()
     today = demo_now(context).astimezone(tz).date()
+    faker = require("faker", extra="demo", purpose="The demo practice")
     fakers = {}
     for n, (lang, locale) in enumerate([("en", "en_US"), ("es", "es_MX"), ("pt", "pt_BR")]):
-        fakers[lang] = Faker(locale)
+        fakers[lang] = faker.Faker(locale)
         fakers[lang].seed_instance(seed + n)
     street_faker = fakers["en"]
     locations = {loc.code: loc for loc in Location.objects.all()}

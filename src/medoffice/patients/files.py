@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404
 
 from medoffice.core.audit import record_event
 from medoffice.core.models import AuditAction
+from medoffice.patients.error_codes import PatientErrorCode
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
@@ -50,19 +51,31 @@ def check_upload(upload: Any, *, field: str, allowed: tuple[str, ...] = DOCUMENT
     if upload.size > limit:
         raise ValidationError(
             {
-                field: f"The file “{upload.name}” is {upload.size / 1048576:.1f} MB; "
-                f"the largest allowed is {limit / 1048576:.0f} MB."
+                field: ValidationError(
+                    f"The file “{upload.name}” is {upload.size / 1048576:.1f} MB; "
+                    f"the largest allowed is {limit / 1048576:.0f} MB.",
+                    code=PatientErrorCode.FILE_TOO_LARGE,
+                )
             }
         )
     if upload.size == 0:
-        raise ValidationError({field: f"The file “{upload.name}” is empty."})
+        raise ValidationError(
+            {
+                field: ValidationError(
+                    f"The file “{upload.name}” is empty.", code=PatientErrorCode.FILE_EMPTY
+                )
+            }
+        )
     content_type = sniff(upload)
     if content_type not in allowed:
         labels = ", ".join(_KINDS[t][0] for t in allowed)
         raise ValidationError(
             {
-                field: f"The file “{upload.name}” is not a {labels} file "
-                "(its content was checked, not only its name)."
+                field: ValidationError(
+                    f"The file “{upload.name}” is not a {labels} file "
+                    "(its content was checked, not only its name).",
+                    code=PatientErrorCode.FILE_TYPE_NOT_ALLOWED,
+                )
             }
         )
     return content_type

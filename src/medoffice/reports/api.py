@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from medoffice.api.common import MAX_ID, audit, require_permission
+from medoffice.api.common import MAX_ID, Day, audit, require_permission
 from medoffice.api.errors import error_responses
 from medoffice.core.models import AuditAction
 from medoffice.reports import selectors
@@ -29,8 +29,8 @@ PERMISSION = "scheduling.view_reports"
 
 
 class ReportFilter(Schema):
-    from_: dt.date | None = Field(None, alias="from", description="First day (local).")
-    to: dt.date | None = Field(None, description="Last day (local), default today.")
+    from_: Day | None = Field(None, alias="from", description="First day (local).")
+    to: Day | None = Field(None, description="Last day (local), default today.")
     location: int | None = Field(None, ge=1, le=MAX_ID)
     provider: int | None = Field(None, ge=1, le=MAX_ID)
 

@@ -37,7 +37,7 @@ def nice_max(value: float) -> float:
     """A round axis top at or above ``value`` (1, 2, 2.5, 5 × a power of ten)."""
     if value <= 0:
         return 1.0
-    power = 10 ** math.floor(math.log10(value))
+    power = 10.0 ** math.floor(math.log10(value))
     for step in (1, 2, 2.5, 5, 10):
         if value <= step * power:
             return step * power

@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 
 from medoffice.core.choices import PlaceOfService, Weekday
+from medoffice.core.error_codes import CoreErrorCode
 from medoffice.core.identifiers import is_valid_npi, normalize_ein
 from medoffice.core.querysets import RestrictedQuerySet
 
@@ -79,7 +80,7 @@ def validate_npi(value: str) -> None:
     if not is_valid_npi(value):
         raise ValidationError(
             "Enter a 10-digit NPI starting with 1 or 2 whose last digit is the check digit.",
-            code="invalid_npi",
+            code=CoreErrorCode.INVALID_NPI,
         )
 
 
@@ -87,13 +88,15 @@ def validate_ein(value: str) -> None:
     if normalize_ein(value) is None:
         raise ValidationError(
             "Enter a valid employer identification number (EIN) as 12-3456789.",
-            code="invalid_ein",
+            code=CoreErrorCode.INVALID_EIN,
         )
 
 
 def validate_time_zone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
-        raise ValidationError(f"“{value}” is not a time zone name.", code="invalid_tz")
+        raise ValidationError(
+            f"“{value}” is not a time zone name.", code=CoreErrorCode.INVALID_TIME_ZONE
+        )
 
 
 class Address(models.Model):
@@ -237,4 +240,11 @@ class LocationHours(models.Model):
 
     def clean(self) -> None:
         if self.opens and self.closes and self.closes <= self.opens:
-            raise ValidationError({"closes": "Closing time must be after opening time."})
+            raise ValidationError(
+                {
+                    "closes": ValidationError(
+                        "Closing time must be after opening time.",
+                        code=CoreErrorCode.CLOSES_BEFORE_OPENS,
+                    )
+                }
+            )

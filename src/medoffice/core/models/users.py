@@ -43,9 +43,8 @@ class User(AbstractUser):
             if self.pk is None:
                 cached = frozenset()
             else:
-                cached = frozenset(
-                    Role(r) for r in self.role_assignments.values_list("role", flat=True)
-                )
+                # .all(), not values_list: a list prefetches the assignments (UserListPage)
+                cached = frozenset(Role(a.role) for a in self.role_assignments.all())
             self._role_cache = cached
         return cached
 

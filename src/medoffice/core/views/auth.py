@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -28,6 +29,7 @@ def _next_url(request: HttpRequest, default: str = "core:home") -> str:
     return reverse(default)
 
 
+@login_not_required
 @sensitive_post_parameters("password")
 @csrf_protect
 @never_cache
@@ -140,6 +142,7 @@ def mfa_recovery_codes(request: HttpRequest) -> HttpResponse:
     )
 
 
+@login_not_required
 def health(request: HttpRequest) -> JsonResponse:
     from django.db import connection
 

@@ -3,6 +3,21 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from medoffice.core.params import BadParameter
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if isinstance(exception, BadParameter):
+        message = f"The value given for “{exception.name}” cannot be used. {exception.message}"
+    else:
+        message = "The request could not be understood. Go back and try again."
+    return render(
+        request,
+        "core/error.html",
+        {"title": "Cannot show this", "code": 400, "message": message},
+        status=400,
+    )
+
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(

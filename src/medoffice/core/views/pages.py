@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -22,6 +22,7 @@ from medoffice.core.forms import (
 )
 from medoffice.core.listing import Column, ListPage
 from medoffice.core.models import ApiToken, AuditEvent, Location, Practice, User
+from medoffice.core.params import local_next
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -147,7 +148,7 @@ def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
     target = get_object_or_404(User.objects.restrict(request.user, "change"), pk=pk)
     services.unlock_user(actor=request.user, username=target.username)  # type: ignore[arg-type]
     messages.success(request, f"{target.username} is unlocked and can log in again.")
-    return redirect(request.POST.get("next") or reverse("core:user-edit", args=[pk]))
+    return HttpResponseRedirect(local_next(request, reverse("core:user-edit", args=[pk])))
 
 
 @require_POST

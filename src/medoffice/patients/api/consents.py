@@ -16,9 +16,10 @@ from ninja.responses import Status
 
 from medoffice.api.common import (
     MAX_ID,
+    Day,
     require_permission,
 )
-from medoffice.api.errors import error_responses
+from medoffice.api.errors import ErrorCode, error_responses, validation_errors
 from medoffice.core.models import AuditAction
 from medoffice.patients import files, selectors, services
 from medoffice.patients.api.records import (
@@ -54,7 +55,7 @@ class ConsentOut(Schema):
 
 class ConsentIn(Schema):
     kind: ConsentKind
-    given_on: dt.date
+    given_on: Day
 
 
 class AlertOut(Schema):
@@ -275,9 +276,8 @@ def upload_document(
         request.api_audited = False  # type: ignore[attr-defined]
         raise InvalidParameters(
             [
-                {"loc": ("form", field), "msg": message, "type": "value_error"}
-                for field, messages in exc.message_dict.items()
-                for message in messages
+                {"loc": ("form", field), "msg": message, "type": code}
+                for field, message, code in validation_errors(exc)
             ]
         ) from None
     return Status(201, _document(document))
@@ -307,7 +307,12 @@ def merge(request: HttpRequest, id: int = _patient_id(), payload: MergeIn | None
     )
     if duplicate is None:
         raise ValidationError(
-            {"duplicate_id": f"No other active record with id {payload.duplicate_id} you may open."}
+            {
+                "duplicate_id": ValidationError(
+                    f"No other active record with id {payload.duplicate_id} you may open.",
+                    code=ErrorCode.NOT_FOUND,
+                )
+            }
         )
     record = services.merge_patients(
         actor=request.auth,  # type: ignore[attr-defined]

@@ -16,6 +16,7 @@ from ninja.responses import Status
 
 from medoffice.api.common import (
     MAX_ID,
+    Day,
     Pagination,
     SearchText,
     ShapedRows,
@@ -25,6 +26,7 @@ from medoffice.api.common import (
 from medoffice.api.errors import ErrorOut, error_responses
 from medoffice.core.models import AuditAction
 from medoffice.patients import selectors, services
+from medoffice.patients.error_codes import PatientErrorCode
 from medoffice.patients.models import (
     ContactMethod,
     Coverage,
@@ -90,7 +92,7 @@ class PatientIn(Schema):
     last_name: str = Field(..., min_length=1, max_length=80)
     middle_name: str = Field("", max_length=80)
     preferred_name: str = Field("", max_length=80)
-    date_of_birth: dt.date
+    date_of_birth: Day
     sex: Sex = Sex.UNKNOWN
     gender_identity: GenderIdentity | None = None
     home_location_id: int | None = Field(None, ge=1, le=MAX_ID)
@@ -144,9 +146,9 @@ class CoverageIn(Schema):
     relationship: Relationship = Relationship.SELF
     subscriber_first_name: str = Field("", max_length=80)
     subscriber_last_name: str = Field("", max_length=80)
-    subscriber_date_of_birth: dt.date | None = None
-    effective_from: dt.date
-    effective_to: dt.date | None = None
+    subscriber_date_of_birth: Day | None = None
+    effective_from: Day
+    effective_to: Day | None = None
     copay: Decimal | None = Field(None, ge=0, max_digits=8, decimal_places=2)
 
 
@@ -241,7 +243,9 @@ def register(request: HttpRequest, payload: PatientIn | None = _NO_BODY) -> Any:
         object_type="patients.patient",
     )
     if payload is None:
-        raise ValidationError({"body": "Send the patient as a JSON object."})
+        raise ValidationError(
+            {"body": ValidationError("Send the patient as a JSON object.", code="missing")}
+        )
     data = payload.dict()
     confirm = data.pop("confirm_duplicate")
     member_id = data.pop("member_id")
@@ -267,6 +271,7 @@ def register(request: HttpRequest, payload: PatientIn | None = _NO_BODY) -> Any:
             409,
             {
                 "detail": "Possible duplicates exist; send confirm_duplicate: true to create anyway.",
+                "code": PatientErrorCode.DUPLICATE_SUSPECTED,
                 "errors": [],
                 "candidates": [_summary(c) for c in exc.candidates],
             },
@@ -301,11 +306,19 @@ def add_coverage(
     )
     patient = _open(request, id, "insurance")
     if payload is None:
-        raise ValidationError({"body": "Send the coverage as a JSON object."})
+        raise ValidationError(
+            {"body": ValidationError("Send the coverage as a JSON object.", code="missing")}
+        )
     data = payload.dict()
     payer = Payer.objects.filter(pk=data.pop("payer_id"), is_active=True).first()
     if payer is None:
-        raise ValidationError({"payer_id": "No active payer with this id."})
+        raise ValidationError(
+            {
+                "payer_id": ValidationError(
+                    "No active payer with this id.", code=PatientErrorCode.PAYER_INACTIVE
+                )
+            }
+        )
     coverage = services.save_coverage(
         actor=request.auth,  # type: ignore[attr-defined]
         patient=patient,

@@ -13,6 +13,7 @@ from django.utils import timezone
 from medoffice.core.audit import record_event
 from medoffice.core.models import AuditAction
 from medoffice.patients import files
+from medoffice.patients.error_codes import PatientErrorCode as Code
 from medoffice.patients.models import (
     Consent,
     Coverage,
@@ -62,21 +63,30 @@ def save_coverage(
         setattr(coverage, name, value)
     payer = fields.get("payer")
     if isinstance(payer, Payer) and creating and not payer.is_active:
-        raise ValidationError({"payer": f"{payer} is no longer an active payer."})
-    errors: dict[str, list[str]] = {}
+        raise ValidationError(
+            {
+                "payer": ValidationError(
+                    f"{payer} is no longer an active payer.", code=Code.PAYER_INACTIVE
+                )
+            }
+        )
+    errors: dict[str, list[ValidationError]] = {}
     for name, upload in (("card_front", card_front), ("card_back", card_back)):
         if upload:
             try:
                 _store_upload(coverage, name, upload, files.IMAGE_TYPES + ("application/pdf",))
             except ValidationError as exc:
-                errors.update(exc.message_dict)
+                errors.update(exc.error_dict)
     if (
         coverage.effective_to
         and coverage.effective_from
         and coverage.effective_to < coverage.effective_from
     ):
         errors.setdefault("effective_to", []).append(
-            "The end date must be on or after the effective date."
+            ValidationError(
+                "The end date must be on or after the effective date.",
+                code=Code.COVERAGE_ENDS_BEFORE_START,
+            )
         )
     if coverage.is_active:
         other = (
@@ -86,7 +96,9 @@ def save_coverage(
             .first()
         )
         if other is not None:
-            errors.setdefault("order", []).append(_order_taken_message(other))
+            errors.setdefault("order", []).append(
+                ValidationError(_order_taken_message(other), code=Code.COVERAGE_ORDER_TAKEN)
+            )
     if errors:
         raise ValidationError(errors)
     coverage.full_clean(validate_constraints=False)
@@ -95,7 +107,12 @@ def save_coverage(
             coverage.save()
     except IntegrityError:
         raise ValidationError(
-            {"order": "Another coverage in this order was just added for this patient; reload."}
+            {
+                "order": ValidationError(
+                    "Another coverage in this order was just added for this patient; reload.",
+                    code=Code.COVERAGE_ORDER_TAKEN,
+                )
+            }
         ) from None
     record_event(
         AuditAction.CREATE if creating else AuditAction.UPDATE,
@@ -114,7 +131,12 @@ def end_coverage(*, actor: Any, coverage: Coverage, end_date: dt.date) -> Covera
     coverage = Coverage.objects.select_for_update().get(pk=coverage.pk)
     if end_date < coverage.effective_from:
         raise ValidationError(
-            {"end_date": f"The end date must be on or after {coverage.effective_from:%m/%d/%Y}."}
+            {
+                "end_date": ValidationError(
+                    f"The end date must be on or after {coverage.effective_from:%m/%d/%Y}.",
+                    code=Code.COVERAGE_ENDS_BEFORE_START,
+                )
+            }
         )
     coverage.effective_to = end_date
     coverage.is_active = False
@@ -137,7 +159,13 @@ def end_coverage(*, actor: Any, coverage: Coverage, end_date: dt.date) -> Covera
 def give_consent(*, actor: Any, patient: Patient, kind: str, given_on: dt.date) -> Consent:
     _require(actor, "patients.change_patient", "Your role does not record consents.")
     if given_on > timezone.localdate():
-        raise ValidationError({"given_on": "A consent cannot be given in the future."})
+        raise ValidationError(
+            {
+                "given_on": ValidationError(
+                    "A consent cannot be given in the future.", code=Code.CONSENT_IN_FUTURE
+                )
+            }
+        )
     consent = Consent(patient=patient, kind=kind, given_on=given_on, recorded_by=actor)
     consent.full_clean()
     consent.save()
@@ -157,10 +185,21 @@ def revoke_consent(*, actor: Any, consent: Consent, revoked_on: dt.date) -> Cons
     _require(actor, "patients.change_patient", "Your role does not record consents.")
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
     if consent.revoked_on is not None:
-        raise ValidationError({"revoked_on": "This consent is already revoked."})
+        raise ValidationError(
+            {
+                "revoked_on": ValidationError(
+                    "This consent is already revoked.", code=Code.CONSENT_ALREADY_REVOKED
+                )
+            }
+        )
     if revoked_on < consent.given_on:
         raise ValidationError(
-            {"revoked_on": f"The revocation must be on or after {consent.given_on:%m/%d/%Y}."}
+            {
+                "revoked_on": ValidationError(
+                    f"The revocation must be on or after {consent.given_on:%m/%d/%Y}.",
+                    code=Code.REVOCATION_BEFORE_CONSENT,
+                )
+            }
         )
     consent.revoked_on = revoked_on
     consent.save(update_fields=["revoked_on"])

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from medoffice.core.audit import record_event
 from medoffice.core.models import AuditAction
+from medoffice.patients.error_codes import PatientErrorCode as Code
 from medoffice.patients.models import (
     Coverage,
     EmergencyAccess,
@@ -71,7 +72,12 @@ def merge_patients(*, actor: Any, survivor: Patient, merged: Patient) -> Patient
     _require(actor, "patients.merge_patient", "Your role does not merge patient records.")
     if survivor.pk == merged.pk:
         raise ValidationError(
-            {"duplicate": "Choose another record: a record cannot merge with itself."}
+            {
+                "duplicate": ValidationError(
+                    "Choose another record: a record cannot merge with itself.",
+                    code=Code.MERGE_WITH_SELF,
+                )
+            }
         )
     locked = {
         p.pk: p
@@ -82,7 +88,12 @@ def merge_patients(*, actor: Any, survivor: Patient, merged: Patient) -> Patient
     survivor, merged = locked[survivor.pk], locked[merged.pk]
     if merged.merged_into_id or survivor.merged_into_id:
         raise ValidationError(
-            {"duplicate": "One of these records was already merged; reload and choose again."}
+            {
+                "duplicate": ValidationError(
+                    "One of these records was already merged; reload and choose again.",
+                    code=Code.ALREADY_MERGED,
+                )
+            }
         )
     ended = conflicting_coverages(survivor=survivor, merged=merged)
     for coverage in ended:
@@ -133,7 +144,10 @@ def grant_emergency_access(*, user: Any, patient: Patient, reason: str) -> Emerg
     if len(reason) < MIN_REASON_LENGTH:
         raise ValidationError(
             {
-                "reason": f"Say why you need this record now (at least {MIN_REASON_LENGTH} characters)."
+                "reason": ValidationError(
+                    f"Say why you need this record now (at least {MIN_REASON_LENGTH} characters).",
+                    code=Code.REASON_TOO_SHORT,
+                )
             }
         )
     access = EmergencyAccess.objects.create(
@@ -161,7 +175,9 @@ def review_emergency_access(
         raise PermissionDenied("Your role does not review emergency accesses.")
     access = EmergencyAccess.objects.select_for_update().get(pk=access.pk)
     if access.reviewed_at is not None:
-        raise ValidationError("This emergency access was already reviewed.")
+        raise ValidationError(
+            "This emergency access was already reviewed.", code=Code.ALREADY_REVIEWED
+        )
     access.reviewed_by = actor
     access.reviewed_at = timezone.now()
     access.review_note = note.strip()

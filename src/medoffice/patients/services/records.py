@@ -16,6 +16,7 @@ from medoffice.core.audit import record_event
 from medoffice.core.identifiers import normalize_ssn
 from medoffice.core.models import AuditAction
 from medoffice.core.models.practice import zip_validator
+from medoffice.patients.error_codes import PatientErrorCode as Code
 from medoffice.patients.models import (
     Coverage,
     Patient,
@@ -64,54 +65,65 @@ def next_mrn() -> str:
 def clean_demographics(fields: dict[str, Any], *, today: dt.date | None = None) -> dict[str, Any]:
     """Normalised fields (E.164 phones, upper-case state, SSN); ValidationError naming each field."""
     today = today or timezone.localdate()
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[ValidationError]] = {}
+
+    def refuse(name: str, message: str, code: Code) -> None:
+        errors.setdefault(name, []).append(ValidationError(message, code=code))
+
     cleaned = dict(fields)
     for name in PHONE_FIELDS:
         if name in cleaned:
             try:
                 cleaned[name] = to_e164(cleaned[name] or "")
             except ValueError as exc:
-                errors.setdefault(name, []).append(str(exc))
+                refuse(name, str(exc), Code.INVALID_PHONE)
     born = cleaned.get("date_of_birth")
     if isinstance(born, dt.date) and born > today:
-        errors.setdefault("date_of_birth", []).append("The date of birth cannot be in the future.")
+        refuse("date_of_birth", "The date of birth cannot be in the future.", Code.BIRTH_IN_FUTURE)
     guarantor_born = cleaned.get("guarantor_date_of_birth")
     if isinstance(guarantor_born, dt.date) and guarantor_born > today:
-        errors.setdefault("guarantor_date_of_birth", []).append(
-            "The guarantor's date of birth cannot be in the future."
+        refuse(
+            "guarantor_date_of_birth",
+            "The guarantor's date of birth cannot be in the future.",
+            Code.BIRTH_IN_FUTURE,
         )
     died = cleaned.get("deceased_date")
     if isinstance(died, dt.date):
         if died > today:
-            errors.setdefault("deceased_date", []).append(
-                "The date of death cannot be in the future."
+            refuse(
+                "deceased_date", "The date of death cannot be in the future.", Code.DEATH_IN_FUTURE
             )
         elif isinstance(born, dt.date) and died < born:
-            errors.setdefault("deceased_date", []).append(
-                "The date of death cannot be before the date of birth."
+            refuse(
+                "deceased_date",
+                "The date of death cannot be before the date of birth.",
+                Code.DEATH_BEFORE_BIRTH,
             )
     if cleaned.get("postal_code"):
         cleaned["postal_code"] = cleaned["postal_code"].strip()
         try:
             zip_validator(cleaned["postal_code"])
         except ValidationError as exc:
-            errors.setdefault("postal_code", []).extend(exc.messages)
+            for message in exc.messages:
+                refuse("postal_code", message, Code.INVALID_ZIP_CODE)
     if cleaned.get("state"):
         cleaned["state"] = cleaned["state"].strip().upper()
         if not re.fullmatch(r"[A-Z]{2}", cleaned["state"]):
-            errors.setdefault("state", []).append("Enter the state as two letters, e.g. MA.")
+            refuse("state", "Enter the state as two letters, e.g. MA.", Code.INVALID_STATE)
     if cleaned.get("ssn"):
         ssn = normalize_ssn(cleaned["ssn"])
         if ssn is None:
-            errors.setdefault("ssn", []).append("Enter a social security number as 123-45-6789.")
+            refuse("ssn", "Enter a social security number as 123-45-6789.", Code.INVALID_SSN)
         else:
             cleaned["ssn"] = ssn
     relationship = cleaned.get("guarantor_relationship")
     if relationship and relationship != Relationship.SELF:
         for name, label in (("guarantor_first_name", "first"), ("guarantor_last_name", "last")):
             if not (cleaned.get(name) or "").strip():
-                errors.setdefault(name, []).append(
-                    f"Enter the guarantor's {label} name, or choose “Self” as guarantor."
+                refuse(
+                    name,
+                    f"Enter the guarantor's {label} name, or choose “Self” as guarantor.",
+                    Code.GUARANTOR_NAME_REQUIRED,
                 )
     elif relationship == Relationship.SELF:
         for name in (
@@ -238,7 +250,10 @@ def update_patient(*, actor: Any, patient: Patient, **fields: Any) -> Patient:
     fields = clean_demographics({"date_of_birth": patient.date_of_birth, **fields})
     locked = Patient.objects.select_for_update().get(pk=patient.pk)
     if locked.merged_into_id:
-        raise ValidationError("This record was merged into another one; change that one instead.")
+        raise ValidationError(
+            "This record was merged into another one; change that one instead.",
+            code=Code.RECORD_MERGED,
+        )
     changed = []
     for name, value in fields.items():
         if getattr(locked, name) != value:

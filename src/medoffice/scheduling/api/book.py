@@ -19,13 +19,14 @@ from ninja.responses import Status
 from medoffice.api.common import (
     MAX_ID,
     AwareDateTime,
+    Day,
     audit,
     audit_patient_read,
     get_or_404,
     restricted,
     row_id,
 )
-from medoffice.api.errors import ErrorOut, error_body, error_responses
+from medoffice.api.errors import ErrorCode, ErrorOut, error_body, error_responses, validation_errors
 from medoffice.core.models import AuditAction, AuditOutcome, Location
 from medoffice.patients.models import Patient
 from medoffice.scheduling import selectors, services
@@ -98,14 +99,14 @@ class CancelOut(Schema):
 
 class SlotFilter(Schema):
     type: int = Field(..., ge=1, le=MAX_ID, description="Appointment type id.")
-    from_: dt.date = Field(..., alias="from")
-    to: dt.date | None = None
+    from_: Day = Field(..., alias="from")
+    to: Day | None = None
     provider: int | None = Field(None, ge=1, le=MAX_ID)
     location: int | None = Field(None, ge=1, le=MAX_ID)
 
 
 class AppointmentFilter(Schema):
-    date: dt.date
+    date: Day
     provider: int | None = Field(None, ge=1, le=MAX_ID)
     location: int | None = Field(None, ge=1, le=MAX_ID)
 
@@ -271,8 +272,9 @@ def book(request: HttpRequest, payload: BookIn) -> Any:
             outcome=AuditOutcome.FAILURE,
             detail="slot taken",
         )
-        message = exc.message_dict["start"][0]
-        return Status(409, error_body("That time is taken.", [("start", message)]))
+        return Status(
+            409, error_body("That time is taken.", validation_errors(exc), code=ErrorCode.CONFLICT)
+        )
     request.api_audited = True  # type: ignore[attr-defined]
     return Status(201, _appointment(a))
 

@@ -18,6 +18,7 @@ from ninja.responses import Status
 
 from medoffice.api.common import (
     MAX_ID,
+    Day,
     Pagination,
     ShapedRows,
     audit,
@@ -58,8 +59,8 @@ class WaitlistIn(Schema):
     appointment_type_id: int = Field(..., ge=1, le=MAX_ID)
     provider_id: int | None = Field(None, ge=1, le=MAX_ID)
     location_id: int | None = Field(None, ge=1, le=MAX_ID)
-    earliest: dt.date | None = None
-    latest: dt.date | None = None
+    earliest: Day | None = None
+    latest: Day | None = None
     mornings_only: bool = False
     afternoons_only: bool = False
     note: str = Field("", max_length=200)
@@ -168,7 +169,7 @@ class RecallOut(Schema):
 
 class RecallFilter(Schema):
     status: str | None = Field(None, max_length=20)
-    due_before: dt.date | None = Field(None, description="Due on or before this date.")
+    due_before: Day | None = Field(None, description="Due on or before this date.")
 
 
 class OutreachIn(Schema):

@@ -442,9 +442,14 @@ class _Planner:
         visit.late = offset > LATE_ARRIVAL_MINUTES
         events.append(("arrived", arrived, desk))
         if rng.random() < 0.006:
-            if rng.random() < 0.5:
-                events.append(("roomed", arrived + _minutes(rng, 25 * pace), "flow"))
-            events.append(("lwbs", arrived + dt.timedelta(minutes=rng.randrange(50, 100)), "flow"))
+            roomed_after = _minutes(rng, 25 * pace) if rng.random() < 0.5 else None
+            left = arrived + dt.timedelta(minutes=rng.randrange(50, 100))
+            if roomed_after is not None:
+                # Roomed, then tired of waiting for the provider: the room comes before
+                # the leaving, however slow the day.
+                roomed = min(arrived + roomed_after, left - dt.timedelta(minutes=5))
+                events.append(("roomed", roomed, "flow"))
+            events.append(("lwbs", left, "flow"))
             self.finish(visit, events)
             return
         roomed = arrived + _minutes(rng, 8 * pace)

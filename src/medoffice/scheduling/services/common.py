@@ -22,8 +22,12 @@ class SlotTaken(ValidationError):
 
     def __init__(self, message: str = "") -> None:
         super().__init__(
-            {"start": message or "That time was just booked by someone else. Pick another slot."},
-            code="slot_taken",
+            {
+                "start": ValidationError(
+                    message or "That time was just booked by someone else. Pick another slot.",
+                    code="slot_taken",
+                )
+            }
         )
 
 

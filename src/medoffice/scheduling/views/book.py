@@ -94,6 +94,7 @@ def find_slot(request: HttpRequest) -> HttpResponse:
             "reschedule": reschedule if reschedule.isdigit() else "",
             "can_book": request.user.has_perm(BOOK),
         },
+        status=400 if form.is_bound and form.errors else 200,
     )
 
 

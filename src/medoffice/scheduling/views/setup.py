@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -39,9 +40,17 @@ class SetupList(ListPage):
 
     kind: ClassVar[str]
     actions_template = "scheduling/_setup_actions.html"
+    related: ClassVar[tuple[str, ...]] = ()  # the foreign keys the columns show
+    many: ClassVar[tuple[str, ...]] = ()  # the many-to-many the columns show
 
     def get_permission_required(self) -> list[str]:
         return [VIEW]
+
+    def base_queryset(self) -> QuerySet:
+        qs = super().base_queryset()
+        if self.related:
+            qs = qs.select_related(*self.related)
+        return qs.prefetch_related(*self.many)
 
     def extra_context(self) -> dict[str, Any]:
         return {
@@ -57,6 +66,7 @@ def _edit_link(kind: str) -> Any:
 class ProviderList(SetupList):
     model = Provider
     kind = "providers"
+    many = ("locations",)
     title = "Providers"
     default_sort = "name"
     columns = [
@@ -77,6 +87,7 @@ class ProviderList(SetupList):
 class ResourceList(SetupList):
     model = Resource
     kind = "resources"
+    related = ("location",)
     title = "Rooms and equipment"
     default_sort = "name"
     columns = [
@@ -106,6 +117,8 @@ class AppointmentTypeList(SetupList):
 class TemplateBlockList(SetupList):
     model = TemplateBlock
     kind = "templates"
+    related = ("provider", "location")
+    many = ("appointment_types",)
     title = "Provider schedule templates"
     intro = "Weekly working blocks. Blocks of one provider may not overlap on the same weekday."
     default_sort = "provider"
@@ -135,6 +148,7 @@ class TemplateBlockList(SetupList):
 class ClosureList(SetupList):
     model = ScheduleException
     kind = "closures"
+    related = ("provider", "location")
     title = "Time off, meetings and closures"
     template_name = "scheduling/closures.html"
     default_sort = "start"
@@ -167,6 +181,8 @@ def coming_holidays(today: dt.date) -> list[tuple[dt.date, str]]:
 class OverbookRuleList(SetupList):
     model = OverbookRule
     kind = "overbooking"
+    related = ("provider",)
+    many = ("appointment_types",)
     title = "Overbooking rules"
     intro = (
         "Overbooking is possible only under these rules. Overbooked visits are marked "

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from medoffice.core.demo.practice import DEMO_PASSWORD, DEMO_USERS, build
+from medoffice.extras import MissingExtra, require
 
 
 class Command(BaseCommand):
@@ -19,6 +20,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            require("faker", extra="demo", purpose="The demo practice")
+        except MissingExtra as exc:
+            raise CommandError(str(exc)) from None
         context = build(options["seed"])
         self.stdout.write(self.style.SUCCESS(f"Demo practice ready: {context['practice']}"))
         if options["quiet_logins"]:

@@ -19,9 +19,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.crypto import get_random_string
 from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 from django_tasks_db import DatabaseBackend
-from django_tasks_rq import RQBackend
 
-from medoffice.core.tasks import schedule_registered
+from medoffice.core.tasks import is_rq_backend, schedule_registered
 
 RQ_JOB_CLASS = "django_tasks_rq.backend.Job"
 
@@ -66,7 +65,7 @@ class Command(BaseCommand):
             backend = task_backends[alias]
         except Exception as exc:
             raise CommandError(f"--backend: no task backend “{alias}” in TASKS.") from exc
-        if not isinstance(backend, DatabaseBackend | RQBackend):
+        if not (isinstance(backend, DatabaseBackend) or is_rq_backend(backend)):
             raise CommandError(
                 f"The task backend “{alias}” ({type(backend).__name__}) runs tasks without a "
                 "worker; set TASK_BACKEND=database or rq to use one."

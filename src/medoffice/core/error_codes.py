@@ -1,0 +1,27 @@
+"""The codes of the core app's refusals: the ``code`` of its ValidationErrors and API errors.
+
+API clients act on these (the API puts them in ``code``); the messages may change, the
+codes do not.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class CoreErrorCode(StrEnum):
+    # users and roles
+    CANNOT_DEACTIVATE_SELF = "cannot_deactivate_self"
+    ROLE_REQUIRED = "role_required"
+    CANNOT_REMOVE_OWN_MANAGER_ROLE = "cannot_remove_own_manager_role"
+    # the practice and its locations
+    PRACTICE_EXISTS = "practice_exists"
+    INVALID_NPI = "invalid_npi"
+    INVALID_EIN = "invalid_ein"
+    INVALID_TIME_ZONE = "invalid_tz"
+    CLOSES_BEFORE_OPENS = "closes_before_opens"
+    # API tokens and sessions
+    TOKEN_NAME_REQUIRED = "token_name_required"  # noqa: S105 - a code, not a secret
+    SESSION_EXPIRED = "session_expired"
+    # filters
+    INVALID_PERIOD = "invalid_period"

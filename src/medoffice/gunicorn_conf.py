@@ -1,0 +1,14 @@
+"""Gunicorn settings for MedOffice (``gunicorn -c python:medoffice.gunicorn_conf``).
+
+Gunicorn names itself and its version in a ``Server`` header on every response and has
+no setting to stop it; telling a scanner which server and version answers helps only
+the scanner. Responses say ``Server: MedOffice`` instead.
+"""
+
+from __future__ import annotations
+
+from gunicorn.http import wsgi
+
+SERVER_NAME = "MedOffice"
+
+wsgi.SERVER = SERVER_NAME  # read by each response as it is made
