@@ -13,7 +13,7 @@ LOAD_ENV := set -a; . var/env; set +a;
 help:
 	@echo "make demo   build and serve the demo practice on http://127.0.0.1:$(PORT)"
 	@echo "make test   lint and run the whole test suite (SQLite, then PostgreSQL when reachable)"
-	@echo "make lint   ruff, migrations check, OpenAPI check"
+	@echo "make lint   ruff, migrations check, OpenAPI check, import contracts"
 	@echo "make bench  run bench/ and write docs/performance.md"
 
 uv:
@@ -53,6 +53,7 @@ lint: venv-dev
 	@$(BIN)/ruff format --check src tests bench
 	@MEDOFFICE_TESTING=1 $(BIN)/medoffice makemigrations --check --dry-run
 	@MEDOFFICE_TESTING=1 $(BIN)/medoffice export-openapi --check openapi.json
+	@PYTHONPATH=src $(BIN)/lint-imports --no-cache
 
 format: venv-dev
 	@$(BIN)/ruff check --fix src tests bench

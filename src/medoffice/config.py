@@ -290,7 +290,7 @@ class Config:
             email_host_password=env.str("EMAIL_HOST_PASSWORD", ""),
             email_use_tls=env.bool("EMAIL_USE_TLS", True),
             default_from_email=env.str("DEFAULT_FROM_EMAIL", "medoffice@localhost"),
-            sms_backend=env.str("SMS_BACKEND", "medoffice.scheduling.messaging.FileSMSBackend"),
+            sms_backend=env.str("SMS_BACKEND", "medoffice.messaging.backends.FileSMSBackend"),
             sms_api_base_url=env.url("SMS_API_BASE_URL", "https://api.twilio.com"),
             sms_account_sid=env.str("SMS_ACCOUNT_SID", ""),
             sms_auth_token=env.str("SMS_AUTH_TOKEN", ""),

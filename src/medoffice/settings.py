@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "medoffice.core",
     "medoffice.patients",
     "medoffice.scheduling",
+    "medoffice.frontdesk",
+    "medoffice.messaging",
     "medoffice.billing",
     "medoffice.reports",
 ]
@@ -237,7 +239,10 @@ DEFAULT_FROM_EMAIL = CONFIG.default_from_email
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- text messages (reminders) and the links in them ------------------------
-SMS_BACKEND = CONFIG.sms_backend
+# The backends lived in medoffice.scheduling.messaging before messaging was its own app.
+SMS_BACKEND = CONFIG.sms_backend.replace(
+    "medoffice.scheduling.messaging.", "medoffice.messaging.backends."
+)
 SMS_FILE_PATH = str(VAR_DIR / "sms")
 SMS_API_BASE_URL = CONFIG.sms_api_base_url
 SMS_ACCOUNT_SID = CONFIG.sms_account_sid

@@ -4,7 +4,6 @@ URLconfs, the API (its views authenticate each request themselves and answer 401
 public links under /p/ (each authorised by its signed token or secret).
 """
 
-from importlib import import_module
 from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
@@ -12,6 +11,7 @@ from django.urls import URLPattern, URLResolver, include, path
 
 from medoffice.api import api
 from medoffice.core.admin import site as admin_site
+from medoffice.scheduling.urls import public_urlpatterns
 
 
 def _mark_public(patterns: list[Any]) -> None:
@@ -22,23 +22,18 @@ def _mark_public(patterns: list[Any]) -> None:
             login_not_required(pattern.callback)
 
 
-def public(urlconf: str) -> Any:
-    """``include(urlconf)`` with every view in it marked ``@login_not_required``."""
-    module = import_module(urlconf)
-    _mark_public(module.urlpatterns)
-    return include(module)
-
-
 api_urls = api.urls
 _mark_public(api_urls[0])
+_mark_public(public_urlpatterns)
 
 urlpatterns = [
     path("", include("medoffice.core.urls")),
     path("patients/", include("medoffice.patients.urls")),
-    path("schedule/messages/", include("medoffice.scheduling.urls_messages")),
+    path("schedule/messages/", include("medoffice.messaging.urls")),
     path("schedule/", include("medoffice.scheduling.urls")),
-    path("front-desk/", include("medoffice.scheduling.urls_frontdesk")),
-    path("p/", public("medoffice.scheduling.urls_public")),
+    path("front-desk/payments/", include("medoffice.billing.urls")),
+    path("front-desk/", include("medoffice.frontdesk.urls")),
+    path("p/", include((public_urlpatterns, "public"))),
     path("reports/", include("medoffice.reports.urls")),
     path("admin/", admin_site.urls),
     path("api/v1/", api_urls),

@@ -23,7 +23,7 @@ from tests.frontdesk.factories import (
     open_all_week,
     todays_visit,
 )
-from tests.reminders.factories import open_weekday_at
+from tests.messaging.factories import open_weekday_at
 
 pytestmark = pytest.mark.browser
 

@@ -12,7 +12,8 @@ from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from medoffice.core.roles import Role
-from medoffice.scheduling.models import Appointment, ReminderMessage, WaitlistEntry
+from medoffice.messaging.models import Message
+from medoffice.scheduling.models import Appointment, WaitlistEntry
 from tests.browser.helpers import log_in, save_screenshot, staff
 from tests.factories import LocationFactory, LocationHoursFactory, PatientFactory
 from tests.frontdesk.factories import (
@@ -22,7 +23,7 @@ from tests.frontdesk.factories import (
     todays_visit,
     working_provider,
 )
-from tests.reminders.factories import (
+from tests.messaging.factories import (
     ReachablePatientFactory,
     ReminderRuleFactory,
     open_weekday_at,
@@ -130,7 +131,7 @@ def test_a_no_show_during_the_visit_offers_the_rest_of_its_time_to_the_waitlist(
     expect(page.get_by_text(f"Offer to {waiting} recorded and queued.")).to_be_visible()
     entry.refresh_from_db()
     assert entry.status == "offered"
-    assert ReminderMessage.objects.filter(patient=waiting, kind="waitlist_offer").exists()
+    assert Message.objects.filter(patient=waiting, kind="waitlist_offer").exists()
 
 
 def test_a_cancelled_time_is_offered_to_a_waiting_patient(page: Page, clinic):
@@ -158,7 +159,7 @@ def test_a_cancelled_time_is_offered_to_a_waiting_patient(page: Page, clinic):
     expect(page.get_by_text(f"Offer to {waiting} recorded and queued.")).to_be_visible()
     entry.refresh_from_db()
     assert entry.status == "offered"
-    assert ReminderMessage.objects.filter(patient=waiting, kind="waitlist_offer").exists()
+    assert Message.objects.filter(patient=waiting, kind="waitlist_offer").exists()
 
 
 def test_the_waitlist_page_lists_the_waiting_patients(page: Page, clinic):
@@ -179,7 +180,7 @@ def test_a_texted_reminder_link_lets_the_patient_confirm(
     page: Page, clinic, practice, settings, tmp_path, live_server, clock_at
 ):
     clock_at(10)  # the text goes out at once (not in quiet hours), the visit is later today
-    settings.SMS_BACKEND = "medoffice.scheduling.messaging.FileSMSBackend"
+    settings.SMS_BACKEND = "medoffice.messaging.backends.FileSMSBackend"
     settings.SMS_FILE_PATH = str(tmp_path / "sms")
     settings.PUBLIC_BASE_URL = live_server.url
     practice.quiet_hours_start = practice.quiet_hours_end  # no quiet hours: send whenever run

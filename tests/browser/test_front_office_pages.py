@@ -10,24 +10,25 @@ import pytest
 from django.db import transaction
 from playwright.sync_api import Page, expect
 
-from medoffice.core.demo import front_office
+from medoffice.core.demo.helpers import FrontOfficeSize
 from medoffice.core.demo.practice import build_practice
+from medoffice.core.demo.registry import builders
 from medoffice.core.roles import Role
 from medoffice.scheduling.models import Appointment
 from tests.browser.helpers import log_in, save_screenshot, staff
 
 pytestmark = pytest.mark.browser
 
-SMALL = front_office.FrontOfficeSize(
-    patients=160, past_days=21, future_days=7, waitlist=6, recalls=12
-)
+# The front office's builders: everything but the home page's attention items.
+FRONT_OFFICE_ONLY = ("patients-emergency-access", "core-attention-items")
+SMALL = FrontOfficeSize(patients=160, past_days=21, future_days=7, waitlist=6, recalls=12)
 
 
 @pytest.fixture
 def demo(practice):
     context = build_practice()
     context["front_office_size"] = SMALL
-    for builder in front_office.BUILDERS:
+    for builder in builders(exclude=FRONT_OFFICE_ONLY):
         with transaction.atomic():
             builder(context, 2026)
     return context

@@ -23,12 +23,12 @@ THIS = "tests/core/test_any_time_of_day.py"
 CLOCK_CHECK = f"{THIS}::test_the_clock_stands_where_the_variable_put_it"
 SAMPLE = [
     "tests/frontdesk",
-    "tests/reminders",
+    "tests/messaging",
     "tests/scheduling/test_booking_rules.py",
     "tests/scheduling/test_pages.py",
     "tests/core/test_idle_logoff.py",
     "tests/core/test_smoke.py",
-    "tests/core/test_demo_front_office.py",
+    "tests/scheduling/test_demo.py",
     "tests/reports/test_reports.py",
     CLOCK_CHECK,
 ]

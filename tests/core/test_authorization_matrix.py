@@ -332,7 +332,7 @@ def test_admin_rows_cover_the_admin_site():
 def test_only_the_login_page_health_check_and_signed_patient_links_answer_anonymously():
     """Besides log-in and the health check, only /p/ answers without a session: the
     patients' signed confirm/cancel links and the providers' secret calendar feeds,
-    each authorised by its token (tests/reminders/ prove a bad token is refused)."""
+    each authorised by its token (tests/messaging/ prove a bad token is refused)."""
     answering = {row.pattern for row in MATRIX if 200 <= int_or_zero(row.anonymous) < 400}
     assert {p for p in answering if not p.startswith("/p/")} == {"/accounts/login/", "/health"}
 
@@ -353,7 +353,8 @@ MATRIX_EXTENSIONS = [
     "tests.patients.matrix_rows",
     "tests.scheduling.matrix_rows",
     "tests.frontdesk.matrix_rows",
-    "tests.reminders.matrix_rows",
+    "tests.billing.matrix_rows",
+    "tests.messaging.matrix_rows",
     "tests.reports.matrix_rows",
 ]
 EXTRA_TARGETS: dict[str, Callable[[], Any]] = {}

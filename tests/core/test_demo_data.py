@@ -17,9 +17,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def small_demo(settings):
     """The command's behaviour, not its size: a small practice keeps these tests quick
-    (tests/core/test_demo_front_office.py checks the data's shape; bench/demo_build.py
+    (tests/scheduling/test_demo.py checks the data's shape; bench/demo_build.py
     times the full demo)."""
-    from medoffice.core.demo.front_office import FrontOfficeSize
+    from medoffice.core.demo.helpers import FrontOfficeSize
 
     settings.DEMO_FRONT_OFFICE_SIZE = FrontOfficeSize(
         patients=120, past_days=21, future_days=7, waitlist=5, recalls=10

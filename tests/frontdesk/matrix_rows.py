@@ -2,7 +2,7 @@
 
 Everyone who sees the book sees the day/week views and the flow board; the front
 desk and the office manager check in and out; providers and clinical staff move
-patients along the flow board but take no money; the biller sees payments and receipts.
+patients along the flow board but take no money (receipts are billing's rows).
 Requests carry no form data: a check-in answers with its form and errors (200), a
 flow move or consent with a redirect and a message (302).
 """
@@ -10,7 +10,6 @@ flow move or consent with a redirect and a message (302).
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import Decimal
 from typing import Any
 
 from tests.core.test_authorization_matrix import BI, CL, FD, OM, PR, api, page
@@ -18,7 +17,6 @@ from tests.core.test_authorization_matrix import BI, CL, FD, OM, PR, api, page
 BOOK_READERS = {OM, FD, BI, PR, CL}
 DESK = {OM, FD}
 FLOW_MOVERS = {OM, FD, PR, CL}
-PAYMENT_READERS = {OM, FD, BI}
 
 ROWS = [
     page("/front-desk/day/", "Front desk: day view", BOOK_READERS),
@@ -65,18 +63,6 @@ ROWS = [
         DESK,
         method="POST",
         target="frontdesk_appointment",
-    ),
-    page(
-        "/front-desk/payments/<int:pk>/receipt/",
-        "Front desk: receipt",
-        PAYMENT_READERS,
-        target="frontdesk_payment",
-    ),
-    page(
-        "/front-desk/payments/<int:pk>/receipt.pdf",
-        "Front desk: receipt PDF",
-        PAYMENT_READERS,
-        target="frontdesk_payment",
     ),
 ]
 
@@ -136,24 +122,7 @@ def _recall() -> Any:
     return RecallFactory()
 
 
-def _payment() -> Any:
-    from medoffice.billing.services import take_payment
-    from medoffice.core.roles import Role
-    from tests.factories import UserFactory
-
-    visit = _appointment()
-    return take_payment(
-        actor=UserFactory(roles=[Role.FRONT_DESK]),
-        patient=visit.patient,
-        location=visit.location,
-        appointment=visit,
-        amount=Decimal("20.00"),
-        method="cash",
-    )
-
-
 TARGETS: dict[str, Callable[[], Any]] = {
     "frontdesk_appointment": _appointment,
-    "frontdesk_payment": _payment,
     "frontdesk_recall": _recall,
 }

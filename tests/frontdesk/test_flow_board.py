@@ -9,9 +9,10 @@ import pytest
 
 from medoffice.core.middleware import IdleLogoutMiddleware
 from medoffice.core.roles import Role
+from medoffice.frontdesk.choices import FLOW_ALERT_MINUTES
+from medoffice.frontdesk.selectors import alert_level
 from medoffice.scheduling import services
 from medoffice.scheduling.models import AppointmentStatus, StatusChange
-from medoffice.scheduling.views_frontdesk import FLOW_ALERT_MINUTES, alert_level
 from tests.frontdesk.factories import ResourceFactory, todays_visit
 
 pytestmark = pytest.mark.django_db

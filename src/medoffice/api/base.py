@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
+from django.utils.module_loading import import_string
 from ninja import NinjaAPI
 from ninja.operation import Operation
 
@@ -190,26 +192,18 @@ api = MedOfficeAPI(
 )
 register_error_handlers(api)
 
-from medoffice.core.api import router as core_router  # noqa: E402
 
-api.add_router("", core_router)
+def mount_app_routers(target: NinjaAPI) -> None:
+    """Mount every installed app's router, in INSTALLED_APPS order.
 
-from medoffice.patients.api import router as patients_router  # noqa: E402
+    An app offers its router by naming it on its AppConfig: ``api_router`` (the dotted
+    path of a ninja ``Router``) and, when all its paths share one, ``api_prefix``
+    (e.g. ``"/reports"``); the router's own paths are relative to that prefix.
+    """
+    for config in apps.get_app_configs():
+        dotted = getattr(config, "api_router", None)
+        if dotted:
+            target.add_router(getattr(config, "api_prefix", ""), import_string(dotted))
 
-api.add_router("", patients_router)
 
-from medoffice.scheduling.api import router as scheduling_router  # noqa: E402
-
-api.add_router("", scheduling_router)
-
-from medoffice.scheduling.api_frontdesk import router as frontdesk_router  # noqa: E402
-
-api.add_router("", frontdesk_router)
-
-from medoffice.reports.api import router as reports_router  # noqa: E402
-
-api.add_router("", reports_router)
-
-from medoffice.scheduling.api_messages import router as messages_router  # noqa: E402
-
-api.add_router("", messages_router)
+mount_app_routers(api)

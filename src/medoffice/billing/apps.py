@@ -5,3 +5,8 @@ class BillingConfig(AppConfig):
     name = "medoffice.billing"
     label = "billing"
     verbose_name = "Billing"
+
+    def ready(self) -> None:
+        from medoffice.core.demo.registry import register_builder
+
+        register_builder("billing-copays", "medoffice.billing.demo.build_copays", order=35)

@@ -8,14 +8,8 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 
+from medoffice.billing.choices import PaymentMethod
 from medoffice.core.querysets import RestrictedQuerySet
-
-
-class PaymentMethod(models.TextChoices):
-    CASH = "cash", "Cash"
-    CARD = "card", "Card"
-    CHECK = "check", "Check"
-    HSA = "hsa", "HSA/FSA card"
 
 
 class PaymentQuerySet(RestrictedQuerySet):

@@ -5,6 +5,7 @@ class CoreConfig(AppConfig):
     name = "medoffice.core"
     label = "core"
     verbose_name = "Practice and security"
+    api_router = "medoffice.core.api.router"
 
     def ready(self) -> None:
         from medoffice.core import lookups
@@ -26,4 +27,42 @@ class CoreConfig(AppConfig):
             NavEntry("Security", "Configuration admin", "admin:index", "core.use_admin", order=61),
             NavEntry("Account", "Two-step log-in", "core:mfa-recovery-codes", order=90),
             NavEntry("Account", "API tokens", "core:tokens", order=91),
+        )
+        from medoffice.core import selectors, services
+        from medoffice.core.homepanels import HomePanel
+        from medoffice.core.homepanels import register as register_panel
+
+        register_panel(
+            HomePanel(
+                "locked_accounts",
+                "core/panels/locked_accounts.html",
+                lambda user: services.locked_usernames(),
+                "core.change_user",
+                order=20,
+            ),
+            HomePanel(
+                "audit",
+                "core/panels/audit_log.html",
+                selectors.audit_summary,
+                "core.view_auditevent",
+                order=40,
+            ),
+        )
+        from medoffice.core.tasks import (
+            PeriodicTask,
+            register_periodic,
+            schedule_nightly_verification,
+        )
+
+        register_periodic(
+            PeriodicTask(
+                "audit-chain",
+                schedule_nightly_verification,
+                "Nightly audit-chain verification scheduled for {when:%c} UTC.",
+            )
+        )
+        from medoffice.core.demo.registry import register_builder
+
+        register_builder(
+            "core-attention-items", "medoffice.core.demo.practice.build_attention_items", order=90
         )

@@ -7,7 +7,9 @@ practice's time zone; after running it enqueues its successor. `medoffice worker
 makes sure one nightly run is waiting when it starts, so the chain survives a
 lost job, and ``periodic_run_pending`` keeps it to one. Other apps' periodic
 tasks (reminders) use the same two helpers: ``periodic_run_pending`` and
-``schedule_periodic_run``.
+``schedule_periodic_run``, and register their "schedule the next run" function with
+``register_periodic`` (in their ``AppConfig.ready``); the worker calls every registered
+one when it starts (``schedule_registered``). Core imports no app's tasks.
 
 Both the database backend and the RQ backend can defer a task (the RQ worker
 runs with its scheduler for that); a backend that cannot (the immediate backend)
@@ -19,6 +21,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
+from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -32,6 +35,39 @@ from medoffice.core.models import practice_zone
 logger = logging.getLogger(__name__)
 
 NIGHTLY_HOUR = 2
+
+
+@dataclasses.dataclass(frozen=True)
+class PeriodicTask:
+    """A periodic task an app registers: ``schedule()`` enqueues its next run unless one is
+    waiting and returns when it runs (None when nothing was enqueued); ``announce`` is what
+    the worker prints then, formatted with ``when``."""
+
+    name: str
+    schedule: Callable[[], dt.datetime | None]
+    announce: str
+
+
+_periodic: dict[str, PeriodicTask] = {}
+
+
+def register_periodic(*tasks: PeriodicTask) -> None:
+    for periodic in tasks:
+        _periodic.setdefault(periodic.name, periodic)
+
+
+def periodic_tasks() -> list[PeriodicTask]:
+    return list(_periodic.values())
+
+
+def schedule_registered() -> list[tuple[PeriodicTask, dt.datetime]]:
+    """Schedule every registered periodic task; the ones enqueued now, with their time."""
+    scheduled = []
+    for periodic in periodic_tasks():
+        when = periodic.schedule()
+        if when is not None:
+            scheduled.append((periodic, when))
+    return scheduled
 
 
 def next_nightly_run(now: dt.datetime, zone: ZoneInfo, hour: int = NIGHTLY_HOUR) -> dt.datetime:

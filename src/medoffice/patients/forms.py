@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
 
 from medoffice.core.forms import BootstrapMixin
 from medoffice.core.models import Location
@@ -17,7 +16,6 @@ from medoffice.patients.models import (
     Payer,
 )
 from medoffice.patients.phones import national, to_e164
-from medoffice.patients.search import parse
 from medoffice.patients.services import PHONE_FIELDS
 
 DATE_FORMATS = ["%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y"]
@@ -36,35 +34,6 @@ def date_field(label: str, *, required: bool = True, help_text: str = "") -> for
         error_messages={"invalid": BAD_DATE},
         help_text=help_text,
     )
-
-
-class PatientFilterForm(BootstrapMixin, forms.Form):
-    q = forms.CharField(
-        label="Name, date of birth, phone, MRN or member ID",
-        required=False,
-        max_length=150,
-        widget=forms.TextInput(
-            attrs={
-                "type": "search",
-                "placeholder": "smi jo · 04/02/1970 · 413 555 0123 · M0100123",
-                "data-testid": "patient-search",
-            }
-        ),
-    )
-    location = forms.ModelChoiceField(
-        label="Location", required=False, queryset=Location.objects.all(), empty_label="Any"
-    )
-
-    def filter(self, qs: QuerySet) -> QuerySet:
-        from medoffice.patients.selectors import search_condition
-
-        data = self.cleaned_data
-        terms = parse(data.get("q") or "")
-        if not terms.is_empty:
-            qs = qs.filter(search_condition(terms))
-        if data.get("location"):
-            qs = qs.filter(home_location=data["location"])
-        return qs
 
 
 DATE_FIELDS = {

@@ -7,6 +7,17 @@ from django.db import models
 
 from medoffice.core.fields import EncryptedTextField
 from medoffice.core.querysets import RestrictedQuerySet
+from medoffice.patients.choices import (
+    AlertKind,
+    ConsentKind,
+    ContactMethod,
+    CoverageOrder,
+    DocumentKind,
+    GenderIdentity,
+    Language,
+    Relationship,
+    Sex,
+)
 
 
 class PatientQuerySet(RestrictedQuerySet):
@@ -21,57 +32,6 @@ class PatientQuerySet(RestrictedQuerySet):
         return self.alias(_scope_location=models.F("home_location_id") + 0).filter(
             _scope_location__in=location_ids
         )
-
-
-class Sex(models.TextChoices):
-    """Sex for administrative use (US Core birth sex codes)."""
-
-    FEMALE = "F", "Female"
-    MALE = "M", "Male"
-    UNKNOWN = "UNK", "Unknown"
-
-
-class GenderIdentity(models.TextChoices):
-    """US Core gender identity (SNOMED CT codes and HL7 null flavours)."""
-
-    MALE = "446151000124109", "Identifies as male"
-    FEMALE = "446141000124107", "Identifies as female"
-    NON_BINARY = "33791000087105", "Identifies as non-binary"
-    OTHER = "OTH", "Other"
-    ASKED_DECLINED = "ASKU", "Asked but declined"
-    UNKNOWN = "UNK", "Unknown"
-
-
-class ContactMethod(models.TextChoices):
-    SMS = "sms", "Text message"
-    PHONE = "phone", "Phone call"
-    EMAIL = "email", "E-mail"
-    MAIL = "mail", "Letter"
-
-
-class Language(models.TextChoices):
-    """Preferred language (BCP 47 codes), the languages a US practice meets most."""
-
-    ENGLISH = "en", "English"
-    SPANISH = "es", "Spanish"
-    PORTUGUESE = "pt", "Portuguese"
-    CHINESE = "zh", "Chinese"
-    VIETNAMESE = "vi", "Vietnamese"
-    HAITIAN_CREOLE = "ht", "Haitian Creole"
-    FRENCH = "fr", "French"
-    RUSSIAN = "ru", "Russian"
-    ARABIC = "ar", "Arabic"
-    OTHER = "other", "Other"
-
-
-class Relationship(models.TextChoices):
-    """Relationship to the patient (X12 individual relationship codes)."""
-
-    SELF = "18", "Self"
-    SPOUSE = "01", "Spouse"
-    CHILD = "19", "Child"
-    PARENT = "32", "Parent"
-    OTHER = "G8", "Other"
 
 
 class Patient(models.Model):
@@ -229,14 +189,6 @@ class EmergencyAccess(models.Model):
         return f"{self.user} → {self.patient.mrn} at {self.granted_at:%Y-%m-%d %H:%M}"
 
 
-class AlertKind(models.TextChoices):
-    INTERPRETER = "interpreter", "Needs interpreter"
-    BALANCE_DUE = "balance_due", "Balance due"
-    MOBILITY = "mobility", "Mobility assistance"
-    HEARING = "hearing", "Hard of hearing"
-    OTHER = "other", "Other"
-
-
 class PatientAlert(models.Model):
     """A banner the front desk sees on the patient ("needs interpreter", "balance due")."""
 
@@ -272,12 +224,6 @@ class Payer(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class CoverageOrder(models.IntegerChoices):
-    PRIMARY = 1, "Primary"
-    SECONDARY = 2, "Secondary"
-    TERTIARY = 3, "Tertiary"
 
 
 def card_upload_path(instance: Any, filename: str) -> str:
@@ -342,13 +288,6 @@ class Coverage(models.Model):
         )
 
 
-class ConsentKind(models.TextChoices):
-    PRIVACY_NOTICE = "npp", "Notice of privacy practices"
-    FINANCIAL_POLICY = "financial", "Financial policy"
-    SMS = "sms", "Text messages"
-    EMAIL = "email", "E-mail"
-
-
 class Consent(models.Model):
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="consents")
     kind = models.CharField(max_length=10, choices=ConsentKind.choices)
@@ -368,15 +307,6 @@ class Consent(models.Model):
     @property
     def is_current(self) -> bool:
         return self.revoked_on is None
-
-
-class DocumentKind(models.TextChoices):
-    ID = "id", "Photo ID"
-    INSURANCE_CARD = "insurance_card", "Insurance card"
-    REFERRAL = "referral", "Referral"
-    CONSENT_FORM = "consent_form", "Signed consent form"
-    RECORDS = "records", "Outside records"
-    OTHER = "other", "Other"
 
 
 def document_upload_path(instance: Any, filename: str) -> str:

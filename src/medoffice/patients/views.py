@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from medoffice.core.identifiers import mask_ssn
 from medoffice.core.listing import Column, ListPage
 from medoffice.patients import files, selectors, services
+from medoffice.patients.filters import PatientFilterForm
 from medoffice.patients.forms import (
     AlertForm,
     ConsentForm,
@@ -23,7 +24,6 @@ from medoffice.patients.forms import (
     EndCoverageForm,
     MergeForm,
     PatientEditForm,
-    PatientFilterForm,
     RegistrationForm,
     ReviewForm,
     RevokeConsentForm,

@@ -180,7 +180,7 @@ def _utilisation(r: selectors.UtilisationRow) -> dict[str, Any]:
 
 
 @router.get(
-    "/reports/wait-times",
+    "/wait-times",
     response={200: WaitTimesOut, **error_responses(400, 403, 422)},
     summary="Wait times of completed visits: median and 90th percentile minutes per phase",
 )
@@ -198,7 +198,7 @@ def wait_times(request: HttpRequest, params: Query[ReportFilter]) -> dict[str, A
 
 
 @router.get(
-    "/reports/no-shows",
+    "/no-shows",
     response={200: NoShowsOut, **error_responses(400, 403, 422)},
     summary="No-show and late-cancellation rates of the appointments that were due",
 )
@@ -215,7 +215,7 @@ def no_shows(request: HttpRequest, params: Query[ReportFilter]) -> dict[str, Any
 
 
 @router.get(
-    "/reports/utilisation",
+    "/utilisation",
     response={200: UtilisationOut, **error_responses(400, 403, 422)},
     summary="Provider utilisation: booked ÷ available template minutes, per provider and week",
 )
@@ -230,7 +230,7 @@ def utilisation(request: HttpRequest, params: Query[ReportFilter]) -> dict[str, 
 
 
 @router.get(
-    "/reports/access",
+    "/access",
     response={200: AccessOut, **error_responses(400, 403, 422)},
     summary="Third-next-available appointment per provider (days from today)",
 )

@@ -5,6 +5,8 @@ class ReportsConfig(AppConfig):
     name = "medoffice.reports"
     label = "reports"
     verbose_name = "Reports"
+    api_router = "medoffice.reports.api.router"
+    api_prefix = "/reports"
 
     def ready(self) -> None:
         from medoffice.core.navigation import NavEntry, register

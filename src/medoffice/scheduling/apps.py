@@ -5,6 +5,7 @@ class SchedulingConfig(AppConfig):
     name = "medoffice.scheduling"
     label = "scheduling"
     verbose_name = "Appointment book"
+    api_router = "medoffice.scheduling.api.router"
 
     def ready(self) -> None:
         from medoffice.core.navigation import NavEntry, register
@@ -22,15 +23,23 @@ class SchedulingConfig(AppConfig):
             NavEntry("Practice", "Closures and time off", "scheduling:closures", view, 54),
             NavEntry("Practice", "Overbooking rules", "scheduling:overbooking", view, 55),
         )
-        from medoffice.scheduling.views_messages import SETUP, CalendarFeedNavEntry
+        from medoffice.scheduling.views.feeds import CalendarFeedNavEntry
 
-        register(
-            NavEntry("Schedule", "Reminders and messages", "messages:index", SETUP, 60),
-            CalendarFeedNavEntry("Schedule", "Calendar feeds", "messages:feeds", None, 61),
+        register(CalendarFeedNavEntry("Schedule", "Calendar feeds", "scheduling:feeds", None, 61))
+        from medoffice.scheduling.reminders import register_message_kinds
+
+        register_message_kinds()
+        from medoffice.core.tasks import PeriodicTask, register_periodic
+        from medoffice.scheduling.tasks import schedule_reminder_run
+
+        register_periodic(
+            PeriodicTask(
+                "reminders", schedule_reminder_run, "Reminders will be sent every five minutes."
+            )
         )
-        # The front desk (views_frontdesk.py).
-        register(
-            NavEntry("Front desk", "Day view", "frontdesk:day", view, 10),
-            NavEntry("Front desk", "Week view", "frontdesk:week", view, 11),
-            NavEntry("Front desk", "Flow board", "frontdesk:flow", view, 12),
-        )
+        from medoffice.core.demo.registry import register_builder
+
+        demo = "medoffice.scheduling.demo"
+        register_builder("scheduling-setup", f"{demo}.setup.build_schedule_setup", order=10)
+        register_builder("scheduling-visits", f"{demo}.visits.build_appointments", order=30)
+        register_builder("scheduling-outreach", f"{demo}.outreach.build_outreach", order=40)

@@ -1,15 +1,21 @@
-"""Reminders and other messages to patients: templates, queueing, sending, signed links.
+"""The appointment book's messages to patients: reminders, waitlist offers, signed links.
+
+What is the appointment book's lives here: which visits are due a reminder, an
+appointment's placeholders and links, the waitlist offer. Templates, consent, quiet
+hours and sending are messaging's (``messaging.services``), which knows no appointment;
+``register_message_kinds`` (called from ``SchedulingConfig.ready``) tells it about the
+three kinds sent from here.
 
 How a reminder comes about
 --------------------------
 ``queue_reminders(now)`` looks at every active ``ReminderRule`` ("72 hours before, by
 e-mail"). Each scheduled or confirmed visit whose reminder time has come gets one
-``ReminderMessage`` per rule; the unique constraint ``reminder_once_per_rule`` makes a
+``Message`` per rule; the unique constraint ``reminder_once_per_rule`` makes a
 second run create nothing. The message is written from the practice's editable
 ``MessageTemplate`` in the patient's preferred language (English when there is none in
 that language) and waits in the queue until it is due. ``send_queued_messages(now)``
 sends what is due: e-mail through Django's e-mail backend, text messages through
-``messaging.get_sms_backend()``, and marks each one sent or failed.
+``messaging.backends.get_sms_backend()``, and marks each one sent or failed.
 
 Who gets what (the rules the office manager reads in docs/reminders.md):
 
@@ -33,34 +39,49 @@ visit type and the type's preparation text, and the links.
 from __future__ import annotations
 
 import datetime as dt
-import html
-import string
 from dataclasses import dataclass, field
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from medoffice.core.audit import record_event
 from medoffice.core.models import AuditAction, Practice
-from medoffice.patients.models import Consent, Patient
-from medoffice.scheduling.messaging import SmsError, get_sms_backend
-from medoffice.scheduling.models import (
-    Appointment,
-    AppointmentStatus,
+from medoffice.messaging import kinds, links
+from medoffice.messaging.models import (
+    Message,
     MessageChannel,
-    MessageTemplate,
-    ReminderMessage,
+    MessageKind,
+    MessageStatus,
     ReminderRule,
-    WaitlistEntry,
 )
-from medoffice.scheduling.models.outreach import MessageKind, MessageStatus, WaitlistStatus
+from medoffice.messaging.services import (
+    CHANNELS,
+    DEFAULT_LANGUAGE,
+    SendReport,
+    after_quiet_hours,
+    choose_channel,
+    current_practice,
+    delete_rule,
+    ensure_defaults,
+    format_date,
+    format_time,
+    reach,
+    render_template,
+    render_text,
+    save_rule,
+    save_template,
+    send_queued_messages,
+    template_for,
+    validate_template_text,
+    zone_of,
+)
+from medoffice.patients.models import Patient
+from medoffice.scheduling.choices import WaitlistStatus
+from medoffice.scheduling.models import Appointment, AppointmentStatus, WaitlistEntry
 
 PLACEHOLDERS: dict[str, str] = {
     "patient_first_name": "The patient's first name (the preferred name when there is one)",
@@ -76,85 +97,13 @@ PLACEHOLDERS: dict[str, str] = {
     "cancel_url": "The link that cancels the visit (reminders only)",
 }
 REMINDABLE = (AppointmentStatus.SCHEDULED, AppointmentStatus.CONFIRMED)
-DEFAULT_LANGUAGE = "en"
 PATIENT_CANCEL_REASON = "cancelled by the patient from the reminder link"
 
 
 # --- templates: placeholders, validation, rendering ------------------------------------------
 
 
-def placeholders_in(text: str) -> list[str]:
-    """The placeholders used in ``text`` in order; raises ValueError on a stray brace."""
-    found = []
-    for _literal, name, _spec, _conversion in string.Formatter().parse(text):
-        if name is not None:
-            found.append(name)
-    return found
-
-
-def validate_template_text(subject: str, body: str) -> None:
-    """Raise ValidationError naming the field and the unknown placeholder, if any."""
-    errors: dict[str, str] = {}
-    for field_name, text in (("subject", subject), ("body", body)):
-        try:
-            names = placeholders_in(text or "")
-        except ValueError:
-            errors[field_name] = (
-                "A “{” or “}” has no partner. Placeholders look like {patient_first_name}; "
-                "write {{ or }} for a brace itself."
-            )
-            continue
-        unknown = [n for n in names if n not in PLACEHOLDERS]
-        if unknown:
-            known = ", ".join("{" + n + "}" for n in PLACEHOLDERS)
-            errors[field_name] = (
-                f"Unknown placeholder {{{unknown[0]}}}. Use only these: {known}."
-                if unknown[0]
-                else f"An empty placeholder {{}} is not allowed. Use only these: {known}."
-            )
-    if not (body or "").strip():
-        errors.setdefault("body", "Write the message text.")
-    if errors:
-        raise ValidationError(errors)
-
-
-class _SafeValues(dict):
-    """Known placeholders get their value; anything else stays visible as written."""
-
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
-
-
-def render_text(text: str, values: dict[str, Any]) -> str:
-    """Fill the placeholders of ``text``; unknown ones and stray braces are left as written.
-
-    Only plain names are filled (no attribute or index access), which is what
-    ``str.format_map`` with a safe dict would do without its reach into objects.
-    """
-    safe = _SafeValues({k: "" if v is None else str(v) for k, v in values.items()})
-    try:
-        parts = list(string.Formatter().parse(text))
-    except ValueError:
-        return text
-    out = []
-    for literal, name, spec, conversion in parts:
-        out.append(literal)
-        if name is None:
-            continue
-        if name in safe:
-            out.append(safe[name])
-        else:
-            out.append(
-                "{"
-                + name
-                + (f"!{conversion}" if conversion else "")
-                + (f":{spec}" if spec else "")
-                + "}"
-            )
-    return "".join(out)
-
-
-DEFAULT_TEMPLATES: dict[tuple[str, str, str], tuple[str, str]] = {
+DEFAULT_TEMPLATES: dict[tuple[str, str, str], tuple[str, str]] = {  # (kind, channel, language)
     (MessageKind.REMINDER, MessageChannel.EMAIL, "en"): (
         "Reminder: your visit on {date}",
         "Hello {patient_first_name},\n\n"
@@ -217,144 +166,19 @@ DEFAULT_TEMPLATES: dict[tuple[str, str, str], tuple[str, str]] = {
         "{practice}: it is time to book your next visit. Call {location_phone}.",
     ),
 }
-DEFAULT_RULES = ((72, MessageChannel.EMAIL), (24, MessageChannel.SMS))
-
-
-def ensure_defaults() -> None:
-    """Create the default templates that are missing; on the very first use also the rules."""
-    first_use = not MessageTemplate.objects.exists()
-    existing = set(MessageTemplate.objects.values_list("kind", "channel", "language"))
-    missing = [
-        MessageTemplate(kind=k, channel=c, language=lang, subject=subject, body=body)
-        for (k, c, lang), (subject, body) in DEFAULT_TEMPLATES.items()
-        if (str(k), str(c), lang) not in existing
-    ]
-    if missing:
-        MessageTemplate.objects.bulk_create(missing, ignore_conflicts=True)
-    if first_use and not ReminderRule.objects.exists():
-        ReminderRule.objects.bulk_create(
-            [ReminderRule(hours_before=h, channel=c) for h, c in DEFAULT_RULES],
-            ignore_conflicts=True,
-        )
-
-
-def template_for(kind: str, channel: str, language: str) -> MessageTemplate:
-    """The template in ``language``, falling back to English."""
-    templates = {
-        t.language: t
-        for t in MessageTemplate.objects.filter(
-            kind=kind, channel=channel, language__in=[language or DEFAULT_LANGUAGE, "en"]
-        )
-    }
-    chosen = templates.get(language) or templates.get(DEFAULT_LANGUAGE)
-    if chosen is None:
-        ensure_defaults()
-        chosen = MessageTemplate.objects.filter(
-            kind=kind, channel=channel, language=DEFAULT_LANGUAGE
-        ).first()
-    if chosen is None:
-        raise LookupError(f"No {kind} template for {channel}: add one under Reminders.")
-    return chosen
-
-
-# --- dates and times in the patient's language ------------------------------------------------
-
-_WEEKDAYS = {
-    "en": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
-    "es": ["lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"],
-}
-_MONTHS = {
-    "en": [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ],
-    "es": [
-        "enero",
-        "febrero",
-        "marzo",
-        "abril",
-        "mayo",
-        "junio",
-        "julio",
-        "agosto",
-        "septiembre",
-        "octubre",
-        "noviembre",
-        "diciembre",
-    ],
-}
-
-
-def format_date(day: dt.date, language: str) -> str:
-    if language == "es":
-        return f"{_WEEKDAYS['es'][day.weekday()]} {day.day} de {_MONTHS['es'][day.month - 1]}"
-    return f"{_WEEKDAYS['en'][day.weekday()]}, {_MONTHS['en'][day.month - 1]} {day.day}"
-
-
-def format_time(moment: dt.datetime, language: str) -> str:
-    if language == "es":
-        return f"{moment:%H:%M}"
-    hour = moment.hour % 12 or 12
-    return f"{hour}:{moment:%M} {'AM' if moment.hour < 12 else 'PM'}"
-
-
-# --- the practice, its zone and quiet hours ---------------------------------------------------
-
-
-def _practice() -> Practice | None:
-    return Practice.objects.order_by("pk").first()
-
-
-def _zone(practice: Practice | None) -> ZoneInfo:
-    return ZoneInfo(practice.time_zone if practice else settings.TIME_ZONE)
-
-
-def after_quiet_hours(
-    when: dt.datetime, zone: ZoneInfo, quiet_start: dt.time, quiet_end: dt.time
-) -> dt.datetime:
-    """``when``, or the end of the quiet hours it falls in (quiet from ``quiet_start`` to
-    ``quiet_end`` local time, usually across midnight)."""
-    if quiet_start == quiet_end:
-        return when
-    local = when.astimezone(zone)
-    clock = local.time()
-    if quiet_start > quiet_end:  # e.g. 20:00 → 08:00, across midnight
-        if clock >= quiet_start:
-            day = local.date() + dt.timedelta(days=1)
-        elif clock < quiet_end:
-            day = local.date()
-        else:
-            return when
-    elif quiet_start <= clock < quiet_end:  # e.g. 00:00 → 07:00
-        day = local.date()
-    else:
-        return when
-    return dt.datetime.combine(day, quiet_end, tzinfo=zone).astimezone(dt.UTC)
-
-
 # --- signed links --------------------------------------------------------------------------
 
 LINK_PURPOSES = ("confirm", "cancel")
 
 
-def _signer(purpose: str) -> signing.TimestampSigner:
+def _salt(purpose: str) -> str:
     if purpose not in LINK_PURPOSES:
         raise ValueError(f"unknown link purpose {purpose!r}")
-    return signing.TimestampSigner(salt=f"medoffice.scheduling.patient-link.{purpose}")
+    return f"medoffice.scheduling.patient-link.{purpose}"
 
 
 def appointment_token(appointment: Appointment, purpose: str) -> str:
-    return _signer(purpose).sign(str(appointment.pk))
+    return links.sign(_salt(purpose), appointment.pk)
 
 
 def patient_link(appointment: Appointment, purpose: str) -> str:
@@ -375,7 +199,7 @@ class LinkRefused(Exception):
 def appointment_from_token(token: str, purpose: str, now: dt.datetime) -> Appointment:
     """The appointment a link is for; refused when tampered with or once the visit started."""
     try:
-        pk = int(_signer(purpose).unsign(token))
+        pk = links.unsign(_salt(purpose), token)
     except (signing.BadSignature, ValueError) as exc:
         raise LinkRefused(
             400, "This link is not valid. It may have been copied incompletely."
@@ -409,7 +233,7 @@ def slot_values(
     language: str,
     practice: Practice | None,
 ) -> dict[str, str]:
-    local = start.astimezone(_zone(practice))
+    local = start.astimezone(zone_of(practice))
     return {
         "patient_first_name": patient_first_name,
         "practice": str(practice) if practice else "",
@@ -445,8 +269,8 @@ def appointment_values(
 
 def sample_values(language: str = "en") -> dict[str, str]:
     """Made-up values for the preview on the template page."""
-    practice = _practice()
-    zone = _zone(practice)
+    practice = current_practice()
+    zone = zone_of(practice)
     day = timezone.now().astimezone(zone).date() + dt.timedelta(days=3)
     start = dt.datetime.combine(day, dt.time(9, 30), tzinfo=zone)
     base = f"{settings.PUBLIC_BASE_URL}/p/a/SAMPLE"
@@ -463,48 +287,6 @@ def sample_values(language: str = "en") -> dict[str, str]:
         "confirm_url": f"{base}/confirm/",
         "cancel_url": f"{base}/cancel/",
     }
-
-
-def render_template(template: MessageTemplate, values: dict[str, Any]) -> tuple[str, str]:
-    return render_text(template.subject, values), render_text(template.body, values)
-
-
-# --- consent and channels ---------------------------------------------------------------------
-
-CHANNELS = (MessageChannel.SMS, MessageChannel.EMAIL)
-
-
-def reach(patient: Patient, channel: str) -> tuple[str, str]:
-    """``(address, "")`` when ``channel`` may reach the patient, else ``("", reason)``."""
-    consents = list(Consent.objects.filter(patient=patient, kind=channel))
-    if channel == MessageChannel.SMS:
-        if not patient.phone:
-            return "", "no mobile phone number on file"
-        if not any(c.revoked_on is None for c in consents):
-            return "", "no current consent to text messages"
-        return patient.phone, ""
-    if channel == MessageChannel.EMAIL:
-        if not patient.email:
-            return "", "no e-mail address on file"
-        latest = max(consents, key=lambda c: (c.given_on, c.pk), default=None)
-        if latest is not None and latest.revoked_on is not None:
-            return "", "the patient revoked their e-mail consent"
-        return patient.email, ""
-    return "", f"unknown channel {channel}"
-
-
-def choose_channel(patient: Patient, wanted: str) -> tuple[str, str, str]:
-    """``(channel, address, reason)``: ``wanted`` if it reaches the patient, else the
-    patient's preferred electronic channel if that does, else ``("", "", reason)``."""
-    address, reason = reach(patient, wanted)
-    if address:
-        return wanted, address, ""
-    preferred = patient.preferred_contact
-    if preferred in CHANNELS and preferred != wanted:
-        other, _ = reach(patient, preferred)
-        if other:
-            return preferred, other, ""
-    return "", "", reason
 
 
 # --- queueing -------------------------------------------------------------------------------
@@ -524,10 +306,10 @@ def _reminder_for(
     now: dt.datetime,
     practice: Practice | None,
     closest_hours: int,
-) -> ReminderMessage:
+) -> Message:
     patient = appointment.patient
     due = appointment.start - dt.timedelta(hours=rule.hours_before)
-    message = ReminderMessage(
+    message = Message(
         kind=MessageKind.REMINDER,
         appointment=appointment,
         patient=patient,
@@ -536,7 +318,7 @@ def _reminder_for(
         scheduled_for=max(due, now),
     )
 
-    def skip(reason: str) -> ReminderMessage:
+    def skip(reason: str) -> Message:
         message.status = MessageStatus.SKIPPED
         message.error = reason[:300]
         return message
@@ -559,7 +341,7 @@ def _reminder_for(
     if practice is not None:
         when = after_quiet_hours(
             message.scheduled_for,
-            _zone(practice),
+            zone_of(practice),
             practice.quiet_hours_start,
             practice.quiet_hours_end,
         )
@@ -577,7 +359,7 @@ def queue_reminders(now: dt.datetime | None = None) -> QueueReport:
     rules = list(ReminderRule.objects.filter(is_active=True))
     if not rules:
         return report
-    practice = _practice()
+    practice = current_practice()
     closest = min(r.hours_before for r in rules)
     longest = max(r.hours_before for r in rules)
     appointments = list(
@@ -586,7 +368,7 @@ def queue_reminders(now: dt.datetime | None = None) -> QueueReport:
         ).select_related("patient", "provider", "location", "appointment_type")
     )
     done = set(
-        ReminderMessage.objects.filter(appointment__in=appointments, rule__in=rules).values_list(
+        Message.objects.filter(appointment__in=appointments, rule__in=rules).values_list(
             "appointment_id", "rule_id"
         )
     )
@@ -623,7 +405,7 @@ def queue_reminders(now: dt.datetime | None = None) -> QueueReport:
 
 def queue_waitlist_offer(
     entry: WaitlistEntry, appointment_or_slot: Any, now: dt.datetime | None = None
-) -> ReminderMessage:
+) -> Message:
     """Tell a waiting patient that a time opened (call the practice to take it).
 
     ``appointment_or_slot`` is the freed appointment, or any object with ``start``,
@@ -632,7 +414,7 @@ def queue_waitlist_offer(
     reach the patient it is kept as skipped with the reason (the front desk calls).
     """
     now = now or timezone.now()
-    practice = _practice()
+    practice = current_practice()
     patient = entry.patient
     slot = appointment_or_slot
     start = slot.start
@@ -646,7 +428,7 @@ def queue_waitlist_offer(
             channel = candidate
             break
         reasons.append(reason)
-    message = ReminderMessage(
+    message = Message(
         kind=MessageKind.WAITLIST_OFFER,
         patient=patient,
         channel=channel or (order[0] if order else MessageChannel.SMS),
@@ -672,7 +454,7 @@ def queue_waitlist_offer(
         message.subject = message.subject[:120]
         if practice is not None:
             when = after_quiet_hours(
-                now, _zone(practice), practice.quiet_hours_start, practice.quiet_hours_end
+                now, zone_of(practice), practice.quiet_hours_start, practice.quiet_hours_end
             )
             if when >= start:
                 message.status = MessageStatus.SKIPPED
@@ -699,19 +481,7 @@ def queue_waitlist_offer(
 # --- sending --------------------------------------------------------------------------------
 
 
-@dataclass
-class SendReport:
-    sent: int = 0
-    failed: int = 0
-    skipped: int = 0
-
-
-def _html(body: str) -> str:
-    paragraphs = html.escape(body).split("\n\n")
-    return "".join(f"<p>{p.replace(chr(10), '<br>')}</p>" for p in paragraphs)
-
-
-def _still_wanted(message: ReminderMessage, now: dt.datetime) -> str:
+def still_wanted(message: Message, now: dt.datetime) -> str:
     """Why a queued reminder must not go out any more, or ""."""
     appointment = message.appointment
     if message.kind != MessageKind.REMINDER or appointment is None:
@@ -723,96 +493,59 @@ def _still_wanted(message: ReminderMessage, now: dt.datetime) -> str:
     return ""
 
 
-def send_queued_messages(now: dt.datetime | None = None, limit: int = 500) -> SendReport:
-    """Send the queued messages that are due; each is claimed first so it goes out once."""
-    now = now or timezone.now()
-    report = SendReport()
-    due = list(
-        ReminderMessage.objects.filter(status=MessageStatus.QUEUED, scheduled_for__lte=now)
-        .select_related("appointment")
-        .order_by("scheduled_for", "pk")[:limit]
-    )
-    if not due:
-        return report
-    sms_backend = None
-    mail_connection = None
-    for message in due:
-        reason = _still_wanted(message, now)
-        if reason:
-            updated = ReminderMessage.objects.filter(
-                pk=message.pk, status=MessageStatus.QUEUED
-            ).update(status=MessageStatus.SKIPPED, error=reason[:300])
-            report.skipped += updated
-            continue
-        claimed = ReminderMessage.objects.filter(pk=message.pk, status=MessageStatus.QUEUED).update(
-            status=MessageStatus.SENT, sent_at=now
-        )
-        if not claimed:  # another worker has it
-            continue
-        error = ""
-        try:
-            if message.channel == MessageChannel.SMS:
-                sms_backend = sms_backend or get_sms_backend()
-                sms_backend.send(message.to, message.body)
-            else:
-                mail_connection = mail_connection or get_connection()
-                email = EmailMultiAlternatives(
-                    subject=message.subject,
-                    body=message.body,
-                    from_email=settings.DEFAULT_FROM_EMAIL,
-                    to=[message.to],
-                    connection=mail_connection,
-                )
-                email.attach_alternative(_html(message.body), "text/html")
-                email.send()
-        except SmsError as exc:
-            error = str(exc)
-        except Exception as exc:  # a mail server's failure, kept with the message
-            error = f"{type(exc).__name__}: {exc}"
-        if error:
-            ReminderMessage.objects.filter(pk=message.pk).update(
-                status=MessageStatus.FAILED, sent_at=None, error=error[:300]
-            )
-            report.failed += 1
-        else:
-            report.sent += 1
-        record_event(
-            AuditAction.CREATE,
-            user=None,
-            obj=message,
-            patient_id=message.patient_id,
-            data_category="message",
-            detail=f"{message.kind} by {message.channel} "
-            + ("failed" if error else "sent")
-            + (f": {error}" if error else ""),
-        )
-    return report
-
-
 def run_once(now: dt.datetime | None = None) -> tuple[QueueReport, SendReport]:
     """Queue what has come due, then send what is due: the periodic task's whole job."""
     now = now or timezone.now()
     return queue_reminders(now), send_queued_messages(now)
 
 
-# --- the office manager's set-up -------------------------------------------------------------
+def register_message_kinds() -> None:
+    """Tell messaging about the appointment book's messages: their placeholders, default
+    texts, preview values and the check that a queued reminder is still wanted."""
+    for kind in (MessageKind.REMINDER, MessageKind.WAITLIST_OFFER, MessageKind.RECALL):
+        kinds.register_kind(
+            kinds.MessageKindSpec(
+                kind=kind,
+                placeholders=PLACEHOLDERS,
+                defaults={
+                    (channel, language): text
+                    for (k, channel, language), text in DEFAULT_TEMPLATES.items()
+                    if k == kind
+                },
+                sample_values=sample_values,
+                still_wanted=still_wanted,
+            )
+        )
 
 
-def save_template(*, actor: Any, template: MessageTemplate) -> MessageTemplate:
-    """Save a template after checking its placeholders; audited as a set-up change."""
-    from medoffice.scheduling import services
-
-    validate_template_text(template.subject, template.body)
-    return services.save_setup(actor=actor, instance=template)
-
-
-def save_rule(*, actor: Any, rule: ReminderRule) -> ReminderRule:
-    from medoffice.scheduling import services
-
-    return services.save_setup(actor=actor, instance=rule)
-
-
-def delete_rule(*, actor: Any, rule: ReminderRule) -> None:
-    from medoffice.scheduling import services
-
-    services.delete_setup(actor=actor, instance=rule)
+__all__ = [
+    "PATIENT_CANCEL_REASON",
+    "PLACEHOLDERS",
+    "LinkRefused",
+    "QueueReport",
+    "SendReport",
+    "after_quiet_hours",
+    "appointment_from_token",
+    "appointment_token",
+    "appointment_values",
+    "choose_channel",
+    "delete_rule",
+    "ensure_defaults",
+    "format_date",
+    "format_time",
+    "patient_link",
+    "queue_reminders",
+    "queue_waitlist_offer",
+    "reach",
+    "register_message_kinds",
+    "render_template",
+    "render_text",
+    "run_once",
+    "sample_values",
+    "save_rule",
+    "save_template",
+    "send_queued_messages",
+    "slot_values",
+    "still_wanted",
+    "validate_template_text",
+]

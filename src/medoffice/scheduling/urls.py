@@ -1,6 +1,7 @@
 from django.urls import path
 
 from medoffice.scheduling import views
+from medoffice.scheduling.views import public
 
 app_name = "scheduling"
 
@@ -28,6 +29,13 @@ urlpatterns = [
     path("recalls/", views.RecallList.as_view(), name="recalls"),
     path("recalls/new/", views.recall_new, name="recall-new"),
     path("recalls/<int:pk>/", views.recall_detail, name="recall"),
+    # Under /schedule/messages/ with messaging's set-up pages, where they always were.
+    path("messages/calendar-feeds/", views.feeds, name="feeds"),
+    path(
+        "messages/calendar-feeds/<int:pk>/regenerate/",
+        views.feed_regenerate,
+        name="feed-regenerate",
+    ),
 ]
 for _kind, _view in SETUP_LISTS.items():
     urlpatterns += [
@@ -35,3 +43,11 @@ for _kind, _view in SETUP_LISTS.items():
         path(f"setup/{_kind}/new/", views.setup_edit, {"kind": _kind}, name=f"{_kind}-new"),
         path(f"setup/{_kind}/<int:pk>/", views.setup_edit, {"kind": _kind}, name=f"{_kind}-edit"),
     ]
+
+# The public pages under /p/ (namespace "public"): no log-in; each one is authorised by
+# its signed token or secret. The root URLconf mounts them with include().
+public_urlpatterns = [
+    path("a/<str:token>/confirm/", public.confirm, name="confirm"),
+    path("a/<str:token>/cancel/", public.cancel, name="cancel"),
+    path("ical/<str:feed_token>.ics", public.calendar_feed, name="calendar-feed"),
+]

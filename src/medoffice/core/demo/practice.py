@@ -1,20 +1,20 @@
 """The demo practice: Riverside Family Medicine, deterministic from a seed.
 
 Running it twice changes nothing: every row is found by its natural key first.
-Later areas add their own builders and register them in ``BUILDERS``.
+Core builds the practice, its locations and users; each app builds its own rows in
+``<app>/demo.py`` and registers the builder (``core.demo.registry``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
 
-from medoffice.core.demo.front_office import BUILDERS as FRONT_OFFICE
+from medoffice.core.demo.registry import builders
 from medoffice.core.identifiers import npi_check_digit
 from medoffice.core.models import Location, LocationHours, Practice, RoleAssignment, User
 from medoffice.core.roles import Role
@@ -162,35 +162,14 @@ def build_practice(seed: int = 2026) -> dict[str, Any]:
 
 
 def build_attention_items(context: dict[str, Any], seed: int = 2026) -> None:
-    """What the office manager's home page shows: an emergency access to review,
-    a locked account, and a verified audit chain."""
+    """What the office manager's home page shows: a locked account and a verified audit
+    chain (the emergency access to review is the patients app's, built just before)."""
     from axes.models import AccessAttempt
     from django.conf import settings
-    from django.utils import timezone
 
     from medoffice.core.audit import record_event, verify_chain
     from medoffice.core.models import AuditAction, AuditEvent, AuditOutcome, AuditVerification
-    from medoffice.patients.models import EmergencyAccess, Patient
 
-    users = context["users"]
-    if not EmergencyAccess.objects.exists():
-        lakeside = context["locations"]["LAKE"]
-        patient = Patient.objects.exclude(home_location=lakeside).order_by("mrn").first()
-        if patient is not None:
-            access = EmergencyAccess.objects.create(
-                user=users["drgreen"],
-                patient=patient,
-                reason="Patient brought to Lakeside walk-in with chest pain; needs medication list.",
-                expires_at=timezone.now() + dt.timedelta(hours=4),
-            )
-            record_event(
-                AuditAction.EMERGENCY_ACCESS,
-                user=users["drgreen"],
-                obj=access,
-                patient_id=patient.pk,
-                data_category="demographics",
-                detail=f"break-glass granted for 4 h: {access.reason}",
-            )
     if not AccessAttempt.objects.filter(username="frontdesk2").exists():
         for _ in range(settings.AXES_FAILURE_LIMIT):
             record_event(
@@ -214,13 +193,10 @@ def build_attention_items(context: dict[str, Any], seed: int = 2026) -> None:
         verify_chain(save=True)
 
 
-# The front office (providers, patients, a year of visits) comes first: later builders use it.
-BUILDERS: list[Callable[[dict[str, Any], int], None]] = [*FRONT_OFFICE, build_attention_items]
-
-
 def build(seed: int = 2026) -> dict[str, Any]:
+    """The practice, then every builder the apps registered, each in its own transaction."""
     context = build_practice(seed)
-    for builder in BUILDERS:
+    for builder in builders():
         with transaction.atomic():
             builder(context, seed)
     return context

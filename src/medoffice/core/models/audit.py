@@ -3,28 +3,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
+from medoffice.core.choices import AuditAction, AuditOutcome
 from medoffice.core.querysets import RestrictedQuerySet
-
-
-class AuditAction(models.TextChoices):
-    CREATE = "create", "Create"
-    READ = "read", "Read"
-    UPDATE = "update", "Update"
-    DELETE = "delete", "Delete"
-    PRINT = "print", "Print"
-    EXPORT = "export", "Export"
-    LOGIN = "login", "Log-in"
-    LOGOUT = "logout", "Log-out"
-    LOGIN_FAILED = "login_failed", "Failed log-in"
-    PERMISSION_CHANGE = "permission_change", "Permission change"
-    EMERGENCY_ACCESS = "emergency_access", "Emergency access"
-    SECURITY = "security", "Security setting"
-
-
-class AuditOutcome(models.TextChoices):
-    SUCCESS = "success", "Success"
-    FAILURE = "failure", "Failure"
-    DENIED = "denied", "Denied"
 
 
 class AuditEvent(models.Model):

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 
+from medoffice.core.choices import PlaceOfService, Weekday
 from medoffice.core.error_codes import CoreErrorCode
 from medoffice.core.identifiers import is_valid_npi, normalize_ein
 from medoffice.core.querysets import RestrictedQuerySet
@@ -180,23 +181,6 @@ def practice_zone() -> zoneinfo.ZoneInfo:
     return zoneinfo.ZoneInfo(name or "UTC")
 
 
-class PlaceOfService(models.TextChoices):
-    """CMS place-of-service codes a physician practice uses most."""
-
-    TELEHEALTH_OTHER = "02", "02 Telehealth (not in patient's home)"
-    TELEHEALTH_HOME = "10", "10 Telehealth in patient's home"
-    OFFICE = "11", "11 Office"
-    HOME = "12", "12 Home"
-    URGENT_CARE = "20", "20 Urgent care facility"
-    INPATIENT = "21", "21 Inpatient hospital"
-    OUTPATIENT_ON_CAMPUS = "22", "22 On-campus outpatient hospital"
-    ASC = "24", "24 Ambulatory surgical center"
-    SNF = "31", "31 Skilled nursing facility"
-    NURSING = "32", "32 Nursing facility"
-    CLINIC = "49", "49 Independent clinic"
-    RHC = "72", "72 Rural health clinic"
-
-
 class LocationQuerySet(RestrictedQuerySet):
     """Locations are part of the practice: seen and changed with the practice's permissions."""
 
@@ -230,16 +214,6 @@ class Location(Address):
 
     def __str__(self) -> str:
         return self.name
-
-
-class Weekday(models.IntegerChoices):
-    MONDAY = 0, "Monday"
-    TUESDAY = 1, "Tuesday"
-    WEDNESDAY = 2, "Wednesday"
-    THURSDAY = 3, "Thursday"
-    FRIDAY = 4, "Friday"
-    SATURDAY = 5, "Saturday"
-    SUNDAY = 6, "Sunday"
 
 
 class LocationHours(models.Model):

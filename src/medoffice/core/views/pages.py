@@ -12,70 +12,32 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from medoffice.core import mfa, services
+from medoffice.core import homepanels, mfa, services
+from medoffice.core.filters import AuditFilterForm, UserFilterForm
 from medoffice.core.forms import (
-    AuditFilterForm,
     PracticeForm,
     TokenForm,
-    UserFilterForm,
     UserForm,
     apply_errors,
 )
 from medoffice.core.listing import Column, ListPage
-from medoffice.core.models import ApiToken, AuditEvent, AuditVerification, Location, Practice, User
+from medoffice.core.models import ApiToken, AuditEvent, Location, Practice, User
 from medoffice.core.params import local_next
-from medoffice.core.roles import Role
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    """The home page: the panels the apps register (``core/homepanels.py``) that this
+    user's roles may see, each under its own name in the context as well."""
     user = request.user
     roles = user.role_set  # type: ignore[union-attr]
-    context: dict[str, Any] = {"title": "Home", "roles": sorted(r.label for r in roles)}
-    if user.has_perm("core.change_user"):
-        context["locked_accounts"] = services.locked_usernames()
-    if user.has_perm("core.review_emergencyaccess"):
-        from medoffice.patients.selectors import unreviewed_emergency_accesses
-
-        context["emergency_accesses"] = unreviewed_emergency_accesses(user)
-    if user.has_perm("core.view_auditevent"):
-        context["audit_status"] = AuditVerification.objects.restrict(user, "view").first()
-        context["audit_count"] = AuditEvent.objects.restrict(user, "view").count()
-    if user.has_perm("patients.view_patient"):
-        from medoffice.patients.selectors import recent_patients
-
-        context["recent_patients"] = recent_patients(user)
-    if user.has_perm("scheduling.view_appointment"):
-        context["today"] = _today_summary(user)
-    context["is_manager"] = Role.OFFICE_MANAGER in roles
-    return render(request, "core/home.html", context)
-
-
-def _today_summary(user: Any) -> dict[str, int]:
-    """Today's visits in the user's locations, by where they are in the day."""
-    import datetime as dt
-
-    from django.db.models import Count
-    from django.utils import timezone
-
-    from medoffice.scheduling.selectors import appointments_between
-
-    local_now = timezone.localtime()
-    start = local_now.replace(hour=0, minute=0, second=0, microsecond=0)
-    counts = dict(
-        appointments_between(user, start, start + dt.timedelta(days=1))
-        .order_by()
-        .values_list("status")
-        .annotate(n=Count("pk"))
-    )
-    waiting = counts.get("arrived", 0) + counts.get("roomed", 0)
-    return {
-        "booked": sum(n for status, n in counts.items() if status != "cancelled"),
-        "to_come": counts.get("scheduled", 0) + counts.get("confirmed", 0),
-        "waiting": waiting,
-        "with_provider": counts.get("with_provider", 0),
-        "done": counts.get("completed", 0) + counts.get("checkout", 0),
-        "no_show": counts.get("no_show", 0),
+    panels = homepanels.panels_for(user)
+    context: dict[str, Any] = {
+        "title": "Home",
+        "roles": sorted(r.label for r in roles),
+        "panels": panels,
+        **{panel["name"]: panel["data"] for panel in panels},
     }
+    return render(request, "core/home.html", context)
 
 
 # --- users ----------------------------------------------------------------

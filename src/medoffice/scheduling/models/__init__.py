@@ -16,12 +16,8 @@ from .calendar import (
     TemplateBlock,
 )
 from .outreach import (
-    MessageChannel,
-    MessageTemplate,
     Recall,
     RecallOutreach,
-    ReminderMessage,
-    ReminderRule,
     WaitlistEntry,
 )
 
@@ -30,14 +26,10 @@ __all__ = [
     "AppointmentSeries",
     "AppointmentStatus",
     "AppointmentType",
-    "MessageChannel",
-    "MessageTemplate",
     "OverbookRule",
     "Provider",
     "Recall",
     "RecallOutreach",
-    "ReminderMessage",
-    "ReminderRule",
     "Resource",
     "ResourceKind",
     "ResourceRequirement",

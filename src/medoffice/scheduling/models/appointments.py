@@ -8,22 +8,10 @@ from django.conf import settings
 from django.db import models
 
 from medoffice.core.querysets import RestrictedQuerySet
+from medoffice.scheduling.choices import AppointmentStatus
 
 # The appointment book's grain: a booking claims every 5-minute granule it covers.
 GRANULE_MINUTES = 5
-
-
-class AppointmentStatus(models.TextChoices):
-    SCHEDULED = "scheduled", "Scheduled"
-    CONFIRMED = "confirmed", "Confirmed"
-    ARRIVED = "arrived", "Arrived"
-    ROOMED = "roomed", "Roomed"
-    WITH_PROVIDER = "with_provider", "With provider"
-    CHECKOUT = "checkout", "Check-out"
-    COMPLETED = "completed", "Done"
-    LEFT_WITHOUT_BEING_SEEN = "lwbs", "Left without being seen"
-    NO_SHOW = "no_show", "No-show"
-    CANCELLED = "cancelled", "Cancelled"
 
 
 # Statuses in which the appointment holds its time (and its slot claims).

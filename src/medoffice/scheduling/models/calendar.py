@@ -11,6 +11,7 @@ from django.db import models
 
 from medoffice.core.models.practice import Weekday, validate_npi
 from medoffice.core.querysets import RestrictedQuerySet
+from medoffice.scheduling.choices import ExceptionKind, PatientKind, ResourceKind
 
 color_validator = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Enter a colour as #RRGGBB.")
 taxonomy_validator = RegexValidator(
@@ -75,11 +76,6 @@ class Provider(models.Model):
         return f"{self.first_name[:1]}{self.last_name[:1]}".upper()
 
 
-class ResourceKind(models.TextChoices):
-    ROOM = "room", "Room"
-    EQUIPMENT = "equipment", "Equipment"
-
-
 class Resource(models.Model):
     """A room or piece of equipment a visit may need (exam room 3, ECG machine)."""
 
@@ -100,12 +96,6 @@ class Resource(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.location.code})"
-
-
-class PatientKind(models.TextChoices):
-    ANY = "any", "New or established"
-    NEW = "new", "New patients"
-    ESTABLISHED = "established", "Established patients"
 
 
 class AppointmentType(models.Model):
@@ -213,13 +203,6 @@ class TemplateBlock(models.Model):
             raise ValidationError({"end": "The block must end after it starts."})
         if self.effective_to and self.effective_from and self.effective_to < self.effective_from:
             raise ValidationError({"effective_to": "“Effective to” is before “effective from”."})
-
-
-class ExceptionKind(models.TextChoices):
-    TIME_OFF = "time_off", "Time off"
-    MEETING = "meeting", "Meeting"
-    CLOSURE = "closure", "Closure"
-    HOLIDAY = "holiday", "Holiday"
 
 
 class ScheduleException(models.Model):

@@ -2,7 +2,8 @@
 
 - ``booking``: book, cancel, no-show, reschedule, recurring series; double booking
   is impossible at the database (``SlotClaim``, see the module).
-- ``flow``: the patient's way through the visit, arrival to check-out.
+- ``flow``: the patient's way through the visit, arrival to check-out (check-in with
+  its copay is the front desk's: ``frontdesk.services.check_in``).
 - ``waitlist``: matching waiting patients to freed time, offers.
 - ``recalls``: recalls and their outreach.
 - ``setup``: the office manager's set-up (templates, closures, types, rules).
@@ -29,7 +30,6 @@ from medoffice.scheduling.services.flow import (
     LATE_ARRIVAL_MINUTES,
     STATUS_TIMESTAMP,
     change_status,
-    check_in,
 )
 from medoffice.scheduling.services.recalls import (
     OUTREACH_METHODS,
@@ -70,7 +70,6 @@ __all__ = [
     "book_series",
     "cancel_appointment",
     "change_status",
-    "check_in",
     "closed_reason",
     "create_recall",
     "delete_setup",

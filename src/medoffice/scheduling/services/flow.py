@@ -9,8 +9,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from medoffice.billing import services as billing_services
-from medoffice.billing.models import PatientPayment
 from medoffice.core.audit import record_event
 from medoffice.core.models import AuditAction
 from medoffice.scheduling.models import (
@@ -110,39 +108,3 @@ def change_status(
         detail=f"status {old} → {to_status}",
     )
     return appointment
-
-
-def check_in(
-    *,
-    actor: Any,
-    appointment: Appointment,
-    amount: Any = None,
-    method: str = "",
-    reference: str = "",
-) -> tuple[PatientPayment | None, Appointment]:
-    """Check a patient in: the copay (when ``amount`` is given), then the arrival.
-
-    One transaction, so a refused arrival keeps no payment. A visit that is no longer
-    scheduled or confirmed is refused with a ValidationError naming ``status``.
-    """
-    if appointment.status not in {AppointmentStatus.SCHEDULED, AppointmentStatus.CONFIRMED}:
-        raise ValidationError(
-            {"status": f"This visit is already “{appointment.get_status_display()}”."}
-        )
-    with transaction.atomic():
-        payment = None
-        if amount:
-            payment = billing_services.take_payment(
-                actor=actor,
-                patient=appointment.patient,
-                location=appointment.location,
-                appointment=appointment,
-                amount=amount,
-                method=method,
-                reference=reference,
-                kind="copay",
-            )
-        arrived = change_status(
-            actor=actor, appointment=appointment, to_status=AppointmentStatus.ARRIVED
-        )
-    return payment, arrived

@@ -82,8 +82,8 @@ OUTREACH_METHODS = {
 
 @transaction.atomic
 def record_recall_outreach(*, actor: Any, recall: Any, method: str, outcome: str) -> Any:
+    from medoffice.scheduling.choices import RecallStatus
     from medoffice.scheduling.models import RecallOutreach
-    from medoffice.scheduling.models.outreach import RecallStatus
 
     require_permission(actor, "scheduling.change_appointment", "work recalls")
     if method not in OUTREACH_METHODS:
@@ -112,7 +112,7 @@ def record_recall_outreach(*, actor: Any, recall: Any, method: str, outcome: str
 def set_recall_status(
     *, actor: Any, recall: Any, status: str, appointment: Appointment | None = None
 ) -> Any:
-    from medoffice.scheduling.models.outreach import RecallStatus
+    from medoffice.scheduling.choices import RecallStatus
 
     require_permission(actor, "scheduling.change_appointment", "work recalls")
     if status not in RecallStatus.values:

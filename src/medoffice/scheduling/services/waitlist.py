@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from medoffice.core.audit import record_event
 from medoffice.core.models import AuditAction, Location, practice_zone
+from medoffice.scheduling.choices import WaitlistStatus
 from medoffice.scheduling.models import (
     Appointment,
     AppointmentType,
@@ -24,7 +25,6 @@ from medoffice.scheduling.models import (
     WaitlistEntry,
 )
 from medoffice.scheduling.models.appointments import GRANULE_MINUTES
-from medoffice.scheduling.models.outreach import WaitlistStatus
 from medoffice.scheduling.services.common import (
     granules,
     require_permission,

@@ -3,7 +3,9 @@
 TASK_BACKEND=database runs django-tasks-db's worker on the same database;
 TASK_BACKEND=rq runs django-rq's worker with django-tasks-rq's job class and RQ's
 scheduler (which moves deferred tasks onto the queue when they are due). On
-start the worker makes sure the nightly audit-chain verification is waiting.
+start the worker makes sure the next run of every registered periodic task is
+waiting (``core.tasks.register_periodic``: the nightly audit-chain verification,
+the reminders).
 SIGINT and SIGTERM stop it after the task in hand.
 """
 
@@ -18,7 +20,7 @@ from django.utils.crypto import get_random_string
 from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 from django_tasks_db import DatabaseBackend
 
-from medoffice.core.tasks import is_rq_backend, schedule_nightly_verification
+from medoffice.core.tasks import is_rq_backend, schedule_registered
 
 RQ_JOB_CLASS = "django_tasks_rq.backend.Job"
 
@@ -54,7 +56,7 @@ class Command(BaseCommand):
             "--no-schedule",
             action="store_false",
             dest="schedule",
-            help="Do not enqueue the nightly audit-chain verification on start.",
+            help="Do not enqueue the registered periodic tasks (audit check, reminders) on start.",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -69,13 +71,9 @@ class Command(BaseCommand):
                 "worker; set TASK_BACKEND=database or rq to use one."
             )
         if options["schedule"]:
-            when = schedule_nightly_verification()
-            if when is not None and options["verbosity"]:
-                self.stdout.write(f"Nightly audit-chain verification scheduled for {when:%c} UTC.")
-            from medoffice.scheduling.tasks import schedule_reminder_run
-
-            if schedule_reminder_run() is not None and options["verbosity"]:
-                self.stdout.write("Reminders will be sent every five minutes.")
+            for periodic, when in schedule_registered():
+                if options["verbosity"]:
+                    self.stdout.write(periodic.announce.format(when=when))
         queues = sorted(backend.queues) or ["default"]
         saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
         try:

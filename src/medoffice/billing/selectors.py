@@ -1,0 +1,12 @@
+"""Reads of billing's data for other apps' pages: the payments of one visit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from medoffice.billing.models import PatientPayment
+
+
+def visit_payments(user: Any, appointment: Any) -> list[PatientPayment]:
+    """The payments taken for ``appointment`` that the user may see."""
+    return list(PatientPayment.objects.restrict(user, "view").filter(appointment=appointment))

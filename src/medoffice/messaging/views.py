@@ -1,0 +1,132 @@
+"""The office manager's messaging set-up: message templates (with a preview) and reminder
+rules. Thin: parse, call a service, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from medoffice.core.forms import apply_errors
+from medoffice.messaging import kinds, services
+from medoffice.messaging.forms import MessageTemplateForm, ReminderRuleForm
+from medoffice.messaging.models import MessageTemplate, ReminderRule
+from medoffice.messaging.services import SETUP
+
+
+@permission_required(SETUP, raise_exception=True)
+def index(request: HttpRequest) -> HttpResponse:
+    services.ensure_defaults()
+    return render(
+        request,
+        "messaging/index.html",
+        {
+            "title": "Reminders and messages",
+            "templates": MessageTemplate.objects.restrict(request.user, "view"),
+            "rules": ReminderRule.objects.restrict(request.user, "view"),
+        },
+    )
+
+
+def _template_page(
+    request: HttpRequest, form: MessageTemplateForm, title: str, template: MessageTemplate | None
+) -> HttpResponse:
+    preview = None
+    language = (
+        template.language if template is not None else form.data.get("language", "en")
+    ) or "en"
+    if form.is_bound and form.is_valid():
+        draft = form.instance
+        preview = services.render_template(draft, kinds.sample_values(draft.kind, language))
+    elif template is not None and not form.is_bound:
+        preview = services.render_template(template, kinds.sample_values(template.kind, language))
+    return render(
+        request,
+        "messaging/template_form.html",
+        {
+            "title": title,
+            "form": form,
+            "preview": preview,
+            "placeholders": kinds.all_placeholders(),
+            "back": reverse("messages:index"),
+        },
+    )
+
+
+def _save_template(request: HttpRequest, form: MessageTemplateForm) -> HttpResponse | None:
+    if "preview" in request.POST or not form.is_valid():
+        return None
+    try:
+        template = services.save_template(actor=request.user, template=form.instance)
+    except ValidationError as exc:
+        apply_errors(form, exc)
+        return None
+    messages.success(request, f"Saved the template “{template}”.")
+    return redirect("messages:index")
+
+
+@permission_required(SETUP, raise_exception=True)
+def template_new(request: HttpRequest) -> HttpResponse:
+    form = MessageTemplateForm(request.POST or None)
+    if request.method == "POST":
+        done = _save_template(request, form)
+        if done is not None:
+            return done
+    return _template_page(request, form, "New message template", None)
+
+
+@permission_required(SETUP, raise_exception=True)
+def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    template = get_object_or_404(MessageTemplate.objects.restrict(request.user, "change"), pk=pk)
+    form = MessageTemplateForm(request.POST or None, instance=template)
+    if request.method == "POST":
+        done = _save_template(request, form)
+        if done is not None:
+            return done
+    return _template_page(request, form, f"Template: {template}", template)
+
+
+def _rule_page(request: HttpRequest, rule: ReminderRule | None) -> HttpResponse:
+    form = ReminderRuleForm(request.POST or None, instance=rule)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.save_rule(actor=request.user, rule=form.instance)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, f"Saved the reminder rule “{saved}”.")
+            return redirect("messages:index")
+    return render(
+        request,
+        "messaging/rule_form.html",
+        {
+            "title": "Reminder rule" if rule else "New reminder rule",
+            "form": form,
+            "back": reverse("messages:index"),
+        },
+    )
+
+
+@permission_required(SETUP, raise_exception=True)
+def rule_new(request: HttpRequest) -> HttpResponse:
+    return _rule_page(request, None)
+
+
+@permission_required(SETUP, raise_exception=True)
+def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    rule = get_object_or_404(ReminderRule.objects.restrict(request.user, "change"), pk=pk)
+    return _rule_page(request, rule)
+
+
+@require_POST
+@permission_required(SETUP, raise_exception=True)
+def rule_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    rule = get_object_or_404(ReminderRule.objects.restrict(request.user, "change"), pk=pk)
+    label = str(rule)
+    services.delete_rule(actor=request.user, rule=rule)
+    messages.success(request, f"Removed the reminder rule “{label}”.")
+    return redirect("messages:index")

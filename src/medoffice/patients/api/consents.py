@@ -1,0 +1,327 @@
+"""Patients API: consents, alerts, documents and merge.
+
+Reads go through the patients selectors (scoped to the caller's locations and
+audited); writes through the patients services.
+"""
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from ninja import Field, File, Path, Router, Schema, UploadedFile
+from ninja.errors import ValidationError as InvalidParameters
+from ninja.responses import Status
+
+from medoffice.api.common import (
+    MAX_ID,
+    Day,
+    require_permission,
+)
+from medoffice.api.errors import ErrorCode, error_responses, validation_errors
+from medoffice.core.models import AuditAction
+from medoffice.patients import files, selectors, services
+from medoffice.patients.api.records import (
+    _FILE,
+    _FORM,
+    _NO_BODY,
+    _TITLE,
+    _open,
+    _patient_id,
+)
+from medoffice.patients.models import (
+    AlertKind,
+    Consent,
+    ConsentKind,
+    DocumentKind,
+    PatientAlert,
+    PatientDocument,
+)
+
+router = Router(tags=["patients"])
+
+
+# --- consents, alerts, documents, merge ----------------------------------------------------------
+
+
+class ConsentOut(Schema):
+    id: int
+    kind: ConsentKind
+    given_on: dt.date
+    revoked_on: dt.date | None
+    is_current: bool
+
+
+class ConsentIn(Schema):
+    kind: ConsentKind
+    given_on: Day
+
+
+class AlertOut(Schema):
+    id: int
+    kind: AlertKind
+    text: str
+    is_active: bool
+    created_at: dt.datetime
+
+
+class AlertIn(Schema):
+    kind: AlertKind
+    text: str = Field("", max_length=200)
+
+
+class DocumentOut(Schema):
+    id: int
+    kind: DocumentKind
+    title: str
+    content_type: str
+    size: int = Field(description="Size in bytes.")
+    uploaded_at: dt.datetime
+
+
+class MergeIn(Schema):
+    duplicate_id: int = Field(..., ge=1, le=MAX_ID, description="The record folded into this one.")
+
+
+class MergeOut(Schema):
+    survivor_id: int
+    merged_id: int
+    merged_mrn: str
+    moved: dict[str, int] = Field(description="How many rows of each kind moved.")
+
+
+def _missing(request: HttpRequest, source: str, *names: str) -> InvalidParameters:
+    """A 422 naming each missing parameter, as ninja answers for a malformed request."""
+    request.api_audited = False  # type: ignore[attr-defined]
+    return InvalidParameters(
+        [{"loc": (source, name), "msg": "Field required", "type": "missing"} for name in names]
+    )
+
+
+def _consent(c: Consent) -> dict[str, Any]:
+    return {
+        "id": c.pk,
+        "kind": c.kind,
+        "given_on": c.given_on,
+        "revoked_on": c.revoked_on,
+        "is_current": c.is_current,
+    }
+
+
+def _alert(a: PatientAlert) -> dict[str, Any]:
+    return {
+        "id": a.pk,
+        "kind": a.kind,
+        "text": a.text,
+        "is_active": a.is_active,
+        "created_at": a.created_at,
+    }
+
+
+def _document(d: PatientDocument) -> dict[str, Any]:
+    return {
+        "id": d.pk,
+        "kind": d.kind,
+        "title": d.title,
+        "content_type": d.content_type,
+        "size": d.size,
+        "uploaded_at": d.uploaded_at,
+    }
+
+
+@router.get(
+    "/patients/{id}/consents",
+    response={200: list[ConsentOut], **error_responses(403, 404, 422)},
+    summary="A patient's consents, current and revoked",
+)
+def consents(request: HttpRequest, id: int = _patient_id()) -> Any:
+    patient = _open(request, id, "consents")
+    return [_consent(c) for c in patient.consents.all()]
+
+
+@router.post(
+    "/patients/{id}/consents",
+    response={201: ConsentOut, **error_responses(400, 403, 404, 422)},
+    summary="Record a consent (not dated in the future)",
+)
+def give_consent(
+    request: HttpRequest, id: int = _patient_id(), payload: ConsentIn | None = _NO_BODY
+) -> Any:
+    require_permission(
+        request,
+        "patients.change_patient",
+        action=AuditAction.CREATE,
+        object_type="patients.consent",
+    )
+    patient = _open(request, id, "consents")
+    if payload is None:
+        raise _missing(request, "body", "kind", "given_on")
+    consent = services.give_consent(
+        actor=request.auth,  # type: ignore[attr-defined]
+        patient=patient,
+        kind=payload.kind,
+        given_on=payload.given_on,
+    )
+    return Status(201, _consent(consent))
+
+
+@router.get(
+    "/patients/{id}/alerts",
+    response={200: list[AlertOut], **error_responses(403, 404, 422)},
+    summary="A patient's active alerts",
+)
+def alerts(request: HttpRequest, id: int = _patient_id()) -> Any:
+    patient = _open(request, id, "alerts")
+    return [_alert(a) for a in patient.alerts.filter(is_active=True)]
+
+
+@router.post(
+    "/patients/{id}/alerts",
+    response={201: AlertOut, **error_responses(400, 403, 404, 422)},
+    summary="Add an alert the front desk sees on the patient",
+)
+def add_alert(
+    request: HttpRequest, id: int = _patient_id(), payload: AlertIn | None = _NO_BODY
+) -> Any:
+    require_permission(
+        request,
+        "patients.change_patient",
+        action=AuditAction.CREATE,
+        object_type="patients.patientalert",
+    )
+    patient = _open(request, id, "alerts")
+    if payload is None:
+        raise _missing(request, "body", "kind")
+    alert = services.add_alert(
+        actor=request.auth,  # type: ignore[attr-defined]
+        patient=patient,
+        kind=payload.kind,
+        text=payload.text,
+    )
+    return Status(201, _alert(alert))
+
+
+@router.get(
+    "/patients/{id}/documents",
+    response={200: list[DocumentOut], **error_responses(403, 404, 422)},
+    summary="A patient's documents (metadata; the bytes are at /documents/{id}/file)",
+)
+def documents(request: HttpRequest, id: int = _patient_id()) -> Any:
+    patient = _open(request, id, "documents")
+    return [_document(d) for d in patient.documents.all()]
+
+
+@router.get(
+    "/documents/{id}/file",
+    response={200: None, **error_responses(403, 404, 422)},
+    summary="A document's file, with its content type (the download is audited)",
+)
+def document_file(
+    request: HttpRequest,
+    id: int = Path(..., ge=1, le=MAX_ID, description="The document's id."),
+) -> HttpResponse:
+    require_permission(
+        request,
+        "patients.view_patient",
+        action=AuditAction.READ,
+        object_type="patients.patientdocument",
+        object_id=id,
+    )
+    document = get_object_or_404(PatientDocument, pk=id)
+    _open(request, document.patient_id, "documents")
+    return files.file_response(
+        document.file,
+        user=request.auth,  # type: ignore[attr-defined]
+        obj=document,
+        patient_id=document.patient_id,
+        category="documents",
+        name=files.download_name(f"{document.kind}-{document.pk}", document.file),
+        content_type=document.content_type or "application/octet-stream",
+        api=True,
+    )
+
+
+@router.post(
+    "/patients/{id}/documents",
+    response={201: DocumentOut, **error_responses(400, 403, 404, 422)},
+    summary="Upload a document (multipart: kind, title, file; PDF, PNG, JPEG, HEIC or TIFF)",
+)
+def upload_document(
+    request: HttpRequest,
+    id: int = _patient_id(),
+    kind: DocumentKind | None = _FORM,
+    title: str | None = _TITLE,
+    file: File[UploadedFile] | None = _FILE,
+) -> Any:
+    require_permission(
+        request,
+        "patients.change_patient",
+        action=AuditAction.CREATE,
+        object_type="patients.patientdocument",
+    )
+    patient = _open(request, id, "documents")
+    absent = [n for n, v in (("kind", kind), ("title", title), ("file", file)) if not v]
+    if absent:
+        raise _missing(request, "form", *absent)
+    try:
+        document = services.upload_document(
+            actor=request.auth,  # type: ignore[attr-defined]
+            patient=patient,
+            kind=kind,
+            title=title,
+            upload=file,
+        )
+    except ValidationError as exc:
+        request.api_audited = False  # type: ignore[attr-defined]
+        raise InvalidParameters(
+            [
+                {"loc": ("form", field), "msg": message, "type": code}
+                for field, message, code in validation_errors(exc)
+            ]
+        ) from None
+    return Status(201, _document(document))
+
+
+@router.post(
+    "/patients/{id}/merge",
+    response={200: MergeOut, **error_responses(400, 403, 404, 422)},
+    summary="Merge a duplicate record into this one (every row of its chart moves)",
+)
+def merge(request: HttpRequest, id: int = _patient_id(), payload: MergeIn | None = _NO_BODY) -> Any:
+    require_permission(
+        request,
+        "patients.merge_patient",
+        action=AuditAction.UPDATE,
+        object_type="patients.patient",
+        object_id=id,
+    )
+    survivor = _open(request, id, "merge")
+    if payload is None:
+        raise _missing(request, "body", "duplicate_id")
+    duplicate = (
+        selectors.patient_list(request.auth)  # type: ignore[attr-defined]
+        .filter(pk=payload.duplicate_id, merged_into__isnull=True)
+        .exclude(pk=survivor.pk)
+        .first()
+    )
+    if duplicate is None:
+        raise ValidationError(
+            {
+                "duplicate_id": ValidationError(
+                    f"No other active record with id {payload.duplicate_id} you may open.",
+                    code=ErrorCode.NOT_FOUND,
+                )
+            }
+        )
+    record = services.merge_patients(
+        actor=request.auth,  # type: ignore[attr-defined]
+        survivor=survivor,
+        merged=duplicate,
+    )
+    return {
+        "survivor_id": survivor.pk,
+        "merged_id": duplicate.pk,
+        "merged_mrn": record.merged_mrn,
+        "moved": record.moved,
+    }

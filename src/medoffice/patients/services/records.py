@@ -1,0 +1,304 @@
+"""The patient record: numbers, demographics and their validation, duplicates,
+registration and changes, alerts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+
+from medoffice.core.audit import record_event
+from medoffice.core.identifiers import normalize_ssn
+from medoffice.core.models import AuditAction
+from medoffice.core.models.practice import zip_validator
+from medoffice.patients.error_codes import PatientErrorCode as Code
+from medoffice.patients.models import (
+    Coverage,
+    Patient,
+    PatientAlert,
+    Relationship,
+)
+from medoffice.patients.phones import to_e164
+from medoffice.patients.search import fold
+
+EMERGENCY_ACCESS_HOURS = 4
+MIN_REASON_LENGTH = 10
+MRN_ATTEMPTS = 8
+PHONE_FIELDS = ("phone", "phone_home", "phone_work", "guarantor_phone", "emergency_contact_phone")
+_EXTENSIONS = {
+    "application/pdf": ".pdf",
+    "image/png": ".png",
+    "image/jpeg": ".jpg",
+    "image/heic": ".heic",
+    "image/tiff": ".tif",
+}
+
+
+class DuplicateSuspected(Exception):
+    """Registration found records that may be the same person; confirm to create anyway."""
+
+    def __init__(self, candidates: list[Patient]) -> None:
+        super().__init__(", ".join(p.mrn for p in candidates))
+        self.candidates = candidates
+
+
+def _require(actor: Any, permission: str, message: str) -> None:
+    if actor is not None and not actor.has_perm(permission):
+        raise PermissionDenied(message)
+
+
+def next_mrn() -> str:
+    """The next free medical record number ("M0100001"); the unique index settles races."""
+    last = Patient.objects.order_by("-mrn").values_list("mrn", flat=True).first()
+    number = int(last[1:]) + 1 if last and last[1:].isdigit() else 100001
+    return f"M{number:07d}"
+
+
+# --- validation of demographics --------------------------------------------------------------
+
+
+def clean_demographics(fields: dict[str, Any], *, today: dt.date | None = None) -> dict[str, Any]:
+    """Normalised fields (E.164 phones, upper-case state, SSN); ValidationError naming each field."""
+    today = today or timezone.localdate()
+    errors: dict[str, list[ValidationError]] = {}
+
+    def refuse(name: str, message: str, code: Code) -> None:
+        errors.setdefault(name, []).append(ValidationError(message, code=code))
+
+    cleaned = dict(fields)
+    for name in PHONE_FIELDS:
+        if name in cleaned:
+            try:
+                cleaned[name] = to_e164(cleaned[name] or "")
+            except ValueError as exc:
+                refuse(name, str(exc), Code.INVALID_PHONE)
+    born = cleaned.get("date_of_birth")
+    if isinstance(born, dt.date) and born > today:
+        refuse("date_of_birth", "The date of birth cannot be in the future.", Code.BIRTH_IN_FUTURE)
+    guarantor_born = cleaned.get("guarantor_date_of_birth")
+    if isinstance(guarantor_born, dt.date) and guarantor_born > today:
+        refuse(
+            "guarantor_date_of_birth",
+            "The guarantor's date of birth cannot be in the future.",
+            Code.BIRTH_IN_FUTURE,
+        )
+    died = cleaned.get("deceased_date")
+    if isinstance(died, dt.date):
+        if died > today:
+            refuse(
+                "deceased_date", "The date of death cannot be in the future.", Code.DEATH_IN_FUTURE
+            )
+        elif isinstance(born, dt.date) and died < born:
+            refuse(
+                "deceased_date",
+                "The date of death cannot be before the date of birth.",
+                Code.DEATH_BEFORE_BIRTH,
+            )
+    if cleaned.get("postal_code"):
+        cleaned["postal_code"] = cleaned["postal_code"].strip()
+        try:
+            zip_validator(cleaned["postal_code"])
+        except ValidationError as exc:
+            for message in exc.messages:
+                refuse("postal_code", message, Code.INVALID_ZIP_CODE)
+    if cleaned.get("state"):
+        cleaned["state"] = cleaned["state"].strip().upper()
+        if not re.fullmatch(r"[A-Z]{2}", cleaned["state"]):
+            refuse("state", "Enter the state as two letters, e.g. MA.", Code.INVALID_STATE)
+    if cleaned.get("ssn"):
+        ssn = normalize_ssn(cleaned["ssn"])
+        if ssn is None:
+            refuse("ssn", "Enter a social security number as 123-45-6789.", Code.INVALID_SSN)
+        else:
+            cleaned["ssn"] = ssn
+    relationship = cleaned.get("guarantor_relationship")
+    if relationship and relationship != Relationship.SELF:
+        for name, label in (("guarantor_first_name", "first"), ("guarantor_last_name", "last")):
+            if not (cleaned.get(name) or "").strip():
+                refuse(
+                    name,
+                    f"Enter the guarantor's {label} name, or choose “Self” as guarantor.",
+                    Code.GUARANTOR_NAME_REQUIRED,
+                )
+    elif relationship == Relationship.SELF:
+        for name in (
+            "guarantor_first_name",
+            "guarantor_last_name",
+            "guarantor_phone",
+            "guarantor_address",
+        ):
+            cleaned[name] = ""
+        cleaned["guarantor_date_of_birth"] = None
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+# --- duplicates ------------------------------------------------------------------------------
+
+
+def find_duplicates(
+    *,
+    first_name: str,
+    last_name: str,
+    date_of_birth: dt.date | None,
+    phones: Iterable[str] = (),
+    member_id: str = "",
+    exclude_pk: int | None = None,
+    limit: int = 10,
+) -> list[Patient]:
+    """Records that may be the same person.
+
+    Same date of birth and a similar name (folded last names equal, or the same
+    first three letters of the last name and the same first initial, or first and
+    last names swapped); or the same telephone number; or the same member ID.
+    """
+    first, last = fold(first_name or ""), fold(last_name or "")
+    condition = models.Q(pk__in=[])
+    if date_of_birth and last:
+        similar = models.Q(search_last=last)
+        if first:
+            similar |= models.Q(search_last__startswith=last[:3], search_first__startswith=first[0])
+            similar |= models.Q(search_first=last, search_last=first)
+        condition |= models.Q(date_of_birth=date_of_birth) & similar
+    numbers = sorted({p for p in phones if p})
+    if numbers:
+        condition |= (
+            models.Q(phone__in=numbers)
+            | models.Q(phone_home__in=numbers)
+            | models.Q(phone_work__in=numbers)
+        )
+    if member_id and member_id.strip():
+        condition |= models.Q(
+            pk__in=Coverage.objects.filter(member_id=member_id.strip()).values("patient_id")
+        )
+    found = Patient.objects.filter(condition, merged_into__isnull=True)
+    if exclude_pk is not None:
+        found = found.exclude(pk=exclude_pk)
+    return list(found.select_related("home_location").order_by("last_name", "first_name")[:limit])
+
+
+# --- registration and changes ----------------------------------------------------------------
+
+
+def _save_new_patient(patient: Patient, mrn_given: bool) -> None:
+    """Save with a fresh MRN; when another desk took the same number meanwhile, take the next."""
+    for attempt in range(MRN_ATTEMPTS):
+        if not mrn_given:
+            patient.mrn = next_mrn()
+        try:
+            with transaction.atomic():
+                patient.save()
+            return
+        except IntegrityError:
+            if mrn_given or attempt == MRN_ATTEMPTS - 1:
+                raise
+            if not Patient.objects.filter(mrn=patient.mrn).exists():
+                raise
+
+
+@transaction.atomic
+def register_patient(
+    *,
+    actor: Any,
+    confirm_duplicate: bool = False,
+    member_id: str = "",
+    **fields: Any,
+) -> Patient:
+    """Register a patient; DuplicateSuspected unless ``confirm_duplicate`` when similar ones exist."""
+    _require(actor, "patients.change_patient", "Your role does not register patients.")
+    fields = clean_demographics(fields)
+    candidates = find_duplicates(
+        first_name=fields.get("first_name", ""),
+        last_name=fields.get("last_name", ""),
+        date_of_birth=fields.get("date_of_birth"),
+        phones=[fields.get(name, "") for name in ("phone", "phone_home", "phone_work")],
+        member_id=member_id,
+    )
+    if candidates and not confirm_duplicate:
+        raise DuplicateSuspected(candidates)
+    mrn = fields.pop("mrn", None)
+    patient = Patient(mrn=mrn or "M0000000", **fields)
+    patient.full_clean(exclude=["mrn"])
+    _save_new_patient(patient, mrn_given=bool(mrn))
+    detail = ""
+    if candidates:
+        detail = "created anyway despite possible duplicates: " + ", ".join(
+            c.mrn for c in candidates
+        )
+    record_event(
+        AuditAction.CREATE,
+        user=actor,
+        obj=patient,
+        patient_id=patient.pk,
+        data_category="demographics",
+        detail=detail,
+    )
+    return patient
+
+
+@transaction.atomic
+def update_patient(*, actor: Any, patient: Patient, **fields: Any) -> Patient:
+    """Change a patient's demographics, guarantor, contacts and state (inactive, deceased)."""
+    _require(actor, "patients.change_patient", "Your role does not change patients.")
+    fields.pop("mrn", None)
+    fields = clean_demographics({"date_of_birth": patient.date_of_birth, **fields})
+    locked = Patient.objects.select_for_update().get(pk=patient.pk)
+    if locked.merged_into_id:
+        raise ValidationError(
+            "This record was merged into another one; change that one instead.",
+            code=Code.RECORD_MERGED,
+        )
+    changed = []
+    for name, value in fields.items():
+        if getattr(locked, name) != value:
+            setattr(locked, name, value)
+            changed.append(name)
+    locked.full_clean()
+    locked.save()
+    record_event(
+        AuditAction.UPDATE,
+        user=actor,
+        obj=locked,
+        patient_id=locked.pk,
+        data_category="demographics",
+        detail=("changed: " + ", ".join(sorted(changed)) if changed else "no change")[:500],
+    )
+    return locked
+
+
+# --- alerts ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_alert(*, actor: Any, patient: Patient, kind: str, text: str = "") -> PatientAlert:
+    _require(actor, "patients.change_patient", "Your role does not change patients.")
+    alert = PatientAlert(patient=patient, kind=kind, text=text.strip(), created_by=actor)
+    alert.full_clean()
+    alert.save()
+    record_event(
+        AuditAction.CREATE, user=actor, obj=alert, patient_id=patient.pk, data_category="alerts"
+    )
+    return alert
+
+
+@transaction.atomic
+def deactivate_alert(*, actor: Any, alert: PatientAlert) -> PatientAlert:
+    _require(actor, "patients.change_patient", "Your role does not change patients.")
+    alert = PatientAlert.objects.select_for_update().get(pk=alert.pk)
+    alert.is_active = False
+    alert.save(update_fields=["is_active"])
+    record_event(
+        AuditAction.UPDATE,
+        user=actor,
+        obj=alert,
+        patient_id=alert.patient_id,
+        data_category="alerts",
+        detail="alert deactivated",
+    )
+    return alert

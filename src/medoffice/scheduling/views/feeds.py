@@ -1,0 +1,65 @@
+"""The providers' calendar-feed addresses (the feeds themselves are public: ``views.public``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from medoffice.core.navigation import NavEntry
+from medoffice.core.roles import Role
+from medoffice.scheduling import ical
+from medoffice.scheduling.models import Provider
+from medoffice.scheduling.views.common import SETUP
+
+
+@dataclass(frozen=True)
+class CalendarFeedNavEntry(NavEntry):
+    """Shown to the office manager and to providers (who see their own feed)."""
+
+    def visible_to(self, user: Any) -> bool:
+        return user.has_perm(SETUP) or Role.PROVIDER in user.role_set
+
+
+# --- calendar feeds -----------------------------------------------------------------------------
+
+
+def _feed_providers(user: Any) -> list[Provider]:
+    if user.has_perm(SETUP):
+        return list(Provider.objects.filter(is_active=True))
+    if Role.PROVIDER in user.role_set:
+        return list(Provider.objects.filter(user=user))
+    raise PermissionDenied("Only the office manager and providers see calendar feeds.")
+
+
+def feeds(request: HttpRequest) -> HttpResponse:
+    providers = _feed_providers(request.user)
+    rows = [
+        (
+            provider,
+            request.build_absolute_uri(reverse("public:calendar-feed", args=[provider.feed_token])),
+        )
+        for provider in providers
+    ]
+    return render(
+        request,
+        "scheduling/feeds.html",
+        {"title": "Calendar feeds", "rows": rows, "is_manager": request.user.has_perm(SETUP)},
+    )
+
+
+@require_POST
+def feed_regenerate(request: HttpRequest, pk: int) -> HttpResponse:
+    provider = get_object_or_404(Provider, pk=pk)
+    ical.regenerate_feed_token(actor=request.user, provider=provider)
+    messages.success(
+        request,
+        f"{provider}'s calendar feed has a new address; the old one no longer works.",
+    )
+    return redirect("scheduling:feeds")
