@@ -51,6 +51,7 @@ chromium:
 lint: venv-dev
 	@$(BIN)/ruff check src tests bench
 	@$(BIN)/ruff format --check src tests bench
+	@MEDOFFICE_TESTING=1 $(BIN)/mypy
 	@MEDOFFICE_TESTING=1 $(BIN)/medoffice makemigrations --check --dry-run
 	@MEDOFFICE_TESTING=1 $(BIN)/medoffice export-openapi --check openapi.json
 	@PYTHONPATH=src $(BIN)/lint-imports --no-cache

@@ -48,11 +48,11 @@ class _Env:
         value = self.environ.get(name)
         return None if value is None or value.strip() == "" else value.strip()
 
-    def str(self, name: str, default: str) -> str:
+    def text(self, name: str, default: str) -> str:
         value = self.raw(name)
         return default if value is None else value
 
-    def bool(self, name: str, default: bool) -> bool:
+    def flag(self, name: str, default: bool) -> bool:
         value = self.raw(name)
         if value is None:
             return default
@@ -62,7 +62,7 @@ class _Env:
             return False
         raise ConfigError(name, f'expected true or false (1/0, yes/no, on/off), got "{value}"')
 
-    def int(self, name: str, default: int, *, minimum: int = 0) -> int:
+    def integer(self, name: str, default: int, *, minimum: int = 0) -> int:
         value = self.raw(name)
         if value is None:
             return default
@@ -74,7 +74,7 @@ class _Env:
             raise ConfigError(name, f'expected a whole number of at least {minimum}, got "{value}"')
         return number
 
-    def float(self, name: str, default: float, *, minimum: float = 0.0) -> float:
+    def number(self, name: str, default: float, *, minimum: float = 0.0) -> float:
         value = self.raw(name)
         if value is None:
             return default
@@ -86,7 +86,7 @@ class _Env:
             raise ConfigError(name, f'expected a number of at least {minimum:g}, got "{value}"')
         return number
 
-    def list(self, name: str, default: str = "") -> tuple[str, ...]:
+    def items(self, name: str, default: str = "") -> tuple[str, ...]:
         value = self.environ.get(name)
         text = default if value is None else value
         return tuple(item.strip() for item in text.split(",") if item.strip())
@@ -94,20 +94,20 @@ class _Env:
     def choice(
         self, name: str, default: str, choices: tuple[str, ...], *, upper: bool = False
     ) -> str:
-        value = self.str(name, default)
+        value = self.text(name, default)
         value = value.upper() if upper else value
         if value not in choices:
             raise ConfigError(name, f'expected one of {", ".join(choices)}, got "{value}"')
         return value
 
     def url(self, name: str, default: str) -> str:
-        value = self.str(name, default)
+        value = self.text(name, default)
         if not re.match(r"^https?://[^/\s]+", value):
             raise ConfigError(name, f'expected an http:// or https:// address, got "{value}"')
         return value.rstrip("/")
 
     def rate(self, name: str, default: str) -> str:
-        value = self.str(name, default)
+        value = self.text(name, default)
         if not _RATE.match(value):
             raise ConfigError(
                 name, f'expected a rate such as "10/min" (per s, min, hour or day), got "{value}"'
@@ -141,7 +141,7 @@ def _audit_keys(env: _Env, relaxed: bool) -> tuple[tuple[str, bytes], ...]:
     from medoffice import secrets
 
     try:
-        keys = tuple(secrets.parse_audit_keys(list(env.list("AUDIT_HMAC_KEYS"))))
+        keys = tuple(secrets.parse_audit_keys(list(env.items("AUDIT_HMAC_KEYS"))))
     except ValueError as exc:  # the message names the variable already
         raise ConfigError("AUDIT_HMAC_KEYS", str(exc).partition(": ")[2]) from None
     if keys:
@@ -212,35 +212,35 @@ class Config:
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] | None = None) -> Config:
         env = _Env(os.environ if environ is None else environ)
-        debug = env.bool("DEBUG", False)
-        testing = env.bool("MEDOFFICE_TESTING", False)
+        debug = env.flag("DEBUG", False)
+        testing = env.flag("MEDOFFICE_TESTING", False)
         relaxed = debug or testing
         home = env.path("MEDOFFICE_HOME", Path.cwd())
         var_dir = env.path("MEDOFFICE_VAR", home / "var")
 
-        secret_key = env.str("SECRET_KEY", DEV_SECRET_KEY if relaxed else "")
+        secret_key = env.text("SECRET_KEY", DEV_SECRET_KEY if relaxed else "")
         if not secret_key:
             raise ConfigError(
                 "SECRET_KEY",
                 "not set. `make demo` generates one into var/env; production sets it in the "
                 "environment (docs/operations.md).",
             )
-        keys = env.list("FIELD_ENCRYPTION_KEYS") or ((DEV_FIELD_KEY,) if relaxed else ())
+        keys = env.items("FIELD_ENCRYPTION_KEYS") or ((DEV_FIELD_KEY,) if relaxed else ())
         if not keys:
             raise ConfigError(
                 "FIELD_ENCRYPTION_KEYS", "not set (comma-separated Fernet keys, newest first)."
             )
         _check_fernet_keys("FIELD_ENCRYPTION_KEYS", keys)
         audit_keys = _audit_keys(env, relaxed)
-        syslog = env.str("AUDIT_CHECKPOINT_SYSLOG", "")
+        syslog = env.text("AUDIT_CHECKPOINT_SYSLOG", "")
         if syslog and not re.match(r"^(udp|tcp)://[^/\s:]+:\d+$", syslog):
             raise ConfigError(
                 "AUDIT_CHECKPOINT_SYSLOG",
                 f'expected udp://host:port or tcp://host:port, got "{syslog}"',
             )
 
-        https = env.bool("HTTPS", False)
-        email_host = env.str("EMAIL_HOST", "")
+        https = env.flag("HTTPS", False)
+        email_host = env.text("EMAIL_HOST", "")
         # The tests make many requests from one address: the limits stay out of their reach.
         api_rate_default = "100000/min" if testing else "600/min"
         failure_rate_default = "100000/min" if testing else "10/min"
@@ -250,17 +250,17 @@ class Config:
             home=home,
             var_dir=var_dir,
             secret_key=secret_key,
-            allowed_hosts=env.list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver"),
-            csrf_trusted_origins=env.list("CSRF_TRUSTED_ORIGINS"),
-            database_url=env.str("DATABASE_URL", f"sqlite:///{var_dir / 'medoffice.sqlite3'}"),
-            axes_failure_limit=env.int("AXES_FAILURE_LIMIT", 5, minimum=1),
-            otp_totp_issuer=env.str("OTP_TOTP_ISSUER", "MedOffice"),
-            idle_timeout_minutes=env.int("IDLE_TIMEOUT_MINUTES", 15, minimum=1),
+            allowed_hosts=env.items("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver"),
+            csrf_trusted_origins=env.items("CSRF_TRUSTED_ORIGINS"),
+            database_url=env.text("DATABASE_URL", f"sqlite:///{var_dir / 'medoffice.sqlite3'}"),
+            axes_failure_limit=env.integer("AXES_FAILURE_LIMIT", 5, minimum=1),
+            otp_totp_issuer=env.text("OTP_TOTP_ISSUER", "MedOffice"),
+            idle_timeout_minutes=env.integer("IDLE_TIMEOUT_MINUTES", 15, minimum=1),
             https=https,
-            secure_ssl_redirect=https and env.bool("SECURE_SSL_REDIRECT", True),
-            secure_hsts_seconds=env.int("SECURE_HSTS_SECONDS", 31536000) if https else 0,
-            secure_hsts_preload=https and env.bool("SECURE_HSTS_PRELOAD", False),
-            behind_proxy=env.bool("BEHIND_PROXY", False),
+            secure_ssl_redirect=https and env.flag("SECURE_SSL_REDIRECT", True),
+            secure_hsts_seconds=env.integer("SECURE_HSTS_SECONDS", 31536000) if https else 0,
+            secure_hsts_preload=https and env.flag("SECURE_HSTS_PRELOAD", False),
+            behind_proxy=env.flag("BEHIND_PROXY", False),
             field_encryption_keys=keys,
             audit_hmac_keys=audit_keys,
             audit_checkpoint_file=env.path(
@@ -270,35 +270,35 @@ class Config:
             audit_checkpoint_url=env.url("AUDIT_CHECKPOINT_URL", "")
             if env.raw("AUDIT_CHECKPOINT_URL")
             else "",
-            audit_checkpoint_timeout_seconds=env.float(
+            audit_checkpoint_timeout_seconds=env.number(
                 "AUDIT_CHECKPOINT_TIMEOUT_SECONDS", 5.0, minimum=0.1
             ),
             static_root=env.path("STATIC_ROOT", var_dir / "static"),
             media_root=env.path("MEDIA_ROOT", var_dir / "media"),
-            patient_document_max_bytes=env.int(
+            patient_document_max_bytes=env.integer(
                 "PATIENT_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1
             ),
-            email_backend=env.str(
+            email_backend=env.text(
                 "EMAIL_BACKEND",
                 "django.core.mail.backends.smtp.EmailBackend"
                 if email_host
                 else "django.core.mail.backends.filebased.EmailBackend",
             ),
             email_host=email_host or "localhost",
-            email_port=env.int("EMAIL_PORT", 587, minimum=1),
-            email_host_user=env.str("EMAIL_HOST_USER", ""),
-            email_host_password=env.str("EMAIL_HOST_PASSWORD", ""),
-            email_use_tls=env.bool("EMAIL_USE_TLS", True),
-            default_from_email=env.str("DEFAULT_FROM_EMAIL", "medoffice@localhost"),
-            sms_backend=env.str("SMS_BACKEND", "medoffice.messaging.backends.FileSMSBackend"),
+            email_port=env.integer("EMAIL_PORT", 587, minimum=1),
+            email_host_user=env.text("EMAIL_HOST_USER", ""),
+            email_host_password=env.text("EMAIL_HOST_PASSWORD", ""),
+            email_use_tls=env.flag("EMAIL_USE_TLS", True),
+            default_from_email=env.text("DEFAULT_FROM_EMAIL", "medoffice@localhost"),
+            sms_backend=env.text("SMS_BACKEND", "medoffice.messaging.backends.FileSMSBackend"),
             sms_api_base_url=env.url("SMS_API_BASE_URL", "https://api.twilio.com"),
-            sms_account_sid=env.str("SMS_ACCOUNT_SID", ""),
-            sms_auth_token=env.str("SMS_AUTH_TOKEN", ""),
-            sms_from_number=env.str("SMS_FROM_NUMBER", ""),
-            sms_timeout_seconds=env.float("SMS_TIMEOUT_SECONDS", 10.0, minimum=0.1),
+            sms_account_sid=env.text("SMS_ACCOUNT_SID", ""),
+            sms_auth_token=env.text("SMS_AUTH_TOKEN", ""),
+            sms_from_number=env.text("SMS_FROM_NUMBER", ""),
+            sms_timeout_seconds=env.number("SMS_TIMEOUT_SECONDS", 10.0, minimum=0.1),
             public_base_url=env.url("PUBLIC_BASE_URL", "http://localhost:8000"),
             task_backend=cast(TaskBackend, env.choice("TASK_BACKEND", "database", TASK_BACKENDS)),
-            redis_url=env.str("REDIS_URL", "redis://127.0.0.1:6379/0"),
+            redis_url=env.text("REDIS_URL", "redis://127.0.0.1:6379/0"),
             api_rate=env.rate("API_RATE", api_rate_default),
             api_token_failure_rate=env.rate("API_TOKEN_FAILURE_RATE", failure_rate_default),
             log_level=env.choice("LOG_LEVEL", "INFO", LOG_LEVELS, upper=True),

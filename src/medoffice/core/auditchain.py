@@ -172,7 +172,8 @@ def _was_written_as(entry: Mapping[str, Any], seq: int, prev_hash: str | None) -
     """Whether ``entry`` hashes as written with another number and predecessor (forensics)."""
     if prev_hash is None or seq < 1:
         return False
-    return entry_hash({**entry, "seq": seq}, prev_hash) == entry["entry_hash"]
+    written: str = entry["entry_hash"]
+    return entry_hash({**entry, "seq": seq}, prev_hash) == written
 
 
 def verify(
