@@ -26,7 +26,7 @@ class TokenAuth(HttpBearer):
 
         throttle = FailedTokenThrottle()
         if throttle.refuses(request):
-            raise Throttled(wait=throttle.wait())  # type: ignore[arg-type]
+            raise Throttled(wait=throttle.wait())  # type: ignore[arg-type]  # ninja types wait as int; its throttles give float seconds
         user = services.authenticate_api_token(token)
         if user is None:
             throttle.record_failure(request)

@@ -27,6 +27,8 @@ from medoffice.core.middleware import client_ip
 class _RateFromSettings(SimpleRateThrottle):
     """The rate of ``scope`` in settings.API_THROTTLE_RATES, read at each request."""
 
+    scope: str
+
     def get_rate(self) -> str | None:
         return settings.API_THROTTLE_RATES.get(self.scope)
 
@@ -59,9 +61,10 @@ class FailedTokenThrottle(_RateFromSettings):
         """Whether the address already used up its failures (counts nothing itself)."""
         self._load_rate()
         self.key = self.get_cache_key(request)
-        if self.key is None:
+        if self.key is None or self.num_requests is None or self.duration is None:
             return False
-        self.now = self.timer()
+        # Through the class: ``timer`` is ``time.time``, a builtin that binds no ``self``.
+        self.now = type(self).timer()
         self.history = [t for t in self.cache.get(self.key, []) if t > self.now - self.duration]
         return len(self.history) >= self.num_requests
 
