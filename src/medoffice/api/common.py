@@ -23,6 +23,7 @@ from pydantic import AfterValidator, StringConstraints
 
 from medoffice.core import bounds
 from medoffice.core.audit import record_event
+from medoffice.core.http import ApiRequest
 from medoffice.core.models import AuditAction, AuditOutcome, practice_zone
 
 M = TypeVar("M", bound=Model)
@@ -52,7 +53,7 @@ SearchText = Annotated[str, StringConstraints(max_length=150, pattern=r"^[^\x00]
 
 
 def audit(
-    request: HttpRequest,
+    request: ApiRequest,
     action: AuditAction | str,
     *,
     object_type: str,
@@ -64,27 +65,27 @@ def audit(
     """Record what the API caller did and mark the request as audited."""
     record_event(
         action,
-        user=request.auth,  # type: ignore[attr-defined]
+        user=request.auth,
         object_type=object_type,
         object_id=object_id,
         data_category=data_category,
         outcome=outcome,
         detail=detail,
     )
-    request.api_audited = True  # type: ignore[attr-defined]
+    request.api_audited = True
 
 
-def audit_patient_read(request: HttpRequest, obj: Any, category: str) -> None:
+def audit_patient_read(request: ApiRequest, obj: Any, category: str) -> None:
     """Record that the API caller read ``obj``, a row of one patient's, and mark the request."""
     record_event(
         AuditAction.READ,
-        user=request.auth,  # type: ignore[attr-defined]
+        user=request.auth,
         obj=obj,
         patient_id=obj.patient_id,
         data_category=category,
         detail=f"API {request.method} {request.path}",
     )
-    request.api_audited = True  # type: ignore[attr-defined]
+    request.api_audited = True
 
 
 def was_audited(request: HttpRequest) -> bool:
@@ -95,7 +96,7 @@ def was_audited(request: HttpRequest) -> bool:
 
 
 def require_permission(
-    request: HttpRequest,
+    request: ApiRequest,
     permission: str,
     *,
     action: AuditAction | str,
@@ -103,7 +104,7 @@ def require_permission(
     object_id: str | int = "",
 ) -> None:
     """PermissionDenied (403) unless the caller has ``permission``; a refusal is audited."""
-    if request.auth.has_perm(permission):  # type: ignore[attr-defined]
+    if request.auth.has_perm(permission):
         return
     audit(
         request,
@@ -116,9 +117,9 @@ def require_permission(
     raise PermissionDenied(f"Your roles do not include the permission “{permission}”.")
 
 
-def restricted(request: HttpRequest, model: type[M], action: str = "view") -> QuerySet[M]:
+def restricted(request: ApiRequest, model: type[M], action: str = "view") -> QuerySet[M]:
     """``model.objects.restrict(caller, action)``; PermissionDenied (403) without the permission."""
-    queryset = model.objects.restrict(request.auth, action)  # type: ignore[attr-defined]
+    queryset = model.objects.restrict(request.auth, action)  # type: ignore[attr-defined]  # M's manager is a RestrictedQuerySet's
     require_permission(
         request,
         queryset.permission_for(action),
@@ -133,7 +134,7 @@ def row_id() -> Any:
     return Path(..., ge=1, le=MAX_ID, description="The row's id.")
 
 
-def get_or_404(request: HttpRequest, queryset: QuerySet[M], pk: int, *, what: str) -> M:
+def get_or_404(request: ApiRequest, queryset: QuerySet[M], pk: int, *, what: str) -> M:
     """One row of an already restricted queryset; a miss is audited and answers 404."""
     obj = queryset.filter(pk=pk).first()
     if obj is None:

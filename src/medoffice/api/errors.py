@@ -17,7 +17,7 @@ import logging
 import math
 from collections.abc import Iterable, Iterator
 from enum import StrEnum
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -27,6 +27,7 @@ from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
 from medoffice.api.common import audit, was_audited
+from medoffice.core.http import ApiRequest
 from medoffice.core.models import AuditAction, AuditOutcome
 
 logger = logging.getLogger(__name__)
@@ -129,7 +130,7 @@ def _audit_failure(request: HttpRequest, status: int, detail: str) -> None:
     if getattr(request, "auth", None) is None or was_audited(request):
         return
     audit(
-        request,
+        cast(ApiRequest, request),  # authenticated: auth is set
         _METHOD_ACTIONS.get(request.method or "", AuditAction.UPDATE),
         object_type="",
         outcome=AuditOutcome.DENIED if status == 403 else AuditOutcome.FAILURE,

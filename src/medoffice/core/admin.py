@@ -25,7 +25,7 @@ class ConfigurationAdminSite(admin.AdminSite):
             user.is_active
             and user.is_authenticated
             and user.has_perm("core.use_admin")
-            and user.is_verified()  # type: ignore[union-attr]
+            and user.is_verified()
         )
 
     def admin_view(self, view: Any, cacheable: bool = False) -> Any:
@@ -87,7 +87,7 @@ class LocationHoursInline(admin.TabularInline):
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return request.user.has_perm("core.change_practice")
 
-    has_change_permission = has_add_permission = has_delete_permission = has_view_permission  # type: ignore[assignment]
+    has_change_permission = has_add_permission = has_delete_permission = has_view_permission
 
 
 class PracticeAdmin(ConfigAdmin):

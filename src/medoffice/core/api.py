@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
@@ -30,6 +30,7 @@ from medoffice.api.common import (
 from medoffice.api.errors import error_responses
 from medoffice.core import services
 from medoffice.core.error_codes import CoreErrorCode
+from medoffice.core.http import ApiRequest
 from medoffice.core.models import (
     ApiToken,
     AuditAction,
@@ -61,8 +62,8 @@ class MeOut(Schema):
 @router.get(
     "/me", response={200: MeOut, **error_responses()}, summary="The user the request acts as"
 )
-def me(request: HttpRequest) -> dict[str, Any]:
-    user = request.auth  # type: ignore[attr-defined]
+def me(request: ApiRequest) -> dict[str, Any]:
+    user = request.auth
     audit(request, AuditAction.READ, object_type="core.user", object_id=user.pk)
     return {
         "id": user.pk,
@@ -115,7 +116,7 @@ class PracticeOut(Schema):
     response={200: PracticeOut, **error_responses(403, 404)},
     summary="The practice: names, identifiers, time zone, address, security settings",
 )
-def practice(request: HttpRequest) -> dict[str, Any]:
+def practice(request: ApiRequest) -> dict[str, Any]:
     found = restricted(request, Practice).order_by("pk").first()
     if found is None:
         audit(
@@ -179,7 +180,7 @@ def _location(loc: Location) -> dict[str, Any]:
     summary="The practice's locations",
 )
 @paginate(Pagination)
-def locations(request: HttpRequest) -> ShapedRows:
+def locations(request: ApiRequest) -> ShapedRows:
     queryset = restricted(request, Location).order_by("name", "pk")
     audit(request, AuditAction.READ, object_type="core.location", detail="API list")
     return ShapedRows(queryset, _location)
@@ -190,7 +191,7 @@ def locations(request: HttpRequest) -> ShapedRows:
     response={200: LocationDetailOut, **error_responses(403, 404, 422)},
     summary="One location with its opening hours",
 )
-def location_detail(request: HttpRequest, id: int = row_id()) -> dict[str, Any]:
+def location_detail(request: ApiRequest, id: int = row_id()) -> dict[str, Any]:
     queryset = restricted(request, Location).prefetch_related("hours")
     loc = get_or_404(request, queryset, id, what="location")
     audit(request, AuditAction.READ, object_type="core.location", object_id=loc.pk)
@@ -239,7 +240,7 @@ def _filter_text(filters: Schema) -> str:
     return ("API list; filter: " + " ".join(f"{k}={v}" for k, v in used.items()))[:500]
 
 
-def _users(request: HttpRequest) -> QuerySet[User]:
+def _users(request: ApiRequest) -> QuerySet[User]:
     return restricted(request, User).prefetch_related("role_assignments", "locations")
 
 
@@ -264,7 +265,7 @@ def _user(user: User) -> dict[str, Any]:
     summary="Staff user accounts, with their roles and locations",
 )
 @paginate(Pagination)
-def users(request: HttpRequest, filters: Query[UserFilter]) -> ShapedRows:
+def users(request: ApiRequest, filters: Query[UserFilter]) -> ShapedRows:
     queryset = _users(request)
     if filters.q:
         for word in filters.q.split():
@@ -293,7 +294,7 @@ def users(request: HttpRequest, filters: Query[UserFilter]) -> ShapedRows:
     response={200: UserOut, **error_responses(403, 404, 422)},
     summary="One staff user account",
 )
-def user_detail(request: HttpRequest, id: int = row_id()) -> dict[str, Any]:
+def user_detail(request: ApiRequest, id: int = row_id()) -> dict[str, Any]:
     user = get_or_404(request, _users(request), id, what="user")
     audit(request, AuditAction.READ, object_type="core.user", object_id=user.pk)
     return _user(user)
@@ -340,7 +341,7 @@ class AuditFilter(Schema):
     summary="The audit log, newest first (reading it is itself recorded)",
 )
 @paginate(Pagination)
-def audit_events(request: HttpRequest, filters: Query[AuditFilter]) -> ShapedRows:
+def audit_events(request: ApiRequest, filters: Query[AuditFilter]) -> ShapedRows:
     queryset = restricted(request, AuditEvent)
     if filters.since and filters.until and filters.until <= filters.since:
         raise ValidationError(
@@ -408,8 +409,8 @@ class TokenOut(Schema):
     is_active: bool
 
 
-def _own_tokens(request: HttpRequest) -> QuerySet[ApiToken]:
-    return ApiToken.objects.filter(user=request.auth)  # type: ignore[attr-defined]
+def _own_tokens(request: ApiRequest) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user=request.auth)
 
 
 @router.get(
@@ -417,7 +418,7 @@ def _own_tokens(request: HttpRequest) -> QuerySet[ApiToken]:
     response={200: list[TokenOut], **error_responses()},
     summary="Your own API tokens (never the token itself; make tokens on the API tokens page)",
 )
-def tokens(request: HttpRequest) -> list[dict[str, Any]]:
+def tokens(request: ApiRequest) -> list[dict[str, Any]]:
     mine = list(_own_tokens(request).order_by("-created_at", "-pk"))
     audit(request, AuditAction.READ, object_type="core.apitoken", detail="API list of own tokens")
     return [
@@ -440,7 +441,7 @@ def tokens(request: HttpRequest) -> list[dict[str, Any]]:
     response={204: None, **error_responses(403, 404, 422)},
     summary="Revoke one of your own API tokens (it stops working at once)",
 )
-def token_revoke(request: HttpRequest, id: int = row_id()) -> Status:
+def token_revoke(request: ApiRequest, id: int = row_id()) -> Status:
     token = get_or_404(request, _own_tokens(request), id, what="API token of yours")
     if token.revoked_at is not None:
         audit(
@@ -451,6 +452,6 @@ def token_revoke(request: HttpRequest, id: int = row_id()) -> Status:
             detail=f"API token “{token.name}” was already revoked",
         )
     else:
-        services.revoke_api_token(actor=request.auth, token=token)  # type: ignore[attr-defined]
-        request.api_audited = True  # type: ignore[attr-defined]
+        services.revoke_api_token(actor=request.auth, token=token)
+        request.api_audited = True
     return Status(204, None)

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Model
+from django.db.models import Field, Model
 from django.utils import timezone
 
 from medoffice.core import auditchain, auditcheckpoints, audittriggers
@@ -130,6 +130,8 @@ def _append(fields: dict[str, Any]) -> AuditEvent:
         values = []
         for name in _INSERT_FIELDS:
             field = AuditEvent._meta.get_field(name)
+            assert isinstance(field, Field)  # every insert field is a column
+            assert field.column
             columns.append(connection.ops.quote_name(field.column))
             values.append(field.get_db_prep_save(entry[name], connection))
         placeholders = ", ".join(["%s"] * len(columns))
@@ -228,7 +230,7 @@ def _call_append(
 
 def _appended(fields: dict[str, Any], row: tuple) -> AuditEvent:
     pk, seq, occurred_at, prev, digest, key_id, mac = row
-    connection._medoffice_audit_tail = (seq, digest, occurred_at)
+    connection._medoffice_audit_tail = (seq, digest, occurred_at)  # type: ignore[attr-defined]  # our note on the connection, read back in _append_on_postgres
     entry = {**fields, "seq": seq, "occurred_at": occurred_at, "prev_hash": prev}
     return _loaded(pk, {**entry, "entry_hash": digest, "mac_key_id": key_id, "mac": mac})
 
@@ -387,14 +389,15 @@ def verify_chain(*, save: bool = True) -> auditchain.ChainReport:
 
 def _save(report: auditchain.ChainReport) -> auditchain.ChainReport:
     last = AuditEvent.objects.order_by("-seq").values("seq", "entry_hash").first()
-    head = last if (report.ok and last) else {"seq": None, "entry_hash": ""}
+    head_seq: int | None = last["seq"] if (report.ok and last) else None
+    head_hash: str = last["entry_hash"] if (report.ok and last) else ""
     key_id, key = signing_key()
     at = timezone.now()
     content = auditcheckpoints.body(
         ok=report.ok,
         count=report.entries_checked,
-        seq=head["seq"],
-        digest=head["entry_hash"],
+        seq=head_seq,
+        digest=head_hash,
         unkeyed=report.unkeyed,
         at=at,
     )
@@ -405,8 +408,8 @@ def _save(report: auditchain.ChainReport) -> auditchain.ChainReport:
         entries_checked=report.entries_checked,
         first_bad_seq=report.first_bad_seq,
         message=report.message[:300],
-        last_seq=head["seq"],
-        last_hash=head["entry_hash"],
+        last_seq=head_seq,
+        last_hash=head_hash,
         unkeyed=report.unkeyed,
         key_id=key_id,
         mac=record["mac"],

@@ -28,13 +28,29 @@ def within_date_bounds(value: dt.date) -> None:
         raise ValidationError(problem, code="date_out_of_range")
 
 
+def model_choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any]:
+    """The form's field ``name``, known to be a model choice (``form.fields`` holds plain Fields)."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    return field
+
+
+def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """The form's field ``name``, known to be a choice field."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    return field
+
+
 class BootstrapMixin:
     """The base of every form: Bootstrap's classes on the widgets, so templates render
     fields plainly, and every date and date-time field held to ``core.bounds``."""
 
+    fields: dict[str, forms.Field]  # the form's, set by BaseForm.__init__
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
-        for field in self.fields.values():  # type: ignore[attr-defined]
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
             if isinstance(field, forms.DateField | forms.DateTimeField):
                 field.validators = [*field.validators, within_date_bounds]
             widget = field.widget

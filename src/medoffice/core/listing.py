@@ -17,7 +17,7 @@ from django import forms
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.paginator import Paginator
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views import View
@@ -111,11 +111,11 @@ class ListPage(PermissionRequiredMixin, View):
             qs = qs.order_by(f"{direction}{keys[bare]}", "-pk" if direction else "pk")
         return qs, form, sort
 
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def get(self, request: HttpRequest) -> HttpResponseBase:
         qs, form, sort = self.filtered(request)
         refused = form is not None and form.is_bound and not form.is_valid()
         if request.GET.get("format") == "csv":
-            if refused:
+            if form is not None and refused:
                 return HttpResponse(filter_errors_text(form), status=400, content_type="text/plain")
             return self.export_csv(request, qs)
         paginator = Paginator(qs, self.paginate_by)
@@ -170,7 +170,7 @@ class ListPage(PermissionRequiredMixin, View):
     def extra_context(self) -> dict[str, Any]:
         return {}
 
-    def export_csv(self, request: HttpRequest, qs: QuerySet) -> HttpResponse:
+    def export_csv(self, request: HttpRequest, qs: QuerySet) -> HttpResponseBase:
         if not request.user.has_perm(permission_name(self.model, self.export_action)):
             return HttpResponse("You may not export this list.", status=403)
         if self.export_action != "view":

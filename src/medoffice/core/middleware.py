@@ -229,5 +229,5 @@ class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
     GET, and by ``HX-Redirect`` for an htmx request.
     """
 
-    def handle_no_permission(self, request: HttpRequest, view_func: Callable) -> HttpResponse:
+    def handle_no_permission(self, request: HttpRequest, view_func: Callable) -> HttpResponse:  # type: ignore[override]  # htmx gets HX-Redirect, not a 302
         return _redirect_to_login(request)

@@ -210,7 +210,7 @@ def unlock_user(*, actor: User, username: str) -> int:
     _require(actor, "core.change_user")
     from axes.utils import reset
 
-    cleared = reset(username=username)
+    cleared: int = reset(username=username)
     record_event(
         AuditAction.SECURITY,
         user=actor,

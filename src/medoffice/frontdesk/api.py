@@ -14,7 +14,7 @@ import datetime as dt
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from pydantic import field_validator
@@ -30,6 +30,7 @@ from medoffice.api.common import (
 )
 from medoffice.api.errors import error_responses
 from medoffice.billing import services as billing_services
+from medoffice.core.http import ApiRequest
 from medoffice.core.models import AuditAction
 from medoffice.frontdesk import services
 from medoffice.frontdesk.selectors import flow_board_context, user_locations
@@ -104,8 +105,8 @@ def _status_row(a: Appointment) -> dict[str, Any]:
     response={200: StatusOut, **error_responses(400, 403, 404, 422)},
     summary="Move a visit along the flow (400 naming “status” when the move is not allowed)",
 )
-def change_status(request: HttpRequest, payload: StatusIn, id: int = row_id()) -> Any:
-    user = request.auth  # type: ignore[attr-defined]
+def change_status(request: ApiRequest, payload: StatusIn, id: int = row_id()) -> Any:
+    user = request.auth
     a = get_or_404(request, restricted(request, Appointment), id, what="appointment")
     room = None
     if payload.room_id:
@@ -119,7 +120,7 @@ def change_status(request: HttpRequest, payload: StatusIn, id: int = row_id()) -
     a = book.change_status(
         actor=user, appointment=a, to_status=payload.status, room=room, note=payload.note
     )
-    request.api_audited = True  # type: ignore[attr-defined]
+    request.api_audited = True
     return _status_row(a)
 
 
@@ -128,8 +129,8 @@ def change_status(request: HttpRequest, payload: StatusIn, id: int = row_id()) -
     response={200: CheckInOut, **error_responses(400, 403, 404, 422)},
     summary="Check a patient in: the copay (if any) and the arrival, in one transaction",
 )
-def check_in(request: HttpRequest, payload: CheckInIn, id: int = row_id()) -> Any:
-    user = request.auth  # type: ignore[attr-defined]
+def check_in(request: ApiRequest, payload: CheckInIn, id: int = row_id()) -> Any:
+    user = request.auth
     a = get_or_404(request, restricted(request, Appointment, "change"), id, what="appointment")
     require_permission(
         request,
@@ -145,7 +146,7 @@ def check_in(request: HttpRequest, payload: CheckInIn, id: int = row_id()) -> An
         method=payload.method or "",
         reference=payload.reference,
     )
-    request.api_audited = True  # type: ignore[attr-defined]
+    request.api_audited = True
     return {
         "appointment_id": a.pk,
         "status": a.status,
@@ -187,8 +188,8 @@ class FlowFilter(Schema):
     response={200: FlowBoardOut, **error_responses(403, 404, 422)},
     summary="Today's visits at a location, with status, minutes in status and room",
 )
-def flow_board(request: HttpRequest, filters: Query[FlowFilter]) -> dict[str, Any]:
-    user = request.auth  # type: ignore[attr-defined]
+def flow_board(request: ApiRequest, filters: Query[FlowFilter]) -> dict[str, Any]:
+    user = request.auth
     restricted(request, Appointment)
     locations = user_locations(user)
     location = locations[0] if locations else None

@@ -51,7 +51,7 @@ FLOW_COLUMNS: list[tuple[str, str, tuple[str, ...]]] = [
     ("lwbs", "Left without being seen", (S.LEFT_WITHOUT_BEING_SEEN,)),
 ]
 # The time a visit entered each status (the flow board's "time in status").
-STATUS_SINCE = {
+STATUS_SINCE: dict[str, str] = {
     S.ARRIVED: "arrived_at",
     S.ROOMED: "roomed_at",
     S.WITH_PROVIDER: "with_provider_at",
@@ -59,7 +59,7 @@ STATUS_SINCE = {
     S.COMPLETED: "completed_at",
     S.LEFT_WITHOUT_BEING_SEEN: "completed_at",
 }
-MOVE_LABELS = {
+MOVE_LABELS: dict[str, str] = {
     S.ROOMED: "Room",
     S.WITH_PROVIDER: "With provider",
     S.CHECKOUT: "To check-out",

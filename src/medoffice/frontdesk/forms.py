@@ -8,7 +8,8 @@ from typing import Any
 from django import forms
 
 from medoffice.billing.forms import PaymentForm
-from medoffice.core.forms import BootstrapMixin
+from medoffice.core.forms import BootstrapMixin, model_choice_field
+from medoffice.core.models import User
 from medoffice.scheduling.models import AppointmentType
 
 
@@ -29,8 +30,8 @@ class RecallForm(BootstrapMixin, forms.Form):
         label="Visit type", queryset=AppointmentType.objects.none(), required=False
     )
 
-    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["appointment_type"].queryset = AppointmentType.objects.restrict(
+        model_choice_field(self, "appointment_type").queryset = AppointmentType.objects.restrict(
             user, "view"
         ).filter(is_active=True)

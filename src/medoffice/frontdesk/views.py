@@ -17,7 +17,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,6 +28,7 @@ from medoffice.billing import services as billing_services
 from medoffice.billing.forms import BalancePaymentForm
 from medoffice.core.audit import record_event
 from medoffice.core.forms import apply_errors
+from medoffice.core.http import AuthenticatedRequest
 from medoffice.core.models import AuditAction, Location
 from medoffice.core.params import date_param
 from medoffice.frontdesk import services as desk_services
@@ -65,12 +66,12 @@ from medoffice.scheduling.models import (
 # --- helpers ------------------------------------------------------------------------
 
 
-def _deny_unless(request: HttpRequest, *perms: str) -> None:
+def _deny_unless(request: AuthenticatedRequest, *perms: str) -> None:
     if not any(request.user.has_perm(p) for p in perms):
         raise PermissionDenied("Your role does not allow this.")
 
 
-def _pick_location(request: HttpRequest, locations: list[Location]) -> Location | None:
+def _pick_location(request: AuthenticatedRequest, locations: list[Location]) -> Location | None:
     wanted = request.GET.get("location", "")
     for location in locations:
         if str(location.pk) == wanted or location.code == wanted:
@@ -90,7 +91,7 @@ def _audit_book_read(user: Any, what: str) -> None:
     )
 
 
-def _step(request: HttpRequest) -> int:
+def _step(request: AuthenticatedRequest) -> int:
     try:
         step = int(request.GET.get("step", DEFAULT_STEP))
     except ValueError:
@@ -99,7 +100,7 @@ def _step(request: HttpRequest) -> int:
 
 
 @permission_required(VIEW_BOOK, raise_exception=True)
-def day_view(request: HttpRequest) -> HttpResponse:
+def day_view(request: AuthenticatedRequest) -> HttpResponse:
     tz = timezone.get_current_timezone()
     day = date_param(request.GET, "date", timezone.localdate())
     locations = user_locations(request.user)
@@ -146,7 +147,7 @@ def _own_provider(user: Any, providers: list[Provider]) -> Provider | None:
 
 
 @permission_required(VIEW_BOOK, raise_exception=True)
-def week_view(request: HttpRequest) -> HttpResponse:
+def week_view(request: AuthenticatedRequest) -> HttpResponse:
     """One provider's week at one location (``?location=`` as in the day view)."""
     tz = timezone.get_current_timezone()
     day = date_param(request.GET, "date", timezone.localdate())
@@ -219,7 +220,7 @@ def week_view(request: HttpRequest) -> HttpResponse:
 # --- check-in ------------------------------------------------------------------------
 
 
-def _appointment_for(request: HttpRequest, pk: int, action: str = "view") -> Appointment:
+def _appointment_for(request: AuthenticatedRequest, pk: int, action: str = "view") -> Appointment:
     return get_object_or_404(
         Appointment.objects.restrict(request.user, action).select_related(
             "patient", "provider", "location", "appointment_type", "room"
@@ -228,7 +229,7 @@ def _appointment_for(request: HttpRequest, pk: int, action: str = "view") -> App
     )
 
 
-def _check_in_context(request: HttpRequest, appointment: Appointment) -> dict[str, Any]:
+def _check_in_context(request: AuthenticatedRequest, appointment: Appointment) -> dict[str, Any]:
     day = appointment.start.astimezone(timezone.get_current_timezone()).date()
     patient = patient_selectors.get_patient(request.user, appointment.patient_id)
     return {
@@ -245,7 +246,7 @@ def _check_in_context(request: HttpRequest, appointment: Appointment) -> dict[st
 
 @require_http_methods(["GET", "POST"])
 @permission_required(CHANGE_BOOK, raise_exception=True)
-def check_in(request: HttpRequest, pk: int) -> HttpResponse:
+def check_in(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     appointment = _appointment_for(request, pk, "change")
     context = _check_in_context(request, appointment)
     copay = context["coverage"]["copay"]
@@ -276,7 +277,7 @@ def check_in(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @permission_required(CHANGE_BOOK, raise_exception=True)
-def record_consent(request: HttpRequest, pk: int) -> HttpResponse:
+def record_consent(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """One click at check-in: "the patient signed the privacy notice / financial policy today"."""
     appointment = _appointment_for(request, pk, "change")
     kind = request.POST.get("kind", "")
@@ -300,7 +301,10 @@ def record_consent(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _render_board(
-    request: HttpRequest, location: Location | None, locations: list[Location], error: str = ""
+    request: AuthenticatedRequest,
+    location: Location | None,
+    locations: list[Location],
+    error: str = "",
 ) -> HttpResponse:
     context = flow_board_context(request.user, location, timezone.now())
     context.update({"locations": locations, "error": error, "title": "Patient flow board"})
@@ -312,14 +316,14 @@ def _render_board(
 
 
 @permission_required(VIEW_BOOK, raise_exception=True)
-def flow_board(request: HttpRequest) -> HttpResponse:
+def flow_board(request: AuthenticatedRequest) -> HttpResponse:
     locations = user_locations(request.user)
     return _render_board(request, _pick_location(request, locations), locations)
 
 
 @require_POST
 @permission_required(VIEW_BOOK, raise_exception=True)
-def flow_move(request: HttpRequest, pk: int) -> HttpResponse:
+def flow_move(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Move a visit to its next status (room picker when rooming); htmx gets the board back."""
     _deny_unless(request, CHANGE_FLOW)
     appointment = _appointment_for(request, pk, "view")
@@ -370,7 +374,7 @@ def flow_move(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @permission_required(CHANGE_BOOK, raise_exception=True)
-def check_out(request: HttpRequest, pk: int) -> HttpResponse:
+def check_out(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     appointment = _appointment_for(request, pk, "change")
     patient = patient_selectors.get_patient(request.user, appointment.patient_id)
     action = request.POST.get("action", "") if request.method == "POST" else ""
@@ -410,7 +414,7 @@ def check_out(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _check_out_action(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     appointment: Appointment,
     action: str,
     payment_form: forms.Form,

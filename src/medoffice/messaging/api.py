@@ -7,12 +7,12 @@ naming the placeholder.
 """
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
 from ninja import Field, Path, Router, Schema
 from ninja.responses import Status
 
 from medoffice.api.common import MAX_ID, audit, get_or_404, restricted
 from medoffice.api.errors import error_responses
+from medoffice.core.http import ApiRequest
 from medoffice.core.models import AuditAction
 from medoffice.messaging import services
 from medoffice.messaging.models import MessageChannel, MessageTemplate, ReminderRule
@@ -72,7 +72,7 @@ def _rule(r: ReminderRule) -> dict:
     response={200: list[TemplateOut], **error_responses(403)},
     summary="Reminder, waitlist-offer and recall message templates",
 )
-def list_templates(request: HttpRequest):
+def list_templates(request: ApiRequest):
     templates = restricted(request, MessageTemplate, "view")
     services.ensure_defaults()
     audit(request, AuditAction.READ, object_type="messaging.messagetemplate")
@@ -84,9 +84,7 @@ def list_templates(request: HttpRequest):
     response={200: TemplateOut, **error_responses(400, 403, 404, 422)},
     summary="Change a message template's subject and text",
 )
-def update_template(
-    request: HttpRequest, payload: TemplateIn, id: int = Path(..., ge=1, le=MAX_ID)
-):
+def update_template(request: ApiRequest, payload: TemplateIn, id: int = Path(..., ge=1, le=MAX_ID)):
     template = get_or_404(
         request, restricted(request, MessageTemplate, "change"), id, what="message template"
     )
@@ -101,7 +99,7 @@ def update_template(
     response={200: list[RuleOut], **error_responses(403)},
     summary="When reminders are sent, and how",
 )
-def list_rules(request: HttpRequest):
+def list_rules(request: ApiRequest):
     rules = restricted(request, ReminderRule, "view")
     services.ensure_defaults()
     audit(request, AuditAction.READ, object_type="messaging.reminderrule")
@@ -113,7 +111,7 @@ def list_rules(request: HttpRequest):
     response={201: RuleOut, **error_responses(400, 403, 422)},
     summary="Add a reminder rule (hours before the visit, channel)",
 )
-def create_rule(request: HttpRequest, payload: RuleIn):
+def create_rule(request: ApiRequest, payload: RuleIn):
     restricted(request, ReminderRule, "change")
     if ReminderRule.objects.filter(
         hours_before=payload.hours_before, channel=payload.channel
@@ -130,7 +128,7 @@ def create_rule(request: HttpRequest, payload: RuleIn):
     response={204: None, **error_responses(403, 404, 422)},
     summary="Remove a reminder rule",
 )
-def delete_rule(request: HttpRequest, id: int = Path(..., ge=1, le=MAX_ID)):
+def delete_rule(request: ApiRequest, id: int = Path(..., ge=1, le=MAX_ID)):
     rule = get_or_404(
         request, restricted(request, ReminderRule, "change"), id, what="reminder rule"
     )

@@ -32,6 +32,7 @@ class MessageTemplateForm(BootstrapMixin, forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         try:
             services.validate_template_text(data.get("subject", ""), data.get("body", ""))
         except ValidationError as exc:

@@ -15,7 +15,7 @@ import datetime as dt
 import html
 import string
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -25,7 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from medoffice.core.audit import record_event
-from medoffice.core.models import AuditAction, Practice
+from medoffice.core.models import AuditAction, Practice, User
 from medoffice.messaging import kinds
 from medoffice.messaging.backends import SmsError, get_sms_backend
 from medoffice.messaging.models import (
@@ -79,7 +79,7 @@ def validate_template_text(subject: str, body: str) -> None:
         raise ValidationError(errors)
 
 
-class _SafeValues(dict):
+class _SafeValues(dict[str, Any]):
     """Known placeholders get their value; anything else stays visible as written."""
 
     def __missing__(self, key: str) -> str:
@@ -365,7 +365,7 @@ def send_queued_messages(now: dt.datetime | None = None, limit: int = 500) -> Se
 SETUP = "scheduling.change_schedule"
 
 
-def _require_setup(actor: Any) -> None:
+def _require_setup(actor: User) -> None:
     if actor is not None and not actor.has_perm(SETUP):
         raise PermissionDenied(
             "Your role does not allow you to change the appointment book's set-up."
@@ -376,8 +376,11 @@ def _detail(obj: Any) -> str:
     return f"{obj._meta.verbose_name}: {obj}"[:400]
 
 
+_SetupRow = TypeVar("_SetupRow", MessageTemplate, ReminderRule)
+
+
 @transaction.atomic
-def save_setup(*, actor: Any, instance: MessageTemplate | ReminderRule) -> Any:
+def save_setup(*, actor: User, instance: _SetupRow) -> _SetupRow:
     """Save a template or a rule, validated and audited as a set-up change."""
     _require_setup(actor)
     creating = instance.pk is None
@@ -393,18 +396,18 @@ def save_setup(*, actor: Any, instance: MessageTemplate | ReminderRule) -> Any:
     return instance
 
 
-def save_template(*, actor: Any, template: MessageTemplate) -> MessageTemplate:
+def save_template(*, actor: User, template: MessageTemplate) -> MessageTemplate:
     """Save a template after checking its placeholders; audited as a set-up change."""
     validate_template_text(template.subject, template.body)
     return save_setup(actor=actor, instance=template)
 
 
-def save_rule(*, actor: Any, rule: ReminderRule) -> ReminderRule:
+def save_rule(*, actor: User, rule: ReminderRule) -> ReminderRule:
     return save_setup(actor=actor, instance=rule)
 
 
 @transaction.atomic
-def delete_rule(*, actor: Any, rule: ReminderRule) -> None:
+def delete_rule(*, actor: User, rule: ReminderRule) -> None:
     _require_setup(actor)
     detail, pk, label = _detail(rule), rule.pk, rule._meta.label_lower
     rule.delete()

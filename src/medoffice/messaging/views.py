@@ -6,12 +6,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from medoffice.core.forms import apply_errors
+from medoffice.core.http import AuthenticatedRequest
 from medoffice.messaging import kinds, services
 from medoffice.messaging.forms import MessageTemplateForm, ReminderRuleForm
 from medoffice.messaging.models import MessageTemplate, ReminderRule
@@ -19,7 +20,7 @@ from medoffice.messaging.services import SETUP
 
 
 @permission_required(SETUP, raise_exception=True)
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedRequest) -> HttpResponse:
     services.ensure_defaults()
     return render(
         request,
@@ -33,7 +34,10 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def _template_page(
-    request: HttpRequest, form: MessageTemplateForm, title: str, template: MessageTemplate | None
+    request: AuthenticatedRequest,
+    form: MessageTemplateForm,
+    title: str,
+    template: MessageTemplate | None,
 ) -> HttpResponse:
     preview = None
     language = (
@@ -57,7 +61,7 @@ def _template_page(
     )
 
 
-def _save_template(request: HttpRequest, form: MessageTemplateForm) -> HttpResponse | None:
+def _save_template(request: AuthenticatedRequest, form: MessageTemplateForm) -> HttpResponse | None:
     if "preview" in request.POST or not form.is_valid():
         return None
     try:
@@ -70,7 +74,7 @@ def _save_template(request: HttpRequest, form: MessageTemplateForm) -> HttpRespo
 
 
 @permission_required(SETUP, raise_exception=True)
-def template_new(request: HttpRequest) -> HttpResponse:
+def template_new(request: AuthenticatedRequest) -> HttpResponse:
     form = MessageTemplateForm(request.POST or None)
     if request.method == "POST":
         done = _save_template(request, form)
@@ -80,7 +84,7 @@ def template_new(request: HttpRequest) -> HttpResponse:
 
 
 @permission_required(SETUP, raise_exception=True)
-def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def template_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     template = get_object_or_404(MessageTemplate.objects.restrict(request.user, "change"), pk=pk)
     form = MessageTemplateForm(request.POST or None, instance=template)
     if request.method == "POST":
@@ -90,7 +94,7 @@ def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _template_page(request, form, f"Template: {template}", template)
 
 
-def _rule_page(request: HttpRequest, rule: ReminderRule | None) -> HttpResponse:
+def _rule_page(request: AuthenticatedRequest, rule: ReminderRule | None) -> HttpResponse:
     form = ReminderRuleForm(request.POST or None, instance=rule)
     if request.method == "POST" and form.is_valid():
         try:
@@ -112,19 +116,19 @@ def _rule_page(request: HttpRequest, rule: ReminderRule | None) -> HttpResponse:
 
 
 @permission_required(SETUP, raise_exception=True)
-def rule_new(request: HttpRequest) -> HttpResponse:
+def rule_new(request: AuthenticatedRequest) -> HttpResponse:
     return _rule_page(request, None)
 
 
 @permission_required(SETUP, raise_exception=True)
-def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def rule_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     rule = get_object_or_404(ReminderRule.objects.restrict(request.user, "change"), pk=pk)
     return _rule_page(request, rule)
 
 
 @require_POST
 @permission_required(SETUP, raise_exception=True)
-def rule_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def rule_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     rule = get_object_or_404(ReminderRule.objects.restrict(request.user, "change"), pk=pk)
     label = str(rule)
     services.delete_rule(actor=request.user, rule=rule)

@@ -4,8 +4,8 @@ from typing import Any
 
 from django import forms
 
-from medoffice.core.forms import BootstrapMixin
-from medoffice.core.models import Location
+from medoffice.core.forms import BootstrapMixin, model_choice_field
+from medoffice.core.models import Location, User
 from medoffice.patients import files
 from medoffice.patients.models import (
     AlertKind,
@@ -81,7 +81,7 @@ class PatientForm(BootstrapMixin, forms.ModelForm):
         ]
         labels = {"guarantor_relationship": "Guarantor (who pays)"}
 
-    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name, label in DATE_FIELDS.items():
             if name in self.fields:
@@ -100,7 +100,7 @@ class PatientForm(BootstrapMixin, forms.ModelForm):
             self.fields["home_location"].required = True
             if not self.instance.pk and len(scope) == 1:
                 self.initial["home_location"] = next(iter(scope))
-        self.fields["home_location"].queryset = locations
+        model_choice_field(self, "home_location").queryset = locations
 
     def _clean_phone(self, name: str) -> str:
         try:
@@ -191,7 +191,7 @@ class CoverageForm(BootstrapMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["payer"].queryset = Payer.objects.filter(is_active=True)
+        model_choice_field(self, "payer").queryset = Payer.objects.filter(is_active=True)
         for name, label, required in (
             ("subscriber_date_of_birth", "Subscriber's date of birth", False),
             ("effective_from", "Effective from", True),

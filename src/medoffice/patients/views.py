@@ -5,12 +5,14 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from medoffice.core.http import AuthenticatedRequest
 from medoffice.core.identifiers import mask_ssn
 from medoffice.core.listing import Column, ListPage
 from medoffice.patients import files, selectors, services
@@ -68,12 +70,12 @@ class PatientListPage(ListPage):
         Column("phone", "Phone", value=lambda p: national(p.phone)),
     ]
 
-    def base_queryset(self):  # type: ignore[no-untyped-def]
+    def base_queryset(self) -> QuerySet[Patient]:
         return selectors.patient_list(self.request.user).filter(merged_into__isnull=True)
 
 
 @login_required
-def quick_search(request: HttpRequest) -> HttpResponse:
+def quick_search(request: AuthenticatedRequest) -> HttpResponse:
     """The live results under the search box (htmx): a few names, nothing opened."""
     if not request.user.has_perm("patients.view_patient"):
         return HttpResponse("Your role does not open patient records.", status=403)
@@ -86,7 +88,7 @@ def quick_search(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _open(request: HttpRequest, pk: int, data_category: str = "demographics") -> Patient:
+def _open(request: AuthenticatedRequest, pk: int, data_category: str = "demographics") -> Patient:
     """The patient through the audited selector; outside scope the caller redirects."""
     return selectors.get_patient(request.user, pk, data_category=data_category)
 
@@ -95,7 +97,7 @@ def _error_text(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
 
-def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def patient_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     try:
         patient = selectors.get_patient(request.user, pk)
     except selectors.OutsideScope:
@@ -135,7 +137,7 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @permission_required("patients.change_patient", raise_exception=True)
-def patient_new(request: HttpRequest) -> HttpResponse:
+def patient_new(request: AuthenticatedRequest) -> HttpResponse:
     form = RegistrationForm(request.POST or None, user=request.user)
     duplicates: list[Patient] = []
     if request.method == "POST" and form.is_valid():
@@ -161,7 +163,7 @@ def patient_new(request: HttpRequest) -> HttpResponse:
 
 
 @permission_required("patients.change_patient", raise_exception=True)
-def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def patient_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     try:
         patient = _open(request, pk)
     except selectors.OutsideScope:
@@ -187,7 +189,7 @@ def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
 # --- alerts, consents --------------------------------------------------------------------------
 
 
-def _changeable(request: HttpRequest, pk: int, data_category: str) -> Patient:
+def _changeable(request: AuthenticatedRequest, pk: int, data_category: str) -> Patient:
     try:
         return _open(request, pk, data_category)
     except selectors.OutsideScope:
@@ -196,7 +198,7 @@ def _changeable(request: HttpRequest, pk: int, data_category: str) -> Patient:
 
 @require_POST
 @permission_required("patients.change_patient", raise_exception=True)
-def alert_add(request: HttpRequest, pk: int) -> HttpResponse:
+def alert_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     patient = _changeable(request, pk, "alerts")
     form = AlertForm(request.POST)
     if form.is_valid():
@@ -209,7 +211,7 @@ def alert_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @permission_required("patients.change_patient", raise_exception=True)
-def alert_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+def alert_deactivate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     alert = get_object_or_404(PatientAlert, pk=pk)
     patient = _changeable(request, alert.patient_id, "alerts")
     services.deactivate_alert(actor=request.user, alert=alert)
@@ -219,7 +221,7 @@ def alert_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @permission_required("patients.change_patient", raise_exception=True)
-def consent_give(request: HttpRequest, pk: int) -> HttpResponse:
+def consent_give(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     patient = _changeable(request, pk, "consents")
     form = ConsentForm(request.POST)
     if form.is_valid():
@@ -231,14 +233,14 @@ def consent_give(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Consent recorded.")
     else:
         messages.error(
-            request, "Consent: " + " ".join(e for errs in form.errors.values() for e in errs)
+            request, "Consent: " + " ".join(str(e) for errs in form.errors.values() for e in errs)
         )
     return redirect("patients:detail", pk=patient.pk)
 
 
 @require_POST
 @permission_required("patients.change_patient", raise_exception=True)
-def consent_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def consent_revoke(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     consent = get_object_or_404(Consent, pk=pk)
     patient = _changeable(request, consent.patient_id, "consents")
     form = RevokeConsentForm(request.POST)
@@ -258,7 +260,7 @@ def consent_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _coverage_page(
-    request: HttpRequest, patient: Patient, coverage: Coverage | None
+    request: AuthenticatedRequest, patient: Patient, coverage: Coverage | None
 ) -> HttpResponse:
     form = CoverageForm(request.POST or None, request.FILES or None, instance=coverage)
     if request.method == "POST" and form.is_valid():
@@ -285,19 +287,19 @@ def _coverage_page(
 
 
 @permission_required("patients.change_patient", raise_exception=True)
-def coverage_add(request: HttpRequest, pk: int) -> HttpResponse:
+def coverage_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _coverage_page(request, _changeable(request, pk, "insurance"), None)
 
 
 @permission_required("patients.change_patient", raise_exception=True)
-def coverage_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def coverage_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     coverage = get_object_or_404(Coverage, pk=pk)
     return _coverage_page(request, _changeable(request, coverage.patient_id, "insurance"), coverage)
 
 
 @require_POST
 @permission_required("patients.change_patient", raise_exception=True)
-def coverage_end(request: HttpRequest, pk: int) -> HttpResponse:
+def coverage_end(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     coverage = get_object_or_404(Coverage, pk=pk)
     patient = _changeable(request, coverage.patient_id, "insurance")
     form = EndCoverageForm(request.POST)
@@ -317,14 +319,14 @@ def coverage_end(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _serve(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     patient_id: int,
     stored: Any,
     obj: Any,
     category: str,
     name: str,
     content_type: str = "",
-) -> HttpResponse:
+) -> FileResponse:
     try:
         selectors.get_patient(request.user, patient_id, data_category=category)
     except selectors.OutsideScope:
@@ -341,7 +343,7 @@ def _serve(
 
 
 @permission_required("patients.view_patient", raise_exception=True)
-def document_download(request: HttpRequest, pk: int) -> HttpResponse:
+def document_download(request: AuthenticatedRequest, pk: int) -> FileResponse:
     document = get_object_or_404(PatientDocument, pk=pk)
     return _serve(
         request,
@@ -354,7 +356,7 @@ def document_download(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _card(request: HttpRequest, pk: int, side: str) -> HttpResponse:
+def _card(request: AuthenticatedRequest, pk: int, side: str) -> FileResponse:
     coverage = get_object_or_404(Coverage, pk=pk)
     stored = getattr(coverage, f"card_{side}")
     return _serve(
@@ -368,17 +370,17 @@ def _card(request: HttpRequest, pk: int, side: str) -> HttpResponse:
 
 
 @permission_required("patients.view_patient", raise_exception=True)
-def card_front(request: HttpRequest, pk: int) -> HttpResponse:
+def card_front(request: AuthenticatedRequest, pk: int) -> FileResponse:
     return _card(request, pk, "front")
 
 
 @permission_required("patients.view_patient", raise_exception=True)
-def card_back(request: HttpRequest, pk: int) -> HttpResponse:
+def card_back(request: AuthenticatedRequest, pk: int) -> FileResponse:
     return _card(request, pk, "back")
 
 
 @permission_required("patients.change_patient", raise_exception=True)
-def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
+def document_upload(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     patient = _changeable(request, pk, "documents")
     form = DocumentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -406,7 +408,7 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @permission_required("patients.merge_patient", raise_exception=True)
-def merge(request: HttpRequest, pk: int) -> HttpResponse:
+def merge(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     try:
         survivor = _open(request, pk, "merge")
     except selectors.OutsideScope:
@@ -474,7 +476,7 @@ def merge(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @permission_required("patients.emergency_access", raise_exception=True)
-def emergency_access(request: HttpRequest, pk: int) -> HttpResponse:
+def emergency_access(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     patient = get_object_or_404(Patient, pk=pk)
     if selectors.patient_list(request.user).filter(pk=pk).exists():
         return redirect("patients:detail", pk=pk)
@@ -499,7 +501,7 @@ def emergency_access(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @permission_required("core.review_emergencyaccess", raise_exception=True)
-def emergency_access_list(request: HttpRequest) -> HttpResponse:
+def emergency_access_list(request: AuthenticatedRequest) -> HttpResponse:
     pending = selectors.unreviewed_emergency_accesses(request.user)
     reviewed = EmergencyAccess.objects.filter(reviewed_at__isnull=False).select_related(
         "user", "patient", "reviewed_by"
@@ -518,7 +520,7 @@ def emergency_access_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @permission_required("core.review_emergencyaccess", raise_exception=True)
-def emergency_access_review(request: HttpRequest, pk: int) -> HttpResponse:
+def emergency_access_review(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     access = get_object_or_404(EmergencyAccess, pk=pk)
     form = ReviewForm(request.POST)
     if form.is_valid():

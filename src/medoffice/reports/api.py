@@ -13,11 +13,11 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from medoffice.api.common import MAX_ID, Day, audit, require_permission
 from medoffice.api.errors import error_responses
+from medoffice.core.http import ApiRequest
 from medoffice.core.models import AuditAction
 from medoffice.reports import selectors
 from medoffice.reports.forms import MAX_DAYS
@@ -114,9 +114,9 @@ class AccessOut(Schema):
     rows: list[AccessRowOut]
 
 
-def _filters(request: HttpRequest, params: ReportFilter, report: str) -> selectors.Filters:
+def _filters(request: ApiRequest, params: ReportFilter, report: str) -> selectors.Filters:
     """The caller's filters, after the permission check; every call leaves one audit row."""
-    user = request.auth  # type: ignore[attr-defined]
+    user = request.auth
     require_permission(
         request, PERMISSION, action=AuditAction.READ, object_type="reports.report", object_id=report
     )
@@ -184,9 +184,9 @@ def _utilisation(r: selectors.UtilisationRow) -> dict[str, Any]:
     response={200: WaitTimesOut, **error_responses(400, 403, 422)},
     summary="Wait times of completed visits: median and 90th percentile minutes per phase",
 )
-def wait_times(request: HttpRequest, params: Query[ReportFilter]) -> dict[str, Any]:
+def wait_times(request: ApiRequest, params: Query[ReportFilter]) -> dict[str, Any]:
     filters = _filters(request, params, "wait-times")
-    data = selectors.wait_times(request.auth, filters)  # type: ignore[attr-defined]
+    data = selectors.wait_times(request.auth, filters)
     return {
         "filters": _period(filters),
         "visits": data.visits,
@@ -202,9 +202,9 @@ def wait_times(request: HttpRequest, params: Query[ReportFilter]) -> dict[str, A
     response={200: NoShowsOut, **error_responses(400, 403, 422)},
     summary="No-show and late-cancellation rates of the appointments that were due",
 )
-def no_shows(request: HttpRequest, params: Query[ReportFilter]) -> dict[str, Any]:
+def no_shows(request: ApiRequest, params: Query[ReportFilter]) -> dict[str, Any]:
     filters = _filters(request, params, "no-shows")
-    data = selectors.attendance(request.auth, filters)  # type: ignore[attr-defined]
+    data = selectors.attendance(request.auth, filters)
     return {
         "filters": _period(filters),
         "overall": _attendance(data.overall),
@@ -219,9 +219,9 @@ def no_shows(request: HttpRequest, params: Query[ReportFilter]) -> dict[str, Any
     response={200: UtilisationOut, **error_responses(400, 403, 422)},
     summary="Provider utilisation: booked ÷ available template minutes, per provider and week",
 )
-def utilisation(request: HttpRequest, params: Query[ReportFilter]) -> dict[str, Any]:
+def utilisation(request: ApiRequest, params: Query[ReportFilter]) -> dict[str, Any]:
     filters = _filters(request, params, "utilisation")
-    data = selectors.utilisation(request.auth, filters)  # type: ignore[attr-defined]
+    data = selectors.utilisation(request.auth, filters)
     return {
         "filters": _period(filters),
         "by_provider": [_utilisation(r) for r in data.by_provider],
@@ -234,8 +234,8 @@ def utilisation(request: HttpRequest, params: Query[ReportFilter]) -> dict[str, 
     response={200: AccessOut, **error_responses(400, 403, 422)},
     summary="Third-next-available appointment per provider (days from today)",
 )
-def access(request: HttpRequest, params: Query[AccessFilter]) -> dict[str, Any]:
-    user = request.auth  # type: ignore[attr-defined]
+def access(request: ApiRequest, params: Query[AccessFilter]) -> dict[str, Any]:
+    user = request.auth
     filters = _filters(request, params, "access")
     kind = None
     if filters.appointment_type_id:

@@ -7,21 +7,27 @@ from typing import Any
 
 from django import forms
 
-from medoffice.core.forms import BootstrapMixin, DateRangeMixin
+from medoffice.core.forms import BootstrapMixin, DateRangeMixin, model_choice_field
+from medoffice.core.models import Location, User
 from medoffice.reports import selectors
+from medoffice.scheduling.models import Provider
 from medoffice.scheduling.selectors import providers_for
 
 MAX_DAYS = 731
 
 
 class ReportFilterForm(BootstrapMixin, DateRangeMixin):
-    location = forms.ModelChoiceField(queryset=None, required=False, empty_label="All locations")
-    provider = forms.ModelChoiceField(queryset=None, required=False, empty_label="All providers")
+    location: forms.ModelChoiceField[Location] = forms.ModelChoiceField(
+        queryset=None, required=False, empty_label="All locations"
+    )
+    provider: forms.ModelChoiceField[Provider] = forms.ModelChoiceField(
+        queryset=None, required=False, empty_label="All providers"
+    )
 
-    def __init__(self, *args: Any, user: Any, with_type: bool = False, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, with_type: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["location"].queryset = selectors.locations_for(user)
-        self.fields["provider"].queryset = providers_for(user)
+        model_choice_field(self, "location").queryset = selectors.locations_for(user)
+        model_choice_field(self, "provider").queryset = providers_for(user)
         if with_type:
             self.fields["appointment_type"] = forms.ModelChoiceField(
                 label="Visit type",

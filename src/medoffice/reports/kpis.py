@@ -162,21 +162,33 @@ def third_next_available(
 # --- utilisation: minutes booked and available ---------------------------------------------
 
 
+# Read-only members, so that frozen dataclasses (the availability engine's) match too.
 class BlockLike(Protocol):
-    provider_id: int
-    location_id: int
-    weekday: int
-    start: dt.time
-    end: dt.time
-    effective_from: dt.date
-    effective_to: dt.date | None
+    @property
+    def provider_id(self) -> int: ...
+    @property
+    def location_id(self) -> int: ...
+    @property
+    def weekday(self) -> int: ...
+    @property
+    def start(self) -> dt.time: ...
+    @property
+    def end(self) -> dt.time: ...
+    @property
+    def effective_from(self) -> dt.date: ...
+    @property
+    def effective_to(self) -> dt.date | None: ...
 
 
 class UnavailabilityLike(Protocol):
-    start: dt.datetime
-    end: dt.datetime
-    provider_id: int | None
-    location_id: int | None
+    @property
+    def start(self) -> dt.datetime: ...
+    @property
+    def end(self) -> dt.datetime: ...
+    @property
+    def provider_id(self) -> int | None: ...
+    @property
+    def location_id(self) -> int | None: ...
 
 
 def _subtract(

@@ -105,7 +105,7 @@ class WaitReport:
 
 def _group(label: str, rows: list[dict[str, float | None]]) -> WaitGroup:
     phases = {
-        key: kpis.summarize([r[key] for r in rows if r[key] is not None]) for key in kpis.PHASES
+        key: kpis.summarize([v for r in rows if (v := r[key]) is not None]) for key in kpis.PHASES
     }
     return WaitGroup(label=label, phases=phases, visits=len(rows))
 
@@ -117,8 +117,8 @@ def wait_times(user: Any, filters: Filters) -> WaitReport:
     the visits that have both its time stamps. Part of day is that of the scheduled start.
     """
     tz = practice_zone()
-    rows = appointments(user, filters, tz).filter(status=AppointmentStatus.COMPLETED)
-    rows = rows.values_list(
+    completed_visits = appointments(user, filters, tz).filter(status=AppointmentStatus.COMPLETED)
+    rows = completed_visits.values_list(
         "provider_id",
         "location_id",
         "start",

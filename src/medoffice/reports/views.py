@@ -11,12 +11,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.decorators import permission_required
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from medoffice.core.audit import record_event
+from medoffice.core.http import AuthenticatedRequest
 from medoffice.core.listing import csv_cell
 from medoffice.core.models import AuditAction
 from medoffice.reports import charts, kpis, selectors
@@ -69,7 +70,9 @@ def percent(value: float | None) -> Cell:
     return Cell(kpis.as_percent(value), "" if value is None else round(value * 100, 1))
 
 
-def _filter_form(request: HttpRequest, today: dt.date, with_type: bool = False) -> ReportFilterForm:
+def _filter_form(
+    request: AuthenticatedRequest, today: dt.date, with_type: bool = False
+) -> ReportFilterForm:
     data: QueryDict = request.GET.copy()
     default = selectors.Filters.default(today)
     if not data.get("date_to"):
@@ -80,7 +83,7 @@ def _filter_form(request: HttpRequest, today: dt.date, with_type: bool = False) 
 
 
 def _respond(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     report: Report,
     form: ReportFilterForm,
     filters: selectors.Filters,
@@ -99,12 +102,12 @@ def _respond(
         **(extra or {}),
     }
     template = f"reports/{report.slug}.html"
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         template += "#body"
     return render(request, template, context)
 
 
-def _csv(request: HttpRequest, report: Report, filters: selectors.Filters) -> HttpResponse:
+def _csv(request: AuthenticatedRequest, report: Report, filters: selectors.Filters) -> HttpResponse:
     rows = sum(len(s.rows) for s in report.sections)
     record_event(
         AuditAction.EXPORT,
@@ -138,7 +141,7 @@ def _period(filters: selectors.Filters) -> str:
 
 
 @permission_required(PERMISSION, raise_exception=True)
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "reports/index.html", {"title": "Front-office reports"})
 
 
@@ -177,7 +180,7 @@ def _wait_section(title: str, groups: Sequence[selectors.WaitGroup], x_label: st
 
 
 @permission_required(PERMISSION, raise_exception=True)
-def wait_times(request: HttpRequest) -> HttpResponse:
+def wait_times(request: AuthenticatedRequest) -> HttpResponse:
     today = selectors.local_today()
     form = _filter_form(request, today)
     filters = form.filters(today)
@@ -241,7 +244,7 @@ def _pct(value: float | None) -> float | None:
 
 
 @permission_required(PERMISSION, raise_exception=True)
-def no_shows(request: HttpRequest) -> HttpResponse:
+def no_shows(request: AuthenticatedRequest) -> HttpResponse:
     today = selectors.local_today()
     form = _filter_form(request, today)
     filters = form.filters(today)
@@ -310,7 +313,7 @@ def _utilisation_rows(rows: Sequence[selectors.UtilisationRow]) -> list[list[Cel
 
 
 @permission_required(PERMISSION, raise_exception=True)
-def utilisation(request: HttpRequest) -> HttpResponse:
+def utilisation(request: AuthenticatedRequest) -> HttpResponse:
     today = selectors.local_today()
     form = _filter_form(request, today)
     filters = form.filters(today)
@@ -362,7 +365,7 @@ ACCESS_HEADERS = ["Provider", "Visit type", "Days to third next available", "Thi
 
 
 @permission_required(PERMISSION, raise_exception=True)
-def access(request: HttpRequest) -> HttpResponse:
+def access(request: AuthenticatedRequest) -> HttpResponse:
     today = selectors.local_today()
     form = _filter_form(request, today, with_type=True)
     filters = form.filters(today)

@@ -7,8 +7,8 @@ from typing import Any
 
 from django import forms
 
-from medoffice.core.forms import BootstrapMixin
-from medoffice.core.models import Location
+from medoffice.core.forms import BootstrapMixin, choice_field, model_choice_field
+from medoffice.core.models import Location, User
 from medoffice.scheduling.choices import RecallStatus
 from medoffice.scheduling.models import (
     AppointmentType,
@@ -139,16 +139,16 @@ class FindSlotForm(BootstrapMixin, forms.Form):
     )
     from_date = forms.DateField(label="From", widget=DATE, required=False)
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["appointment_type"].queryset = AppointmentType.objects.restrict(
+        model_choice_field(self, "appointment_type").queryset = AppointmentType.objects.restrict(
             user, "view"
         ).filter(is_active=True)
-        self.fields["providers"].queryset = Provider.objects.restrict(user, "view").filter(
-            is_active=True
-        )
+        model_choice_field(self, "providers").queryset = Provider.objects.restrict(
+            user, "view"
+        ).filter(is_active=True)
         locations = Location.objects.used_by(user).filter(is_active=True)
-        self.fields["locations"].queryset = locations
+        model_choice_field(self, "locations").queryset = locations
 
 
 class BookingForm(BootstrapMixin, forms.Form):
@@ -172,13 +172,15 @@ class BookingForm(BootstrapMixin, forms.Form):
         label="Overbook (only where an overbooking rule allows it)", required=False
     )
 
-    def __init__(self, *args: Any, user: Any, patients: list[Any], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, patients: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["appointment_type"].queryset = AppointmentType.objects.restrict(user, "view")
-        self.fields["provider"].queryset = Provider.objects.restrict(user, "view")
+        model_choice_field(self, "appointment_type").queryset = AppointmentType.objects.restrict(
+            user, "view"
+        )
+        model_choice_field(self, "provider").queryset = Provider.objects.restrict(user, "view")
         locations = Location.objects.used_by(user)
-        self.fields["location"].queryset = locations
-        self.fields["patient"].choices = [("", "—")] + [
+        model_choice_field(self, "location").queryset = locations
+        choice_field(self, "patient").choices = [("", "—")] + [
             (p.pk, f"{p.last_name}, {p.first_name} ({p.mrn}, born {p.date_of_birth:%m/%d/%Y})")
             for p in patients
         ]
@@ -204,11 +206,11 @@ class RescheduleForm(BootstrapMixin, forms.Form):
     provider = forms.ModelChoiceField(queryset=Provider.objects.none(), widget=forms.HiddenInput)
     location = forms.ModelChoiceField(queryset=Location.objects.none(), widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["provider"].queryset = Provider.objects.restrict(user, "view")
+        model_choice_field(self, "provider").queryset = Provider.objects.restrict(user, "view")
         locations = Location.objects.used_by(user)
-        self.fields["location"].queryset = locations
+        model_choice_field(self, "location").queryset = locations
 
 
 class SeriesForm(BootstrapMixin, forms.Form):
@@ -223,17 +225,17 @@ class SeriesForm(BootstrapMixin, forms.Form):
     count = forms.IntegerField(label="Number of visits", min_value=2, max_value=52, initial=6)
     reason = forms.CharField(label="Reason for visit", max_length=200, required=False)
 
-    def __init__(self, *args: Any, user: Any, patients: list[Any], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, patients: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["appointment_type"].queryset = AppointmentType.objects.restrict(
+        model_choice_field(self, "appointment_type").queryset = AppointmentType.objects.restrict(
             user, "view"
         ).filter(is_active=True)
-        self.fields["provider"].queryset = Provider.objects.restrict(user, "view").filter(
-            is_active=True
-        )
+        model_choice_field(self, "provider").queryset = Provider.objects.restrict(
+            user, "view"
+        ).filter(is_active=True)
         locations = Location.objects.used_by(user).filter(is_active=True)
-        self.fields["location"].queryset = locations
-        self.fields["patient"].choices = [("", "—")] + [
+        model_choice_field(self, "location").queryset = locations
+        choice_field(self, "patient").choices = [("", "—")] + [
             (p.pk, f"{p.last_name}, {p.first_name} ({p.mrn})") for p in patients
         ]
 
@@ -252,17 +254,17 @@ class WaitlistForm(BootstrapMixin, forms.ModelForm):
         fields = ["appointment_type", "provider", "location", "earliest", "latest", "note"]
         widgets = {"earliest": DATE, "latest": DATE}
 
-    def __init__(self, *args: Any, user: Any, patients: list[Any], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, patients: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["patient"].choices = [("", "—")] + [
+        choice_field(self, "patient").choices = [("", "—")] + [
             (p.pk, f"{p.last_name}, {p.first_name} ({p.mrn})") for p in patients
         ]
-        self.fields["appointment_type"].queryset = AppointmentType.objects.restrict(
+        model_choice_field(self, "appointment_type").queryset = AppointmentType.objects.restrict(
             user, "view"
         ).filter(is_active=True)
-        self.fields["provider"].queryset = Provider.objects.restrict(user, "view").filter(
-            is_active=True
-        )
+        model_choice_field(self, "provider").queryset = Provider.objects.restrict(
+            user, "view"
+        ).filter(is_active=True)
         self.fields["provider"].required = False
         self.order_fields(["patient"])
 
@@ -278,13 +280,15 @@ class RecallForm(BootstrapMixin, forms.Form):
         label="Provider", queryset=Provider.objects.none(), required=False
     )
 
-    def __init__(self, *args: Any, user: Any, patients: list[Any], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, patients: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["patient"].choices = [("", "—")] + [
+        choice_field(self, "patient").choices = [("", "—")] + [
             (p.pk, f"{p.last_name}, {p.first_name} ({p.mrn})") for p in patients
         ]
-        self.fields["appointment_type"].queryset = AppointmentType.objects.restrict(user, "view")
-        self.fields["provider"].queryset = Provider.objects.restrict(user, "view")
+        model_choice_field(self, "appointment_type").queryset = AppointmentType.objects.restrict(
+            user, "view"
+        )
+        model_choice_field(self, "provider").queryset = Provider.objects.restrict(user, "view")
 
 
 class OutreachForm(BootstrapMixin, forms.Form):

@@ -7,9 +7,9 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import random
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import connection, models
 from django.utils import timezone
@@ -17,6 +17,8 @@ from django.utils import timezone
 from medoffice.core.models import User
 
 BATCH = 2000
+
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -63,14 +65,19 @@ def demo_users(context: dict[str, Any]) -> dict[str, User]:
 def keep_given(model: type[models.Model], *names: str) -> Iterator[None]:
     """Let bulk_create store the given value of an auto_now_add field (a visit booked weeks
     before it happened). The demo command runs alone; the flag is restored at once."""
-    fields = [model._meta.get_field(name) for name in names]
+    fields: list[models.DateField[Any, Any]] = []
+    for name in names:
+        field = model._meta.get_field(name)
+        if not isinstance(field, models.DateField):
+            raise TypeError(f"{model.__name__}.{name} is not a date field")
+        fields.append(field)
     try:
         for f in fields:
-            f.auto_now_add = False  # type: ignore[attr-defined]
+            f.auto_now_add = False
         yield
     finally:
         for f in fields:
-            f.auto_now_add = True  # type: ignore[attr-defined]
+            f.auto_now_add = True
 
 
 def insert_rows(model: type[models.Model], columns: list[str], rows: list[tuple]) -> None:
@@ -91,7 +98,7 @@ def db_datetime(value: dt.datetime) -> Any:
     return connection.ops.adapt_datetimefield_value(value)
 
 
-def weighted(rng: random.Random, pairs: list[tuple[Any, float]]) -> Any:
+def weighted(rng: random.Random, pairs: Sequence[tuple[_T, float]]) -> _T:
     return rng.choices([p[0] for p in pairs], weights=[p[1] for p in pairs])[0]
 
 

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from django.contrib.auth.models import (
+from django.contrib.auth.models import (  # type: ignore[attr-defined]  # django-stubs omits the private _user_has_* helpers
     AbstractUser,
     UserManager,
     _user_has_module_perms,
@@ -28,10 +28,16 @@ class User(AbstractUser):
         related_name="users",
         help_text="Leave empty to give access to every location.",
     )
-    objects = RestrictedUserManager()
+    objects: ClassVar[RestrictedUserManager] = RestrictedUserManager()
 
     class Meta:
         ordering = ["last_name", "first_name", "username"]
+
+    if TYPE_CHECKING:
+
+        def is_verified(self) -> bool:
+            """Set on request.user by django_otp's OTPMiddleware: signed in with a second factor."""
+            ...
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
@@ -74,12 +80,10 @@ class User(AbstractUser):
 
     def location_ids(self) -> frozenset[int] | None:
         """The locations this user is limited to, or None for every location."""
-        cached = getattr(self, "_location_ids_cache", False)
-        if cached is False:
+        if not hasattr(self, "_location_ids_cache"):
             ids = frozenset(self.locations.values_list("id", flat=True)) if self.pk else frozenset()
-            cached = ids or None
-            self._location_ids_cache = cached
-        return cached
+            self._location_ids_cache: frozenset[int] | None = ids or None
+        return self._location_ids_cache
 
 
 class RoleAssignment(models.Model):

@@ -7,7 +7,8 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.db.models import QuerySet
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -20,16 +21,17 @@ from medoffice.core.forms import (
     UserForm,
     apply_errors,
 )
+from medoffice.core.http import AuthenticatedRequest
 from medoffice.core.listing import Column, ListPage
 from medoffice.core.models import ApiToken, AuditEvent, Location, Practice, User
 from medoffice.core.params import local_next
 
 
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedRequest) -> HttpResponse:
     """The home page: the panels the apps register (``core/homepanels.py``) that this
     user's roles may see, each under its own name in the context as well."""
     user = request.user
-    roles = user.role_set  # type: ignore[union-attr]
+    roles = user.role_set
     panels = homepanels.panels_for(user)
     context: dict[str, Any] = {
         "title": "Home",
@@ -69,18 +71,18 @@ class UserListPage(ListPage):
         ),
     ]
 
-    def base_queryset(self):  # type: ignore[no-untyped-def]
+    def base_queryset(self) -> QuerySet[User]:
         return super().base_queryset().prefetch_related("role_assignments", "locations")
 
 
 @permission_required("core.change_user", raise_exception=True)
-def user_create(request: HttpRequest) -> HttpResponse:
+def user_create(request: AuthenticatedRequest) -> HttpResponse:
     form = UserForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             user = services.create_user(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 username=data["username"],
                 first_name=data["first_name"],
                 last_name=data["last_name"],
@@ -102,14 +104,14 @@ def user_create(request: HttpRequest) -> HttpResponse:
 
 
 @permission_required("core.change_user", raise_exception=True)
-def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def user_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     target = get_object_or_404(User.objects.restrict(request.user, "change"), pk=pk)
     form = UserForm(request.POST or None, instance=target)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             services.update_user(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 user=target,
                 first_name=data["first_name"],
                 last_name=data["last_name"],
@@ -121,7 +123,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
                 user=target,
                 roles=data["roles"],
-                locations=data["locations"],  # type: ignore[arg-type]
+                locations=data["locations"],
             )
         except ValidationError as exc:
             apply_errors(form, exc)
@@ -144,16 +146,16 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @permission_required("core.change_user", raise_exception=True)
-def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+def user_unlock(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     target = get_object_or_404(User.objects.restrict(request.user, "change"), pk=pk)
-    services.unlock_user(actor=request.user, username=target.username)  # type: ignore[arg-type]
+    services.unlock_user(actor=request.user, username=target.username)
     messages.success(request, f"{target.username} is unlocked and can log in again.")
     return HttpResponseRedirect(local_next(request, reverse("core:user-edit", args=[pk])))
 
 
 @require_POST
 @permission_required("core.change_user", raise_exception=True)
-def user_reset_mfa(request: HttpRequest, pk: int) -> HttpResponse:
+def user_reset_mfa(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     target = get_object_or_404(User.objects.restrict(request.user, "change"), pk=pk)
     mfa.reset_mfa(target, by=request.user)
     messages.success(
@@ -166,7 +168,7 @@ def user_reset_mfa(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @permission_required("core.view_practice", raise_exception=True)
-def practice_detail(request: HttpRequest) -> HttpResponse:
+def practice_detail(request: AuthenticatedRequest) -> HttpResponse:
     practice = Practice.objects.restrict(request.user, "view").first()
     locations = Location.objects.restrict(request.user, "view").prefetch_related("hours")
     return render(
@@ -177,7 +179,7 @@ def practice_detail(request: HttpRequest) -> HttpResponse:
 
 
 @permission_required("core.change_practice", raise_exception=True)
-def practice_edit(request: HttpRequest) -> HttpResponse:
+def practice_edit(request: AuthenticatedRequest) -> HttpResponse:
     """Edit the practice; on a new installation the same form creates it."""
     practice = Practice.objects.restrict(request.user, "change").order_by("pk").first()
     form = PracticeForm(request.POST or None, instance=practice)
@@ -185,10 +187,10 @@ def practice_edit(request: HttpRequest) -> HttpResponse:
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
         try:
             if practice is None:
-                services.create_practice(actor=request.user, **fields)  # type: ignore[arg-type]
+                services.create_practice(actor=request.user, **fields)
             else:
                 services.update_practice(
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=request.user,
                     practice=Practice.objects.get(pk=practice.pk),
                     **fields,
                 )
@@ -237,7 +239,7 @@ class AuditReportPage(ListPage):
 # --- API tokens -------------------------------------------------------------
 
 
-def tokens(request: HttpRequest) -> HttpResponse:
+def tokens(request: AuthenticatedRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     # Shown once: kept in the session only until the page after the redirect reads it,
     # so reloading neither shows it again nor creates a second token.
@@ -245,7 +247,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             _, raw = services.create_api_token(
-                user=request.user,  # type: ignore[arg-type]
+                user=request.user,
                 name=form.cleaned_data["name"],
                 expires_in_days=form.cleaned_data.get("expires_in_days"),
             )
@@ -263,10 +265,10 @@ def tokens(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def token_revoke(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=pk)
     try:
-        services.revoke_api_token(actor=request.user, token=token)  # type: ignore[arg-type]
+        services.revoke_api_token(actor=request.user, token=token)
     except PermissionDenied:
         raise
     messages.success(request, f"Token “{token.name}” revoked.")

@@ -8,7 +8,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 
-from medoffice.core.models import Location
+from medoffice.core.models import Location, User
 from medoffice.frontdesk.choices import (
     CHANGE_BOOK,
     CHANGE_FLOW,
@@ -52,7 +52,7 @@ def alert_level(status: str, minutes: int | None) -> str:
     return "ok"
 
 
-def _moves_for(user: Any, appointment: Appointment) -> list[dict[str, str]]:
+def _moves_for(user: User, appointment: Appointment) -> list[dict[str, str]]:
     moves = []
     for target in services.FLOW_TRANSITIONS.get(appointment.status, set()):
         if target in {S.CONFIRMED, S.ARRIVED}:
@@ -64,7 +64,7 @@ def _moves_for(user: Any, appointment: Appointment) -> list[dict[str, str]]:
     return sorted(moves, key=lambda m: order.index(m["status"]))
 
 
-def flow_board_context(user: Any, location: Location | None, now: dt.datetime) -> dict[str, Any]:
+def flow_board_context(user: User, location: Location | None, now: dt.datetime) -> dict[str, Any]:
     tz = timezone.get_current_timezone()
     today = now.astimezone(tz).date()
     start = _local(today, dt.time.min, tz)
@@ -133,7 +133,7 @@ def flow_board_context(user: Any, location: Location | None, now: dt.datetime) -
 
 def flow_legend() -> list[tuple[str, int, int]]:
     """The alert thresholds as the board's legend prints them."""
-    names = {
+    names: dict[str, str] = {
         S.ARRIVED: "Arrived (waiting room)",
         S.ROOMED: "Roomed (waiting for the provider)",
         S.WITH_PROVIDER: "With provider",

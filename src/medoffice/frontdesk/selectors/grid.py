@@ -11,7 +11,7 @@ from typing import Any
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from medoffice.core.models import Location, LocationHours
+from medoffice.core.models import Location, LocationHours, User
 from medoffice.frontdesk.choices import (
     DEFAULT_HOURS,
     STATUS_BADGES,
@@ -72,7 +72,7 @@ def _row_of(moment: dt.datetime, first: dt.datetime, step: int) -> float:
     return (moment - first).total_seconds() / 60 / step
 
 
-def _appointment_info(user: Any, a: Appointment, tz: Any) -> dict[str, Any]:
+def _appointment_info(user: User, a: Appointment, tz: Any) -> dict[str, Any]:
     symbol, badge = STATUS_BADGES.get(a.status, ("", "text-bg-light"))
     return {
         "pk": a.pk,
@@ -88,7 +88,7 @@ def _appointment_info(user: Any, a: Appointment, tz: Any) -> dict[str, Any]:
         "badge": badge,
         "overbook": a.is_overbook,
         "late": a.is_late_arrival,
-        "room": a.room.name if a.room_id else "",
+        "room": a.room.name if a.room is not None else "",
         "provider": a.provider.short_name,
         "url": appointment_url(user, a),
         "inactive": a.status in {S.NO_SHOW, S.CANCELLED, S.LEFT_WITHOUT_BEING_SEEN},
@@ -96,7 +96,7 @@ def _appointment_info(user: Any, a: Appointment, tz: Any) -> dict[str, Any]:
 
 
 def build_cells(
-    column: GridColumn, *, first: dt.datetime, rows: int, step: int, user: Any, tz: Any
+    column: GridColumn, *, first: dt.datetime, rows: int, step: int, user: User, tz: Any
 ) -> None:
     """Fill ``column.cells``: one cell per row, appointments spanning rows (None = covered)."""
     cells: list[GridCell | None] = [None] * rows
@@ -153,7 +153,7 @@ def build_cells(
     column.cells = cells
 
 
-def _bookable_types(user: Any) -> list[AppointmentType]:
+def _bookable_types(user: User) -> list[AppointmentType]:
     return list(
         AppointmentType.objects.restrict(user, "view")
         .filter(is_active=True)
@@ -222,7 +222,7 @@ GRID_FIELDS = (
 )
 
 
-def _grid_appointments(user: Any, start: dt.datetime, end: dt.datetime) -> Any:
+def _grid_appointments(user: User, start: dt.datetime, end: dt.datetime) -> Any:
     """The book between two instants with only what a grid block shows (no wide rows)."""
     return (
         selectors.appointments_between(user, start, end)
@@ -266,7 +266,7 @@ def _grid_rows(
 
 
 def day_grid(
-    user: Any, *, day: dt.date, location: Location, by: str, step: int, tz: Any
+    user: User, *, day: dt.date, location: Location, by: str, step: int, tz: Any
 ) -> dict[str, Any]:
     """The day view's columns (providers or rooms) and rows over the location's hours."""
     hours = list(LocationHours.objects.filter(location=location, weekday=day.weekday()))
@@ -294,7 +294,7 @@ def day_grid(
                 location=location, kind="room", is_active=True
             )
         )
-        open_periods = [
+        open_periods: list[tuple[dt.datetime, dt.datetime, int | None]] = [
             (_local(day, h.opens, tz), _local(day, h.closes, tz), None) for h in hours
         ] or [(first, last, None)]
         closed = _closed_for(exceptions, None, location.pk)
@@ -348,7 +348,7 @@ def day_grid(
 
 
 def week_grid(
-    user: Any, *, monday: dt.date, provider: Provider, location: Location, step: int, tz: Any
+    user: User, *, monday: dt.date, provider: Provider, location: Location, step: int, tz: Any
 ) -> dict[str, Any]:
     """One provider's week at one location: a column per day, rows over the location's hours."""
     hours = list(LocationHours.objects.filter(location=location))
@@ -376,7 +376,7 @@ def week_grid(
             / step
         ),
     )
-    columns = []
+    columns: list[GridColumn] = []
     for offset in range(7):
         day = monday + dt.timedelta(days=offset)
         day_blocks = _blocks_on(blocks, day)

@@ -8,7 +8,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, File, Path, Router, Schema, UploadedFile
 from ninja.errors import ValidationError as InvalidParameters
@@ -20,6 +20,7 @@ from medoffice.api.common import (
     require_permission,
 )
 from medoffice.api.errors import ErrorCode, error_responses, validation_errors
+from medoffice.core.http import ApiRequest
 from medoffice.core.models import AuditAction
 from medoffice.patients import files, selectors, services
 from medoffice.patients.api.records import (
@@ -91,9 +92,9 @@ class MergeOut(Schema):
     moved: dict[str, int] = Field(description="How many rows of each kind moved.")
 
 
-def _missing(request: HttpRequest, source: str, *names: str) -> InvalidParameters:
+def _missing(request: ApiRequest, source: str, *names: str) -> InvalidParameters:
     """A 422 naming each missing parameter, as ninja answers for a malformed request."""
-    request.api_audited = False  # type: ignore[attr-defined]
+    request.api_audited = False
     return InvalidParameters(
         [{"loc": (source, name), "msg": "Field required", "type": "missing"} for name in names]
     )
@@ -135,7 +136,7 @@ def _document(d: PatientDocument) -> dict[str, Any]:
     response={200: list[ConsentOut], **error_responses(403, 404, 422)},
     summary="A patient's consents, current and revoked",
 )
-def consents(request: HttpRequest, id: int = _patient_id()) -> Any:
+def consents(request: ApiRequest, id: int = _patient_id()) -> Any:
     patient = _open(request, id, "consents")
     return [_consent(c) for c in patient.consents.all()]
 
@@ -146,7 +147,7 @@ def consents(request: HttpRequest, id: int = _patient_id()) -> Any:
     summary="Record a consent (not dated in the future)",
 )
 def give_consent(
-    request: HttpRequest, id: int = _patient_id(), payload: ConsentIn | None = _NO_BODY
+    request: ApiRequest, id: int = _patient_id(), payload: ConsentIn | None = _NO_BODY
 ) -> Any:
     require_permission(
         request,
@@ -158,7 +159,7 @@ def give_consent(
     if payload is None:
         raise _missing(request, "body", "kind", "given_on")
     consent = services.give_consent(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=request.auth,
         patient=patient,
         kind=payload.kind,
         given_on=payload.given_on,
@@ -171,7 +172,7 @@ def give_consent(
     response={200: list[AlertOut], **error_responses(403, 404, 422)},
     summary="A patient's active alerts",
 )
-def alerts(request: HttpRequest, id: int = _patient_id()) -> Any:
+def alerts(request: ApiRequest, id: int = _patient_id()) -> Any:
     patient = _open(request, id, "alerts")
     return [_alert(a) for a in patient.alerts.filter(is_active=True)]
 
@@ -182,7 +183,7 @@ def alerts(request: HttpRequest, id: int = _patient_id()) -> Any:
     summary="Add an alert the front desk sees on the patient",
 )
 def add_alert(
-    request: HttpRequest, id: int = _patient_id(), payload: AlertIn | None = _NO_BODY
+    request: ApiRequest, id: int = _patient_id(), payload: AlertIn | None = _NO_BODY
 ) -> Any:
     require_permission(
         request,
@@ -194,7 +195,7 @@ def add_alert(
     if payload is None:
         raise _missing(request, "body", "kind")
     alert = services.add_alert(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=request.auth,
         patient=patient,
         kind=payload.kind,
         text=payload.text,
@@ -207,7 +208,7 @@ def add_alert(
     response={200: list[DocumentOut], **error_responses(403, 404, 422)},
     summary="A patient's documents (metadata; the bytes are at /documents/{id}/file)",
 )
-def documents(request: HttpRequest, id: int = _patient_id()) -> Any:
+def documents(request: ApiRequest, id: int = _patient_id()) -> Any:
     patient = _open(request, id, "documents")
     return [_document(d) for d in patient.documents.all()]
 
@@ -218,9 +219,9 @@ def documents(request: HttpRequest, id: int = _patient_id()) -> Any:
     summary="A document's file, with its content type (the download is audited)",
 )
 def document_file(
-    request: HttpRequest,
+    request: ApiRequest,
     id: int = Path(..., ge=1, le=MAX_ID, description="The document's id."),
-) -> HttpResponse:
+) -> FileResponse:
     require_permission(
         request,
         "patients.view_patient",
@@ -232,7 +233,7 @@ def document_file(
     _open(request, document.patient_id, "documents")
     return files.file_response(
         document.file,
-        user=request.auth,  # type: ignore[attr-defined]
+        user=request.auth,
         obj=document,
         patient_id=document.patient_id,
         category="documents",
@@ -248,7 +249,7 @@ def document_file(
     summary="Upload a document (multipart: kind, title, file; PDF, PNG, JPEG, HEIC or TIFF)",
 )
 def upload_document(
-    request: HttpRequest,
+    request: ApiRequest,
     id: int = _patient_id(),
     kind: DocumentKind | None = _FORM,
     title: str | None = _TITLE,
@@ -262,18 +263,18 @@ def upload_document(
     )
     patient = _open(request, id, "documents")
     absent = [n for n, v in (("kind", kind), ("title", title), ("file", file)) if not v]
-    if absent:
+    if absent or kind is None or title is None:
         raise _missing(request, "form", *absent)
     try:
         document = services.upload_document(
-            actor=request.auth,  # type: ignore[attr-defined]
+            actor=request.auth,
             patient=patient,
             kind=kind,
             title=title,
             upload=file,
         )
     except ValidationError as exc:
-        request.api_audited = False  # type: ignore[attr-defined]
+        request.api_audited = False
         raise InvalidParameters(
             [
                 {"loc": ("form", field), "msg": message, "type": code}
@@ -288,7 +289,7 @@ def upload_document(
     response={200: MergeOut, **error_responses(400, 403, 404, 422)},
     summary="Merge a duplicate record into this one (every row of its chart moves)",
 )
-def merge(request: HttpRequest, id: int = _patient_id(), payload: MergeIn | None = _NO_BODY) -> Any:
+def merge(request: ApiRequest, id: int = _patient_id(), payload: MergeIn | None = _NO_BODY) -> Any:
     require_permission(
         request,
         "patients.merge_patient",
@@ -300,7 +301,7 @@ def merge(request: HttpRequest, id: int = _patient_id(), payload: MergeIn | None
     if payload is None:
         raise _missing(request, "body", "duplicate_id")
     duplicate = (
-        selectors.patient_list(request.auth)  # type: ignore[attr-defined]
+        selectors.patient_list(request.auth)
         .filter(pk=payload.duplicate_id, merged_into__isnull=True)
         .exclude(pk=survivor.pk)
         .first()
@@ -315,7 +316,7 @@ def merge(request: HttpRequest, id: int = _patient_id(), payload: MergeIn | None
             }
         )
     record = services.merge_patients(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=request.auth,
         survivor=survivor,
         merged=duplicate,
     )

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from ninja import Body, Field, File, Form, Path, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
@@ -24,6 +24,7 @@ from medoffice.api.common import (
     require_permission,
 )
 from medoffice.api.errors import ErrorOut, error_responses
+from medoffice.core.http import ApiRequest
 from medoffice.core.models import AuditAction
 from medoffice.patients import selectors, services
 from medoffice.patients.error_codes import PatientErrorCode
@@ -181,20 +182,20 @@ def _coverage(c: Coverage) -> dict[str, Any]:
     }
 
 
-def _open(request: HttpRequest, patient_id: int, data_category: str) -> Patient:
+def _open(request: ApiRequest, patient_id: int, data_category: str) -> Patient:
     """The patient through the audited selector; outside the caller's locations answers 404."""
     try:
-        patient = selectors.get_patient(request.auth, patient_id, data_category=data_category)  # type: ignore[attr-defined]
+        patient = selectors.get_patient(request.auth, patient_id, data_category=data_category)
     except selectors.OutsideScope:
-        request.api_audited = True  # type: ignore[attr-defined]
+        request.api_audited = True
         raise Http404(
             f"No patient with id {patient_id} in your locations "
             "(emergency access is opened in the web application)."
         ) from None
     except (PermissionDenied, Http404):
-        request.api_audited = True  # type: ignore[attr-defined]
+        request.api_audited = True
         raise
-    request.api_audited = True  # type: ignore[attr-defined]
+    request.api_audited = True
     return patient
 
 
@@ -204,7 +205,7 @@ def _open(request: HttpRequest, patient_id: int, data_category: str) -> Patient:
     summary="Search patients (names in any order as prefixes, DOB, phone, MRN, member ID)",
 )
 @paginate(Pagination)
-def search(request: HttpRequest, q: SearchText = _QUERY) -> Any:
+def search(request: ApiRequest, q: SearchText = _QUERY) -> Any:
     require_permission(
         request,
         "patients.view_patient",
@@ -218,7 +219,7 @@ def search(request: HttpRequest, q: SearchText = _QUERY) -> Any:
         data_category="demographics",
         detail="API patient search",
     )
-    return ShapedRows(selectors.search_queryset(request.auth, q), _summary)  # type: ignore[attr-defined]
+    return ShapedRows(selectors.search_queryset(request.auth, q), _summary)
 
 
 @router.get(
@@ -226,7 +227,7 @@ def search(request: HttpRequest, q: SearchText = _QUERY) -> Any:
     response={200: PatientOut, **error_responses(403, 404, 422)},
     summary="One patient record (the opening is audited)",
 )
-def detail(request: HttpRequest, id: int = _patient_id()) -> Any:
+def detail(request: ApiRequest, id: int = _patient_id()) -> Any:
     return _open(request, id, "demographics")
 
 
@@ -235,7 +236,7 @@ def detail(request: HttpRequest, id: int = _patient_id()) -> Any:
     response={201: PatientOut, 409: DuplicateOut, **error_responses(400, 403, 422)},
     summary="Register a patient (409 with the possible duplicates unless confirm_duplicate)",
 )
-def register(request: HttpRequest, payload: PatientIn | None = _NO_BODY) -> Any:
+def register(request: ApiRequest, payload: PatientIn | None = _NO_BODY) -> Any:
     require_permission(
         request,
         "patients.change_patient",
@@ -253,7 +254,7 @@ def register(request: HttpRequest, payload: PatientIn | None = _NO_BODY) -> Any:
         data["gender_identity"] = ""
     try:
         patient = services.register_patient(
-            actor=request.auth,  # type: ignore[attr-defined]
+            actor=request.auth,
             confirm_duplicate=confirm,
             member_id=member_id,
             **data,
@@ -276,7 +277,7 @@ def register(request: HttpRequest, payload: PatientIn | None = _NO_BODY) -> Any:
                 "candidates": [_summary(c) for c in exc.candidates],
             },
         )
-    request.api_audited = True  # type: ignore[attr-defined]
+    request.api_audited = True
     return Status(201, patient)
 
 
@@ -285,7 +286,7 @@ def register(request: HttpRequest, payload: PatientIn | None = _NO_BODY) -> Any:
     response={200: list[CoverageOut], **error_responses(403, 404, 422)},
     summary="A patient's coverages, primary first",
 )
-def coverages(request: HttpRequest, id: int = _patient_id()) -> Any:
+def coverages(request: ApiRequest, id: int = _patient_id()) -> Any:
     patient = _open(request, id, "insurance")
     return [_coverage(c) for c in patient.coverages.select_related("payer")]
 
@@ -296,7 +297,7 @@ def coverages(request: HttpRequest, id: int = _patient_id()) -> Any:
     summary="Add a coverage (one active coverage per order)",
 )
 def add_coverage(
-    request: HttpRequest, id: int = _patient_id(), payload: CoverageIn | None = _NO_BODY
+    request: ApiRequest, id: int = _patient_id(), payload: CoverageIn | None = _NO_BODY
 ) -> Any:
     require_permission(
         request,
@@ -320,7 +321,7 @@ def add_coverage(
             }
         )
     coverage = services.save_coverage(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=request.auth,
         patient=patient,
         payer=payer,
         **data,

@@ -55,7 +55,7 @@ def save_coverage(
     """Add a coverage to ``patient`` or change ``coverage``; one active coverage per order."""
     _require(actor, "patients.change_patient", "Your role does not change coverages.")
     creating = coverage is None
-    if creating:
+    if coverage is None:
         coverage = Coverage(patient=patient)
     else:
         coverage = Coverage.objects.select_for_update().get(pk=coverage.pk, patient=patient)
@@ -239,6 +239,7 @@ def upload_document(
             detail=f"{kind} uploaded ({document.content_type}, {document.size} bytes)",
         )
     except Exception:
-        document.file.storage.delete(document.file.name)
+        if document.file.name:
+            document.file.storage.delete(document.file.name)
         raise
     return document

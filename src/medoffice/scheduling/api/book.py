@@ -12,7 +12,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
@@ -27,6 +26,7 @@ from medoffice.api.common import (
     row_id,
 )
 from medoffice.api.errors import ErrorCode, ErrorOut, error_body, error_responses, validation_errors
+from medoffice.core.http import ApiRequest
 from medoffice.core.models import AuditAction, AuditOutcome, Location
 from medoffice.patients.models import Patient
 from medoffice.scheduling import selectors, services
@@ -132,7 +132,7 @@ def _appointment(a: Appointment) -> dict[str, Any]:
     response={200: list[AppointmentTypeOut], **error_responses(403)},
     summary="Active appointment types",
 )
-def appointment_types(request: HttpRequest) -> list[AppointmentType]:
+def appointment_types(request: ApiRequest) -> list[AppointmentType]:
     rows = list(restricted(request, AppointmentType).filter(is_active=True))
     audit(request, AuditAction.READ, object_type="scheduling.appointmenttype")
     return rows
@@ -143,9 +143,9 @@ def appointment_types(request: HttpRequest) -> list[AppointmentType]:
     response={200: list[ProviderOut], **error_responses(403)},
     summary="Active providers",
 )
-def providers(request: HttpRequest) -> list[dict[str, Any]]:
+def providers(request: ApiRequest) -> list[dict[str, Any]]:
     restricted(request, Provider)
-    rows = selectors.providers_for(request.auth).prefetch_related("locations")  # type: ignore[attr-defined]
+    rows = selectors.providers_for(request.auth).prefetch_related("locations")
     audit(request, AuditAction.READ, object_type="scheduling.provider")
     return [
         {
@@ -166,14 +166,14 @@ def providers(request: HttpRequest) -> list[dict[str, Any]]:
     response={200: list[SlotOut], **error_responses(400, 403, 404, 422)},
     summary="Open slots for an appointment type (first 100, in time order)",
 )
-def slots(request: HttpRequest, filters: Query[SlotFilter]) -> list[dict[str, Any]]:
+def slots(request: ApiRequest, filters: Query[SlotFilter]) -> list[dict[str, Any]]:
     kind = get_or_404(
         request, restricted(request, AppointmentType), filters.type, what="appointment type"
     )
     end = filters.to or filters.from_ + dt.timedelta(days=31)
     if end < filters.from_ or (end - filters.from_).days > 92:
         raise ValidationError({"to": "“to” must be on or after “from” and at most 92 days later."})
-    user = request.auth  # type: ignore[attr-defined]
+    user = request.auth
     locations = [filters.location] if filters.location else None
     scope = user.location_ids()
     if scope is not None:
@@ -193,7 +193,7 @@ def slots(request: HttpRequest, filters: Query[SlotFilter]) -> list[dict[str, An
     ]
 
 
-def _appointments(request: HttpRequest) -> QuerySet[Appointment]:
+def _appointments(request: ApiRequest) -> QuerySet[Appointment]:
     return restricted(request, Appointment)
 
 
@@ -202,11 +202,11 @@ def _appointments(request: HttpRequest) -> QuerySet[Appointment]:
     response={200: list[AppointmentOut], **error_responses(403, 422)},
     summary="Appointments of one day (practice time zone)",
 )
-def appointments(request: HttpRequest, filters: Query[AppointmentFilter]) -> list[dict[str, Any]]:
+def appointments(request: ApiRequest, filters: Query[AppointmentFilter]) -> list[dict[str, Any]]:
     _appointments(request)
     tz = services.practice_zone()
     start = dt.datetime.combine(filters.date, dt.time.min, tzinfo=tz)
-    rows = selectors.appointments_between(request.auth, start, start + dt.timedelta(days=1))  # type: ignore[attr-defined]
+    rows = selectors.appointments_between(request.auth, start, start + dt.timedelta(days=1))
     if filters.provider:
         rows = rows.filter(provider_id=filters.provider)
     if filters.location:
@@ -224,7 +224,7 @@ def appointments(request: HttpRequest, filters: Query[AppointmentFilter]) -> lis
     response={200: AppointmentOut, **error_responses(403, 404, 422)},
     summary="One appointment",
 )
-def appointment_detail(request: HttpRequest, id: int = row_id()) -> dict[str, Any]:
+def appointment_detail(request: ApiRequest, id: int = row_id()) -> dict[str, Any]:
     a = get_or_404(request, _appointments(request), id, what="appointment")
     audit_patient_read(request, a, "appointment")
     return _appointment(a)
@@ -235,8 +235,8 @@ def appointment_detail(request: HttpRequest, id: int = row_id()) -> dict[str, An
     response={201: AppointmentOut, 409: ErrorOut, **error_responses(400, 403, 404, 422)},
     summary="Book an appointment (409 naming “start” when the time is taken)",
 )
-def book(request: HttpRequest, payload: BookIn) -> Any:
-    user = request.auth  # type: ignore[attr-defined]
+def book(request: ApiRequest, payload: BookIn) -> Any:
+    user = request.auth
     restricted(request, Appointment, "change")
     patient = get_or_404(
         request, Patient.objects.restrict(user, "view"), payload.patient_id, what="patient"
@@ -275,7 +275,7 @@ def book(request: HttpRequest, payload: BookIn) -> Any:
         return Status(
             409, error_body("That time is taken.", validation_errors(exc), code=ErrorCode.CONFLICT)
         )
-    request.api_audited = True  # type: ignore[attr-defined]
+    request.api_audited = True
     return Status(201, _appointment(a))
 
 
@@ -284,15 +284,15 @@ def book(request: HttpRequest, payload: BookIn) -> Any:
     response={200: CancelOut, **error_responses(400, 403, 404, 422)},
     summary="Cancel an appointment; answers the waitlist entries that could take the time",
 )
-def cancel(request: HttpRequest, payload: CancelIn, id: int = row_id()) -> dict[str, Any]:
+def cancel(request: ApiRequest, payload: CancelIn, id: int = row_id()) -> dict[str, Any]:
     a = get_or_404(request, restricted(request, Appointment, "change"), id, what="appointment")
     matches = services.cancel_appointment(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=request.auth,
         appointment=a,
         reason=payload.reason,
         by_patient=payload.by_patient,
     )
-    request.api_audited = True  # type: ignore[attr-defined]
+    request.api_audited = True
     a.refresh_from_db()
     return {"appointment": _appointment(a), "waitlist_entry_ids": [e.pk for e in matches]}
 
@@ -302,8 +302,8 @@ def cancel(request: HttpRequest, payload: CancelIn, id: int = row_id()) -> dict[
     response={200: AppointmentOut, **error_responses(400, 403, 404, 422)},
     summary="Mark a no-show (only after the start time)",
 )
-def no_show(request: HttpRequest, id: int = row_id()) -> dict[str, Any]:
+def no_show(request: ApiRequest, id: int = row_id()) -> dict[str, Any]:
     a = get_or_404(request, restricted(request, Appointment, "change"), id, what="appointment")
-    a = services.mark_no_show(actor=request.auth, appointment=a)  # type: ignore[attr-defined]
-    request.api_audited = True  # type: ignore[attr-defined]
+    a = services.mark_no_show(actor=request.auth, appointment=a)
+    request.api_audited = True
     return _appointment(a)

@@ -4,12 +4,12 @@ Reading needs the book's view permission; the office manager sees every provider
 provider their own, and may renew it (``ical.regenerate_feed_token``).
 """
 
-from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Path, Router, Schema
 
 from medoffice.api.common import MAX_ID, audit, get_or_404, restricted
 from medoffice.api.errors import error_responses
+from medoffice.core.http import ApiRequest
 from medoffice.core.models import AuditAction
 from medoffice.scheduling import ical
 from medoffice.scheduling.models import Provider
@@ -23,7 +23,7 @@ class FeedOut(Schema):
     url: str
 
 
-def _feed(request: HttpRequest, p: Provider) -> dict:
+def _feed(request: ApiRequest, p: Provider) -> dict:
     path = reverse("public:calendar-feed", args=[p.feed_token])
     return {"provider_id": p.pk, "provider": str(p), "url": request.build_absolute_uri(path)}
 
@@ -33,7 +33,7 @@ def _feed(request: HttpRequest, p: Provider) -> dict:
     response={200: list[FeedOut], **error_responses(403)},
     summary="Secret iCalendar feed addresses: every provider's for the office manager, a provider's own",
 )
-def list_feeds(request: HttpRequest):
+def list_feeds(request: ApiRequest):
     user = request.auth
     providers = restricted(request, Provider, "view").filter(is_active=True)
     if not user.has_perm("scheduling.change_schedule"):
@@ -52,6 +52,6 @@ def list_feeds(request: HttpRequest):
     response={200: FeedOut, **error_responses(403, 404, 422)},
     summary="Give a provider's feed a new secret address (the old one stops working)",
 )
-def renew_feed(request: HttpRequest, id: int = Path(..., ge=1, le=MAX_ID)):
+def renew_feed(request: ApiRequest, id: int = Path(..., ge=1, le=MAX_ID)):
     provider = get_or_404(request, restricted(request, Provider, "view"), id, what="provider")
     return _feed(request, ical.regenerate_feed_token(actor=request.auth, provider=provider))

@@ -11,7 +11,6 @@ row that names a patient is audited with the patient's id.
 import datetime as dt
 from typing import Any, Literal
 
-from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
@@ -28,6 +27,7 @@ from medoffice.api.common import (
     row_id,
 )
 from medoffice.api.errors import error_responses
+from medoffice.core.http import ApiRequest
 from medoffice.core.models import AuditAction, Location
 from medoffice.patients.models import Patient
 from medoffice.scheduling import services
@@ -87,7 +87,7 @@ def _waitlist_row(e: WaitlistEntry) -> dict[str, Any]:
     }
 
 
-def _audited(request: HttpRequest, shape: Any, category: str) -> Any:
+def _audited(request: ApiRequest, shape: Any, category: str) -> Any:
     def row(obj: Any) -> dict[str, Any]:
         audit_patient_read(request, obj, category)
         return shape(obj)
@@ -101,7 +101,7 @@ def _audited(request: HttpRequest, shape: Any, category: str) -> Any:
     summary="The waitlist (oldest first)",
 )
 @paginate(Pagination)
-def waitlist(request: HttpRequest, filters: Query[WaitlistFilter]) -> Any:
+def waitlist(request: ApiRequest, filters: Query[WaitlistFilter]) -> Any:
     rows = restricted(request, WaitlistEntry).filter(status=filters.status or "waiting")
     audit(request, AuditAction.READ, object_type="scheduling.waitlistentry")
     return ShapedRows(
@@ -114,8 +114,8 @@ def waitlist(request: HttpRequest, filters: Query[WaitlistFilter]) -> Any:
     response={201: WaitlistOut, **error_responses(400, 403, 404, 422)},
     summary="Put a patient on the waitlist",
 )
-def add_to_waitlist(request: HttpRequest, payload: WaitlistIn) -> Any:
-    user = request.auth  # type: ignore[attr-defined]
+def add_to_waitlist(request: ApiRequest, payload: WaitlistIn) -> Any:
+    user = request.auth
     restricted(request, WaitlistEntry, "change")
     patient = get_or_404(
         request, Patient.objects.restrict(user, "view"), payload.patient_id, what="patient"
@@ -149,7 +149,7 @@ def add_to_waitlist(request: HttpRequest, payload: WaitlistIn) -> Any:
             note=payload.note,
         ),
     )
-    request.api_audited = True  # type: ignore[attr-defined]
+    request.api_audited = True
     return Status(201, _waitlist_row(entry))
 
 
@@ -203,7 +203,7 @@ def _recall_row(r: Recall) -> dict[str, Any]:
     summary="Recalls, soonest due first",
 )
 @paginate(Pagination)
-def recalls(request: HttpRequest, filters: Query[RecallFilter]) -> Any:
+def recalls(request: ApiRequest, filters: Query[RecallFilter]) -> Any:
     rows = restricted(request, Recall)
     if filters.status:
         rows = rows.filter(status=filters.status)
@@ -218,15 +218,15 @@ def recalls(request: HttpRequest, filters: Query[RecallFilter]) -> Any:
     response={201: OutreachOut, **error_responses(400, 403, 404, 422)},
     summary="Record a call, text, e-mail or letter about a recall",
 )
-def recall_outreach(request: HttpRequest, payload: OutreachIn, id: int = row_id()) -> Any:
+def recall_outreach(request: ApiRequest, payload: OutreachIn, id: int = row_id()) -> Any:
     recall = get_or_404(request, restricted(request, Recall, "change"), id, what="recall")
     attempt = services.record_recall_outreach(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=request.auth,
         recall=recall,
         method=payload.method,
         outcome=payload.outcome,
     )
-    request.api_audited = True  # type: ignore[attr-defined]
+    request.api_audited = True
     recall.refresh_from_db()
     return Status(
         201,

@@ -205,7 +205,7 @@ PREPARATION = {
     "new": "Please arrive 15 minutes early and bring your insurance card, photo ID and medicines.",
 }
 EXAM_ROOMS = {"MAIN": 6, "NORTH": 5, "LAKE": 4}
-HALF_DAYS = {
+HALF_DAYS: dict[str, list[tuple[dt.time, dt.time, tuple[str, ...] | None]]] = {
     "am": [(dt.time(8), dt.time(12), None)],
     "np-am": [(dt.time(8), dt.time(10), ("new", "physical")), (dt.time(10), dt.time(12), None)],
     "pm": [(dt.time(13), dt.time(17), None)],
@@ -343,14 +343,14 @@ def build_schedule_setup(context: dict[str, Any], seed: int = 2026) -> None:
         month = (month + dt.timedelta(days=32)).replace(day=1)
     # Time off: a week of vacation in the past year for everyone, a few days ahead for some.
     for n, spec in enumerate(PROVIDERS):
-        start = first_day + dt.timedelta(days=30 + (n * 41 + rng.randrange(20)) % 300)
-        start -= dt.timedelta(days=start.weekday())  # a Monday
+        away = first_day + dt.timedelta(days=30 + (n * 41 + rng.randrange(20)) % 300)
+        away -= dt.timedelta(days=away.weekday())  # a Monday
         exceptions.append(
             ScheduleException(
                 provider=providers[spec.key],
                 kind="time_off",
-                start=dt.datetime.combine(start, dt.time(0), tzinfo=tz),
-                end=dt.datetime.combine(start + dt.timedelta(days=5), dt.time(0), tzinfo=tz),
+                start=dt.datetime.combine(away, dt.time(0), tzinfo=tz),
+                end=dt.datetime.combine(away + dt.timedelta(days=5), dt.time(0), tzinfo=tz),
                 reason="Vacation",
             )
         )

@@ -174,8 +174,8 @@ class _Planner:
             for key in ((home, minor), (None, minor)):
                 self.pool[key].append(pk)
                 self.unseen[key].append(pk)
-        for key in self.unseen:
-            self.rng.shuffle(self.unseen[key])
+        for pks in self.unseen.values():
+            self.rng.shuffle(pks)
         self.seen: set[int] = set()
         self.busy_day: set[tuple[int, dt.date]] = set()
         self.resource_busy: dict[tuple[int, dt.date], list[tuple[int, int]]] = defaultdict(list)
@@ -520,6 +520,7 @@ def build_appointments(context: dict[str, Any], seed: int = 2026) -> None:
     rows = []
     for visit in visits:
         desk = planner.desk.get(codes[visit.location_id])
+        assert visit.booked_at is not None  # every planned visit was booked
         appointment = Appointment(
             patient_id=visit.patient,
             provider_id=visit.provider_id,

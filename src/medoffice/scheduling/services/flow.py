@@ -38,7 +38,7 @@ FLOW_TRANSITIONS: dict[str, set[str]] = {
     AppointmentStatus.WITH_PROVIDER: {AppointmentStatus.CHECKOUT, AppointmentStatus.COMPLETED},
     AppointmentStatus.CHECKOUT: {AppointmentStatus.COMPLETED},
 }
-STATUS_TIMESTAMP = {
+STATUS_TIMESTAMP: dict[str, str] = {
     AppointmentStatus.CONFIRMED: "confirmed_at",
     AppointmentStatus.ARRIVED: "arrived_at",
     AppointmentStatus.ROOMED: "roomed_at",

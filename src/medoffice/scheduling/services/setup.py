@@ -5,13 +5,14 @@ templates, closures, overbooking rules.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Model
 
 from medoffice.core.audit import record_event
-from medoffice.core.models import AuditAction
+from medoffice.core.models import AuditAction, User
 from medoffice.scheduling.models import (
     AppointmentType,
     Provider,
@@ -21,6 +22,8 @@ from medoffice.scheduling.services.common import (
     require_permission,
 )
 
+_Row = TypeVar("_Row", bound=Model)
+
 # --- the office manager's set-up ----------------------------------------------
 
 
@@ -29,7 +32,7 @@ def _setup_detail(obj: Any) -> str:
 
 
 @transaction.atomic
-def save_setup(*, actor: Any, instance: Any, m2m: dict[str, Iterable[Any]] | None = None) -> Any:
+def save_setup(*, actor: User, instance: _Row, m2m: dict[str, Iterable[Any]] | None = None) -> _Row:
     """Save one set-up row (provider, resource, type, closure, overbooking rule), audited."""
     require_permission(actor, "scheduling.change_schedule", "change the appointment book's set-up")
     creating = instance.pk is None
@@ -48,7 +51,7 @@ def save_setup(*, actor: Any, instance: Any, m2m: dict[str, Iterable[Any]] | Non
 
 
 @transaction.atomic
-def delete_setup(*, actor: Any, instance: Any) -> None:
+def delete_setup(*, actor: User, instance: Any) -> None:
     require_permission(actor, "scheduling.change_schedule", "change the appointment book's set-up")
     detail = _setup_detail(instance)
     pk = instance.pk
@@ -75,7 +78,7 @@ def overlapping_blocks(block: TemplateBlock) -> Any:
 
 @transaction.atomic
 def save_template_block(
-    *, actor: Any, block: TemplateBlock, appointment_types: Iterable[AppointmentType] = ()
+    *, actor: User, block: TemplateBlock, appointment_types: Iterable[AppointmentType] = ()
 ) -> TemplateBlock:
     """Save a weekly block; refuses one that overlaps another of the same provider."""
     require_permission(actor, "scheduling.change_schedule", "change provider templates")

@@ -133,7 +133,7 @@ def export_newer_entries(head: ChainHead, backup: Path) -> tuple[int, int, Path]
     newer = AuditEvent.objects.filter(seq__gt=head.seq).order_by("seq")
     bounds = newer.values_list("seq", flat=True)
     first, last = bounds.first(), newer.order_by("-seq").values_list("seq", flat=True).first()
-    if first is None:
+    if first is None or last is None:
         return None
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
     target = backup.with_name(f"{backup.name}.discarded-audit-{first}-{last}-{stamp}.jsonl")

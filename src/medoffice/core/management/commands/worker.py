@@ -91,7 +91,7 @@ class Command(BaseCommand):
         from django_tasks_db.management.commands.db_worker import Command as DbWorker
 
         call_command(
-            DbWorker(stdout=self.stdout, stderr=self.stderr),
+            DbWorker(stdout=self.stdout, stderr=self.stderr),  # type: ignore[arg-type]  # an OutputWrapper is a TextIOBase, not the stubs' TextIO
             backend_name=alias,
             queue_name=",".join(queues),
             batch=options["batch"],
@@ -106,7 +106,7 @@ class Command(BaseCommand):
         from django_rq.management.commands.rqworker import Command as RqWorker
 
         call_command(
-            RqWorker(stdout=self.stdout, stderr=self.stderr),
+            RqWorker(stdout=self.stdout, stderr=self.stderr),  # type: ignore[arg-type]  # an OutputWrapper is a TextIOBase, not the stubs' TextIO
             *queues,
             job_class=RQ_JOB_CLASS,
             worker_class="rq.worker.SimpleWorker" if options["in_process"] else None,
