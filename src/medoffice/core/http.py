@@ -16,13 +16,17 @@ if TYPE_CHECKING:
     from medoffice.core.models import User
 
 
-class HtmxRequest(HttpRequest):
-    """A request that has been through ``django_htmx.middleware.HtmxMiddleware``."""
+class MedofficeRequest(HttpRequest):
+    """A request as the middleware leaves it (settings.MIDDLEWARE, core/middleware.py)."""
 
-    htmx: HtmxDetails
+    htmx: HtmxDetails  # django_htmx's HtmxMiddleware
+    request_id: str  # RequestContextMiddleware
+    # IdleLogoutMiddleware, on a signed-in user's request only:
+    practice_mfa_for_everyone: bool
+    idle_timeout_seconds: int
 
 
-class AuthenticatedRequest(HtmxRequest):
+class AuthenticatedRequest(MedofficeRequest):
     """A page request behind ``LoginRequiredMiddleware``: the user is signed in."""
 
     user: User

@@ -17,12 +17,13 @@ from django import forms
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.paginator import Paginator
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
+from django.http import HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views import View
 
 from medoffice.core.audit import record_event
+from medoffice.core.http import AuthenticatedRequest
 from medoffice.core.models import AuditAction
 from medoffice.core.querysets import permission_name
 
@@ -71,12 +72,13 @@ def filter_errors_text(form: forms.Form) -> str:
 class ListPage(PermissionRequiredMixin, View):
     model: ClassVar[type[Model]]
     title: ClassVar[str]
-    columns: ClassVar[list[Column]]
+    request: AuthenticatedRequest  # set by View.setup; every list is behind the log-in
+    columns: list[Column]  # a page may set its own per request
     filter_form_class: ClassVar[type[forms.Form] | None] = None
     default_sort: ClassVar[str] = ""
     paginate_by: ClassVar[int] = 25
     export_action: ClassVar[str] = "view"
-    template_name: ClassVar[str] = "core/list.html"
+    template_name: str = "core/list.html"  # a page may set its own per request
     data_category: ClassVar[str] = ""
     intro: ClassVar[str] = ""
     actions_template: ClassVar[str | None] = None
@@ -86,18 +88,18 @@ class ListPage(PermissionRequiredMixin, View):
         return [permission_name(self.model, "view")]
 
     def base_queryset(self) -> QuerySet:
-        return self.model.objects.restrict(self.request.user, "view")  # type: ignore[attr-defined]
+        return self.model.objects.restrict(self.request.user, "view")  # type: ignore[attr-defined]  # a listed model's manager is a RestrictedQuerySet's
 
     def sort_keys(self) -> dict[str, str]:
         return {c.key: (c.order_by or c.key) for c in self.columns if c.sortable}
 
-    def filtered(self, request: HttpRequest) -> tuple[QuerySet, forms.Form | None, str]:
+    def filtered(self, request: AuthenticatedRequest) -> tuple[QuerySet, forms.Form | None, str]:
         qs = self.base_queryset()
         form = None
         if self.filter_form_class is not None:
             form = self.filter_form_class(request.GET or None)
             if form.is_bound and form.is_valid():
-                qs = form.filter(qs)  # type: ignore[attr-defined]
+                qs = form.filter(qs)  # type: ignore[attr-defined]  # every filter form has filter(qs)
             elif form.is_bound:
                 qs = qs.none()
         sort = request.GET.get("sort", self.default_sort)
@@ -111,7 +113,7 @@ class ListPage(PermissionRequiredMixin, View):
             qs = qs.order_by(f"{direction}{keys[bare]}", "-pk" if direction else "pk")
         return qs, form, sort
 
-    def get(self, request: HttpRequest) -> HttpResponseBase:
+    def get(self, request: AuthenticatedRequest) -> HttpResponseBase:
         qs, form, sort = self.filtered(request)
         refused = form is not None and form.is_bound and not form.is_valid()
         if request.GET.get("format") == "csv":
@@ -162,7 +164,7 @@ class ListPage(PermissionRequiredMixin, View):
             **self.extra_context(),
         }
         template = self.template_name
-        if request.htmx:  # type: ignore[attr-defined]
+        if request.htmx:
             # htmx swaps only 2xx answers: the live filter gets its errors with a 200.
             return render(request, template + "#table", context)
         return render(request, template, context, status=400 if refused else 200)
@@ -170,11 +172,11 @@ class ListPage(PermissionRequiredMixin, View):
     def extra_context(self) -> dict[str, Any]:
         return {}
 
-    def export_csv(self, request: HttpRequest, qs: QuerySet) -> HttpResponseBase:
+    def export_csv(self, request: AuthenticatedRequest, qs: QuerySet) -> HttpResponseBase:
         if not request.user.has_perm(permission_name(self.model, self.export_action)):
             return HttpResponse("You may not export this list.", status=403)
         if self.export_action != "view":
-            qs_allowed = self.model.objects.restrict(request.user, self.export_action)  # type: ignore[attr-defined]
+            qs_allowed = self.model.objects.restrict(request.user, self.export_action)  # type: ignore[attr-defined]  # as in base_queryset
             qs = qs.filter(pk__in=qs_allowed.values("pk"))
         count = qs.count()
         record_event(

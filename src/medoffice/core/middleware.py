@@ -20,6 +20,7 @@ from django.utils import timezone
 from medoffice.core import context as request_context
 from medoffice.core.auditchain import canonical_ip
 from medoffice.core.error_codes import CoreErrorCode
+from medoffice.core.http import MedofficeRequest
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
@@ -88,9 +89,9 @@ class RequestContextMiddleware:
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: MedofficeRequest) -> HttpResponse:
         request_id = given_request_id(request.headers.get("X-Request-ID", "")) or str(uuid.uuid4())
-        request.request_id = request_id  # type: ignore[attr-defined]
+        request.request_id = request_id
         token = request_context.activate(
             request_context.RequestContext(request_id=request_id, client_ip=client_ip(request))
         )
@@ -148,13 +149,13 @@ class IdleLogoutMiddleware:
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: MedofficeRequest) -> HttpResponse:
         if request.user.is_authenticated:
             bind_user(request)
             timeout_minutes, requires_all, zone = _practice_settings()
             timezone.activate(zoneinfo.ZoneInfo(zone))
-            request.practice_mfa_for_everyone = requires_all  # type: ignore[attr-defined]
-            request.idle_timeout_seconds = timeout_minutes * 60  # type: ignore[attr-defined]
+            request.practice_mfa_for_everyone = requires_all
+            request.idle_timeout_seconds = timeout_minutes * 60
             now = time.time()
             last = request.session.get(self.SESSION_KEY)
             if last is not None and now - float(last) > timeout_minutes * 60:

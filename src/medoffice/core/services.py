@@ -341,5 +341,5 @@ def authenticate_api_token(raw: str) -> User | None:
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    token.user.api_token = token  # type: ignore[attr-defined]
+    token.user.api_token = token
     return token.user

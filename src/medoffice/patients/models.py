@@ -102,6 +102,9 @@ class Patient(models.Model):
 
     objects = PatientQuerySet.as_manager()
 
+    # Set on the patient that selectors.get_patient returns, for the record page's notice.
+    emergency_access: EmergencyAccess | None
+
     class Meta:
         ordering = ["last_name", "first_name"]
         indexes = [

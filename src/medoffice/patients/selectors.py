@@ -84,7 +84,7 @@ def get_patient(user: Any, patient_id: int, *, data_category: str = "demographic
         data_category=data_category,
         detail=f"under emergency access #{emergency.pk}" if emergency else "",
     )
-    patient.emergency_access = emergency  # type: ignore[attr-defined]
+    patient.emergency_access = emergency
     return patient
 
 

@@ -11,10 +11,13 @@ from django.contrib.auth.models import (  # type: ignore[attr-defined]  # django
 from django.db import models
 
 from medoffice.core.querysets import RestrictedQuerySet
+
+if TYPE_CHECKING:
+    from medoffice.core.models.tokens import ApiToken
 from medoffice.core.roles import MFA_REQUIRED_ROLES, Role, permissions_for
 
 
-class RestrictedUserManager(UserManager.from_queryset(RestrictedQuerySet)):  # type: ignore[misc]
+class RestrictedUserManager(UserManager.from_queryset(RestrictedQuerySet)):  # type: ignore[misc]  # mypy takes a from_queryset() base for a dynamic one
     pass
 
 
@@ -34,6 +37,8 @@ class User(AbstractUser):
         ordering = ["last_name", "first_name", "username"]
 
     if TYPE_CHECKING:
+        # Set on the token's user by services.authenticate_api_token.
+        api_token: ApiToken
 
         def is_verified(self) -> bool:
             """Set on request.user by django_otp's OTPMiddleware: signed in with a second factor."""

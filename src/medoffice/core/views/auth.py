@@ -18,6 +18,7 @@ from django_otp import login as otp_login
 
 from medoffice.core import mfa, services
 from medoffice.core.forms import CodeForm, LoginForm
+from medoffice.core.http import AuthenticatedRequest
 
 
 def _next_url(request: HttpRequest, default: str = "core:home") -> str:
@@ -66,9 +67,9 @@ def _too_many_tries(seconds: int) -> str:
 
 
 @never_cache
-def mfa_verify(request: HttpRequest) -> HttpResponse:
+def mfa_verify(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
-    if user.is_verified():  # type: ignore[union-attr]
+    if user.is_verified():
         return HttpResponseRedirect(_next_url(request))
     if not mfa.has_confirmed_device(user):
         return redirect("core:mfa-enrol")
@@ -77,7 +78,7 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
         check = mfa.check_code(user, form.cleaned_data["code"])
         if check.device is not None:
             otp_login(request, check.device)
-            services.record_mfa_verified(user, check.device)  # type: ignore[arg-type]
+            services.record_mfa_verified(user, check.device)
             return HttpResponseRedirect(_next_url(request))
         services.record_failed_login(
             user.get_username(), step="code", throttled=bool(check.wait_seconds)
@@ -92,9 +93,9 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-def mfa_enrol(request: HttpRequest) -> HttpResponse:
+def mfa_enrol(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
-    if mfa.has_confirmed_device(user) and not user.is_verified():  # type: ignore[union-attr]
+    if mfa.has_confirmed_device(user) and not user.is_verified():
         return redirect("core:mfa-verify")
     device = mfa.pending_totp_device(user)
     form = CodeForm(request.POST or None)
@@ -119,16 +120,16 @@ def mfa_enrol(request: HttpRequest) -> HttpResponse:
             "qr_svg": mfa.qr_svg(device),
             "secret": mfa.secret_text(device),
             "title": "Set up two-step log-in",
-            "required": user.mfa_required(getattr(request, "practice_mfa_for_everyone", False)),  # type: ignore[union-attr]
+            "required": user.mfa_required(getattr(request, "practice_mfa_for_everyone", False)),
         },
     )
 
 
 @never_cache
-def mfa_recovery_codes(request: HttpRequest) -> HttpResponse:
+def mfa_recovery_codes(request: AuthenticatedRequest) -> HttpResponse:
     codes = request.session.pop("mfa_new_codes", None)
     if request.method == "POST":
-        if not request.user.is_verified():  # type: ignore[union-attr]
+        if not request.user.is_verified():
             return redirect("core:mfa-verify")
         codes = mfa.regenerate_recovery_codes(request.user)
     return render(

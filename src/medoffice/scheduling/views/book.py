@@ -10,13 +10,14 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from medoffice.core.audit import record_event
+from medoffice.core.http import AuthenticatedRequest
 from medoffice.core.models import AuditAction, Location
 from medoffice.scheduling import forms as f
 from medoffice.scheduling import selectors, services
@@ -60,7 +61,7 @@ def _slot_days(slots: list[Any]) -> list[tuple[dt.date, list[dict[str, Any]]]]:
 
 
 @permission_required(VIEW, raise_exception=True)
-def find_slot(request: HttpRequest) -> HttpResponse:
+def find_slot(request: AuthenticatedRequest) -> HttpResponse:
     form = f.FindSlotForm(request.GET or None, user=request.user)
     days: list[Any] = []
     searched = False
@@ -99,7 +100,7 @@ def find_slot(request: HttpRequest) -> HttpResponse:
 
 
 @permission_required(BOOK, raise_exception=True)
-def book(request: HttpRequest) -> HttpResponse:
+def book(request: AuthenticatedRequest) -> HttpResponse:
     form = _form_with_patient_picker(request, f.BookingForm)
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
@@ -150,7 +151,9 @@ def _when(appointment: Appointment) -> str:
     return f"on {local:%a %m/%d/%Y at %H:%M} with {appointment.provider}"
 
 
-def _appointment_or_404(request: HttpRequest, pk: int, action: str = "view") -> Appointment:
+def _appointment_or_404(
+    request: AuthenticatedRequest, pk: int, action: str = "view"
+) -> Appointment:
     appointment = (
         Appointment.objects.restrict(request.user, action)
         .select_related("patient", "provider", "location", "appointment_type", "room")
@@ -165,7 +168,7 @@ def _appointment_or_404(request: HttpRequest, pk: int, action: str = "view") -> 
 
 
 @permission_required(VIEW, raise_exception=True)
-def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def appointment_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     appointment = _appointment_or_404(request, pk)
     record_event(
         AuditAction.READ,
@@ -203,7 +206,7 @@ def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @permission_required(BOOK, raise_exception=True)
-def cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def cancel(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     appointment = _appointment_or_404(request, pk, "change")
     form = f.CancelForm(request.POST)
     if form.is_valid():
@@ -228,7 +231,7 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @permission_required(BOOK, raise_exception=True)
-def no_show(request: HttpRequest, pk: int) -> HttpResponse:
+def no_show(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     appointment = _appointment_or_404(request, pk, "change")
     try:
         services.mark_no_show(actor=request.user, appointment=appointment)
@@ -240,7 +243,7 @@ def no_show(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @permission_required(BOOK, raise_exception=True)
-def reschedule(request: HttpRequest, pk: int) -> HttpResponse:
+def reschedule(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     appointment = _appointment_or_404(request, pk, "change")
     if request.method != "POST":
         query = (
@@ -270,7 +273,7 @@ def reschedule(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @permission_required(BOOK, raise_exception=True)
-def offer(request: HttpRequest, pk: int) -> HttpResponse:
+def offer(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     entry = get_object_or_404(WaitlistEntry.objects.restrict(request.user, "change"), pk=pk)
     appointment = _appointment_or_404(request, int(request.POST.get("appointment") or 0))
     try:
@@ -286,7 +289,7 @@ def offer(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @permission_required(BOOK, raise_exception=True)
-def series(request: HttpRequest) -> HttpResponse:
+def series(request: AuthenticatedRequest) -> HttpResponse:
     form = _form_with_patient_picker(request, f.SeriesForm)
     plan: list[Any] = []
     action = request.POST.get("action", "")

@@ -8,13 +8,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from medoffice.core.audit import record_event
+from medoffice.core.http import AuthenticatedRequest
 from medoffice.core.listing import Column, ListPage
 from medoffice.core.models import AuditAction
 from medoffice.patients.phones import national
@@ -99,7 +100,7 @@ class WaitlistList(ListPage):
             .select_related("patient", "appointment_type", "provider", "current_appointment")
         )
 
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def get(self, request: AuthenticatedRequest) -> HttpResponseBase:
         freed = freed_appointments()
         can_change = request.user.has_perm(BOOK)
         tz = services.practice_zone()
@@ -148,7 +149,7 @@ class WaitlistList(ListPage):
 
 
 @permission_required(BOOK, raise_exception=True)
-def waitlist_new(request: HttpRequest) -> HttpResponse:
+def waitlist_new(request: AuthenticatedRequest) -> HttpResponse:
     form = _form_with_patient_picker(request, f.WaitlistForm)
     if form.is_bound and form.is_valid():
         entry = form.save(commit=False)
@@ -172,7 +173,7 @@ def waitlist_new(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @permission_required(BOOK, raise_exception=True)
-def waitlist_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def waitlist_remove(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     entry = get_object_or_404(WaitlistEntry.objects.restrict(request.user, "change"), pk=pk)
     services.remove_from_waitlist(actor=request.user, entry=entry)
     messages.success(request, f"{entry.patient} was taken off the waitlist.")
@@ -217,7 +218,7 @@ class RecallList(ListPage):
             qs = qs.filter(patient__home_location_id__in=scope)
         return qs
 
-    def filtered(self, request: HttpRequest) -> tuple[QuerySet, Any, str]:
+    def filtered(self, request: AuthenticatedRequest) -> tuple[QuerySet, Any, str]:
         qs, form, sort = super().filtered(request)
         if form is not None and not form.is_bound:  # the first visit: open recalls only
             qs = qs.filter(status__in=["due", "contacted"])
@@ -225,7 +226,7 @@ class RecallList(ListPage):
 
 
 @permission_required(BOOK, raise_exception=True)
-def recall_new(request: HttpRequest) -> HttpResponse:
+def recall_new(request: AuthenticatedRequest) -> HttpResponse:
     form = _form_with_patient_picker(request, f.RecallForm)
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
@@ -251,7 +252,7 @@ def recall_new(request: HttpRequest) -> HttpResponse:
 
 
 @permission_required(VIEW, raise_exception=True)
-def recall_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def recall_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     recall = get_object_or_404(
         Recall.objects.restrict(request.user, "view").select_related("patient", "provider"), pk=pk
     )

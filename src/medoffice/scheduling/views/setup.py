@@ -10,11 +10,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from medoffice.core.http import AuthenticatedRequest
 from medoffice.core.listing import Column, ListPage
 from medoffice.scheduling import forms as f
 from medoffice.scheduling import selectors, services
@@ -163,8 +164,8 @@ class ClosureList(SetupList):
         Column("reason", "Reason"),
     ]
 
-    def get(self, request: HttpRequest) -> HttpResponse:
-        self.template_name = "core/list.html" if request.htmx else "scheduling/closures.html"  # type: ignore[attr-defined,misc]
+    def get(self, request: AuthenticatedRequest) -> HttpResponseBase:
+        self.template_name = "core/list.html" if request.htmx else "scheduling/closures.html"
         return super().get(request)
 
     def extra_context(self) -> dict[str, Any]:
@@ -219,11 +220,11 @@ SETUP_KINDS: dict[str, tuple[type, type, str, list[str]]] = {
 
 
 @permission_required(SETUP, raise_exception=True)
-def setup_edit(request: HttpRequest, kind: str, pk: int | None = None) -> HttpResponse:
+def setup_edit(request: AuthenticatedRequest, kind: str, pk: int | None = None) -> HttpResponse:
     model, form_class, noun, m2m_fields = SETUP_KINDS[kind]
     instance = None
     if pk is not None:
-        instance = get_object_or_404(model.objects.restrict(request.user, "change"), pk=pk)
+        instance = get_object_or_404(model.objects.restrict(request.user, "change"), pk=pk)  # type: ignore[attr-defined]  # every set-up model's manager is a RestrictedQuerySet's
     form = form_class(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         obj = form.save(commit=False)
