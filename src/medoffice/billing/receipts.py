@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 
 from medoffice.billing.models import PatientPayment
 from medoffice.core.audit import record_event
-from medoffice.core.models import AuditAction, Practice
+from medoffice.core.models import AuditAction, Practice, User
 
 RECEIPT_STYLESHEET = "billing/receipt.css"
 
@@ -38,7 +38,7 @@ def receipt_document(payment: PatientPayment) -> Any:
     return HTML(string=html, base_url=str(Path.cwd())).render(stylesheets=sheets)
 
 
-def receipt_pdf(payment: PatientPayment, *, actor: Any) -> bytes:
+def receipt_pdf(payment: PatientPayment, *, actor: User) -> bytes:
     """The receipt as PDF bytes; printing a receipt is recorded in the audit log."""
     data = receipt_document(payment).write_pdf()
     record_event(

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from medoffice.billing.models import PatientPayment, PaymentMethod
 from medoffice.core.audit import record_event
-from medoffice.core.models import AuditAction, Location
+from medoffice.core.models import AuditAction, Location, User
 from medoffice.core.money import MoneyError, parse_money
 from medoffice.patients.models import Patient
 
@@ -57,7 +57,7 @@ def clean_amount(value: Any) -> Decimal:
 @transaction.atomic
 def take_payment(
     *,
-    actor: Any,
+    actor: User,
     patient: Patient,
     location: Location,
     amount: Any,

@@ -4,16 +4,17 @@ desk links here after taking a copay or a balance (``billing.services.take_payme
 from __future__ import annotations
 
 from django.contrib.auth.decorators import permission_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from medoffice.billing import receipts
 from medoffice.billing.models import PatientPayment
 from medoffice.core.audit import record_event
+from medoffice.core.http import AuthenticatedRequest
 from medoffice.core.models import AuditAction
 
 
-def _payment_for(request: HttpRequest, pk: int) -> PatientPayment:
+def _payment_for(request: AuthenticatedRequest, pk: int) -> PatientPayment:
     return get_object_or_404(
         PatientPayment.objects.restrict(request.user, "view").select_related(
             "patient", "location", "appointment__provider", "received_by"
@@ -23,7 +24,7 @@ def _payment_for(request: HttpRequest, pk: int) -> PatientPayment:
 
 
 @permission_required("billing.view_patientpayment", raise_exception=True)
-def receipt(request: HttpRequest, pk: int) -> HttpResponse:
+def receipt(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     payment = _payment_for(request, pk)
     record_event(
         AuditAction.READ,
@@ -37,7 +38,7 @@ def receipt(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @permission_required("billing.view_patientpayment", raise_exception=True)
-def receipt_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def receipt_pdf(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     payment = _payment_for(request, pk)
     data = receipts.receipt_pdf(payment, actor=request.user)
     response = HttpResponse(data, content_type="application/pdf")

@@ -15,17 +15,17 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from medoffice.core.audit import record_event
-from medoffice.core.models import AuditAction
+from medoffice.core.models import AuditAction, User
 
 RECOVERY_CODE_COUNT = 10
 RECOVERY_DEVICE_NAME = "recovery codes"
 
 
-def has_confirmed_device(user: Any) -> bool:
+def has_confirmed_device(user: User) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
-def pending_step(user: Any, *, required: bool) -> Literal["verify", "enrol"] | None:
+def pending_step(user: User, *, required: bool) -> Literal["verify", "enrol"] | None:
     """The two-step log-in step a logged-in ``user`` still owes, or None when log-in is done.
 
     "verify": the user has an authenticator app and has not yet typed its code this
@@ -42,7 +42,7 @@ def pending_step(user: Any, *, required: bool) -> Literal["verify", "enrol"] | N
     return None
 
 
-def pending_totp_device(user: Any) -> TOTPDevice:
+def pending_totp_device(user: User) -> TOTPDevice:
     """The unconfirmed authenticator-app device being enrolled (created on first call)."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
@@ -67,7 +67,7 @@ def secret_text(device: TOTPDevice) -> str:
 
 
 @transaction.atomic
-def confirm_totp_device(user: Any, device: TOTPDevice, code: str) -> list[str] | None:
+def confirm_totp_device(user: User, device: TOTPDevice, code: str) -> list[str] | None:
     """Confirm enrolment when the code matches; returns new recovery codes, or None.
 
     While the device pauses after wrong codes (``throttle_wait``) the code is not
@@ -95,7 +95,7 @@ def confirm_totp_device(user: Any, device: TOTPDevice, code: str) -> list[str] |
 
 
 @transaction.atomic
-def regenerate_recovery_codes(user: Any) -> list[str]:
+def regenerate_recovery_codes(user: User) -> list[str]:
     device, _ = StaticDevice.objects.get_or_create(user=user, name=RECOVERY_DEVICE_NAME)
     device.token_set.all().delete()
     codes = [
@@ -134,7 +134,7 @@ def throttle_wait(device: Any, *, now: dt.datetime | None = None) -> int:
     return max(1, math.ceil(remaining))
 
 
-def check_code(user: Any, code: str, *, now: dt.datetime | None = None) -> CodeCheck:
+def check_code(user: User, code: str, *, now: dt.datetime | None = None) -> CodeCheck:
     """Try the code on the user's authenticator, then on their recovery codes."""
     code = code.strip().replace(" ", "")
     wait = 0
@@ -152,7 +152,7 @@ def check_code(user: Any, code: str, *, now: dt.datetime | None = None) -> CodeC
 
 
 @transaction.atomic
-def reset_mfa(user: Any, *, by: Any) -> None:
+def reset_mfa(user: User, *, by: Any) -> None:
     """Remove a user's devices (lost phone); they enrol again at next log-in."""
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()

@@ -10,13 +10,14 @@ from django.db import transaction
 
 from medoffice.billing import services as billing_services
 from medoffice.billing.models import PatientPayment
+from medoffice.core.models import User
 from medoffice.scheduling.models import Appointment, AppointmentStatus
 from medoffice.scheduling.services import change_status
 
 
 def check_in(
     *,
-    actor: Any,
+    actor: User,
     appointment: Appointment,
     amount: Any = None,
     method: str = "",

@@ -29,7 +29,7 @@ from medoffice.billing.forms import BalancePaymentForm
 from medoffice.core.audit import record_event
 from medoffice.core.forms import apply_errors
 from medoffice.core.http import AuthenticatedRequest
-from medoffice.core.models import AuditAction, Location
+from medoffice.core.models import AuditAction, Location, User
 from medoffice.core.params import date_param
 from medoffice.frontdesk import services as desk_services
 from medoffice.frontdesk.choices import (
@@ -81,7 +81,7 @@ def _pick_location(request: AuthenticatedRequest, locations: list[Location]) -> 
     return locations[0] if locations else None
 
 
-def _audit_book_read(user: Any, what: str) -> None:
+def _audit_book_read(user: User, what: str) -> None:
     record_event(
         AuditAction.READ,
         user=user,
@@ -140,7 +140,7 @@ def day_view(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
-def _own_provider(user: Any, providers: list[Provider]) -> Provider | None:
+def _own_provider(user: User, providers: list[Provider]) -> Provider | None:
     """The provider record of the user, when they are one of ``providers``."""
     own = getattr(user, "provider", None) if hasattr(user, "provider") else None
     return next((p for p in providers if own and p.pk == own.pk), None)

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 
 from medoffice.core.audit import record_event
-from medoffice.core.models import AuditAction
+from medoffice.core.models import AuditAction, User
 from medoffice.patients.error_codes import PatientErrorCode
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
@@ -90,7 +90,7 @@ def download_name(stem: str, stored: Any) -> str:
 def file_response(
     stored: Any,
     *,
-    user: Any,
+    user: User,
     obj: Any,
     patient_id: int,
     category: str,

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from django.conf import settings
 from django.db import models
@@ -19,9 +19,12 @@ from medoffice.patients.choices import (
     Sex,
 )
 
+if TYPE_CHECKING:
+    from medoffice.core.models import User
+
 
 class PatientQuerySet(RestrictedQuerySet):
-    def scope_for_user(self, user: Any) -> Self:
+    def scope_for_user(self, user: User) -> Self:
         """Users limited to some locations see the patients registered at those locations."""
         location_ids = user.location_ids()
         if location_ids is None:

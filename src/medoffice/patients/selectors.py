@@ -11,7 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from medoffice.core.audit import record_event
-from medoffice.core.models import AuditAction, AuditOutcome
+from medoffice.core.models import AuditAction, AuditOutcome, User
 from medoffice.patients.models import Coverage, EmergencyAccess, Patient
 from medoffice.patients.search import SearchTerms, parse, prefix_upper_bound
 
@@ -24,7 +24,7 @@ class OutsideScope(Exception):
         self.patient_id = patient_id
 
 
-def active_emergency_access(user: Any, patient_id: int) -> EmergencyAccess | None:
+def active_emergency_access(user: User, patient_id: int) -> EmergencyAccess | None:
     return (
         EmergencyAccess.objects.filter(
             user=user, patient_id=patient_id, expires_at__gt=timezone.now()
@@ -34,7 +34,7 @@ def active_emergency_access(user: Any, patient_id: int) -> EmergencyAccess | Non
     )
 
 
-def get_patient(user: Any, patient_id: int, *, data_category: str = "demographics") -> Patient:
+def get_patient(user: User, patient_id: int, *, data_category: str = "demographics") -> Patient:
     """Open one patient record for ``user``; every opening is audited.
 
     Raises Http404 when there is no such patient or the user may not open
@@ -88,16 +88,16 @@ def get_patient(user: Any, patient_id: int, *, data_category: str = "demographic
     return patient
 
 
-def patient_list(user: Any) -> QuerySet[Patient]:
+def patient_list(user: User) -> QuerySet[Patient]:
     """Patients the user may see (list pages show names only; opening a record is audited)."""
     return Patient.objects.restrict(user, "view").select_related("home_location")
 
 
-def recent_patients(user: Any, limit: int = 8) -> QuerySet[Patient]:
+def recent_patients(user: User, limit: int = 8) -> QuerySet[Patient]:
     return patient_list(user).order_by("-updated_at")[:limit]
 
 
-def unreviewed_emergency_accesses(user: Any) -> QuerySet[EmergencyAccess]:
+def unreviewed_emergency_accesses(user: User) -> QuerySet[EmergencyAccess]:
     if not user.has_perm("core.review_emergencyaccess"):
         return EmergencyAccess.objects.none()
     return EmergencyAccess.objects.filter(reviewed_at__isnull=True).select_related(
@@ -105,7 +105,7 @@ def unreviewed_emergency_accesses(user: Any) -> QuerySet[EmergencyAccess]:
     )
 
 
-def reveal_ssn(user: Any, patient: Patient) -> str:
+def reveal_ssn(user: User, patient: Patient) -> str:
     """The full SSN for users whose role may see it; the reveal is audited."""
     if not user.has_perm("patients.view_ssn"):
         raise PermissionDenied("Your role does not show full social security numbers.")
@@ -194,7 +194,7 @@ def search_condition(terms: SearchTerms) -> Q:
     return Q()
 
 
-def search_queryset(user: Any, query: str) -> QuerySet[Patient]:
+def search_queryset(user: User, query: str) -> QuerySet[Patient]:
     """Patients of the user's locations matching ``query`` (names in any order, as prefixes;
     date of birth; phone digits; MRN prefix; member ID). Merged records are left out."""
     terms = parse(query or "")
@@ -208,7 +208,7 @@ def search_queryset(user: Any, query: str) -> QuerySet[Patient]:
     )
 
 
-def search_patients(user: Any, query: str, limit: int = 25) -> list[Patient]:
+def search_patients(user: User, query: str, limit: int = 25) -> list[Patient]:
     """At most ``limit`` patients for ``query``; only names are shown, so no record is opened.
 
     One name word alone ("john") can match tens of thousands of charts. It is answered

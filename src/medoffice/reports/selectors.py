@@ -17,7 +17,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from medoffice.core.models import Location
+from medoffice.core.models import Location, User
 from medoffice.reports import kpis
 from medoffice.scheduling import selectors as book
 from medoffice.scheduling.availability import TemplateBlock as EngineBlock
@@ -61,7 +61,9 @@ def local_today() -> dt.date:
     return timezone.now().astimezone(practice_zone()).date()
 
 
-def appointments(user: Any, filters: Filters, tz: dt.tzinfo | None = None) -> QuerySet[Appointment]:
+def appointments(
+    user: User, filters: Filters, tz: dt.tzinfo | None = None
+) -> QuerySet[Appointment]:
     """The user's appointments starting in the period, narrowed by location and provider."""
     start, end = filters.bounds(tz)
     qs = Appointment.objects.restrict(user, "view").filter(start__gte=start, start__lt=end)
@@ -72,7 +74,7 @@ def appointments(user: Any, filters: Filters, tz: dt.tzinfo | None = None) -> Qu
     return qs
 
 
-def locations_for(user: Any) -> QuerySet[Location]:
+def locations_for(user: User) -> QuerySet[Location]:
     qs = Location.objects.all()
     ids = user.location_ids()
     if ids is not None:
@@ -110,7 +112,7 @@ def _group(label: str, rows: list[dict[str, float | None]]) -> WaitGroup:
     return WaitGroup(label=label, phases=phases, visits=len(rows))
 
 
-def wait_times(user: Any, filters: Filters) -> WaitReport:
+def wait_times(user: User, filters: Filters) -> WaitReport:
     """Phase durations of completed visits, summarised by provider, location and part of day.
 
     Only visits whose status is "done" (completed) count; within them each phase counts
@@ -183,7 +185,7 @@ class AttendanceReport:
 
 
 def due_appointments(
-    user: Any, filters: Filters, now: dt.datetime | None = None, tz: dt.tzinfo | None = None
+    user: User, filters: Filters, now: dt.datetime | None = None, tz: dt.tzinfo | None = None
 ) -> QuerySet:
     """Appointments that were due: started before now, not cancelled in advance.
 
@@ -203,7 +205,7 @@ def _attendance(label: str, due: int, no_shows: int, late: int) -> AttendanceRow
     return AttendanceRow(label=label, due=due, no_shows=no_shows, late_cancels=late)
 
 
-def attendance(user: Any, filters: Filters, now: dt.datetime | None = None) -> AttendanceReport:
+def attendance(user: User, filters: Filters, now: dt.datetime | None = None) -> AttendanceReport:
     tz = practice_zone()
     rows = list(
         due_appointments(user, filters, now, tz).values_list(
@@ -269,7 +271,7 @@ class UtilisationReport:
     by_week: list[UtilisationRow]
 
 
-def utilisation(user: Any, filters: Filters) -> UtilisationReport:
+def utilisation(user: User, filters: Filters) -> UtilisationReport:
     """Booked ÷ available minutes per provider per week (weeks start on Monday).
 
     Booked: the scheduled length of every appointment in the period that was not
@@ -324,11 +326,11 @@ def utilisation(user: Any, filters: Filters) -> UtilisationReport:
 # --- third-next-available ------------------------------------------------------------------
 
 
-def appointment_types_for(user: Any) -> QuerySet[AppointmentType]:
+def appointment_types_for(user: User) -> QuerySet[AppointmentType]:
     return AppointmentType.objects.restrict(user, "view").filter(is_active=True).order_by("name")
 
 
-def default_appointment_type(user: Any) -> AppointmentType | None:
+def default_appointment_type(user: User) -> AppointmentType | None:
     """The most booked active type in the user's book (the usual established visit)."""
     types = appointment_types_for(user)
     counted = (
@@ -352,7 +354,7 @@ class AccessRow:
 
 
 def third_next_available(
-    user: Any,
+    user: User,
     filters: Filters,
     appointment_type: AppointmentType,
     today: dt.date | None = None,
@@ -371,8 +373,8 @@ def third_next_available(
     location_ids: list[int] | None = None
     if filters.location_id:
         location_ids = [filters.location_id]
-    elif user.location_ids() is not None:
-        location_ids = sorted(user.location_ids())
+    elif (scope := user.location_ids()) is not None:
+        location_ids = sorted(scope)
     # The engine's calendar is read once for every provider (as open_slots reads it),
     # then searched provider by provider.
     chosen = list(providers.filter(Q(template_blocks__isnull=False)).distinct())

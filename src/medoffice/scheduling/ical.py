@@ -10,11 +10,11 @@ no-shows are left out.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.conf import settings
 from icalendar import Calendar, Event
 
+from medoffice.core.models import User
 from medoffice.scheduling.models import Appointment, AppointmentStatus, Provider
 from medoffice.scheduling.models.appointments import ACTIVE_STATUSES
 
@@ -80,7 +80,7 @@ def provider_feed(provider: Provider, now: dt.datetime) -> tuple[bytes, int]:
     return calendar.to_ical(), len(appointments)
 
 
-def regenerate_feed_token(*, actor: Any, provider: Provider) -> Provider:
+def regenerate_feed_token(*, actor: User, provider: Provider) -> Provider:
     """Give the feed a new secret address (the old one stops working); the office manager
     or the provider themself."""
     from django.core.exceptions import PermissionDenied

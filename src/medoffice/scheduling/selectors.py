@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from medoffice.core.models import Practice
+from medoffice.core.models import Practice, User
 from medoffice.scheduling import availability as engine
 from medoffice.scheduling.models import (
     Appointment,
@@ -202,7 +202,7 @@ def open_slots(
     )
 
 
-def appointments_between(user: Any, start: dt.datetime, end: dt.datetime) -> QuerySet[Appointment]:
+def appointments_between(user: User, start: dt.datetime, end: dt.datetime) -> QuerySet[Appointment]:
     """The user's view of the book between two instants (location scope applied)."""
     return (
         Appointment.objects.restrict(user, "view")
@@ -212,7 +212,7 @@ def appointments_between(user: Any, start: dt.datetime, end: dt.datetime) -> Que
     )
 
 
-def providers_for(user: Any, location_id: int | None = None) -> QuerySet[Provider]:
+def providers_for(user: User, location_id: int | None = None) -> QuerySet[Provider]:
     qs = Provider.objects.restrict(user, "view").filter(is_active=True)
     if location_id:
         qs = qs.filter(locations=location_id)

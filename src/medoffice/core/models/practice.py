@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 import zoneinfo
-from typing import Any, Self
+from typing import TYPE_CHECKING, Self
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -12,6 +12,9 @@ from medoffice.core.choices import PlaceOfService, Weekday
 from medoffice.core.error_codes import CoreErrorCode
 from medoffice.core.identifiers import is_valid_npi, normalize_ein
 from medoffice.core.querysets import RestrictedQuerySet
+
+if TYPE_CHECKING:
+    from medoffice.core.models import User
 
 US_STATES = [
     (code, code)
@@ -186,7 +189,7 @@ class LocationQuerySet(RestrictedQuerySet):
 
     permission_map = {"view": "core.view_practice", "change": "core.change_practice"}
 
-    def used_by(self, user: Any) -> Self:
+    def used_by(self, user: User) -> Self:
         """The locations ``user`` works at (all of them for a user without a limit)."""
         location_ids = user.location_ids() if user is not None else None
         return self if location_ids is None else self.filter(pk__in=location_ids)

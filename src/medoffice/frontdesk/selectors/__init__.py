@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Count
 from django.utils import timezone
 
+from medoffice.core.models import User
 from medoffice.frontdesk.selectors.board import alert_level, flow_board_context, flow_legend
 from medoffice.frontdesk.selectors.common import (
     appointment_url,
@@ -64,7 +65,7 @@ def follow_up_slots(appointment: Appointment, now: dt.datetime) -> list[dict[str
     return [{"start": s.start.astimezone(tz), "value": s.start.isoformat()} for s in slots]
 
 
-def today_summary(user: Any) -> dict[str, int]:
+def today_summary(user: User) -> dict[str, int]:
     """Today's visits in the user's locations, by where they are in the day."""
     local_now = timezone.localtime()
     start = local_now.replace(hour=0, minute=0, second=0, microsecond=0)

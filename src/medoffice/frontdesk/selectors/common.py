@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
-from medoffice.core.models import Location
+from medoffice.core.models import Location, User
 from medoffice.frontdesk.choices import (
     CHANGE_BOOK,
     S,
@@ -19,7 +19,7 @@ from medoffice.scheduling.models import (
 )
 
 
-def user_locations(user: Any) -> list[Location]:
+def user_locations(user: User) -> list[Location]:
     return list(Location.objects.used_by(user).filter(is_active=True).order_by("name"))
 
 
@@ -39,7 +39,7 @@ def find_slot_url(**params: Any) -> str:
     return base + "?" + urlencode({k: v for k, v in params.items() if v not in (None, "")})
 
 
-def appointment_url(user: Any, appointment: Appointment) -> str:
+def appointment_url(user: User, appointment: Appointment) -> str:
     if user.has_perm(CHANGE_BOOK):
         if appointment.status in {S.WITH_PROVIDER, S.CHECKOUT, S.COMPLETED}:
             return reverse("frontdesk:check-out", args=[appointment.pk])

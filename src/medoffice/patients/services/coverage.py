@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from medoffice.core.audit import record_event
-from medoffice.core.models import AuditAction
+from medoffice.core.models import AuditAction, User
 from medoffice.patients import files
 from medoffice.patients.error_codes import PatientErrorCode as Code
 from medoffice.patients.models import (
@@ -45,7 +45,7 @@ def _store_upload(instance: Any, field: str, upload: Any, allowed: tuple[str, ..
 @transaction.atomic
 def save_coverage(
     *,
-    actor: Any,
+    actor: User,
     patient: Patient,
     coverage: Coverage | None = None,
     card_front: Any = None,
@@ -125,7 +125,7 @@ def save_coverage(
 
 
 @transaction.atomic
-def end_coverage(*, actor: Any, coverage: Coverage, end_date: dt.date) -> Coverage:
+def end_coverage(*, actor: User, coverage: Coverage, end_date: dt.date) -> Coverage:
     """End a coverage on ``end_date``; it stops being active, so its order is free again."""
     _require(actor, "patients.change_patient", "Your role does not change coverages.")
     coverage = Coverage.objects.select_for_update().get(pk=coverage.pk)
@@ -156,7 +156,7 @@ def end_coverage(*, actor: Any, coverage: Coverage, end_date: dt.date) -> Covera
 
 
 @transaction.atomic
-def give_consent(*, actor: Any, patient: Patient, kind: str, given_on: dt.date) -> Consent:
+def give_consent(*, actor: User, patient: Patient, kind: str, given_on: dt.date) -> Consent:
     _require(actor, "patients.change_patient", "Your role does not record consents.")
     if given_on > timezone.localdate():
         raise ValidationError(
@@ -181,7 +181,7 @@ def give_consent(*, actor: Any, patient: Patient, kind: str, given_on: dt.date) 
 
 
 @transaction.atomic
-def revoke_consent(*, actor: Any, consent: Consent, revoked_on: dt.date) -> Consent:
+def revoke_consent(*, actor: User, consent: Consent, revoked_on: dt.date) -> Consent:
     _require(actor, "patients.change_patient", "Your role does not record consents.")
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
     if consent.revoked_on is not None:
@@ -219,7 +219,7 @@ def revoke_consent(*, actor: Any, consent: Consent, revoked_on: dt.date) -> Cons
 
 @transaction.atomic
 def upload_document(
-    *, actor: Any, patient: Patient, kind: str, title: str, upload: Any
+    *, actor: User, patient: Patient, kind: str, title: str, upload: Any
 ) -> PatientDocument:
     """Store a document after checking its size and content; nothing is saved when refused."""
     _require(actor, "patients.change_patient", "Your role does not add documents.")

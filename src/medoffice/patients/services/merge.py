@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from medoffice.core.audit import record_event
-from medoffice.core.models import AuditAction
+from medoffice.core.models import AuditAction, User
 from medoffice.patients.error_codes import PatientErrorCode as Code
 from medoffice.patients.models import (
     Coverage,
@@ -67,7 +67,7 @@ def conflicting_coverages(*, survivor: Patient, merged: Patient) -> list[Coverag
 
 
 @transaction.atomic
-def merge_patients(*, actor: Any, survivor: Patient, merged: Patient) -> PatientMerge:
+def merge_patients(*, actor: User, survivor: Patient, merged: Patient) -> PatientMerge:
     """Fold ``merged`` into ``survivor``: every row of the chart moves; ``merged`` turns inactive."""
     _require(actor, "patients.merge_patient", "Your role does not merge patient records.")
     if survivor.pk == merged.pk:
@@ -136,7 +136,7 @@ def merge_patients(*, actor: Any, survivor: Patient, merged: Patient) -> Patient
 
 
 @transaction.atomic
-def grant_emergency_access(*, user: Any, patient: Patient, reason: str) -> EmergencyAccess:
+def grant_emergency_access(*, user: User, patient: Patient, reason: str) -> EmergencyAccess:
     """Break the glass: open a record outside the user's locations for a few hours."""
     if not user.has_perm("patients.emergency_access"):
         raise PermissionDenied("Your role has no emergency access.")
@@ -169,7 +169,7 @@ def grant_emergency_access(*, user: Any, patient: Patient, reason: str) -> Emerg
 
 @transaction.atomic
 def review_emergency_access(
-    *, actor: Any, access: EmergencyAccess, note: str = ""
+    *, actor: User, access: EmergencyAccess, note: str = ""
 ) -> EmergencyAccess:
     if not actor.has_perm("core.review_emergencyaccess"):
         raise PermissionDenied("Your role does not review emergency accesses.")

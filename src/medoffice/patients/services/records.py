@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from medoffice.core.audit import record_event
 from medoffice.core.identifiers import normalize_ssn
-from medoffice.core.models import AuditAction
+from medoffice.core.models import AuditAction, User
 from medoffice.core.models.practice import zip_validator
 from medoffice.patients.error_codes import PatientErrorCode as Code
 from medoffice.patients.models import (
@@ -47,7 +47,7 @@ class DuplicateSuspected(Exception):
         self.candidates = candidates
 
 
-def _require(actor: Any, permission: str, message: str) -> None:
+def _require(actor: User, permission: str, message: str) -> None:
     if actor is not None and not actor.has_perm(permission):
         raise PermissionDenied(message)
 
@@ -205,7 +205,7 @@ def _save_new_patient(patient: Patient, mrn_given: bool) -> None:
 @transaction.atomic
 def register_patient(
     *,
-    actor: Any,
+    actor: User,
     confirm_duplicate: bool = False,
     member_id: str = "",
     **fields: Any,
@@ -243,7 +243,7 @@ def register_patient(
 
 
 @transaction.atomic
-def update_patient(*, actor: Any, patient: Patient, **fields: Any) -> Patient:
+def update_patient(*, actor: User, patient: Patient, **fields: Any) -> Patient:
     """Change a patient's demographics, guarantor, contacts and state (inactive, deceased)."""
     _require(actor, "patients.change_patient", "Your role does not change patients.")
     fields.pop("mrn", None)
@@ -276,7 +276,7 @@ def update_patient(*, actor: Any, patient: Patient, **fields: Any) -> Patient:
 
 
 @transaction.atomic
-def add_alert(*, actor: Any, patient: Patient, kind: str, text: str = "") -> PatientAlert:
+def add_alert(*, actor: User, patient: Patient, kind: str, text: str = "") -> PatientAlert:
     _require(actor, "patients.change_patient", "Your role does not change patients.")
     alert = PatientAlert(patient=patient, kind=kind, text=text.strip(), created_by=actor)
     alert.full_clean()
@@ -288,7 +288,7 @@ def add_alert(*, actor: Any, patient: Patient, kind: str, text: str = "") -> Pat
 
 
 @transaction.atomic
-def deactivate_alert(*, actor: Any, alert: PatientAlert) -> PatientAlert:
+def deactivate_alert(*, actor: User, alert: PatientAlert) -> PatientAlert:
     _require(actor, "patients.change_patient", "Your role does not change patients.")
     alert = PatientAlert.objects.select_for_update().get(pk=alert.pk)
     alert.is_active = False

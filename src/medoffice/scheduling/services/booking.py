@@ -13,14 +13,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from medoffice.core.audit import record_event
-from medoffice.core.models import AuditAction, Location, Practice, practice_zone
+from medoffice.core.models import AuditAction, Location, Practice, User, practice_zone
 from medoffice.patients.models import Patient
 from medoffice.scheduling.models import (
     Appointment,
@@ -200,7 +199,7 @@ def validate_booking(
 @transaction.atomic
 def book_appointment(
     *,
-    actor: Any,
+    actor: User,
     patient: Patient,
     provider: Provider,
     location: Location,
@@ -273,7 +272,7 @@ def book_appointment(
 @transaction.atomic
 def cancel_appointment(
     *,
-    actor: Any,
+    actor: User | None,
     appointment: Appointment,
     reason: str,
     by_patient: bool = True,
@@ -317,7 +316,7 @@ def cancel_appointment(
 
 @transaction.atomic
 def mark_no_show(
-    *, actor: Any, appointment: Appointment, now: dt.datetime | None = None
+    *, actor: User, appointment: Appointment, now: dt.datetime | None = None
 ) -> Appointment:
     require_permission(actor, "scheduling.change_appointment", "mark no-shows")
     now = now or timezone.now()
@@ -349,7 +348,7 @@ def mark_no_show(
 @transaction.atomic
 def reschedule_appointment(
     *,
-    actor: Any,
+    actor: User,
     appointment: Appointment,
     start: dt.datetime,
     provider: Provider | None = None,
@@ -442,7 +441,7 @@ def plan_series(
 @transaction.atomic
 def book_series(
     *,
-    actor: Any,
+    actor: User,
     patient: Patient,
     provider: Provider,
     location: Location,

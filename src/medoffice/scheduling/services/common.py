@@ -5,10 +5,10 @@ time zone, 5-minute granules, status history, row locks and slot claims.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from medoffice.core.models import User
 from medoffice.scheduling.models import (
     Appointment,
     SlotClaim,
@@ -31,7 +31,7 @@ class SlotTaken(ValidationError):
         )
 
 
-def require_permission(actor: Any, perm: str, what: str) -> None:
+def require_permission(actor: User | None, perm: str, what: str) -> None:
     if actor is not None and not actor.has_perm(perm):
         raise PermissionDenied(f"Your role does not allow you to {what}.")
 
@@ -50,7 +50,12 @@ def granules(start: dt.datetime, end: dt.datetime) -> list[dt.datetime]:
 
 
 def record_status(
-    appointment: Appointment, old: str, new: str, actor: Any, at: dt.datetime, note: str = ""
+    appointment: Appointment,
+    old: str,
+    new: str,
+    actor: User | None,
+    at: dt.datetime,
+    note: str = "",
 ) -> None:
     StatusChange.objects.create(
         appointment=appointment,

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from medoffice.core.audit import record_event
-from medoffice.core.models import AuditAction
+from medoffice.core.models import AuditAction, User
 from medoffice.scheduling.models import (
     Appointment,
     AppointmentStatus,
@@ -53,7 +52,7 @@ LATE_ARRIVAL_MINUTES = 10
 @transaction.atomic
 def change_status(
     *,
-    actor: Any,
+    actor: User | None,
     appointment: Appointment,
     to_status: str,
     room: Resource | None = None,

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from medoffice.core.audit import record_event
-from medoffice.core.models import AuditAction
+from medoffice.core.models import AuditAction, User
 from medoffice.patients.models import Patient
 from medoffice.scheduling.models import (
     Appointment,
@@ -27,7 +27,7 @@ from medoffice.scheduling.services.common import (
 @transaction.atomic
 def create_recall(
     *,
-    actor: Any,
+    actor: User,
     patient: Patient,
     reason: str,
     due_date: dt.date,
@@ -81,7 +81,7 @@ OUTREACH_METHODS = {
 
 
 @transaction.atomic
-def record_recall_outreach(*, actor: Any, recall: Any, method: str, outcome: str) -> Any:
+def record_recall_outreach(*, actor: User, recall: Any, method: str, outcome: str) -> Any:
     from medoffice.scheduling.choices import RecallStatus
     from medoffice.scheduling.models import RecallOutreach
 
@@ -110,7 +110,7 @@ def record_recall_outreach(*, actor: Any, recall: Any, method: str, outcome: str
 
 @transaction.atomic
 def set_recall_status(
-    *, actor: Any, recall: Any, status: str, appointment: Appointment | None = None
+    *, actor: User, recall: Any, status: str, appointment: Appointment | None = None
 ) -> Any:
     from medoffice.scheduling.choices import RecallStatus
 

@@ -6,7 +6,6 @@ import datetime as dt
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
@@ -15,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from medoffice.core.audit import record_event
-from medoffice.core.models import AuditAction, Location, practice_zone
+from medoffice.core.models import AuditAction, Location, User, practice_zone
 from medoffice.scheduling.choices import WaitlistStatus
 from medoffice.scheduling.models import (
     Appointment,
@@ -140,7 +139,7 @@ def freed_times_open(appointments: Sequence[Appointment]) -> list[Appointment]:
 
 
 @transaction.atomic
-def add_to_waitlist(*, actor: Any, entry: WaitlistEntry) -> WaitlistEntry:
+def add_to_waitlist(*, actor: User, entry: WaitlistEntry) -> WaitlistEntry:
     require_permission(actor, "scheduling.change_appointment", "manage the waitlist")
     if entry.mornings_only and entry.afternoons_only:
         raise ValidationError(
@@ -163,7 +162,7 @@ def add_to_waitlist(*, actor: Any, entry: WaitlistEntry) -> WaitlistEntry:
 
 
 @transaction.atomic
-def remove_from_waitlist(*, actor: Any, entry: WaitlistEntry) -> WaitlistEntry:
+def remove_from_waitlist(*, actor: User, entry: WaitlistEntry) -> WaitlistEntry:
     require_permission(actor, "scheduling.change_appointment", "manage the waitlist")
     entry.status = WaitlistStatus.REMOVED
     entry.save(update_fields=["status"])
@@ -180,7 +179,7 @@ def remove_from_waitlist(*, actor: Any, entry: WaitlistEntry) -> WaitlistEntry:
 
 @transaction.atomic
 def offer_slot_to_waitlist(
-    *, actor: Any, entry: WaitlistEntry, appointment: Appointment, now: dt.datetime | None = None
+    *, actor: User, entry: WaitlistEntry, appointment: Appointment, now: dt.datetime | None = None
 ) -> WaitlistEntry:
     """Mark the entry offered the freed time of ``appointment`` and queue the offer message.
 

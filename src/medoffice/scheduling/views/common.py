@@ -6,8 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest
+from django.http import Http404
 
+from medoffice.core.http import AuthenticatedRequest
+from medoffice.core.models import User
 from medoffice.patients.models import Patient
 
 VIEW = "scheduling.view_appointment"
@@ -19,7 +21,7 @@ SEARCH_DAYS = 90
 # --- patients for pickers (one isolated helper) ------------------------------------------
 
 
-def patients_for_picker(user: Any, query: str, selected: Any = None) -> list[Patient]:
+def patients_for_picker(user: User, query: str, selected: Any = None) -> list[Patient]:
     """Patients matching ``query`` (the patient search) plus the one already chosen."""
     from medoffice.patients import selectors as patient_selectors
 
@@ -34,14 +36,14 @@ def patients_for_picker(user: Any, query: str, selected: Any = None) -> list[Pat
     return chosen + list(found)
 
 
-def _picked_patient(user: Any, pk: int) -> Patient:
+def _picked_patient(user: User, pk: int) -> Patient:
     patient = Patient.objects.restrict(user, "view").filter(pk=pk).first()
     if patient is None:
         raise Http404("No such patient.")
     return patient
 
 
-def _form_with_patient_picker(request: HttpRequest, form_class: Any) -> Any:
+def _form_with_patient_picker(request: AuthenticatedRequest, form_class: Any) -> Any:
     """The form of a page that starts by picking a patient (book, series, waitlist, recall).
 
     Bound to a POST, except the "Search patients" button's: that one only refreshes

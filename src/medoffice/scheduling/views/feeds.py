@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from medoffice.core.http import AuthenticatedRequest
+from medoffice.core.models import User
 from medoffice.core.navigation import NavEntry
 from medoffice.core.roles import Role
 from medoffice.scheduling import ical
@@ -23,14 +24,14 @@ from medoffice.scheduling.views.common import SETUP
 class CalendarFeedNavEntry(NavEntry):
     """Shown to the office manager and to providers (who see their own feed)."""
 
-    def visible_to(self, user: Any) -> bool:
+    def visible_to(self, user: User) -> bool:
         return user.has_perm(SETUP) or Role.PROVIDER in user.role_set
 
 
 # --- calendar feeds -----------------------------------------------------------------------------
 
 
-def _feed_providers(user: Any) -> list[Provider]:
+def _feed_providers(user: User) -> list[Provider]:
     if user.has_perm(SETUP):
         return list(Provider.objects.filter(is_active=True))
     if Role.PROVIDER in user.role_set:
@@ -38,7 +39,7 @@ def _feed_providers(user: Any) -> list[Provider]:
     raise PermissionDenied("Only the office manager and providers see calendar feeds.")
 
 
-def feeds(request: HttpRequest) -> HttpResponse:
+def feeds(request: AuthenticatedRequest) -> HttpResponse:
     providers = _feed_providers(request.user)
     rows = [
         (
@@ -55,7 +56,7 @@ def feeds(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def feed_regenerate(request: HttpRequest, pk: int) -> HttpResponse:
+def feed_regenerate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     provider = get_object_or_404(Provider, pk=pk)
     ical.regenerate_feed_token(actor=request.user, provider=provider)
     messages.success(
