@@ -10,6 +10,7 @@ from ninja.security import HttpBearer, SessionAuth
 
 from medoffice.core import services
 from medoffice.core.middleware import bind_user
+from medoffice.core.models import User
 
 
 class TokenAuth(HttpBearer):
@@ -21,7 +22,7 @@ class TokenAuth(HttpBearer):
     429 before any token is looked up (api/throttling.py).
     """
 
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
         from medoffice.api.throttling import FailedTokenThrottle
 
         throttle = FailedTokenThrottle()

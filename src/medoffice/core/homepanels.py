@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from medoffice.core.models import User
 
 
 @dataclass(frozen=True)
@@ -21,7 +24,7 @@ class HomePanel:
     permission: str | None = None
     order: int = 100
 
-    def visible_to(self, user: Any) -> bool:
+    def visible_to(self, user: User) -> bool:
         return self.permission is None or user.has_perm(self.permission)
 
 
@@ -37,7 +40,7 @@ def panels() -> list[HomePanel]:
     return sorted(_registry.values(), key=lambda p: (p.order, p.name))
 
 
-def panels_for(user: Any) -> list[dict[str, Any]]:
+def panels_for(user: User) -> list[dict[str, Any]]:
     """The panels this user may see, in order, each with its data computed."""
     return [
         {"name": p.name, "template": p.template, "data": p.data(user)}

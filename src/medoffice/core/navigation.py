@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
+
+if TYPE_CHECKING:
+    from medoffice.core.models import User
 
 
 @dataclass(frozen=True)
@@ -16,7 +19,7 @@ class NavEntry:
     permission: str | None = None
     order: int = 100
 
-    def visible_to(self, user: Any) -> bool:
+    def visible_to(self, user: User) -> bool:
         return self.permission is None or user.has_perm(self.permission)
 
 
@@ -36,7 +39,7 @@ def entries() -> list[NavEntry]:
     return list(_registry)
 
 
-def menu_for(user: Any, current_path: str = "") -> list[dict[str, Any]]:
+def menu_for(user: User, current_path: str = "") -> list[dict[str, Any]]:
     """Areas with the entries this user may open, in order; empty areas are left out."""
     areas: dict[str, list[dict[str, Any]]] = {}
     for entry in sorted(_registry, key=lambda e: (e.order, e.label)):
