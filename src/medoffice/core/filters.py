@@ -8,12 +8,12 @@ import datetime as dt
 from django import forms
 from django.db.models import Q, QuerySet
 
-from medoffice.core.forms import BootstrapMixin, DateRangeMixin
+from medoffice.core.forms import BootstrapMixin, DateRangeMixin, FilterForm
 from medoffice.core.models import AuditAction, AuditOutcome, practice_zone
 from medoffice.core.roles import Role
 
 
-class AuditFilterForm(BootstrapMixin, DateRangeMixin):
+class AuditFilterForm(BootstrapMixin, DateRangeMixin, FilterForm):
     user = forms.CharField(
         label="User", required=False, widget=forms.TextInput(attrs={"type": "search"})
     )
@@ -52,7 +52,7 @@ class AuditFilterForm(BootstrapMixin, DateRangeMixin):
         return qs
 
 
-class UserFilterForm(BootstrapMixin, forms.Form):
+class UserFilterForm(BootstrapMixin, FilterForm):
     q = forms.CharField(
         label="Name or user name", required=False, widget=forms.TextInput(attrs={"type": "search"})
     )

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.views import View
 
 from medoffice.core.audit import record_event
+from medoffice.core.forms import FilterForm
 from medoffice.core.http import AuthenticatedRequest
 from medoffice.core.models import AuditAction
 from medoffice.core.querysets import permission_name
@@ -74,7 +75,7 @@ class ListPage(PermissionRequiredMixin, View):
     title: ClassVar[str]
     request: AuthenticatedRequest  # set by View.setup; every list is behind the log-in
     columns: list[Column]  # a page may set its own per request
-    filter_form_class: ClassVar[type[forms.Form] | None] = None
+    filter_form_class: ClassVar[type[FilterForm] | None] = None
     default_sort: ClassVar[str] = ""
     paginate_by: ClassVar[int] = 25
     export_action: ClassVar[str] = "view"
@@ -99,7 +100,7 @@ class ListPage(PermissionRequiredMixin, View):
         if self.filter_form_class is not None:
             form = self.filter_form_class(request.GET or None)
             if form.is_bound and form.is_valid():
-                qs = form.filter(qs)  # type: ignore[attr-defined]  # every filter form has filter(qs)
+                qs = form.filter(qs)
             elif form.is_bound:
                 qs = qs.none()
         sort = request.GET.get("sort", self.default_sort)

@@ -6,12 +6,12 @@ from __future__ import annotations
 from django import forms
 from django.db.models import QuerySet
 
-from medoffice.core.forms import BootstrapMixin
+from medoffice.core.forms import BootstrapMixin, FilterForm
 from medoffice.core.models import Location
 from medoffice.patients.search import parse
 
 
-class PatientFilterForm(BootstrapMixin, forms.Form):
+class PatientFilterForm(BootstrapMixin, FilterForm):
     q = forms.CharField(
         label="Name, date of birth, phone, MRN or member ID",
         required=False,

@@ -6,13 +6,13 @@ from __future__ import annotations
 from django import forms
 from django.db.models import QuerySet
 
-from medoffice.core.forms import BootstrapMixin
+from medoffice.core.forms import BootstrapMixin, FilterForm
 from medoffice.scheduling.choices import RecallStatus
 from medoffice.scheduling.forms import DATE
 from medoffice.scheduling.models import AppointmentType
 
 
-class RecallFilterForm(BootstrapMixin, forms.Form):
+class RecallFilterForm(BootstrapMixin, FilterForm):
     due_by = forms.DateField(label="Due by", required=False, widget=DATE)
     status = forms.ChoiceField(
         label="Status",
@@ -31,7 +31,7 @@ class RecallFilterForm(BootstrapMixin, forms.Form):
         return qs
 
 
-class WaitlistFilterForm(BootstrapMixin, forms.Form):
+class WaitlistFilterForm(BootstrapMixin, FilterForm):
     appointment_type = forms.ModelChoiceField(
         label="Type", queryset=AppointmentType.objects.all(), required=False
     )
