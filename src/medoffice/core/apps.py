@@ -12,6 +12,11 @@ class CoreConfig(AppConfig):
 
         lookups.register()
 
+        # django-axes announces a lock-out only by its signal: end the account's sessions.
+        from axes.signals import user_locked_out
+
+        user_locked_out.connect(_end_sessions_on_lock_out, dispatch_uid="medoffice-lock-out")
+
         register(
             NavEntry("Home", "Home", "core:home", order=0),
             NavEntry(
@@ -27,3 +32,12 @@ class CoreConfig(AppConfig):
             NavEntry("Account", "Two-step log-in", "core:mfa-recovery-codes", order=90),
             NavEntry("Account", "API tokens", "core:tokens", order=91),
         )
+
+
+def _end_sessions_on_lock_out(
+    sender: object, *, username: str | None = None, **kwargs: object
+) -> None:
+    from medoffice.core import services
+
+    if username:
+        services.lock_out_user(username)

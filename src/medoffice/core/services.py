@@ -75,6 +75,45 @@ def log_out(request: HttpRequest, *, reason: str = "user") -> None:
     logout(request)
 
 
+def end_sessions(user: User, *, reason: str, actor: User | None = None) -> None:
+    """End every session of ``user`` at once, server-side, and record why.
+
+    One UPDATE raises the user's ``session_generation``, which changes the session auth
+    hash (core/models/users.py): Django refuses and flushes each of the user's sessions
+    on its next request, in every browser, with no extra query per request and no list of
+    session keys to keep. The user's API tokens are suspended by the same conditions
+    (``authenticate_api_token``), not by this call.
+    """
+    from django.db.models import F
+
+    User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
+    user.refresh_from_db(fields=["session_generation"])
+    record_event(
+        AuditAction.SECURITY,
+        user=actor,
+        username=user.username if actor is None else "",
+        object_type="core.user",
+        object_id=user.pk,
+        detail=f"all sessions of {user.username} ended: {reason}",
+    )
+
+
+def lock_out_user(username: str) -> None:
+    """django-axes locked the account (core/apps.py connects its signal): end its sessions."""
+    user = User.objects.filter(username=username).first()
+    if user is not None:
+        end_sessions(user, reason="account locked after failed log-ins")
+
+
+def is_locked_out(username: str) -> bool:
+    from axes.models import AccessAttempt
+    from django.conf import settings
+
+    return AccessAttempt.objects.filter(
+        username=username, failures_since_start__gte=settings.AXES_FAILURE_LIMIT
+    ).exists()
+
+
 def record_mfa_verified(user: User, device: Any) -> None:
     record_event(
         AuditAction.LOGIN,
@@ -159,6 +198,8 @@ def update_user(
             obj=user,
             detail="account activated" if is_active else "account deactivated",
         )
+        if not is_active:
+            end_sessions(user, reason="account deactivated", actor=actor)
     return user
 
 
@@ -202,6 +243,14 @@ def set_roles(
                 f"roles {sorted(r.value for r in old_roles)} → {sorted(r.value for r in new_roles)}; "
                 f"locations {sorted(old_locations) or 'all'} → {sorted(new_locations) or 'all'}"
             ),
+        )
+    removed = old_roles - new_roles
+    if removed:
+        # Tokens act with the owner's current roles on each request: nothing to re-issue.
+        end_sessions(
+            user,
+            reason="role removed: " + ", ".join(sorted(r.value for r in removed)),
+            actor=actor,
         )
 
 
@@ -329,13 +378,29 @@ def authenticate_api_token(raw: str) -> User | None:
     if not raw.startswith(TOKEN_PREFIX):
         return None
     token = ApiToken.objects.select_related("user").filter(token_hash=hash_token(raw)).first()
-    if token is None or not token.is_active or not token.user.is_active:
+    if token is None or not token.is_active:
         record_event(
             AuditAction.LOGIN_FAILED,
             object_type="core.apitoken",
             object_id=token.pk if token else "",
             outcome=AuditOutcome.DENIED,
             detail="API token unknown, revoked or expired",
+        )
+        return None
+    # Suspended, not revoked: the token works again once the account is unlocked or active.
+    suspended = ""
+    if not token.user.is_active:
+        suspended = "account deactivated"
+    elif is_locked_out(token.user.username):
+        suspended = "account locked"
+    if suspended:
+        record_event(
+            AuditAction.LOGIN_FAILED,
+            username=token.user.username,
+            object_type="core.apitoken",
+            object_id=token.pk,
+            outcome=AuditOutcome.DENIED,
+            detail=f"API token “{token.name}” suspended: {suspended}",
         )
         return None
     now = timezone.now()
