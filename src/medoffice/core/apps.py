@@ -27,6 +27,13 @@ class CoreConfig(AppConfig):
                 order=50,
             ),
             NavEntry("Practice", "Users", "core:users", "core.view_user", order=51),
+            NavEntry(
+                "Practice",
+                "Everyone's API tokens",
+                "core:staff-tokens",
+                "core.change_user",
+                order=52,
+            ),
             NavEntry("Security", "Audit log", "core:audit", "core.view_auditevent", order=60),
             NavEntry("Security", "Configuration admin", "admin:index", "core.use_admin", order=61),
             NavEntry("Account", "Two-step log-in", "core:mfa-recovery-codes", order=90),

@@ -20,12 +20,14 @@ from django.utils import timezone
 from medoffice.core.audit import record_event
 from medoffice.core.error_codes import CoreErrorCode
 from medoffice.core.models import (
+    TOKEN_MAX_DAYS,
     ApiToken,
     AuditAction,
     AuditOutcome,
     Location,
     Practice,
     RoleAssignment,
+    TokenAccess,
     User,
 )
 from medoffice.core.roles import Role
@@ -330,33 +332,70 @@ def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+def _token_error(field: str, message: str, code: CoreErrorCode) -> ValidationError:
+    return ValidationError({field: ValidationError(message, code=code)})
+
+
 @transaction.atomic
 def create_api_token(
-    *, user: User, name: str, expires_in_days: int | None = None
+    *,
+    user: User,
+    name: str,
+    expires_in_days: int = 90,
+    access: TokenAccess | str = TokenAccess.READ,
+    areas: Iterable[str] | None = None,
+    mfa_verified: bool = False,
 ) -> tuple[ApiToken, str]:
-    """A new personal token; the raw value is returned once and never stored."""
+    """A new personal token; the raw value is returned once and never stored.
+
+    Its scope is ``access`` and ``areas`` (slugs of api/base.py AREAS; None gives every
+    area); it expires after 1 to 365 days. ``mfa_verified`` says whether the session that
+    asked for it had passed the second step (only then may it read the audit log).
+    """
+    from medoffice.api.base import token_areas
+
     name = name.strip()
     if not name:
-        raise ValidationError(
-            {
-                "name": ValidationError(
-                    "Give the token a name that says what it is for.",
-                    code=CoreErrorCode.TOKEN_NAME_REQUIRED,
-                )
-            }
+        raise _token_error(
+            "name",
+            "Give the token a name that says what it is for.",
+            CoreErrorCode.TOKEN_NAME_REQUIRED,
         )
+    if not isinstance(expires_in_days, int) or not 1 <= expires_in_days <= TOKEN_MAX_DAYS:
+        raise _token_error(
+            "expires_in_days",
+            f"A token expires after 1 to {TOKEN_MAX_DAYS} days.",
+            CoreErrorCode.TOKEN_EXPIRY_INVALID,
+        )
+    known = [slug for slug, _tag in token_areas()]
+    chosen = known if areas is None else [a for a in known if a in set(areas)]
+    if not chosen or (areas is not None and set(areas) - set(known)):
+        raise _token_error(
+            "areas",
+            "Choose the areas the token may use: " + ", ".join(known) + ".",
+            CoreErrorCode.TOKEN_AREAS_REQUIRED,
+        )
+    access = TokenAccess(access)
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=user,
         name=name[:80],
         prefix=raw[:10],
         token_hash=hash_token(raw),
-        expires_at=(timezone.now() + dt.timedelta(days=expires_in_days))
-        if expires_in_days
-        else None,
+        expires_at=timezone.now() + dt.timedelta(days=expires_in_days),
+        access=access,
+        areas=chosen,
+        mfa_verified=mfa_verified,
     )
     record_event(
-        AuditAction.CREATE, user=user, obj=token, detail=f"API token “{token.name}” created"
+        AuditAction.CREATE,
+        user=user,
+        obj=token,
+        detail=(
+            f"API token “{token.name}” created: {access.label.lower()}, areas "
+            f"{', '.join(chosen)}, expires in {expires_in_days} days"
+            + (", after a two-step check" if mfa_verified else "")
+        ),
     )
     return token, raw
 
@@ -368,8 +407,12 @@ def revoke_api_token(*, actor: User, token: ApiToken) -> None:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
+        whose = "" if token.user_id == actor.pk else f" of {token.user.username}"
         record_event(
-            AuditAction.SECURITY, user=actor, obj=token, detail=f"API token “{token.name}” revoked"
+            AuditAction.SECURITY,
+            user=actor,
+            obj=token,
+            detail=f"API token “{token.name}”{whose} revoked",
         )
 
 
