@@ -21,7 +21,10 @@ def api_for(practice):
 
     def make(*roles, locations=None, **fields) -> Client:
         user = UserFactory(roles=list(roles), locations=locations or [], **fields)
-        _, raw = services.create_api_token(user=user, name="test script")
+        # Every area, read and write, made after a two-step check: only the owner's roles limit it.
+        _, raw = services.create_api_token(
+            user=user, name="test script", access="write", mfa_verified=True
+        )
         client = token_client(raw)
         client.user = user  # type: ignore[attr-defined]
         client.token = raw  # type: ignore[attr-defined]

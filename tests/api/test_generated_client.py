@@ -73,7 +73,9 @@ def bookable(transactional_db):
     TemplateBlockFactory(provider=provider, location=location, weekday=start.weekday())
     patient = PatientFactory(home_location=location, last_name="Quenneville")
     user = UserFactory(roles=[Role.FRONT_DESK])
-    _, raw = core_services.create_api_token(user=user, name="generated client")
+    _, raw = core_services.create_api_token(
+        user=user, name="generated client", access="write", mfa_verified=True
+    )
     return {
         "location": location,
         "provider": provider,

@@ -52,7 +52,9 @@ def manager_token(practice, in_test_transaction) -> str:
     LocationHoursFactory(location=location)
     UserFactory(roles=[Role.FRONT_DESK], locations=[location])
     user = UserFactory(roles=[Role.OFFICE_MANAGER, Role.AUDITOR])
-    _, raw = services.create_api_token(user=user, name="schemathesis")
+    _, raw = services.create_api_token(
+        user=user, name="schemathesis", access="write", mfa_verified=True
+    )
     return raw
 
 

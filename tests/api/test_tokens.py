@@ -148,6 +148,9 @@ def test_tokens_lists_the_callers_own_tokens_without_secrets(api_for):
             "last_used_at",
             "revoked_at",
             "is_active",
+            "access",
+            "areas",
+            "mfa_verified",
         }
         assert client.token not in str(token)
 

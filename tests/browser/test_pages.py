@@ -66,6 +66,7 @@ def test_new_api_token_is_shown_once(page: Page):
     log_in(page, staff(Role.FRONT_DESK))
     page.goto("/accounts/tokens/")
     page.get_by_label("What is it for?").fill("Nightly export script")
+    page.get_by_role("checkbox", name="Scheduling").check()
     page.get_by_role("button", name="Create token").click()
     expect(page.get_by_test_id("new-token")).not_to_be_empty()
     expect(page.get_by_role("cell", name="Nightly export script")).to_be_visible()

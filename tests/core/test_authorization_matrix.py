@@ -127,6 +127,7 @@ MATRIX: list[Row] = [
     page("/admin/core/practice/", "Admin: practice", {OM}),
     page("/admin/core/location/", "Admin: locations", {OM}),
     # --- API ------------------------------------------------------------------------------------
+    page("/users/tokens/", "Everyone's API tokens", {OM}),
     page("/api/v1/docs", "API documentation page", EVERY_ROLE),
     page("/api/v1/openapi.json", "OpenAPI schema", EVERY_ROLE, anonymous=401),
     page("/api/v1/", "API root (nothing there)", frozenset(), refused=404, anonymous=404),
@@ -143,6 +144,15 @@ MATRIX: list[Row] = [
         "/api/v1/tokens/{id}",
         "API: revoke an own token",
         EVERY_ROLE,
+        ok=204,
+        target="own_token",
+    ),
+    api("GET", "/api/v1/staff-tokens", "API: everyone's tokens", {OM}),
+    api(
+        "DELETE",
+        "/api/v1/staff-tokens/{id}",
+        "API: revoke anyone's token",
+        {OM},
         ok=204,
         target="own_token",
     ),

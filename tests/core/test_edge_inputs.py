@@ -33,14 +33,15 @@ API_GETS = [
 ]
 
 PAGE_GETS = [
-    ("/audit/?date_to=9999-12-31", "date_to"),
-    ("/audit/?date_from=0001-01-01", "date_from"),
-    ("/front-desk/day/?date=9999-12-31", "date"),
-    ("/front-desk/day/?date=0001-01-01", "date"),
-    ("/front-desk/week/?date=0001-01-02", "date"),
-    ("/front-desk/week/?date=9999-12-31", "date"),
-    (f"/schedule/find/?providers={BIG}", "providers"),
-    (f"/schedule/find/?locations={BIG}", "locations"),
+    ("/audit/?date_to=9999-12-31", "date_to", "between 1900 and 2100"),
+    ("/audit/?date_from=0001-01-01", "date_from", "between 1900 and 2100"),
+    ("/front-desk/day/?date=9999-12-31", "date", "between 1900 and 2100"),
+    ("/front-desk/day/?date=0001-01-01", "date", "between 1900 and 2100"),
+    ("/front-desk/week/?date=0001-01-02", "date", "between 1900 and 2100"),
+    ("/front-desk/week/?date=9999-12-31", "date", "between 1900 and 2100"),
+    ("/front-desk/day/?date=2026-02-30", "date", "year-month-day"),
+    (f"/schedule/find/?providers={BIG}", "providers", "not one of the available choices"),
+    (f"/schedule/find/?locations={BIG}", "locations", "not one of the available choices"),
 ]
 
 
@@ -59,11 +60,14 @@ def test_api_dates_outside_1900_to_2100_are_refused_naming_the_field(manager, pa
     assert any(e["field"].split(".")[-1] == field for e in response.json()["errors"])
 
 
-@pytest.mark.parametrize(("path", "field"), PAGE_GETS)
-def test_page_parameters_out_of_range_are_refused_naming_the_field(manager, path, field):
+@pytest.mark.parametrize(("path", "field", "message"), PAGE_GETS)
+def test_page_parameters_out_of_range_are_refused_naming_the_field(manager, path, field, message):
     response = manager.get(path)
     assert response.status_code == 400, response.content[:300]
-    assert field in response.content.decode()
+    page = response.content.decode()
+    named = f"“{field}”" in page or f'data-field-error="{field}"' in page
+    assert named, page[:2000]
+    assert message in page
 
 
 @pytest.mark.parametrize("amount", ["1e30", "1e309"])

@@ -4,14 +4,20 @@ from medoffice.core.roles import Role
 
 def test_creating_a_token_redirects_so_a_reload_cannot_create_a_second(client_for):
     client = client_for(Role.FRONT_DESK)
-    response = client.post("/accounts/tokens/", {"name": "export script", "expires_in_days": 30})
+    response = client.post(
+        "/accounts/tokens/",
+        {"name": "export script", "expires_in_days": 30, "access": "read", "areas": ["reports"]},
+    )
     assert response.status_code == 302
     assert ApiToken.objects.filter(user=client.user).count() == 1
 
 
 def test_the_new_token_is_shown_on_the_next_page_only(client_for):
     client = client_for(Role.FRONT_DESK)
-    client.post("/accounts/tokens/", {"name": "export script", "expires_in_days": 30})
+    client.post(
+        "/accounts/tokens/",
+        {"name": "export script", "expires_in_days": 30, "access": "read", "areas": ["reports"]},
+    )
     first = client.get("/accounts/tokens/").content.decode()
     second = client.get("/accounts/tokens/").content.decode()
     assert 'data-testid="new-token"' in first

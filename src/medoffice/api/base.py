@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.apps import apps
@@ -108,7 +109,11 @@ OPERATION_IDS = {
 # (tag, description, the paths under /api/v1/ it covers): the longest matching path wins.
 AREAS: list[tuple[str, str, tuple[str, ...]]] = [
     ("Practice", "The practice and its locations.", ("practice", "locations")),
-    ("Users", "Staff accounts, the caller, personal API tokens.", ("me", "users", "tokens")),
+    (
+        "Users",
+        "Staff accounts, the caller, personal API tokens.",
+        ("me", "users", "tokens", "staff-tokens"),
+    ),
     (
         "Patients",
         "Patient records, coverages, consents, alerts, documents.",
@@ -145,17 +150,38 @@ def camel_case(name: str) -> str:
     return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
+_PARAMETER = re.compile(r"\{[^}]*\}|<[^>]*>")
+
+
+def _shape(path: str) -> str:
+    # OpenAPI writes a parameter {id}, Django's route <id>: both become {}.
+    return _PARAMETER.sub("{}", path.strip("/"))
+
+
 def area_of(path: str) -> str | None:
-    """The tag of a path relative to the API root (``appointments/{id}/cancel``)."""
-    path = path.strip("/")
+    """The tag of a path relative to the API root (``appointments/{id}/cancel``).
+
+    The path may be an OpenAPI path or a Django route (``appointments/<id>/cancel``).
+    """
+    path = _shape(path)
     best: tuple[int, str] | None = None
     for tag, _description, prefixes in AREAS:
-        for prefix in prefixes:
+        for prefix in map(_shape, prefixes):
             if (path == prefix or path.startswith(prefix + "/")) and (
                 best is None or len(prefix) > best[0]
             ):
                 best = (len(prefix), tag)
     return best[1] if best else None
+
+
+def area_slug(tag: str) -> str:
+    """The slug an API token's scope names an area by: ``Front desk`` → ``front-desk``."""
+    return tag.lower().replace(" ", "-")
+
+
+def token_areas() -> list[tuple[str, str]]:
+    """(slug, tag) of every area a token may be given; a new app's area is one more row."""
+    return [(area_slug(tag), tag) for tag, _description, _prefixes in AREAS]
 
 
 class MedOfficeAPI(NinjaAPI):

@@ -195,7 +195,13 @@ def register_error_handlers(api: NinjaAPI) -> None:
         return response
 
     def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-        return _respond(api, request, 403, str(exc) or "Your roles do not allow this operation.")
+        return _respond(
+            api,
+            request,
+            403,
+            str(exc) or "Your roles do not allow this operation.",
+            code=getattr(exc, "code", None),
+        )
 
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
         return _respond(api, request, 404, str(exc) or "Not found.")

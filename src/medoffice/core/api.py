@@ -24,6 +24,7 @@ from medoffice.api.common import (
     ShapedRows,
     audit,
     get_or_404,
+    require_permission,
     restricted,
     row_id,
 )
@@ -38,6 +39,7 @@ from medoffice.core.models import (
     AuditOutcome,
     Location,
     Practice,
+    TokenAccess,
     User,
 )
 from medoffice.core.models.practice import PlaceOfService, Weekday
@@ -370,9 +372,16 @@ def audit_events(request: ApiRequest, filters: Query[AuditFilter]) -> ShapedRows
         AuditAction.READ,
         object_type="core.auditevent",
         data_category="audit",
-        detail=_filter_text(filters),
+        detail=(_token_flag(request) + _filter_text(filters))[:500],
     )
     return ShapedRows(queryset.order_by("-seq"), _audit_event)
+
+
+def _token_flag(request: ApiRequest) -> str:
+    token = getattr(request.auth, "api_token", None)
+    if token is None:
+        return ""
+    return f"[read with API token {token.prefix}…, made after a two-step check] "
 
 
 def _audit_event(event: AuditEvent) -> dict[str, Any]:
@@ -403,10 +412,35 @@ class TokenOut(Schema):
     name: str
     prefix: str = Field(description="The token's first characters, to recognise it.")
     created_at: dt.datetime
-    expires_at: dt.datetime | None
+    expires_at: dt.datetime
     last_used_at: dt.datetime | None
     revoked_at: dt.datetime | None
     is_active: bool
+    access: TokenAccess = Field(description="`read` (read only) or `write` (read and write).")
+    areas: list[str] = Field(description="The API areas it may use, e.g. `patients`.")
+    mfa_verified: bool = Field(
+        description="Made after a two-step check: only such a token may read the audit log."
+    )
+
+
+class StaffTokenOut(TokenOut):
+    username: str = Field(description="The owner's user name.")
+
+
+def _token_row(t: ApiToken) -> dict[str, Any]:
+    return {
+        "id": t.pk,
+        "name": t.name,
+        "prefix": t.prefix,
+        "created_at": t.created_at,
+        "expires_at": t.expires_at,
+        "last_used_at": t.last_used_at,
+        "revoked_at": t.revoked_at,
+        "is_active": t.is_active,
+        "access": t.access,
+        "areas": t.areas,
+        "mfa_verified": t.mfa_verified,
+    }
 
 
 def _own_tokens(request: ApiRequest) -> QuerySet[ApiToken]:
@@ -421,19 +455,7 @@ def _own_tokens(request: ApiRequest) -> QuerySet[ApiToken]:
 def tokens(request: ApiRequest) -> list[dict[str, Any]]:
     mine = list(_own_tokens(request).order_by("-created_at", "-pk"))
     audit(request, AuditAction.READ, object_type="core.apitoken", detail="API list of own tokens")
-    return [
-        {
-            "id": t.pk,
-            "name": t.name,
-            "prefix": t.prefix,
-            "created_at": t.created_at,
-            "expires_at": t.expires_at,
-            "last_used_at": t.last_used_at,
-            "revoked_at": t.revoked_at,
-            "is_active": t.is_active,
-        }
-        for t in mine
-    ]
+    return [_token_row(t) for t in mine]
 
 
 @router.delete(
@@ -450,6 +472,48 @@ def token_revoke(request: ApiRequest, id: int = row_id()) -> Status:
             object_type="core.apitoken",
             object_id=token.pk,
             detail=f"API token “{token.name}” was already revoked",
+        )
+    else:
+        services.revoke_api_token(actor=request.auth, token=token)
+        request.api_audited = True
+    return Status(204, None)
+
+
+# --- every user's API tokens (the office manager) ------------------------------------------
+
+
+def _staff_tokens(request: ApiRequest) -> QuerySet[ApiToken]:
+    require_permission(
+        request, "core.change_user", action=AuditAction.READ, object_type="core.apitoken"
+    )
+    return ApiToken.objects.select_related("user")
+
+
+@router.get(
+    "/staff-tokens",
+    response={200: list[StaffTokenOut], **error_responses(403)},
+    summary="Every user's API tokens, newest first (office manager)",
+)
+def staff_tokens(request: ApiRequest) -> list[dict[str, Any]]:
+    rows = list(_staff_tokens(request).order_by("-created_at", "-pk"))
+    audit(request, AuditAction.READ, object_type="core.apitoken", detail="API list of all tokens")
+    return [{**_token_row(t), "username": t.user.username} for t in rows]
+
+
+@router.delete(
+    "/staff-tokens/{id}",
+    response={204: None, **error_responses(403, 404, 422)},
+    summary="Revoke any user's API token (office manager; it stops working at once)",
+)
+def staff_token_revoke(request: ApiRequest, id: int = row_id()) -> Status:
+    token = get_or_404(request, _staff_tokens(request), id, what="API token")
+    if token.revoked_at is not None:
+        audit(
+            request,
+            AuditAction.SECURITY,
+            object_type="core.apitoken",
+            object_id=token.pk,
+            detail=f"API token “{token.name}” of {token.user.username} was already revoked",
         )
     else:
         services.revoke_api_token(actor=request.auth, token=token)

@@ -13,6 +13,11 @@ class CoreConfig(AppConfig):
 
         lookups.register()
 
+        # django-axes announces a lock-out only by its signal: end the account's sessions.
+        from axes.signals import user_locked_out
+
+        user_locked_out.connect(_end_sessions_on_lock_out, dispatch_uid="medoffice-lock-out")
+
         register(
             NavEntry("Home", "Home", "core:home", order=0),
             NavEntry(
@@ -23,6 +28,13 @@ class CoreConfig(AppConfig):
                 order=50,
             ),
             NavEntry("Practice", "Users", "core:users", "core.view_user", order=51),
+            NavEntry(
+                "Practice",
+                "Everyone's API tokens",
+                "core:staff-tokens",
+                "core.change_user",
+                order=52,
+            ),
             NavEntry("Security", "Audit log", "core:audit", "core.view_auditevent", order=60),
             NavEntry("Security", "Configuration admin", "admin:index", "core.use_admin", order=61),
             NavEntry("Account", "Two-step log-in", "core:mfa-recovery-codes", order=90),
@@ -66,3 +78,12 @@ class CoreConfig(AppConfig):
         register_builder(
             "core-attention-items", "medoffice.core.demo.practice.build_attention_items", order=90
         )
+
+
+def _end_sessions_on_lock_out(
+    sender: object, *, username: str | None = None, **kwargs: object
+) -> None:
+    from medoffice.core import services
+
+    if username:
+        services.lock_out_user(username)

@@ -23,5 +23,10 @@ class CoreErrorCode(StrEnum):
     # API tokens and sessions
     TOKEN_NAME_REQUIRED = "token_name_required"  # noqa: S105 - a code, not a secret
     SESSION_EXPIRED = "session_expired"
+    TOKEN_EXPIRY_INVALID = "token_expiry_invalid"  # noqa: S105
+    TOKEN_AREAS_REQUIRED = "token_areas_required"  # noqa: S105
+    TOKEN_AREA_NOT_ALLOWED = "token_area_not_allowed"  # noqa: S105
+    TOKEN_READ_ONLY = "token_read_only"  # noqa: S105
+    TOKEN_NEEDS_TWO_STEP = "token_needs_two_step"  # noqa: S105
     # filters
     INVALID_PERIOD = "invalid_period"

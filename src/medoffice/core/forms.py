@@ -9,7 +9,12 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
 from medoffice.core import bounds
-from medoffice.core.models import Location, Practice, User
+from medoffice.core.models import (
+    Location,
+    Practice,
+    TokenAccess,
+    User,
+)
 from medoffice.core.roles import Role
 
 
@@ -181,5 +186,19 @@ class PracticeForm(BootstrapMixin, forms.ModelForm):
 class TokenForm(BootstrapMixin, forms.Form):
     name = forms.CharField(max_length=80, label="What is it for?")
     expires_in_days = forms.IntegerField(
-        label="Expires after (days)", min_value=1, max_value=365, required=False, initial=90
+        label="Expires after (days)", min_value=1, max_value=365, initial=90
     )
+    access = forms.ChoiceField(
+        choices=TokenAccess.choices,
+        initial=TokenAccess.READ,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
+    areas = forms.MultipleChoiceField(
+        label="Areas it may use", choices=(), widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from medoffice.api.base import token_areas
+
+        choice_field(self, "areas").choices = token_areas()

@@ -20,12 +20,14 @@ from django.utils import timezone
 from medoffice.core.audit import record_event
 from medoffice.core.error_codes import CoreErrorCode
 from medoffice.core.models import (
+    TOKEN_MAX_DAYS,
     ApiToken,
     AuditAction,
     AuditOutcome,
     Location,
     Practice,
     RoleAssignment,
+    TokenAccess,
     User,
 )
 from medoffice.core.roles import Role
@@ -73,6 +75,46 @@ def log_out(request: HttpRequest, *, reason: str = "user") -> None:
             detail="idle time-out" if reason == "idle" else "",
         )
     logout(request)
+
+
+def end_sessions(user: User, *, reason: str, actor: User | None = None) -> None:
+    """End every session of ``user`` at once, server-side, and record why.
+
+    One UPDATE raises the user's ``session_generation``, which changes the session auth
+    hash (core/models/users.py): Django refuses and flushes each of the user's sessions
+    on its next request, in every browser, with no extra query per request and no list of
+    session keys to keep. The user's API tokens are suspended by the same conditions
+    (``authenticate_api_token``), not by this call.
+    """
+    from django.db.models import F
+
+    User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
+    user.refresh_from_db(fields=["session_generation"])
+    record_event(
+        AuditAction.SECURITY,
+        user=actor,
+        username=user.username if actor is None else "",
+        object_type="core.user",
+        object_id=user.pk,
+        detail=f"all sessions of {user.username} ended: {reason}",
+    )
+
+
+def lock_out_user(username: str) -> None:
+    """django-axes locked the account (core/apps.py connects its signal): end its sessions."""
+    user = User.objects.filter(username=username).first()
+    if user is not None:
+        end_sessions(user, reason="account locked after failed log-ins")
+
+
+def is_locked_out(username: str) -> bool:
+    from axes.models import AccessAttempt
+    from django.conf import settings
+
+    locked: bool = AccessAttempt.objects.filter(
+        username=username, failures_since_start__gte=settings.AXES_FAILURE_LIMIT
+    ).exists()
+    return locked
 
 
 def record_mfa_verified(user: User, device: Any) -> None:
@@ -159,6 +201,8 @@ def update_user(
             obj=user,
             detail="account activated" if is_active else "account deactivated",
         )
+        if not is_active:
+            end_sessions(user, reason="account deactivated", actor=actor)
     return user
 
 
@@ -202,6 +246,14 @@ def set_roles(
                 f"roles {sorted(r.value for r in old_roles)} → {sorted(r.value for r in new_roles)}; "
                 f"locations {sorted(old_locations) or 'all'} → {sorted(new_locations) or 'all'}"
             ),
+        )
+    removed = old_roles - new_roles
+    if removed:
+        # Tokens act with the owner's current roles on each request: nothing to re-issue.
+        end_sessions(
+            user,
+            reason="role removed: " + ", ".join(sorted(r.value for r in removed)),
+            actor=actor,
         )
 
 
@@ -281,33 +333,70 @@ def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+def _token_error(field: str, message: str, code: CoreErrorCode) -> ValidationError:
+    return ValidationError({field: ValidationError(message, code=code)})
+
+
 @transaction.atomic
 def create_api_token(
-    *, user: User, name: str, expires_in_days: int | None = None
+    *,
+    user: User,
+    name: str,
+    expires_in_days: int = 90,
+    access: TokenAccess | str = TokenAccess.READ,
+    areas: Iterable[str] | None = None,
+    mfa_verified: bool = False,
 ) -> tuple[ApiToken, str]:
-    """A new personal token; the raw value is returned once and never stored."""
+    """A new personal token; the raw value is returned once and never stored.
+
+    Its scope is ``access`` and ``areas`` (slugs of api/base.py AREAS; None gives every
+    area); it expires after 1 to 365 days. ``mfa_verified`` says whether the session that
+    asked for it had passed the second step (only then may it read the audit log).
+    """
+    from medoffice.api.base import token_areas
+
     name = name.strip()
     if not name:
-        raise ValidationError(
-            {
-                "name": ValidationError(
-                    "Give the token a name that says what it is for.",
-                    code=CoreErrorCode.TOKEN_NAME_REQUIRED,
-                )
-            }
+        raise _token_error(
+            "name",
+            "Give the token a name that says what it is for.",
+            CoreErrorCode.TOKEN_NAME_REQUIRED,
         )
+    if not isinstance(expires_in_days, int) or not 1 <= expires_in_days <= TOKEN_MAX_DAYS:
+        raise _token_error(
+            "expires_in_days",
+            f"A token expires after 1 to {TOKEN_MAX_DAYS} days.",
+            CoreErrorCode.TOKEN_EXPIRY_INVALID,
+        )
+    known = [slug for slug, _tag in token_areas()]
+    chosen = known if areas is None else [a for a in known if a in set(areas)]
+    if not chosen or (areas is not None and set(areas) - set(known)):
+        raise _token_error(
+            "areas",
+            "Choose the areas the token may use: " + ", ".join(known) + ".",
+            CoreErrorCode.TOKEN_AREAS_REQUIRED,
+        )
+    access = TokenAccess(access)
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=user,
         name=name[:80],
         prefix=raw[:10],
         token_hash=hash_token(raw),
-        expires_at=(timezone.now() + dt.timedelta(days=expires_in_days))
-        if expires_in_days
-        else None,
+        expires_at=timezone.now() + dt.timedelta(days=expires_in_days),
+        access=access,
+        areas=chosen,
+        mfa_verified=mfa_verified,
     )
     record_event(
-        AuditAction.CREATE, user=user, obj=token, detail=f"API token “{token.name}” created"
+        AuditAction.CREATE,
+        user=user,
+        obj=token,
+        detail=(
+            f"API token “{token.name}” created: {access.label.lower()}, areas "
+            f"{', '.join(chosen)}, expires in {expires_in_days} days"
+            + (", after a two-step check" if mfa_verified else "")
+        ),
     )
     return token, raw
 
@@ -319,8 +408,12 @@ def revoke_api_token(*, actor: User, token: ApiToken) -> None:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
+        whose = "" if token.user_id == actor.pk else f" of {token.user.username}"
         record_event(
-            AuditAction.SECURITY, user=actor, obj=token, detail=f"API token “{token.name}” revoked"
+            AuditAction.SECURITY,
+            user=actor,
+            obj=token,
+            detail=f"API token “{token.name}”{whose} revoked",
         )
 
 
@@ -329,13 +422,29 @@ def authenticate_api_token(raw: str) -> User | None:
     if not raw.startswith(TOKEN_PREFIX):
         return None
     token = ApiToken.objects.select_related("user").filter(token_hash=hash_token(raw)).first()
-    if token is None or not token.is_active or not token.user.is_active:
+    if token is None or not token.is_active:
         record_event(
             AuditAction.LOGIN_FAILED,
             object_type="core.apitoken",
             object_id=token.pk if token else "",
             outcome=AuditOutcome.DENIED,
             detail="API token unknown, revoked or expired",
+        )
+        return None
+    # Suspended, not revoked: the token works again once the account is unlocked or active.
+    suspended = ""
+    if not token.user.is_active:
+        suspended = "account deactivated"
+    elif is_locked_out(token.user.username):
+        suspended = "account locked"
+    if suspended:
+        record_event(
+            AuditAction.LOGIN_FAILED,
+            username=token.user.username,
+            object_type="core.apitoken",
+            object_id=token.pk,
+            outcome=AuditOutcome.DENIED,
+            detail=f"API token “{token.name}” suspended: {suspended}",
         )
         return None
     now = timezone.now()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from medoffice.core.views import auth, pages
+from medoffice.core.views import auth, pages, tokens
 
 app_name = "core"
 
@@ -11,8 +11,9 @@ urlpatterns = [
     path("accounts/mfa/verify/", auth.mfa_verify, name="mfa-verify"),
     path("accounts/mfa/enrol/", auth.mfa_enrol, name="mfa-enrol"),
     path("accounts/mfa/recovery-codes/", auth.mfa_recovery_codes, name="mfa-recovery-codes"),
-    path("accounts/tokens/", pages.tokens, name="tokens"),
-    path("accounts/tokens/<int:pk>/revoke/", pages.token_revoke, name="token-revoke"),
+    path("accounts/tokens/", tokens.tokens, name="tokens"),
+    path("accounts/tokens/<int:pk>/revoke/", tokens.token_revoke, name="token-revoke"),
+    path("users/tokens/", tokens.staff_tokens, name="staff-tokens"),
     path("practice/", pages.practice_detail, name="practice"),
     path("practice/edit/", pages.practice_edit, name="practice-edit"),
     path("users/", pages.UserListPage.as_view(), name="users"),

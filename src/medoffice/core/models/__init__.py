@@ -1,9 +1,10 @@
 from .audit import AuditAction, AuditEvent, AuditOutcome, AuditVerification
 from .practice import Location, LocationHours, Practice, practice_zone
-from .tokens import ApiToken
+from .tokens import TOKEN_MAX_DAYS, ApiToken, TokenAccess
 from .users import RoleAssignment, User
 
 __all__ = [
+    "TOKEN_MAX_DAYS",
     "ApiToken",
     "AuditAction",
     "AuditEvent",
@@ -13,6 +14,7 @@ __all__ = [
     "LocationHours",
     "Practice",
     "RoleAssignment",
+    "TokenAccess",
     "User",
     "practice_zone",
 ]

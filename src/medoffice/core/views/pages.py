@@ -1,4 +1,4 @@
-"""Home pages, users, the practice, the audit report and API tokens."""
+"""Home pages, users, the practice and the audit report (API tokens: views/tokens.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,13 +17,12 @@ from medoffice.core import homepanels, mfa, services
 from medoffice.core.filters import AuditFilterForm, UserFilterForm
 from medoffice.core.forms import (
     PracticeForm,
-    TokenForm,
     UserForm,
     apply_errors,
 )
 from medoffice.core.http import AuthenticatedRequest
 from medoffice.core.listing import Column, ListPage
-from medoffice.core.models import ApiToken, AuditEvent, Location, Practice, User
+from medoffice.core.models import AuditEvent, Location, Practice, User
 from medoffice.core.params import local_next
 
 
@@ -234,42 +233,3 @@ class AuditReportPage(ListPage):
         Column("request_id", "Request ID"),
         Column("detail", "Detail"),
     ]
-
-
-# --- API tokens -------------------------------------------------------------
-
-
-def tokens(request: AuthenticatedRequest) -> HttpResponse:
-    form = TokenForm(request.POST or None)
-    # Shown once: kept in the session only until the page after the redirect reads it,
-    # so reloading neither shows it again nor creates a second token.
-    new_token = request.session.pop("new_api_token", None) if request.method == "GET" else None
-    if request.method == "POST" and form.is_valid():
-        try:
-            _, raw = services.create_api_token(
-                user=request.user,
-                name=form.cleaned_data["name"],
-                expires_in_days=form.cleaned_data.get("expires_in_days"),
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            request.session["new_api_token"] = raw
-            return redirect("core:tokens")
-    mine = ApiToken.objects.filter(user=request.user)
-    return render(
-        request,
-        "core/tokens.html",
-        {"form": form, "tokens": mine, "new_token": new_token, "title": "API tokens"},
-    )
-
-
-@require_POST
-def token_revoke(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    token = get_object_or_404(ApiToken, pk=pk)
-    try:
-        services.revoke_api_token(actor=request.user, token=token)
-    except PermissionDenied:
-        raise
-    messages.success(request, f"Token “{token.name}” revoked.")
-    return redirect("core:tokens")
