@@ -465,18 +465,7 @@ def tokens(request: ApiRequest) -> list[dict[str, Any]]:
 )
 def token_revoke(request: ApiRequest, id: int = row_id()) -> Status:
     token = get_or_404(request, _own_tokens(request), id, what="API token of yours")
-    if token.revoked_at is not None:
-        audit(
-            request,
-            AuditAction.SECURITY,
-            object_type="core.apitoken",
-            object_id=token.pk,
-            detail=f"API token “{token.name}” was already revoked",
-        )
-    else:
-        services.revoke_api_token(actor=request.auth, token=token)
-        request.api_audited = True
-    return Status(204, None)
+    return _revoke(request, token, f"API token “{token.name}” was already revoked")
 
 
 # --- every user's API tokens (the office manager) ------------------------------------------
@@ -507,13 +496,20 @@ def staff_tokens(request: ApiRequest) -> list[dict[str, Any]]:
 )
 def staff_token_revoke(request: ApiRequest, id: int = row_id()) -> Status:
     token = get_or_404(request, _staff_tokens(request), id, what="API token")
+    return _revoke(
+        request, token, f"API token “{token.name}” of {token.user.username} was already revoked"
+    )
+
+
+def _revoke(request: ApiRequest, token: ApiToken, already: str) -> Status:
+    """Revoke ``token`` (audited by the service); a second revoke is audited as such."""
     if token.revoked_at is not None:
         audit(
             request,
             AuditAction.SECURITY,
             object_type="core.apitoken",
             object_id=token.pk,
-            detail=f"API token “{token.name}” of {token.user.username} was already revoked",
+            detail=already,
         )
     else:
         services.revoke_api_token(actor=request.auth, token=token)
