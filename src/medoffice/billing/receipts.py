@@ -16,7 +16,7 @@ RECEIPT_STYLESHEET = "billing/receipt.css"
 
 
 def receipt_context(payment: PatientPayment, *, pdf: bool = False) -> dict[str, Any]:
-    practice = Practice.objects.order_by("pk").first()
+    practice = Practice.current()
     return {
         "payment": payment,
         "patient": payment.patient,

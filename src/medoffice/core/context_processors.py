@@ -11,7 +11,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     from medoffice.core.models import Practice
 
     user = getattr(request, "user", None)
-    practice = Practice.objects.only("legal_name", "display_name").order_by("pk").first()
+    practice = Practice.current()
     if user is None or not user.is_authenticated:
         return {"nav_menu": [], "current_practice": practice}
     return {

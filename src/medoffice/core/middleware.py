@@ -21,6 +21,7 @@ from medoffice.core import context as request_context
 from medoffice.core.auditchain import canonical_ip
 from medoffice.core.error_codes import CoreErrorCode
 from medoffice.core.http import MedofficeRequest
+from medoffice.core.models.practice import activate_practice_zone, practice_cache
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
@@ -96,7 +97,8 @@ class RequestContextMiddleware:
             request_context.RequestContext(request_id=request_id, client_ip=client_ip(request))
         )
         try:
-            response = self.get_response(request)
+            with practice_cache():
+                response = self.get_response(request)
         finally:
             request_context.reset(token)
         response["X-Request-ID"] = request_id
@@ -131,11 +133,7 @@ class SecurityHeadersMiddleware:
 def _practice_settings() -> tuple[int, bool, str]:
     from medoffice.core.models import Practice
 
-    practice = (
-        Practice.objects.only("idle_timeout_minutes", "require_mfa_for_everyone", "time_zone")
-        .order_by("pk")
-        .first()
-    )
+    practice = Practice.current()
     if practice is None:
         return settings.IDLE_TIMEOUT_MINUTES, False, "UTC"
     return practice.idle_timeout_minutes, practice.require_mfa_for_everyone, practice.time_zone
@@ -153,7 +151,9 @@ class IdleLogoutMiddleware:
         if request.user.is_authenticated:
             bind_user(request)
             timeout_minutes, requires_all, zone = _practice_settings()
-            timezone.activate(zoneinfo.ZoneInfo(zone))
+            active_zone = zoneinfo.ZoneInfo(zone)
+            timezone.activate(active_zone)
+            activate_practice_zone(active_zone)
             request.practice_mfa_for_everyone = requires_all
             request.idle_timeout_seconds = timeout_minutes * 60
             now = time.time()

@@ -210,10 +210,6 @@ def format_time(moment: dt.datetime, language: str) -> str:
 # --- the practice, its zone and quiet hours ---------------------------------------------------
 
 
-def current_practice() -> Practice | None:
-    return Practice.objects.order_by("pk").first()
-
-
 def zone_of(practice: Practice | None) -> ZoneInfo:
     return ZoneInfo(practice.time_zone if practice else settings.TIME_ZONE)
 

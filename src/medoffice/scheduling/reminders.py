@@ -64,7 +64,6 @@ from medoffice.messaging.services import (
     SendReport,
     after_quiet_hours,
     choose_channel,
-    current_practice,
     delete_rule,
     ensure_defaults,
     format_date,
@@ -269,7 +268,7 @@ def appointment_values(
 
 def sample_values(language: str = "en") -> dict[str, str]:
     """Made-up values for the preview on the template page."""
-    practice = current_practice()
+    practice = Practice.current()
     zone = zone_of(practice)
     day = timezone.now().astimezone(zone).date() + dt.timedelta(days=3)
     start = dt.datetime.combine(day, dt.time(9, 30), tzinfo=zone)
@@ -359,7 +358,7 @@ def queue_reminders(now: dt.datetime | None = None) -> QueueReport:
     rules = list(ReminderRule.objects.filter(is_active=True))
     if not rules:
         return report
-    practice = current_practice()
+    practice = Practice.current()
     closest = min(r.hours_before for r in rules)
     longest = max(r.hours_before for r in rules)
     appointments = list(
@@ -414,7 +413,7 @@ def queue_waitlist_offer(
     reach the patient it is kept as skipped with the reason (the front desk calls).
     """
     now = now or timezone.now()
-    practice = current_practice()
+    practice = Practice.current()
     patient = entry.patient
     slot = appointment_or_slot
     start = slot.start

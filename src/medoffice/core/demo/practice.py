@@ -92,7 +92,7 @@ def demo_npi(rng: random.Random) -> str:
 @transaction.atomic
 def build_practice(seed: int = 2026) -> dict[str, Any]:
     rng = random.Random(seed)
-    practice = Practice.objects.order_by("pk").first()
+    practice = Practice.current()
     if practice is None:
         practice = Practice.objects.create(
             legal_name="Riverside Family Medicine, P.C.",

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import contextvars
 import datetime
 import zoneinfo
-from typing import TYPE_CHECKING, Self
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, Final, Self
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -168,20 +171,94 @@ class Practice(Address):
     def __str__(self) -> str:
         return self.display_name or self.legal_name
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        forget_current_practice()
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        result = super().delete(*args, **kwargs)
+        forget_current_practice()
+        return result
+
     def clean(self) -> None:
         if self.tax_id:
             normalized = normalize_ein(self.tax_id)
             if normalized:
                 self.tax_id = normalized
 
+    @classmethod
+    def current(cls) -> Practice | None:
+        """The practice this installation runs, or None before it is set up.
+
+        Inside a request (``practice_cache()``, opened by the request middleware) it is
+        read once and kept for the rest of the request; saving the practice forgets it.
+        Outside a request (tasks, commands) every call reads the database, so a long-running
+        worker never works with a stale practice.
+        """
+        if not _cache_open.get():
+            return cls.objects.order_by("pk").first()
+        cached = _cached_practice.get()
+        if cached is _NOT_READ:
+            cached = cls.objects.order_by("pk").first()
+            _cached_practice.set(cached)
+        return cached  # type: ignore[return-value]
+
+
+# The request's practice (``Practice.current``) and the zone its middleware activated.
+_NOT_READ: Final = object()
+_cache_open: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "medoffice_practice_cache_open", default=False
+)
+_cached_practice: contextvars.ContextVar[object] = contextvars.ContextVar(
+    "medoffice_current_practice", default=_NOT_READ
+)
+_active_zone: contextvars.ContextVar[zoneinfo.ZoneInfo | None] = contextvars.ContextVar(
+    "medoffice_practice_zone", default=None
+)
+
+
+@contextmanager
+def practice_cache() -> Iterator[None]:
+    """Keep the practice, once read, for the duration of the block (one request)."""
+    tokens = (
+        _cache_open.set(True),
+        _cached_practice.set(_NOT_READ),
+        _active_zone.set(None),
+    )
+    try:
+        yield
+    finally:
+        _active_zone.reset(tokens[2])
+        _cached_practice.reset(tokens[1])
+        _cache_open.reset(tokens[0])
+
+
+def forget_current_practice() -> None:
+    """The practice changed: the next ``Practice.current()`` reads it again."""
+    if _cache_open.get():
+        _cached_practice.set(_NOT_READ)
+        _active_zone.set(None)
+
+
+def activate_practice_zone(zone: zoneinfo.ZoneInfo) -> None:
+    """Record the zone the request middleware activated, for ``practice_zone``."""
+    if _cache_open.get():
+        _active_zone.set(zone)
+
 
 def practice_zone() -> zoneinfo.ZoneInfo:
     """The practice's time zone: the one its pages, schedules and reports use.
 
-    Before a practice is set up: UTC, the zone times are stored in.
+    Within a request, the zone the middleware already activated (no query); otherwise
+    the current practice's. Before a practice is set up: UTC, the zone times are stored in.
     """
-    name = Practice.objects.order_by("pk").values_list("time_zone", flat=True).first()
-    return zoneinfo.ZoneInfo(name or "UTC")
+    zone = _active_zone.get()
+    if zone is not None:
+        return zone
+    practice = Practice.current()
+    zone = zoneinfo.ZoneInfo(practice.time_zone if practice is not None else "UTC")
+    activate_practice_zone(zone)
+    return zone
 
 
 class LocationQuerySet(RestrictedQuerySet):

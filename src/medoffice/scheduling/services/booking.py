@@ -289,7 +289,7 @@ def cancel_appointment(
     reason = reason.strip()
     if not reason:
         raise ValidationError({"cancel_reason": "Say why the visit is cancelled."})
-    practice = Practice.objects.order_by("pk").first()
+    practice = Practice.current()
     window = dt.timedelta(hours=practice.late_cancel_hours if practice else 24)
     old = appointment.status
     appointment.status = AppointmentStatus.CANCELLED

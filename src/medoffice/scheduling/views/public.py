@@ -23,7 +23,7 @@ CHANGEABLE = (AppointmentStatus.SCHEDULED, AppointmentStatus.CONFIRMED)
 
 
 def _practice_contact() -> tuple[str, str]:
-    practice = Practice.objects.order_by("pk").first()
+    practice = Practice.current()
     name = str(practice) if practice else "The practice"
     phone = practice.phone if practice and practice.phone else ""
     if not phone:
