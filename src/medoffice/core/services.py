@@ -123,7 +123,7 @@ def record_mfa_verified(user: User, device: Any) -> None:
         user=user,
         object_type="core.user",
         object_id=user.pk,
-        detail=f"second step passed ({device.__class__.__name__})",
+        detail=f"second step passed ({device._meta.verbose_name})",
     )
 
 

@@ -1,4 +1,5 @@
 from .audit import AuditAction, AuditEvent, AuditOutcome, AuditVerification
+from .mfa import AuthenticatorApp, RecoveryCode, RecoveryCodes
 from .practice import Location, LocationHours, Practice, practice_zone
 from .tokens import TOKEN_MAX_DAYS, ApiToken, TokenAccess
 from .users import RoleAssignment, User
@@ -10,9 +11,12 @@ __all__ = [
     "AuditEvent",
     "AuditOutcome",
     "AuditVerification",
+    "AuthenticatorApp",
     "Location",
     "LocationHours",
     "Practice",
+    "RecoveryCode",
+    "RecoveryCodes",
     "RoleAssignment",
     "TokenAccess",
     "User",
