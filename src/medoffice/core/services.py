@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from medoffice.core.audit import record_event
 from medoffice.core.error_codes import CoreErrorCode
+from medoffice.core.failures import record_anonymous_failure
 from medoffice.core.models import (
     TOKEN_MAX_DAYS,
     ApiToken,
@@ -417,19 +418,28 @@ def revoke_api_token(*, actor: User, token: ApiToken) -> None:
         )
 
 
+def record_token_failure(*, object_id: str | int = "", throttled: bool = False) -> None:
+    """A bad API token from someone unknown: counted per address and minute (core/failures.py)."""
+    record_anonymous_failure(
+        "api token",
+        action=AuditAction.LOGIN_FAILED,
+        object_type="core.apitoken",
+        object_id=object_id,
+        outcome=AuditOutcome.DENIED,
+        detail="API token refused by the rate limit unchecked"
+        if throttled
+        else "API token unknown, revoked or expired",
+        throttled=throttled,
+    )
+
+
 def authenticate_api_token(raw: str) -> User | None:
     """The active owner of a valid, unrevoked, unexpired token; the use is audited."""
     if not raw.startswith(TOKEN_PREFIX):
         return None
     token = ApiToken.objects.select_related("user").filter(token_hash=hash_token(raw)).first()
     if token is None or not token.is_active:
-        record_event(
-            AuditAction.LOGIN_FAILED,
-            object_type="core.apitoken",
-            object_id=token.pk if token else "",
-            outcome=AuditOutcome.DENIED,
-            detail="API token unknown, revoked or expired",
-        )
+        record_token_failure(object_id=token.pk if token else "")
         return None
     # Suspended, not revoked: the token works again once the account is unlocked or active.
     suspended = ""

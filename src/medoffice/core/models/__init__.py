@@ -1,4 +1,5 @@
 from .audit import AuditAction, AuditEvent, AuditOutcome, AuditVerification
+from .failures import FailureTally
 from .mfa import AuthenticatorApp, RecoveryCode, RecoveryCodes
 from .practice import Location, LocationHours, Practice, practice_zone
 from .tokens import TOKEN_MAX_DAYS, ApiToken, TokenAccess
@@ -12,6 +13,7 @@ __all__ = [
     "AuditOutcome",
     "AuditVerification",
     "AuthenticatorApp",
+    "FailureTally",
     "Location",
     "LocationHours",
     "Practice",

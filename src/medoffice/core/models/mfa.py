@@ -170,3 +170,6 @@ class RecoveryCode(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["device", "code_hash"], name="recovery_code_once")
         ]
+
+    def __str__(self) -> str:
+        return f"a recovery code of {self.device.user}"
