@@ -27,15 +27,20 @@ from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.db import models, transaction
-from django_otp.models import Device, DeviceManager, ThrottlingMixin, TimestampMixin
+from django_otp.models import Device, ThrottlingMixin, TimestampMixin
 from django_otp.oath import TOTP
 from django_otp.util import random_hex
 
 from medoffice.core.fields import EncryptedTextField
 from medoffice.core.querysets import RestrictedQuerySet
 
-# django-otp's manager (``devices_for_user``) over the house's restricted queryset.
-_DeviceManager = DeviceManager.from_queryset(RestrictedQuerySet)
+
+class DeviceQuerySet(RestrictedQuerySet):
+    """The house's restricted queryset, with what django-otp asks a device's manager."""
+
+    def devices_for_user(self, user: Any, confirmed: bool | None = None) -> DeviceQuerySet:
+        devices = self.filter(user=user)
+        return devices if confirmed is None else devices.filter(confirmed=bool(confirmed))
 
 
 def new_totp_key() -> str:
@@ -43,7 +48,7 @@ def new_totp_key() -> str:
     return str(random_hex(20))
 
 
-class AuthenticatorApp(TimestampMixin, ThrottlingMixin, Device):  # type: ignore[misc]  # django-otp has no type hints
+class AuthenticatorApp(TimestampMixin, ThrottlingMixin, Device):
     """An authenticator app (TOTP, RFC 6238: 6 digits, 30-second steps), key encrypted.
 
     One step either side of the current one is accepted (a phone's clock a little off);
@@ -59,7 +64,7 @@ class AuthenticatorApp(TimestampMixin, ThrottlingMixin, Device):  # type: ignore
     drift = models.SmallIntegerField(default=0)
     last_t = models.BigIntegerField(default=-1)
 
-    objects = _DeviceManager()
+    objects = DeviceQuerySet.as_manager()
 
     class Meta(Device.Meta):
         verbose_name = "authenticator app"
@@ -129,10 +134,10 @@ def new_recovery_code() -> str:
     return "-".join(raw[i : i + 4] for i in range(0, RECOVERY_CODE_LENGTH, 4))
 
 
-class RecoveryCodes(TimestampMixin, ThrottlingMixin, Device):  # type: ignore[misc]  # django-otp has no type hints
+class RecoveryCodes(TimestampMixin, ThrottlingMixin, Device):
     """A user's one-time recovery codes; only their hashes are kept (``RecoveryCode``)."""
 
-    objects = _DeviceManager()
+    objects = DeviceQuerySet.as_manager()
 
     class Meta(Device.Meta):
         verbose_name = "recovery codes"
