@@ -160,3 +160,49 @@ def test_the_summaries_keep_the_audit_chain_intact(practice):
         flush_failure_tallies()
 
     assert verify_chain(save=False).ok
+
+
+def _log_in(username: str, address: str = "203.0.113.5") -> None:
+    Client(REMOTE_ADDR=address).post(
+        "/accounts/login/", {"username": username, "password": "not the password"}
+    )
+
+
+def test_log_ins_with_names_that_are_no_account_are_summed_up(practice):
+    with time_machine.travel(MINUTE, tick=False):
+        for n in range(30):
+            _log_in(f"guess{n}")
+    with time_machine.travel(NEXT_MINUTE, tick=False):
+        flush_failure_tallies()
+
+    first, summary = _failed_logins("203.0.113.5")
+    assert first.username == "guess0"
+    assert summary.detail.startswith(
+        "summary: 30 failed log-ins with a user name that is no account"
+    )
+
+
+def test_each_failed_log_in_to_an_account_is_recorded(practice):
+    from tests.factories import UserFactory
+
+    UserFactory(username="jordan")
+    with time_machine.travel(MINUTE, tick=False):
+        for _ in range(4):
+            _log_in("jordan")
+
+    assert list(_failed_logins("203.0.113.5").values_list("username", flat=True)) == ["jordan"] * 4
+
+
+def test_attempts_on_a_locked_account_are_summed_up(practice, settings):
+    from tests.factories import UserFactory
+
+    UserFactory(username="jordan")
+    with time_machine.travel(MINUTE, tick=False):
+        for _ in range(settings.AXES_FAILURE_LIMIT + 20):
+            _log_in("jordan")
+    with time_machine.travel(NEXT_MINUTE, tick=False):
+        flush_failure_tallies()
+
+    details = list(_failed_logins("203.0.113.5").values_list("detail", flat=True))
+    assert len(details) == settings.AXES_FAILURE_LIMIT - 1 + 2
+    assert details[-1].startswith("summary: 21 log-in attempts on locked accounts")

@@ -1,6 +1,7 @@
 """Anonymous failures in the audit log as counted summaries, one per address per minute.
 
-A bad API token or a refused patient link comes from someone not logged in, and a script
+A bad API token, a refused patient link, a log-in with a user name that is no account
+or to a locked account comes from someone not logged in, and a script
 trying tokens sends hundreds a second: one audit entry each would bury the log (and
 every entry takes the chain's lock). So each kind of failure, per client address and
 minute, leaves at most two entries:
@@ -36,6 +37,8 @@ from medoffice.core.models import AuditAction, AuditOutcome, FailureTally
 
 # What each kind's summary calls one failure.
 KIND_NAMES = {
+    "log-in": "failed log-ins with a user name that is no account",
+    "locked log-in": "log-in attempts on locked accounts",
     "api token": "failed API tokens (unknown, revoked or expired)",
     "patient link": "refused patient links",
     "calendar feed": "unknown calendar-feed addresses",
@@ -54,12 +57,14 @@ def record_anonymous_failure(
     detail: str,
     outcome: AuditOutcome = AuditOutcome.FAILURE,
     object_id: str | int = "",
+    username: str = "",
     throttled: bool = False,
     now: dt.datetime | None = None,
 ) -> None:
     """Count one failure of ``kind`` from the request's address; audit the minute's first.
 
-    ``throttled``: the rate limit refused the attempt before it was checked.
+    ``throttled``: the rate limit refused the attempt before it was checked; ``username``:
+    the name typed at a log-in, kept in the first entry.
     """
     now = now or timezone.now()
     minute = minute_of(now)
@@ -82,6 +87,7 @@ def record_anonymous_failure(
             event = record_event(
                 action,
                 user=None,
+                username=username,
                 object_type=object_type,
                 object_id=object_id,
                 outcome=outcome,

@@ -56,11 +56,25 @@ def record_failed_login(
         detail = "wrong two-step code"
     else:
         detail = "wrong user name or password"
+    outcome = AuditOutcome.DENIED if locked else AuditOutcome.FAILURE
+    # An account's failures are few (five lock it) and each is recorded. Attempts on a
+    # locked account, or with a name that is no account, can go on for ever: they are
+    # counted per address and minute (core/failures.py).
+    if locked or (step == "password" and not User.objects.filter(username=username).exists()):
+        record_anonymous_failure(
+            "locked log-in" if locked else "log-in",
+            action=AuditAction.LOGIN_FAILED,
+            object_type="core.user",
+            username=username,
+            outcome=outcome,
+            detail=detail,
+        )
+        return
     record_event(
         AuditAction.LOGIN_FAILED,
         username=username,
         object_type="core.user",
-        outcome=AuditOutcome.DENIED if locked else AuditOutcome.FAILURE,
+        outcome=outcome,
         detail=detail,
     )
 
