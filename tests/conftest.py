@@ -87,9 +87,9 @@ def login_client(user, *, verified: bool = True) -> Client:
     client = Client()
     client.force_login(user, backend="medoffice.core.auth.RoleBackend")
     if verified:
-        from django_otp.plugins.otp_static.models import StaticDevice
+        from medoffice.core.models import RecoveryCodes
 
-        device, _ = StaticDevice.objects.get_or_create(
+        device, _ = RecoveryCodes.objects.get_or_create(
             user=user, name="test device", confirmed=True
         )
         session = client.session

@@ -206,6 +206,7 @@ class Config:
     # API
     api_rate: str
     api_token_failure_rate: str
+    public_link_failure_rate: str
     # logging
     log_level: str
 
@@ -301,5 +302,6 @@ class Config:
             redis_url=env.text("REDIS_URL", "redis://127.0.0.1:6379/0"),
             api_rate=env.rate("API_RATE", api_rate_default),
             api_token_failure_rate=env.rate("API_TOKEN_FAILURE_RATE", failure_rate_default),
+            public_link_failure_rate=env.rate("PUBLIC_LINK_FAILURE_RATE", failure_rate_default),
             log_level=env.choice("LOG_LEVEL", "INFO", LOG_LEVELS, upper=True),
         )

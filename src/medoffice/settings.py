@@ -276,6 +276,9 @@ API_THROTTLE_RATES = {
     "token_failures": CONFIG.api_token_failure_rate,
     "api": CONFIG.api_rate,
 }
+# Refused patient links and calendar-feed addresses under /p/ per client address
+# (core/ratelimit.py).
+PUBLIC_LINK_FAILURE_RATE = CONFIG.public_link_failure_rate
 
 # --- logging --------------------------------------------------------------
 LOGGING = {

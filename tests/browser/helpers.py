@@ -7,10 +7,9 @@ import os
 from pathlib import Path
 
 from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Locator, Page, expect
 
-from medoffice.core.models import User
+from medoffice.core.models import AuthenticatorApp, User
 from medoffice.core.roles import MFA_REQUIRED_ROLES, Role
 from tests.factories import TEST_PASSWORD, UserFactory
 
@@ -35,7 +34,7 @@ def staff(*roles: Role, locations=None, mfa: bool | None = None, **fields) -> Us
     if mfa is None:
         mfa = any(role in MFA_REQUIRED_ROLES for role in roles)
     if mfa:
-        TOTPDevice.objects.create(user=user, name="authenticator app", confirmed=True)
+        AuthenticatorApp.objects.create(user=user, name="authenticator app", confirmed=True)
     return user
 
 
@@ -50,7 +49,7 @@ def submit_login(page: Page, username: str, password: str = TEST_PASSWORD) -> No
 def log_in(page: Page, user: User) -> None:
     """Logs in through the form, answering the two-step prompt when the user has a device."""
     submit_login(page, user.username)
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    device = AuthenticatorApp.objects.filter(user=user, confirmed=True).first()
     if device is not None:
         expect(page.get_by_role("heading", name="Two-step log-in")).to_be_visible()
         page.get_by_label("Code").fill(totp_code(device.bin_key))

@@ -7,10 +7,10 @@ import time
 
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
 from medoffice.core.middleware import IdleLogoutMiddleware
+from medoffice.core.models import AuthenticatorApp
 from medoffice.core.roles import Role
 from tests.browser.helpers import (
     key_from_secret,
@@ -68,7 +68,7 @@ def test_office_manager_sets_up_two_step_log_in_at_first_log_in(page: Page):
 
 def test_log_in_asks_for_the_authenticator_code_of_an_enrolled_user(page: Page):
     manager = staff(Role.OFFICE_MANAGER)
-    device = TOTPDevice.objects.get(user=manager)
+    device = AuthenticatorApp.objects.get(user=manager)
     submit_login(page, manager.username)
     expect(page.get_by_role("heading", name="Two-step log-in")).to_be_visible()
     page.get_by_label("Code").fill(totp_code(device.bin_key))
@@ -78,7 +78,7 @@ def test_log_in_asks_for_the_authenticator_code_of_an_enrolled_user(page: Page):
 
 def test_wrong_authenticator_code_is_refused(page: Page):
     manager = staff(Role.OFFICE_MANAGER)
-    right = totp_code(TOTPDevice.objects.get(user=manager).bin_key)
+    right = totp_code(AuthenticatorApp.objects.get(user=manager).bin_key)
     submit_login(page, manager.username)
     page.get_by_label("Code").fill("000000" if right != "000000" else "111111")
     page.get_by_role("button", name="Continue").click()

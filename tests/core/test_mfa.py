@@ -8,28 +8,26 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 from django_otp.oath import TOTP, totp
-from django_otp.plugins.otp_static.models import StaticDevice
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from medoffice.core.models import AuditAction, AuditEvent
+from medoffice.core.models import AuditAction, AuditEvent, AuthenticatorApp, RecoveryCodes
 from medoffice.core.roles import Role
 from tests.factories import TEST_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def current_code(device: TOTPDevice) -> str:
+def current_code(device: AuthenticatorApp) -> str:
     code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
     return f"{code:0{device.digits}d}"
 
 
-def code_of_window(device: TOTPDevice, window: int) -> str:
+def code_of_window(device: AuthenticatorApp, window: int) -> str:
     otp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     otp.time = device.t0 + window * device.step
     return f"{otp.token():0{device.digits}d}"
 
 
-def wrong_code(device: TOTPDevice) -> str:
+def wrong_code(device: AuthenticatorApp) -> str:
     return f"{(int(current_code(device)) + 500000) % 1000000:06d}"
 
 
@@ -40,9 +38,9 @@ def password_step(username: str) -> Client:
     return client
 
 
-def enrol(client: Client) -> tuple[TOTPDevice, list[str]]:
+def enrol(client: Client) -> tuple[AuthenticatorApp, list[str]]:
     client.get("/accounts/mfa/enrol/")
-    device = TOTPDevice.objects.get(confirmed=False)
+    device = AuthenticatorApp.objects.get(confirmed=False)
     response = client.post("/accounts/mfa/enrol/", {"code": current_code(device)}, follow=True)
     return device, response.context["codes"]
 
@@ -95,7 +93,7 @@ def test_recovery_codes_are_shown_once(manager):
 def test_enrolling_with_a_wrong_code_is_refused_and_audited(manager):
     client = password_step("maria")
     client.get("/accounts/mfa/enrol/")
-    device = TOTPDevice.objects.get(confirmed=False)
+    device = AuthenticatorApp.objects.get(confirmed=False)
     response = client.post("/accounts/mfa/enrol/", {"code": wrong_code(device)})
     assert response.status_code == 200
     assert "code" in response.context["form"].errors
@@ -115,7 +113,7 @@ def test_later_log_in_asks_for_the_code(enrolled_manager):
 
 
 def test_later_log_in_passes_with_the_apps_next_code(enrolled_manager):
-    device = TOTPDevice.objects.get(user=enrolled_manager)
+    device = AuthenticatorApp.objects.get(user=enrolled_manager)
     device.t0 -= device.step  # the next window: the app shows a new code
     device.save()
     client = password_step("maria")
@@ -123,12 +121,12 @@ def test_later_log_in_passes_with_the_apps_next_code(enrolled_manager):
     assert response["Location"] == "/audit/"
     assert client.get("/audit/").status_code == 200
     assert AuditEvent.objects.filter(
-        action=AuditAction.LOGIN, detail__contains="second step passed (TOTPDevice)"
+        action=AuditAction.LOGIN, detail__contains="second step passed (authenticator app)"
     ).exists()
 
 
 def test_a_code_already_used_is_refused(enrolled_manager):
-    device = TOTPDevice.objects.get(user=enrolled_manager)
+    device = AuthenticatorApp.objects.get(user=enrolled_manager)
     used = code_of_window(device, device.last_t)  # the code typed at enrolment
     client = password_step("maria")
     response = client.post("/accounts/mfa/verify/", {"code": used})
@@ -137,7 +135,7 @@ def test_a_code_already_used_is_refused(enrolled_manager):
 
 
 def test_a_wrong_code_is_refused_and_audited(enrolled_manager):
-    device = TOTPDevice.objects.get(user=enrolled_manager)
+    device = AuthenticatorApp.objects.get(user=enrolled_manager)
     client = password_step("maria")
     response = client.post("/accounts/mfa/verify/", {"code": wrong_code(device)})
     assert response.status_code == 200
@@ -165,7 +163,7 @@ def clock(monkeypatch):
     return held
 
 
-def next_window(device: TOTPDevice) -> TOTPDevice:
+def next_window(device: AuthenticatorApp) -> AuthenticatorApp:
     """The device as it is when the app shows a code not used yet (the enrolment one was)."""
     device.t0 -= device.step
     device.save()
@@ -175,7 +173,7 @@ def next_window(device: TOTPDevice) -> TOTPDevice:
 def test_a_correct_code_right_after_a_wrong_one_is_told_to_wait_not_called_wrong(
     enrolled_manager, clock
 ):
-    device = next_window(TOTPDevice.objects.get(user=enrolled_manager))
+    device = next_window(AuthenticatorApp.objects.get(user=enrolled_manager))
     client = password_step("maria")
     client.post("/accounts/mfa/verify/", {"code": wrong_code(device)})
     response = client.post("/accounts/mfa/verify/", {"code": current_code(device)})
@@ -187,7 +185,7 @@ def test_a_correct_code_right_after_a_wrong_one_is_told_to_wait_not_called_wrong
 
 
 def test_a_code_typed_while_paused_is_audited_as_such(enrolled_manager, clock):
-    device = next_window(TOTPDevice.objects.get(user=enrolled_manager))
+    device = next_window(AuthenticatorApp.objects.get(user=enrolled_manager))
     client = password_step("maria")
     client.post("/accounts/mfa/verify/", {"code": wrong_code(device)})
     client.post("/accounts/mfa/verify/", {"code": current_code(device)})
@@ -199,7 +197,7 @@ def test_a_code_typed_while_paused_is_audited_as_such(enrolled_manager, clock):
 
 
 def test_the_wait_named_grows_with_each_wrong_code(enrolled_manager, clock):
-    device = next_window(TOTPDevice.objects.get(user=enrolled_manager))
+    device = next_window(AuthenticatorApp.objects.get(user=enrolled_manager))
     client = password_step("maria")
     client.post("/accounts/mfa/verify/", {"code": wrong_code(device)})
     clock.tick(1.5)
@@ -211,7 +209,7 @@ def test_the_wait_named_grows_with_each_wrong_code(enrolled_manager, clock):
 
 
 def test_the_correct_code_passes_once_the_wait_is_over(enrolled_manager, clock):
-    device = next_window(TOTPDevice.objects.get(user=enrolled_manager))
+    device = next_window(AuthenticatorApp.objects.get(user=enrolled_manager))
     client = password_step("maria")
     client.post("/accounts/mfa/verify/", {"code": wrong_code(device)})
     clock.tick(2)
@@ -223,7 +221,7 @@ def test_the_correct_code_passes_once_the_wait_is_over(enrolled_manager, clock):
 def test_enrolment_code_typed_right_after_a_wrong_one_is_told_to_wait(manager, clock):
     client = password_step("maria")
     client.get("/accounts/mfa/enrol/")
-    device = TOTPDevice.objects.get(confirmed=False)
+    device = AuthenticatorApp.objects.get(confirmed=False)
     client.post("/accounts/mfa/enrol/", {"code": wrong_code(device)})
     response = client.post("/accounts/mfa/enrol/", {"code": current_code(device)})
     assert response.context["form"].errors["code"] == [
@@ -236,7 +234,7 @@ def test_enrolment_code_typed_right_after_a_wrong_one_is_told_to_wait(manager, c
 def test_enrolment_code_typed_while_paused_is_audited_as_refused(manager, clock):
     client = password_step("maria")
     client.get("/accounts/mfa/enrol/")
-    device = TOTPDevice.objects.get(confirmed=False)
+    device = AuthenticatorApp.objects.get(confirmed=False)
     client.post("/accounts/mfa/enrol/", {"code": wrong_code(device)})
     client.post("/accounts/mfa/enrol/", {"code": current_code(device)})
     refused = AuditEvent.objects.filter(action=AuditAction.SECURITY, outcome="failure")
@@ -255,7 +253,7 @@ def test_a_recovery_code_works_once_only(enrolled_manager):
     response = second.post("/accounts/mfa/verify/", {"code": code})
     assert response.status_code == 200
     assert "code" in response.context["form"].errors
-    assert StaticDevice.objects.get(user=enrolled_manager).token_set.count() == 9
+    assert RecoveryCodes.objects.get(user=enrolled_manager).codes.count() == 9
 
 
 def test_front_desk_is_not_forced_to_enrol(practice):
@@ -273,7 +271,7 @@ def test_front_desk_must_enrol_when_the_practice_requires_it_for_everyone(practi
 
 def test_front_desk_with_a_device_is_asked_for_the_code(practice):
     user = UserFactory(roles=[Role.FRONT_DESK], username="jordan")
-    TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    AuthenticatorApp.objects.create(user=user, name="app", confirmed=True)
     response = password_step("jordan").get("/")
     assert response["Location"].startswith("/accounts/mfa/verify/")
 
@@ -282,8 +280,8 @@ def test_office_manager_resets_a_users_mfa_and_they_enrol_again(enrolled_manager
     other_manager = client_for(Role.OFFICE_MANAGER)
     response = other_manager.post(f"/users/{enrolled_manager.pk}/reset-mfa/")
     assert response.status_code == 302
-    assert not TOTPDevice.objects.filter(user=enrolled_manager).exists()
-    assert not StaticDevice.objects.filter(user=enrolled_manager).exists()
+    assert not AuthenticatorApp.objects.filter(user=enrolled_manager).exists()
+    assert not RecoveryCodes.objects.filter(user=enrolled_manager).exists()
     assert password_step("maria").get("/")["Location"] == "/accounts/mfa/enrol/"
     event = AuditEvent.objects.get(action=AuditAction.SECURITY, detail__startswith="MFA reset")
     assert event.user_id == other_manager.user.pk
@@ -293,4 +291,4 @@ def test_office_manager_resets_a_users_mfa_and_they_enrol_again(enrolled_manager
 def test_only_the_office_manager_resets_mfa(enrolled_manager, client_for):
     hr = client_for(Role.HR)
     assert hr.post(f"/users/{enrolled_manager.pk}/reset-mfa/").status_code == 403
-    assert TOTPDevice.objects.filter(user=enrolled_manager, confirmed=True).exists()
+    assert AuthenticatorApp.objects.filter(user=enrolled_manager, confirmed=True).exists()

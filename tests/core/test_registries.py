@@ -37,7 +37,7 @@ def test_a_panel_is_computed_only_for_users_with_its_permission(client_for, monk
 
 
 def test_the_worker_schedules_the_periodic_tasks_the_apps_registered():
-    assert [t.name for t in periodic_tasks()] == ["audit-chain", "reminders"]
+    assert [t.name for t in periodic_tasks()] == ["audit-chain", "failure-summaries", "reminders"]
 
 
 def test_the_demo_builders_run_in_the_order_their_apps_registered():

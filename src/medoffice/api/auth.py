@@ -20,7 +20,8 @@ class TokenAuth(HttpBearer):
     The request then acts as the token's owner, with the owner's roles; a
     failed token is recorded by ``authenticate_api_token``, and each operation
     records what the token was used for. Too many failed tokens from one address answer
-    429 before any token is looked up (api/throttling.py).
+    429 before any token is looked up (api/throttling.py). Failures, the refused ones
+    included, reach the audit log as one summary per address and minute (core/failures.py).
     """
 
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
@@ -28,6 +29,7 @@ class TokenAuth(HttpBearer):
 
         throttle = FailedTokenThrottle()
         if throttle.refuses(request):
+            services.record_token_failure(throttled=True)
             raise Throttled(wait=throttle.wait())  # type: ignore[arg-type]  # ninja types wait as int; its throttles give float seconds
         user = services.authenticate_api_token(token)
         if user is None:

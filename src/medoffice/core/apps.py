@@ -63,6 +63,7 @@ class CoreConfig(AppConfig):
         from medoffice.core.tasks import (
             PeriodicTask,
             register_periodic,
+            schedule_failure_summaries,
             schedule_nightly_verification,
         )
 
@@ -71,7 +72,12 @@ class CoreConfig(AppConfig):
                 "audit-chain",
                 schedule_nightly_verification,
                 "Nightly audit-chain verification scheduled for {when:%c} UTC.",
-            )
+            ),
+            PeriodicTask(
+                "failure-summaries",
+                schedule_failure_summaries,
+                "Failed tokens and links will be summed up in the audit log every minute.",
+            ),
         )
         from medoffice.core.demo.registry import register_builder
 

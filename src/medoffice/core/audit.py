@@ -46,14 +46,19 @@ def record_event(
     outcome: AuditOutcome | str = AuditOutcome.SUCCESS,
     detail: str = "",
     username: str = "",
+    client_ip: str | None = None,
 ) -> AuditEvent:
     """Append one entry to the audit log and return it.
 
     ``user`` defaults to the request's user; ``username`` records the name typed
-    at a failed log-in, where there is no user. Never include clinical content
-    in ``detail``: categories and identifiers only.
+    at a failed log-in, where there is no user. ``client_ip`` records another address
+    than the request's (a summary of failures written later, core/failures.py), and then
+    no request id. Never include clinical content in ``detail``: categories and
+    identifiers only.
     """
     ctx = request_context.current()
+    if client_ip is not None:
+        ctx = dataclasses.replace(ctx, client_ip=client_ip, request_id="")
     if user is None:
         user = ctx.user
     user_id, name, roles = _actor(user)

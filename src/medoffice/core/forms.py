@@ -86,10 +86,9 @@ class LoginForm(BootstrapMixin, AuthenticationForm):
 class CodeForm(BootstrapMixin, forms.Form):
     code = forms.CharField(
         label="Code",
-        max_length=16,
-        widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
-        ),
+        # A recovery code is 16 letters and digits in groups of four (core/models/mfa.py).
+        max_length=24,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True}),
         help_text="The 6-digit code from your authenticator app, or one of your recovery codes.",
     )
 

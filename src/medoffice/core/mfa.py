@@ -1,28 +1,36 @@
-"""Two-step log-in with TOTP (django-otp) and one-time recovery codes (ONC 170.315(d)(13))."""
+"""Two-step log-in with TOTP (django-otp) and one-time recovery codes (ONC 170.315(d)(13)).
+
+The devices are core's own (core/models/mfa.py): the authenticator key is encrypted at
+rest and the recovery codes are kept as hashes (ONC 170.315(d)(12)).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-import secrets
 from dataclasses import dataclass
 from typing import Any, Literal
 
 import segno
 from django.db import transaction
 from django.utils import timezone
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from medoffice.core.audit import record_event
 from medoffice.core.models import AuditAction, User
+from medoffice.core.models.mfa import (
+    AuthenticatorApp,
+    RecoveryCode,
+    RecoveryCodes,
+    hash_recovery_code,
+    new_recovery_code,
+)
 
 RECOVERY_CODE_COUNT = 10
 RECOVERY_DEVICE_NAME = "recovery codes"
 
 
 def has_confirmed_device(user: User) -> bool:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    return AuthenticatorApp.objects.filter(user=user, confirmed=True).exists()
 
 
 def pending_step(user: User, *, required: bool) -> Literal["verify", "enrol"] | None:
@@ -42,15 +50,17 @@ def pending_step(user: User, *, required: bool) -> Literal["verify", "enrol"] | 
     return None
 
 
-def pending_totp_device(user: User) -> TOTPDevice:
+def pending_totp_device(user: User) -> AuthenticatorApp:
     """The unconfirmed authenticator-app device being enrolled (created on first call)."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    device = AuthenticatorApp.objects.filter(user=user, confirmed=False).first()
     if device is None:
-        device = TOTPDevice.objects.create(user=user, name="authenticator app", confirmed=False)
+        device = AuthenticatorApp.objects.create(
+            user=user, name="authenticator app", confirmed=False
+        )
     return device
 
 
-def qr_svg(device: TOTPDevice) -> str:
+def qr_svg(device: AuthenticatorApp) -> str:
     """The provisioning URI as an inline SVG QR code, rendered here, not by a web service."""
     qr = segno.make(device.config_url, error="m")
     return qr.svg_inline(
@@ -58,7 +68,7 @@ def qr_svg(device: TOTPDevice) -> str:
     )
 
 
-def secret_text(device: TOTPDevice) -> str:
+def secret_text(device: AuthenticatorApp) -> str:
     """The base32 secret, for typing into an app that cannot scan."""
     import base64
 
@@ -67,7 +77,7 @@ def secret_text(device: TOTPDevice) -> str:
 
 
 @transaction.atomic
-def confirm_totp_device(user: User, device: TOTPDevice, code: str) -> list[str] | None:
+def confirm_totp_device(user: User, device: AuthenticatorApp, code: str) -> list[str] | None:
     """Confirm enrolment when the code matches; returns new recovery codes, or None.
 
     While the device pauses after wrong codes (``throttle_wait``) the code is not
@@ -85,7 +95,7 @@ def confirm_totp_device(user: User, device: TOTPDevice, code: str) -> list[str] 
             else "MFA enrolment code rejected",
         )
         return None
-    TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk).delete()
+    AuthenticatorApp.objects.filter(user=user, confirmed=True).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     record_event(
@@ -96,13 +106,14 @@ def confirm_totp_device(user: User, device: TOTPDevice, code: str) -> list[str] 
 
 @transaction.atomic
 def regenerate_recovery_codes(user: User) -> list[str]:
-    device, _ = StaticDevice.objects.get_or_create(user=user, name=RECOVERY_DEVICE_NAME)
-    device.token_set.all().delete()
-    codes = [
-        f"{secrets.randbelow(10**5):05d}-{secrets.randbelow(10**5):05d}"
-        for _ in range(RECOVERY_CODE_COUNT)
-    ]
-    StaticToken.objects.bulk_create([StaticToken(device=device, token=c) for c in codes])
+    """New recovery codes for ``user``, replacing the old; returned to be shown once, only
+    their hashes are kept."""
+    device, _ = RecoveryCodes.objects.get_or_create(user=user, name=RECOVERY_DEVICE_NAME)
+    device.codes.all().delete()
+    codes = [new_recovery_code() for _ in range(RECOVERY_CODE_COUNT)]
+    RecoveryCode.objects.bulk_create(
+        [RecoveryCode(device=device, code_hash=hash_recovery_code(c)) for c in codes]
+    )
     device.confirmed = True
     device.save()
     record_event(AuditAction.SECURITY, user=user, obj=device, detail="recovery codes issued")
@@ -134,13 +145,17 @@ def throttle_wait(device: Any, *, now: dt.datetime | None = None) -> int:
     return max(1, math.ceil(remaining))
 
 
+def recovery_codes_left(user: User) -> int:
+    return RecoveryCode.objects.filter(device__user=user, device__confirmed=True).count()
+
+
 def check_code(user: User, code: str, *, now: dt.datetime | None = None) -> CodeCheck:
     """Try the code on the user's authenticator, then on their recovery codes."""
     code = code.strip().replace(" ", "")
     wait = 0
     devices = [
-        *TOTPDevice.objects.filter(user=user, confirmed=True),
-        *StaticDevice.objects.filter(user=user, confirmed=True),
+        *AuthenticatorApp.objects.filter(user=user, confirmed=True),
+        *RecoveryCodes.objects.filter(user=user, confirmed=True),
     ]
     for device in devices:
         device_wait = throttle_wait(device, now=now)
@@ -154,8 +169,8 @@ def check_code(user: User, code: str, *, now: dt.datetime | None = None) -> Code
 @transaction.atomic
 def reset_mfa(user: User, *, by: Any) -> None:
     """Remove a user's devices (lost phone); they enrol again at next log-in."""
-    TOTPDevice.objects.filter(user=user).delete()
-    StaticDevice.objects.filter(user=user).delete()
+    AuthenticatorApp.objects.filter(user=user).delete()
+    RecoveryCodes.objects.filter(user=user).delete()
     record_event(
         AuditAction.SECURITY, user=by, obj=user, detail=f"MFA reset for {user.get_username()}"
     )

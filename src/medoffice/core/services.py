@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from medoffice.core.audit import record_event
 from medoffice.core.error_codes import CoreErrorCode
+from medoffice.core.failures import record_anonymous_failure
 from medoffice.core.models import (
     TOKEN_MAX_DAYS,
     ApiToken,
@@ -55,11 +56,25 @@ def record_failed_login(
         detail = "wrong two-step code"
     else:
         detail = "wrong user name or password"
+    outcome = AuditOutcome.DENIED if locked else AuditOutcome.FAILURE
+    # An account's failures are few (five lock it) and each is recorded. Attempts on a
+    # locked account, or with a name that is no account, can go on for ever: they are
+    # counted per address and minute (core/failures.py).
+    if locked or (step == "password" and not User.objects.filter(username=username).exists()):
+        record_anonymous_failure(
+            "locked log-in" if locked else "log-in",
+            action=AuditAction.LOGIN_FAILED,
+            object_type="core.user",
+            username=username,
+            outcome=outcome,
+            detail=detail,
+        )
+        return
     record_event(
         AuditAction.LOGIN_FAILED,
         username=username,
         object_type="core.user",
-        outcome=AuditOutcome.DENIED if locked else AuditOutcome.FAILURE,
+        outcome=outcome,
         detail=detail,
     )
 
@@ -123,7 +138,7 @@ def record_mfa_verified(user: User, device: Any) -> None:
         user=user,
         object_type="core.user",
         object_id=user.pk,
-        detail=f"second step passed ({device.__class__.__name__})",
+        detail=f"second step passed ({device._meta.verbose_name})",
     )
 
 
@@ -417,19 +432,28 @@ def revoke_api_token(*, actor: User, token: ApiToken) -> None:
         )
 
 
+def record_token_failure(*, object_id: str | int = "", throttled: bool = False) -> None:
+    """A bad API token from someone unknown: counted per address and minute (core/failures.py)."""
+    record_anonymous_failure(
+        "api token",
+        action=AuditAction.LOGIN_FAILED,
+        object_type="core.apitoken",
+        object_id=object_id,
+        outcome=AuditOutcome.DENIED,
+        detail="API token refused by the rate limit unchecked"
+        if throttled
+        else "API token unknown, revoked or expired",
+        throttled=throttled,
+    )
+
+
 def authenticate_api_token(raw: str) -> User | None:
     """The active owner of a valid, unrevoked, unexpired token; the use is audited."""
     if not raw.startswith(TOKEN_PREFIX):
         return None
     token = ApiToken.objects.select_related("user").filter(token_hash=hash_token(raw)).first()
     if token is None or not token.is_active:
-        record_event(
-            AuditAction.LOGIN_FAILED,
-            object_type="core.apitoken",
-            object_id=token.pk if token else "",
-            outcome=AuditOutcome.DENIED,
-            detail="API token unknown, revoked or expired",
-        )
+        record_token_failure(object_id=token.pk if token else "")
         return None
     # Suspended, not revoked: the token works again once the account is unlocked or active.
     suspended = ""

@@ -155,3 +155,26 @@ def schedule_nightly_verification(now: dt.datetime | None = None) -> dt.datetime
     """
     when = next_nightly_run(now or dt.datetime.now(dt.UTC), practice_zone())
     return schedule_periodic_run(verify_audit_chain_task, when, what="nightly audit check")
+
+
+FAILURE_SUMMARY_INTERVAL = dt.timedelta(minutes=1)
+
+
+@task()
+def summarise_failures_task(*, reschedule: bool = False) -> dict[str, int]:
+    """Write the audit summaries of the minutes of anonymous failures that are over
+    (core/failures.py); a periodic run enqueues the next one a minute on."""
+    from medoffice.core.failures import flush_failure_tallies
+
+    try:
+        written = flush_failure_tallies()
+    finally:
+        if reschedule:
+            schedule_failure_summaries()
+    return {"summaries": written}
+
+
+def schedule_failure_summaries(now: dt.datetime | None = None) -> dt.datetime | None:
+    """Enqueue the next summary run (a minute on) unless one is waiting."""
+    when = (now or dt.datetime.now(dt.UTC)) + FAILURE_SUMMARY_INTERVAL
+    return schedule_periodic_run(summarise_failures_task, when, what="failure summaries")

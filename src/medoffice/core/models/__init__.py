@@ -1,4 +1,6 @@
 from .audit import AuditAction, AuditEvent, AuditOutcome, AuditVerification
+from .failures import FailureTally
+from .mfa import AuthenticatorApp, RecoveryCode, RecoveryCodes
 from .practice import Location, LocationHours, Practice, practice_zone
 from .tokens import TOKEN_MAX_DAYS, ApiToken, TokenAccess
 from .users import RoleAssignment, User
@@ -10,9 +12,13 @@ __all__ = [
     "AuditEvent",
     "AuditOutcome",
     "AuditVerification",
+    "AuthenticatorApp",
+    "FailureTally",
     "Location",
     "LocationHours",
     "Practice",
+    "RecoveryCode",
+    "RecoveryCodes",
     "RoleAssignment",
     "TokenAccess",
     "User",

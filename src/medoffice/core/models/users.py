@@ -22,7 +22,7 @@ class RestrictedUserManager(UserManager.from_queryset(RestrictedQuerySet)):  # t
     pass
 
 
-class User(AbstractUser):
+class User(AbstractUser):  # type: ignore[django-manager-missing]  # the two-step devices' reverse managers: their django-otp base has no type hints
     """A member of staff who logs in. Each has a unique user name (164.312(a)(2)(i))."""
 
     title = models.CharField("job title", max_length=80, blank=True)

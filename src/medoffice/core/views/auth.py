@@ -139,6 +139,7 @@ def mfa_recovery_codes(request: AuthenticatedRequest) -> HttpResponse:
             "codes": codes,
             "title": "Recovery codes",
             "has_device": mfa.has_confirmed_device(request.user),
+            "codes_left": mfa.recovery_codes_left(request.user),
         },
     )
 

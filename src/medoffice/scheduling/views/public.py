@@ -4,10 +4,21 @@ providers' calendar feeds. Each URL is authorised by its signed token or secret 
 The pages show no more than the first name, the date and time, the provider and the
 location. Opening a link changes nothing (link previews in phones open links too);
 only the button (a POST with its CSRF token) confirms or cancels.
+
+Guessing a link is a log-in attempt: refused links and unknown feed addresses count
+against the client address (``core.ratelimit``, ``PUBLIC_LINK_FAILURE_RATE``), and past
+the rate every /p/ address answers 429 with Retry-After until the window has passed.
+The refusals reach the audit log as one entry for the minute's first and one summary
+with the count (``core.failures``), not one entry each.
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
+from functools import wraps
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,7 +26,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from medoffice.core.audit import record_event
-from medoffice.core.models import AuditAction, AuditOutcome, Location, Practice
+from medoffice.core.failures import record_anonymous_failure
+from medoffice.core.middleware import client_ip
+from medoffice.core.models import AuditAction, Location, Practice
+from medoffice.core.ratelimit import FailureLimit
 from medoffice.scheduling import ical, reminders, services
 from medoffice.scheduling.models import Appointment, AppointmentStatus, Provider
 
@@ -37,22 +51,73 @@ def _practice_contact() -> tuple[str, str]:
     return name, phone
 
 
-def _refused(request: HttpRequest, exc: reminders.LinkRefused, purpose: str) -> HttpResponse:
-    record_event(
-        AuditAction.READ,
-        user=None,
-        object_type="scheduling.appointment",
-        data_category="appointment",
-        outcome=AuditOutcome.FAILURE,
-        detail=f"patient link: {purpose} refused ({exc.status})",
-    )
+def failure_limit() -> FailureLimit:
+    return FailureLimit("public-links", settings.PUBLIC_LINK_FAILURE_RATE)
+
+
+def _kind(request: HttpRequest) -> tuple[str, str]:
+    """The failure kind and audited object type of a /p/ address."""
+    match = request.resolver_match
+    if match is not None and match.url_name == "calendar-feed":
+        return "calendar feed", "scheduling.provider"
+    return "patient link", "scheduling.appointment"
+
+
+def _refusal_page(request: HttpRequest, title: str, message: str, status: int) -> HttpResponse:
     practice, phone = _practice_contact()
     return render(
         request,
         "scheduling/public/refused.html",
-        {"title": "Link not usable", "message": exc.message, "practice": practice, "phone": phone},
-        status=exc.status,
+        {"title": title, "message": message, "practice": practice, "phone": phone},
+        status=status,
     )
+
+
+def _failed(request: HttpRequest, detail: str) -> None:
+    """Count a refused link against the address; audited per minute (core/failures.py)."""
+    failure_limit().record_failure(client_ip(request))
+    kind, object_type = _kind(request)
+    record_anonymous_failure(kind, action=AuditAction.READ, object_type=object_type, detail=detail)
+
+
+def rate_limited(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Answer 429 with Retry-After, before the link is looked at, to an address past its
+    refused links."""
+
+    @wraps(view)
+    def limited(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        wait = failure_limit().wait(client_ip(request))
+        if not wait:
+            return view(request, *args, **kwargs)
+        kind, object_type = _kind(request)
+        record_anonymous_failure(
+            kind,
+            action=AuditAction.READ,
+            object_type=object_type,
+            detail=f"{kind}: refused by the rate limit unchecked",
+            throttled=True,
+        )
+        minutes = math.ceil(wait / 60)
+        response = _refusal_page(
+            request,
+            "Too many tries",
+            "This connection has opened too many links that do not work. "
+            + (
+                f"Wait {wait} seconds and open your link again."
+                if wait < 120
+                else f"Wait {minutes} minutes and open your link again."
+            ),
+            status=429,
+        )
+        response["Retry-After"] = str(wait)
+        return response
+
+    return limited
+
+
+def _refused(request: HttpRequest, exc: reminders.LinkRefused, purpose: str) -> HttpResponse:
+    _failed(request, f"patient link: {purpose} refused ({exc.status})")
+    return _refusal_page(request, "Link not usable", exc.message, exc.status)
 
 
 def _page(request: HttpRequest, appointment: Appointment, purpose: str, **extra: object):
@@ -75,6 +140,7 @@ def _page(request: HttpRequest, appointment: Appointment, purpose: str, **extra:
     return render(request, "scheduling/public/appointment.html", context)
 
 
+@rate_limited
 @require_http_methods(["GET", "POST"])
 def appointment_link(request: HttpRequest, token: str, purpose: str) -> HttpResponse:
     now = timezone.now()
@@ -132,10 +198,12 @@ def cancel(request: HttpRequest, token: str) -> HttpResponse:
     return appointment_link(request, token, "cancel")
 
 
+@rate_limited
 @require_http_methods(["GET", "HEAD"])
 def calendar_feed(request: HttpRequest, feed_token: str) -> HttpResponse:
     provider = Provider.objects.filter(feed_token=feed_token, is_active=True).first()
     if provider is None:
+        _failed(request, "calendar feed: unknown address")
         raise Http404("No calendar feed at this address.")
     body, count = ical.provider_feed(provider, timezone.now())
     record_event(
