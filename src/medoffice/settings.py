@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "medoffice.core.middleware.IdleLogoutMiddleware",
     "medoffice.core.middleware.MfaRequiredMiddleware",
+    "medoffice.core.middleware.PasswordChangeRequiredMiddleware",
     "medoffice.core.middleware.LoginRequiredMiddleware",
     "axes.middleware.AxesMiddleware",
 ]

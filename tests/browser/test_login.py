@@ -21,6 +21,7 @@ from tests.browser.helpers import (
     submit_login,
     totp_code,
 )
+from tests.factories import TEST_PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -118,3 +119,39 @@ def test_idle_page_goes_to_log_in_and_the_server_ends_the_session(page: Page, pr
     expect(page.get_by_role("button", name="Log in")).to_be_visible()
     page.goto("/")
     expect(page.get_by_role("button", name="Log in")).to_be_visible()
+
+
+def test_a_user_changes_their_password_from_the_account_menu(page: Page):
+    user = staff(Role.FRONT_DESK)
+    log_in(page, user)
+    page.get_by_test_id("user-menu").click()
+    page.get_by_role("link", name="Change password").click()
+    expect(page.get_by_role("heading", name="Change your password")).to_be_visible()
+    page.get_by_label("Current password").fill("not-my-password")
+    page.get_by_label("New password", exact=True).fill("123")
+    page.get_by_label("New password again").fill("123")
+    page.get_by_role("button", name="Change password").click()
+    expect(page.get_by_text("That is not your current password.")).to_be_visible()
+    expect(page.get_by_text("This password is too short.", exact=False)).to_be_visible()
+    save_screenshot(page, "password-change")
+    page.get_by_label("Current password").fill(TEST_PASSWORD)
+    page.get_by_label("New password", exact=True).fill("a-Longer-Passphrase-42")
+    page.get_by_label("New password again").fill("a-Longer-Passphrase-42")
+    page.get_by_role("button", name="Change password").click()
+    expect(page.get_by_text("Your password is changed.")).to_be_visible()
+    log_out(page)
+    submit_login(page, user.username, "a-Longer-Passphrase-42")
+    expect(page.get_by_role("heading", name="Good day")).to_be_visible()
+
+
+def test_a_user_asked_for_a_new_password_chooses_one_before_anything_else(page: Page):
+    user = staff(Role.FRONT_DESK, must_change_password=True)
+    submit_login(page, user.username)
+    expect(page.get_by_test_id("password-required")).to_be_visible()
+    page.goto("/front-desk/day/")
+    expect(page.get_by_role("heading", name="Change your password")).to_be_visible()
+    page.get_by_label("Current password").fill(TEST_PASSWORD)
+    page.get_by_label("New password", exact=True).fill("a-Longer-Passphrase-42")
+    page.get_by_label("New password again").fill("a-Longer-Passphrase-42")
+    page.get_by_role("button", name="Change password").click()
+    expect(page).to_have_url(re.compile(r"/front-desk/day/$"))

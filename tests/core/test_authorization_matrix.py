@@ -69,6 +69,7 @@ MATRIX: list[Row] = [
     page("/accounts/mfa/verify/", "Two-step log-in: code prompt", EVERY_ROLE, ok=302),
     page("/accounts/mfa/enrol/", "Two-step log-in: set up an app", EVERY_ROLE),
     page("/accounts/mfa/recovery-codes/", "Two-step log-in: recovery codes", EVERY_ROLE),
+    page("/accounts/password/", "Change own password", EVERY_ROLE),
     page("/accounts/tokens/", "Own API tokens", EVERY_ROLE),
     page(
         "/accounts/tokens/<int:pk>/revoke/",
@@ -97,6 +98,14 @@ MATRIX: list[Row] = [
     page(
         "/users/<int:pk>/reset-mfa/",
         "Reset a user's two-step log-in",
+        {OM},
+        method="POST",
+        ok=302,
+        target="staff_user",
+    ),
+    page(
+        "/users/<int:pk>/require-password-change/",
+        "Require a new password at next log-in",
         {OM},
         method="POST",
         ok=302,

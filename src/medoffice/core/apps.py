@@ -37,6 +37,7 @@ class CoreConfig(AppConfig):
             ),
             NavEntry("Security", "Audit log", "core:audit", "core.view_auditevent", order=60),
             NavEntry("Security", "Configuration admin", "admin:index", "core.use_admin", order=61),
+            NavEntry("Account", "Change password", "core:password-change", order=89),
             NavEntry("Account", "Two-step log-in", "core:mfa-recovery-codes", order=90),
             NavEntry("Account", "API tokens", "core:tokens", order=91),
         )

@@ -14,6 +14,11 @@ class CoreErrorCode(StrEnum):
     CANNOT_DEACTIVATE_SELF = "cannot_deactivate_self"
     ROLE_REQUIRED = "role_required"
     CANNOT_REMOVE_OWN_MANAGER_ROLE = "cannot_remove_own_manager_role"
+    # passwords
+    WRONG_PASSWORD = "wrong_password"  # noqa: S105 - a code, not a secret
+    PASSWORD_REJECTED = "password_rejected"  # noqa: S105
+    PASSWORD_UNCHANGED = "password_unchanged"  # noqa: S105
+    PASSWORD_CHANGE_REQUIRED = "password_change_required"  # noqa: S105
     # the practice and its locations
     PRACTICE_EXISTS = "practice_exists"
     INVALID_NPI = "invalid_npi"

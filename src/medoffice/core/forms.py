@@ -130,6 +130,12 @@ class UserForm(BootstrapMixin, forms.Form):
         required=False,
         help_text="At least 12 characters; the user can change it after logging in.",
     )
+    must_change_password = forms.BooleanField(
+        label="Ask for a new password at first log-in",
+        required=False,
+        initial=True,
+        help_text="The user chooses their own password before anything else.",
+    )
 
     def __init__(self, *args: Any, instance: User | None = None, **kwargs: Any) -> None:
         self.instance = instance
@@ -151,6 +157,7 @@ class UserForm(BootstrapMixin, forms.Form):
         if instance is not None:
             self.fields["username"].disabled = True
             del self.fields["password"]
+            del self.fields["must_change_password"]
         else:
             self.fields["password"].required = True
             del self.fields["is_active"]
@@ -201,3 +208,33 @@ class TokenForm(BootstrapMixin, forms.Form):
         from medoffice.api.base import token_areas
 
         choice_field(self, "areas").choices = token_areas()
+
+
+class PasswordChangeForm(BootstrapMixin, forms.Form):
+    """A user's own password change: the current one, and the new one twice."""
+
+    old_password = forms.CharField(
+        label="Current password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    )
+    new_password1 = forms.CharField(
+        label="New password",
+        strip=False,
+        max_length=128,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="At least 12 characters, not only digits, not like your name or user name.",
+    )
+    new_password2 = forms.CharField(
+        label="New password again",
+        strip=False,
+        max_length=128,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        first, second = data.get("new_password1"), data.get("new_password2")
+        if first and second and first != second:
+            self.add_error("new_password2", "The two new passwords differ.")
+        return data

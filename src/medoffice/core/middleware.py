@@ -218,6 +218,46 @@ class MfaRequiredMiddleware:
         return self.get_response(request)
 
 
+PASSWORD_CHANGE_EXEMPT_PREFIXES = (*MFA_EXEMPT_PREFIXES, "/accounts/password/")
+
+
+class PasswordChangeRequiredMiddleware:
+    """A user asked for a new password chooses it before anything else.
+
+    Pages send them to the password page; the API, used with their session, answers 403
+    with the code ``password_change_required``. API tokens are not affected: they carry
+    their own scopes and expiry, and the office manager revokes them on the tokens page.
+    """
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            user.is_authenticated
+            and getattr(user, "must_change_password", False)
+            and not request.path.startswith(PASSWORD_CHANGE_EXEMPT_PREFIXES)
+        ):
+            return HttpResponseRedirect(
+                reverse("core:password-change") + "?" + urlencode({"next": request.get_full_path()})
+            )
+        if (
+            user.is_authenticated
+            and getattr(user, "must_change_password", False)
+            and request.path.startswith("/api/")
+        ):
+            return JsonResponse(
+                {
+                    "detail": "Choose a new password on the password page first.",
+                    "code": CoreErrorCode.PASSWORD_CHANGE_REQUIRED,
+                    "errors": [],
+                },
+                status=403,
+            )
+        return self.get_response(request)
+
+
 class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
     """Django's: every view needs a session unless marked ``@login_not_required``.
 

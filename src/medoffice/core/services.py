@@ -162,6 +162,7 @@ def create_user(
     roles: Iterable[Role | str],
     locations: Iterable[Location] = (),
     title: str = "",
+    must_change_password: bool = False,
 ) -> User:
     _require(actor, "core.change_user")
     from django.contrib.auth.password_validation import validate_password
@@ -172,6 +173,7 @@ def create_user(
         last_name=last_name,
         email=email,
         title=title,
+        must_change_password=must_change_password,
     )
     user.full_clean(exclude=["password"])
     validate_password(password, user)
@@ -270,6 +272,72 @@ def set_roles(
             reason="role removed: " + ", ".join(sorted(r.value for r in removed)),
             actor=actor,
         )
+
+
+def change_password(*, user: User, old_password: str, new_password: str) -> User:
+    """The user chooses a new password; every other session of theirs ends.
+
+    The session hash mixes in the password hash, so the change ends the user's sessions in
+    every other browser; the view keeps the one the change was made in.
+    """
+    errors: dict[str, list[ValidationError]] = {}
+    if not user.check_password(old_password):
+        errors["old_password"] = [
+            ValidationError("That is not your current password.", code=CoreErrorCode.WRONG_PASSWORD)
+        ]
+    if new_password and new_password == old_password:
+        errors["new_password1"] = [
+            ValidationError(
+                "Choose a password different from the current one.",
+                code=CoreErrorCode.PASSWORD_UNCHANGED,
+            )
+        ]
+    else:
+        from django.contrib.auth.password_validation import validate_password
+
+        try:
+            validate_password(new_password, user)
+        except ValidationError as exc:
+            errors["new_password1"] = [
+                ValidationError(message, code=CoreErrorCode.PASSWORD_REJECTED)
+                for message in exc.messages
+            ]
+    if errors:
+        if "old_password" in errors:
+            record_event(
+                AuditAction.SECURITY,
+                user=user,
+                obj=user,
+                outcome=AuditOutcome.DENIED,
+                detail="password change refused: wrong current password",
+            )
+        raise ValidationError(errors)
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.must_change_password = False
+        user.save(update_fields=["password", "must_change_password"])
+        record_event(
+            AuditAction.SECURITY,
+            user=user,
+            obj=user,
+            detail="password changed by the user; their other sessions ended",
+        )
+    return user
+
+
+@transaction.atomic
+def require_password_change(*, actor: User, user: User) -> User:
+    """The user must choose a new password before anything else at their next request."""
+    _require(actor, "core.change_user")
+    user.must_change_password = True
+    user.save(update_fields=["must_change_password"])
+    record_event(
+        AuditAction.SECURITY,
+        user=actor,
+        obj=user,
+        detail=f"{user.username} must choose a new password at next log-in",
+    )
+    return user
 
 
 def unlock_user(*, actor: User, username: str) -> int:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/mfa/verify/", auth.mfa_verify, name="mfa-verify"),
     path("accounts/mfa/enrol/", auth.mfa_enrol, name="mfa-enrol"),
     path("accounts/mfa/recovery-codes/", auth.mfa_recovery_codes, name="mfa-recovery-codes"),
+    path("accounts/password/", auth.password_change, name="password-change"),
     path("accounts/tokens/", tokens.tokens, name="tokens"),
     path("accounts/tokens/<int:pk>/revoke/", tokens.token_revoke, name="token-revoke"),
     path("users/tokens/", tokens.staff_tokens, name="staff-tokens"),
@@ -21,6 +22,11 @@ urlpatterns = [
     path("users/<int:pk>/", pages.user_edit, name="user-edit"),
     path("users/<int:pk>/unlock/", pages.user_unlock, name="user-unlock"),
     path("users/<int:pk>/reset-mfa/", pages.user_reset_mfa, name="user-reset-mfa"),
+    path(
+        "users/<int:pk>/require-password-change/",
+        pages.user_require_password_change,
+        name="user-require-password-change",
+    ),
     path("audit/", pages.AuditReportPage.as_view(), name="audit"),
     path("health", auth.health, name="health"),
 ]

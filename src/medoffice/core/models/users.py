@@ -37,6 +37,12 @@ class User(AbstractUser):  # type: ignore[django-manager-missing]  # the two-ste
         editable=False,
         help_text="Raised to end every session of the user at once (services.end_sessions).",
     )
+    must_change_password = models.BooleanField(
+        "must choose a new password",
+        default=False,
+        help_text="Set by the office manager or at account creation; cleared when the user "
+        "chooses a new password.",
+    )
     objects: ClassVar[RestrictedUserManager] = RestrictedUserManager()
 
     class Meta:

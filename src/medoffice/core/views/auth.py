@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth import REDIRECT_FIELD_NAME, update_session_auth_hash
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
 from medoffice.core import mfa, services
-from medoffice.core.forms import CodeForm, LoginForm
+from medoffice.core.forms import CodeForm, LoginForm, PasswordChangeForm, apply_errors
 from medoffice.core.http import AuthenticatedRequest
 
 
@@ -58,6 +58,43 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     services.log_out(request)
     messages.success(request, "You are logged out.")
     return redirect(settings.LOGOUT_REDIRECT_URL)
+
+
+@sensitive_post_parameters("old_password", "new_password1", "new_password2")
+@never_cache
+def password_change(request: AuthenticatedRequest) -> HttpResponse:
+    """Every user changes their own password; the office manager may require it."""
+    from django.core.exceptions import ValidationError
+
+    form = PasswordChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.change_password(
+                user=request.user,
+                old_password=data["old_password"],
+                new_password=data["new_password1"],
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            update_session_auth_hash(request, request.user)
+            messages.success(
+                request,
+                "Your password is changed. You stay logged in here; "
+                "your sessions in other browsers have ended.",
+            )
+            return HttpResponseRedirect(_next_url(request))
+    return render(
+        request,
+        "core/password_change.html",
+        {
+            "form": form,
+            "title": "Change your password",
+            "required": request.user.must_change_password,
+            "next": request.GET.get(REDIRECT_FIELD_NAME, ""),
+        },
+    )
 
 
 def _too_many_tries(seconds: int) -> str:

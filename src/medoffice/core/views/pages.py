@@ -90,6 +90,7 @@ def user_create(request: AuthenticatedRequest) -> HttpResponse:
                 roles=data["roles"],
                 locations=data["locations"],
                 title=data["title"],
+                must_change_password=data["must_change_password"],
             )
         except ValidationError as exc:
             if not hasattr(exc, "error_dict"):
@@ -159,6 +160,17 @@ def user_reset_mfa(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     mfa.reset_mfa(target, by=request.user)
     messages.success(
         request, f"Two-step log-in reset: {target.username} sets it up again at next log-in."
+    )
+    return redirect("core:user-edit", pk=pk)
+
+
+@require_POST
+@permission_required("core.change_user", raise_exception=True)
+def user_require_password_change(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    target = get_object_or_404(User.objects.restrict(request.user, "change"), pk=pk)
+    services.require_password_change(actor=request.user, user=target)
+    messages.success(
+        request, f"{target.username} chooses a new password before anything else at next log-in."
     )
     return redirect("core:user-edit", pk=pk)
 
