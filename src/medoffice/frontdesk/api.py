@@ -33,6 +33,7 @@ from medoffice.billing import services as billing_services
 from medoffice.core.http import ApiRequest
 from medoffice.core.models import AuditAction
 from medoffice.frontdesk import services
+from medoffice.frontdesk.error_codes import FrontDeskErrorCode
 from medoffice.frontdesk.selectors import flow_board_context, user_locations
 from medoffice.scheduling import services as book
 from medoffice.scheduling.models import (
@@ -116,7 +117,14 @@ def change_status(request: ApiRequest, payload: StatusIn, id: int = row_id()) ->
             .first()
         )
         if room is None:
-            raise ValidationError({"room_id": "Choose one of this location's rooms."})
+            raise ValidationError(
+                {
+                    "room_id": ValidationError(
+                        "Choose one of this location's rooms.",
+                        code=FrontDeskErrorCode.ROOM_NOT_AT_LOCATION,
+                    )
+                }
+            )
     a = book.change_status(
         actor=user, appointment=a, to_status=payload.status, room=room, note=payload.note
     )

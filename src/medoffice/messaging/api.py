@@ -15,6 +15,7 @@ from medoffice.api.errors import error_responses
 from medoffice.core.http import ApiRequest
 from medoffice.core.models import AuditAction
 from medoffice.messaging import services
+from medoffice.messaging.error_codes import MessagingErrorCode
 from medoffice.messaging.models import MessageChannel, MessageTemplate, ReminderRule
 
 router = Router(tags=["reminders"])
@@ -116,7 +117,14 @@ def create_rule(request: ApiRequest, payload: RuleIn):
     if ReminderRule.objects.filter(
         hours_before=payload.hours_before, channel=payload.channel
     ).exists():
-        raise ValidationError({"hours_before": "A rule for that time and channel exists already."})
+        raise ValidationError(
+            {
+                "hours_before": ValidationError(
+                    "A rule for that time and channel exists already.",
+                    code=MessagingErrorCode.RULE_EXISTS,
+                )
+            }
+        )
     rule = ReminderRule(
         hours_before=payload.hours_before, channel=payload.channel, is_active=payload.is_active
     )

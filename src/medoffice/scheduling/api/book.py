@@ -30,6 +30,7 @@ from medoffice.core.http import ApiRequest
 from medoffice.core.models import AuditAction, AuditOutcome, Location
 from medoffice.patients.models import Patient
 from medoffice.scheduling import selectors, services
+from medoffice.scheduling.error_codes import SchedulingErrorCode
 from medoffice.scheduling.models import Appointment, AppointmentType, Provider
 
 router = Router(tags=["scheduling"])
@@ -172,7 +173,14 @@ def slots(request: ApiRequest, filters: Query[SlotFilter]) -> list[dict[str, Any
     )
     end = filters.to or filters.from_ + dt.timedelta(days=31)
     if end < filters.from_ or (end - filters.from_).days > 92:
-        raise ValidationError({"to": "“to” must be on or after “from” and at most 92 days later."})
+        raise ValidationError(
+            {
+                "to": ValidationError(
+                    "“to” must be on or after “from” and at most 92 days later.",
+                    code=SchedulingErrorCode.PERIOD_TOO_LONG,
+                )
+            }
+        )
     user = request.auth
     locations = [filters.location] if filters.location else None
     scope = user.location_ids()

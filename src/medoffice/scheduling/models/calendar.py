@@ -12,6 +12,7 @@ from django.db import models
 from medoffice.core.models.practice import Weekday, validate_npi
 from medoffice.core.querysets import RestrictedQuerySet
 from medoffice.scheduling.choices import ExceptionKind, PatientKind, ResourceKind
+from medoffice.scheduling.error_codes import SchedulingErrorCode
 
 color_validator = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Enter a colour as #RRGGBB.")
 taxonomy_validator = RegexValidator(
@@ -200,9 +201,23 @@ class TemplateBlock(models.Model):
 
     def clean(self) -> None:
         if self.start and self.end and self.end <= self.start:
-            raise ValidationError({"end": "The block must end after it starts."})
+            raise ValidationError(
+                {
+                    "end": ValidationError(
+                        "The block must end after it starts.",
+                        code=SchedulingErrorCode.BLOCK_ENDS_BEFORE_START,
+                    )
+                }
+            )
         if self.effective_to and self.effective_from and self.effective_to < self.effective_from:
-            raise ValidationError({"effective_to": "“Effective to” is before “effective from”."})
+            raise ValidationError(
+                {
+                    "effective_to": ValidationError(
+                        "“Effective to” is before “effective from”.",
+                        code=SchedulingErrorCode.EFFECTIVE_TO_BEFORE_FROM,
+                    )
+                }
+            )
 
 
 class ScheduleException(models.Model):
