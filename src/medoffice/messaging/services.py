@@ -24,7 +24,7 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.utils import timezone
 
-from medoffice.core.audit import record_event
+from medoffice.core.audit import record_change, record_event
 from medoffice.core.models import AuditAction, Practice, User
 from medoffice.messaging import kinds
 from medoffice.messaging.backends import SmsError, get_sms_backend
@@ -393,17 +393,9 @@ _SetupRow = TypeVar("_SetupRow", MessageTemplate, ReminderRule)
 def save_setup(*, actor: User, instance: _SetupRow) -> _SetupRow:
     """Save a template or a rule, validated and audited as a set-up change."""
     _require_setup(actor)
-    creating = instance.pk is None
-    instance.full_clean(validate_unique=True)
-    instance.save()
-    record_event(
-        AuditAction.CREATE if creating else AuditAction.UPDATE,
-        user=actor,
-        obj=instance,
-        data_category="schedule setup",
-        detail=_detail(instance),
+    return record_change(
+        instance, user=actor, data_category="schedule setup", detail=_detail(instance)
     )
-    return instance
 
 
 def save_template(*, actor: User, template: MessageTemplate) -> MessageTemplate:

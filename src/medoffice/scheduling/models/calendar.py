@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 
+from medoffice.core.models.bases import CreatedAt, CreatedBy
 from medoffice.core.models.practice import Weekday, validate_npi
 from medoffice.core.querysets import RestrictedQuerySet
 from medoffice.scheduling.choices import ExceptionKind, PatientKind, ResourceKind
@@ -259,7 +260,7 @@ class ScheduleException(models.Model):
         return f"{who}: {self.get_kind_display()} {self.start:%Y-%m-%d %H:%M}"
 
 
-class OverbookRule(models.Model):
+class OverbookRule(CreatedBy, CreatedAt):
     """The office manager's explicit permission to double-book a provider (e.g. 1 extra per hour)."""
 
     provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="overbook_rules")
@@ -267,10 +268,6 @@ class OverbookRule(models.Model):
         "overbooked visits allowed per day", validators=[MinValueValidator(1)]
     )
     appointment_types = models.ManyToManyField(AppointmentType, blank=True, related_name="+")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
     is_active = models.BooleanField(default=True)
 
     objects = ScheduleSetupQuerySet.as_manager()

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from medoffice.core.audit import record_event
+from medoffice.core.audit import record_change, record_event
 from medoffice.core.models import AuditAction, User
 from medoffice.patients.models import Patient
 from medoffice.scheduling.error_codes import SchedulingErrorCode
@@ -151,13 +151,12 @@ def set_recall_status(
     if appointment is not None:
         recall.appointment = appointment
         fields.append("appointment")
-    recall.save(update_fields=fields)
-    record_event(
-        AuditAction.UPDATE,
+    return record_change(
+        recall,
         user=actor,
-        obj=recall,
+        validate=False,
+        update_fields=fields,
         patient_id=recall.patient_id,
         data_category="recall",
         detail=f"recall {status}",
     )
-    return recall

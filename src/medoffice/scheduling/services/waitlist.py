@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from medoffice.core.audit import record_event
+from medoffice.core.audit import record_change, record_event
 from medoffice.core.models import AuditAction, Location, User, practice_zone
 from medoffice.scheduling.choices import WaitlistStatus
 from medoffice.scheduling.error_codes import SchedulingErrorCode
@@ -162,32 +162,30 @@ def add_to_waitlist(*, actor: User, entry: WaitlistEntry) -> WaitlistEntry:
         )
     entry.created_by = actor
     entry.status = WaitlistStatus.WAITING
-    entry.save()
-    record_event(
-        AuditAction.CREATE,
+    return record_change(
+        entry,
         user=actor,
-        obj=entry,
+        action=AuditAction.CREATE,
+        validate=False,
         patient_id=entry.patient_id,
         data_category="waitlist",
         detail=f"waitlist for {entry.appointment_type.code}",
     )
-    return entry
 
 
 @transaction.atomic
 def remove_from_waitlist(*, actor: User, entry: WaitlistEntry) -> WaitlistEntry:
     require_permission(actor, "scheduling.change_appointment", "manage the waitlist")
     entry.status = WaitlistStatus.REMOVED
-    entry.save(update_fields=["status"])
-    record_event(
-        AuditAction.UPDATE,
+    return record_change(
+        entry,
         user=actor,
-        obj=entry,
+        validate=False,
+        update_fields=["status"],
         patient_id=entry.patient_id,
         data_category="waitlist",
         detail="removed from the waitlist",
     )
-    return entry
 
 
 @transaction.atomic
