@@ -91,16 +91,6 @@ class CheckInOut(Schema):
     payment_id: int | None
 
 
-def _status_row(a: Appointment) -> dict[str, Any]:
-    return {
-        "id": a.pk,
-        "patient_id": a.patient_id,
-        "status": a.status,
-        "room_id": a.room_id,
-        "is_late_arrival": a.is_late_arrival,
-    }
-
-
 @router.post(
     "/appointments/{id}/status",
     response={200: StatusOut, **error_responses(400, 403, 404, 422)},
@@ -129,7 +119,7 @@ def change_status(request: ApiRequest, payload: StatusIn, id: int = row_id()) ->
         actor=user, appointment=a, to_status=payload.status, room=room, note=payload.note
     )
     request.api_audited = True
-    return _status_row(a)
+    return a
 
 
 @router.post(
