@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from medoffice.billing.error_codes import BillingErrorCode as Code
 from medoffice.billing.models import PatientPayment, PaymentMethod
 from medoffice.core.audit import record_event
 from medoffice.core.models import AuditAction, Location, User
@@ -45,13 +46,24 @@ def next_receipt_number(at: dt.datetime | None = None) -> str:
 def clean_amount(value: Any) -> Decimal:
     """A payment amount as Decimal with cents, more than zero; errors name the field."""
     if value is None or value == "":
-        raise ValidationError({"amount": "Enter the amount received."})
+        raise ValidationError(
+            {"amount": ValidationError("Enter the amount received.", code=Code.AMOUNT_REQUIRED)}
+        )
     if isinstance(value, float):  # never from a form or the API; reject rather than round
-        raise ValidationError({"amount": "Enter the amount in dollars and cents, e.g. 25.00."})
+        raise ValidationError(
+            {
+                "amount": ValidationError(
+                    "Enter the amount in dollars and cents, e.g. 25.00.",
+                    code=Code.AMOUNT_NOT_DECIMAL,
+                )
+            }
+        )
     try:
         return parse_money(value, maximum=MAX_PAYMENT)
     except MoneyError as exc:
-        raise ValidationError({"amount": str(exc)}, code="invalid_amount") from exc
+        raise ValidationError(
+            {"amount": ValidationError(str(exc), code=Code.INVALID_AMOUNT)}
+        ) from exc
 
 
 @transaction.atomic
@@ -70,24 +82,37 @@ def take_payment(
     """Record money a patient paid at the desk and give it the next receipt number."""
     if actor is not None and not actor.has_perm("billing.add_patientpayment"):
         raise PermissionDenied("Your role does not take payments.")
-    errors: dict[str, str] = {}
+    errors: dict[str, ValidationError] = {}
     try:
         amount = clean_amount(amount)
     except ValidationError as exc:
-        errors.update({k: v[0] for k, v in exc.message_dict.items()})
+        errors.update({k: v[0] for k, v in exc.error_dict.items()})
     if not method:
-        errors["method"] = "Choose how the patient paid (cash, card, check or HSA/FSA card)."
+        errors["method"] = ValidationError(
+            "Choose how the patient paid (cash, card, check or HSA/FSA card).",
+            code=Code.METHOD_REQUIRED,
+        )
     elif method not in PaymentMethod.values:
-        errors["method"] = f"“{method}” is not a payment method."
+        errors["method"] = ValidationError(
+            f"“{method}” is not a payment method.", code=Code.METHOD_INVALID
+        )
     reference = (reference or "").strip()
     if len(reference) > 60:
-        errors["reference"] = "The reference can be at most 60 characters."
+        errors["reference"] = ValidationError(
+            "The reference can be at most 60 characters.", code=Code.REFERENCE_TOO_LONG
+        )
     if method == PaymentMethod.CHECK and not reference:
-        errors["reference"] = "Enter the check number."
+        errors["reference"] = ValidationError(
+            "Enter the check number.", code=Code.CHECK_NUMBER_REQUIRED
+        )
     if kind not in PAYMENT_KINDS:
-        errors["kind"] = f"“{kind}” is not a kind of payment."
+        errors["kind"] = ValidationError(
+            f"“{kind}” is not a kind of payment.", code=Code.KIND_INVALID
+        )
     if appointment is not None and appointment.patient_id != patient.pk:
-        errors["appointment"] = "The visit belongs to another patient."
+        errors["appointment"] = ValidationError(
+            "The visit belongs to another patient.", code=Code.VISIT_OF_OTHER_PATIENT
+        )
     if errors:
         raise ValidationError(errors)
     now = now or timezone.now()

@@ -21,7 +21,6 @@ from medoffice.api.common import (
     AwareDateTime,
     Pagination,
     SearchText,
-    ShapedRows,
     audit,
     get_or_404,
     require_permission,
@@ -42,7 +41,7 @@ from medoffice.core.models import (
     TokenAccess,
     User,
 )
-from medoffice.core.models.practice import PlaceOfService, Weekday
+from medoffice.core.models.practice import Address, LocationHours, PlaceOfService, Weekday
 from medoffice.core.roles import Role
 
 router = Router(tags=["core"])
@@ -89,16 +88,17 @@ class AddressOut(Schema):
     postal_code: str
     text: str = Field(description="The address on one line.")
 
+    @staticmethod
+    def resolve_line1(obj: Address) -> str:
+        return obj.address_line1
 
-def _address(obj: Practice | Location) -> dict[str, str]:
-    return {
-        "line1": obj.address_line1,
-        "line2": obj.address_line2,
-        "city": obj.city,
-        "state": obj.state,
-        "postal_code": obj.postal_code,
-        "text": obj.address_text,
-    }
+    @staticmethod
+    def resolve_line2(obj: Address) -> str:
+        return obj.address_line2
+
+    @staticmethod
+    def resolve_text(obj: Address) -> str:
+        return obj.address_text
 
 
 class PracticeOut(Schema):
@@ -112,13 +112,17 @@ class PracticeOut(Schema):
     idle_timeout_minutes: int = Field(description="Sessions end after this much inactivity.")
     require_mfa_for_everyone: bool
 
+    @staticmethod
+    def resolve_address(obj: Practice) -> Practice:
+        return obj  # AddressOut reads the address columns
+
 
 @router.get(
     "/practice",
     response={200: PracticeOut, **error_responses(403, 404)},
     summary="The practice: names, identifiers, time zone, address, security settings",
 )
-def practice(request: ApiRequest) -> dict[str, Any]:
+def practice(request: ApiRequest) -> Practice:
     found = restricted(request, Practice).order_by("pk").first()
     if found is None:
         audit(
@@ -130,17 +134,7 @@ def practice(request: ApiRequest) -> dict[str, Any]:
         )
         raise Http404("The practice is not set up yet.")
     audit(request, AuditAction.READ, object_type="core.practice", object_id=found.pk)
-    return {
-        "legal_name": found.legal_name,
-        "display_name": found.display_name,
-        "tax_id": found.tax_id,
-        "group_npi": found.group_npi,
-        "time_zone": found.time_zone,
-        "phone": found.phone,
-        "address": _address(found),
-        "idle_timeout_minutes": found.idle_timeout_minutes,
-        "require_mfa_for_everyone": found.require_mfa_for_everyone,
-    }
+    return found
 
 
 class LocationOut(Schema):
@@ -152,6 +146,10 @@ class LocationOut(Schema):
     is_active: bool
     address: AddressOut
 
+    @staticmethod
+    def resolve_address(obj: Location) -> Location:
+        return obj  # AddressOut reads the address columns
+
 
 class OpeningHoursOut(Schema):
     weekday: Weekday = Field(description="0 Monday … 6 Sunday.")
@@ -159,21 +157,25 @@ class OpeningHoursOut(Schema):
     opens: str = Field(pattern=r"^\d{2}:\d{2}$", description="HH:MM, the location's local time.")
     closes: str = Field(pattern=r"^\d{2}:\d{2}$", description="HH:MM, the location's local time.")
 
+    @staticmethod
+    def resolve_weekday_name(obj: LocationHours) -> str:
+        return obj.get_weekday_display()
+
+    @staticmethod
+    def resolve_opens(obj: LocationHours) -> str:
+        return obj.opens.strftime("%H:%M")
+
+    @staticmethod
+    def resolve_closes(obj: LocationHours) -> str:
+        return obj.closes.strftime("%H:%M")
+
 
 class LocationDetailOut(LocationOut):
     hours: list[OpeningHoursOut] = Field(description="Opening periods, by weekday and time.")
 
-
-def _location(loc: Location) -> dict[str, Any]:
-    return {
-        "id": loc.pk,
-        "code": loc.code,
-        "name": loc.name,
-        "phone": loc.phone,
-        "place_of_service": loc.place_of_service,
-        "is_active": loc.is_active,
-        "address": _address(loc),
-    }
+    @staticmethod
+    def resolve_hours(obj: Location) -> list[LocationHours]:
+        return list(obj.hours.all())
 
 
 @router.get(
@@ -182,10 +184,10 @@ def _location(loc: Location) -> dict[str, Any]:
     summary="The practice's locations",
 )
 @paginate(Pagination)
-def locations(request: ApiRequest) -> ShapedRows:
+def locations(request: ApiRequest) -> QuerySet[Location]:
     queryset = restricted(request, Location).order_by("name", "pk")
     audit(request, AuditAction.READ, object_type="core.location", detail="API list")
-    return ShapedRows(queryset, _location)
+    return queryset
 
 
 @router.get(
@@ -193,22 +195,11 @@ def locations(request: ApiRequest) -> ShapedRows:
     response={200: LocationDetailOut, **error_responses(403, 404, 422)},
     summary="One location with its opening hours",
 )
-def location_detail(request: ApiRequest, id: int = row_id()) -> dict[str, Any]:
+def location_detail(request: ApiRequest, id: int = row_id()) -> Location:
     queryset = restricted(request, Location).prefetch_related("hours")
     loc = get_or_404(request, queryset, id, what="location")
     audit(request, AuditAction.READ, object_type="core.location", object_id=loc.pk)
-    return {
-        **_location(loc),
-        "hours": [
-            {
-                "weekday": h.weekday,
-                "weekday_name": h.get_weekday_display(),
-                "opens": h.opens.strftime("%H:%M"),
-                "closes": h.closes.strftime("%H:%M"),
-            }
-            for h in loc.hours.all()
-        ],
-    }
+    return loc
 
 
 # --- users -------------------------------------------------------------------------------
@@ -228,6 +219,14 @@ class UserOut(Schema):
     is_active: bool
     last_login: dt.datetime | None
 
+    @staticmethod
+    def resolve_roles(obj: User) -> list[str]:
+        return sorted(a.role for a in obj.role_assignments.all())
+
+    @staticmethod
+    def resolve_location_codes(obj: User) -> list[str]:
+        return sorted(loc.code for loc in obj.locations.all())
+
 
 class UserFilter(Schema):
     role: Role | None = Field(None, description="Only users with this role.")
@@ -246,28 +245,13 @@ def _users(request: ApiRequest) -> QuerySet[User]:
     return restricted(request, User).prefetch_related("role_assignments", "locations")
 
 
-def _user(user: User) -> dict[str, Any]:
-    return {
-        "id": user.pk,
-        "username": user.username,
-        "first_name": user.first_name,
-        "last_name": user.last_name,
-        "email": user.email,
-        "title": user.title,
-        "roles": sorted(a.role for a in user.role_assignments.all()),
-        "location_codes": sorted(loc.code for loc in user.locations.all()),
-        "is_active": user.is_active,
-        "last_login": user.last_login,
-    }
-
-
 @router.get(
     "/users",
     response={200: list[UserOut], **error_responses(403, 422)},
     summary="Staff user accounts, with their roles and locations",
 )
 @paginate(Pagination)
-def users(request: ApiRequest, filters: Query[UserFilter]) -> ShapedRows:
+def users(request: ApiRequest, filters: Query[UserFilter]) -> QuerySet[User]:
     queryset = _users(request)
     if filters.q:
         for word in filters.q.split():
@@ -288,7 +272,7 @@ def users(request: ApiRequest, filters: Query[UserFilter]) -> ShapedRows:
         object_type="core.user",
         detail=_filter_text(filters),
     )
-    return ShapedRows(queryset.order_by("username", "pk"), _user)
+    return queryset.order_by("username", "pk")
 
 
 @router.get(
@@ -296,10 +280,10 @@ def users(request: ApiRequest, filters: Query[UserFilter]) -> ShapedRows:
     response={200: UserOut, **error_responses(403, 404, 422)},
     summary="One staff user account",
 )
-def user_detail(request: ApiRequest, id: int = row_id()) -> dict[str, Any]:
+def user_detail(request: ApiRequest, id: int = row_id()) -> User:
     user = get_or_404(request, _users(request), id, what="user")
     audit(request, AuditAction.READ, object_type="core.user", object_id=user.pk)
-    return _user(user)
+    return user
 
 
 # --- audit log ---------------------------------------------------------------------------
@@ -322,6 +306,10 @@ class AuditEventOut(Schema):
     prev_hash: str = Field(description="SHA-256 of the previous entry.")
     entry_hash: str = Field(description="SHA-256 over this entry's fields and prev_hash.")
 
+    @staticmethod
+    def resolve_roles(obj: AuditEvent) -> list[str]:
+        return [r for r in obj.roles.split(",") if r]
+
 
 class AuditFilter(Schema):
     since: AwareDateTime | None = Field(
@@ -343,7 +331,7 @@ class AuditFilter(Schema):
     summary="The audit log, newest first (reading it is itself recorded)",
 )
 @paginate(Pagination)
-def audit_events(request: ApiRequest, filters: Query[AuditFilter]) -> ShapedRows:
+def audit_events(request: ApiRequest, filters: Query[AuditFilter]) -> QuerySet[AuditEvent]:
     queryset = restricted(request, AuditEvent)
     if filters.since and filters.until and filters.until <= filters.since:
         raise ValidationError(
@@ -374,7 +362,7 @@ def audit_events(request: ApiRequest, filters: Query[AuditFilter]) -> ShapedRows
         data_category="audit",
         detail=(_token_flag(request) + _filter_text(filters))[:500],
     )
-    return ShapedRows(queryset.order_by("-seq"), _audit_event)
+    return queryset.order_by("-seq")
 
 
 def _token_flag(request: ApiRequest) -> str:
@@ -382,26 +370,6 @@ def _token_flag(request: ApiRequest) -> str:
     if token is None:
         return ""
     return f"[read with API token {token.prefix}…, made after a two-step check] "
-
-
-def _audit_event(event: AuditEvent) -> dict[str, Any]:
-    return {
-        "seq": event.seq,
-        "occurred_at": event.occurred_at,
-        "username": event.username,
-        "roles": [r for r in event.roles.split(",") if r],
-        "action": event.action,
-        "object_type": event.object_type,
-        "object_id": event.object_id,
-        "patient_id": event.patient_id,
-        "data_category": event.data_category,
-        "outcome": event.outcome,
-        "client_ip": event.client_ip,
-        "request_id": event.request_id,
-        "detail": event.detail,
-        "prev_hash": event.prev_hash,
-        "entry_hash": event.entry_hash,
-    }
 
 
 # --- own API tokens ----------------------------------------------------------------------
@@ -426,21 +394,9 @@ class TokenOut(Schema):
 class StaffTokenOut(TokenOut):
     username: str = Field(description="The owner's user name.")
 
-
-def _token_row(t: ApiToken) -> dict[str, Any]:
-    return {
-        "id": t.pk,
-        "name": t.name,
-        "prefix": t.prefix,
-        "created_at": t.created_at,
-        "expires_at": t.expires_at,
-        "last_used_at": t.last_used_at,
-        "revoked_at": t.revoked_at,
-        "is_active": t.is_active,
-        "access": t.access,
-        "areas": t.areas,
-        "mfa_verified": t.mfa_verified,
-    }
+    @staticmethod
+    def resolve_username(obj: ApiToken) -> str:
+        return obj.user.username
 
 
 def _own_tokens(request: ApiRequest) -> QuerySet[ApiToken]:
@@ -452,10 +408,10 @@ def _own_tokens(request: ApiRequest) -> QuerySet[ApiToken]:
     response={200: list[TokenOut], **error_responses()},
     summary="Your own API tokens (never the token itself; make tokens on the API tokens page)",
 )
-def tokens(request: ApiRequest) -> list[dict[str, Any]]:
+def tokens(request: ApiRequest) -> list[ApiToken]:
     mine = list(_own_tokens(request).order_by("-created_at", "-pk"))
     audit(request, AuditAction.READ, object_type="core.apitoken", detail="API list of own tokens")
-    return [_token_row(t) for t in mine]
+    return mine
 
 
 @router.delete(
@@ -483,10 +439,10 @@ def _staff_tokens(request: ApiRequest) -> QuerySet[ApiToken]:
     response={200: list[StaffTokenOut], **error_responses(403)},
     summary="Every user's API tokens, newest first (office manager)",
 )
-def staff_tokens(request: ApiRequest) -> list[dict[str, Any]]:
+def staff_tokens(request: ApiRequest) -> list[ApiToken]:
     rows = list(_staff_tokens(request).order_by("-created_at", "-pk"))
     audit(request, AuditAction.READ, object_type="core.apitoken", detail="API list of all tokens")
-    return [{**_token_row(t), "username": t.user.username} for t in rows]
+    return rows
 
 
 @router.delete(

@@ -1,6 +1,7 @@
 """Recording and checking the audit log (HIPAA 164.312(b), ONC 170.315(d)(2)-(3)).
 
-``record_event`` is the only writer of AuditEvent. It appends under a lock so
+``record_event`` is the only writer of AuditEvent (``record_change`` is the save-and-record
+tail of the services, through it). It appends under a lock so
 that concurrent requests form one chain with no forks: PostgreSQL takes a
 transaction-scoped advisory lock; SQLite serializes writers with BEGIN
 IMMEDIATE (settings.py). The unique ``seq`` and ``prev_hash`` columns are the
@@ -11,9 +12,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import nullcontext
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -25,6 +26,8 @@ from medoffice.core import context as request_context
 from medoffice.core.models import AuditAction, AuditEvent, AuditOutcome, AuditVerification
 
 _PG_LOCK_KEY = 0x4D65644F6666  # "MedOff"
+
+M = TypeVar("M", bound=Model)
 
 
 def _actor(user: Any) -> tuple[int | None, str, str]:
@@ -87,6 +90,43 @@ def record_event(
             if attempt == 4:
                 raise
     raise AssertionError("unreachable")
+
+
+def record_change(
+    instance: M,
+    *,
+    user: Any,
+    action: AuditAction | None = None,
+    validate: bool = True,
+    exclude: Sequence[str] = (),
+    update_fields: Sequence[str] | None = None,
+    patient_id: int | None = None,
+    data_category: str = "",
+    detail: str = "",
+) -> M:
+    """The tail of a service that writes one row: validate, save, record the audit event.
+
+    The save and the entry in one transaction (the caller's, when it has one), so the row
+    is never saved without its entry; a refusal of the model's validation (``full_clean``,
+    unless ``validate=False``; ``exclude`` names the fields it skips) comes first and
+    writes nothing. The
+    action is CREATE for a row not yet saved, UPDATE otherwise, unless ``action`` says.
+    """
+    if action is None:
+        action = AuditAction.CREATE if instance.pk is None else AuditAction.UPDATE
+    if validate:  # before the transaction: a refusal leaves the caller's transaction usable
+        instance.full_clean(exclude=list(exclude) or None)
+    with transaction.atomic(savepoint=False):
+        instance.save(update_fields=update_fields)
+        record_event(
+            action,
+            user=user,
+            obj=instance,
+            patient_id=patient_id,
+            data_category=data_category,
+            detail=detail,
+        )
+    return instance
 
 
 _INSERT_FIELDS = (*auditchain.HASHED_FIELDS, "prev_hash", "entry_hash", "mac_key_id", "mac")

@@ -18,15 +18,6 @@ from medoffice.core.models import (
 from medoffice.core.roles import Role
 
 
-def apply_errors(form: forms.BaseForm, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form: on its field when the form has one."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 def within_date_bounds(value: dt.date) -> None:
     """A form validator: the date (or the datetime's date) lies in 1900–2100."""
     problem = bounds.date_problem(value)

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from medoffice.core.audit import record_event
+from medoffice.core.audit import record_change, record_event
 from medoffice.core.error_codes import CoreErrorCode
 from medoffice.core.failures import record_anonymous_failure
 from medoffice.core.models import (
@@ -208,9 +208,7 @@ def update_user(
     user.first_name, user.last_name, user.email, user.title = first_name, last_name, email, title
     was_active = user.is_active
     user.is_active = is_active
-    user.full_clean(exclude=["password"])
-    user.save()
-    record_event(AuditAction.UPDATE, user=actor, obj=user, detail="account details changed")
+    record_change(user, user=actor, exclude=["password"], detail="account details changed")
     if was_active != is_active:
         record_event(
             AuditAction.PERMISSION_CHANGE,
@@ -382,11 +380,7 @@ def create_practice(*, actor: User | None, **fields: Any) -> Practice:
             "This installation already has its practice; edit it instead.",
             code=CoreErrorCode.PRACTICE_EXISTS,
         )
-    practice = Practice(**fields)
-    practice.full_clean()
-    practice.save()
-    record_event(AuditAction.CREATE, user=actor, obj=practice, detail="practice created")
-    return practice
+    return record_change(Practice(**fields), user=actor, detail="practice created")
 
 
 @transaction.atomic
@@ -490,12 +484,13 @@ def revoke_api_token(*, actor: User, token: ApiToken) -> None:
         raise PermissionDenied("You can revoke only your own tokens.")
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
         whose = "" if token.user_id == actor.pk else f" of {token.user.username}"
-        record_event(
-            AuditAction.SECURITY,
+        record_change(
+            token,
             user=actor,
-            obj=token,
+            action=AuditAction.SECURITY,
+            validate=False,
+            update_fields=["revoked_at"],
             detail=f"API token “{token.name}”{whose} revoked",
         )
 

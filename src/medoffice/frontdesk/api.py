@@ -33,6 +33,7 @@ from medoffice.billing import services as billing_services
 from medoffice.core.http import ApiRequest
 from medoffice.core.models import AuditAction
 from medoffice.frontdesk import services
+from medoffice.frontdesk.error_codes import FrontDeskErrorCode
 from medoffice.frontdesk.selectors import flow_board_context, user_locations
 from medoffice.scheduling import services as book
 from medoffice.scheduling.models import (
@@ -90,16 +91,6 @@ class CheckInOut(Schema):
     payment_id: int | None
 
 
-def _status_row(a: Appointment) -> dict[str, Any]:
-    return {
-        "id": a.pk,
-        "patient_id": a.patient_id,
-        "status": a.status,
-        "room_id": a.room_id,
-        "is_late_arrival": a.is_late_arrival,
-    }
-
-
 @router.post(
     "/appointments/{id}/status",
     response={200: StatusOut, **error_responses(400, 403, 404, 422)},
@@ -116,12 +107,19 @@ def change_status(request: ApiRequest, payload: StatusIn, id: int = row_id()) ->
             .first()
         )
         if room is None:
-            raise ValidationError({"room_id": "Choose one of this location's rooms."})
+            raise ValidationError(
+                {
+                    "room_id": ValidationError(
+                        "Choose one of this location's rooms.",
+                        code=FrontDeskErrorCode.ROOM_NOT_AT_LOCATION,
+                    )
+                }
+            )
     a = book.change_status(
         actor=user, appointment=a, to_status=payload.status, room=room, note=payload.note
     )
     request.api_audited = True
-    return _status_row(a)
+    return a
 
 
 @router.post(

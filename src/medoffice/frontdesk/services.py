@@ -11,6 +11,7 @@ from django.db import transaction
 from medoffice.billing import services as billing_services
 from medoffice.billing.models import PatientPayment
 from medoffice.core.models import User
+from medoffice.frontdesk.error_codes import FrontDeskErrorCode
 from medoffice.scheduling.models import Appointment, AppointmentStatus
 from medoffice.scheduling.services import change_status
 
@@ -30,7 +31,12 @@ def check_in(
     """
     if appointment.status not in {AppointmentStatus.SCHEDULED, AppointmentStatus.CONFIRMED}:
         raise ValidationError(
-            {"status": f"This visit is already “{appointment.get_status_display()}”."}
+            {
+                "status": ValidationError(
+                    f"This visit is already “{appointment.get_status_display()}”.",
+                    code=FrontDeskErrorCode.NOT_EXPECTED,
+                )
+            }
         )
     with transaction.atomic():
         payment = None

@@ -26,8 +26,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from medoffice.billing import selectors as billing_selectors
 from medoffice.billing import services as billing_services
 from medoffice.billing.forms import BalancePaymentForm
+from medoffice.billing.models import PatientPayment
 from medoffice.core.audit import record_event
-from medoffice.core.forms import apply_errors
+from medoffice.core.formaction import errors_onto_form, refusal_text, run_form_action
 from medoffice.core.http import AuthenticatedRequest
 from medoffice.core.models import AuditAction, Location, User
 from medoffice.core.params import date_param
@@ -251,26 +252,30 @@ def check_in(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     context = _check_in_context(request, appointment)
     copay = context["coverage"]["copay"]
     form = CheckInForm(request.POST or None, initial={"amount": copay or ""})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            payment, arrived = desk_services.check_in(
-                actor=request.user,
-                appointment=appointment,
-                amount=data.get("amount"),
-                method=data.get("method", ""),
-                reference=data.get("reference", ""),
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            late = " (arrived late)" if arrived.is_late_arrival else ""
-            messages.success(
-                request,
-                f"{context['patient'].first_name} {context['patient'].last_name} is checked in{late}."
-                + (f" Receipt {payment.receipt_number}." if payment else ""),
-            )
-            return redirect("frontdesk:check-in", pk=appointment.pk)
+
+    def checked_in(result: tuple[PatientPayment | None, Appointment]) -> str:
+        payment, arrived = result
+        late = " (arrived late)" if arrived.is_late_arrival else ""
+        return (
+            f"{context['patient'].first_name} {context['patient'].last_name} is checked in{late}."
+            + (f" Receipt {payment.receipt_number}." if payment else "")
+        )
+
+    done = run_form_action(
+        request,
+        form,
+        lambda data: desk_services.check_in(
+            actor=request.user,
+            appointment=appointment,
+            amount=data.get("amount"),
+            method=data.get("method", ""),
+            reference=data.get("reference", ""),
+        ),
+        success=checked_in,
+        redirect_to=lambda result: redirect("frontdesk:check-in", pk=appointment.pk),
+    )
+    if done is not None:
+        return done
     context["form"] = form
     return render(request, "frontdesk/check_in.html", context)
 
@@ -294,7 +299,7 @@ def record_consent(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             given_on=timezone.localdate(),
         )
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, refusal_text(exc))
     else:
         messages.success(request, f"{ConsentKind(kind).label}: consent recorded as given today.")
     return redirect("frontdesk:check-in", pk=pk)
@@ -357,7 +362,7 @@ def flow_move(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 note=request.POST.get("note", "")[:200],
             )
         except ValidationError as exc:
-            error = " ".join(exc.messages)
+            error = refusal_text(exc)
     locations = user_locations(request.user)
     location = appointment.location if appointment.location in locations else None
     if getattr(request, "htmx", False):
@@ -482,7 +487,7 @@ def _check_out_action(
     except ValidationError as exc:
         form = payment_form if action == "payment" else recall_form if action == "recall" else None
         if form is not None:
-            apply_errors(form, exc)
+            errors_onto_form(form, exc)
         else:
             errors.extend(exc.messages)
         return False

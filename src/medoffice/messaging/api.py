@@ -15,6 +15,7 @@ from medoffice.api.errors import error_responses
 from medoffice.core.http import ApiRequest
 from medoffice.core.models import AuditAction
 from medoffice.messaging import services
+from medoffice.messaging.error_codes import MessagingErrorCode
 from medoffice.messaging.models import MessageChannel, MessageTemplate, ReminderRule
 
 router = Router(tags=["reminders"])
@@ -47,26 +48,6 @@ class RuleIn(Schema):
     is_active: bool = True
 
 
-def _template(t: MessageTemplate) -> dict:
-    return {
-        "id": t.pk,
-        "kind": t.kind,
-        "channel": t.channel,
-        "language": t.language,
-        "subject": t.subject,
-        "body": t.body,
-    }
-
-
-def _rule(r: ReminderRule) -> dict:
-    return {
-        "id": r.pk,
-        "hours_before": r.hours_before,
-        "channel": r.channel,
-        "is_active": r.is_active,
-    }
-
-
 @router.get(
     "/message-templates",
     response={200: list[TemplateOut], **error_responses(403)},
@@ -76,7 +57,7 @@ def list_templates(request: ApiRequest):
     templates = restricted(request, MessageTemplate, "view")
     services.ensure_defaults()
     audit(request, AuditAction.READ, object_type="messaging.messagetemplate")
-    return [_template(t) for t in templates.order_by("kind", "channel", "language")]
+    return list(templates.order_by("kind", "channel", "language"))
 
 
 @router.put(
@@ -91,7 +72,7 @@ def update_template(request: ApiRequest, payload: TemplateIn, id: int = Path(...
     template.subject = payload.subject
     template.body = payload.body
     saved = services.save_template(actor=request.auth, template=template)
-    return _template(saved)
+    return saved
 
 
 @router.get(
@@ -103,7 +84,7 @@ def list_rules(request: ApiRequest):
     rules = restricted(request, ReminderRule, "view")
     services.ensure_defaults()
     audit(request, AuditAction.READ, object_type="messaging.reminderrule")
-    return [_rule(r) for r in rules]
+    return list(rules)
 
 
 @router.post(
@@ -116,11 +97,18 @@ def create_rule(request: ApiRequest, payload: RuleIn):
     if ReminderRule.objects.filter(
         hours_before=payload.hours_before, channel=payload.channel
     ).exists():
-        raise ValidationError({"hours_before": "A rule for that time and channel exists already."})
+        raise ValidationError(
+            {
+                "hours_before": ValidationError(
+                    "A rule for that time and channel exists already.",
+                    code=MessagingErrorCode.RULE_EXISTS,
+                )
+            }
+        )
     rule = ReminderRule(
         hours_before=payload.hours_before, channel=payload.channel, is_active=payload.is_active
     )
-    return Status(201, _rule(services.save_rule(actor=request.auth, rule=rule)))
+    return Status(201, services.save_rule(actor=request.auth, rule=rule))
 
 
 @router.delete(

@@ -13,6 +13,7 @@ from __future__ import annotations
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from medoffice.core.models.bases import CreatedAt, UpdatedAt
 from medoffice.core.querysets import RestrictedQuerySet
 from medoffice.messaging.choices import MessageChannel, MessageKind, MessageStatus
 
@@ -32,7 +33,7 @@ class MessageQuerySet(RestrictedQuerySet):
     }
 
 
-class MessageTemplate(models.Model):
+class MessageTemplate(UpdatedAt):
     """Editable text of a message; placeholders like {patient_first_name} are filled in."""
 
     kind = models.CharField(max_length=16, choices=MessageKind.choices)
@@ -40,7 +41,6 @@ class MessageTemplate(models.Model):
     language = models.CharField(max_length=8, default="en")
     subject = models.CharField(max_length=120, blank=True)
     body = models.TextField()
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = MessagingSetupQuerySet.as_manager()
 
@@ -81,7 +81,7 @@ class ReminderRule(models.Model):
         return f"{self.hours_before} h before by {self.get_channel_display()}"
 
 
-class Message(models.Model):
+class Message(CreatedAt):
     """One message to a patient: the delivery log. A reminder names its appointment and rule
     (unique together, so a task run twice sends once); other kinds name neither."""
 
@@ -111,7 +111,6 @@ class Message(models.Model):
     )
     sent_at = models.DateTimeField(null=True, blank=True)
     error = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
 
     objects = MessageQuerySet.as_manager()
 

@@ -24,10 +24,11 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.utils import timezone
 
-from medoffice.core.audit import record_event
+from medoffice.core.audit import record_change, record_event
 from medoffice.core.models import AuditAction, Practice, User
 from medoffice.messaging import kinds
 from medoffice.messaging.backends import SmsError, get_sms_backend
+from medoffice.messaging.error_codes import MessagingErrorCode as Code
 from medoffice.messaging.models import (
     Message,
     MessageChannel,
@@ -54,14 +55,15 @@ def placeholders_in(text: str) -> list[str]:
 
 def validate_template_text(subject: str, body: str) -> None:
     """Raise ValidationError naming the field and the unknown placeholder, if any."""
-    errors: dict[str, str] = {}
+    errors: dict[str, ValidationError] = {}
     for field_name, text in (("subject", subject), ("body", body)):
         try:
             names = placeholders_in(text or "")
         except ValueError:
-            errors[field_name] = (
+            errors[field_name] = ValidationError(
                 "A “{” or “}” has no partner. Placeholders look like {patient_first_name}; "
-                "write {{ or }} for a brace itself."
+                "write {{ or }} for a brace itself.",
+                code=Code.UNMATCHED_BRACE,
             )
             continue
         placeholders = kinds.all_placeholders()
@@ -69,12 +71,20 @@ def validate_template_text(subject: str, body: str) -> None:
         if unknown:
             known = ", ".join("{" + n + "}" for n in placeholders)
             errors[field_name] = (
-                f"Unknown placeholder {{{unknown[0]}}}. Use only these: {known}."
+                ValidationError(
+                    f"Unknown placeholder {{{unknown[0]}}}. Use only these: {known}.",
+                    code=Code.UNKNOWN_PLACEHOLDER,
+                )
                 if unknown[0]
-                else f"An empty placeholder {{}} is not allowed. Use only these: {known}."
+                else ValidationError(
+                    f"An empty placeholder {{}} is not allowed. Use only these: {known}.",
+                    code=Code.EMPTY_PLACEHOLDER,
+                )
             )
     if not (body or "").strip():
-        errors.setdefault("body", "Write the message text.")
+        errors.setdefault(
+            "body", ValidationError("Write the message text.", code=Code.BODY_REQUIRED)
+        )
     if errors:
         raise ValidationError(errors)
 
@@ -379,17 +389,9 @@ _SetupRow = TypeVar("_SetupRow", MessageTemplate, ReminderRule)
 def save_setup(*, actor: User, instance: _SetupRow) -> _SetupRow:
     """Save a template or a rule, validated and audited as a set-up change."""
     _require_setup(actor)
-    creating = instance.pk is None
-    instance.full_clean(validate_unique=True)
-    instance.save()
-    record_event(
-        AuditAction.CREATE if creating else AuditAction.UPDATE,
-        user=actor,
-        obj=instance,
-        data_category="schedule setup",
-        detail=_detail(instance),
+    return record_change(
+        instance, user=actor, data_category="schedule setup", detail=_detail(instance)
     )
-    return instance
 
 
 def save_template(*, actor: User, template: MessageTemplate) -> MessageTemplate:

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from medoffice.core.forms import apply_errors
+from medoffice.core.formaction import run_form_action
 from medoffice.core.http import AuthenticatedRequest
 from medoffice.messaging import kinds, services
 from medoffice.messaging.forms import MessageTemplateForm, ReminderRuleForm
@@ -62,15 +61,15 @@ def _template_page(
 
 
 def _save_template(request: AuthenticatedRequest, form: MessageTemplateForm) -> HttpResponse | None:
-    if "preview" in request.POST or not form.is_valid():
+    if "preview" in request.POST:
         return None
-    try:
-        template = services.save_template(actor=request.user, template=form.instance)
-    except ValidationError as exc:
-        apply_errors(form, exc)
-        return None
-    messages.success(request, f"Saved the template “{template}”.")
-    return redirect("messages:index")
+    return run_form_action(
+        request,
+        form,
+        lambda data: services.save_template(actor=request.user, template=form.instance),
+        success=lambda template: f"Saved the template “{template}”.",
+        redirect_to="messages:index",
+    )
 
 
 @permission_required(SETUP, raise_exception=True)
@@ -96,14 +95,15 @@ def template_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 def _rule_page(request: AuthenticatedRequest, rule: ReminderRule | None) -> HttpResponse:
     form = ReminderRuleForm(request.POST or None, instance=rule)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.save_rule(actor=request.user, rule=form.instance)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, f"Saved the reminder rule “{saved}”.")
-            return redirect("messages:index")
+    done = run_form_action(
+        request,
+        form,
+        lambda data: services.save_rule(actor=request.user, rule=form.instance),
+        success=lambda saved: f"Saved the reminder rule “{saved}”.",
+        redirect_to="messages:index",
+    )
+    if done is not None:
+        return done
     return render(
         request,
         "messaging/rule_form.html",

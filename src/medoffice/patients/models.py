@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 
 from medoffice.core.fields import EncryptedTextField
+from medoffice.core.models.bases import CreatedAt, CreatedByIfAnyone, Timestamps
 from medoffice.core.querysets import RestrictedQuerySet
 from medoffice.patients.choices import (
     AlertKind,
@@ -37,7 +38,7 @@ class PatientQuerySet(RestrictedQuerySet):
         )
 
 
-class Patient(models.Model):
+class Patient(Timestamps):
     """A patient of the practice."""
 
     mrn = models.CharField("MRN", max_length=12, unique=True)
@@ -100,8 +101,6 @@ class Patient(models.Model):
         related_name="merged_records",
         db_index=False,
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = PatientQuerySet.as_manager()
 
@@ -195,17 +194,13 @@ class EmergencyAccess(models.Model):
         return f"{self.user} → {self.patient.mrn} at {self.granted_at:%Y-%m-%d %H:%M}"
 
 
-class PatientAlert(models.Model):
+class PatientAlert(CreatedByIfAnyone, CreatedAt):
     """A banner the front desk sees on the patient ("needs interpreter", "balance due")."""
 
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="alerts")
     kind = models.CharField(max_length=12, choices=AlertKind.choices)
     text = models.CharField(max_length=200, blank=True)
     is_active = models.BooleanField(default=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["kind"]
@@ -236,7 +231,7 @@ def card_upload_path(instance: Any, filename: str) -> str:
     return f"patients/{instance.patient_id}/cards/{filename}"
 
 
-class Coverage(models.Model):
+class Coverage(Timestamps):
     """A patient's insurance: payer, plan, member and group numbers, subscriber, order."""
 
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="coverages")
@@ -265,8 +260,6 @@ class Coverage(models.Model):
     card_front = models.FileField(upload_to=card_upload_path, blank=True)
     card_back = models.FileField(upload_to=card_upload_path, blank=True)
     is_active = models.BooleanField(default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["order", "-effective_from"]

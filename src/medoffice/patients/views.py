@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from medoffice.core.formaction import errors_onto_form, refusal_text, run_form_action
 from medoffice.core.http import AuthenticatedRequest
 from medoffice.core.identifiers import mask_ssn
 from medoffice.core.listing import Column, ListPage
@@ -93,10 +94,6 @@ def _open(request: AuthenticatedRequest, pk: int, data_category: str = "demograp
     return selectors.get_patient(request.user, pk, data_category=data_category)
 
 
-def _error_text(exc: ValidationError) -> str:
-    return " ".join(exc.messages)
-
-
 def patient_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     try:
         patient = selectors.get_patient(request.user, pk)
@@ -151,7 +148,7 @@ def patient_new(request: AuthenticatedRequest) -> HttpResponse:
         except services.DuplicateSuspected as exc:
             duplicates = exc.candidates
         except ValidationError as exc:
-            form.add_error(None, exc)
+            errors_onto_form(form, exc)
         else:
             messages.success(request, f"Registered {patient.full_name}, MRN {patient.mrn}.")
             return redirect("patients:detail", pk=patient.pk)
@@ -171,14 +168,17 @@ def patient_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if patient.merged_into_id:
         return redirect("patients:detail", pk=patient.merged_into_id)
     form = PatientEditForm(request.POST or None, instance=patient, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_patient(actor=request.user, patient=patient, **form.service_fields())
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, "Saved.")
-            return redirect("patients:detail", pk=patient.pk)
+    done = run_form_action(
+        request,
+        form,
+        lambda data: services.update_patient(
+            actor=request.user, patient=patient, **form.service_fields()
+        ),
+        success="Saved.",
+        redirect_to=lambda saved: redirect("patients:detail", pk=patient.pk),
+    )
+    if done is not None:
+        return done
     return render(
         request,
         "patients/patient_form.html",
@@ -228,7 +228,7 @@ def consent_give(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         try:
             services.give_consent(actor=request.user, patient=patient, **form.cleaned_data)
         except ValidationError as exc:
-            messages.error(request, _error_text(exc))
+            messages.error(request, refusal_text(exc))
         else:
             messages.success(request, "Consent recorded.")
     else:
@@ -248,7 +248,7 @@ def consent_revoke(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         try:
             services.revoke_consent(actor=request.user, consent=consent, **form.cleaned_data)
         except ValidationError as exc:
-            messages.error(request, _error_text(exc))
+            messages.error(request, refusal_text(exc))
         else:
             messages.success(request, "Consent revoked.")
     else:
@@ -263,21 +263,22 @@ def _coverage_page(
     request: AuthenticatedRequest, patient: Patient, coverage: Coverage | None
 ) -> HttpResponse:
     form = CoverageForm(request.POST or None, request.FILES or None, instance=coverage)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.save_coverage(
-                actor=request.user,
-                patient=patient,
-                coverage=coverage,
-                card_front=form.cleaned_data.get("card_front"),
-                card_back=form.cleaned_data.get("card_back"),
-                **form.service_fields(),
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, "Coverage saved.")
-            return redirect("patients:detail", pk=patient.pk)
+    done = run_form_action(
+        request,
+        form,
+        lambda data: services.save_coverage(
+            actor=request.user,
+            patient=patient,
+            coverage=coverage,
+            card_front=data.get("card_front"),
+            card_back=data.get("card_back"),
+            **form.service_fields(),
+        ),
+        success="Coverage saved.",
+        redirect_to=lambda saved: redirect("patients:detail", pk=patient.pk),
+    )
+    if done is not None:
+        return done
     title = "Edit coverage" if coverage else "Add a coverage"
     return render(
         request,
@@ -307,7 +308,7 @@ def coverage_end(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         try:
             services.end_coverage(actor=request.user, coverage=coverage, **form.cleaned_data)
         except ValidationError as exc:
-            messages.error(request, _error_text(exc))
+            messages.error(request, refusal_text(exc))
         else:
             messages.success(request, "Coverage ended.")
     else:
@@ -383,20 +384,21 @@ def card_back(request: AuthenticatedRequest, pk: int) -> FileResponse:
 def document_upload(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     patient = _changeable(request, pk, "documents")
     form = DocumentForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.upload_document(
-                actor=request.user,
-                patient=patient,
-                kind=form.cleaned_data["kind"],
-                title=form.cleaned_data["title"],
-                upload=form.cleaned_data["file"],
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, "Document added.")
-            return redirect("patients:detail", pk=patient.pk)
+    done = run_form_action(
+        request,
+        form,
+        lambda data: services.upload_document(
+            actor=request.user,
+            patient=patient,
+            kind=data["kind"],
+            title=data["title"],
+            upload=data["file"],
+        ),
+        success="Document added.",
+        redirect_to=lambda document: redirect("patients:detail", pk=patient.pk),
+    )
+    if done is not None:
+        return done
     return render(
         request,
         "patients/document_form.html",
@@ -441,7 +443,7 @@ def merge(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                         actor=request.user, survivor=survivor, merged=duplicate
                     )
                 except ValidationError as exc:
-                    form.add_error(None, exc)
+                    errors_onto_form(form, exc)
                 else:
                     messages.success(
                         request, f"Record {record.merged_mrn} merged into {survivor.mrn}."
@@ -481,18 +483,18 @@ def emergency_access(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if selectors.patient_list(request.user).filter(pk=pk).exists():
         return redirect("patients:detail", pk=pk)
     form = EmergencyAccessForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.grant_emergency_access(
-                user=request.user, patient=patient, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as exc:
-            form.add_error("reason", exc.message_dict.get("reason", exc.messages))
-        else:
-            messages.warning(
-                request, "Emergency access granted for 4 hours. The office manager will review it."
-            )
-            return redirect("patients:detail", pk=pk)
+    done = run_form_action(
+        request,
+        form,
+        lambda data: services.grant_emergency_access(
+            user=request.user, patient=patient, reason=data["reason"]
+        ),
+        success="Emergency access granted for 4 hours. The office manager will review it.",
+        redirect_to=lambda access: redirect("patients:detail", pk=pk),
+        level=messages.WARNING,
+    )
+    if done is not None:
+        return done
     return render(
         request,
         "patients/emergency_access.html",
@@ -529,7 +531,7 @@ def emergency_access_review(request: AuthenticatedRequest, pk: int) -> HttpRespo
                 actor=request.user, access=access, note=form.cleaned_data["note"]
             )
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            messages.error(request, refusal_text(exc))
         else:
             messages.success(request, "Marked as reviewed.")
     return redirect("patients:emergency-accesses")

@@ -16,6 +16,8 @@ from medoffice.core.error_codes import CoreErrorCode
 from medoffice.core.identifiers import is_valid_npi, normalize_ein
 from medoffice.core.querysets import RestrictedQuerySet
 
+from .bases import Timestamps
+
 if TYPE_CHECKING:
     from medoffice.core.models import User
 
@@ -125,7 +127,7 @@ class Address(models.Model):
         return ", ".join(p for p in parts if p)
 
 
-class Practice(Address):
+class Practice(Timestamps, Address):
     """The practice this installation runs. One row; a hosted install runs one database per practice."""
 
     legal_name = models.CharField(max_length=160)
@@ -155,8 +157,6 @@ class Practice(Address):
         "no messages after", default=datetime.time(20, 0), help_text="Reminders wait until morning."
     )
     quiet_hours_end = models.TimeField("no messages before", default=datetime.time(8, 0))
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = RestrictedQuerySet.as_manager()
 

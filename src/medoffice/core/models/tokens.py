@@ -5,6 +5,8 @@ from django.db import models
 
 from medoffice.core.querysets import RestrictedQuerySet
 
+from .bases import CreatedAt
+
 
 class TokenAccess(models.TextChoices):
     READ = "read", "Read only"
@@ -15,7 +17,7 @@ class TokenAccess(models.TextChoices):
 TOKEN_MAX_DAYS = 365
 
 
-class ApiToken(models.Model):
+class ApiToken(CreatedAt):
     """A personal API token. Only its SHA-256 hash is stored; the token is shown once.
 
     It acts with its owner's current roles, narrowed by its scope: ``access`` (read only, or
@@ -32,7 +34,6 @@ class ApiToken(models.Model):
     )
     prefix = models.CharField(max_length=12, db_index=True)
     token_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     access = models.CharField(max_length=5, choices=TokenAccess.choices, default=TokenAccess.READ)
     areas = models.JSONField(default=list, help_text="Slugs of the API areas it may use.")

@@ -17,7 +17,8 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
 from medoffice.core import mfa, services
-from medoffice.core.forms import CodeForm, LoginForm, PasswordChangeForm, apply_errors
+from medoffice.core.formaction import errors_onto_form
+from medoffice.core.forms import CodeForm, LoginForm, PasswordChangeForm
 from medoffice.core.http import AuthenticatedRequest
 
 
@@ -76,7 +77,7 @@ def password_change(request: AuthenticatedRequest) -> HttpResponse:
                 new_password=data["new_password1"],
             )
         except ValidationError as exc:
-            apply_errors(form, exc)
+            errors_onto_form(form, exc)
         else:
             update_session_auth_hash(request, request.user)
             messages.success(

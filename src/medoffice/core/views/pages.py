@@ -15,10 +15,10 @@ from django.views.decorators.http import require_POST
 
 from medoffice.core import homepanels, mfa, services
 from medoffice.core.filters import AuditFilterForm, UserFilterForm
+from medoffice.core.formaction import errors_onto_form, run_form_action
 from medoffice.core.forms import (
     PracticeForm,
     UserForm,
-    apply_errors,
 )
 from medoffice.core.http import AuthenticatedRequest
 from medoffice.core.listing import Column, ListPage
@@ -96,7 +96,7 @@ def user_create(request: AuthenticatedRequest) -> HttpResponse:
             if not hasattr(exc, "error_dict"):
                 form.add_error("password", exc.messages)
             else:
-                apply_errors(form, exc)
+                errors_onto_form(form, exc)
         else:
             messages.success(request, f"User {user.username} created.")
             return redirect("core:users")
@@ -107,29 +107,26 @@ def user_create(request: AuthenticatedRequest) -> HttpResponse:
 def user_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     target = get_object_or_404(User.objects.restrict(request.user, "change"), pk=pk)
     form = UserForm(request.POST or None, instance=target)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.update_user(
-                actor=request.user,
-                user=target,
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                email=data["email"],
-                title=data["title"],
-                is_active=data["is_active"],
-            )
-            services.set_roles(
-                actor=request.user,
-                user=target,
-                roles=data["roles"],
-                locations=data["locations"],
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, f"User {target.username} saved.")
-            return redirect("core:users")
+
+    def save(data: dict[str, Any]) -> None:
+        services.update_user(
+            actor=request.user,
+            user=target,
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            email=data["email"],
+            title=data["title"],
+            is_active=data["is_active"],
+        )
+        services.set_roles(
+            actor=request.user, user=target, roles=data["roles"], locations=data["locations"]
+        )
+
+    done = run_form_action(
+        request, form, save, success=f"User {target.username} saved.", redirect_to="core:users"
+    )
+    if done is not None:
+        return done
     locked = target.username in services.locked_usernames()
     return render(
         request,
@@ -194,22 +191,20 @@ def practice_edit(request: AuthenticatedRequest) -> HttpResponse:
     """Edit the practice; on a new installation the same form creates it."""
     practice = Practice.objects.restrict(request.user, "change").order_by("pk").first()
     form = PracticeForm(request.POST or None, instance=practice)
-    if request.method == "POST" and form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
-        try:
-            if practice is None:
-                services.create_practice(actor=request.user, **fields)
-            else:
-                services.update_practice(
-                    actor=request.user,
-                    practice=Practice.objects.get(pk=practice.pk),
-                    **fields,
-                )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, "Practice settings saved.")
-            return redirect("core:practice")
+
+    def save(data: dict[str, Any]) -> Practice:
+        fields = {name: data[name] for name in form.Meta.fields}
+        if practice is None:
+            return services.create_practice(actor=request.user, **fields)
+        return services.update_practice(
+            actor=request.user, practice=Practice.objects.get(pk=practice.pk), **fields
+        )
+
+    done = run_form_action(
+        request, form, save, success="Practice settings saved.", redirect_to="core:practice"
+    )
+    if done is not None:
+        return done
     return render(request, "core/practice_form.html", {"form": form, "title": "Practice settings"})
 
 

@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from medoffice.core import services
-from medoffice.core.forms import TokenForm, apply_errors
+from medoffice.core.formaction import errors_onto_form
+from medoffice.core.forms import TokenForm
 from medoffice.core.http import AuthenticatedRequest
 from medoffice.core.models import ApiToken
 from medoffice.core.params import local_next
@@ -35,7 +36,7 @@ def tokens(request: AuthenticatedRequest) -> HttpResponse:
                 mfa_verified=bool(getattr(request.user, "is_verified", lambda: False)()),
             )
         except ValidationError as exc:
-            apply_errors(form, exc)
+            errors_onto_form(form, exc)
         else:
             request.session["new_api_token"] = raw
             return redirect("core:tokens")

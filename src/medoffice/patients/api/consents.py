@@ -33,10 +33,8 @@ from medoffice.patients.api.records import (
 )
 from medoffice.patients.models import (
     AlertKind,
-    Consent,
     ConsentKind,
     DocumentKind,
-    PatientAlert,
     PatientDocument,
 )
 
@@ -100,37 +98,6 @@ def _missing(request: ApiRequest, source: str, *names: str) -> InvalidParameters
     )
 
 
-def _consent(c: Consent) -> dict[str, Any]:
-    return {
-        "id": c.pk,
-        "kind": c.kind,
-        "given_on": c.given_on,
-        "revoked_on": c.revoked_on,
-        "is_current": c.is_current,
-    }
-
-
-def _alert(a: PatientAlert) -> dict[str, Any]:
-    return {
-        "id": a.pk,
-        "kind": a.kind,
-        "text": a.text,
-        "is_active": a.is_active,
-        "created_at": a.created_at,
-    }
-
-
-def _document(d: PatientDocument) -> dict[str, Any]:
-    return {
-        "id": d.pk,
-        "kind": d.kind,
-        "title": d.title,
-        "content_type": d.content_type,
-        "size": d.size,
-        "uploaded_at": d.uploaded_at,
-    }
-
-
 @router.get(
     "/patients/{id}/consents",
     response={200: list[ConsentOut], **error_responses(403, 404, 422)},
@@ -138,7 +105,7 @@ def _document(d: PatientDocument) -> dict[str, Any]:
 )
 def consents(request: ApiRequest, id: int = _patient_id()) -> Any:
     patient = _open(request, id, "consents")
-    return [_consent(c) for c in patient.consents.all()]
+    return list(patient.consents.all())
 
 
 @router.post(
@@ -164,7 +131,7 @@ def give_consent(
         kind=payload.kind,
         given_on=payload.given_on,
     )
-    return Status(201, _consent(consent))
+    return Status(201, consent)
 
 
 @router.get(
@@ -174,7 +141,7 @@ def give_consent(
 )
 def alerts(request: ApiRequest, id: int = _patient_id()) -> Any:
     patient = _open(request, id, "alerts")
-    return [_alert(a) for a in patient.alerts.filter(is_active=True)]
+    return list(patient.alerts.filter(is_active=True))
 
 
 @router.post(
@@ -200,7 +167,7 @@ def add_alert(
         kind=payload.kind,
         text=payload.text,
     )
-    return Status(201, _alert(alert))
+    return Status(201, alert)
 
 
 @router.get(
@@ -210,7 +177,7 @@ def add_alert(
 )
 def documents(request: ApiRequest, id: int = _patient_id()) -> Any:
     patient = _open(request, id, "documents")
-    return [_document(d) for d in patient.documents.all()]
+    return list(patient.documents.all())
 
 
 @router.get(
@@ -281,7 +248,7 @@ def upload_document(
                 for field, message, code in validation_errors(exc)
             ]
         ) from None
-    return Status(201, _document(document))
+    return Status(201, document)
 
 
 @router.post(

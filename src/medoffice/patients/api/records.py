@@ -19,7 +19,6 @@ from medoffice.api.common import (
     Day,
     Pagination,
     SearchText,
-    ShapedRows,
     audit,
     require_permission,
 )
@@ -137,6 +136,10 @@ class CoverageOut(Schema):
     copay: Decimal | None
     is_active: bool
 
+    @staticmethod
+    def resolve_payer_name(coverage: Coverage) -> str:
+        return coverage.payer.name
+
 
 class CoverageIn(Schema):
     payer_id: int = Field(..., ge=1, le=MAX_ID)
@@ -151,35 +154,6 @@ class CoverageIn(Schema):
     effective_from: Day
     effective_to: Day | None = None
     copay: Decimal | None = Field(None, ge=0, max_digits=8, decimal_places=2)
-
-
-def _summary(p: Patient) -> dict[str, Any]:
-    return {
-        "id": p.pk,
-        "mrn": p.mrn,
-        "first_name": p.first_name,
-        "last_name": p.last_name,
-        "preferred_name": p.preferred_name,
-        "date_of_birth": p.date_of_birth,
-        "is_active": p.is_active,
-    }
-
-
-def _coverage(c: Coverage) -> dict[str, Any]:
-    return {
-        "id": c.pk,
-        "payer_id": c.payer_id,
-        "payer_name": c.payer.name,
-        "plan_name": c.plan_name,
-        "member_id": c.member_id,
-        "group_number": c.group_number,
-        "order": c.order,
-        "relationship": c.relationship,
-        "effective_from": c.effective_from,
-        "effective_to": c.effective_to,
-        "copay": c.copay,
-        "is_active": c.is_active,
-    }
 
 
 def _open(request: ApiRequest, patient_id: int, data_category: str) -> Patient:
@@ -219,7 +193,7 @@ def search(request: ApiRequest, q: SearchText = _QUERY) -> Any:
         data_category="demographics",
         detail="API patient search",
     )
-    return ShapedRows(selectors.search_queryset(request.auth, q), _summary)
+    return selectors.search_queryset(request.auth, q)
 
 
 @router.get(
@@ -274,7 +248,7 @@ def register(request: ApiRequest, payload: PatientIn | None = _NO_BODY) -> Any:
                 "detail": "Possible duplicates exist; send confirm_duplicate: true to create anyway.",
                 "code": PatientErrorCode.DUPLICATE_SUSPECTED,
                 "errors": [],
-                "candidates": [_summary(c) for c in exc.candidates],
+                "candidates": list(exc.candidates),
             },
         )
     request.api_audited = True
@@ -288,7 +262,7 @@ def register(request: ApiRequest, payload: PatientIn | None = _NO_BODY) -> Any:
 )
 def coverages(request: ApiRequest, id: int = _patient_id()) -> Any:
     patient = _open(request, id, "insurance")
-    return [_coverage(c) for c in patient.coverages.select_related("payer")]
+    return list(patient.coverages.select_related("payer"))
 
 
 @router.post(
@@ -326,4 +300,4 @@ def add_coverage(
         payer=payer,
         **data,
     )
-    return Status(201, _coverage(coverage))
+    return Status(201, coverage)

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from medoffice.core.audit import record_event
+from medoffice.core.audit import record_change, record_event
 from medoffice.core.models import AuditAction, User
 from medoffice.patients import files
 from medoffice.patients.error_codes import PatientErrorCode as Code
@@ -140,11 +140,11 @@ def end_coverage(*, actor: User, coverage: Coverage, end_date: dt.date) -> Cover
         )
     coverage.effective_to = end_date
     coverage.is_active = False
-    coverage.save(update_fields=["effective_to", "is_active", "updated_at"])
-    record_event(
-        AuditAction.UPDATE,
+    record_change(
+        coverage,
         user=actor,
-        obj=coverage,
+        validate=False,
+        update_fields=["effective_to", "is_active", "updated_at"],
         patient_id=coverage.patient_id,
         data_category="insurance",
         detail=f"coverage ended on {end_date.isoformat()}",
@@ -166,13 +166,9 @@ def give_consent(*, actor: User, patient: Patient, kind: str, given_on: dt.date)
                 )
             }
         )
-    consent = Consent(patient=patient, kind=kind, given_on=given_on, recorded_by=actor)
-    consent.full_clean()
-    consent.save()
-    record_event(
-        AuditAction.CREATE,
+    consent = record_change(
+        Consent(patient=patient, kind=kind, given_on=given_on, recorded_by=actor),
         user=actor,
-        obj=consent,
         patient_id=patient.pk,
         data_category="consents",
         detail=f"{kind} consent given",
@@ -202,11 +198,11 @@ def revoke_consent(*, actor: User, consent: Consent, revoked_on: dt.date) -> Con
             }
         )
     consent.revoked_on = revoked_on
-    consent.save(update_fields=["revoked_on"])
-    record_event(
-        AuditAction.UPDATE,
+    record_change(
+        consent,
         user=actor,
-        obj=consent,
+        validate=False,
+        update_fields=["revoked_on"],
         patient_id=consent.patient_id,
         data_category="consents",
         detail=f"{consent.kind} consent revoked",

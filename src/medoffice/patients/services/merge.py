@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from medoffice.core.audit import record_event
+from medoffice.core.audit import record_change, record_event
 from medoffice.core.models import AuditAction, User
 from medoffice.patients.error_codes import PatientErrorCode as Code
 from medoffice.patients.models import (
@@ -181,11 +181,11 @@ def review_emergency_access(
     access.reviewed_by = actor
     access.reviewed_at = timezone.now()
     access.review_note = note.strip()
-    access.save(update_fields=["reviewed_by", "reviewed_at", "review_note"])
-    record_event(
-        AuditAction.UPDATE,
+    record_change(
+        access,
         user=actor,
-        obj=access,
+        validate=False,
+        update_fields=["reviewed_by", "reviewed_at", "review_note"],
         patient_id=access.patient_id,
         detail="emergency access reviewed"
         + (f": {access.review_note}" if access.review_note else ""),

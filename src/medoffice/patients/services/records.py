@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
-from medoffice.core.audit import record_event
+from medoffice.core.audit import record_change, record_event
 from medoffice.core.identifiers import normalize_ssn
 from medoffice.core.models import AuditAction, User
 from medoffice.core.models.practice import zip_validator
@@ -259,12 +259,9 @@ def update_patient(*, actor: User, patient: Patient, **fields: Any) -> Patient:
         if getattr(locked, name) != value:
             setattr(locked, name, value)
             changed.append(name)
-    locked.full_clean()
-    locked.save()
-    record_event(
-        AuditAction.UPDATE,
+    record_change(
+        locked,
         user=actor,
-        obj=locked,
         patient_id=locked.pk,
         data_category="demographics",
         detail=("changed: " + ", ".join(sorted(changed)) if changed else "no change")[:500],
@@ -279,12 +276,7 @@ def update_patient(*, actor: User, patient: Patient, **fields: Any) -> Patient:
 def add_alert(*, actor: User, patient: Patient, kind: str, text: str = "") -> PatientAlert:
     _require(actor, "patients.change_patient", "Your role does not change patients.")
     alert = PatientAlert(patient=patient, kind=kind, text=text.strip(), created_by=actor)
-    alert.full_clean()
-    alert.save()
-    record_event(
-        AuditAction.CREATE, user=actor, obj=alert, patient_id=patient.pk, data_category="alerts"
-    )
-    return alert
+    return record_change(alert, user=actor, patient_id=patient.pk, data_category="alerts")
 
 
 @transaction.atomic
@@ -292,11 +284,11 @@ def deactivate_alert(*, actor: User, alert: PatientAlert) -> PatientAlert:
     _require(actor, "patients.change_patient", "Your role does not change patients.")
     alert = PatientAlert.objects.select_for_update().get(pk=alert.pk)
     alert.is_active = False
-    alert.save(update_fields=["is_active"])
-    record_event(
-        AuditAction.UPDATE,
+    record_change(
+        alert,
         user=actor,
-        obj=alert,
+        validate=False,
+        update_fields=["is_active"],
         patient_id=alert.patient_id,
         data_category="alerts",
         detail="alert deactivated",

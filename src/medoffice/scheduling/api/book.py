@@ -30,6 +30,7 @@ from medoffice.core.http import ApiRequest
 from medoffice.core.models import AuditAction, AuditOutcome, Location
 from medoffice.patients.models import Patient
 from medoffice.scheduling import selectors, services
+from medoffice.scheduling.error_codes import SchedulingErrorCode
 from medoffice.scheduling.models import Appointment, AppointmentType, Provider
 
 router = Router(tags=["scheduling"])
@@ -111,22 +112,6 @@ class AppointmentFilter(Schema):
     location: int | None = Field(None, ge=1, le=MAX_ID)
 
 
-def _appointment(a: Appointment) -> dict[str, Any]:
-    return {
-        "id": a.pk,
-        "patient_id": a.patient_id,
-        "provider_id": a.provider_id,
-        "location_id": a.location_id,
-        "appointment_type_id": a.appointment_type_id,
-        "start": a.start,
-        "end": a.end,
-        "status": a.status,
-        "is_overbook": a.is_overbook,
-        "is_late_cancel": a.is_late_cancel,
-        "reason": a.reason,
-    }
-
-
 @router.get(
     "/appointment-types",
     response={200: list[AppointmentTypeOut], **error_responses(403)},
@@ -172,7 +157,14 @@ def slots(request: ApiRequest, filters: Query[SlotFilter]) -> list[dict[str, Any
     )
     end = filters.to or filters.from_ + dt.timedelta(days=31)
     if end < filters.from_ or (end - filters.from_).days > 92:
-        raise ValidationError({"to": "“to” must be on or after “from” and at most 92 days later."})
+        raise ValidationError(
+            {
+                "to": ValidationError(
+                    "“to” must be on or after “from” and at most 92 days later.",
+                    code=SchedulingErrorCode.PERIOD_TOO_LONG,
+                )
+            }
+        )
     user = request.auth
     locations = [filters.location] if filters.location else None
     scope = user.location_ids()
@@ -202,7 +194,7 @@ def _appointments(request: ApiRequest) -> QuerySet[Appointment]:
     response={200: list[AppointmentOut], **error_responses(403, 422)},
     summary="Appointments of one day (practice time zone)",
 )
-def appointments(request: ApiRequest, filters: Query[AppointmentFilter]) -> list[dict[str, Any]]:
+def appointments(request: ApiRequest, filters: Query[AppointmentFilter]) -> list[Appointment]:
     _appointments(request)
     tz = services.practice_zone()
     start = dt.datetime.combine(filters.date, dt.time.min, tzinfo=tz)
@@ -216,7 +208,7 @@ def appointments(request: ApiRequest, filters: Query[AppointmentFilter]) -> list
         audit_patient_read(request, a, "appointment")
     if not rows_list:
         audit(request, AuditAction.READ, object_type="scheduling.appointment")
-    return [_appointment(a) for a in rows_list]
+    return rows_list
 
 
 @router.get(
@@ -224,10 +216,10 @@ def appointments(request: ApiRequest, filters: Query[AppointmentFilter]) -> list
     response={200: AppointmentOut, **error_responses(403, 404, 422)},
     summary="One appointment",
 )
-def appointment_detail(request: ApiRequest, id: int = row_id()) -> dict[str, Any]:
+def appointment_detail(request: ApiRequest, id: int = row_id()) -> Appointment:
     a = get_or_404(request, _appointments(request), id, what="appointment")
     audit_patient_read(request, a, "appointment")
-    return _appointment(a)
+    return a
 
 
 @router.post(
@@ -276,7 +268,7 @@ def book(request: ApiRequest, payload: BookIn) -> Any:
             409, error_body("That time is taken.", validation_errors(exc), code=ErrorCode.CONFLICT)
         )
     request.api_audited = True
-    return Status(201, _appointment(a))
+    return Status(201, a)
 
 
 @router.post(
@@ -294,7 +286,7 @@ def cancel(request: ApiRequest, payload: CancelIn, id: int = row_id()) -> dict[s
     )
     request.api_audited = True
     a.refresh_from_db()
-    return {"appointment": _appointment(a), "waitlist_entry_ids": [e.pk for e in matches]}
+    return {"appointment": a, "waitlist_entry_ids": [e.pk for e in matches]}
 
 
 @router.post(
@@ -302,8 +294,8 @@ def cancel(request: ApiRequest, payload: CancelIn, id: int = row_id()) -> dict[s
     response={200: AppointmentOut, **error_responses(400, 403, 404, 422)},
     summary="Mark a no-show (only after the start time)",
 )
-def no_show(request: ApiRequest, id: int = row_id()) -> dict[str, Any]:
+def no_show(request: ApiRequest, id: int = row_id()) -> Appointment:
     a = get_or_404(request, restricted(request, Appointment, "change"), id, what="appointment")
     a = services.mark_no_show(actor=request.auth, appointment=a)
     request.api_audited = True
-    return _appointment(a)
+    return a

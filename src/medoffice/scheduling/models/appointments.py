@@ -7,6 +7,7 @@ from typing import Self
 from django.conf import settings
 from django.db import models
 
+from medoffice.core.models.bases import CreatedAt, CreatedBy, UpdatedAt
 from medoffice.core.querysets import RestrictedQuerySet
 from medoffice.scheduling.choices import AppointmentStatus
 
@@ -46,22 +47,18 @@ class AppointmentQuerySet(RestrictedQuerySet):
         return self.filter(status__in=[s.value for s in ACTIVE_STATUSES])
 
 
-class AppointmentSeries(models.Model):
+class AppointmentSeries(CreatedBy, CreatedAt):
     """A recurring set of visits booked together (weekly physiotherapy × 8)."""
 
     patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="+")
     interval_weeks = models.PositiveSmallIntegerField(default=1)
     count = models.PositiveSmallIntegerField()
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
         return f"Series of {self.count} every {self.interval_weeks} week(s)"
 
 
-class Appointment(models.Model):
+class Appointment(UpdatedAt):
     patient = models.ForeignKey(
         "patients.Patient", on_delete=models.PROTECT, related_name="appointments"
     )
@@ -110,7 +107,6 @@ class Appointment(models.Model):
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancel_reason = models.CharField(max_length=200, blank=True)
     is_late_cancel = models.BooleanField("late cancellation", default=False)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = AppointmentQuerySet.as_manager()
 

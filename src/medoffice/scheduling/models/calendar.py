@@ -9,9 +9,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 
+from medoffice.core.models.bases import CreatedAt, CreatedBy
 from medoffice.core.models.practice import Weekday, validate_npi
 from medoffice.core.querysets import RestrictedQuerySet
 from medoffice.scheduling.choices import ExceptionKind, PatientKind, ResourceKind
+from medoffice.scheduling.error_codes import SchedulingErrorCode
 
 color_validator = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Enter a colour as #RRGGBB.")
 taxonomy_validator = RegexValidator(
@@ -200,9 +202,23 @@ class TemplateBlock(models.Model):
 
     def clean(self) -> None:
         if self.start and self.end and self.end <= self.start:
-            raise ValidationError({"end": "The block must end after it starts."})
+            raise ValidationError(
+                {
+                    "end": ValidationError(
+                        "The block must end after it starts.",
+                        code=SchedulingErrorCode.BLOCK_ENDS_BEFORE_START,
+                    )
+                }
+            )
         if self.effective_to and self.effective_from and self.effective_to < self.effective_from:
-            raise ValidationError({"effective_to": "“Effective to” is before “effective from”."})
+            raise ValidationError(
+                {
+                    "effective_to": ValidationError(
+                        "“Effective to” is before “effective from”.",
+                        code=SchedulingErrorCode.EFFECTIVE_TO_BEFORE_FROM,
+                    )
+                }
+            )
 
 
 class ScheduleException(models.Model):
@@ -244,7 +260,7 @@ class ScheduleException(models.Model):
         return f"{who}: {self.get_kind_display()} {self.start:%Y-%m-%d %H:%M}"
 
 
-class OverbookRule(models.Model):
+class OverbookRule(CreatedBy, CreatedAt):
     """The office manager's explicit permission to double-book a provider (e.g. 1 extra per hour)."""
 
     provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="overbook_rules")
@@ -252,10 +268,6 @@ class OverbookRule(models.Model):
         "overbooked visits allowed per day", validators=[MinValueValidator(1)]
     )
     appointment_types = models.ManyToManyField(AppointmentType, blank=True, related_name="+")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
     is_active = models.BooleanField(default=True)
 
     objects = ScheduleSetupQuerySet.as_manager()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from medoffice.core.models.bases import CreatedAt, CreatedBy, CreatedByIfAnyone
 from medoffice.core.querysets import RestrictedQuerySet
 from medoffice.scheduling.choices import RecallStatus, WaitlistStatus
 
@@ -18,7 +19,7 @@ class FrontDeskQuerySet(RestrictedQuerySet):
     }
 
 
-class WaitlistEntry(models.Model):
+class WaitlistEntry(CreatedBy, CreatedAt):
     """A patient who wants an earlier slot of a type (optionally with one provider)."""
 
     patient = models.ForeignKey(
@@ -44,10 +45,6 @@ class WaitlistEntry(models.Model):
     status = models.CharField(
         max_length=10, choices=WaitlistStatus.choices, default=WaitlistStatus.WAITING
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
     offered_at = models.DateTimeField(null=True, blank=True)
 
     objects = FrontDeskQuerySet.as_manager()
@@ -60,7 +57,7 @@ class WaitlistEntry(models.Model):
         return f"{self.patient} wants {self.appointment_type}"
 
 
-class Recall(models.Model):
+class Recall(CreatedByIfAnyone, CreatedAt):
     """Who is due for what (annual physical, diabetic eye exam) and the outreach so far."""
 
     patient = models.ForeignKey(
@@ -82,10 +79,6 @@ class Recall(models.Model):
     appointment = models.ForeignKey(
         "scheduling.Appointment", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
 
     objects = FrontDeskQuerySet.as_manager()
 

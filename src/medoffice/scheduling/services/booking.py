@@ -21,6 +21,7 @@ from django.utils import timezone
 from medoffice.core.audit import record_event
 from medoffice.core.models import AuditAction, Location, Practice, User, practice_zone
 from medoffice.patients.models import Patient
+from medoffice.scheduling.error_codes import SchedulingErrorCode
 from medoffice.scheduling.models import (
     Appointment,
     AppointmentSeries,
@@ -111,8 +112,12 @@ def _choose_resources(
         free = [r for r in candidates if r.pk not in busy and r not in chosen]
         if not free:
             raise ValidationError(
-                {"start": f"No {requirement.name.lower()} is free at that time."},
-                code="resource_busy",
+                {
+                    "start": ValidationError(
+                        f"No {requirement.name.lower()} is free at that time.",
+                        code=SchedulingErrorCode.RESOURCE_BUSY,
+                    )
+                }
             )
         chosen.append(free[0])
     return chosen
@@ -165,34 +170,75 @@ def validate_booking(
 ) -> dt.datetime:
     """Check a booking request; returns its end. Raises ValidationError naming the field."""
     if timezone.is_naive(start):
-        raise ValidationError({"start": "Give the time with its time zone."})
+        raise ValidationError(
+            {
+                "start": ValidationError(
+                    "Give the time with its time zone.", code=SchedulingErrorCode.TIME_ZONE_REQUIRED
+                )
+            }
+        )
     if start < now - dt.timedelta(minutes=1):
         raise ValidationError(
-            {"start": "That time is in the past. Pick a time from now on."}, code="past"
+            {
+                "start": ValidationError(
+                    "That time is in the past. Pick a time from now on.",
+                    code=SchedulingErrorCode.PAST,
+                )
+            }
         )
     if not patient.is_active or patient.deceased_date is not None:
         raise ValidationError(
-            {"patient": "This patient is inactive or deceased and cannot be booked."}
+            {
+                "patient": ValidationError(
+                    "This patient is inactive or deceased and cannot be booked.",
+                    code=SchedulingErrorCode.PATIENT_NOT_BOOKABLE,
+                )
+            }
         )
     if not provider.is_active:
-        raise ValidationError({"provider": f"{provider} no longer takes appointments."})
+        raise ValidationError(
+            {
+                "provider": ValidationError(
+                    f"{provider} no longer takes appointments.",
+                    code=SchedulingErrorCode.PROVIDER_INACTIVE,
+                )
+            }
+        )
     if not appointment_type.is_active:
-        raise ValidationError({"appointment_type": f"“{appointment_type}” is no longer offered."})
+        raise ValidationError(
+            {
+                "appointment_type": ValidationError(
+                    f"“{appointment_type}” is no longer offered.",
+                    code=SchedulingErrorCode.APPOINTMENT_TYPE_INACTIVE,
+                )
+            }
+        )
     allowed = set(appointment_type.providers.values_list("pk", flat=True))
     if allowed and provider.pk not in allowed:
-        raise ValidationError({"provider": f"{provider} does not see “{appointment_type}” visits."})
+        raise ValidationError(
+            {
+                "provider": ValidationError(
+                    f"{provider} does not see “{appointment_type}” visits.",
+                    code=SchedulingErrorCode.PROVIDER_DOES_NOT_SEE_TYPE,
+                )
+            }
+        )
     end = start + dt.timedelta(minutes=appointment_type.duration)
     if not overbook and not _in_template(provider, location, appointment_type, start, end):
         raise ValidationError(
             {
-                "start": f"{provider} is not scheduled for “{appointment_type}” at {location} at that time."
-            },
-            code="outside_template",
+                "start": ValidationError(
+                    f"{provider} is not scheduled for “{appointment_type}” at {location} at that time.",
+                    code=SchedulingErrorCode.OUTSIDE_TEMPLATE,
+                )
+            }
         )
     if not overbook:
         closed = closed_reason(provider, location, start, end)
         if closed:
-            raise ValidationError({"start": closed}, code="closed")
+            raise ValidationError(
+                {"start": ValidationError(closed, code=SchedulingErrorCode.CLOSED)}
+            )
     return end
 
 
@@ -230,9 +276,11 @@ def book_appointment(
     ):
         raise ValidationError(
             {
-                "start": f"No overbooking rule allows another overbooked visit with {provider} that day."
-            },
-            code="overbook_not_allowed",
+                "start": ValidationError(
+                    f"No overbooking rule allows another overbooked visit with {provider} that day.",
+                    code=SchedulingErrorCode.OVERBOOK_NOT_ALLOWED,
+                )
+            }
         )
     resources = _choose_resources(appointment_type, location, start, end)
     appointment = Appointment.objects.create(
@@ -284,11 +332,23 @@ def cancel_appointment(
     appointment = lock_appointment(appointment)
     if appointment.status not in {AppointmentStatus.SCHEDULED, AppointmentStatus.CONFIRMED}:
         raise ValidationError(
-            {"status": f"A visit that is “{appointment.get_status_display()}” cannot be cancelled."}
+            {
+                "status": ValidationError(
+                    f"A visit that is “{appointment.get_status_display()}” cannot be cancelled.",
+                    code=SchedulingErrorCode.NOT_CANCELLABLE,
+                )
+            }
         )
     reason = reason.strip()
     if not reason:
-        raise ValidationError({"cancel_reason": "Say why the visit is cancelled."})
+        raise ValidationError(
+            {
+                "cancel_reason": ValidationError(
+                    "Say why the visit is cancelled.",
+                    code=SchedulingErrorCode.CANCEL_REASON_REQUIRED,
+                )
+            }
+        )
     practice = Practice.current()
     window = dt.timedelta(hours=practice.late_cancel_hours if practice else 24)
     old = appointment.status
@@ -323,11 +383,21 @@ def mark_no_show(
     appointment = lock_appointment(appointment)
     if appointment.status not in {AppointmentStatus.SCHEDULED, AppointmentStatus.CONFIRMED}:
         raise ValidationError(
-            {"status": f"A visit that is “{appointment.get_status_display()}” cannot be a no-show."}
+            {
+                "status": ValidationError(
+                    f"A visit that is “{appointment.get_status_display()}” cannot be a no-show.",
+                    code=SchedulingErrorCode.NOT_NO_SHOW,
+                )
+            }
         )
     if appointment.start > now:
         raise ValidationError(
-            {"status": "A visit can be marked a no-show only after its start time."}
+            {
+                "status": ValidationError(
+                    "A visit can be marked a no-show only after its start time.",
+                    code=SchedulingErrorCode.NO_SHOW_BEFORE_START,
+                )
+            }
         )
     old = appointment.status
     appointment.status = AppointmentStatus.NO_SHOW
@@ -361,7 +431,12 @@ def reschedule_appointment(
     old = lock_appointment(appointment)
     if old.status not in {AppointmentStatus.SCHEDULED, AppointmentStatus.CONFIRMED}:
         raise ValidationError(
-            {"status": f"A visit that is “{old.get_status_display()}” cannot be moved."}
+            {
+                "status": ValidationError(
+                    f"A visit that is “{old.get_status_display()}” cannot be moved.",
+                    code=SchedulingErrorCode.NOT_MOVABLE,
+                )
+            }
         )
     free_claims(old)  # the new time may overlap the old one
     new = book_appointment(
@@ -409,9 +484,23 @@ def plan_series(
 ) -> list[SeriesOccurrence]:
     """The conflict report shown before a series is saved: each date and what stands in its way."""
     if not 2 <= count <= 52:
-        raise ValidationError({"count": "A series has between 2 and 52 visits."})
+        raise ValidationError(
+            {
+                "count": ValidationError(
+                    "A series has between 2 and 52 visits.",
+                    code=SchedulingErrorCode.SERIES_COUNT_OUT_OF_RANGE,
+                )
+            }
+        )
     if not 1 <= interval_weeks <= 12:
-        raise ValidationError({"interval_weeks": "Repeat every 1 to 12 weeks."})
+        raise ValidationError(
+            {
+                "interval_weeks": ValidationError(
+                    "Repeat every 1 to 12 weeks.",
+                    code=SchedulingErrorCode.SERIES_INTERVAL_OUT_OF_RANGE,
+                )
+            }
+        )
     now = now or timezone.now()
     tz = practice_zone()
     local_first = first_start.astimezone(tz)
@@ -454,7 +543,14 @@ def book_series(
     """Book every start (normally the conflict-free ones of ``plan_series``), all or nothing."""
     require_permission(actor, "scheduling.change_appointment", "book appointments")
     if len(starts) < 2:
-        raise ValidationError({"count": "A series needs at least two free dates."})
+        raise ValidationError(
+            {
+                "count": ValidationError(
+                    "A series needs at least two free dates.",
+                    code=SchedulingErrorCode.SERIES_TOO_FEW_FREE_DATES,
+                )
+            }
+        )
     series = AppointmentSeries.objects.create(
         patient=patient, interval_weeks=interval_weeks, count=len(starts), created_by=actor
     )

@@ -9,6 +9,7 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from medoffice.core.models import User
+from medoffice.scheduling.error_codes import SchedulingErrorCode
 from medoffice.scheduling.models import (
     Appointment,
     SlotClaim,
@@ -25,7 +26,7 @@ class SlotTaken(ValidationError):
             {
                 "start": ValidationError(
                     message or "That time was just booked by someone else. Pick another slot.",
-                    code="slot_taken",
+                    code=SchedulingErrorCode.SLOT_TAKEN,
                 )
             }
         )

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from medoffice.core.audit import record_event
 from medoffice.core.models import AuditAction, User
+from medoffice.scheduling.error_codes import SchedulingErrorCode
 from medoffice.scheduling.models import (
     Appointment,
     AppointmentStatus,
@@ -76,8 +77,11 @@ def change_status(
     if to_status not in FLOW_TRANSITIONS.get(old, set()):
         raise ValidationError(
             {
-                "status": f"A visit that is “{appointment.get_status_display()}” cannot go to "
-                f"“{AppointmentStatus(to_status).label}”."
+                "status": ValidationError(
+                    f"A visit that is “{appointment.get_status_display()}” cannot go to "
+                    f"“{AppointmentStatus(to_status).label}”.",
+                    code=SchedulingErrorCode.STATUS_TRANSITION_NOT_ALLOWED,
+                )
             }
         )
     appointment.status = to_status
@@ -93,7 +97,14 @@ def change_status(
         fields.append("is_late_arrival")
     if room is not None:
         if room.location_id != appointment.location_id:
-            raise ValidationError({"room": f"{room.name} is at another location."})
+            raise ValidationError(
+                {
+                    "room": ValidationError(
+                        f"{room.name} is at another location.",
+                        code=SchedulingErrorCode.ROOM_AT_OTHER_LOCATION,
+                    )
+                }
+            )
         appointment.room = room
         fields.append("room")
     appointment.save(update_fields=fields)

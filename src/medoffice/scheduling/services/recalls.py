@@ -9,9 +9,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from medoffice.core.audit import record_event
+from medoffice.core.audit import record_change, record_event
 from medoffice.core.models import AuditAction, User
 from medoffice.patients.models import Patient
+from medoffice.scheduling.error_codes import SchedulingErrorCode
 from medoffice.scheduling.models import (
     Appointment,
     AppointmentType,
@@ -41,13 +42,20 @@ def create_recall(
     require_permission(actor, "scheduling.change_appointment", "set recalls")
     today = today or timezone.localdate()
     reason = (reason or "").strip()
-    errors = {}
+    errors: dict[str, ValidationError] = {}
     if not reason:
-        errors["reason"] = "Say what the patient is due for (e.g. annual physical)."
+        errors["reason"] = ValidationError(
+            "Say what the patient is due for (e.g. annual physical).",
+            code=SchedulingErrorCode.RECALL_REASON_REQUIRED,
+        )
     if due_date is None:
-        errors["due_date"] = "Enter the date the patient is due."
+        errors["due_date"] = ValidationError(
+            "Enter the date the patient is due.", code=SchedulingErrorCode.DUE_DATE_REQUIRED
+        )
     elif due_date <= today:
-        errors["due_date"] = "The due date must be after today."
+        errors["due_date"] = ValidationError(
+            "The due date must be after today.", code=SchedulingErrorCode.DUE_DATE_NOT_AFTER_TODAY
+        )
     if errors:
         raise ValidationError(errors)
     recall = Recall.objects.create(
@@ -87,10 +95,24 @@ def record_recall_outreach(*, actor: User, recall: Any, method: str, outcome: st
 
     require_permission(actor, "scheduling.change_appointment", "work recalls")
     if method not in OUTREACH_METHODS:
-        raise ValidationError({"method": "Choose phone, text message, e-mail or letter."})
+        raise ValidationError(
+            {
+                "method": ValidationError(
+                    "Choose phone, text message, e-mail or letter.",
+                    code=SchedulingErrorCode.OUTREACH_METHOD_INVALID,
+                )
+            }
+        )
     outcome = outcome.strip()
     if not outcome:
-        raise ValidationError({"outcome": "Say what came of it (left a message, no answer…)."})
+        raise ValidationError(
+            {
+                "outcome": ValidationError(
+                    "Say what came of it (left a message, no answer…).",
+                    code=SchedulingErrorCode.OUTREACH_OUTCOME_REQUIRED,
+                )
+            }
+        )
     attempt = RecallOutreach.objects.create(
         recall=recall, method=method, outcome=outcome[:120], by=actor
     )
@@ -116,19 +138,25 @@ def set_recall_status(
 
     require_permission(actor, "scheduling.change_appointment", "work recalls")
     if status not in RecallStatus.values:
-        raise ValidationError({"status": "Choose a recall status from the list."})
+        raise ValidationError(
+            {
+                "status": ValidationError(
+                    "Choose a recall status from the list.",
+                    code=SchedulingErrorCode.RECALL_STATUS_INVALID,
+                )
+            }
+        )
     recall.status = status
     fields = ["status"]
     if appointment is not None:
         recall.appointment = appointment
         fields.append("appointment")
-    recall.save(update_fields=fields)
-    record_event(
-        AuditAction.UPDATE,
+    return record_change(
+        recall,
         user=actor,
-        obj=recall,
+        validate=False,
+        update_fields=fields,
         patient_id=recall.patient_id,
         data_category="recall",
         detail=f"recall {status}",
     )
-    return recall

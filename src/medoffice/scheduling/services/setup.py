@@ -13,6 +13,7 @@ from django.db.models import Model
 
 from medoffice.core.audit import record_event
 from medoffice.core.models import AuditAction, User
+from medoffice.scheduling.error_codes import SchedulingErrorCode
 from medoffice.scheduling.models import (
     AppointmentType,
     Provider,
@@ -90,11 +91,13 @@ def save_template_block(
         until = f" until {clash.effective_to:%Y-%m-%d}" if clash.effective_to else ""
         raise ValidationError(
             {
-                "start": f"This overlaps {clash.provider}'s block on "
-                f"{clash.get_weekday_display()} {clash.start:%H:%M}–{clash.end:%H:%M} at "
-                f"{clash.location.name} (from {clash.effective_from:%Y-%m-%d}{until}). "
-                "Change the hours or the effective dates."
-            },
-            code="overlap",
+                "start": ValidationError(
+                    f"This overlaps {clash.provider}'s block on "
+                    f"{clash.get_weekday_display()} {clash.start:%H:%M}–{clash.end:%H:%M} at "
+                    f"{clash.location.name} (from {clash.effective_from:%Y-%m-%d}{until}). "
+                    "Change the hours or the effective dates.",
+                    code=SchedulingErrorCode.TEMPLATE_OVERLAP,
+                )
+            }
         )
     return save_setup(actor=actor, instance=block, m2m={"appointment_types": appointment_types})

@@ -13,9 +13,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from medoffice.core.audit import record_event
+from medoffice.core.audit import record_change, record_event
 from medoffice.core.models import AuditAction, Location, User, practice_zone
 from medoffice.scheduling.choices import WaitlistStatus
+from medoffice.scheduling.error_codes import SchedulingErrorCode
 from medoffice.scheduling.models import (
     Appointment,
     AppointmentType,
@@ -143,38 +144,48 @@ def add_to_waitlist(*, actor: User, entry: WaitlistEntry) -> WaitlistEntry:
     require_permission(actor, "scheduling.change_appointment", "manage the waitlist")
     if entry.mornings_only and entry.afternoons_only:
         raise ValidationError(
-            {"afternoons_only": "Choose mornings or afternoons, not both (or neither for any)."}
+            {
+                "afternoons_only": ValidationError(
+                    "Choose mornings or afternoons, not both (or neither for any).",
+                    code=SchedulingErrorCode.MORNINGS_AND_AFTERNOONS,
+                )
+            }
         )
     if entry.earliest and entry.latest and entry.latest < entry.earliest:
-        raise ValidationError({"latest": "“Latest” is before “earliest”."})
+        raise ValidationError(
+            {
+                "latest": ValidationError(
+                    "“Latest” is before “earliest”.",
+                    code=SchedulingErrorCode.LATEST_BEFORE_EARLIEST,
+                )
+            }
+        )
     entry.created_by = actor
     entry.status = WaitlistStatus.WAITING
-    entry.save()
-    record_event(
-        AuditAction.CREATE,
+    return record_change(
+        entry,
         user=actor,
-        obj=entry,
+        action=AuditAction.CREATE,
+        validate=False,
         patient_id=entry.patient_id,
         data_category="waitlist",
         detail=f"waitlist for {entry.appointment_type.code}",
     )
-    return entry
 
 
 @transaction.atomic
 def remove_from_waitlist(*, actor: User, entry: WaitlistEntry) -> WaitlistEntry:
     require_permission(actor, "scheduling.change_appointment", "manage the waitlist")
     entry.status = WaitlistStatus.REMOVED
-    entry.save(update_fields=["status"])
-    record_event(
-        AuditAction.UPDATE,
+    return record_change(
+        entry,
         user=actor,
-        obj=entry,
+        validate=False,
+        update_fields=["status"],
         patient_id=entry.patient_id,
         data_category="waitlist",
         detail="removed from the waitlist",
     )
-    return entry
 
 
 @transaction.atomic
@@ -191,11 +202,22 @@ def offer_slot_to_waitlist(
     entry = WaitlistEntry.objects.select_for_update().get(pk=entry.pk)
     if entry.status != WaitlistStatus.WAITING:
         raise ValidationError(
-            {"status": f"This waitlist entry is “{entry.get_status_display()}”, not waiting."}
+            {
+                "status": ValidationError(
+                    f"This waitlist entry is “{entry.get_status_display()}”, not waiting.",
+                    code=SchedulingErrorCode.NOT_WAITING,
+                )
+            }
         )
     remaining = freed_time_left(appointment, now)
     if remaining is None:
-        raise ValidationError({"start": "That time has already passed."})
+        raise ValidationError(
+            {
+                "start": ValidationError(
+                    "That time has already passed.", code=SchedulingErrorCode.TIME_PASSED
+                )
+            }
+        )
     entry.status = WaitlistStatus.OFFERED
     entry.offered_at = now
     entry.save(update_fields=["status", "offered_at"])

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from medoffice.core.audit import record_event
+from medoffice.core.formaction import errors_onto_form, refusal_text, run_form_action
 from medoffice.core.http import AuthenticatedRequest
 from medoffice.core.models import AuditAction, Location
 from medoffice.scheduling import forms as f
@@ -30,9 +31,9 @@ from medoffice.scheduling.models import (
 )
 from medoffice.scheduling.views.common import (
     BOOK,
+    FORM_LABELS,
     SEARCH_DAYS,
     VIEW,
-    _errors_to_form,
     _form_with_patient_picker,
     _picked_patient,
 )
@@ -102,25 +103,26 @@ def find_slot(request: AuthenticatedRequest) -> HttpResponse:
 @permission_required(BOOK, raise_exception=True)
 def book(request: AuthenticatedRequest) -> HttpResponse:
     form = _form_with_patient_picker(request, f.BookingForm)
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        try:
-            appointment = services.book_appointment(
-                actor=request.user,
-                patient=_picked_patient(request.user, data["patient"]),
-                provider=data["provider"],
-                location=data["location"],
-                appointment_type=data["appointment_type"],
-                start=data["start"],
-                reason=data["reason"],
-                note=data["note"],
-                overbook=data["overbook"],
-            )
-        except ValidationError as exc:
-            _errors_to_form(form, exc)
-        else:
-            messages.success(request, f"Booked {appointment.patient} {_when(appointment)}.")
-            return redirect("scheduling:appointment", pk=appointment.pk)
+    done = run_form_action(
+        request,
+        form,
+        lambda data: services.book_appointment(
+            actor=request.user,
+            patient=_picked_patient(request.user, data["patient"]),
+            provider=data["provider"],
+            location=data["location"],
+            appointment_type=data["appointment_type"],
+            start=data["start"],
+            reason=data["reason"],
+            note=data["note"],
+            overbook=data["overbook"],
+        ),
+        success=lambda appointment: f"Booked {appointment.patient} {_when(appointment)}.",
+        redirect_to=lambda appointment: redirect("scheduling:appointment", pk=appointment.pk),
+        labels=FORM_LABELS,
+    )
+    if done is not None:
+        return done
     slot = _slot_summary(request.POST if request.method == "POST" else request.GET)
     return render(
         request, "scheduling/book.html", {"form": form, "slot": slot, "title": "Book a visit"}
@@ -218,7 +220,7 @@ def cancel(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 by_patient=form.cleaned_data["by_patient"],
             )
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            messages.error(request, refusal_text(exc))
         else:
             appointment.refresh_from_db()
             late = " It is a late cancellation." if appointment.is_late_cancel else ""
@@ -236,7 +238,7 @@ def no_show(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     try:
         services.mark_no_show(actor=request.user, appointment=appointment)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, refusal_text(exc))
     else:
         messages.success(request, "Marked as a no-show; the time is free again.")
     return redirect("scheduling:appointment", pk=pk)
@@ -262,7 +264,7 @@ def reschedule(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 location=form.cleaned_data["location"],
             )
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            messages.error(request, refusal_text(exc))
         else:
             messages.success(request, f"Moved to {_when(new)[3:]}.")
             return redirect("scheduling:appointment", pk=new.pk)
@@ -279,7 +281,7 @@ def offer(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     try:
         services.offer_slot_to_waitlist(actor=request.user, entry=entry, appointment=appointment)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, refusal_text(exc))
     else:
         messages.success(request, f"Offer to {entry.patient} recorded and queued.")
     return redirect("scheduling:appointment", pk=appointment.pk)
@@ -321,7 +323,7 @@ def series(request: AuthenticatedRequest) -> HttpResponse:
                 messages.success(request, f"Booked {made.count} visits for {patient}.")
                 return redirect(reverse("scheduling:find"))
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            errors_onto_form(form, exc, labels=FORM_LABELS)
     return render(
         request,
         "scheduling/series.html",

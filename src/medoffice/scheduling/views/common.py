@@ -1,11 +1,10 @@
 """What the appointment book's pages share: the permissions they check, the patient picker
-and turning a service's refusal into form errors."""
+and how a service's refusal is named on a form."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from medoffice.core.http import AuthenticatedRequest
@@ -62,18 +61,6 @@ def _form_with_patient_picker(request: AuthenticatedRequest, form_class: Any) ->
     )
 
 
-def _errors_to_form(form: Any, exc: ValidationError) -> None:
-    """Put a service's errors on the form; hidden fields' errors are shown at the top, named."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for field, msgs in exc.message_dict.items():
-        target = form.fields.get(field)
-        if target is None or target.widget.is_hidden:
-            label = target.label if target is not None and target.label else field
-            label = {"start": "Time", "status": "Status"}.get(field, str(label).capitalize())
-            for msg in msgs:
-                form.add_error(None, f"{label}: {msg}")
-        else:
-            for msg in msgs:
-                form.add_error(field, msg)
+# How a service's refusal about a field the page does not show is named at the top of
+# the form (``core.formaction.errors_onto_form``): the picked slot's time and the visit's status.
+FORM_LABELS = {"start": "Time", "status": "Status"}

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from medoffice.core.audit import record_event
+from medoffice.core.formaction import refusal_text, run_form_action
 from medoffice.core.http import AuthenticatedRequest
 from medoffice.core.listing import Column, ListPage
 from medoffice.core.models import AuditAction
@@ -31,8 +32,8 @@ from medoffice.scheduling.models import (
 )
 from medoffice.scheduling.views.common import (
     BOOK,
+    FORM_LABELS,
     VIEW,
-    _errors_to_form,
     _form_with_patient_picker,
     _picked_patient,
 )
@@ -151,19 +152,24 @@ class WaitlistList(ListPage):
 @permission_required(BOOK, raise_exception=True)
 def waitlist_new(request: AuthenticatedRequest) -> HttpResponse:
     form = _form_with_patient_picker(request, f.WaitlistForm)
-    if form.is_bound and form.is_valid():
+
+    def add(data: dict[str, Any]) -> WaitlistEntry:
         entry = form.save(commit=False)
-        entry.patient = _picked_patient(request.user, form.cleaned_data["patient"])
-        part = form.cleaned_data["part_of_day"]
-        entry.mornings_only = part == "mornings"
-        entry.afternoons_only = part == "afternoons"
-        try:
-            services.add_to_waitlist(actor=request.user, entry=entry)
-        except ValidationError as exc:
-            _errors_to_form(form, exc)
-        else:
-            messages.success(request, f"{entry.patient} is on the waitlist.")
-            return redirect("scheduling:waitlist")
+        entry.patient = _picked_patient(request.user, data["patient"])
+        entry.mornings_only = data["part_of_day"] == "mornings"
+        entry.afternoons_only = data["part_of_day"] == "afternoons"
+        return services.add_to_waitlist(actor=request.user, entry=entry)
+
+    done = run_form_action(
+        request,
+        form,
+        add,
+        success=lambda entry: f"{entry.patient} is on the waitlist.",
+        redirect_to="scheduling:waitlist",
+        labels=FORM_LABELS,
+    )
+    if done is not None:
+        return done
     return render(
         request,
         "scheduling/picker_form.html",
@@ -228,22 +234,23 @@ class RecallList(ListPage):
 @permission_required(BOOK, raise_exception=True)
 def recall_new(request: AuthenticatedRequest) -> HttpResponse:
     form = _form_with_patient_picker(request, f.RecallForm)
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        try:
-            recall = services.create_recall(
-                actor=request.user,
-                patient=_picked_patient(request.user, data["patient"]),
-                reason=data["reason"],
-                due_date=data["due_date"],
-                appointment_type=data["appointment_type"],
-                provider=data["provider"],
-            )
-        except ValidationError as exc:
-            _errors_to_form(form, exc)
-        else:
-            messages.success(request, f"{recall.patient} is due for {recall.reason}.")
-            return redirect("scheduling:recall", pk=recall.pk)
+    done = run_form_action(
+        request,
+        form,
+        lambda data: services.create_recall(
+            actor=request.user,
+            patient=_picked_patient(request.user, data["patient"]),
+            reason=data["reason"],
+            due_date=data["due_date"],
+            appointment_type=data["appointment_type"],
+            provider=data["provider"],
+        ),
+        success=lambda recall: f"{recall.patient} is due for {recall.reason}.",
+        redirect_to=lambda recall: redirect("scheduling:recall", pk=recall.pk),
+        labels=FORM_LABELS,
+    )
+    if done is not None:
+        return done
     return render(
         request,
         "scheduling/picker_form.html",
@@ -280,7 +287,7 @@ def recall_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                     messages.success(request, "Status saved.")
                     return redirect("scheduling:recall", pk=pk)
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            messages.error(request, refusal_text(exc))
     else:
         record_event(
             AuditAction.READ,

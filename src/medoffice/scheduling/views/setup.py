@@ -6,15 +6,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, ClassVar
 
-from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpResponse, HttpResponseBase
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 
+from medoffice.core.formaction import run_form_action
 from medoffice.core.http import AuthenticatedRequest
 from medoffice.core.listing import Column, ListPage
 from medoffice.scheduling import forms as f
@@ -28,9 +27,9 @@ from medoffice.scheduling.models import (
     TemplateBlock,
 )
 from medoffice.scheduling.views.common import (
+    FORM_LABELS,
     SETUP,
     VIEW,
-    _errors_to_form,
 )
 
 # --- set-up ------------------------------------------------------------------------------
@@ -226,23 +225,28 @@ def setup_edit(request: AuthenticatedRequest, kind: str, pk: int | None = None) 
     if pk is not None:
         instance = get_object_or_404(model.objects.restrict(request.user, "change"), pk=pk)  # type: ignore[attr-defined]  # every set-up model's manager is a RestrictedQuerySet's
     form = form_class(request.POST or None, instance=instance)
-    if request.method == "POST" and form.is_valid():
+
+    def save(data: dict[str, Any]) -> Any:
         obj = form.save(commit=False)
         if kind == "overbooking" and obj.pk is None:
             obj.created_by = request.user
-        m2m = {name: form.cleaned_data.get(name) or [] for name in m2m_fields}
-        try:
-            if kind == "templates":
-                services.save_template_block(
-                    actor=request.user, block=obj, appointment_types=m2m["appointment_types"]
-                )
-            else:
-                services.save_setup(actor=request.user, instance=obj, m2m=m2m)
-        except ValidationError as exc:
-            _errors_to_form(form, exc)
-        else:
-            messages.success(request, f"Saved the {noun}.")
-            return redirect(f"scheduling:{kind}")
+        m2m = {name: data.get(name) or [] for name in m2m_fields}
+        if kind == "templates":
+            return services.save_template_block(
+                actor=request.user, block=obj, appointment_types=m2m["appointment_types"]
+            )
+        return services.save_setup(actor=request.user, instance=obj, m2m=m2m)
+
+    done = run_form_action(
+        request,
+        form,
+        save,
+        success=f"Saved the {noun}.",
+        redirect_to=f"scheduling:{kind}",
+        labels=FORM_LABELS,
+    )
+    if done is not None:
+        return done
     title = f"Edit {noun}" if instance else f"New {noun}"
     return render(
         request,
