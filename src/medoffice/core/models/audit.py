@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
+from medoffice.core import auditchain
 from medoffice.core.choices import AuditAction, AuditOutcome
 from medoffice.core.querysets import RestrictedQuerySet
 
@@ -41,6 +42,10 @@ class AuditEvent(models.Model):
     client_ip = models.GenericIPAddressField(null=True, blank=True)
     request_id = models.CharField(max_length=36, blank=True)
     detail = models.CharField(max_length=500, blank=True)
+    # The patients a read showed (a search, a list, a day view), comma-separated in the
+    # order shown; hashed with the rest (auditchain.OPTIONAL_FIELDS). ``patient_id`` is
+    # the one patient an entry is about; a search's entry has none.
+    patient_ids = models.TextField(blank=True, default="")
     prev_hash = models.CharField(max_length=64, unique=True)
     entry_hash = models.CharField(max_length=64, unique=True)
     mac_key_id = models.CharField(max_length=16, blank=True, default="")
@@ -52,6 +57,10 @@ class AuditEvent(models.Model):
         ordering = ["-seq"]
         indexes = [models.Index(fields=["patient_id", "occurred_at"], name="audit_patient_time")]
         permissions = [("export_auditevent", "Can export the audit log")]
+
+    @property
+    def shown_patient_ids(self) -> list[int]:
+        return auditchain.patient_ids_list(self.patient_ids)
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.occurred_at:%Y-%m-%d %H:%M:%S} {self.username} {self.action} {self.object_type}"
