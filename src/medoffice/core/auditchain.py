@@ -96,7 +96,8 @@ def canonical_pieces(entry: Mapping[str, Any]) -> tuple[bytes, bytes, bytes]:
     inner = [
         json.dumps(
             {key: _value(entry, key) for key in run if _present(entry, key)},
-            separators=(",", ":"), ensure_ascii=False
+            separators=(",", ":"),
+            ensure_ascii=False,
         )[1:-1]
         for run in _RUNS_BETWEEN_HOLES
     ]

@@ -58,12 +58,12 @@ class AuditEvent(models.Model):
         indexes = [models.Index(fields=["patient_id", "occurred_at"], name="audit_patient_time")]
         permissions = [("export_auditevent", "Can export the audit log")]
 
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.occurred_at:%Y-%m-%d %H:%M:%S} {self.username} {self.action} {self.object_type}"
+
     @property
     def shown_patient_ids(self) -> list[int]:
         return auditchain.patient_ids_list(self.patient_ids)
-
-    def __str__(self) -> str:
-        return f"#{self.seq} {self.occurred_at:%Y-%m-%d %H:%M:%S} {self.username} {self.action} {self.object_type}"
 
 
 class AuditVerificationQuerySet(RestrictedQuerySet):

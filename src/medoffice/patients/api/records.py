@@ -21,6 +21,7 @@ from medoffice.api.common import (
     SearchText,
     ShapedRows,
     audit,
+    audit_patients_shown,
     require_permission,
 )
 from medoffice.api.errors import ErrorOut, error_responses
@@ -39,6 +40,7 @@ from medoffice.patients.models import (
     Relationship,
     Sex,
 )
+from medoffice.patients.search import kinds, parse
 
 router = Router(tags=["patients"])
 _QUERY = Query("", description="What to look for.")
@@ -212,14 +214,18 @@ def search(request: ApiRequest, q: SearchText = _QUERY) -> Any:
         action=AuditAction.READ,
         object_type="patients.patient",
     )
-    audit(
-        request,
-        AuditAction.READ,
-        object_type="patients.patient",
-        data_category="demographics",
-        detail="API patient search",
+    searched = f"patient search by {kinds(parse(q))}"
+    return ShapedRows(
+        selectors.search_queryset(request.auth, q),
+        _summary,
+        shown=lambda rows: audit_patients_shown(
+            request,
+            rows,
+            object_type="patients.patient",
+            data_category="demographics",
+            what=searched,
+        ),
     )
-    return ShapedRows(selectors.search_queryset(request.auth, q), _summary)
 
 
 @router.get(

@@ -1,0 +1,90 @@
+"""The accounting of disclosures (ONC 170.315(d)(2), (d)(10), (d)(11)): who saw which patient.
+
+Every search and every list that shows patients records one audit entry naming the
+patients it showed (those on the page answered, not every match), and never the text
+of the search, which can itself be patient data.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from medoffice.core.models import AuditAction, AuditEvent
+from tests.factories import PatientFactory
+from tests.frontdesk.factories import todays_visit
+from tests.scheduling.factories import RecallFactory, WaitlistEntryFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def entries_of(response) -> list[AuditEvent]:
+    assert response.status_code == 200, response.content
+    return list(AuditEvent.objects.filter(request_id=response["X-Request-ID"]).order_by("seq"))
+
+
+def the_read(response) -> AuditEvent:
+    """The request's one audit entry, which must name patients."""
+    (entry,) = entries_of(response)
+    assert entry.action == AuditAction.READ
+    return entry
+
+
+# --- the API ------------------------------------------------------------------------------
+
+
+def test_an_api_patient_search_records_the_patients_on_the_page_it_answered(desk, location):
+    smiths = [PatientFactory(home_location=location, last_name="Smithers") for _ in range(3)]
+    PatientFactory(home_location=location, last_name="Jones")
+    response = desk.get("/api/v1/patients", {"q": "smithers", "limit": 2})
+    answered = [row["id"] for row in response.json()["items"]]
+    entry = the_read(response)
+    assert len(answered) == 2
+    assert entry.shown_patient_ids == answered
+    assert set(answered) < {p.pk for p in smiths}
+
+
+def test_an_api_patient_search_records_the_kind_of_search_not_its_text(desk, location):
+    PatientFactory(home_location=location, phone="+14135550123")
+    response = desk.get("/api/v1/patients", {"q": "413 555 0123"})
+    entry = the_read(response)
+    assert "phone" in entry.detail
+    assert "555" not in entry.detail
+    assert "0123" not in entry.patient_ids + entry.object_id
+
+
+def test_an_api_search_that_finds_no_one_still_records_the_search(desk, location):
+    entry = the_read(desk.get("/api/v1/patients", {"q": "nobody"}))
+    assert entry.shown_patient_ids == []
+    assert "0 shown" in entry.detail
+
+
+def test_the_api_appointments_of_a_day_are_one_entry_naming_each_patient(desk, location):
+    visits = [todays_visit(location, hour=h) for h in (0, 1, 2)]
+    response = desk.get("/api/v1/appointments", {"date": visits[0].start.date().isoformat()})
+    entry = the_read(response)
+    assert sorted(entry.shown_patient_ids) == sorted(v.patient_id for v in visits)
+    assert entry.object_type == "scheduling.appointment"
+
+
+def test_the_api_flow_board_is_one_entry_naming_each_patient_on_it(desk, location):
+    visits = [todays_visit(location, hour=h) for h in (0, 1)]
+    entry = the_read(desk.get("/api/v1/flow-board"))
+    assert sorted(entry.shown_patient_ids) == sorted(v.patient_id for v in visits)
+
+
+def test_the_api_waitlist_is_one_entry_naming_the_patients_of_the_page(desk, location):
+    entries = [
+        WaitlistEntryFactory(patient=PatientFactory(home_location=location)) for _ in range(3)
+    ]
+    response = desk.get("/api/v1/waitlist", {"limit": 2})
+    entry = the_read(response)
+    assert entry.shown_patient_ids == [e.patient_id for e in entries[:2]]
+
+
+def test_the_api_recalls_are_one_entry_naming_the_patients_of_the_page(desk, location):
+    recalls = [RecallFactory(patient=PatientFactory(home_location=location)) for _ in range(3)]
+    response = desk.get("/api/v1/recalls", {"limit": 2, "offset": 1})
+    entry = the_read(response)
+    answered = [row["patient_id"] for row in response.json()["items"]]
+    assert entry.shown_patient_ids == answered
+    assert set(answered) < {r.patient_id for r in recalls}
