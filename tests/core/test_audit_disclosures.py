@@ -88,3 +88,73 @@ def test_the_api_recalls_are_one_entry_naming_the_patients_of_the_page(desk, loc
     answered = [row["patient_id"] for row in response.json()["items"]]
     assert entry.shown_patient_ids == answered
     assert set(answered) < {r.patient_id for r in recalls}
+
+
+# --- the pages ----------------------------------------------------------------------------
+
+
+def test_the_patient_list_search_records_the_patients_on_the_page_shown(desk, location):
+    found = [PatientFactory(home_location=location, last_name=f"Quill{n}") for n in range(3)]
+    PatientFactory(home_location=location, last_name="Jones")
+    entry = the_read(desk.get("/patients/", {"q": "quill"}))
+    assert entry.shown_patient_ids == [p.pk for p in found]
+    assert "search by name" in entry.detail
+    assert "quill" not in entry.detail.lower()
+
+
+def test_the_patient_list_records_only_the_page_shown_not_every_match(desk, location):
+    for n in range(27):
+        PatientFactory(home_location=location, last_name=f"Paged{n:02d}")
+    first = the_read(desk.get("/patients/", {"q": "paged"}))
+    second = the_read(desk.get("/patients/", {"q": "paged", "page": 2}))
+    assert len(first.shown_patient_ids) == 25
+    assert len(second.shown_patient_ids) == 2
+    assert not set(first.shown_patient_ids) & set(second.shown_patient_ids)
+
+
+def test_the_navbar_search_by_phone_records_the_kind_and_not_the_number(desk, location):
+    patient = PatientFactory(home_location=location, phone="+14135550199")
+    entry = the_read(desk.get("/patients/", {"q": "(413) 555-0199"}))
+    assert entry.shown_patient_ids == [patient.pk]
+    assert "phone" in entry.detail
+    assert "0199" not in entry.detail
+
+
+def test_the_quick_search_records_the_patients_it_listed(desk, location):
+    patient = PatientFactory(home_location=location, last_name="Quimby")
+    entry = the_read(desk.get("/patients/quick-search/", {"q": "quim"}))
+    assert entry.shown_patient_ids == [patient.pk]
+    assert entry.detail.startswith("quick search")
+
+
+def test_the_booking_pages_patient_picker_records_the_patients_it_offered(desk, location):
+    patient = PatientFactory(home_location=location, last_name="Quenneville")
+    response = desk.post("/schedule/book/", {"action": "search", "patient_search": "Quenne"})
+    (entry,) = [e for e in entries_of(response) if e.detail.startswith("patient picker")]
+    assert entry.shown_patient_ids == [patient.pk]
+
+
+def test_the_waitlist_page_records_the_patients_on_it(desk, location):
+    entries = [
+        WaitlistEntryFactory(patient=PatientFactory(home_location=location)) for _ in range(2)
+    ]
+    entry = the_read(desk.get("/schedule/waitlist/"))
+    assert sorted(entry.shown_patient_ids) == sorted(e.patient_id for e in entries)
+
+
+def test_the_recalls_page_records_the_patients_on_it(desk, location):
+    recalls = [RecallFactory(patient=PatientFactory(home_location=location)) for _ in range(2)]
+    entry = the_read(desk.get("/schedule/recalls/"))
+    assert sorted(entry.shown_patient_ids) == sorted(r.patient_id for r in recalls)
+
+
+def test_the_day_view_records_the_patients_of_the_visits_it_shows(desk, location):
+    visits = [todays_visit(location, hour=h) for h in (8, 9)]
+    entry = the_read(desk.get("/front-desk/day/"))
+    assert sorted(entry.shown_patient_ids) == sorted(v.patient_id for v in visits)
+
+
+def test_the_flow_board_page_records_the_patients_on_the_board(desk, location):
+    visits = [todays_visit(location, hour=h) for h in (0, 1)]
+    entry = the_read(desk.get("/front-desk/flow/"))
+    assert sorted(entry.shown_patient_ids) == sorted(v.patient_id for v in visits)
