@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from medoffice.core.models import AuditAction, AuditEvent
+from medoffice.core.audit import record_event
+from medoffice.core.models import AuditAction, AuditEvent, concerning_patient
+from medoffice.core.roles import Role
 from tests.factories import PatientFactory
 from tests.frontdesk.factories import todays_visit
 from tests.scheduling.factories import RecallFactory, WaitlistEntryFactory
@@ -158,3 +160,42 @@ def test_the_flow_board_page_records_the_patients_on_the_board(desk, location):
     visits = [todays_visit(location, hour=h) for h in (0, 1)]
     entry = the_read(desk.get("/front-desk/flow/"))
     assert sorted(entry.shown_patient_ids) == sorted(v.patient_id for v in visits)
+
+
+# --- who saw this patient? ------------------------------------------------------------------
+
+
+def test_the_patient_filter_matches_an_id_among_those_shown_and_no_other_number(practice):
+    for ids in ([7], [7, 70], [170, 7], [1, 7, 2], [17, 71, 707], []):
+        record_event(AuditAction.READ, object_type="patients.patient", patient_ids=ids)
+    record_event(AuditAction.READ, object_type="patients.patient", patient_id=7)
+    found = AuditEvent.objects.filter(concerning_patient(7)).order_by("seq")
+    assert [e.patient_ids or f"#{e.patient_id}" for e in found] == [
+        "7",
+        "7,70",
+        "170,7",
+        "1,7,2",
+        "#7",
+    ]
+
+
+def test_the_audit_report_filtered_by_patient_lists_the_searches_that_showed_them(
+    desk, client_for, location
+):
+    patient = PatientFactory(home_location=location, last_name="Quaid")
+    PatientFactory(home_location=location, last_name="Quaid")
+    search = the_read(desk.get("/patients/", {"q": "quaid"}))
+    page = client_for(Role.AUDITOR).get("/audit/", {"patient": patient.pk}).content.decode()
+    assert f">{search.seq}<" in page
+    assert "Patients shown" in page
+    assert ", ".join(str(i) for i in search.shown_patient_ids) in page
+
+
+def test_the_audit_api_filtered_by_patient_answers_the_searches_with_the_ids_shown(
+    desk, client_for, location
+):
+    patient = PatientFactory(home_location=location, last_name="Quade")
+    search = the_read(desk.get("/api/v1/patients", {"q": "quade"}))
+    response = client_for(Role.AUDITOR).get("/api/v1/audit-events", {"patient_id": patient.pk})
+    (item,) = [e for e in response.json()["items"] if e["seq"] == search.seq]
+    assert item["patient_ids"] == [patient.pk]

@@ -1,4 +1,4 @@
-from .audit import AuditAction, AuditEvent, AuditOutcome, AuditVerification
+from .audit import AuditAction, AuditEvent, AuditOutcome, AuditVerification, concerning_patient
 from .practice import Location, LocationHours, Practice, practice_zone
 from .tokens import TOKEN_MAX_DAYS, ApiToken, TokenAccess
 from .users import RoleAssignment, User
@@ -16,5 +16,6 @@ __all__ = [
     "RoleAssignment",
     "TokenAccess",
     "User",
+    "concerning_patient",
     "practice_zone",
 ]

@@ -66,6 +66,22 @@ class AuditEvent(models.Model):
         return auditchain.patient_ids_list(self.patient_ids)
 
 
+def concerning_patient(patient_id: int) -> models.Q:
+    """Entries about the patient, or that showed them among others (a search, a list).
+
+    The accounting of disclosures' question, "who saw this patient?" (ONC (d)(10)).
+    ``patient_ids`` is "4,17,30": the id alone, first, last or between commas.
+    """
+    text = str(patient_id)
+    return (
+        models.Q(patient_id=patient_id)
+        | models.Q(patient_ids=text)
+        | models.Q(patient_ids__startswith=f"{text},")
+        | models.Q(patient_ids__endswith=f",{text}")
+        | models.Q(patient_ids__contains=f",{text},")
+    )
+
+
 class AuditVerificationQuerySet(RestrictedQuerySet):
     # Whoever may read the audit log may see whether its chain is intact.
     permission_map = {"view": "core.view_auditevent"}
