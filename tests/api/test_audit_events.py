@@ -19,6 +19,7 @@ FIELDS = {
     "object_type",
     "object_id",
     "patient_id",
+    "patient_ids",
     "data_category",
     "outcome",
     "client_ip",

@@ -252,6 +252,40 @@ def test_an_entry_written_by_the_database_carries_the_hash_the_chain_module_comp
 
 
 @pytest.mark.django_db
+def test_the_patients_a_read_showed_are_kept_in_order_once_each_and_hashed():
+    record_event(AuditAction.READ, username="before")
+    event = record_event(
+        AuditAction.READ, object_type="patients.patient", patient_ids=[30, 4, 30, None, 17]
+    )
+    stored = AuditEvent.objects.get(pk=event.pk)
+    assert stored.patient_ids == "30,4,17"
+    assert stored.shown_patient_ids == [30, 4, 17]
+    row = AuditEvent.objects.values(*auditchain.HASHED_FIELDS).get(pk=event.pk)
+    assert stored.entry_hash == auditchain.entry_hash(row, stored.prev_hash)
+    assert verify_chain(save=False).ok
+
+
+@pytest.mark.django_db
+def test_a_patient_removed_from_the_patients_shown_breaks_the_chain_at_that_entry():
+    record_event(AuditAction.READ, username="before")
+    event = record_event(AuditAction.READ, object_type="patients.patient", patient_ids=[8, 9])
+    record_event(AuditAction.READ, username="after")
+    with append_only_trigger_disabled():
+        AuditEvent.objects.filter(pk=event.pk).update(patient_ids="9")
+    report = verify_chain(save=False)
+    assert not report.ok
+    assert report.first_bad_seq == event.seq
+
+
+def test_an_entry_without_patients_shown_hashes_as_entries_did_before_the_field():
+    entry = {"seq": 1, "action": "read", "detail": "x"}
+    assert b"patient_ids" not in auditchain.canonical({**entry, "patient_ids": ""})
+    assert auditchain.entry_hash(entry, "p") == auditchain.entry_hash(
+        {**entry, "patient_ids": ""}, "p"
+    )
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     "spelling",
     ["2001:DB8::1", "2001:0db8:0000:0000:0000:0000:0000:0001", "::FFFF:192.0.2.7", "192.0.2.7"],
@@ -384,6 +418,9 @@ _content = st.fixed_dictionaries(
         "client_ip": st.none() | st.ip_addresses().map(str),
         "request_id": _text,
         "detail": st.text(max_size=60),
+        "patient_ids": st.lists(st.integers(min_value=1, max_value=10**12), max_size=5).map(
+            auditchain.patient_ids_text
+        ),
     }
 )
 _chains = st.lists(_content, min_size=1, max_size=30)

@@ -10,7 +10,7 @@ error handlers (api/errors.py) record the failures of operations that did not.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Annotated, Any, TypeVar
 
 from django.conf import settings
@@ -61,18 +61,50 @@ def audit(
     data_category: str = "",
     outcome: AuditOutcome | str = AuditOutcome.SUCCESS,
     detail: str = "",
+    patient_ids: Iterable[int | None] = (),
 ) -> None:
-    """Record what the API caller did and mark the request as audited."""
+    """Record what the API caller did and mark the request as audited.
+
+    ``patient_ids``: the patients the answer shows (a list's page, a search's results),
+    all in this one entry.
+    """
     record_event(
         action,
         user=request.auth,
         object_type=object_type,
         object_id=object_id,
+        patient_ids=patient_ids,
         data_category=data_category,
         outcome=outcome,
         detail=detail,
     )
     request.api_audited = True
+
+
+def audit_patients_shown(
+    request: ApiRequest,
+    rows: Iterable[Any],
+    *,
+    object_type: str,
+    data_category: str,
+    what: str = "",
+) -> None:
+    """One entry for a list the caller is shown: the patient of every row on the page.
+
+    ``rows`` are the page's objects, each with a ``patient_id`` (a row of one patient's)
+    or a patient itself (``object_type`` "patients.patient"); ``what`` says which list.
+    """
+    ids = [row.pk if object_type == "patients.patient" else row.patient_id for row in rows]
+    audit(
+        request,
+        AuditAction.READ,
+        object_type=object_type,
+        data_category=data_category,
+        patient_ids=ids,
+        detail=f"API {request.method} {request.path}"
+        + (f" ({what})" if what else "")
+        + f": {len(ids)} shown",
+    )
 
 
 def audit_patient_read(request: ApiRequest, obj: Any, category: str) -> None:
@@ -178,14 +210,30 @@ class Pagination(LimitOffsetPagination):
 
 
 class ShapedRows:
-    """A queryset the paginator counts and slices, each row of the page shaped by ``shape``."""
+    """A queryset the paginator counts and slices, each row of the page shaped by ``shape``
+    (or handed to the output schema as it is, without one).
 
-    def __init__(self, queryset: QuerySet[M], shape: Callable[[M], dict[str, Any]]) -> None:
+    ``shown`` is called once with the page's rows, before they are shaped: a list of
+    patients' rows records there the one audit entry naming the patients on the page.
+    """
+
+    def __init__(
+        self,
+        queryset: QuerySet[M],
+        shape: Callable[[M], dict[str, Any]] | None = None,
+        shown: Callable[[list[M]], None] | None = None,
+    ) -> None:
         self.queryset = queryset
         self.shape = shape
+        self.shown = shown
 
     def all(self) -> QuerySet:
         return self.queryset
 
-    def __getitem__(self, window: slice) -> list[dict[str, Any]]:
-        return [self.shape(row) for row in self.queryset[window]]
+    def __getitem__(self, window: slice) -> list[Any]:
+        rows = list(self.queryset[window])
+        if self.shown is not None:
+            self.shown(rows)
+        if self.shape is None:
+            return rows
+        return [self.shape(row) for row in rows]

@@ -8,7 +8,8 @@ fault. ``code`` is machine-readable: the ``code`` a service gave its
 ValidationError (the per-domain ``error_codes.py`` enums), the parser's error type
 for a 422, otherwise one of the generic :class:`ErrorCode` values. An
 authenticated request that fails before its operation recorded anything is
-recorded here, so every such request leaves an audit row.
+recorded here, so every such request leaves an audit row; a request that fails on
+the server (an unexpected exception, 500) always leaves one with the outcome "error".
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
 from medoffice.api.common import audit, was_audited
+from medoffice.core.audit import record_event
 from medoffice.core.http import ApiRequest
 from medoffice.core.models import AuditAction, AuditOutcome
 
@@ -138,6 +140,30 @@ def _audit_failure(request: HttpRequest, status: int, detail: str) -> None:
     )
 
 
+def _audit_error(request: HttpRequest, exc: Exception) -> None:
+    """Record a request that failed on the server, whatever the operation recorded before.
+
+    The entry names the exception's class only: its message may hold patient data. If
+    the audit log cannot be written either (the database is what failed), that is
+    logged and the caller still gets its 500 JSON.
+    """
+    try:
+        record_event(
+            _METHOD_ACTIONS.get(request.method or "", AuditAction.UPDATE),
+            user=getattr(request, "auth", None),
+            outcome=AuditOutcome.ERROR,
+            detail=f"API {request.method} {request.path}: 500 {type(exc).__name__}",
+        )
+    except Exception:
+        logger.exception(
+            "API %s %s: the audit entry of the failure was not written",
+            request.method,
+            request.path,
+        )
+    else:
+        cast(ApiRequest, request).api_audited = True
+
+
 def _respond(
     api: NinjaAPI,
     request: HttpRequest,
@@ -213,6 +239,7 @@ def register_error_handlers(api: NinjaAPI) -> None:
 
     def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
         logger.exception("API %s %s failed", request.method, request.path, exc_info=exc)
+        _audit_error(request, exc)
         request_id = getattr(request, "request_id", "")
         return api.create_response(
             request,

@@ -41,6 +41,7 @@ from medoffice.core.models import (
     TokenAccess,
     User,
 )
+from medoffice.core.models.audit import concerning_patient
 from medoffice.core.models.practice import Address, LocationHours, PlaceOfService, Weekday
 from medoffice.core.roles import Role
 
@@ -297,7 +298,11 @@ class AuditEventOut(Schema):
     action: AuditAction
     object_type: str
     object_id: str
-    patient_id: int | None
+    patient_id: int | None = Field(description="The one patient the event is about.")
+    patient_ids: list[int] = Field(
+        description="The patients a read showed (a search's results, a page of a list), "
+        "in the order shown; empty for other events."
+    )
     data_category: str
     outcome: AuditOutcome
     client_ip: str | None
@@ -310,6 +315,10 @@ class AuditEventOut(Schema):
     def resolve_roles(obj: AuditEvent) -> list[str]:
         return [r for r in obj.roles.split(",") if r]
 
+    @staticmethod
+    def resolve_patient_ids(obj: AuditEvent) -> list[int]:
+        return obj.shown_patient_ids
+
 
 class AuditFilter(Schema):
     since: AwareDateTime | None = Field(
@@ -319,7 +328,13 @@ class AuditFilter(Schema):
     )
     until: AwareDateTime | None = Field(None, description="Events before this time.")
     user: SearchText | None = Field(None, description="User name (exact, any case).")
-    patient_id: int | None = Field(None, ge=1, le=MAX_ID, description="Patient id.")
+    patient_id: int | None = Field(
+        None,
+        ge=1,
+        le=MAX_ID,
+        description="Patient id: events about the patient and the searches and lists "
+        "that showed them.",
+    )
     action: AuditAction | None = None
     object_type: SearchText | None = Field(None, description="e.g. core.user, patients.patient")
     outcome: AuditOutcome | None = None
@@ -348,7 +363,7 @@ def audit_events(request: ApiRequest, filters: Query[AuditFilter]) -> QuerySet[A
     if filters.user:
         queryset = queryset.filter(username__iexact=filters.user)
     if filters.patient_id:
-        queryset = queryset.filter(patient_id=filters.patient_id)
+        queryset = queryset.filter(concerning_patient(filters.patient_id))
     if filters.action:
         queryset = queryset.filter(action=filters.action.value)
     if filters.object_type:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import nullcontext
 from typing import Any, TypeVar
 
@@ -45,6 +45,7 @@ def record_event(
     object_type: str = "",
     object_id: str | int = "",
     patient_id: int | None = None,
+    patient_ids: Iterable[int | None] = (),
     data_category: str = "",
     outcome: AuditOutcome | str = AuditOutcome.SUCCESS,
     detail: str = "",
@@ -56,8 +57,10 @@ def record_event(
     ``user`` defaults to the request's user; ``username`` records the name typed
     at a failed log-in, where there is no user. ``client_ip`` records another address
     than the request's (a summary of failures written later, core/failures.py), and then
-    no request id. Never include clinical content in ``detail``: categories and
-    identifiers only.
+    no request id. ``patient_ids``: the patients a read showed (a search's results, a page
+    of a list), in the order shown; one entry holds them all, and the accounting of
+    disclosures finds it by any of them. Never include clinical content in ``detail``:
+    categories and identifiers only.
     """
     ctx = request_context.current()
     if client_ip is not None:
@@ -84,6 +87,7 @@ def record_event(
                     "client_ip": auditchain.canonical_ip(ctx.client_ip),
                     "request_id": ctx.request_id,
                     "detail": detail[:500],
+                    "patient_ids": auditchain.patient_ids_text(patient_ids),
                 }
             )
         except IntegrityError:

@@ -38,11 +38,31 @@ HASHED_FIELDS = (
     "client_ip",
     "request_id",
     "detail",
+    "patient_ids",
 )
+
+# Fields added after entries were written: left out of the canonical form while empty,
+# so that every older entry (and every new one without them) hashes as it always did.
+# ``patient_ids``: the patients a read showed (a search, a list page), comma-separated.
+OPTIONAL_FIELDS = frozenset({"patient_ids"})
+
+
+def _present(entry: Mapping[str, Any], name: str) -> bool:
+    return name not in OPTIONAL_FIELDS or bool(entry.get(name))
+
+
+def patient_ids_text(ids: Iterable[int | None]) -> str:
+    """The stored form of the patients a read showed: ids in the order shown, once each."""
+    return ",".join(str(i) for i in dict.fromkeys(i for i in ids if i is not None))
+
+
+def patient_ids_list(text: str | None) -> list[int]:
+    """The ids of ``patient_ids_text``'s form (an empty or missing field: none)."""
+    return [int(part) for part in (text or "").split(",") if part.strip().isdigit()]
 
 
 def canonical(entry: Mapping[str, Any]) -> bytes:
-    body = {name: _value(entry, name) for name in HASHED_FIELDS}
+    body = {name: _value(entry, name) for name in HASHED_FIELDS if _present(entry, name)}
     return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
@@ -75,7 +95,9 @@ def canonical_pieces(entry: Mapping[str, Any]) -> tuple[bytes, bytes, bytes]:
     """
     inner = [
         json.dumps(
-            {key: _value(entry, key) for key in run}, separators=(",", ":"), ensure_ascii=False
+            {key: _value(entry, key) for key in run if _present(entry, key)},
+            separators=(",", ":"),
+            ensure_ascii=False,
         )[1:-1]
         for run in _RUNS_BETWEEN_HOLES
     ]

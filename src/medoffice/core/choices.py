@@ -22,6 +22,8 @@ class AuditOutcome(models.TextChoices):
     SUCCESS = "success", "Success"
     FAILURE = "failure", "Failure"
     DENIED = "denied", "Denied"
+    # The request failed on the server (an unexpected exception, answered 500).
+    ERROR = "error", "Error"
 
 
 class PlaceOfService(models.TextChoices):

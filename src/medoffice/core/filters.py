@@ -9,7 +9,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 
 from medoffice.core.forms import BootstrapMixin, DateRangeMixin, FilterForm
-from medoffice.core.models import AuditAction, AuditOutcome, practice_zone
+from medoffice.core.models import AuditAction, AuditOutcome, concerning_patient, practice_zone
 from medoffice.core.roles import Role
 
 
@@ -42,7 +42,7 @@ class AuditFilterForm(BootstrapMixin, DateRangeMixin, FilterForm):
         if data.get("user"):
             qs = qs.filter(username__icontains=data["user"])
         if data.get("patient"):
-            qs = qs.filter(patient_id=data["patient"])
+            qs = qs.filter(concerning_patient(data["patient"]))
         if data.get("action"):
             qs = qs.filter(action=data["action"])
         if data.get("object_type"):

@@ -83,6 +83,10 @@ class ListPage(PermissionRequiredMixin, View):
     data_category: ClassVar[str] = ""
     intro: ClassVar[str] = ""
     actions_template: ClassVar[str | None] = None
+    # A list of patients or of their rows: the attribute holding a row's patient id
+    # ("pk" on patients, "patient_id" on their rows). Each page shown is then one audit
+    # entry naming the patients on it (``record_shown``).
+    patient_field: ClassVar[str | None] = None
     raise_exception = True
 
     def get_permission_required(self) -> list[str]:
@@ -141,12 +145,15 @@ class ListPage(PermissionRequiredMixin, View):
                     "css": c.css,
                 }
             )
+        objects = list(page.object_list)
+        if self.patient_field is not None:
+            self.record_shown(objects, form)
         rows = [
             [
                 {"value": c.cell(obj), "link": c.link(obj) if c.link else "", "css": c.css}
                 for c in self.columns
             ]
-            for obj in page.object_list
+            for obj in objects
         ]
         can_export = request.user.has_perm(permission_name(self.model, self.export_action))
         context = {
@@ -172,6 +179,19 @@ class ListPage(PermissionRequiredMixin, View):
 
     def extra_context(self) -> dict[str, Any]:
         return {}
+
+    def record_shown(self, objects: list[Any], form: forms.Form | None) -> None:
+        """The audit entry of a page of a patients' list: the patients on it, in order."""
+        assert self.patient_field is not None
+        ids = [getattr(obj, self.patient_field) for obj in objects]
+        record_event(
+            AuditAction.READ,
+            user=self.request.user,
+            object_type=self.model._meta.label_lower,
+            data_category=self.data_category,
+            patient_ids=ids,
+            detail=f"{self.title} list: {len(ids)} shown",
+        )
 
     def export_csv(self, request: AuthenticatedRequest, qs: QuerySet) -> HttpResponseBase:
         if not request.user.has_perm(permission_name(self.model, self.export_action)):

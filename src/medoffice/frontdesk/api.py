@@ -21,8 +21,7 @@ from pydantic import field_validator
 
 from medoffice.api.common import (
     MAX_ID,
-    audit,
-    audit_patient_read,
+    audit_patients_shown,
     get_or_404,
     require_permission,
     restricted,
@@ -200,7 +199,6 @@ def flow_board(request: ApiRequest, filters: Query[FlowFilter]) -> dict[str, Any
     for column in context["columns"]:
         for card in column["cards"]:
             a = card["a"]
-            audit_patient_read(request, a, "appointment")
             items.append(
                 {
                     "appointment_id": a.pk,
@@ -216,6 +214,11 @@ def flow_board(request: ApiRequest, filters: Query[FlowFilter]) -> dict[str, Any
                     "room": a.room.name if a.room_id else "",
                 }
             )
-    if not items:
-        audit(request, AuditAction.READ, object_type="scheduling.appointment", detail="flow board")
+    audit_patients_shown(
+        request,
+        [card["a"] for column in context["columns"] for card in column["cards"]],
+        object_type="scheduling.appointment",
+        data_category="appointment",
+        what=f"flow board {location.code if location else ''}".strip(),
+    )
     return {"location_id": location.pk if location else None, "now": context["now"], "items": items}

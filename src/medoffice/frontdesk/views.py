@@ -10,6 +10,7 @@ receipts are billing's (``billing.forms``, ``billing.views``).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -82,14 +83,21 @@ def _pick_location(request: AuthenticatedRequest, locations: list[Location]) -> 
     return locations[0] if locations else None
 
 
-def _audit_book_read(user: User, what: str) -> None:
+def _audit_book_read(user: User, what: str, shown: Iterable[Any]) -> None:
+    """One entry for a view of the book: the patients of the visits it shows."""
+    ids = [a.patient_id for a in shown]
     record_event(
         AuditAction.READ,
         user=user,
         object_type="scheduling.appointment",
         data_category="schedule",
-        detail=what,
+        patient_ids=ids,
+        detail=f"{what}: {len(ids)} shown",
     )
+
+
+def _grid_appointments(grid: dict[str, Any]) -> list[Any]:
+    return [a for column in grid["columns"] for a in column.appointments]
 
 
 def _step(request: AuthenticatedRequest) -> int:
@@ -114,7 +122,9 @@ def day_view(request: AuthenticatedRequest) -> HttpResponse:
         else {"columns": [], "rows": [], "appointment_count": 0}
     )
     _audit_book_read(
-        request.user, f"day view {day.isoformat()} {location.code if location else ''}"
+        request.user,
+        f"day view {day.isoformat()} {location.code if location else ''}",
+        _grid_appointments(grid),
     )
     base = {"location": location.pk if location else "", "by": by, "step": step}
     return render(
@@ -187,6 +197,7 @@ def week_view(request: AuthenticatedRequest) -> HttpResponse:
         request.user,
         f"week view {monday.isoformat()} {location.code if location else ''} "
         f"provider {getattr(provider, 'pk', '')}",
+        _grid_appointments(grid),
     )
     base = {
         "location": location.pk if location else "",
@@ -313,7 +324,8 @@ def _render_board(
 ) -> HttpResponse:
     context = flow_board_context(request.user, location, timezone.now())
     context.update({"locations": locations, "error": error, "title": "Patient flow board"})
-    _audit_book_read(request.user, f"flow board {location.code if location else ''}")
+    cards = [card["a"] for column in context["columns"] for card in column["cards"]]
+    _audit_book_read(request.user, f"flow board {location.code if location else ''}", cards)
     template = "frontdesk/flow.html"
     if getattr(request, "htmx", False):
         template += "#board"

@@ -43,6 +43,26 @@ class SearchTerms:
         return not (self.names or self.dates or self.mrn or self.phone_digits or self.identifier)
 
 
+def kinds(terms: SearchTerms) -> str:
+    """What a search looked for, not what was typed: "name, date of birth".
+
+    The audit log records this instead of the query, whose text (a phone number, a
+    member ID, a name with a birth date) would be patient data in the log itself.
+    """
+    parts = [
+        label
+        for label, present in (
+            ("name", terms.names),
+            ("date of birth", terms.dates),
+            ("MRN", terms.mrn),
+            ("phone", terms.phone_digits),
+            ("member ID", terms.identifier),
+        )
+        if present
+    ]
+    return ", ".join(parts) or "no terms"
+
+
 def parse_date(text: str) -> dt.date | None:
     for fmt in _DATE_FORMATS:
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -13,7 +14,7 @@ from django.utils import timezone
 from medoffice.core.audit import record_event
 from medoffice.core.models import AuditAction, AuditOutcome, User
 from medoffice.patients.models import Coverage, EmergencyAccess, Patient
-from medoffice.patients.search import SearchTerms, parse, prefix_upper_bound
+from medoffice.patients.search import SearchTerms, kinds, parse, prefix_upper_bound
 
 
 class OutsideScope(Exception):
@@ -181,6 +182,26 @@ def candidate_ids(terms: SearchTerms) -> set[int] | None:
     return found
 
 
+def record_patients_shown(
+    user: User, patients: Iterable[Patient], *, where: str, query: str | None = None
+) -> None:
+    """One audit entry for a search or list that showed ``patients`` (ONC (d)(2), (d)(10)).
+
+    ``where`` names the page ("quick search"); a search is described by the kinds of its
+    terms (``search.kinds``), never by its text, which may itself be patient data.
+    """
+    ids = [p.pk for p in patients]
+    searched = f"; search by {kinds(parse(query))}" if query is not None else ""
+    record_event(
+        AuditAction.READ,
+        user=user,
+        object_type="patients.patient",
+        data_category="demographics",
+        patient_ids=ids,
+        detail=f"{where}{searched}: {len(ids)} shown",
+    )
+
+
 def search_condition(terms: SearchTerms) -> Q:
     """The WHERE clause for parsed search terms; every part can use an index."""
     ids = candidate_ids(terms)
@@ -210,6 +231,9 @@ def search_queryset(user: User, query: str) -> QuerySet[Patient]:
 
 def search_patients(user: User, query: str, limit: int = 25) -> list[Patient]:
     """At most ``limit`` patients for ``query``; only names are shown, so no record is opened.
+
+    The caller records what it shows (``record_patients_shown``), with whatever else it
+    shows beside them.
 
     One name word alone ("john") can match tens of thousands of charts. It is answered
     as two short index walks stopped at ``limit``: surnames starting with the word, in

@@ -48,6 +48,7 @@ class PatientListPage(ListPage):
     filter_form_class = PatientFilterForm
     default_sort = "name"
     data_category = "demographics"
+    patient_field = "pk"
     # A list of every patient is a bulk disclosure: only the office manager exports it.
     export_action = "export"
     actions_template = "patients/_list_actions.html"
@@ -74,6 +75,13 @@ class PatientListPage(ListPage):
     def base_queryset(self) -> QuerySet[Patient]:
         return selectors.patient_list(self.request.user).filter(merged_into__isnull=True)
 
+    def record_shown(self, objects: list[Any], form: Any) -> None:
+        searched = form is not None and form.is_bound and form.is_valid()
+        query = form.cleaned_data.get("q") if searched else None
+        selectors.record_patients_shown(
+            self.request.user, objects, where="patient list", query=query or None
+        )
+
 
 @login_required
 def quick_search(request: AuthenticatedRequest) -> HttpResponse:
@@ -81,9 +89,10 @@ def quick_search(request: AuthenticatedRequest) -> HttpResponse:
     if not request.user.has_perm("patients.view_patient"):
         return HttpResponse("Your role does not open patient records.", status=403)
     query = request.GET.get("q", "")[:150]
-    results = (
-        selectors.search_patients(request.user, query, limit=8) if len(query.strip()) >= 2 else []
-    )
+    results = []
+    if len(query.strip()) >= 2:
+        results = selectors.search_patients(request.user, query, limit=8)
+        selectors.record_patients_shown(request.user, results, where="quick search", query=query)
     return render(
         request, "patients/_quick_results.html", {"results": results, "query": query.strip()}
     )

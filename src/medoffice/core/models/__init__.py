@@ -1,4 +1,4 @@
-from .audit import AuditAction, AuditEvent, AuditOutcome, AuditVerification
+from .audit import AuditAction, AuditEvent, AuditOutcome, AuditVerification, concerning_patient
 from .failures import FailureTally
 from .mfa import AuthenticatorApp, RecoveryCode, RecoveryCodes
 from .practice import Location, LocationHours, Practice, practice_zone
@@ -22,5 +22,6 @@ __all__ = [
     "RoleAssignment",
     "TokenAccess",
     "User",
+    "concerning_patient",
     "practice_zone",
 ]

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
+from medoffice.core import auditchain
 from medoffice.core.choices import AuditAction, AuditOutcome
 from medoffice.core.querysets import RestrictedQuerySet
 
@@ -41,6 +42,10 @@ class AuditEvent(models.Model):
     client_ip = models.GenericIPAddressField(null=True, blank=True)
     request_id = models.CharField(max_length=36, blank=True)
     detail = models.CharField(max_length=500, blank=True)
+    # The patients a read showed (a search, a list, a day view), comma-separated in the
+    # order shown; hashed with the rest (auditchain.OPTIONAL_FIELDS). ``patient_id`` is
+    # the one patient an entry is about; a search's entry has none.
+    patient_ids = models.TextField(blank=True, default="")
     prev_hash = models.CharField(max_length=64, unique=True)
     entry_hash = models.CharField(max_length=64, unique=True)
     mac_key_id = models.CharField(max_length=16, blank=True, default="")
@@ -55,6 +60,26 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.occurred_at:%Y-%m-%d %H:%M:%S} {self.username} {self.action} {self.object_type}"
+
+    @property
+    def shown_patient_ids(self) -> list[int]:
+        return auditchain.patient_ids_list(self.patient_ids)
+
+
+def concerning_patient(patient_id: int) -> models.Q:
+    """Entries about the patient, or that showed them among others (a search, a list).
+
+    The accounting of disclosures' question, "who saw this patient?" (ONC (d)(10)).
+    ``patient_ids`` is "4,17,30": the id alone, first, last or between commas.
+    """
+    text = str(patient_id)
+    return (
+        models.Q(patient_id=patient_id)
+        | models.Q(patient_ids=text)
+        | models.Q(patient_ids__startswith=f"{text},")
+        | models.Q(patient_ids__endswith=f",{text}")
+        | models.Q(patient_ids__contains=f",{text},")
+    )
 
 
 class AuditVerificationQuerySet(RestrictedQuerySet):

@@ -234,6 +234,11 @@ class AuditReportPage(ListPage):
         Column("object_type", "Object type"),
         Column("object_id", "Object ID"),
         Column("patient_id", "Patient ID"),
+        Column(
+            "patient_ids",
+            "Patients shown",
+            value=lambda e: ", ".join(str(i) for i in e.shown_patient_ids),
+        ),
         Column("data_category", "Data category"),
         Column("outcome", "Outcome", value=lambda e: e.get_outcome_display()),
         Column("client_ip", "Client IP"),

@@ -19,7 +19,9 @@ from medoffice.api.common import (
     Day,
     Pagination,
     SearchText,
+    ShapedRows,
     audit,
+    audit_patients_shown,
     require_permission,
 )
 from medoffice.api.errors import ErrorOut, error_responses
@@ -38,6 +40,7 @@ from medoffice.patients.models import (
     Relationship,
     Sex,
 )
+from medoffice.patients.search import kinds, parse
 
 router = Router(tags=["patients"])
 _QUERY = Query("", description="What to look for.")
@@ -186,14 +189,17 @@ def search(request: ApiRequest, q: SearchText = _QUERY) -> Any:
         action=AuditAction.READ,
         object_type="patients.patient",
     )
-    audit(
-        request,
-        AuditAction.READ,
-        object_type="patients.patient",
-        data_category="demographics",
-        detail="API patient search",
+    searched = f"patient search by {kinds(parse(q))}"
+    return ShapedRows(
+        selectors.search_queryset(request.auth, q),
+        shown=lambda rows: audit_patients_shown(
+            request,
+            rows,
+            object_type="patients.patient",
+            data_category="demographics",
+            what=searched,
+        ),
     )
-    return selectors.search_queryset(request.auth, q)
 
 
 @router.get(

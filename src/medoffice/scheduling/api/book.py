@@ -21,6 +21,7 @@ from medoffice.api.common import (
     Day,
     audit,
     audit_patient_read,
+    audit_patients_shown,
     get_or_404,
     restricted,
     row_id,
@@ -204,10 +205,13 @@ def appointments(request: ApiRequest, filters: Query[AppointmentFilter]) -> list
     if filters.location:
         rows = rows.filter(location_id=filters.location)
     rows_list = list(rows)
-    for a in rows_list:
-        audit_patient_read(request, a, "appointment")
-    if not rows_list:
-        audit(request, AuditAction.READ, object_type="scheduling.appointment")
+    audit_patients_shown(
+        request,
+        rows_list,
+        object_type="scheduling.appointment",
+        data_category="appointment",
+        what=f"appointments of {filters.date.isoformat()}",
+    )
     return rows_list
 
 

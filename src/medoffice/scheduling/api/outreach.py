@@ -20,15 +20,14 @@ from medoffice.api.common import (
     Day,
     Pagination,
     ShapedRows,
-    audit,
-    audit_patient_read,
+    audit_patients_shown,
     get_or_404,
     restricted,
     row_id,
 )
 from medoffice.api.errors import error_responses
 from medoffice.core.http import ApiRequest
-from medoffice.core.models import AuditAction, Location
+from medoffice.core.models import Location
 from medoffice.patients.models import Patient
 from medoffice.scheduling import services
 from medoffice.scheduling.models import AppointmentType, Provider, Recall, WaitlistEntry
@@ -87,12 +86,13 @@ def _waitlist_row(e: WaitlistEntry) -> dict[str, Any]:
     }
 
 
-def _audited(request: ApiRequest, shape: Any, category: str) -> Any:
-    def row(obj: Any) -> dict[str, Any]:
-        audit_patient_read(request, obj, category)
-        return shape(obj)
+def _shown(request: ApiRequest, object_type: str, category: str) -> Any:
+    """Records the one audit entry of a page of the list: the patients on it."""
 
-    return row
+    def shown(rows: list[Any]) -> None:
+        audit_patients_shown(request, rows, object_type=object_type, data_category=category)
+
+    return shown
 
 
 @router.get(
@@ -103,9 +103,10 @@ def _audited(request: ApiRequest, shape: Any, category: str) -> Any:
 @paginate(Pagination)
 def waitlist(request: ApiRequest, filters: Query[WaitlistFilter]) -> Any:
     rows = restricted(request, WaitlistEntry).filter(status=filters.status or "waiting")
-    audit(request, AuditAction.READ, object_type="scheduling.waitlistentry")
     return ShapedRows(
-        rows.order_by("created_at", "pk"), _audited(request, _waitlist_row, "waitlist")
+        rows.order_by("created_at", "pk"),
+        _waitlist_row,
+        _shown(request, "scheduling.waitlistentry", "waitlist"),
     )
 
 
@@ -209,8 +210,9 @@ def recalls(request: ApiRequest, filters: Query[RecallFilter]) -> Any:
         rows = rows.filter(status=filters.status)
     if filters.due_before:
         rows = rows.filter(due_date__lte=filters.due_before)
-    audit(request, AuditAction.READ, object_type="scheduling.recall")
-    return ShapedRows(rows.order_by("due_date", "pk"), _audited(request, _recall_row, "recall"))
+    return ShapedRows(
+        rows.order_by("due_date", "pk"), _recall_row, _shown(request, "scheduling.recall", "recall")
+    )
 
 
 @router.post(

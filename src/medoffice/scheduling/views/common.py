@@ -21,7 +21,10 @@ SEARCH_DAYS = 90
 
 
 def patients_for_picker(user: User, query: str, selected: Any = None) -> list[Patient]:
-    """Patients matching ``query`` (the patient search) plus the one already chosen."""
+    """Patients matching ``query`` (the patient search) plus the one already chosen.
+
+    What the picker shows is one audit entry (a search, or the chosen patient alone).
+    """
     from medoffice.patients import selectors as patient_selectors
 
     found = patient_selectors.search_patients(user, query, 20) if query else []
@@ -32,7 +35,12 @@ def patients_for_picker(user: User, query: str, selected: Any = None) -> list[Pa
         pk = None
     if pk is not None and all(p.pk != pk for p in found):
         chosen = list(Patient.objects.restrict(user, "view").filter(pk=pk))
-    return chosen + list(found)
+    shown = chosen + list(found)
+    if query or shown:
+        patient_selectors.record_patients_shown(
+            user, shown, where="patient picker", query=query or None
+        )
+    return shown
 
 
 def _picked_patient(user: User, pk: int) -> Patient:

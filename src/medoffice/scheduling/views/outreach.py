@@ -63,6 +63,7 @@ class WaitlistList(ListPage):
     filter_form_class = WaitlistFilterForm
     default_sort = "created_at"
     data_category = "waitlist"
+    patient_field = "patient_id"
     columns = [
         Column(
             "patient",
@@ -197,6 +198,7 @@ class RecallList(ListPage):
     filter_form_class = RecallFilterForm
     default_sort = "due_date"
     data_category = "recall"
+    patient_field = "patient_id"
     columns = [
         Column(
             "patient",
