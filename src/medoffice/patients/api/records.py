@@ -24,10 +24,12 @@ from medoffice.api.common import (
     require_permission,
 )
 from medoffice.api.errors import ErrorOut, error_responses
+from medoffice.core.filtersets import filter_rows
 from medoffice.core.http import ApiRequest
 from medoffice.core.models import AuditAction
 from medoffice.patients import selectors, services
 from medoffice.patients.error_codes import PatientErrorCode
+from medoffice.patients.filters import PatientFilter
 from medoffice.patients.models import (
     ContactMethod,
     Coverage,
@@ -219,7 +221,8 @@ def search(request: ApiRequest, q: SearchText = _QUERY) -> Any:
         data_category="demographics",
         detail="API patient search",
     )
-    return ShapedRows(selectors.search_queryset(request.auth, q), _summary)
+    found = filter_rows(PatientFilter, selectors.listed_patients(request.auth), {"q": q})
+    return ShapedRows(selectors.in_search_order(found, q), _summary)
 
 
 @router.get(
