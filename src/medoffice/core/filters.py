@@ -18,12 +18,13 @@ from medoffice.core.models import AuditAction, AuditEvent, AuditOutcome, User, p
 from medoffice.core.roles import Role
 
 # What the audit log records that is not a table: the database itself (the chain's
-# check), the reports, the API's schema.
+# check), the reports, the API's schema, the free times searched.
 OTHER_OBJECT_TYPES = {
     "api.openapi": "API schema",
     "database": "Database",
     "report": "Report",
     "reports.report": "Report (reports)",
+    "scheduling.slot": "Free times",
 }
 
 
