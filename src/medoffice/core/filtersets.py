@@ -28,7 +28,7 @@ class FilterFormBase(BootstrapMixin, forms.Form):
     """The form django-filter builds from a FilterSet: Bootstrap's classes, dates bounded."""
 
 
-class IdFilter(django_filters.NumberFilter):
+class IdFilter(django_filters.Filter):
     """A row's id: a whole number from 1 to ``core.bounds.MAX_ID``."""
 
     field_class = forms.IntegerField
