@@ -75,7 +75,7 @@ class AuditFilter(FilterSet):
         field_name="occurred_at", lookup_expr="lt", widget=forms.HiddenInput
     )
     user = django_filters.CharFilter(
-        label="User name",
+        label="User",
         field_name="username",
         lookup_expr="iexact",
         max_length=150,
