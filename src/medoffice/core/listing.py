@@ -1,8 +1,9 @@
 """One list-page pattern for every list: sort, filter, paginate, CSV export.
 
 A list is a subclass of ``ListPage`` naming its model, columns and filter (a
-``core.filtersets.FilterSet``, the one its API operation uses too). Rows come from ``Model.objects.restrict(user, "view")``; the CSV export asks for
-the "export" action where the model defines one, else "view", and is audited.
+``core.filtersets.FilterSet``, the one its API operation uses too). Rows come from
+``Model.objects.restrict(user, "view")``; the CSV export asks for the "export" action
+where the model defines one, else "view", and is audited.
 htmx requests get the table partial, full requests the page, from one template.
 """
 
