@@ -92,7 +92,7 @@ class AuditFilter(FilterSet):
         label="Outcome", choices=AuditOutcome.choices, empty_label="Any"
     )
 
-    class Meta:
+    class Meta(FilterSet.Meta):
         model = AuditEvent
         fields: list[str] = []
         form = AuditFilterForm
@@ -125,7 +125,7 @@ class UserFilter(FilterSet):
     )
     active = django_filters.BooleanFilter(field_name="is_active", widget=forms.HiddenInput)
 
-    class Meta:
+    class Meta(FilterSet.Meta):
         model = User
         fields: list[str] = []
 

@@ -63,7 +63,8 @@ def filter_rows(
     filter refuses raises ``ValidationError`` naming the API's parameter (a 400).
     """
     names = dict(rename or {})
-    data = {names.get(key, key): value for key, value in values.items() if value is not None}
+    # As text, the way a page's address gives it: the filter parses both alike.
+    data = {names.get(key, key): str(value) for key, value in values.items() if value is not None}
     filterset = filterset_class(data, queryset=queryset)
     if not filterset.is_valid():
         back = {filter_name: api_name for api_name, filter_name in names.items()}

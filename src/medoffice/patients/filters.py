@@ -34,7 +34,7 @@ class PatientFilter(FilterSet):
         empty_label="Any",
     )
 
-    class Meta:
+    class Meta(FilterSet.Meta):
         model = Patient
         fields: list[str] = []
 

@@ -27,7 +27,7 @@ class RecallFilter(FilterSet):
         label="Status", choices=RecallStatus.choices, empty_label="Open (due or contacted)"
     )
 
-    class Meta:
+    class Meta(FilterSet.Meta):
         model = Recall
         fields: list[str] = []
 
@@ -47,7 +47,7 @@ class WaitlistFilter(FilterSet):
     )
     status = django_filters.ChoiceFilter(choices=WaitlistStatus.choices, widget=forms.HiddenInput)
 
-    class Meta:
+    class Meta(FilterSet.Meta):
         model = WaitlistEntry
         fields: list[str] = []
 
