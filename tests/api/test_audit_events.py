@@ -87,10 +87,12 @@ def test_reading_the_audit_log_is_itself_recorded(auditor):
 
 def test_events_come_newest_first_and_paginate(auditor):
     for n in range(1, 6):
-        record_event(AuditAction.UPDATE, object_type="tests.page", object_id=n)
+        record_event(AuditAction.UPDATE, object_type="scheduling.resource", object_id=n)
 
-    first = auditor.get("/api/v1/audit-events?object_type=tests.page&limit=2").json()
-    last = auditor.get("/api/v1/audit-events?object_type=tests.page&limit=2&offset=4").json()
+    first = auditor.get("/api/v1/audit-events?object_type=scheduling.resource&limit=2").json()
+    last = auditor.get(
+        "/api/v1/audit-events?object_type=scheduling.resource&limit=2&offset=4"
+    ).json()
 
     assert first["count"] == last["count"] == 5
     assert [e["object_id"] for e in first["items"]] == ["5", "4"]
@@ -125,8 +127,8 @@ def test_events_filter_by_outcome(auditor):
 
 
 def test_since_and_until_bound_the_period(auditor):
-    record_event(AuditAction.UPDATE, object_type="tests.period")
-    url = "/api/v1/audit-events?object_type=tests.period"
+    record_event(AuditAction.UPDATE, object_type="patients.payer")
+    url = "/api/v1/audit-events?object_type=patients.payer"
 
     assert auditor.get(url + "&since=2000-01-01T00:00:00Z").json()["count"] == 1
     assert auditor.get(url + "&until=2000-01-01T00:00:00-05:00").json()["count"] == 0

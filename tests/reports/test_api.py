@@ -58,3 +58,32 @@ def test_a_period_that_ends_before_it_starts_answers_400_naming_to(client_for):
 def test_front_desk_may_not_read_reports_through_the_api(client_for):
     response = client_for(Role.FRONT_DESK).get("/api/v1/reports/access")
     assert response.status_code == 403
+
+
+def _csv_rows(response) -> list[list[str]]:
+    import csv
+    import io
+
+    return list(csv.reader(io.StringIO(response.content.decode())))[1:]
+
+
+def test_no_show_page_csv_and_api_give_the_same_months(scenario, client_for):
+    client = client_for(Role.OFFICE_MANAGER)
+    monday, sunday = scenario["monday"].isoformat(), scenario["sunday"].isoformat()
+    query = {"date_from": monday, "date_to": sunday}
+    page = client.get("/reports/no-shows/", query)
+    export = client.get("/reports/no-shows/", {**query, "format": "csv"})
+    api = client.get("/api/v1/reports/no-shows", {"from": monday, "to": sunday}).json()
+    section = next(s for s in page.context["report"].sections if s.title == "By month")
+    shown = [(row[0].raw, row[1].raw, row[2].raw) for row in section.rows]
+    exported = [(r[1], int(r[2]), int(r[3])) for r in _csv_rows(export) if r[0] == "By month"]
+    given = [(m["label"], m["due"], m["no_shows"]) for m in api["by_month"]]
+    assert shown == exported == given
+    assert sum(due for _, due, _ in given) == 3
+
+
+def test_access_api_refuses_a_visit_type_naming_the_type_parameter(client_for):
+    client = client_for(Role.OFFICE_MANAGER)
+    api = client.get("/api/v1/reports/access", {"type": 999999})
+    assert api.status_code == 400
+    assert [e["field"] for e in api.json()["errors"]] == ["type"]

@@ -9,8 +9,7 @@ exception: they belong to the caller, so ownership is the whole rule.
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
@@ -28,8 +27,9 @@ from medoffice.api.common import (
     row_id,
 )
 from medoffice.api.errors import error_responses
+from medoffice.core import filters as lists
 from medoffice.core import services
-from medoffice.core.error_codes import CoreErrorCode
+from medoffice.core.filtersets import filter_rows
 from medoffice.core.http import ApiRequest
 from medoffice.core.models import (
     ApiToken,
@@ -41,7 +41,6 @@ from medoffice.core.models import (
     TokenAccess,
     User,
 )
-from medoffice.core.models.audit import concerning_patient
 from medoffice.core.models.practice import Address, LocationHours, PlaceOfService, Weekday
 from medoffice.core.roles import Role
 
@@ -253,20 +252,7 @@ def _users(request: ApiRequest) -> QuerySet[User]:
 )
 @paginate(Pagination)
 def users(request: ApiRequest, filters: Query[UserFilter]) -> QuerySet[User]:
-    queryset = _users(request)
-    if filters.q:
-        for word in filters.q.split():
-            queryset = queryset.filter(
-                Q(username__icontains=word)
-                | Q(first_name__icontains=word)
-                | Q(last_name__icontains=word)
-            )
-    if filters.role is not None:
-        queryset = queryset.filter(
-            pk__in=User.objects.filter(role_assignments__role=filters.role.value).values("pk")
-        )
-    if filters.active is not None:
-        queryset = queryset.filter(is_active=filters.active)
+    queryset = filter_rows(lists.UserFilter, _users(request), filters.model_dump(mode="json"))
     audit(
         request,
         AuditAction.READ,
@@ -336,7 +322,11 @@ class AuditFilter(Schema):
         "that showed them.",
     )
     action: AuditAction | None = None
-    object_type: SearchText | None = Field(None, description="e.g. core.user, patients.patient")
+    object_type: SearchText | None = Field(
+        None,
+        description="One of the kinds of object the log names, e.g. core.user, "
+        "patients.patient (any other answers 400).",
+    )
     outcome: AuditOutcome | None = None
 
 
@@ -347,29 +337,12 @@ class AuditFilter(Schema):
 )
 @paginate(Pagination)
 def audit_events(request: ApiRequest, filters: Query[AuditFilter]) -> QuerySet[AuditEvent]:
-    queryset = restricted(request, AuditEvent)
-    if filters.since and filters.until and filters.until <= filters.since:
-        raise ValidationError(
-            {
-                "until": ValidationError(
-                    "“until” must be later than “since”.", code=CoreErrorCode.INVALID_PERIOD
-                )
-            }
-        )
-    if filters.since:
-        queryset = queryset.filter(occurred_at__gte=filters.since)
-    if filters.until:
-        queryset = queryset.filter(occurred_at__lt=filters.until)
-    if filters.user:
-        queryset = queryset.filter(username__iexact=filters.user)
-    if filters.patient_id:
-        queryset = queryset.filter(concerning_patient(filters.patient_id))
-    if filters.action:
-        queryset = queryset.filter(action=filters.action.value)
-    if filters.object_type:
-        queryset = queryset.filter(object_type=filters.object_type)
-    if filters.outcome:
-        queryset = queryset.filter(outcome=filters.outcome.value)
+    queryset = filter_rows(
+        lists.AuditFilter,
+        restricted(request, AuditEvent),
+        filters.model_dump(mode="json"),
+        rename={"patient_id": "patient"},
+    )
     audit(
         request,
         AuditAction.READ,

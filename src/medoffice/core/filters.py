@@ -1,83 +1,157 @@
-"""The list pages' filters of core: the audit report and the users list. Each has a
-``filter(queryset)`` method the list pattern (``core/listing.py``) calls."""
+"""Core's list filters: the audit log and the users. Each is the one definition its list
+page, CSV export and API operation filter by (``core/filtersets.py``)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
+import django_filters
 from django import forms
+from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
-from medoffice.core.forms import BootstrapMixin, DateRangeMixin, FilterForm
-from medoffice.core.models import AuditAction, AuditOutcome, concerning_patient, practice_zone
+from medoffice.core.error_codes import CoreErrorCode
+from medoffice.core.filtersets import FilterFormBase, FilterSet, IdFilter
+from medoffice.core.models import (
+    AuditAction,
+    AuditEvent,
+    AuditOutcome,
+    User,
+    concerning_patient,
+    practice_zone,
+)
 from medoffice.core.roles import Role
 
+# What the audit log records that is not a table: the database itself (the chain's
+# check), the reports, the API's schema, the free times searched.
+OTHER_OBJECT_TYPES = {
+    "api.openapi": "API schema",
+    "database": "Database",
+    "report": "Report",
+    "reports.report": "Report (reports)",
+    "scheduling.slot": "Free times",
+}
 
-class AuditFilterForm(BootstrapMixin, DateRangeMixin, FilterForm):
-    user = forms.CharField(
-        label="User", required=False, widget=forms.TextInput(attrs={"type": "search"})
-    )
-    patient = forms.IntegerField(label="Patient ID", required=False, min_value=1)
-    action = forms.ChoiceField(
-        label="Action", required=False, choices=[("", "Any")] + AuditAction.choices
-    )
-    object_type = forms.CharField(
-        label="Object type", required=False, widget=forms.TextInput(attrs={"type": "search"})
-    )
-    outcome = forms.ChoiceField(
-        label="Outcome", required=False, choices=[("", "Any")] + AuditOutcome.choices
-    )
 
-    def filter(self, qs: QuerySet) -> QuerySet:
-        data = self.cleaned_data
-        tz = practice_zone()
-        if data.get("date_from"):
-            qs = qs.filter(occurred_at__gte=dt.datetime.combine(data["date_from"], dt.time.min, tz))
-        if data.get("date_to"):
-            qs = qs.filter(
-                occurred_at__lt=dt.datetime.combine(
-                    data["date_to"] + dt.timedelta(days=1), dt.time.min, tz
-                )
+def object_type_choices() -> list[tuple[str, str]]:
+    """Every kind of object the audit log names: the product's tables and the few others."""
+    found = {
+        model._meta.label_lower: f"{model._meta.verbose_name} ({model._meta.label_lower})"
+        for model in apps.get_models()
+        if model.__module__.startswith("medoffice.")
+    }
+    found.update({key: f"{label} ({key})" for key, label in OTHER_OBJECT_TYPES.items()})
+    return sorted(found.items())
+
+
+class AuditFilterForm(FilterFormBase):
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
+            self.add_error("date_to", "“To” must be on or after “From”.")
+        if data.get("since") and data.get("until") and data["until"] <= data["since"]:
+            self.add_error(
+                "until",
+                ValidationError(
+                    "“until” must be later than “since”.", code=CoreErrorCode.INVALID_PERIOD
+                ),
             )
-        if data.get("user"):
-            qs = qs.filter(username__icontains=data["user"])
-        if data.get("patient"):
-            qs = qs.filter(concerning_patient(data["patient"]))
-        if data.get("action"):
-            qs = qs.filter(action=data["action"])
-        if data.get("object_type"):
-            qs = qs.filter(object_type__icontains=data["object_type"])
-        if data.get("outcome"):
-            qs = qs.filter(outcome=data["outcome"])
+        return data
+
+
+def _search(attrs: dict[str, Any] | None = None) -> forms.TextInput:
+    return forms.TextInput(attrs={"type": "search", **(attrs or {})})
+
+
+class AuditFilter(FilterSet):
+    """ONC 170.315(d)(3): a period (days on the page, instants in the API), the user by
+    exact user name (any case), the patient, the action, the object type, the outcome."""
+
+    date_from = django_filters.DateFilter(
+        label="From", method="filter_date_from", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = django_filters.DateFilter(
+        label="To", method="filter_date_to", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    since = django_filters.IsoDateTimeFilter(
+        field_name="occurred_at", lookup_expr="gte", widget=forms.HiddenInput
+    )
+    until = django_filters.IsoDateTimeFilter(
+        field_name="occurred_at", lookup_expr="lt", widget=forms.HiddenInput
+    )
+    user = django_filters.CharFilter(
+        label="User",
+        field_name="username",
+        lookup_expr="iexact",
+        max_length=150,
+        widget=_search(),
+    )
+    patient = IdFilter(label="Patient ID", method="filter_patient")
+    action = django_filters.ChoiceFilter(
+        label="Action", choices=AuditAction.choices, empty_label="Any"
+    )
+    object_type = django_filters.ChoiceFilter(
+        label="Object type", choices=object_type_choices, empty_label="Any"
+    )
+    outcome = django_filters.ChoiceFilter(
+        label="Outcome", choices=AuditOutcome.choices, empty_label="Any"
+    )
+
+    class Meta(FilterSet.Meta):
+        model = AuditEvent
+        fields: list[str] = []
+        form = AuditFilterForm
+
+    def filter_date_from(self, qs: QuerySet, name: str, value: dt.date) -> QuerySet:
+        return qs.filter(occurred_at__gte=dt.datetime.combine(value, dt.time.min, practice_zone()))
+
+    def filter_patient(self, qs: QuerySet, name: str, value: int) -> QuerySet:
+        """Entries about the patient, and the searches and lists that showed them."""
+        return qs.filter(concerning_patient(value))
+
+    def filter_date_to(self, qs: QuerySet, name: str, value: dt.date) -> QuerySet:
+        next_day = dt.datetime.combine(value + dt.timedelta(days=1), dt.time.min, practice_zone())
+        return qs.filter(occurred_at__lt=next_day)
+
+
+class UserFilter(FilterSet):
+    """Words each found in the user name, first or last name; a role; active or not."""
+
+    q = django_filters.CharFilter(
+        label="Name or user name", method="filter_words", max_length=150, widget=_search()
+    )
+    role = django_filters.ChoiceFilter(
+        label="Role",
+        choices=[(r.value, r.label) for r in Role],
+        empty_label="Any",
+        method="filter_role",
+    )
+    status = django_filters.ChoiceFilter(
+        label="Status",
+        choices=[("active", "Active"), ("inactive", "Deactivated")],
+        empty_label="Any",
+        method="filter_status",
+    )
+    active = django_filters.BooleanFilter(field_name="is_active", widget=forms.HiddenInput)
+
+    class Meta(FilterSet.Meta):
+        model = User
+        fields: list[str] = []
+
+    def filter_words(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        for word in value.split():
+            qs = qs.filter(
+                Q(username__icontains=word)
+                | Q(first_name__icontains=word)
+                | Q(last_name__icontains=word)
+            )
         return qs
 
+    def filter_role(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        # A subquery, not a join: a user with two roles stays one row.
+        return qs.filter(pk__in=User.objects.filter(role_assignments__role=value).values("pk"))
 
-class UserFilterForm(BootstrapMixin, FilterForm):
-    q = forms.CharField(
-        label="Name or user name", required=False, widget=forms.TextInput(attrs={"type": "search"})
-    )
-    role = forms.ChoiceField(
-        label="Role", required=False, choices=[("", "Any")] + [(r.value, r.label) for r in Role]
-    )
-    status = forms.ChoiceField(
-        label="Status",
-        required=False,
-        choices=[("", "Any"), ("active", "Active"), ("inactive", "Deactivated")],
-    )
-
-    def filter(self, qs: QuerySet) -> QuerySet:
-        data = self.cleaned_data
-        if data.get("q"):
-            for word in data["q"].split():
-                qs = qs.filter(
-                    Q(username__icontains=word)
-                    | Q(first_name__icontains=word)
-                    | Q(last_name__icontains=word)
-                )
-        if data.get("role"):
-            qs = qs.filter(role_assignments__role=data["role"])
-        if data.get("status") == "active":
-            qs = qs.filter(is_active=True)
-        elif data.get("status") == "inactive":
-            qs = qs.filter(is_active=False)
-        return qs.distinct()
+    def filter_status(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        return qs.filter(is_active=value == "active")

@@ -6,7 +6,6 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
 
 from medoffice.core import bounds
 from medoffice.core.models import (
@@ -57,14 +56,6 @@ class BootstrapMixin:
                 widget.attrs.setdefault("class", "form-select form-select-sm")
             else:
                 widget.attrs.setdefault("class", "form-control form-control-sm")
-
-
-class FilterForm(forms.Form):
-    """The base of a list page's filter (``ListPage.filter_form_class``)."""
-
-    def filter(self, qs: QuerySet) -> QuerySet:
-        """The rows of ``qs`` the valid filter keeps."""
-        raise NotImplementedError
 
 
 class LoginForm(BootstrapMixin, AuthenticationForm):

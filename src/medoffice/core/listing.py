@@ -1,8 +1,9 @@
 """One list-page pattern for every list: sort, filter, paginate, CSV export.
 
-A list is a subclass of ``ListPage`` naming its model, columns and filter form.
-Rows come from ``Model.objects.restrict(user, "view")``; the CSV export asks for
-the "export" action where the model defines one, else "view", and is audited.
+A list is a subclass of ``ListPage`` naming its model, columns and filter (a
+``core.filtersets.FilterSet``, the one its API operation uses too). Rows come from
+``Model.objects.restrict(user, "view")``; the CSV export asks for the "export" action
+where the model defines one, else "view", and is audited.
 htmx requests get the table partial, full requests the page, from one template.
 """
 
@@ -23,7 +24,7 @@ from django.utils import timezone
 from django.views import View
 
 from medoffice.core.audit import record_event
-from medoffice.core.forms import FilterForm
+from medoffice.core.filtersets import FilterSet
 from medoffice.core.http import AuthenticatedRequest
 from medoffice.core.models import AuditAction
 from medoffice.core.querysets import permission_name
@@ -75,7 +76,7 @@ class ListPage(PermissionRequiredMixin, View):
     title: ClassVar[str]
     request: AuthenticatedRequest  # set by View.setup; every list is behind the log-in
     columns: list[Column]  # a page may set its own per request
-    filter_form_class: ClassVar[type[FilterForm] | None] = None
+    filterset_class: ClassVar[type[FilterSet] | None] = None
     default_sort: ClassVar[str] = ""
     paginate_by: ClassVar[int] = 25
     export_action: ClassVar[str] = "view"
@@ -101,12 +102,10 @@ class ListPage(PermissionRequiredMixin, View):
     def filtered(self, request: AuthenticatedRequest) -> tuple[QuerySet, forms.Form | None, str]:
         qs = self.base_queryset()
         form = None
-        if self.filter_form_class is not None:
-            form = self.filter_form_class(request.GET or None)
-            if form.is_bound and form.is_valid():
-                qs = form.filter(qs)
-            elif form.is_bound:
-                qs = qs.none()
+        if self.filterset_class is not None:
+            filterset = self.filterset_class(request.GET, queryset=qs, request=request)
+            form = filterset.form
+            qs = filterset.qs if filterset.is_valid() else qs.none()
         sort = request.GET.get("sort", self.default_sort)
         keys = self.sort_keys()
         bare = sort.lstrip("-")

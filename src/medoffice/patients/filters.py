@@ -1,20 +1,23 @@
 """The patient list's filter: one search box (name, date of birth, phone, MRN, member
-ID) and the home location; ``filter(queryset)`` is called by the list pattern."""
+ID) and the home location. The one definition the list page, its CSV export and the
+API's patient search filter by (``core/filtersets.py``)."""
 
 from __future__ import annotations
 
+import django_filters
 from django import forms
 from django.db.models import QuerySet
 
-from medoffice.core.forms import BootstrapMixin, FilterForm
+from medoffice.core.filtersets import FilterSet
 from medoffice.core.models import Location
+from medoffice.patients.models import Patient
 from medoffice.patients.search import parse
 
 
-class PatientFilterForm(BootstrapMixin, FilterForm):
-    q = forms.CharField(
+class PatientFilter(FilterSet):
+    q = django_filters.CharFilter(
         label="Name, date of birth, phone, MRN or member ID",
-        required=False,
+        method="filter_search",
         max_length=150,
         widget=forms.TextInput(
             attrs={
@@ -24,17 +27,21 @@ class PatientFilterForm(BootstrapMixin, FilterForm):
             }
         ),
     )
-    location = forms.ModelChoiceField(
-        label="Location", required=False, queryset=Location.objects.all(), empty_label="Any"
+    location = django_filters.ModelChoiceFilter(
+        label="Location",
+        field_name="home_location",
+        queryset=Location.objects.all(),
+        empty_label="Any",
     )
 
-    def filter(self, qs: QuerySet) -> QuerySet:
+    class Meta(FilterSet.Meta):
+        model = Patient
+        fields: list[str] = []
+
+    def filter_search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         from medoffice.patients.selectors import search_condition
 
-        data = self.cleaned_data
-        terms = parse(data.get("q") or "")
-        if not terms.is_empty:
-            qs = qs.filter(search_condition(terms))
-        if data.get("location"):
-            qs = qs.filter(home_location=data["location"])
-        return qs
+        terms = parse(value)
+        if terms.is_empty:
+            return qs
+        return qs.filter(search_condition(terms))

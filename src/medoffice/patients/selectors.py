@@ -215,18 +215,29 @@ def search_condition(terms: SearchTerms) -> Q:
     return Q()
 
 
+def listed_patients(user: User) -> QuerySet[Patient]:
+    """The patients the list page, its CSV and the API's search start from: the user's
+    locations', merged records left out."""
+    return patient_list(user).filter(merged_into__isnull=True)
+
+
+def in_search_order(found: QuerySet[Patient], query: str) -> QuerySet[Patient]:
+    """Search results by name: plain when nothing was asked (the name index's order), else
+    by an expression no index provides: otherwise planners walk the whole name index in
+    order (to skip a sort) instead of seeking the few matching rows."""
+    if parse(query or "").is_empty:
+        return found.order_by("search_last", "search_first", "pk")
+    return found.order_by(Lower("search_last"), Lower("search_first"), "pk")
+
+
 def search_queryset(user: User, query: str) -> QuerySet[Patient]:
     """Patients of the user's locations matching ``query`` (names in any order, as prefixes;
     date of birth; phone digits; MRN prefix; member ID). Merged records are left out."""
     terms = parse(query or "")
-    found = patient_list(user).filter(merged_into__isnull=True)
-    if terms.is_empty:
-        return found.order_by("search_last", "search_first", "pk")
-    # Sorted by an expression no index provides: otherwise planners walk the whole name
-    # index in order (to skip a sort) instead of seeking the few matching rows.
-    return found.filter(search_condition(terms)).order_by(
-        Lower("search_last"), Lower("search_first"), "pk"
-    )
+    found = listed_patients(user)
+    if not terms.is_empty:
+        found = found.filter(search_condition(terms))
+    return in_search_order(found, query)
 
 
 def search_patients(user: User, query: str, limit: int = 25) -> list[Patient]:

@@ -17,7 +17,7 @@ from medoffice.core.http import AuthenticatedRequest
 from medoffice.core.identifiers import mask_ssn
 from medoffice.core.listing import Column, ListPage
 from medoffice.patients import files, selectors, services
-from medoffice.patients.filters import PatientFilterForm
+from medoffice.patients.filters import PatientFilter
 from medoffice.patients.forms import (
     AlertForm,
     ConsentForm,
@@ -45,7 +45,7 @@ from medoffice.patients.phones import national
 class PatientListPage(ListPage):
     model = Patient
     title = "Patients"
-    filter_form_class = PatientFilterForm
+    filterset_class = PatientFilter
     default_sort = "name"
     data_category = "demographics"
     patient_field = "pk"
@@ -73,7 +73,7 @@ class PatientListPage(ListPage):
     ]
 
     def base_queryset(self) -> QuerySet[Patient]:
-        return selectors.patient_list(self.request.user).filter(merged_into__isnull=True)
+        return selectors.listed_patients(self.request.user)
 
     def record_shown(self, objects: list[Any], form: Any) -> None:
         searched = form is not None and form.is_bound and form.is_valid()

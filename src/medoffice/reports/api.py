@@ -235,20 +235,13 @@ def utilisation(request: ApiRequest, params: Query[ReportFilter]) -> dict[str, A
     summary="Third-next-available appointment per provider (days from today)",
 )
 def access(request: ApiRequest, params: Query[AccessFilter]) -> dict[str, Any]:
-    user = request.auth
     filters = _filters(request, params, "access")
-    kind = None
-    if filters.appointment_type_id:
-        kind = selectors.appointment_types_for(user).filter(pk=filters.appointment_type_id).first()
-        if kind is None:
-            raise ValidationError({"type": f"No appointment type with id {params.type}."})
-    kind = kind or selectors.default_appointment_type(user)
-    today = selectors.local_today()
-    rows = selectors.third_next_available(user, filters, kind, today) if kind else []
+    data = selectors.access(request.auth, filters)
+    kind = data.appointment_type
     return {
         "filters": _period(filters),
         "appointment_type_id": kind.pk if kind else None,
-        "today": today,
-        "horizon_days": selectors.ACCESS_HORIZON_DAYS,
-        "rows": [dataclasses.asdict(r) for r in rows],
+        "today": data.today,
+        "horizon_days": data.horizon_days,
+        "rows": [dataclasses.asdict(r) for r in data.rows],
     }

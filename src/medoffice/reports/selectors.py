@@ -4,6 +4,10 @@ Every query starts from ``Appointment.objects.restrict(user, "view")`` (or the
 set-up models' own ``restrict``), so a user limited to some locations gets
 figures for those locations only. The formulas live in ``kpis.py``; this module
 only fetches plain values for them and groups the results.
+
+Each report has one selector here returning a typed result: its rows and its charts'
+series (``ChartSeries``). The page, its CSV export and the API operation all render
+that one result (``views.py``, ``api.py``), so the three always agree.
 """
 
 from __future__ import annotations
@@ -14,11 +18,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from medoffice.core.models import Location, User
-from medoffice.reports import kpis
+from medoffice.reports import charts, kpis
 from medoffice.scheduling import selectors as book
 from medoffice.scheduling.availability import TemplateBlock as EngineBlock
 from medoffice.scheduling.models import (
@@ -55,6 +60,18 @@ class Filters:
         start = dt.datetime.combine(self.start_date, dt.time.min, tzinfo=tz)
         end = dt.datetime.combine(self.end_date + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
         return start, end
+
+
+@dataclass(frozen=True)
+class ChartSeries:
+    """What a chart plots: one label per category and the series' values in that order."""
+
+    categories: list[str]
+    series: list[charts.Series]
+
+
+def _pct(value: float | None) -> float | None:
+    return None if value is None else value * 100
 
 
 def local_today() -> dt.date:
@@ -103,6 +120,17 @@ class WaitReport:
     by_provider: list[WaitGroup] = field(default_factory=list)
     by_location: list[WaitGroup] = field(default_factory=list)
     by_part_of_day: list[WaitGroup] = field(default_factory=list)
+
+
+def median_series(groups: list[WaitGroup]) -> ChartSeries:
+    """The median minutes of each phase, per group."""
+    return ChartSeries(
+        categories=[g.label for g in groups],
+        series=[
+            charts.Series(kpis.PHASES[key], [g.phases[key].median for g in groups])
+            for key in kpis.PHASES
+        ],
+    )
 
 
 def _group(label: str, rows: list[dict[str, float | None]]) -> WaitGroup:
@@ -174,6 +202,17 @@ class AttendanceRow:
     @property
     def late_cancel_rate(self) -> float | None:
         return kpis.rate(self.late_cancels, self.due)
+
+
+def rate_series(rows: list[AttendanceRow]) -> ChartSeries:
+    """The no-show and late-cancellation rates (in %) of each row."""
+    return ChartSeries(
+        categories=[r.label for r in rows],
+        series=[
+            charts.Series("No-show rate", [_pct(r.no_show_rate) for r in rows]),
+            charts.Series("Late-cancel rate", [_pct(r.late_cancel_rate) for r in rows]),
+        ],
+    )
 
 
 @dataclass
@@ -270,6 +309,25 @@ class UtilisationReport:
     by_provider: list[UtilisationRow]
     by_week: list[UtilisationRow]
 
+    @property
+    def provider_series(self) -> ChartSeries:
+        """Each provider's utilisation over the whole period, in %."""
+        return ChartSeries(
+            categories=[r.provider for r in self.by_provider],
+            series=[charts.Series("Utilisation", [_pct(r.utilisation) for r in self.by_provider])],
+        )
+
+    @property
+    def weekly_series(self) -> ChartSeries:
+        """One series per provider: the weekly utilisation in %, None where nothing was open."""
+        weeks = sorted({r.week for r in self.by_week if r.week})
+        providers = sorted({r.provider for r in self.by_week}) if weeks else []
+        lookup = {(r.provider, r.week): r.utilisation for r in self.by_week}
+        return ChartSeries(
+            categories=[w.strftime("%m/%d") for w in weeks],
+            series=[charts.Series(p, [_pct(lookup.get((p, w))) for w in weeks]) for p in providers],
+        )
+
 
 def utilisation(user: User, filters: Filters) -> UtilisationReport:
     """Booked ÷ available minutes per provider per week (weeks start on Monday).
@@ -351,6 +409,40 @@ class AccessRow:
     provider: str
     days: int | None
     third_slot: dt.datetime | None
+
+
+@dataclass
+class AccessReport:
+    appointment_type: AppointmentType | None
+    today: dt.date
+    rows: list[AccessRow]
+    horizon_days: int = ACCESS_HORIZON_DAYS
+
+    @property
+    def days_series(self) -> ChartSeries:
+        """Days from today to each provider's third open slot (None: fewer than three)."""
+        return ChartSeries(
+            categories=[r.provider for r in self.rows],
+            series=[charts.Series("Days", [r.days for r in self.rows])],
+        )
+
+
+def access(user: User, filters: Filters, today: dt.date | None = None) -> AccessReport:
+    """The third-next-available report for the chosen visit type, or the most booked one.
+
+    A chosen type the user may not see is refused naming the ``type`` parameter.
+    """
+    today = today or local_today()
+    kind: AppointmentType | None = None
+    if filters.appointment_type_id:
+        kind = appointment_types_for(user).filter(pk=filters.appointment_type_id).first()
+        if kind is None:
+            raise ValidationError(
+                {"type": f"No appointment type with id {filters.appointment_type_id}."}
+            )
+    kind = kind or default_appointment_type(user)
+    rows = third_next_available(user, filters, kind, today) if kind else []
+    return AccessReport(appointment_type=kind, today=today, rows=rows)
 
 
 def third_next_available(

@@ -22,7 +22,6 @@ from medoffice.core.listing import csv_cell
 from medoffice.core.models import AuditAction
 from medoffice.reports import charts, kpis, selectors
 from medoffice.reports.forms import ReportFilterForm
-from medoffice.scheduling.models import AppointmentType
 
 PERMISSION = "scheduling.view_reports"
 
@@ -107,6 +106,11 @@ def _respond(
     return render(request, template, context)
 
 
+def _plotted(data: selectors.ChartSeries) -> dict[str, Any]:
+    """A report's chart series as the chart functions take them."""
+    return {"categories": data.categories, "series": data.series}
+
+
 def _csv(request: AuthenticatedRequest, report: Report, filters: selectors.Filters) -> HttpResponse:
     rows = sum(len(s.rows) for s in report.sections)
     record_event(
@@ -168,11 +172,7 @@ def _wait_section(title: str, groups: Sequence[selectors.WaitGroup], x_label: st
                 "Grouped bars: for each group, the median minutes of each phase of the visit. "
                 "The table below gives the same figures with the 90th percentiles."
             ),
-            categories=[g.label for g in groups],
-            series=[
-                charts.Series(kpis.PHASES[key], [g.phases[key].median for g in groups])
-                for key in kpis.PHASES
-            ],
+            **_plotted(selectors.median_series(list(groups))),
             x_label=x_label,
             y_label="Median minutes",
         )
@@ -228,19 +228,11 @@ def _rate_bars(title: str, rows: Sequence[selectors.AttendanceRow], x_label: str
         charts.bar_chart(
             title=title,
             desc="Bars: the no-show rate and the late-cancellation rate of each group, in %.",
-            categories=[r.label for r in rows],
-            series=[
-                charts.Series("No-show rate", [_pct(r.no_show_rate) for r in rows]),
-                charts.Series("Late-cancel rate", [_pct(r.late_cancel_rate) for r in rows]),
-            ],
+            **_plotted(selectors.rate_series(list(rows))),
             x_label=x_label,
             y_label="% of due appointments",
         )
     )
-
-
-def _pct(value: float | None) -> float | None:
-    return None if value is None else value * 100
 
 
 @permission_required(PERMISSION, raise_exception=True)
@@ -256,11 +248,7 @@ def no_shows(request: AuthenticatedRequest) -> HttpResponse:
             "Lines: the monthly no-show rate and late-cancellation rate, in % of the "
             "appointments that were due that month. A gap means no appointment was due."
         ),
-        categories=[m.label for m in months],
-        series=[
-            charts.Series("No-show rate", [_pct(m.no_show_rate) for m in months]),
-            charts.Series("Late-cancel rate", [_pct(m.late_cancel_rate) for m in months]),
-        ],
+        **_plotted(selectors.rate_series(months)),
         x_label="Month",
         y_label="% of due appointments",
     )
@@ -323,21 +311,17 @@ def utilisation(request: AuthenticatedRequest) -> HttpResponse:
         chart = charts.bar_chart(
             title="Provider utilisation over the period",
             desc="Bars: booked minutes as a % of available template minutes, per provider.",
-            categories=[r.provider for r in data.by_provider],
-            series=[charts.Series("Utilisation", [_pct(r.utilisation) for r in data.by_provider])],
+            **_plotted(data.provider_series),
             x_label="Provider",
             y_label="% of available minutes booked",
         )
     weekly = ""
-    weeks = sorted({r.week for r in data.by_week if r.week})
-    if weeks:
-        providers = sorted({r.provider for r in data.by_week})
-        lookup = {(r.provider, r.week): r.utilisation for r in data.by_week}
+    weekly_series = data.weekly_series
+    if weekly_series.categories:
         weekly = charts.line_chart(
             title="Provider utilisation by week",
             desc="Lines: each provider's weekly utilisation in %; a gap means no available time.",
-            categories=[w.strftime("%m/%d") for w in weeks],
-            series=[charts.Series(p, [_pct(lookup.get((p, w))) for w in weeks]) for p in providers],
+            **_plotted(weekly_series),
             x_label="Week starting (Monday)",
             y_label="% of available minutes booked",
         )
@@ -369,15 +353,8 @@ def access(request: AuthenticatedRequest) -> HttpResponse:
     today = selectors.local_today()
     form = _filter_form(request, today, with_type=True)
     filters = form.filters(today)
-    kind: AppointmentType | None = None
-    if filters.appointment_type_id:
-        kind = (
-            selectors.appointment_types_for(request.user)
-            .filter(pk=filters.appointment_type_id)
-            .first()
-        )
-    kind = kind or selectors.default_appointment_type(request.user)
-    rows = selectors.third_next_available(request.user, filters, kind, today) if kind else []
+    data = selectors.access(request.user, filters, today)
+    kind, rows = data.appointment_type, data.rows
     chart = ""
     if rows:
         chart = charts.bar_chart(
@@ -387,8 +364,7 @@ def access(request: AuthenticatedRequest) -> HttpResponse:
                 f"slot for a {kind}. No bar: fewer than three open slots in the next "
                 f"{selectors.ACCESS_HORIZON_DAYS} days."
             ),
-            categories=[r.provider for r in rows],
-            series=[charts.Series("Days", [r.days for r in rows])],
+            **_plotted(data.days_series),
             x_label="Provider",
             y_label="Days",
         )

@@ -1,42 +1,58 @@
-"""The appointment book's list filters: recalls and the waitlist; ``filter(queryset)``
-is called by the list pattern."""
+"""The appointment book's list filters: recalls and the waitlist. Each is the one
+definition its list page, CSV export and API operation filter by
+(``core/filtersets.py``)."""
 
 from __future__ import annotations
 
+import django_filters
 from django import forms
 from django.db.models import QuerySet
 
-from medoffice.core.forms import BootstrapMixin, FilterForm
-from medoffice.scheduling.choices import RecallStatus
+from medoffice.core.filtersets import FilterSet
+from medoffice.scheduling.choices import RecallStatus, WaitlistStatus
 from medoffice.scheduling.forms import DATE
-from medoffice.scheduling.models import AppointmentType
+from medoffice.scheduling.models import AppointmentType, Recall, WaitlistEntry
+
+OPEN_RECALLS = [RecallStatus.DUE, RecallStatus.CONTACTED]
 
 
-class RecallFilterForm(BootstrapMixin, FilterForm):
-    due_by = forms.DateField(label="Due by", required=False, widget=DATE)
-    status = forms.ChoiceField(
-        label="Status",
-        required=False,
-        choices=[("", "Open (due or contacted)")] + RecallStatus.choices,
+class RecallFilter(FilterSet):
+    """Due on or before a day; one status, or without one the open recalls (due or
+    contacted)."""
+
+    due_by = django_filters.DateFilter(
+        label="Due by", field_name="due_date", lookup_expr="lte", widget=DATE
+    )
+    status = django_filters.ChoiceFilter(
+        label="Status", choices=RecallStatus.choices, empty_label="Open (due or contacted)"
     )
 
-    def filter(self, qs: QuerySet) -> QuerySet:
-        data = self.cleaned_data
-        if data.get("due_by"):
-            qs = qs.filter(due_date__lte=data["due_by"])
-        if data.get("status"):
-            qs = qs.filter(status=data["status"])
-        else:
-            qs = qs.filter(status__in=[RecallStatus.DUE, RecallStatus.CONTACTED])
-        return qs
+    class Meta(FilterSet.Meta):
+        model = Recall
+        fields: list[str] = []
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        queryset = super().filter_queryset(queryset)
+        if not self.form.cleaned_data.get("status"):
+            queryset = queryset.filter(status__in=OPEN_RECALLS)
+        return queryset
 
 
-class WaitlistFilterForm(BootstrapMixin, FilterForm):
-    appointment_type = forms.ModelChoiceField(
-        label="Type", queryset=AppointmentType.objects.all(), required=False
+class WaitlistFilter(FilterSet):
+    """The appointment type; the status (not offered on the page), without one the
+    patients still waiting."""
+
+    appointment_type = django_filters.ModelChoiceFilter(
+        label="Type", queryset=AppointmentType.objects.all()
     )
+    status = django_filters.ChoiceFilter(choices=WaitlistStatus.choices, widget=forms.HiddenInput)
 
-    def filter(self, qs: QuerySet) -> QuerySet:
-        if self.cleaned_data.get("appointment_type"):
-            qs = qs.filter(appointment_type=self.cleaned_data["appointment_type"])
-        return qs
+    class Meta(FilterSet.Meta):
+        model = WaitlistEntry
+        fields: list[str] = []
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        queryset = super().filter_queryset(queryset)
+        if not self.form.cleaned_data.get("status"):
+            queryset = queryset.filter(status=WaitlistStatus.WAITING)
+        return queryset

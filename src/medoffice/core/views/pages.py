@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from medoffice.core import homepanels, mfa, services
-from medoffice.core.filters import AuditFilterForm, UserFilterForm
+from medoffice.core.filters import AuditFilter, UserFilter
 from medoffice.core.formaction import errors_onto_form, run_form_action
 from medoffice.core.forms import (
     PracticeForm,
@@ -48,7 +48,7 @@ class UserListPage(ListPage):
     model = User
     title = "Users"
     intro = "Everyone who can log in, with their roles and the locations they are limited to."
-    filter_form_class = UserFilterForm
+    filterset_class = UserFilter
     default_sort = "username"
     actions_template = "core/_user_actions.html"
     columns = [
@@ -220,7 +220,7 @@ class AuditReportPage(ListPage):
         "Every log-in, view, change, print and export, newest first. Times are in the practice's "
         "time zone; the CSV export gives UTC. Each export is itself recorded here."
     )
-    filter_form_class = AuditFilterForm
+    filterset_class = AuditFilter
     default_sort = "-seq"
     export_action = "export"
     data_category = "audit"

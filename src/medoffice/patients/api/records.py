@@ -25,10 +25,12 @@ from medoffice.api.common import (
     require_permission,
 )
 from medoffice.api.errors import ErrorOut, error_responses
+from medoffice.core.filtersets import filter_rows
 from medoffice.core.http import ApiRequest
 from medoffice.core.models import AuditAction
 from medoffice.patients import selectors, services
 from medoffice.patients.error_codes import PatientErrorCode
+from medoffice.patients.filters import PatientFilter
 from medoffice.patients.models import (
     ContactMethod,
     Coverage,
@@ -190,8 +192,9 @@ def search(request: ApiRequest, q: SearchText = _QUERY) -> Any:
         object_type="patients.patient",
     )
     searched = f"patient search by {kinds(parse(q))}"
+    found = filter_rows(PatientFilter, selectors.listed_patients(request.auth), {"q": q})
     return ShapedRows(
-        selectors.search_queryset(request.auth, q),
+        selectors.in_search_order(found, q),
         shown=lambda rows: audit_patients_shown(
             request,
             rows,

@@ -26,9 +26,11 @@ from medoffice.api.common import (
     row_id,
 )
 from medoffice.api.errors import error_responses
+from medoffice.core.filtersets import filter_rows
 from medoffice.core.http import ApiRequest
 from medoffice.core.models import Location
 from medoffice.patients.models import Patient
+from medoffice.scheduling import filters as lists
 from medoffice.scheduling import services
 from medoffice.scheduling.models import AppointmentType, Provider, Recall, WaitlistEntry
 
@@ -66,7 +68,12 @@ class WaitlistIn(Schema):
 
 
 class WaitlistFilter(Schema):
-    status: str | None = Field(None, max_length=20, description="Default: everyone waiting.")
+    status: str | None = Field(
+        None, max_length=20, description="waiting, offered, booked or removed. Default: waiting."
+    )
+    appointment_type_id: int | None = Field(
+        None, ge=1, le=MAX_ID, description="Only entries for this appointment type."
+    )
 
 
 def _waitlist_row(e: WaitlistEntry) -> dict[str, Any]:
@@ -97,12 +104,17 @@ def _shown(request: ApiRequest, object_type: str, category: str) -> Any:
 
 @router.get(
     "/waitlist",
-    response={200: list[WaitlistOut], **error_responses(403, 422)},
+    response={200: list[WaitlistOut], **error_responses(400, 403, 422)},
     summary="The waitlist (oldest first)",
 )
 @paginate(Pagination)
 def waitlist(request: ApiRequest, filters: Query[WaitlistFilter]) -> Any:
-    rows = restricted(request, WaitlistEntry).filter(status=filters.status or "waiting")
+    rows = filter_rows(
+        lists.WaitlistFilter,
+        restricted(request, WaitlistEntry),
+        filters.model_dump(mode="json"),
+        rename={"appointment_type_id": "appointment_type"},
+    )
     return ShapedRows(
         rows.order_by("created_at", "pk"),
         _waitlist_row,
@@ -169,7 +181,12 @@ class RecallOut(Schema):
 
 
 class RecallFilter(Schema):
-    status: str | None = Field(None, max_length=20)
+    status: str | None = Field(
+        None,
+        max_length=20,
+        description="due, contacted, scheduled, done or declined. "
+        "Default: the open ones (due or contacted).",
+    )
     due_before: Day | None = Field(None, description="Due on or before this date.")
 
 
@@ -200,16 +217,17 @@ def _recall_row(r: Recall) -> dict[str, Any]:
 
 @router.get(
     "/recalls",
-    response={200: list[RecallOut], **error_responses(403, 422)},
+    response={200: list[RecallOut], **error_responses(400, 403, 422)},
     summary="Recalls, soonest due first",
 )
 @paginate(Pagination)
 def recalls(request: ApiRequest, filters: Query[RecallFilter]) -> Any:
-    rows = restricted(request, Recall)
-    if filters.status:
-        rows = rows.filter(status=filters.status)
-    if filters.due_before:
-        rows = rows.filter(due_date__lte=filters.due_before)
+    rows = filter_rows(
+        lists.RecallFilter,
+        restricted(request, Recall),
+        filters.model_dump(mode="json"),
+        rename={"due_before": "due_by"},
+    )
     return ShapedRows(
         rows.order_by("due_date", "pk"), _recall_row, _shown(request, "scheduling.recall", "recall")
     )

@@ -23,7 +23,7 @@ from medoffice.patients.phones import national
 from medoffice.scheduling import forms as f
 from medoffice.scheduling import services
 from medoffice.scheduling.choices import WaitlistStatus
-from medoffice.scheduling.filters import RecallFilterForm, WaitlistFilterForm
+from medoffice.scheduling.filters import RecallFilter, WaitlistFilter
 from medoffice.scheduling.models import (
     Appointment,
     AppointmentStatus,
@@ -60,7 +60,7 @@ class WaitlistList(ListPage):
     title = "Waitlist"
     intro = "Patients who want an earlier visit. “Matches” are freed times that fit them."
     actions_template = "scheduling/_waitlist_actions.html"
-    filter_form_class = WaitlistFilterForm
+    filterset_class = WaitlistFilter
     default_sort = "created_at"
     data_category = "waitlist"
     patient_field = "patient_id"
@@ -96,10 +96,8 @@ class WaitlistList(ListPage):
         return [VIEW]
 
     def base_queryset(self) -> QuerySet:
-        return (
-            WaitlistEntry.objects.restrict(self.request.user, "view")
-            .filter(status=WaitlistStatus.WAITING)
-            .select_related("patient", "appointment_type", "provider", "current_appointment")
+        return WaitlistEntry.objects.restrict(self.request.user, "view").select_related(
+            "patient", "appointment_type", "provider", "current_appointment"
         )
 
     def get(self, request: AuthenticatedRequest) -> HttpResponseBase:
@@ -108,6 +106,8 @@ class WaitlistList(ListPage):
         tz = services.practice_zone()
 
         def matches(entry: WaitlistEntry) -> Any:
+            if entry.status != WaitlistStatus.WAITING:
+                return ""
             found = [a for a in freed if services.entry_matches(entry, a, tz)]
             if not found:
                 return ""
@@ -129,7 +129,7 @@ class WaitlistList(ListPage):
             return links
 
         def remove(entry: WaitlistEntry) -> Any:
-            if not can_change:
+            if not can_change or entry.status != WaitlistStatus.WAITING:
                 return ""
             from django.middleware.csrf import get_token
             from django.utils.html import format_html
@@ -195,7 +195,7 @@ class RecallList(ListPage):
     title = "Recalls"
     intro = "Who is due for what. Open a recall to record calls and letters."
     actions_template = "scheduling/_recall_actions.html"
-    filter_form_class = RecallFilterForm
+    filterset_class = RecallFilter
     default_sort = "due_date"
     data_category = "recall"
     patient_field = "patient_id"
@@ -225,12 +225,6 @@ class RecallList(ListPage):
         if scope is not None:
             qs = qs.filter(patient__home_location_id__in=scope)
         return qs
-
-    def filtered(self, request: AuthenticatedRequest) -> tuple[QuerySet, Any, str]:
-        qs, form, sort = super().filtered(request)
-        if form is not None and not form.is_bound:  # the first visit: open recalls only
-            qs = qs.filter(status__in=["due", "contacted"])
-        return qs, form, sort
 
 
 @permission_required(BOOK, raise_exception=True)
