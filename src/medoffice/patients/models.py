@@ -37,6 +37,24 @@ class PatientQuerySet(RestrictedQuerySet):
         )
 
 
+class PatientRecordQuerySet(RestrictedQuerySet):
+    """A part of a patient's record (coverage, consent, alert, document).
+
+    Seen and changed with the patient's permissions, and scoped through the patient:
+    a user limited to some locations reaches only the parts of their patients' records.
+    """
+
+    permission_map = {"view": "patients.view_patient", "change": "patients.change_patient"}
+    location_field = "patient__home_location_id"
+
+
+class PatientMergeQuerySet(RestrictedQuerySet):
+    """The record of a merge: seen and made by those who merge, scoped through the survivor."""
+
+    permission_map = {"view": "patients.merge_patient", "change": "patients.merge_patient"}
+    location_field = "survivor__home_location_id"
+
+
 class Patient(models.Model):
     """A patient of the practice."""
 
@@ -207,6 +225,8 @@ class PatientAlert(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = PatientRecordQuerySet.as_manager()
+
     class Meta:
         ordering = ["kind"]
 
@@ -268,6 +288,8 @@ class Coverage(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = PatientRecordQuerySet.as_manager()
+
     class Meta:
         ordering = ["order", "-effective_from"]
         constraints = [
@@ -304,6 +326,8 @@ class Consent(models.Model):
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
+    objects = PatientRecordQuerySet.as_manager()
+
     class Meta:
         ordering = ["kind", "-given_on"]
 
@@ -331,6 +355,8 @@ class PatientDocument(models.Model):
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
+    objects = PatientRecordQuerySet.as_manager()
+
     class Meta:
         ordering = ["-uploaded_at"]
 
@@ -349,6 +375,8 @@ class PatientMerge(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     merged_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PatientMergeQuerySet.as_manager()
 
     class Meta:
         ordering = ["-merged_at"]

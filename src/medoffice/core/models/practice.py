@@ -195,6 +195,12 @@ class LocationQuerySet(RestrictedQuerySet):
         return self if location_ids is None else self.filter(pk__in=location_ids)
 
 
+class LocationHoursQuerySet(RestrictedQuerySet):
+    """A location's opening hours: seen and changed with the practice's permissions."""
+
+    permission_map = LocationQuerySet.permission_map
+
+
 class Location(Address):
     practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="locations")
     name = models.CharField(max_length=80)
@@ -226,6 +232,8 @@ class LocationHours(models.Model):
     weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
     opens = models.TimeField()
     closes = models.TimeField()
+
+    objects = LocationHoursQuerySet.as_manager()
 
     class Meta:
         ordering = ["weekday", "opens"]

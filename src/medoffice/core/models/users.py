@@ -118,10 +118,18 @@ class User(AbstractUser):
         return self._location_ids_cache
 
 
+class RoleAssignmentQuerySet(RestrictedQuerySet):
+    """A user's roles: seen and changed with the user accounts' permissions."""
+
+    permission_map = {"view": "core.view_user", "change": "core.change_user"}
+
+
 class RoleAssignment(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
     role = models.CharField(max_length=20, choices=[(r.value, r.label) for r in Role])
     assigned_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RoleAssignmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["role"]

@@ -46,6 +46,23 @@ class AppointmentQuerySet(RestrictedQuerySet):
         return self.filter(status__in=[s.value for s in ACTIVE_STATUSES])
 
 
+class SeriesQuerySet(RestrictedQuerySet):
+    """A recurring set: seen with the book, booked by those who book, scoped through the patient."""
+
+    permission_map = {
+        "view": "scheduling.view_appointment",
+        "change": "scheduling.change_appointment",
+    }
+    location_field = "patient__home_location_id"
+
+
+class StatusChangeQuerySet(RestrictedQuerySet):
+    """An appointment's history: seen with the book, scoped through the appointment's location."""
+
+    permission_map = {"view": "scheduling.view_appointment", "change": "scheduling.change_flow"}
+    location_field = "appointment__location_id"
+
+
 class AppointmentSeries(models.Model):
     """A recurring set of visits booked together (weekly physiotherapy × 8)."""
 
@@ -56,6 +73,8 @@ class AppointmentSeries(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SeriesQuerySet.as_manager()
 
     def __str__(self) -> str:
         return f"Series of {self.count} every {self.interval_weeks} week(s)"
@@ -178,6 +197,8 @@ class StatusChange(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     note = models.CharField(max_length=200, blank=True)
+
+    objects = StatusChangeQuerySet.as_manager()
 
     class Meta:
         ordering = ["changed_at", "pk"]

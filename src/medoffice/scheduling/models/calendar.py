@@ -156,6 +156,8 @@ class ResourceRequirement(models.Model):
     name = models.CharField(max_length=80)
     resources = models.ManyToManyField(Resource, related_name="requirements")
 
+    objects = ScheduleSetupQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
 
