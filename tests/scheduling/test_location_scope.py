@@ -133,9 +133,7 @@ def test_offering_a_slot_to_another_locations_patient_answers_404_and_queues_not
 ):
     entry = WaitlistEntryFactory(patient=their_patient)
     appointment = AppointmentFactory(patient=my_patient, location=location)
-    response = desk.post(
-        f"/schedule/waitlist/{entry.pk}/offer/", {"appointment": appointment.pk}
-    )
+    response = desk.post(f"/schedule/waitlist/{entry.pk}/offer/", {"appointment": appointment.pk})
     assert response.status_code == 404
     assert not Message.objects.exists()
     assert WaitlistEntry.objects.get(pk=entry.pk).offered_at is None

@@ -140,6 +140,7 @@ def patient_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def patient_new(request: AuthenticatedRequest) -> HttpResponse:
     form = RegistrationForm(request.POST or None, user=request.user)
     duplicates: list[Patient] = []
+    duplicates_elsewhere = False
     if request.method == "POST" and form.is_valid():
         try:
             patient = services.register_patient(
@@ -150,6 +151,7 @@ def patient_new(request: AuthenticatedRequest) -> HttpResponse:
             )
         except services.DuplicateSuspected as exc:
             duplicates = exc.candidates
+            duplicates_elsewhere = exc.elsewhere
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -158,7 +160,13 @@ def patient_new(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "patients/patient_form.html",
-        {"form": form, "title": "Register a patient", "duplicates": duplicates, "creating": True},
+        {
+            "form": form,
+            "title": "Register a patient",
+            "duplicates": duplicates,
+            "duplicates_elsewhere": duplicates_elsewhere,
+            "creating": True,
+        },
     )
 
 
@@ -453,7 +461,8 @@ def merge(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if duplicate is not None:
         preview = services.merge_preview(survivor=survivor, merged=duplicate)
         ended = services.conflicting_coverages(survivor=survivor, merged=duplicate)
-    candidates = services.find_duplicates(
+    candidates, _ = services.duplicates_for(
+        request.user,
         first_name=survivor.first_name,
         last_name=survivor.last_name,
         date_of_birth=survivor.date_of_birth,

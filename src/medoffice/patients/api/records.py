@@ -120,7 +120,13 @@ class PatientIn(Schema):
 
 
 class DuplicateOut(ErrorOut):
-    candidates: list[PatientSummaryOut]
+    candidates: list[PatientSummaryOut] = Field(
+        description="The possible duplicates at your locations."
+    )
+    elsewhere: bool = Field(
+        description="A possible duplicate is registered at a location outside yours "
+        "(not listed); ask the office manager."
+    )
 
 
 class CoverageOut(Schema):
@@ -266,15 +272,25 @@ def register(request: ApiRequest, payload: PatientIn | None = _NO_BODY) -> Any:
             object_type="patients.patient",
             outcome="failure",
             detail="registration held: possible duplicates "
-            + ", ".join(c.mrn for c in exc.candidates),
+            + ", ".join(
+                [c.mrn for c in exc.candidates]
+                + (["others outside the user's locations"] if exc.elsewhere else [])
+            ),
         )
+        detail = "Possible duplicates exist; send confirm_duplicate: true to create anyway."
+        if exc.elsewhere:
+            detail = (
+                "A possible duplicate is registered at another location; ask the office "
+                "manager, or send confirm_duplicate: true to create anyway."
+            )
         return Status(
             409,
             {
-                "detail": "Possible duplicates exist; send confirm_duplicate: true to create anyway.",
+                "detail": detail,
                 "code": PatientErrorCode.DUPLICATE_SUSPECTED,
                 "errors": [],
                 "candidates": [_summary(c) for c in exc.candidates],
+                "elsewhere": exc.elsewhere,
             },
         )
     request.api_audited = True
