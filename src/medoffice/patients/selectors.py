@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.db.models.functions import Lower
 from django.http import Http404
 from django.utils import timezone
@@ -14,6 +14,8 @@ from medoffice.core.audit import record_event
 from medoffice.core.models import AuditAction, AuditOutcome, User
 from medoffice.patients.models import Coverage, EmergencyAccess, Patient
 from medoffice.patients.search import SearchTerms, parse, prefix_upper_bound
+
+Part = TypeVar("Part", bound=Model)
 
 
 class OutsideScope(Exception):
@@ -32,6 +34,28 @@ def active_emergency_access(user: User, patient_id: int) -> EmergencyAccess | No
         .order_by("-granted_at")
         .first()
     )
+
+
+def get_record_part(user: User, model: type[Part], pk: int, action: str = "view") -> Part:
+    """One part of a patient's record (a coverage, consent, alert, document) by its id.
+
+    Fetched through ``restrict()``: a part of a record outside the user's locations
+    raises the same Http404 as an id that does not exist, so the answer does not tell
+    whether it exists. The one exception is break-glass: a user holding an active
+    emergency access to the patient reaches that patient's parts (the caller then
+    opens the patient through ``get_patient``, which records the emergency access).
+    """
+    restricted = model.objects.restrict(user, action)  # type: ignore[attr-defined]  # every part's manager is a PatientRecordQuerySet's
+    part: Part | None = restricted.filter(pk=pk).first()
+    if part is None and user.has_perm(restricted.permission_for(action)):
+        part = model.objects.filter(  # type: ignore[attr-defined]  # as above
+            pk=pk,
+            patient__emergency_accesses__user=user,
+            patient__emergency_accesses__expires_at__gt=timezone.now(),
+        ).first()
+    if part is None:
+        raise Http404("No such record.")
+    return part
 
 
 def get_patient(user: User, patient_id: int, *, data_category: str = "demographics") -> Patient:

@@ -220,7 +220,7 @@ def alert_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 @permission_required("patients.change_patient", raise_exception=True)
 def alert_deactivate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    alert = get_object_or_404(PatientAlert, pk=pk)
+    alert = selectors.get_record_part(request.user, PatientAlert, pk, "change")
     patient = _changeable(request, alert.patient_id, "alerts")
     services.deactivate_alert(actor=request.user, alert=alert)
     messages.success(request, "Alert removed.")
@@ -249,7 +249,7 @@ def consent_give(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 @permission_required("patients.change_patient", raise_exception=True)
 def consent_revoke(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    consent = get_object_or_404(Consent, pk=pk)
+    consent = selectors.get_record_part(request.user, Consent, pk, "change")
     patient = _changeable(request, consent.patient_id, "consents")
     form = RevokeConsentForm(request.POST)
     if form.is_valid():
@@ -301,14 +301,14 @@ def coverage_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @permission_required("patients.change_patient", raise_exception=True)
 def coverage_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    coverage = get_object_or_404(Coverage, pk=pk)
+    coverage = selectors.get_record_part(request.user, Coverage, pk, "change")
     return _coverage_page(request, _changeable(request, coverage.patient_id, "insurance"), coverage)
 
 
 @require_POST
 @permission_required("patients.change_patient", raise_exception=True)
 def coverage_end(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    coverage = get_object_or_404(Coverage, pk=pk)
+    coverage = selectors.get_record_part(request.user, Coverage, pk, "change")
     patient = _changeable(request, coverage.patient_id, "insurance")
     form = EndCoverageForm(request.POST)
     if form.is_valid():
@@ -352,7 +352,7 @@ def _serve(
 
 @permission_required("patients.view_patient", raise_exception=True)
 def document_download(request: AuthenticatedRequest, pk: int) -> FileResponse:
-    document = get_object_or_404(PatientDocument, pk=pk)
+    document = selectors.get_record_part(request.user, PatientDocument, pk)
     return _serve(
         request,
         document.patient_id,
@@ -365,7 +365,7 @@ def document_download(request: AuthenticatedRequest, pk: int) -> FileResponse:
 
 
 def _card(request: AuthenticatedRequest, pk: int, side: str) -> FileResponse:
-    coverage = get_object_or_404(Coverage, pk=pk)
+    coverage = selectors.get_record_part(request.user, Coverage, pk)
     stored = getattr(coverage, f"card_{side}")
     return _serve(
         request,

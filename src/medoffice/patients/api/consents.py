@@ -8,8 +8,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import FileResponse
-from django.shortcuts import get_object_or_404
+from django.http import FileResponse, Http404
 from ninja import Field, File, Path, Router, Schema, UploadedFile
 from ninja.errors import ValidationError as InvalidParameters
 from ninja.responses import Status
@@ -17,11 +16,12 @@ from ninja.responses import Status
 from medoffice.api.common import (
     MAX_ID,
     Day,
+    audit,
     require_permission,
 )
 from medoffice.api.errors import ErrorCode, error_responses, validation_errors
 from medoffice.core.http import ApiRequest
-from medoffice.core.models import AuditAction
+from medoffice.core.models import AuditAction, AuditOutcome
 from medoffice.patients import files, selectors, services
 from medoffice.patients.api.records import (
     _FILE,
@@ -229,7 +229,18 @@ def document_file(
         object_type="patients.patientdocument",
         object_id=id,
     )
-    document = get_object_or_404(PatientDocument, pk=id)
+    try:
+        document = selectors.get_record_part(request.auth, PatientDocument, id)
+    except Http404:
+        audit(
+            request,
+            AuditAction.READ,
+            object_type="patients.patientdocument",
+            object_id=id,
+            outcome=AuditOutcome.FAILURE,
+            detail=f"API {request.method} {request.path}: not found",
+        )
+        raise
     _open(request, document.patient_id, "documents")
     return files.file_response(
         document.file,
