@@ -43,7 +43,7 @@ from medoffice.core.models import (
     User,
 )
 from medoffice.core.models.practice import PlaceOfService, Weekday
-from medoffice.core.roles import Role
+from medoffice.core.roles import Permission, Role
 
 router = Router(tags=["core"])
 
@@ -473,7 +473,7 @@ def token_revoke(request: ApiRequest, id: int = row_id()) -> Status:
 
 def _staff_tokens(request: ApiRequest) -> QuerySet[ApiToken]:
     require_permission(
-        request, "core.change_user", action=AuditAction.READ, object_type="core.apitoken"
+        request, Permission.CHANGE_USER, action=AuditAction.READ, object_type="core.apitoken"
     )
     return ApiToken.objects.select_related("user")
 

@@ -7,6 +7,7 @@ from django.db import models
 
 from medoffice.core.fields import EncryptedTextField
 from medoffice.core.querysets import RestrictedQuerySet
+from medoffice.core.roles import Permission
 from medoffice.patients.choices import (
     AlertKind,
     ConsentKind,
@@ -21,10 +22,11 @@ from medoffice.patients.choices import (
 
 if TYPE_CHECKING:
     from medoffice.core.models import User
+    from medoffice.core.permissions import SystemActor
 
 
 class PatientQuerySet(RestrictedQuerySet):
-    def scope_for_user(self, user: User) -> Self:
+    def scope_for_user(self, user: User | SystemActor) -> Self:
         """Users limited to some locations see the patients registered at those locations."""
         location_ids = user.location_ids()
         if location_ids is None:
@@ -44,14 +46,14 @@ class PatientRecordQuerySet(RestrictedQuerySet):
     a user limited to some locations reaches only the parts of their patients' records.
     """
 
-    permission_map = {"view": "patients.view_patient", "change": "patients.change_patient"}
+    permission_map = {"view": Permission.VIEW_PATIENT, "change": Permission.CHANGE_PATIENT}
     location_field = "patient__home_location_id"
 
 
 class PatientMergeQuerySet(RestrictedQuerySet):
     """The record of a merge: seen and made by those who merge, scoped through the survivor."""
 
-    permission_map = {"view": "patients.merge_patient", "change": "patients.merge_patient"}
+    permission_map = {"view": Permission.MERGE_PATIENT, "change": Permission.MERGE_PATIENT}
     location_field = "survivor__home_location_id"
 
 

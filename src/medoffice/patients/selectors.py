@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from medoffice.core.audit import record_event
 from medoffice.core.models import AuditAction, AuditOutcome, User
+from medoffice.core.roles import Permission
 from medoffice.patients.models import Coverage, EmergencyAccess, Patient
 from medoffice.patients.search import SearchTerms, parse, prefix_upper_bound
 
@@ -64,7 +65,7 @@ def get_patient(user: User, patient_id: int, *, data_category: str = "demographi
     Raises Http404 when there is no such patient or the user may not open
     patient records, and OutsideScope when emergency access could open it.
     """
-    if not user.has_perm("patients.view_patient"):
+    if not user.has_perm(Permission.VIEW_PATIENT):
         record_event(
             AuditAction.READ,
             user=user,
@@ -97,7 +98,7 @@ def get_patient(user: User, patient_id: int, *, data_category: str = "demographi
                 outcome=AuditOutcome.DENIED,
                 detail="outside the user's locations",
             )
-            if user.has_perm("patients.emergency_access"):
+            if user.has_perm(Permission.EMERGENCY_ACCESS):
                 raise OutsideScope(patient.pk)
             raise Http404("No such patient.")
     record_event(
@@ -122,7 +123,7 @@ def recent_patients(user: User, limit: int = 8) -> QuerySet[Patient]:
 
 
 def unreviewed_emergency_accesses(user: User) -> QuerySet[EmergencyAccess]:
-    if not user.has_perm("core.review_emergencyaccess"):
+    if not user.has_perm(Permission.REVIEW_EMERGENCYACCESS):
         return EmergencyAccess.objects.none()
     return EmergencyAccess.objects.filter(reviewed_at__isnull=True).select_related(
         "user", "patient"
@@ -131,7 +132,7 @@ def unreviewed_emergency_accesses(user: User) -> QuerySet[EmergencyAccess]:
 
 def reveal_ssn(user: User, patient: Patient) -> str:
     """The full SSN for users whose role may see it; the reveal is audited."""
-    if not user.has_perm("patients.view_ssn"):
+    if not user.has_perm(Permission.VIEW_SSN):
         raise PermissionDenied("Your role does not show full social security numbers.")
     record_event(
         AuditAction.READ, user=user, obj=patient, patient_id=patient.pk, data_category="ssn"

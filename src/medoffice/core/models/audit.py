@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from medoffice.core.choices import AuditAction, AuditOutcome
 from medoffice.core.querysets import RestrictedQuerySet
+from medoffice.core.roles import Permission
 
 
 class AuditEvent(models.Model):
@@ -59,7 +60,7 @@ class AuditEvent(models.Model):
 
 class AuditVerificationQuerySet(RestrictedQuerySet):
     # Whoever may read the audit log may see whether its chain is intact.
-    permission_map = {"view": "core.view_auditevent"}
+    permission_map = {"view": Permission.VIEW_AUDITEVENT}
 
 
 class AuditVerification(models.Model):

@@ -12,6 +12,7 @@ from medoffice.core.choices import PlaceOfService, Weekday
 from medoffice.core.error_codes import CoreErrorCode
 from medoffice.core.identifiers import is_valid_npi, normalize_ein
 from medoffice.core.querysets import RestrictedQuerySet
+from medoffice.core.roles import Permission
 
 if TYPE_CHECKING:
     from medoffice.core.models import User
@@ -187,7 +188,7 @@ def practice_zone() -> zoneinfo.ZoneInfo:
 class LocationQuerySet(RestrictedQuerySet):
     """Locations are part of the practice: seen and changed with the practice's permissions."""
 
-    permission_map = {"view": "core.view_practice", "change": "core.change_practice"}
+    permission_map = {"view": Permission.VIEW_PRACTICE, "change": Permission.CHANGE_PRACTICE}
 
     def used_by(self, user: User) -> Self:
         """The locations ``user`` works at (all of them for a user without a limit)."""

@@ -15,7 +15,7 @@ from medoffice.core.querysets import RestrictedQuerySet
 
 if TYPE_CHECKING:
     from medoffice.core.models.tokens import ApiToken
-from medoffice.core.roles import MFA_REQUIRED_ROLES, Role, permissions_for
+from medoffice.core.roles import MFA_REQUIRED_ROLES, Permission, Role, permissions_for
 
 
 class RestrictedUserManager(UserManager.from_queryset(RestrictedQuerySet)):  # type: ignore[misc]  # mypy takes a from_queryset() base for a dynamic one
@@ -121,7 +121,7 @@ class User(AbstractUser):
 class RoleAssignmentQuerySet(RestrictedQuerySet):
     """A user's roles: seen and changed with the user accounts' permissions."""
 
-    permission_map = {"view": "core.view_user", "change": "core.change_user"}
+    permission_map = {"view": Permission.VIEW_USER, "change": Permission.CHANGE_USER}
 
 
 class RoleAssignment(models.Model):

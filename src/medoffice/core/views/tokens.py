@@ -15,6 +15,7 @@ from medoffice.core.forms import TokenForm, apply_errors
 from medoffice.core.http import AuthenticatedRequest
 from medoffice.core.models import ApiToken
 from medoffice.core.params import local_next
+from medoffice.core.roles import Permission
 
 
 def tokens(request: AuthenticatedRequest) -> HttpResponse:
@@ -55,7 +56,7 @@ def token_revoke(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return HttpResponseRedirect(local_next(request, reverse("core:tokens")))
 
 
-@permission_required("core.change_user", raise_exception=True)
+@permission_required(Permission.CHANGE_USER, raise_exception=True)
 def staff_tokens(request: AuthenticatedRequest) -> HttpResponse:
     rows = ApiToken.objects.select_related("user").order_by("-created_at", "-pk")
     return render(

@@ -22,6 +22,7 @@ from medoffice.api.common import (
 from medoffice.api.errors import ErrorCode, error_responses, validation_errors
 from medoffice.core.http import ApiRequest
 from medoffice.core.models import AuditAction, AuditOutcome
+from medoffice.core.roles import Permission
 from medoffice.patients import files, selectors, services
 from medoffice.patients.api.records import (
     _FILE,
@@ -151,7 +152,7 @@ def give_consent(
 ) -> Any:
     require_permission(
         request,
-        "patients.change_patient",
+        Permission.CHANGE_PATIENT,
         action=AuditAction.CREATE,
         object_type="patients.consent",
     )
@@ -187,7 +188,7 @@ def add_alert(
 ) -> Any:
     require_permission(
         request,
-        "patients.change_patient",
+        Permission.CHANGE_PATIENT,
         action=AuditAction.CREATE,
         object_type="patients.patientalert",
     )
@@ -224,7 +225,7 @@ def document_file(
 ) -> FileResponse:
     require_permission(
         request,
-        "patients.view_patient",
+        Permission.VIEW_PATIENT,
         action=AuditAction.READ,
         object_type="patients.patientdocument",
         object_id=id,
@@ -268,7 +269,7 @@ def upload_document(
 ) -> Any:
     require_permission(
         request,
-        "patients.change_patient",
+        Permission.CHANGE_PATIENT,
         action=AuditAction.CREATE,
         object_type="patients.patientdocument",
     )
@@ -303,7 +304,7 @@ def upload_document(
 def merge(request: ApiRequest, id: int = _patient_id(), payload: MergeIn | None = _NO_BODY) -> Any:
     require_permission(
         request,
-        "patients.merge_patient",
+        Permission.MERGE_PATIENT,
         action=AuditAction.UPDATE,
         object_type="patients.patient",
         object_id=id,

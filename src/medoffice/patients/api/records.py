@@ -26,6 +26,7 @@ from medoffice.api.common import (
 from medoffice.api.errors import ErrorOut, error_responses
 from medoffice.core.http import ApiRequest
 from medoffice.core.models import AuditAction
+from medoffice.core.roles import Permission
 from medoffice.patients import selectors, services
 from medoffice.patients.error_codes import PatientErrorCode
 from medoffice.patients.models import (
@@ -214,7 +215,7 @@ def _open(request: ApiRequest, patient_id: int, data_category: str) -> Patient:
 def search(request: ApiRequest, q: SearchText = _QUERY) -> Any:
     require_permission(
         request,
-        "patients.view_patient",
+        Permission.VIEW_PATIENT,
         action=AuditAction.READ,
         object_type="patients.patient",
     )
@@ -245,7 +246,7 @@ def detail(request: ApiRequest, id: int = _patient_id()) -> Any:
 def register(request: ApiRequest, payload: PatientIn | None = _NO_BODY) -> Any:
     require_permission(
         request,
-        "patients.change_patient",
+        Permission.CHANGE_PATIENT,
         action=AuditAction.CREATE,
         object_type="patients.patient",
     )
@@ -317,7 +318,7 @@ def add_coverage(
 ) -> Any:
     require_permission(
         request,
-        "patients.change_patient",
+        Permission.CHANGE_PATIENT,
         action=AuditAction.CREATE,
         object_type="patients.coverage",
     )

@@ -8,14 +8,16 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from medoffice.core.audit import record_event
 from medoffice.core.identifiers import normalize_ssn
-from medoffice.core.models import AuditAction, AuditOutcome, User
+from medoffice.core.models import AuditAction, AuditOutcome
 from medoffice.core.models.practice import zip_validator
+from medoffice.core.permissions import Actor, actor_user, require
+from medoffice.core.roles import Permission
 from medoffice.patients.error_codes import PatientErrorCode as Code
 from medoffice.patients.models import (
     Coverage,
@@ -50,11 +52,6 @@ class DuplicateSuspected(Exception):
         super().__init__(f"{len(candidates)} possible duplicate(s)")
         self.candidates = candidates
         self.elsewhere = elsewhere
-
-
-def _require(actor: User, permission: str, message: str) -> None:
-    if actor is not None and not actor.has_perm(permission):
-        raise PermissionDenied(message)
 
 
 def next_mrn() -> str:
@@ -189,7 +186,7 @@ def find_duplicates(
 
 
 def duplicates_for(
-    actor: User,
+    actor: Actor,
     *,
     first_name: str,
     last_name: str,
@@ -257,7 +254,7 @@ def _save_new_patient(patient: Patient, mrn_given: bool) -> None:
 
 def register_patient(
     *,
-    actor: User,
+    actor: Actor,
     confirm_duplicate: bool = False,
     member_id: str = "",
     **fields: Any,
@@ -267,7 +264,7 @@ def register_patient(
     The duplicate check runs, and is audited, before the registration's transaction, so
     its audit entries stay when the registration is held.
     """
-    _require(actor, "patients.change_patient", "Your role does not register patients.")
+    require(actor, Permission.CHANGE_PATIENT, "Your role does not register patients.")
     fields = clean_demographics(fields)
     candidates, elsewhere = duplicates_for(
         actor,
@@ -284,7 +281,7 @@ def register_patient(
 
 
 def _create_patient(
-    actor: User, fields: dict[str, Any], *, candidates: list[Patient], elsewhere: bool
+    actor: Actor, fields: dict[str, Any], *, candidates: list[Patient], elsewhere: bool
 ) -> Patient:
     mrn = fields.pop("mrn", None)
     patient = Patient(mrn=mrn or "M0000000", **fields)
@@ -308,9 +305,9 @@ def _create_patient(
 
 
 @transaction.atomic
-def update_patient(*, actor: User, patient: Patient, **fields: Any) -> Patient:
+def update_patient(*, actor: Actor, patient: Patient, **fields: Any) -> Patient:
     """Change a patient's demographics, guarantor, contacts and state (inactive, deceased)."""
-    _require(actor, "patients.change_patient", "Your role does not change patients.")
+    require(actor, Permission.CHANGE_PATIENT, "Your role does not change patients.")
     fields.pop("mrn", None)
     fields = clean_demographics({"date_of_birth": patient.date_of_birth, **fields})
     locked = Patient.objects.select_for_update().get(pk=patient.pk)
@@ -341,9 +338,11 @@ def update_patient(*, actor: User, patient: Patient, **fields: Any) -> Patient:
 
 
 @transaction.atomic
-def add_alert(*, actor: User, patient: Patient, kind: str, text: str = "") -> PatientAlert:
-    _require(actor, "patients.change_patient", "Your role does not change patients.")
-    alert = PatientAlert(patient=patient, kind=kind, text=text.strip(), created_by=actor)
+def add_alert(*, actor: Actor, patient: Patient, kind: str, text: str = "") -> PatientAlert:
+    require(actor, Permission.CHANGE_PATIENT, "Your role does not change patients.")
+    alert = PatientAlert(
+        patient=patient, kind=kind, text=text.strip(), created_by=actor_user(actor)
+    )
     alert.full_clean()
     alert.save()
     record_event(
@@ -353,8 +352,8 @@ def add_alert(*, actor: User, patient: Patient, kind: str, text: str = "") -> Pa
 
 
 @transaction.atomic
-def deactivate_alert(*, actor: User, alert: PatientAlert) -> PatientAlert:
-    _require(actor, "patients.change_patient", "Your role does not change patients.")
+def deactivate_alert(*, actor: Actor, alert: PatientAlert) -> PatientAlert:
+    require(actor, Permission.CHANGE_PATIENT, "Your role does not change patients.")
     alert = PatientAlert.objects.select_for_update().get(pk=alert.pk)
     alert.is_active = False
     alert.save(update_fields=["is_active"])

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 
 from medoffice.core.querysets import RestrictedQuerySet
+from medoffice.core.roles import Permission
 from medoffice.scheduling.choices import AppointmentStatus
 
 # The appointment book's grain: a booking claims every 5-minute granule it covers.
@@ -50,8 +51,8 @@ class SeriesQuerySet(RestrictedQuerySet):
     """A recurring set: seen with the book, booked by those who book, scoped through the patient."""
 
     permission_map = {
-        "view": "scheduling.view_appointment",
-        "change": "scheduling.change_appointment",
+        "view": Permission.VIEW_APPOINTMENT,
+        "change": Permission.CHANGE_APPOINTMENT,
     }
     location_field = "patient__home_location_id"
 
@@ -59,7 +60,7 @@ class SeriesQuerySet(RestrictedQuerySet):
 class StatusChangeQuerySet(RestrictedQuerySet):
     """An appointment's history: seen with the book, scoped through the appointment's location."""
 
-    permission_map = {"view": "scheduling.view_appointment", "change": "scheduling.change_flow"}
+    permission_map = {"view": Permission.VIEW_APPOINTMENT, "change": Permission.CHANGE_FLOW}
     location_field = "appointment__location_id"
 
 

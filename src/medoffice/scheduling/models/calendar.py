@@ -11,6 +11,7 @@ from django.db import models
 
 from medoffice.core.models.practice import Weekday, validate_npi
 from medoffice.core.querysets import RestrictedQuerySet
+from medoffice.core.roles import Permission
 from medoffice.scheduling.choices import ExceptionKind, PatientKind, ResourceKind
 
 color_validator = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Enter a colour as #RRGGBB.")
@@ -26,7 +27,7 @@ def new_feed_token() -> str:
 class ScheduleSetupQuerySet(RestrictedQuerySet):
     """The book's set-up: seen by everyone who sees the book, changed by the office manager."""
 
-    permission_map = {"view": "scheduling.view_appointment", "change": "scheduling.change_schedule"}
+    permission_map = {"view": Permission.VIEW_APPOINTMENT, "change": Permission.CHANGE_SCHEDULE}
 
 
 class LocationScopedQuerySet(ScheduleSetupQuerySet):

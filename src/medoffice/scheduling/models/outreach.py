@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 
 from medoffice.core.querysets import RestrictedQuerySet
+from medoffice.core.roles import Permission
 from medoffice.scheduling.choices import RecallStatus, WaitlistStatus
 
 
@@ -17,8 +18,8 @@ class FrontDeskQuerySet(RestrictedQuerySet):
     """
 
     permission_map = {
-        "view": "scheduling.view_appointment",
-        "change": "scheduling.change_appointment",
+        "view": Permission.VIEW_APPOINTMENT,
+        "change": Permission.CHANGE_APPOINTMENT,
     }
     location_field = "patient__home_location_id"
 

@@ -10,15 +10,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from medoffice.core.audit import record_event
-from medoffice.core.models import AuditAction, User
+from medoffice.core.models import AuditAction
+from medoffice.core.permissions import Actor, actor_user, require
+from medoffice.core.roles import Permission
 from medoffice.patients.models import Patient
 from medoffice.scheduling.models import (
     Appointment,
     AppointmentType,
     Provider,
-)
-from medoffice.scheduling.services.common import (
-    require_permission,
 )
 
 # --- recalls (set at check-out) ------------------------------------------------
@@ -27,7 +26,7 @@ from medoffice.scheduling.services.common import (
 @transaction.atomic
 def create_recall(
     *,
-    actor: User,
+    actor: Actor,
     patient: Patient,
     reason: str,
     due_date: dt.date,
@@ -38,7 +37,7 @@ def create_recall(
     """Note that the patient is due for something (annual physical) on a date."""
     from medoffice.scheduling.models import Recall
 
-    require_permission(actor, "scheduling.change_appointment", "set recalls")
+    require(actor, Permission.CHANGE_APPOINTMENT, "Your role does not allow you to set recalls.")
     today = today or timezone.localdate()
     reason = (reason or "").strip()
     errors = {}
@@ -56,7 +55,7 @@ def create_recall(
         due_date=due_date,
         appointment_type=appointment_type,
         provider=provider,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=actor_user(actor),
     )
     record_event(
         AuditAction.CREATE,
@@ -81,18 +80,18 @@ OUTREACH_METHODS = {
 
 
 @transaction.atomic
-def record_recall_outreach(*, actor: User, recall: Any, method: str, outcome: str) -> Any:
+def record_recall_outreach(*, actor: Actor, recall: Any, method: str, outcome: str) -> Any:
     from medoffice.scheduling.choices import RecallStatus
     from medoffice.scheduling.models import RecallOutreach
 
-    require_permission(actor, "scheduling.change_appointment", "work recalls")
+    require(actor, Permission.CHANGE_APPOINTMENT, "Your role does not allow you to work recalls.")
     if method not in OUTREACH_METHODS:
         raise ValidationError({"method": "Choose phone, text message, e-mail or letter."})
     outcome = outcome.strip()
     if not outcome:
         raise ValidationError({"outcome": "Say what came of it (left a message, no answer…)."})
     attempt = RecallOutreach.objects.create(
-        recall=recall, method=method, outcome=outcome[:120], by=actor
+        recall=recall, method=method, outcome=outcome[:120], by=actor_user(actor)
     )
     if recall.status == RecallStatus.DUE:
         recall.status = RecallStatus.CONTACTED
@@ -110,11 +109,11 @@ def record_recall_outreach(*, actor: User, recall: Any, method: str, outcome: st
 
 @transaction.atomic
 def set_recall_status(
-    *, actor: User, recall: Any, status: str, appointment: Appointment | None = None
+    *, actor: Actor, recall: Any, status: str, appointment: Appointment | None = None
 ) -> Any:
     from medoffice.scheduling.choices import RecallStatus
 
-    require_permission(actor, "scheduling.change_appointment", "work recalls")
+    require(actor, Permission.CHANGE_APPOINTMENT, "Your role does not allow you to work recalls.")
     if status not in RecallStatus.values:
         raise ValidationError({"status": "Choose a recall status from the list."})
     recall.status = status
