@@ -57,6 +57,8 @@ def feeds(request: AuthenticatedRequest) -> HttpResponse:
 
 @require_POST
 def feed_regenerate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    if not (request.user.has_perm(SETUP) or request.user.has_perm(Permission.VIEW_OWN_FEED)):
+        raise PermissionDenied("Only the office manager and providers change calendar feeds.")
     provider = get_object_or_404(Provider.objects.restrict(request.user, "view"), pk=pk)
     ical.regenerate_feed_token(actor=request.user, provider=provider)
     messages.success(
