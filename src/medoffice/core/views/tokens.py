@@ -50,7 +50,11 @@ def tokens(request: AuthenticatedRequest) -> HttpResponse:
 
 @require_POST
 def token_revoke(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    token = get_object_or_404(ApiToken.objects.select_related("user"), pk=pk)
+    tokens = ApiToken.objects.select_related("user")
+    if not request.user.has_perm(Permission.CHANGE_USER):
+        # Another user's token answers like one that does not exist.
+        tokens = tokens.filter(user=request.user)
+    token = get_object_or_404(tokens, pk=pk)
     services.revoke_api_token(actor=request.user, token=token)
     messages.success(request, f"Token “{token.name}” revoked.")
     return HttpResponseRedirect(local_next(request, reverse("core:tokens")))
