@@ -9,10 +9,13 @@ from factory.django import DjangoModelFactory
 
 from medoffice.core.identifiers import npi_check_digit
 from medoffice.core.models import Location, LocationHours, Practice, RoleAssignment, User
+from medoffice.core.permissions import SystemActor
 from medoffice.core.roles import Role
 from medoffice.patients.models import Patient
 
 TEST_PASSWORD = "correct-horse-battery-staple"
+# The actor of the tests' set-up (bookings, status changes made to arrange a scene).
+SYSTEM = SystemActor("test set-up")
 
 
 def _npi(n: int) -> str:

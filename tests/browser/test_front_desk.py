@@ -12,7 +12,7 @@ from medoffice.core.roles import Role
 from medoffice.scheduling import services
 from medoffice.scheduling.models import StatusChange
 from tests.browser.helpers import log_in, save_screenshot, staff
-from tests.factories import LocationFactory, LocationHoursFactory, PatientFactory
+from tests.factories import SYSTEM, LocationFactory, LocationHoursFactory, PatientFactory
 from tests.frontdesk.factories import (
     AppointmentTypeFactory,
     CoverageFactory,
@@ -72,7 +72,7 @@ def test_a_patient_moves_across_the_flow_board_to_done(page: Page, clinic, clock
     ResourceFactory(location=clinic, name="Exam room 1")
     room = ResourceFactory(location=clinic, name="Exam room 2")
     visit = todays_visit(clinic, patient=PatientFactory(home_location=clinic, last_name="Okafor"))
-    services.change_status(actor=None, appointment=visit, to_status="arrived")
+    services.change_status(actor=SYSTEM, appointment=visit, to_status="arrived")
     log_in(page, staff(Role.FRONT_DESK, locations=[clinic]))
 
     page.goto(f"/front-desk/flow/?location={clinic.pk}")

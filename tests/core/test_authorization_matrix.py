@@ -77,6 +77,7 @@ MATRIX: list[Row] = [
         {OM},
         method="POST",
         ok=302,
+        refused=404,
         target="other_token",
     ),
     page("/health", "Health check", EVERY_ROLE, anonymous=200),

@@ -1,3 +1,4 @@
+from medoffice.core import services
 from medoffice.core.models import ApiToken
 from medoffice.core.roles import Role
 
@@ -30,3 +31,13 @@ def test_a_token_without_a_name_is_refused_naming_the_field(client_for):
     assert response.status_code == 200
     assert "This field is required" in response.content.decode()
     assert not ApiToken.objects.exists()
+
+
+def test_revoking_another_users_token_answers_like_a_missing_one(client_for):
+    owner = client_for(Role.FRONT_DESK).user
+    token, _ = services.create_api_token(user=owner, name="theirs", access="read")
+    client = client_for(Role.FRONT_DESK)
+    assert client.post(f"/accounts/tokens/{token.pk}/revoke/").status_code == 404
+    assert client.post("/accounts/tokens/999999/revoke/").status_code == 404
+    token.refresh_from_db()
+    assert token.revoked_at is None

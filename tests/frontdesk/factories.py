@@ -19,7 +19,7 @@ from django.utils import timezone
 from medoffice.core.models import LocationHours
 from medoffice.scheduling import services
 from medoffice.scheduling.models import Appointment, AppointmentType, OverbookRule, Provider
-from tests.factories import PatientFactory
+from tests.factories import SYSTEM, PatientFactory
 from tests.patients import factories as patient_factories
 from tests.scheduling.factories import (
     AppointmentTypeFactory,
@@ -105,7 +105,7 @@ def book(
     if overbook and not OverbookRule.objects.filter(provider=provider).exists():
         OverbookRuleFactory(provider=provider, max_per_day=5)
     return services.book_appointment(
-        actor=None,
+        actor=SYSTEM,
         patient=patient or PatientFactory(home_location=location),
         provider=provider,
         location=location,

@@ -10,6 +10,7 @@ from medoffice.billing.models import PatientPayment
 from medoffice.core.models import AuditEvent
 from medoffice.patients.models import Consent
 from medoffice.scheduling.models import Appointment, AppointmentStatus, StatusChange
+from tests.factories import SYSTEM
 from tests.frontdesk.factories import (
     CoverageFactory,
     book,
@@ -172,7 +173,7 @@ def test_a_refused_arrival_keeps_no_payment(desk, location):
     from medoffice.scheduling import services
 
     visit = visit_at(location, 30)
-    services.change_status(actor=None, appointment=visit, to_status="arrived")
+    services.change_status(actor=SYSTEM, appointment=visit, to_status="arrived")
     response = desk.post(
         url(visit), {"demographics_confirmed": "on", "amount": "25.00", "method": "cash"}
     )

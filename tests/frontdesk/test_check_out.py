@@ -11,6 +11,7 @@ from medoffice.billing.models import PatientPayment
 from medoffice.core.roles import Role
 from medoffice.scheduling import services
 from medoffice.scheduling.models import Appointment, AppointmentStatus, Recall, StatusChange
+from tests.factories import SYSTEM
 from tests.frontdesk.factories import local_today, todays_visit
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +23,7 @@ def seen(location):
     """A visit whose patient has just seen the provider."""
     visit = todays_visit(location)
     for status in (S.ARRIVED, S.ROOMED, S.WITH_PROVIDER):
-        visit = services.change_status(actor=None, appointment=visit, to_status=status)
+        visit = services.change_status(actor=SYSTEM, appointment=visit, to_status=status)
     return visit
 
 

@@ -13,6 +13,7 @@ from medoffice.frontdesk.choices import FLOW_ALERT_MINUTES
 from medoffice.frontdesk.selectors import alert_level
 from medoffice.scheduling import services
 from medoffice.scheduling.models import AppointmentStatus, StatusChange
+from tests.factories import SYSTEM
 from tests.frontdesk.factories import ResourceFactory, todays_visit
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +38,7 @@ def cards_in(response, key):
 
 
 def arrive(visit):
-    return services.change_status(actor=None, appointment=visit, to_status=S.ARRIVED)
+    return services.change_status(actor=SYSTEM, appointment=visit, to_status=S.ARRIVED)
 
 
 def test_board_puts_todays_visits_in_their_status_column(client_for, location):

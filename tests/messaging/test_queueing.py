@@ -8,6 +8,7 @@ import pytest
 
 from medoffice.messaging.models import Message, MessageTemplate
 from medoffice.scheduling import reminders, services
+from tests.factories import SYSTEM
 from tests.messaging.factories import (
     ConsentFactory,
     ReachablePatientFactory,
@@ -32,8 +33,8 @@ def test_a_reminder_is_queued_once_per_rule_however_often_the_queue_runs(visit):
     ReminderRuleFactory(hours_before=24, channel="sms")
     now = visit.start - dt.timedelta(hours=23)
 
-    first = reminders.queue_reminders(now)
-    second = reminders.queue_reminders(now + dt.timedelta(minutes=5))
+    first = reminders.queue_reminders(now, actor=SYSTEM)
+    second = reminders.queue_reminders(now + dt.timedelta(minutes=5), actor=SYSTEM)
 
     assert first.queued == 2
     assert second.queued == 0
@@ -44,16 +45,16 @@ def test_a_reminder_is_queued_once_per_rule_however_often_the_queue_runs(visit):
 def test_no_reminder_is_queued_before_the_rules_time(visit):
     ReminderRuleFactory(hours_before=24, channel="sms")
 
-    reminders.queue_reminders(visit.start - dt.timedelta(hours=30))
+    reminders.queue_reminders(visit.start - dt.timedelta(hours=30), actor=SYSTEM)
 
     assert not visit.messages.exists()
 
 
 def test_cancelled_visits_get_no_reminder(visit):
     ReminderRuleFactory(hours_before=24, channel="sms")
-    services.cancel_appointment(actor=None, appointment=visit, reason="patient called")
+    services.cancel_appointment(actor=SYSTEM, appointment=visit, reason="patient called")
 
-    reminders.queue_reminders(visit.start - dt.timedelta(hours=23))
+    reminders.queue_reminders(visit.start - dt.timedelta(hours=23), actor=SYSTEM)
 
     assert not visit.messages.exists()
 
@@ -64,7 +65,7 @@ def test_a_text_message_needs_a_current_text_consent(practice):
     visit = AppointmentFactory(patient=patient, start=open_weekday_at(10, days_ahead=7))
     ReminderRuleFactory(hours_before=24, channel="sms")
 
-    reminders.queue_reminders(visit.start - dt.timedelta(hours=23))
+    reminders.queue_reminders(visit.start - dt.timedelta(hours=23), actor=SYSTEM)
 
     message = visit.messages.get()
     assert message.status == "skipped"
@@ -78,7 +79,7 @@ def test_a_revoked_email_consent_stops_email_reminders(practice):
     visit = AppointmentFactory(patient=patient, start=open_weekday_at(10, days_ahead=7))
     ReminderRuleFactory(hours_before=24, channel="email")
 
-    reminders.queue_reminders(visit.start - dt.timedelta(hours=23))
+    reminders.queue_reminders(visit.start - dt.timedelta(hours=23), actor=SYSTEM)
 
     message = visit.messages.get()
     assert (message.status, message.error) == (
@@ -92,7 +93,7 @@ def test_a_patient_who_cannot_get_texts_gets_the_reminder_by_their_preferred_ema
     visit = AppointmentFactory(patient=patient, start=open_weekday_at(10, days_ahead=7))
     ReminderRuleFactory(hours_before=24, channel="sms")
 
-    reminders.queue_reminders(visit.start - dt.timedelta(hours=23))
+    reminders.queue_reminders(visit.start - dt.timedelta(hours=23), actor=SYSTEM)
 
     message = visit.messages.get()
     assert (message.status, message.channel, message.to) == ("queued", "email", patient.email)
@@ -101,7 +102,7 @@ def test_a_patient_who_cannot_get_texts_gets_the_reminder_by_their_preferred_ema
 def test_a_reminder_due_in_quiet_hours_waits_until_they_end(visit, practice):
     ReminderRuleFactory(hours_before=14, channel="sms")  # due 20:00 the evening before
 
-    reminders.queue_reminders(visit.start - dt.timedelta(hours=13))
+    reminders.queue_reminders(visit.start - dt.timedelta(hours=13), actor=SYSTEM)
 
     message = visit.messages.get()
     local = message.scheduled_for.astimezone(services.practice_zone())
@@ -118,7 +119,7 @@ def test_a_reminder_whose_quiet_hours_end_after_the_visit_is_skipped(practice):
     )
     ReminderRuleFactory(hours_before=2, channel="sms")  # due 05:00, quiet until 08:00
 
-    reminders.queue_reminders(visit.start - dt.timedelta(hours=1))
+    reminders.queue_reminders(visit.start - dt.timedelta(hours=1), actor=SYSTEM)
 
     message = visit.messages.get()
     assert message.status == "skipped"
@@ -130,7 +131,7 @@ def test_a_spanish_speaking_patient_gets_the_spanish_reminder(practice):
     visit = AppointmentFactory(patient=patient, start=open_weekday_at(10, days_ahead=7))
     ReminderRuleFactory(hours_before=24, channel="sms")
 
-    reminders.queue_reminders(visit.start - dt.timedelta(hours=23))
+    reminders.queue_reminders(visit.start - dt.timedelta(hours=23), actor=SYSTEM)
 
     body = visit.messages.get().body
     assert "recordatorio de su cita" in body
@@ -142,7 +143,7 @@ def test_a_language_without_a_template_falls_back_to_english(practice):
     visit = AppointmentFactory(patient=patient, start=open_weekday_at(10, days_ahead=7))
     ReminderRuleFactory(hours_before=24, channel="sms")
 
-    reminders.queue_reminders(visit.start - dt.timedelta(hours=23))
+    reminders.queue_reminders(visit.start - dt.timedelta(hours=23), actor=SYSTEM)
 
     assert "reminder of your visit" in visit.messages.get().body
 
@@ -154,7 +155,7 @@ def test_the_reminder_uses_the_office_managers_edited_template(visit):
         body="Hi {patient_first_name}, see {provider} at {time}. {confirm_url}"
     )
 
-    reminders.queue_reminders(visit.start - dt.timedelta(hours=23))
+    reminders.queue_reminders(visit.start - dt.timedelta(hours=23), actor=SYSTEM)
 
     body = visit.messages.get().body
     assert body.startswith(
@@ -172,7 +173,7 @@ def test_a_reminder_carries_no_clinical_content(practice):
     )
     ReminderRuleFactory(hours_before=24, channel="email")
 
-    reminders.queue_reminders(visit.start - dt.timedelta(hours=23))
+    reminders.queue_reminders(visit.start - dt.timedelta(hours=23), actor=SYSTEM)
 
     message = visit.messages.get()
     assert "chest pain" not in message.body
@@ -187,7 +188,7 @@ def test_a_visit_booked_after_the_longer_rules_time_gets_only_the_closest_remind
         patient=ReachablePatientFactory(), start=open_weekday_at(10, days_ahead=2)
     )
 
-    reminders.queue_reminders(visit.start - dt.timedelta(hours=23))
+    reminders.queue_reminders(visit.start - dt.timedelta(hours=23), actor=SYSTEM)
 
     statuses = dict(visit.messages.values_list("channel", "status"))
     assert statuses == {"email": "skipped", "sms": "queued"}
@@ -198,7 +199,7 @@ def test_queueing_is_recorded_in_the_audit_log_with_the_patient(visit):
 
     ReminderRuleFactory(hours_before=24, channel="sms")
 
-    reminders.queue_reminders(visit.start - dt.timedelta(hours=23))
+    reminders.queue_reminders(visit.start - dt.timedelta(hours=23), actor=SYSTEM)
 
     message = Message.objects.get(appointment=visit)
     event = AuditEvent.objects.get(object_type="messaging.message", object_id=message.pk)

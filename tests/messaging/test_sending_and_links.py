@@ -13,6 +13,7 @@ from django.test import Client
 from medoffice.core.models import AuditEvent
 from medoffice.scheduling import reminders, services
 from medoffice.scheduling.models import SlotClaim, StatusChange
+from tests.factories import SYSTEM
 from tests.messaging.factories import (
     ReachablePatientFactory,
     ReminderRuleFactory,
@@ -36,7 +37,7 @@ def _send_text_reminder(visit) -> dict:
     """Queue and send the 24-hour text reminder; the file the file backend wrote."""
     ReminderRuleFactory(hours_before=24, channel="sms")
     now = visit.start - dt.timedelta(hours=23)
-    reminders.run_once(now)
+    reminders.run_once(now, actor=SYSTEM)
     return now
 
 
@@ -60,7 +61,7 @@ def test_the_file_backend_writes_one_file_per_text_message(visit, sms_dir):
 def test_sending_twice_sends_each_message_once(visit, sms_dir):
     now = _send_text_reminder(visit)
 
-    again = reminders.send_queued_messages(now + dt.timedelta(minutes=5))
+    again = reminders.send_queued_messages(now + dt.timedelta(minutes=5), actor=SYSTEM)
 
     assert again.sent == 0
     assert len(_written(sms_dir)) == 1
@@ -69,7 +70,7 @@ def test_sending_twice_sends_each_message_once(visit, sms_dir):
 def test_email_reminders_go_through_djangos_email_backend(visit):
     ReminderRuleFactory(hours_before=24, channel="email")
 
-    reminders.run_once(visit.start - dt.timedelta(hours=23))
+    reminders.run_once(visit.start - dt.timedelta(hours=23), actor=SYSTEM)
 
     [email] = mail.outbox
     assert email.to == [visit.patient.email]
@@ -81,10 +82,10 @@ def test_email_reminders_go_through_djangos_email_backend(visit):
 def test_a_queued_reminder_for_a_visit_cancelled_since_is_not_sent(visit, sms_dir):
     ReminderRuleFactory(hours_before=14, channel="sms")  # waits for the end of quiet hours
     now = visit.start - dt.timedelta(hours=13)
-    reminders.queue_reminders(now)
-    services.cancel_appointment(actor=None, appointment=visit, reason="patient called", now=now)
+    reminders.queue_reminders(now, actor=SYSTEM)
+    services.cancel_appointment(actor=SYSTEM, appointment=visit, reason="patient called", now=now)
 
-    reminders.send_queued_messages(visit.start - dt.timedelta(hours=1))
+    reminders.send_queued_messages(visit.start - dt.timedelta(hours=1), actor=SYSTEM)
 
     message = visit.messages.get()
     assert (message.status, message.error) == ("skipped", "the visit is cancelled")

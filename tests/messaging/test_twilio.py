@@ -12,6 +12,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 
 from medoffice.scheduling import reminders
+from tests.factories import SYSTEM
 from tests.messaging.factories import ReachablePatientFactory, ReminderRuleFactory, open_weekday_at
 from tests.scheduling.factories import AppointmentFactory
 
@@ -80,7 +81,7 @@ def visit(practice):
 
 
 def test_twilio_gets_the_message_with_basic_auth_and_its_form_fields(twilio, visit):
-    reminders.run_once(visit.start - dt.timedelta(hours=23))
+    reminders.run_once(visit.start - dt.timedelta(hours=23), actor=SYSTEM)
 
     [request] = twilio.requests
     message = visit.messages.get()
@@ -93,7 +94,7 @@ def test_twilio_gets_the_message_with_basic_auth_and_its_form_fields(twilio, vis
 def test_a_message_twilio_refuses_is_marked_failed_with_twilios_words(twilio, visit):
     twilio.refuse = True
 
-    report = reminders.run_once(visit.start - dt.timedelta(hours=23))[1]
+    report = reminders.run_once(visit.start - dt.timedelta(hours=23), actor=SYSTEM)[1]
 
     message = visit.messages.get()
     assert report.failed == 1
@@ -107,7 +108,7 @@ def test_an_unreachable_sms_provider_marks_the_message_failed(settings, visit):
     settings.SMS_API_BASE_URL = "http://127.0.0.1:9"  # the discard port: nothing listens
     settings.SMS_ACCOUNT_SID, settings.SMS_AUTH_TOKEN, settings.SMS_FROM_NUMBER = SID, TOKEN, FROM
 
-    reminders.run_once(visit.start - dt.timedelta(hours=23))
+    reminders.run_once(visit.start - dt.timedelta(hours=23), actor=SYSTEM)
 
     message = visit.messages.get()
     assert message.status == "failed"

@@ -12,6 +12,7 @@ from django_tasks_db.models import DBTaskResult
 from medoffice.core.roles import Role
 from medoffice.messaging.models import Message
 from medoffice.scheduling import reminders, services, tasks
+from tests.factories import SYSTEM
 from tests.messaging.factories import ReachablePatientFactory, ReminderRuleFactory, open_weekday_at
 from tests.scheduling.factories import AppointmentFactory, WaitlistEntryFactory
 
@@ -22,7 +23,7 @@ pytestmark = pytest.mark.django_db
 def freed(practice):
     """A visit cancelled by its patient, and a waitlist entry that could take its time."""
     visit = AppointmentFactory(start=open_weekday_at(10, days_ahead=7))
-    services.cancel_appointment(actor=None, appointment=visit, reason="patient called")
+    services.cancel_appointment(actor=SYSTEM, appointment=visit, reason="patient called")
     entry = WaitlistEntryFactory(
         patient=ReachablePatientFactory(first_name="Robin"),
         appointment_type=visit.appointment_type,
@@ -33,7 +34,9 @@ def freed(practice):
 def test_offering_the_freed_time_queues_a_message_and_marks_the_entry_offered(freed):
     visit, entry = freed
 
-    message = reminders.queue_waitlist_offer(entry, visit, now=visit.start - dt.timedelta(days=2))
+    message = reminders.queue_waitlist_offer(
+        entry, visit, now=visit.start - dt.timedelta(days=2), actor=SYSTEM
+    )
 
     entry.refresh_from_db()
     assert entry.status == "offered"
@@ -60,7 +63,7 @@ def test_an_offer_to_a_patient_who_cannot_be_reached_is_kept_with_the_reason(fre
     patient.phone, patient.email = "", ""
     patient.save()
 
-    message = reminders.queue_waitlist_offer(entry, visit)
+    message = reminders.queue_waitlist_offer(entry, visit, actor=SYSTEM)
 
     assert message.status == "skipped"
     assert message.error.endswith("call the patient")

@@ -94,3 +94,113 @@ def test_api_answers_409_with_candidates_unless_confirmed(client_for, location):
         "/api/v1/patients", {**body, "confirm_duplicate": True}, content_type="application/json"
     )
     assert confirmed.status_code == 201
+
+
+# --- minimum necessary: another location's matches are not disclosed (164.514(d)) -----------
+
+
+@pytest.fixture
+def elsewhere_twin(practice):
+    from tests.factories import LocationFactory
+
+    return PatientFactory(
+        first_name="Jon",
+        last_name="Smithers",
+        date_of_birth=BORN,
+        phone="+14135550177",
+        home_location=LocationFactory(practice=practice, name="Lakeside Walk-in"),
+    )
+
+
+def _registration(location, **fields):
+    return {
+        "first_name": "Jonathan",
+        "last_name": "Smithers",
+        "date_of_birth": "1975-06-15",
+        "home_location_id": location.pk,
+        **fields,
+    }
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {},
+        {"first_name": "Invented", "last_name": "Person", "phone": "+14135550177"},
+    ],
+    ids=["name and birth date", "phone"],
+)
+def test_api_tells_a_limited_user_only_that_a_duplicate_exists_elsewhere(
+    client_for, location, elsewhere_twin, fields
+):
+    desk = client_for(Role.FRONT_DESK, locations=[location])
+    held = desk.post(
+        "/api/v1/patients", _registration(location, **fields), content_type="application/json"
+    )
+    assert held.status_code == 409
+    body = held.json()
+    assert body["candidates"] == []
+    assert body["elsewhere"] is True
+    text = held.content.decode()
+    assert elsewhere_twin.mrn not in text
+    assert "Lakeside" not in text
+    assert "1975" not in text
+    assert "ask the office manager" in body["detail"]
+
+
+def test_registration_page_tells_a_limited_user_only_that_a_duplicate_exists_elsewhere(
+    client_for, location, elsewhere_twin
+):
+    desk = client_for(Role.FRONT_DESK, locations=[location])
+    data = {
+        "first_name": "Invented",
+        "last_name": "Person",
+        "date_of_birth": "1990-01-01",
+        "phone": "(413) 555-0177",
+        "sex": "M",
+        "preferred_contact": "sms",
+        "preferred_language": "en",
+        "guarantor_relationship": "18",
+        "home_location": location.pk,
+    }
+    page = desk.post("/patients/new/", data).content.decode()
+    assert 'data-testid="duplicate-elsewhere"' in page
+    assert "ask the office manager" in page
+    assert elsewhere_twin.mrn not in page
+    assert "Smithers" not in page
+    assert "Lakeside" not in page
+    assert f"/patients/{elsewhere_twin.pk}/" not in page
+
+
+def test_office_manager_sees_the_other_locations_duplicate(client_for, location, elsewhere_twin):
+    manager = client_for(Role.OFFICE_MANAGER)
+    held = manager.post(
+        "/api/v1/patients", _registration(location), content_type="application/json"
+    )
+    assert held.status_code == 409
+    assert [c["mrn"] for c in held.json()["candidates"]] == [elsewhere_twin.mrn]
+    assert held.json()["elsewhere"] is False
+
+
+def test_every_candidate_is_audited_against_its_patient(client_for, location, elsewhere_twin):
+    here_twin = PatientFactory(
+        first_name="Jon", last_name="Smithers", date_of_birth=BORN, home_location=location
+    )
+    desk = client_for(Role.FRONT_DESK, locations=[location])
+    desk.post("/api/v1/patients", _registration(location), content_type="application/json")
+    shown = AuditEvent.objects.get(action=AuditAction.READ, patient_id=here_twin.pk)
+    hidden = AuditEvent.objects.get(action=AuditAction.READ, patient_id=elsewhere_twin.pk)
+    assert (shown.outcome, hidden.outcome) == ("success", "denied")
+    assert shown.user_id == hidden.user_id == desk.user.pk
+
+
+def test_a_limited_user_may_still_register_after_confirming(client_for, location, elsewhere_twin):
+    desk = client_for(Role.FRONT_DESK, locations=[location])
+    created = desk.post(
+        "/api/v1/patients",
+        _registration(location, confirm_duplicate=True),
+        content_type="application/json",
+    )
+    assert created.status_code == 201
+    event = AuditEvent.objects.get(action=AuditAction.CREATE, patient_id=created.json()["id"])
+    assert "outside the user's locations" in event.detail

@@ -10,7 +10,7 @@ from medoffice.core.models import AuditAction, AuditEvent
 from medoffice.core.roles import Role
 from medoffice.patients import services
 from medoffice.patients.models import Patient
-from tests.factories import LocationFactory, PatientFactory
+from tests.factories import SYSTEM, LocationFactory, PatientFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -112,7 +112,7 @@ def test_next_mrn_skips_a_number_taken_meanwhile(location):
     taken = services.next_mrn()
     PatientFactory(mrn=taken, home_location=location)
     patient = services.register_patient(
-        actor=None,
+        actor=SYSTEM,
         first_name="Bo",
         last_name="Unique",
         date_of_birth=dt.date(1990, 1, 1),

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from medoffice.scheduling import selectors, services
 from medoffice.scheduling.models import Appointment, AppointmentStatus
+from tests.factories import SYSTEM
 from tests.scheduling.factories import AppointmentFactory
 
 S = AppointmentStatus
@@ -80,7 +81,7 @@ def visit(
         if minutes is None:
             continue
         appointment = services.change_status(
-            actor=None,
+            actor=SYSTEM,
             appointment=appointment,
             to_status=status,
             now=start + dt.timedelta(minutes=minutes),
@@ -91,7 +92,7 @@ def visit(
 def no_show(start: dt.datetime, **kwargs: object) -> Appointment:
     appointment = booked(start, **kwargs)
     return services.mark_no_show(
-        actor=None, appointment=appointment, now=start + dt.timedelta(minutes=30)
+        actor=SYSTEM, appointment=appointment, now=start + dt.timedelta(minutes=30)
     )
 
 
@@ -99,7 +100,7 @@ def cancelled(start: dt.datetime, *, hours_before: int, **kwargs: object) -> App
     """Cancelled by the patient ``hours_before`` the start (late inside the 24-hour window)."""
     appointment = booked(start, **kwargs)
     services.cancel_appointment(
-        actor=None,
+        actor=SYSTEM,
         appointment=appointment,
         reason="Patient called",
         by_patient=True,

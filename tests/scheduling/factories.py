@@ -1,7 +1,7 @@
 """Factories for the appointment book. Appointments are booked through the real service.
 
 ``AppointmentFactory(start=..., provider=..., patient=...)`` books with
-``services.book_appointment`` (no actor, so no permission check); when no
+``services.book_appointment`` as the tests' system actor (``SYSTEM``); when no
 template block covers the time, a 08:00-17:00 block for that weekday is added
 first so the booking is inside the provider's schedule. ``next_weekday_at(hour)``
 gives a local time on a coming weekday (at least two days ahead) in the
@@ -28,7 +28,7 @@ from medoffice.scheduling.models import (
     TemplateBlock,
     WaitlistEntry,
 )
-from tests.factories import LocationFactory, PatientFactory, UserFactory, _npi
+from tests.factories import SYSTEM, LocationFactory, PatientFactory, UserFactory, _npi
 
 
 def next_weekday_at(
@@ -160,7 +160,7 @@ class AppointmentFactory(DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
-        actor = kwargs.pop("actor", None)
+        actor = kwargs.pop("actor", SYSTEM)
         now = kwargs.pop("now", None)
         overbook = kwargs.pop("overbook", False)
         ensure_template(kwargs["provider"], kwargs["location"], kwargs["start"])

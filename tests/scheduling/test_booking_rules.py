@@ -12,7 +12,7 @@ from medoffice.core.models import Practice
 from medoffice.core.roles import Role
 from medoffice.scheduling import services
 from medoffice.scheduling.models import Appointment, AppointmentStatus, TemplateBlock
-from tests.factories import LocationFactory, PatientFactory, UserFactory
+from tests.factories import SYSTEM, LocationFactory, PatientFactory, UserFactory
 from tests.scheduling.factories import (
     AppointmentFactory,
     AppointmentTypeFactory,
@@ -47,7 +47,7 @@ def book(practice):
 
 def _book(b, start, patient=None, **kw):
     return services.book_appointment(
-        actor=None,
+        actor=SYSTEM,
         patient=patient or PatientFactory(),
         provider=b.provider,
         location=b.location,
@@ -67,7 +67,7 @@ def test_overlapping_template_block_is_refused_naming_the_field(book):
         effective_from=timezone.localdate(),
     )
     with pytest.raises(ValidationError) as exc:
-        services.save_template_block(actor=None, block=block)
+        services.save_template_block(actor=SYSTEM, block=block)
     assert "start" in exc.value.message_dict
     assert "overlaps" in exc.value.message_dict["start"][0]
 
@@ -84,7 +84,7 @@ def test_template_block_with_separate_effective_dates_is_accepted(book):
         end=dt.time(12),
         effective_from=timezone.localdate() + dt.timedelta(days=1),
     )
-    services.save_template_block(actor=None, block=block)
+    services.save_template_block(actor=SYSTEM, block=block)
     assert block.pk is not None
 
 
@@ -113,7 +113,7 @@ def test_reschedule_frees_the_old_time(book):
     old_start = next_weekday_at(10)
     appointment = _book(book, old_start)
     new = services.reschedule_appointment(
-        actor=None, appointment=appointment, start=next_weekday_at(14)
+        actor=SYSTEM, appointment=appointment, start=next_weekday_at(14)
     )
     appointment.refresh_from_db()
     assert appointment.status == AppointmentStatus.CANCELLED
@@ -124,7 +124,7 @@ def test_reschedule_frees_the_old_time(book):
 def test_cancel_frees_the_time(book):
     start = next_weekday_at(10)
     appointment = _book(book, start)
-    services.cancel_appointment(actor=None, appointment=appointment, reason="Feeling better")
+    services.cancel_appointment(actor=SYSTEM, appointment=appointment, reason="Feeling better")
     assert _book(book, start).pk
 
 
@@ -133,7 +133,7 @@ def test_cancel_inside_the_practice_window_is_a_late_cancel(book):
     start = next_weekday_at(10)
     appointment = _book(book, start)
     services.cancel_appointment(
-        actor=None, appointment=appointment, reason="Sick", now=start - dt.timedelta(hours=3)
+        actor=SYSTEM, appointment=appointment, reason="Sick", now=start - dt.timedelta(hours=3)
     )
     appointment.refresh_from_db()
     assert appointment.is_late_cancel
@@ -144,7 +144,7 @@ def test_cancel_well_ahead_is_not_a_late_cancel(book):
     start = next_weekday_at(10)
     appointment = _book(book, start)
     services.cancel_appointment(
-        actor=None, appointment=appointment, reason="Sick", now=start - dt.timedelta(days=2)
+        actor=SYSTEM, appointment=appointment, reason="Sick", now=start - dt.timedelta(days=2)
     )
     appointment.refresh_from_db()
     assert not appointment.is_late_cancel
@@ -153,14 +153,16 @@ def test_cancel_well_ahead_is_not_a_late_cancel(book):
 def test_no_show_is_refused_before_the_start_time(book):
     appointment = _book(book, next_weekday_at(10))
     with pytest.raises(ValidationError) as exc:
-        services.mark_no_show(actor=None, appointment=appointment)
+        services.mark_no_show(actor=SYSTEM, appointment=appointment)
     assert "status" in exc.value.message_dict
 
 
 def test_no_show_after_the_start_time_frees_the_time(book):
     start = next_weekday_at(10)
     appointment = _book(book, start)
-    services.mark_no_show(actor=None, appointment=appointment, now=start + dt.timedelta(minutes=20))
+    services.mark_no_show(
+        actor=SYSTEM, appointment=appointment, now=start + dt.timedelta(minutes=20)
+    )
     appointment.refresh_from_db()
     assert appointment.status == AppointmentStatus.NO_SHOW
     assert not appointment.slot_claims.exists()
@@ -250,15 +252,15 @@ def test_waitlist_matches_respect_provider_window_and_mornings(book):
     WaitlistEntryFactory(appointment_type=book.kind, earliest=day + dt.timedelta(1))
     WaitlistEntryFactory(appointment_type=book.kind, afternoons_only=True)
     mornings = WaitlistEntryFactory(appointment_type=book.kind, mornings_only=True, latest=day)
-    matches = services.cancel_appointment(actor=None, appointment=appointment, reason="Away")
+    matches = services.cancel_appointment(actor=SYSTEM, appointment=appointment, reason="Away")
     assert {e.pk for e in matches} == {fits.pk, mornings.pk}
 
 
 def test_offering_a_slot_marks_the_entry_offered(book):
     appointment = _book(book, next_weekday_at(10))
     entry = WaitlistEntryFactory(appointment_type=book.kind)
-    services.cancel_appointment(actor=None, appointment=appointment, reason="Away")
-    services.offer_slot_to_waitlist(actor=None, entry=entry, appointment=appointment)
+    services.cancel_appointment(actor=SYSTEM, appointment=appointment, reason="Away")
+    services.offer_slot_to_waitlist(actor=SYSTEM, entry=entry, appointment=appointment)
     entry.refresh_from_db()
     assert entry.status == "offered"
     assert entry.offered_at is not None
@@ -275,8 +277,10 @@ def test_what_is_left_of_a_no_show_can_be_offered_to_the_waitlist(book):
     appointment = _book(book, start)
     entry = WaitlistEntryFactory(appointment_type=book.kind)
     five_past = start + dt.timedelta(minutes=5)
-    services.mark_no_show(actor=None, appointment=appointment, now=five_past)
-    services.offer_slot_to_waitlist(actor=None, entry=entry, appointment=appointment, now=five_past)
+    services.mark_no_show(actor=SYSTEM, appointment=appointment, now=five_past)
+    services.offer_slot_to_waitlist(
+        actor=SYSTEM, entry=entry, appointment=appointment, now=five_past
+    )
     entry.refresh_from_db()
     assert entry.status == "offered"
     assert entry.patient.messages.filter(kind="waitlist_offer").exists()
@@ -287,9 +291,11 @@ def test_a_no_show_with_under_ten_minutes_left_is_not_offered(book):
     appointment = _book(book, start)
     entry = WaitlistEntryFactory(appointment_type=book.kind)
     late = start + dt.timedelta(minutes=12)
-    services.mark_no_show(actor=None, appointment=appointment, now=late)
+    services.mark_no_show(actor=SYSTEM, appointment=appointment, now=late)
     with pytest.raises(ValidationError, match="already passed"):
-        services.offer_slot_to_waitlist(actor=None, entry=entry, appointment=appointment, now=late)
+        services.offer_slot_to_waitlist(
+            actor=SYSTEM, entry=entry, appointment=appointment, now=late
+        )
 
 
 def test_the_offered_time_of_a_started_no_show_starts_on_the_grid_after_now(book):

@@ -25,6 +25,7 @@ from medoffice.core import bounds
 from medoffice.core.audit import record_event
 from medoffice.core.http import ApiRequest
 from medoffice.core.models import AuditAction, AuditOutcome, practice_zone
+from medoffice.core.permissions import require
 
 M = TypeVar("M", bound=Model)
 
@@ -136,17 +137,20 @@ def require_permission(
     object_id: str | int = "",
 ) -> None:
     """PermissionDenied (403) unless the caller has ``permission``; a refusal is audited."""
-    if request.auth.has_perm(permission):
-        return
-    audit(
-        request,
-        action,
-        object_type=object_type,
-        object_id=object_id,
-        outcome=AuditOutcome.DENIED,
-        detail=f"API {request.method} {request.path}: lacks {permission}",
-    )
-    raise PermissionDenied(f"Your roles do not include the permission “{permission}”.")
+    try:
+        require(
+            request.auth, permission, f"Your roles do not include the permission “{permission}”."
+        )
+    except PermissionDenied:
+        audit(
+            request,
+            action,
+            object_type=object_type,
+            object_id=object_id,
+            outcome=AuditOutcome.DENIED,
+            detail=f"API {request.method} {request.path}: lacks {permission}",
+        )
+        raise
 
 
 def restricted(request: ApiRequest, model: type[M], action: str = "view") -> QuerySet[M]:

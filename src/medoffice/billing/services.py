@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -15,6 +15,8 @@ from medoffice.billing.models import PatientPayment, PaymentMethod
 from medoffice.core.audit import record_event
 from medoffice.core.models import AuditAction, Location, User
 from medoffice.core.money import MoneyError, parse_money
+from medoffice.core.permissions import require
+from medoffice.core.roles import Permission
 from medoffice.patients.models import Patient
 
 MAX_PAYMENT = Decimal("99999999.99")
@@ -80,8 +82,7 @@ def take_payment(
     now: dt.datetime | None = None,
 ) -> PatientPayment:
     """Record money a patient paid at the desk and give it the next receipt number."""
-    if actor is not None and not actor.has_perm("billing.add_patientpayment"):
-        raise PermissionDenied("Your role does not take payments.")
+    require(actor, Permission.ADD_PATIENTPAYMENT, "Your role does not take payments.")
     errors: dict[str, ValidationError] = {}
     try:
         amount = clean_amount(amount)

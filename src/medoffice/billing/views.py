@@ -12,6 +12,7 @@ from medoffice.billing.models import PatientPayment
 from medoffice.core.audit import record_event
 from medoffice.core.http import AuthenticatedRequest
 from medoffice.core.models import AuditAction
+from medoffice.core.roles import Permission
 
 
 def _payment_for(request: AuthenticatedRequest, pk: int) -> PatientPayment:
@@ -23,7 +24,7 @@ def _payment_for(request: AuthenticatedRequest, pk: int) -> PatientPayment:
     )
 
 
-@permission_required("billing.view_patientpayment", raise_exception=True)
+@permission_required(Permission.VIEW_PATIENTPAYMENT, raise_exception=True)
 def receipt(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     payment = _payment_for(request, pk)
     record_event(
@@ -37,7 +38,7 @@ def receipt(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(request, "billing/receipt.html", receipts.receipt_context(payment))
 
 
-@permission_required("billing.view_patientpayment", raise_exception=True)
+@permission_required(Permission.VIEW_PATIENTPAYMENT, raise_exception=True)
 def receipt_pdf(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     payment = _payment_for(request, pk)
     data = receipts.receipt_pdf(payment, actor=request.user)

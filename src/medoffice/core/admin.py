@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
 from medoffice.core.models import Location, LocationHours, Practice
+from medoffice.core.roles import Permission
 
 
 class ConfigurationAdminSite(admin.AdminSite):
@@ -24,7 +25,7 @@ class ConfigurationAdminSite(admin.AdminSite):
         return bool(
             user.is_active
             and user.is_authenticated
-            and user.has_perm("core.use_admin")
+            and user.has_perm(Permission.USE_ADMIN)
             and user.is_verified()
         )
 
@@ -53,19 +54,19 @@ class ConfigAdmin(admin.ModelAdmin):
     """Changes here go through the same permission as the practice pages."""
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return request.user.has_perm("core.change_practice")
+        return request.user.has_perm(Permission.CHANGE_PRACTICE)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return request.user.has_perm("core.change_practice")
+        return request.user.has_perm(Permission.CHANGE_PRACTICE)
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return request.user.has_perm("core.change_practice")
+        return request.user.has_perm(Permission.CHANGE_PRACTICE)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm("core.change_practice")
+        return request.user.has_perm(Permission.CHANGE_PRACTICE)
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         from medoffice.core.audit import record_event
@@ -85,7 +86,7 @@ class LocationHoursInline(admin.TabularInline):
     extra = 0
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return request.user.has_perm("core.change_practice")
+        return request.user.has_perm(Permission.CHANGE_PRACTICE)
 
     has_change_permission = has_add_permission = has_delete_permission = has_view_permission
 

@@ -42,7 +42,7 @@ from medoffice.core.models import (
     User,
 )
 from medoffice.core.models.practice import Address, LocationHours, PlaceOfService, Weekday
-from medoffice.core.roles import Role
+from medoffice.core.roles import Permission, Role
 
 router = Router(tags=["core"])
 
@@ -417,7 +417,7 @@ def token_revoke(request: ApiRequest, id: int = row_id()) -> Status:
 
 def _staff_tokens(request: ApiRequest) -> QuerySet[ApiToken]:
     require_permission(
-        request, "core.change_user", action=AuditAction.READ, object_type="core.apitoken"
+        request, Permission.CHANGE_USER, action=AuditAction.READ, object_type="core.apitoken"
     )
     return ApiToken.objects.select_related("user")
 

@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from medoffice.core.roles import Permission
+
 
 class CoreConfig(AppConfig):
     name = "medoffice.core"
@@ -24,19 +26,21 @@ class CoreConfig(AppConfig):
                 "Practice",
                 "Practice and locations",
                 "core:practice",
-                "core.view_practice",
+                Permission.VIEW_PRACTICE,
                 order=50,
             ),
-            NavEntry("Practice", "Users", "core:users", "core.view_user", order=51),
+            NavEntry("Practice", "Users", "core:users", Permission.VIEW_USER, order=51),
             NavEntry(
                 "Practice",
                 "Everyone's API tokens",
                 "core:staff-tokens",
-                "core.change_user",
+                Permission.CHANGE_USER,
                 order=52,
             ),
-            NavEntry("Security", "Audit log", "core:audit", "core.view_auditevent", order=60),
-            NavEntry("Security", "Configuration admin", "admin:index", "core.use_admin", order=61),
+            NavEntry("Security", "Audit log", "core:audit", Permission.VIEW_AUDITEVENT, order=60),
+            NavEntry(
+                "Security", "Configuration admin", "admin:index", Permission.USE_ADMIN, order=61
+            ),
             NavEntry("Account", "Change password", "core:password-change", order=89),
             NavEntry("Account", "Two-step log-in", "core:mfa-recovery-codes", order=90),
             NavEntry("Account", "API tokens", "core:tokens", order=91),
@@ -50,14 +54,14 @@ class CoreConfig(AppConfig):
                 "locked_accounts",
                 "core/panels/locked_accounts.html",
                 lambda user: services.locked_usernames(),
-                "core.change_user",
+                Permission.CHANGE_USER,
                 order=20,
             ),
             HomePanel(
                 "audit",
                 "core/panels/audit_log.html",
                 selectors.audit_summary,
-                "core.view_auditevent",
+                Permission.VIEW_AUDITEVENT,
                 order=40,
             ),
         )

@@ -20,6 +20,7 @@ from django.db import models
 
 if TYPE_CHECKING:
     from medoffice.core.models import User
+    from medoffice.core.permissions import SystemActor
 
 
 def permission_name(model: type[models.Model], action: str) -> str:
@@ -38,14 +39,14 @@ class RestrictedQuerySet(models.QuerySet):
         """The permission ``restrict(user, action)`` asks for."""
         return self.permission_map.get(action) or permission_name(self.model, action)
 
-    def restrict(self, user: User | None, action: str = "view") -> Self:
+    def restrict(self, user: User | SystemActor | None, action: str = "view") -> Self:
         if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
         if not user.has_perm(self.permission_for(action)):
             return self.none()
         return self.scope_for_user(user)
 
-    def scope_for_user(self, user: User) -> Self:
+    def scope_for_user(self, user: User | SystemActor) -> Self:
         """Rows the user may reach once the permission is granted: all, or their locations'."""
         location_ids = user.location_ids() if self.location_field else None
         if location_ids is None:

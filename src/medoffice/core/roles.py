@@ -33,102 +33,137 @@ ROLE_LABELS: dict[Role, str] = {
     Role.AUDITOR: "Auditor",
 }
 
-# Permission names are "<app>.<action>_<thing>", the form Django's has_perm uses.
-PERMISSION_LABELS: dict[str, str] = {
-    "core.view_practice": "See the practice and its locations",
-    "core.change_practice": "Change the practice and its locations",
-    "core.view_user": "See staff user accounts",
-    "core.change_user": "Create and change user accounts, roles and locations; unlock accounts",
-    "core.view_auditevent": "Read the audit log and its report",
-    "core.export_auditevent": "Export the audit log as CSV",
-    "core.review_emergencyaccess": "Review emergency (break-glass) accesses",
-    "core.use_admin": "Use the configuration admin",
-    "patients.view_patient": "Open patient records (within the user's locations)",
-    "patients.change_patient": "Register and change patients",
-    "patients.view_ssn": "See full social security numbers",
-    "patients.emergency_access": "Open a patient record outside the user's locations after giving a reason",
-    "patients.merge_patient": "Merge duplicate patient records",
-    "patients.export_patient": "Export the patient list as CSV",
-    "scheduling.view_appointment": "See the appointment book, the flow board and the waitlist",
-    "scheduling.change_appointment": "Book, reschedule, cancel, check in and check out; manage the waitlist and recalls",
-    "scheduling.change_flow": "Move patients along the flow board (roomed, with provider, done)",
-    "scheduling.change_schedule": "Set up providers, rooms, appointment types, templates, closures, reminders and overbooking",
-    "scheduling.view_reports": "See the front-office reports (wait times, no-shows, utilisation, access)",
-    "billing.view_patientpayment": "See payments taken at the desk",
-    "billing.add_patientpayment": "Take payments at the desk and print receipts",
+
+class Permission(StrEnum):
+    """Every permission a role can grant, named once.
+
+    The values are "<app>.<action>_<thing>", the form Django's has_perm uses; code
+    names the member (``Permission.CHANGE_PATIENT``), never the string.
+    """
+
+    VIEW_PRACTICE = "core.view_practice"
+    CHANGE_PRACTICE = "core.change_practice"
+    VIEW_USER = "core.view_user"
+    CHANGE_USER = "core.change_user"
+    VIEW_AUDITEVENT = "core.view_auditevent"
+    EXPORT_AUDITEVENT = "core.export_auditevent"
+    REVIEW_EMERGENCYACCESS = "core.review_emergencyaccess"
+    USE_ADMIN = "core.use_admin"
+    VIEW_PATIENT = "patients.view_patient"
+    CHANGE_PATIENT = "patients.change_patient"
+    VIEW_SSN = "patients.view_ssn"
+    EMERGENCY_ACCESS = "patients.emergency_access"
+    MERGE_PATIENT = "patients.merge_patient"
+    EXPORT_PATIENT = "patients.export_patient"
+    VIEW_APPOINTMENT = "scheduling.view_appointment"
+    CHANGE_APPOINTMENT = "scheduling.change_appointment"
+    CHANGE_FLOW = "scheduling.change_flow"
+    CHANGE_SCHEDULE = "scheduling.change_schedule"
+    VIEW_REPORTS = "scheduling.view_reports"
+    VIEW_OWN_FEED = "scheduling.view_own_feed"
+    VIEW_PATIENTPAYMENT = "billing.view_patientpayment"
+    ADD_PATIENTPAYMENT = "billing.add_patientpayment"
+
+
+PERMISSION_LABELS: dict[Permission, str] = {
+    Permission.VIEW_PRACTICE: "See the practice and its locations",
+    Permission.CHANGE_PRACTICE: "Change the practice and its locations",
+    Permission.VIEW_USER: "See staff user accounts",
+    Permission.CHANGE_USER: "Create and change user accounts, roles and locations; unlock accounts",
+    Permission.VIEW_AUDITEVENT: "Read the audit log and its report",
+    Permission.EXPORT_AUDITEVENT: "Export the audit log as CSV",
+    Permission.REVIEW_EMERGENCYACCESS: "Review emergency (break-glass) accesses",
+    Permission.USE_ADMIN: "Use the configuration admin",
+    Permission.VIEW_PATIENT: "Open patient records (within the user's locations)",
+    Permission.CHANGE_PATIENT: "Register and change patients",
+    Permission.VIEW_SSN: "See full social security numbers",
+    Permission.EMERGENCY_ACCESS: "Open a patient record outside the user's locations after giving a reason",
+    Permission.MERGE_PATIENT: "Merge duplicate patient records",
+    Permission.EXPORT_PATIENT: "Export the patient list as CSV",
+    Permission.VIEW_APPOINTMENT: "See the appointment book, the flow board and the waitlist",
+    Permission.CHANGE_APPOINTMENT: "Book, reschedule, cancel, check in and check out; manage the waitlist and recalls",
+    Permission.CHANGE_FLOW: "Move patients along the flow board (roomed, with provider, done)",
+    Permission.CHANGE_SCHEDULE: "Set up providers, rooms, appointment types, templates, closures, reminders and overbooking",
+    Permission.VIEW_REPORTS: "See the front-office reports (wait times, no-shows, utilisation, access)",
+    Permission.VIEW_OWN_FEED: "See and renew one's own calendar-feed address (providers)",
+    Permission.VIEW_PATIENTPAYMENT: "See payments taken at the desk",
+    Permission.ADD_PATIENTPAYMENT: "Take payments at the desk and print receipts",
 }
 
-_ALL_STAFF = {"core.view_practice"}
+_ALL_STAFF = {Permission.VIEW_PRACTICE}
 
-ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.OFFICE_MANAGER: frozenset(
         _ALL_STAFF
         | {
-            "core.change_practice",
-            "core.view_user",
-            "core.change_user",
-            "core.view_auditevent",
-            "core.export_auditevent",
-            "core.review_emergencyaccess",
-            "core.use_admin",
-            "patients.view_patient",
-            "patients.change_patient",
-            "patients.view_ssn",
-            "patients.emergency_access",
-            "patients.merge_patient",
-            "patients.export_patient",
-            "scheduling.view_appointment",
-            "scheduling.change_appointment",
-            "scheduling.change_flow",
-            "scheduling.change_schedule",
-            "scheduling.view_reports",
-            "billing.view_patientpayment",
-            "billing.add_patientpayment",
+            Permission.CHANGE_PRACTICE,
+            Permission.VIEW_USER,
+            Permission.CHANGE_USER,
+            Permission.VIEW_AUDITEVENT,
+            Permission.EXPORT_AUDITEVENT,
+            Permission.REVIEW_EMERGENCYACCESS,
+            Permission.USE_ADMIN,
+            Permission.VIEW_PATIENT,
+            Permission.CHANGE_PATIENT,
+            Permission.VIEW_SSN,
+            Permission.EMERGENCY_ACCESS,
+            Permission.MERGE_PATIENT,
+            Permission.EXPORT_PATIENT,
+            Permission.VIEW_APPOINTMENT,
+            Permission.CHANGE_APPOINTMENT,
+            Permission.CHANGE_FLOW,
+            Permission.CHANGE_SCHEDULE,
+            Permission.VIEW_REPORTS,
+            Permission.VIEW_PATIENTPAYMENT,
+            Permission.ADD_PATIENTPAYMENT,
         }
     ),
     Role.FRONT_DESK: frozenset(
         _ALL_STAFF
         | {
-            "patients.view_patient",
-            "patients.change_patient",
-            "scheduling.view_appointment",
-            "scheduling.change_appointment",
-            "scheduling.change_flow",
-            "billing.view_patientpayment",
-            "billing.add_patientpayment",
+            Permission.VIEW_PATIENT,
+            Permission.CHANGE_PATIENT,
+            Permission.VIEW_APPOINTMENT,
+            Permission.CHANGE_APPOINTMENT,
+            Permission.CHANGE_FLOW,
+            Permission.VIEW_PATIENTPAYMENT,
+            Permission.ADD_PATIENTPAYMENT,
         }
     ),
     Role.BILLER: frozenset(
         _ALL_STAFF
         | {
-            "patients.view_patient",
-            "patients.view_ssn",
-            "scheduling.view_appointment",
-            "billing.view_patientpayment",
-            "billing.add_patientpayment",
+            Permission.VIEW_PATIENT,
+            Permission.VIEW_SSN,
+            Permission.VIEW_APPOINTMENT,
+            Permission.VIEW_PATIENTPAYMENT,
+            Permission.ADD_PATIENTPAYMENT,
         }
     ),
     Role.PROVIDER: frozenset(
         _ALL_STAFF
         | {
-            "patients.view_patient",
-            "patients.emergency_access",
-            "scheduling.view_appointment",
-            "scheduling.change_flow",
-            "scheduling.view_reports",
+            Permission.VIEW_OWN_FEED,
+            Permission.VIEW_PATIENT,
+            Permission.EMERGENCY_ACCESS,
+            Permission.VIEW_APPOINTMENT,
+            Permission.CHANGE_FLOW,
+            Permission.VIEW_REPORTS,
         }
     ),
     Role.CLINICAL: frozenset(
         _ALL_STAFF
         | {
-            "patients.view_patient",
-            "patients.emergency_access",
-            "scheduling.view_appointment",
-            "scheduling.change_flow",
+            Permission.VIEW_PATIENT,
+            Permission.EMERGENCY_ACCESS,
+            Permission.VIEW_APPOINTMENT,
+            Permission.CHANGE_FLOW,
         }
     ),
-    Role.HR: frozenset(_ALL_STAFF | {"core.view_user"}),
-    Role.AUDITOR: frozenset(_ALL_STAFF | {"core.view_auditevent", "core.export_auditevent"}),
+    Role.HR: frozenset(_ALL_STAFF | {Permission.VIEW_USER}),
+    Role.AUDITOR: frozenset(
+        _ALL_STAFF | {Permission.VIEW_AUDITEVENT, Permission.EXPORT_AUDITEVENT}
+    ),
 }
 
 # Roles whose members must use multi-factor authentication whatever the

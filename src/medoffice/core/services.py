@@ -31,7 +31,8 @@ from medoffice.core.models import (
     TokenAccess,
     User,
 )
-from medoffice.core.roles import Role
+from medoffice.core.permissions import Actor, require
+from medoffice.core.roles import Permission, Role
 
 # --- sessions -------------------------------------------------------------
 
@@ -145,11 +146,6 @@ def record_mfa_verified(user: User, device: Any) -> None:
 # --- users and roles ------------------------------------------------------
 
 
-def _require(actor: User, perm: str) -> None:
-    if not actor.has_perm(perm):
-        raise PermissionDenied(f"You need the permission “{perm}”.")
-
-
 @transaction.atomic
 def create_user(
     *,
@@ -164,7 +160,7 @@ def create_user(
     title: str = "",
     must_change_password: bool = False,
 ) -> User:
-    _require(actor, "core.change_user")
+    require(actor, Permission.CHANGE_USER, "Your role does not change user accounts.")
     from django.contrib.auth.password_validation import validate_password
 
     user = User(
@@ -195,7 +191,7 @@ def update_user(
     title: str,
     is_active: bool,
 ) -> User:
-    _require(actor, "core.change_user")
+    require(actor, Permission.CHANGE_USER, "Your role does not change user accounts.")
     if user.pk == actor.pk and not is_active:
         raise ValidationError(
             {
@@ -225,7 +221,7 @@ def update_user(
 def set_roles(
     *, actor: User, user: User, roles: Iterable[Role | str], locations: Iterable[Location]
 ) -> None:
-    _require(actor, "core.change_user")
+    require(actor, Permission.CHANGE_USER, "Your role does not change user accounts.")
     new_roles = {Role(r) for r in roles}
     if not new_roles:
         raise ValidationError(
@@ -326,7 +322,7 @@ def change_password(*, user: User, old_password: str, new_password: str) -> User
 @transaction.atomic
 def require_password_change(*, actor: User, user: User) -> User:
     """The user must choose a new password before anything else at their next request."""
-    _require(actor, "core.change_user")
+    require(actor, Permission.CHANGE_USER, "Your role does not change user accounts.")
     user.must_change_password = True
     user.save(update_fields=["must_change_password"])
     record_event(
@@ -340,7 +336,7 @@ def require_password_change(*, actor: User, user: User) -> User:
 
 def unlock_user(*, actor: User, username: str) -> int:
     """Clear the lock-out of an account; returns how many failure records were cleared."""
-    _require(actor, "core.change_user")
+    require(actor, Permission.CHANGE_USER, "Your role does not change user accounts.")
     from axes.utils import reset
 
     cleared: int = reset(username=username)
@@ -371,10 +367,9 @@ def locked_usernames() -> list[str]:
 
 
 @transaction.atomic
-def create_practice(*, actor: User | None, **fields: Any) -> Practice:
+def create_practice(*, actor: Actor, **fields: Any) -> Practice:
     """The practice of a new installation; there is one per database."""
-    if actor is not None:
-        _require(actor, "core.change_practice")
+    require(actor, Permission.CHANGE_PRACTICE, "Your role does not change the practice.")
     if Practice.objects.exists():
         raise ValidationError(
             "This installation already has its practice; edit it instead.",
@@ -385,7 +380,7 @@ def create_practice(*, actor: User | None, **fields: Any) -> Practice:
 
 @transaction.atomic
 def update_practice(*, actor: User, practice: Practice, **fields: Any) -> Practice:
-    _require(actor, "core.change_practice")
+    require(actor, Permission.CHANGE_PRACTICE, "Your role does not change the practice.")
     before = {k: getattr(practice, k) for k in fields}
     for key, value in fields.items():
         setattr(practice, key, value)
@@ -480,7 +475,7 @@ def create_api_token(
 
 @transaction.atomic
 def revoke_api_token(*, actor: User, token: ApiToken) -> None:
-    if token.user_id != actor.pk and not actor.has_perm("core.change_user"):
+    if token.user_id != actor.pk and not actor.has_perm(Permission.CHANGE_USER):
         raise PermissionDenied("You can revoke only your own tokens.")
     if token.revoked_at is None:
         token.revoked_at = timezone.now()

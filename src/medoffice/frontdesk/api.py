@@ -31,6 +31,7 @@ from medoffice.api.errors import error_responses
 from medoffice.billing import services as billing_services
 from medoffice.core.http import ApiRequest
 from medoffice.core.models import AuditAction
+from medoffice.core.roles import Permission
 from medoffice.frontdesk import services
 from medoffice.frontdesk.error_codes import FrontDeskErrorCode
 from medoffice.frontdesk.selectors import flow_board_context, user_locations
@@ -44,7 +45,7 @@ from medoffice.scheduling.models import (
 router = Router(tags=["front desk"])
 
 S = AppointmentStatus
-TAKE_PAYMENT = "billing.add_patientpayment"
+TAKE_PAYMENT = Permission.ADD_PATIENTPAYMENT
 
 
 # --- flow statuses and check-in ---------------------------------------------------------

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from medoffice.core.roles import Permission
 from medoffice.scheduling.models import AppointmentStatus
 
 S = AppointmentStatus
-VIEW_BOOK = "scheduling.view_appointment"
-CHANGE_BOOK = "scheduling.change_appointment"
-CHANGE_FLOW = "scheduling.change_flow"
+VIEW_BOOK = Permission.VIEW_APPOINTMENT
+CHANGE_BOOK = Permission.CHANGE_APPOINTMENT
+CHANGE_FLOW = Permission.CHANGE_FLOW
 STEPS = (5, 15)
 DEFAULT_STEP = 15
 DEFAULT_HOURS = (dt.time(8), dt.time(17))

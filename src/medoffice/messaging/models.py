@@ -15,21 +15,22 @@ from django.db import models
 
 from medoffice.core.models.bases import CreatedAt, UpdatedAt
 from medoffice.core.querysets import RestrictedQuerySet
+from medoffice.core.roles import Permission
 from medoffice.messaging.choices import MessageChannel, MessageKind, MessageStatus
 
 
 class MessagingSetupQuerySet(RestrictedQuerySet):
     """Templates and rules: seen by everyone who sees the book, changed by the office manager."""
 
-    permission_map = {"view": "scheduling.view_appointment", "change": "scheduling.change_schedule"}
+    permission_map = {"view": Permission.VIEW_APPOINTMENT, "change": Permission.CHANGE_SCHEDULE}
 
 
 class MessageQuerySet(RestrictedQuerySet):
     """Messages: seen with the book, changed by those who book."""
 
     permission_map = {
-        "view": "scheduling.view_appointment",
-        "change": "scheduling.change_appointment",
+        "view": Permission.VIEW_APPOINTMENT,
+        "change": Permission.CHANGE_APPOINTMENT,
     }
 
 

@@ -19,13 +19,15 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.utils import timezone
 
 from medoffice.core.audit import record_change, record_event
-from medoffice.core.models import AuditAction, Practice, User
+from medoffice.core.models import AuditAction, Practice
+from medoffice.core.permissions import Actor, require
+from medoffice.core.roles import Permission
 from medoffice.messaging import kinds
 from medoffice.messaging.backends import SmsError, get_sms_backend
 from medoffice.messaging.error_codes import MessagingErrorCode as Code
@@ -300,8 +302,13 @@ def _html(body: str) -> str:
     return "".join(f"<p>{p.replace(chr(10), '<br>')}</p>" for p in paragraphs)
 
 
-def send_queued_messages(now: dt.datetime | None = None, limit: int = 500) -> SendReport:
-    """Send the queued messages that are due; each is claimed first so it goes out once."""
+def send_queued_messages(
+    now: dt.datetime | None = None, limit: int = 500, *, actor: Actor
+) -> SendReport:
+    """Send the queued messages that are due; each is claimed first so it goes out once.
+
+    ``actor`` (the run's system actor) is recorded on every message's audit entry.
+    """
     now = now or timezone.now()
     report = SendReport()
     due = list(
@@ -355,7 +362,7 @@ def send_queued_messages(now: dt.datetime | None = None, limit: int = 500) -> Se
             report.sent += 1
         record_event(
             AuditAction.CREATE,
-            user=None,
+            user=actor,
             obj=message,
             patient_id=message.patient_id,
             data_category="message",
@@ -368,14 +375,10 @@ def send_queued_messages(now: dt.datetime | None = None, limit: int = 500) -> Se
 
 # --- the office manager's set-up -------------------------------------------------------------
 
-SETUP = "scheduling.change_schedule"
+SETUP = Permission.CHANGE_SCHEDULE
 
 
-def _require_setup(actor: User) -> None:
-    if actor is not None and not actor.has_perm(SETUP):
-        raise PermissionDenied(
-            "Your role does not allow you to change the appointment book's set-up."
-        )
+SETUP_REFUSED = "Your role does not allow you to change the appointment book's set-up."
 
 
 def _detail(obj: Any) -> str:
@@ -386,27 +389,27 @@ _SetupRow = TypeVar("_SetupRow", MessageTemplate, ReminderRule)
 
 
 @transaction.atomic
-def save_setup(*, actor: User, instance: _SetupRow) -> _SetupRow:
+def save_setup(*, actor: Actor, instance: _SetupRow) -> _SetupRow:
     """Save a template or a rule, validated and audited as a set-up change."""
-    _require_setup(actor)
+    require(actor, SETUP, SETUP_REFUSED)
     return record_change(
         instance, user=actor, data_category="schedule setup", detail=_detail(instance)
     )
 
 
-def save_template(*, actor: User, template: MessageTemplate) -> MessageTemplate:
+def save_template(*, actor: Actor, template: MessageTemplate) -> MessageTemplate:
     """Save a template after checking its placeholders; audited as a set-up change."""
     validate_template_text(template.subject, template.body)
     return save_setup(actor=actor, instance=template)
 
 
-def save_rule(*, actor: User, rule: ReminderRule) -> ReminderRule:
+def save_rule(*, actor: Actor, rule: ReminderRule) -> ReminderRule:
     return save_setup(actor=actor, instance=rule)
 
 
 @transaction.atomic
-def delete_rule(*, actor: User, rule: ReminderRule) -> None:
-    _require_setup(actor)
+def delete_rule(*, actor: Actor, rule: ReminderRule) -> None:
+    require(actor, SETUP, SETUP_REFUSED)
     detail, pk, label = _detail(rule), rule.pk, rule._meta.label_lower
     rule.delete()
     record_event(AuditAction.DELETE, user=actor, object_type=label, object_id=pk, detail=detail)

@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from medoffice.core.roles import Permission
+
 
 class PatientsConfig(AppConfig):
     name = "medoffice.patients"
@@ -11,19 +13,19 @@ class PatientsConfig(AppConfig):
         from medoffice.core.navigation import NavEntry, register
 
         register(
-            NavEntry("Patients", "Patients", "patients:list", "patients.view_patient", order=10),
+            NavEntry("Patients", "Patients", "patients:list", Permission.VIEW_PATIENT, order=10),
             NavEntry(
                 "Patients",
                 "Register a patient",
                 "patients:new",
-                "patients.change_patient",
+                Permission.CHANGE_PATIENT,
                 order=11,
             ),
             NavEntry(
                 "Security",
                 "Emergency accesses",
                 "patients:emergency-accesses",
-                "core.review_emergencyaccess",
+                Permission.REVIEW_EMERGENCYACCESS,
                 order=62,
             ),
         )
@@ -36,14 +38,14 @@ class PatientsConfig(AppConfig):
                 "emergency_accesses",
                 "patients/panels/emergency_accesses.html",
                 selectors.unreviewed_emergency_accesses,
-                "core.review_emergencyaccess",
+                Permission.REVIEW_EMERGENCYACCESS,
                 order=30,
             ),
             HomePanel(
                 "recent_patients",
                 "patients/panels/recent_patients.html",
                 selectors.recent_patients,
-                "patients.view_patient",
+                Permission.VIEW_PATIENT,
                 order=50,
             ),
         )

@@ -8,6 +8,7 @@ from django.db import models
 from medoffice.core.fields import EncryptedTextField
 from medoffice.core.models.bases import CreatedAt, CreatedByIfAnyone, Timestamps
 from medoffice.core.querysets import RestrictedQuerySet
+from medoffice.core.roles import Permission
 from medoffice.patients.choices import (
     AlertKind,
     ConsentKind,
@@ -22,10 +23,11 @@ from medoffice.patients.choices import (
 
 if TYPE_CHECKING:
     from medoffice.core.models import User
+    from medoffice.core.permissions import SystemActor
 
 
 class PatientQuerySet(RestrictedQuerySet):
-    def scope_for_user(self, user: User) -> Self:
+    def scope_for_user(self, user: User | SystemActor) -> Self:
         """Users limited to some locations see the patients registered at those locations."""
         location_ids = user.location_ids()
         if location_ids is None:
@@ -36,6 +38,24 @@ class PatientQuerySet(RestrictedQuerySet):
         return self.alias(_scope_location=models.F("home_location_id") + 0).filter(
             _scope_location__in=location_ids
         )
+
+
+class PatientRecordQuerySet(RestrictedQuerySet):
+    """A part of a patient's record (coverage, consent, alert, document).
+
+    Seen and changed with the patient's permissions, and scoped through the patient:
+    a user limited to some locations reaches only the parts of their patients' records.
+    """
+
+    permission_map = {"view": Permission.VIEW_PATIENT, "change": Permission.CHANGE_PATIENT}
+    location_field = "patient__home_location_id"
+
+
+class PatientMergeQuerySet(RestrictedQuerySet):
+    """The record of a merge: seen and made by those who merge, scoped through the survivor."""
+
+    permission_map = {"view": Permission.MERGE_PATIENT, "change": Permission.MERGE_PATIENT}
+    location_field = "survivor__home_location_id"
 
 
 class Patient(Timestamps):
@@ -202,6 +222,8 @@ class PatientAlert(CreatedByIfAnyone, CreatedAt):
     text = models.CharField(max_length=200, blank=True)
     is_active = models.BooleanField(default=True)
 
+    objects = PatientRecordQuerySet.as_manager()
+
     class Meta:
         ordering = ["kind"]
 
@@ -261,6 +283,8 @@ class Coverage(Timestamps):
     card_back = models.FileField(upload_to=card_upload_path, blank=True)
     is_active = models.BooleanField(default=True)
 
+    objects = PatientRecordQuerySet.as_manager()
+
     class Meta:
         ordering = ["order", "-effective_from"]
         constraints = [
@@ -297,6 +321,8 @@ class Consent(models.Model):
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
+    objects = PatientRecordQuerySet.as_manager()
+
     class Meta:
         ordering = ["kind", "-given_on"]
 
@@ -324,6 +350,8 @@ class PatientDocument(models.Model):
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
+    objects = PatientRecordQuerySet.as_manager()
+
     class Meta:
         ordering = ["-uploaded_at"]
 
@@ -342,6 +370,8 @@ class PatientMerge(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     merged_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PatientMergeQuerySet.as_manager()
 
     class Meta:
         ordering = ["-merged_at"]

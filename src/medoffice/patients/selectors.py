@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.db.models.functions import Lower
 from django.http import Http404
 from django.utils import timezone
 
 from medoffice.core.audit import record_event
 from medoffice.core.models import AuditAction, AuditOutcome, User
+from medoffice.core.roles import Permission
 from medoffice.patients.models import Coverage, EmergencyAccess, Patient
 from medoffice.patients.search import SearchTerms, kinds, parse, prefix_upper_bound
+
+Part = TypeVar("Part", bound=Model)
 
 
 class OutsideScope(Exception):
@@ -35,13 +38,35 @@ def active_emergency_access(user: User, patient_id: int) -> EmergencyAccess | No
     )
 
 
+def get_record_part(user: User, model: type[Part], pk: int, action: str = "view") -> Part:
+    """One part of a patient's record (a coverage, consent, alert, document) by its id.
+
+    Fetched through ``restrict()``: a part of a record outside the user's locations
+    raises the same Http404 as an id that does not exist, so the answer does not tell
+    whether it exists. The one exception is break-glass: a user holding an active
+    emergency access to the patient reaches that patient's parts (the caller then
+    opens the patient through ``get_patient``, which records the emergency access).
+    """
+    restricted = model.objects.restrict(user, action)  # type: ignore[attr-defined]  # every part's manager is a PatientRecordQuerySet's
+    part: Part | None = restricted.filter(pk=pk).first()
+    if part is None and user.has_perm(restricted.permission_for(action)):
+        part = model.objects.filter(  # type: ignore[attr-defined]  # as above
+            pk=pk,
+            patient__emergency_accesses__user=user,
+            patient__emergency_accesses__expires_at__gt=timezone.now(),
+        ).first()
+    if part is None:
+        raise Http404("No such record.")
+    return part
+
+
 def get_patient(user: User, patient_id: int, *, data_category: str = "demographics") -> Patient:
     """Open one patient record for ``user``; every opening is audited.
 
     Raises Http404 when there is no such patient or the user may not open
     patient records, and OutsideScope when emergency access could open it.
     """
-    if not user.has_perm("patients.view_patient"):
+    if not user.has_perm(Permission.VIEW_PATIENT):
         record_event(
             AuditAction.READ,
             user=user,
@@ -74,7 +99,7 @@ def get_patient(user: User, patient_id: int, *, data_category: str = "demographi
                 outcome=AuditOutcome.DENIED,
                 detail="outside the user's locations",
             )
-            if user.has_perm("patients.emergency_access"):
+            if user.has_perm(Permission.EMERGENCY_ACCESS):
                 raise OutsideScope(patient.pk)
             raise Http404("No such patient.")
     record_event(
@@ -99,7 +124,7 @@ def recent_patients(user: User, limit: int = 8) -> QuerySet[Patient]:
 
 
 def unreviewed_emergency_accesses(user: User) -> QuerySet[EmergencyAccess]:
-    if not user.has_perm("core.review_emergencyaccess"):
+    if not user.has_perm(Permission.REVIEW_EMERGENCYACCESS):
         return EmergencyAccess.objects.none()
     return EmergencyAccess.objects.filter(reviewed_at__isnull=True).select_related(
         "user", "patient"
@@ -108,7 +133,7 @@ def unreviewed_emergency_accesses(user: User) -> QuerySet[EmergencyAccess]:
 
 def reveal_ssn(user: User, patient: Patient) -> str:
     """The full SSN for users whose role may see it; the reveal is audited."""
-    if not user.has_perm("patients.view_ssn"):
+    if not user.has_perm(Permission.VIEW_SSN):
         raise PermissionDenied("Your role does not show full social security numbers.")
     record_event(
         AuditAction.READ, user=user, obj=patient, patient_id=patient.pk, data_category="ssn"

@@ -16,6 +16,7 @@ from medoffice.core.formaction import errors_onto_form, refusal_text, run_form_a
 from medoffice.core.http import AuthenticatedRequest
 from medoffice.core.identifiers import mask_ssn
 from medoffice.core.listing import Column, ListPage
+from medoffice.core.roles import Permission
 from medoffice.patients import files, selectors, services
 from medoffice.patients.filters import PatientFilter
 from medoffice.patients.forms import (
@@ -86,7 +87,7 @@ class PatientListPage(ListPage):
 @login_required
 def quick_search(request: AuthenticatedRequest) -> HttpResponse:
     """The live results under the search box (htmx): a few names, nothing opened."""
-    if not request.user.has_perm("patients.view_patient"):
+    if not request.user.has_perm(Permission.VIEW_PATIENT):
         return HttpResponse("Your role does not open patient records.", status=403)
     query = request.GET.get("q", "")[:150]
     results = []
@@ -117,9 +118,9 @@ def patient_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     ssn = ""
     if patient.ssn:
         ssn = mask_ssn(patient.ssn)
-        if request.GET.get("show") == "ssn" and request.user.has_perm("patients.view_ssn"):
+        if request.GET.get("show") == "ssn" and request.user.has_perm(Permission.VIEW_SSN):
             ssn = selectors.reveal_ssn(request.user, patient)
-    can_change = request.user.has_perm("patients.change_patient")
+    can_change = request.user.has_perm(Permission.CHANGE_PATIENT)
     return render(
         request,
         "patients/detail.html",
@@ -127,9 +128,9 @@ def patient_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "patient": patient,
             "ssn": ssn,
             "title": patient.full_name,
-            "can_reveal": bool(patient.ssn) and request.user.has_perm("patients.view_ssn"),
+            "can_reveal": bool(patient.ssn) and request.user.has_perm(Permission.VIEW_SSN),
             "can_change": can_change,
-            "can_merge": request.user.has_perm("patients.merge_patient"),
+            "can_merge": request.user.has_perm(Permission.MERGE_PATIENT),
             "alerts": patient.alerts.filter(is_active=True),
             "coverages": patient.coverages.select_related("payer"),
             "consents": patient.consents.all(),
@@ -142,10 +143,11 @@ def patient_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
 
 
-@permission_required("patients.change_patient", raise_exception=True)
+@permission_required(Permission.CHANGE_PATIENT, raise_exception=True)
 def patient_new(request: AuthenticatedRequest) -> HttpResponse:
     form = RegistrationForm(request.POST or None, user=request.user)
     duplicates: list[Patient] = []
+    duplicates_elsewhere = False
     if request.method == "POST" and form.is_valid():
         try:
             patient = services.register_patient(
@@ -156,6 +158,7 @@ def patient_new(request: AuthenticatedRequest) -> HttpResponse:
             )
         except services.DuplicateSuspected as exc:
             duplicates = exc.candidates
+            duplicates_elsewhere = exc.elsewhere
         except ValidationError as exc:
             errors_onto_form(form, exc)
         else:
@@ -164,11 +167,17 @@ def patient_new(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "patients/patient_form.html",
-        {"form": form, "title": "Register a patient", "duplicates": duplicates, "creating": True},
+        {
+            "form": form,
+            "title": "Register a patient",
+            "duplicates": duplicates,
+            "duplicates_elsewhere": duplicates_elsewhere,
+            "creating": True,
+        },
     )
 
 
-@permission_required("patients.change_patient", raise_exception=True)
+@permission_required(Permission.CHANGE_PATIENT, raise_exception=True)
 def patient_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     try:
         patient = _open(request, pk)
@@ -206,7 +215,7 @@ def _changeable(request: AuthenticatedRequest, pk: int, data_category: str) -> P
 
 
 @require_POST
-@permission_required("patients.change_patient", raise_exception=True)
+@permission_required(Permission.CHANGE_PATIENT, raise_exception=True)
 def alert_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     patient = _changeable(request, pk, "alerts")
     form = AlertForm(request.POST)
@@ -219,9 +228,9 @@ def alert_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@permission_required("patients.change_patient", raise_exception=True)
+@permission_required(Permission.CHANGE_PATIENT, raise_exception=True)
 def alert_deactivate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    alert = get_object_or_404(PatientAlert, pk=pk)
+    alert = selectors.get_record_part(request.user, PatientAlert, pk, "change")
     patient = _changeable(request, alert.patient_id, "alerts")
     services.deactivate_alert(actor=request.user, alert=alert)
     messages.success(request, "Alert removed.")
@@ -229,7 +238,7 @@ def alert_deactivate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@permission_required("patients.change_patient", raise_exception=True)
+@permission_required(Permission.CHANGE_PATIENT, raise_exception=True)
 def consent_give(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     patient = _changeable(request, pk, "consents")
     form = ConsentForm(request.POST)
@@ -248,9 +257,9 @@ def consent_give(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@permission_required("patients.change_patient", raise_exception=True)
+@permission_required(Permission.CHANGE_PATIENT, raise_exception=True)
 def consent_revoke(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    consent = get_object_or_404(Consent, pk=pk)
+    consent = selectors.get_record_part(request.user, Consent, pk, "change")
     patient = _changeable(request, consent.patient_id, "consents")
     form = RevokeConsentForm(request.POST)
     if form.is_valid():
@@ -296,21 +305,21 @@ def _coverage_page(
     )
 
 
-@permission_required("patients.change_patient", raise_exception=True)
+@permission_required(Permission.CHANGE_PATIENT, raise_exception=True)
 def coverage_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _coverage_page(request, _changeable(request, pk, "insurance"), None)
 
 
-@permission_required("patients.change_patient", raise_exception=True)
+@permission_required(Permission.CHANGE_PATIENT, raise_exception=True)
 def coverage_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    coverage = get_object_or_404(Coverage, pk=pk)
+    coverage = selectors.get_record_part(request.user, Coverage, pk, "change")
     return _coverage_page(request, _changeable(request, coverage.patient_id, "insurance"), coverage)
 
 
 @require_POST
-@permission_required("patients.change_patient", raise_exception=True)
+@permission_required(Permission.CHANGE_PATIENT, raise_exception=True)
 def coverage_end(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    coverage = get_object_or_404(Coverage, pk=pk)
+    coverage = selectors.get_record_part(request.user, Coverage, pk, "change")
     patient = _changeable(request, coverage.patient_id, "insurance")
     form = EndCoverageForm(request.POST)
     if form.is_valid():
@@ -352,9 +361,9 @@ def _serve(
     )
 
 
-@permission_required("patients.view_patient", raise_exception=True)
+@permission_required(Permission.VIEW_PATIENT, raise_exception=True)
 def document_download(request: AuthenticatedRequest, pk: int) -> FileResponse:
-    document = get_object_or_404(PatientDocument, pk=pk)
+    document = selectors.get_record_part(request.user, PatientDocument, pk)
     return _serve(
         request,
         document.patient_id,
@@ -367,7 +376,7 @@ def document_download(request: AuthenticatedRequest, pk: int) -> FileResponse:
 
 
 def _card(request: AuthenticatedRequest, pk: int, side: str) -> FileResponse:
-    coverage = get_object_or_404(Coverage, pk=pk)
+    coverage = selectors.get_record_part(request.user, Coverage, pk)
     stored = getattr(coverage, f"card_{side}")
     return _serve(
         request,
@@ -379,17 +388,17 @@ def _card(request: AuthenticatedRequest, pk: int, side: str) -> FileResponse:
     )
 
 
-@permission_required("patients.view_patient", raise_exception=True)
+@permission_required(Permission.VIEW_PATIENT, raise_exception=True)
 def card_front(request: AuthenticatedRequest, pk: int) -> FileResponse:
     return _card(request, pk, "front")
 
 
-@permission_required("patients.view_patient", raise_exception=True)
+@permission_required(Permission.VIEW_PATIENT, raise_exception=True)
 def card_back(request: AuthenticatedRequest, pk: int) -> FileResponse:
     return _card(request, pk, "back")
 
 
-@permission_required("patients.change_patient", raise_exception=True)
+@permission_required(Permission.CHANGE_PATIENT, raise_exception=True)
 def document_upload(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     patient = _changeable(request, pk, "documents")
     form = DocumentForm(request.POST or None, request.FILES or None)
@@ -418,7 +427,7 @@ def document_upload(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 # --- merge -------------------------------------------------------------------------------------
 
 
-@permission_required("patients.merge_patient", raise_exception=True)
+@permission_required(Permission.MERGE_PATIENT, raise_exception=True)
 def merge(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     try:
         survivor = _open(request, pk, "merge")
@@ -464,7 +473,8 @@ def merge(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if duplicate is not None:
         preview = services.merge_preview(survivor=survivor, merged=duplicate)
         ended = services.conflicting_coverages(survivor=survivor, merged=duplicate)
-    candidates = services.find_duplicates(
+    candidates, _ = services.duplicates_for(
+        request.user,
         first_name=survivor.first_name,
         last_name=survivor.last_name,
         date_of_birth=survivor.date_of_birth,
@@ -486,7 +496,7 @@ def merge(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
 
 
-@permission_required("patients.emergency_access", raise_exception=True)
+@permission_required(Permission.EMERGENCY_ACCESS, raise_exception=True)
 def emergency_access(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     patient = get_object_or_404(Patient, pk=pk)
     if selectors.patient_list(request.user).filter(pk=pk).exists():
@@ -511,7 +521,7 @@ def emergency_access(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
 
 
-@permission_required("core.review_emergencyaccess", raise_exception=True)
+@permission_required(Permission.REVIEW_EMERGENCYACCESS, raise_exception=True)
 def emergency_access_list(request: AuthenticatedRequest) -> HttpResponse:
     pending = selectors.unreviewed_emergency_accesses(request.user)
     reviewed = EmergencyAccess.objects.filter(reviewed_at__isnull=False).select_related(
@@ -530,7 +540,7 @@ def emergency_access_list(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @require_POST
-@permission_required("core.review_emergencyaccess", raise_exception=True)
+@permission_required(Permission.REVIEW_EMERGENCYACCESS, raise_exception=True)
 def emergency_access_review(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     access = get_object_or_404(EmergencyAccess, pk=pk)
     form = ReviewForm(request.POST)

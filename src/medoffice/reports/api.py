@@ -19,13 +19,14 @@ from medoffice.api.common import MAX_ID, Day, audit, require_permission
 from medoffice.api.errors import error_responses
 from medoffice.core.http import ApiRequest
 from medoffice.core.models import AuditAction
+from medoffice.core.roles import Permission
 from medoffice.reports import selectors
 from medoffice.reports.forms import MAX_DAYS
 from medoffice.scheduling.selectors import providers_for
 
 router = Router(tags=["reports"])
 
-PERMISSION = "scheduling.view_reports"
+PERMISSION = Permission.VIEW_REPORTS
 
 
 class ReportFilter(Schema):

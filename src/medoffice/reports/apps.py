@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from medoffice.core.roles import Permission
+
 
 class ReportsConfig(AppConfig):
     name = "medoffice.reports"
@@ -11,7 +13,7 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         from medoffice.core.navigation import NavEntry, register
 
-        reports = "scheduling.view_reports"
+        reports = Permission.VIEW_REPORTS
         register(
             NavEntry("Reports", "All reports", "reports:index", reports, 10),
             NavEntry("Reports", "Wait times", "reports:wait-times", reports, 11),

@@ -20,10 +20,11 @@ from medoffice.core.audit import record_event
 from medoffice.core.http import AuthenticatedRequest
 from medoffice.core.listing import csv_cell
 from medoffice.core.models import AuditAction
+from medoffice.core.roles import Permission
 from medoffice.reports import charts, kpis, selectors
 from medoffice.reports.forms import ReportFilterForm
 
-PERMISSION = "scheduling.view_reports"
+PERMISSION = Permission.VIEW_REPORTS
 
 
 @dataclass

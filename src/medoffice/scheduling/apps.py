@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from medoffice.core.roles import Permission
+
 
 class SchedulingConfig(AppConfig):
     name = "medoffice.scheduling"
@@ -10,7 +12,7 @@ class SchedulingConfig(AppConfig):
     def ready(self) -> None:
         from medoffice.core.navigation import NavEntry, register
 
-        view, book = "scheduling.view_appointment", "scheduling.change_appointment"
+        view, book = Permission.VIEW_APPOINTMENT, Permission.CHANGE_APPOINTMENT
         register(
             NavEntry("Schedule", "Find a slot", "scheduling:find", view, 10),
             NavEntry("Schedule", "Recurring series", "scheduling:series", book, 20),

@@ -15,6 +15,7 @@ from django.conf import settings
 from icalendar import Calendar, Event
 
 from medoffice.core.models import User
+from medoffice.core.roles import Permission
 from medoffice.scheduling.models import Appointment, AppointmentStatus, Provider
 from medoffice.scheduling.models.appointments import ACTIVE_STATUSES
 
@@ -91,7 +92,7 @@ def regenerate_feed_token(*, actor: User, provider: Provider) -> Provider:
     from medoffice.scheduling.models.calendar import new_feed_token
 
     own = provider.user_id is not None and getattr(actor, "pk", None) == provider.user_id
-    if not (own or actor.has_perm("scheduling.change_schedule")):
+    if not (own or actor.has_perm(Permission.CHANGE_SCHEDULE)):
         raise PermissionDenied("Only the office manager or the provider can change this feed.")
     with transaction.atomic():
         provider.feed_token = new_feed_token()

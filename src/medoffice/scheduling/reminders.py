@@ -50,6 +50,7 @@ from django.utils import timezone
 
 from medoffice.core.audit import record_event
 from medoffice.core.models import AuditAction, Practice
+from medoffice.core.permissions import Actor
 from medoffice.messaging import kinds, links
 from medoffice.messaging.models import (
     Message,
@@ -350,8 +351,12 @@ def _reminder_for(
     return message
 
 
-def queue_reminders(now: dt.datetime | None = None) -> QueueReport:
-    """Create the reminders that have come due; running it twice creates nothing new."""
+def queue_reminders(now: dt.datetime | None = None, *, actor: Actor) -> QueueReport:
+    """Create the reminders that have come due; running it twice creates nothing new.
+
+    ``actor`` is the run's system actor (the periodic task's, the command's), recorded
+    on every message's audit entry.
+    """
     now = now or timezone.now()
     ensure_defaults()
     report = QueueReport()
@@ -392,7 +397,7 @@ def queue_reminders(now: dt.datetime | None = None) -> QueueReport:
                 report.queued += 1
             record_event(
                 AuditAction.CREATE,
-                user=None,
+                user=actor,
                 obj=message,
                 patient_id=message.patient_id,
                 data_category="message",
@@ -403,7 +408,11 @@ def queue_reminders(now: dt.datetime | None = None) -> QueueReport:
 
 
 def queue_waitlist_offer(
-    entry: WaitlistEntry, appointment_or_slot: Any, now: dt.datetime | None = None
+    entry: WaitlistEntry,
+    appointment_or_slot: Any,
+    now: dt.datetime | None = None,
+    *,
+    actor: Actor,
 ) -> Message:
     """Tell a waiting patient that a time opened (call the practice to take it).
 
@@ -467,7 +476,7 @@ def queue_waitlist_offer(
             entry.save(update_fields=["status", "offered_at"])
         record_event(
             AuditAction.CREATE,
-            user=None,
+            user=actor,
             obj=message,
             patient_id=patient.pk,
             data_category="message",
@@ -492,10 +501,10 @@ def still_wanted(message: Message, now: dt.datetime) -> str:
     return ""
 
 
-def run_once(now: dt.datetime | None = None) -> tuple[QueueReport, SendReport]:
+def run_once(now: dt.datetime | None = None, *, actor: Actor) -> tuple[QueueReport, SendReport]:
     """Queue what has come due, then send what is due: the periodic task's whole job."""
     now = now or timezone.now()
-    return queue_reminders(now), send_queued_messages(now)
+    return queue_reminders(now, actor=actor), send_queued_messages(now, actor=actor)
 
 
 def register_message_kinds() -> None:

@@ -15,6 +15,7 @@ from typing import Any
 
 from django_tasks import task
 
+from medoffice.core.permissions import SystemActor
 from medoffice.core.tasks import periodic_run_pending, schedule_periodic_run
 
 INTERVAL = dt.timedelta(minutes=5)
@@ -26,7 +27,7 @@ def send_due_reminders(*, reschedule: bool = False) -> dict[str, Any]:
     from medoffice.scheduling import reminders
 
     try:
-        queued, sent = reminders.run_once()
+        queued, sent = reminders.run_once(actor=SystemActor("task: send_due_reminders"))
     finally:
         if reschedule:
             schedule_reminder_run()

@@ -6,6 +6,7 @@ from django.utils import timezone
 from medoffice.core import auditchain
 from medoffice.core.choices import AuditAction, AuditOutcome
 from medoffice.core.querysets import RestrictedQuerySet
+from medoffice.core.roles import Permission
 
 
 class AuditEvent(models.Model):
@@ -84,7 +85,7 @@ def concerning_patient(patient_id: int) -> models.Q:
 
 class AuditVerificationQuerySet(RestrictedQuerySet):
     # Whoever may read the audit log may see whether its chain is intact.
-    permission_map = {"view": "core.view_auditevent"}
+    permission_map = {"view": Permission.VIEW_AUDITEVENT}
 
 
 class AuditVerification(models.Model):

@@ -15,6 +15,7 @@ from medoffice.core.choices import PlaceOfService, Weekday
 from medoffice.core.error_codes import CoreErrorCode
 from medoffice.core.identifiers import is_valid_npi, normalize_ein
 from medoffice.core.querysets import RestrictedQuerySet
+from medoffice.core.roles import Permission
 
 from .bases import Timestamps
 
@@ -264,12 +265,18 @@ def practice_zone() -> zoneinfo.ZoneInfo:
 class LocationQuerySet(RestrictedQuerySet):
     """Locations are part of the practice: seen and changed with the practice's permissions."""
 
-    permission_map = {"view": "core.view_practice", "change": "core.change_practice"}
+    permission_map = {"view": Permission.VIEW_PRACTICE, "change": Permission.CHANGE_PRACTICE}
 
     def used_by(self, user: User) -> Self:
         """The locations ``user`` works at (all of them for a user without a limit)."""
         location_ids = user.location_ids() if user is not None else None
         return self if location_ids is None else self.filter(pk__in=location_ids)
+
+
+class LocationHoursQuerySet(RestrictedQuerySet):
+    """A location's opening hours: seen and changed with the practice's permissions."""
+
+    permission_map = LocationQuerySet.permission_map
 
 
 class Location(Address):
@@ -303,6 +310,8 @@ class LocationHours(models.Model):
     weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
     opens = models.TimeField()
     closes = models.TimeField()
+
+    objects = LocationHoursQuerySet.as_manager()
 
     class Meta:
         ordering = ["weekday", "opens"]

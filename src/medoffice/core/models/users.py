@@ -15,7 +15,7 @@ from medoffice.core.querysets import RestrictedQuerySet
 
 if TYPE_CHECKING:
     from medoffice.core.models.tokens import ApiToken
-from medoffice.core.roles import MFA_REQUIRED_ROLES, Role, permissions_for
+from medoffice.core.roles import MFA_REQUIRED_ROLES, Permission, Role, permissions_for
 
 
 class RestrictedUserManager(UserManager.from_queryset(RestrictedQuerySet)):  # type: ignore[misc]  # mypy takes a from_queryset() base for a dynamic one
@@ -124,10 +124,18 @@ class User(AbstractUser):  # type: ignore[django-manager-missing]  # the two-ste
         return self._location_ids_cache
 
 
+class RoleAssignmentQuerySet(RestrictedQuerySet):
+    """A user's roles: seen and changed with the user accounts' permissions."""
+
+    permission_map = {"view": Permission.VIEW_USER, "change": Permission.CHANGE_USER}
+
+
 class RoleAssignment(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
     role = models.CharField(max_length=20, choices=[(r.value, r.label) for r in Role])
     assigned_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RoleAssignmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["role"]

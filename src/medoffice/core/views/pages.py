@@ -24,6 +24,7 @@ from medoffice.core.http import AuthenticatedRequest
 from medoffice.core.listing import Column, ListPage
 from medoffice.core.models import AuditEvent, Location, Practice, User
 from medoffice.core.params import local_next
+from medoffice.core.roles import Permission
 
 
 def home(request: AuthenticatedRequest) -> HttpResponse:
@@ -74,7 +75,7 @@ class UserListPage(ListPage):
         return super().base_queryset().prefetch_related("role_assignments", "locations")
 
 
-@permission_required("core.change_user", raise_exception=True)
+@permission_required(Permission.CHANGE_USER, raise_exception=True)
 def user_create(request: AuthenticatedRequest) -> HttpResponse:
     form = UserForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -103,7 +104,7 @@ def user_create(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "core/user_form.html", {"form": form, "title": "New user"})
 
 
-@permission_required("core.change_user", raise_exception=True)
+@permission_required(Permission.CHANGE_USER, raise_exception=True)
 def user_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     target = get_object_or_404(User.objects.restrict(request.user, "change"), pk=pk)
     form = UserForm(request.POST or None, instance=target)
@@ -142,7 +143,7 @@ def user_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@permission_required("core.change_user", raise_exception=True)
+@permission_required(Permission.CHANGE_USER, raise_exception=True)
 def user_unlock(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     target = get_object_or_404(User.objects.restrict(request.user, "change"), pk=pk)
     services.unlock_user(actor=request.user, username=target.username)
@@ -151,7 +152,7 @@ def user_unlock(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@permission_required("core.change_user", raise_exception=True)
+@permission_required(Permission.CHANGE_USER, raise_exception=True)
 def user_reset_mfa(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     target = get_object_or_404(User.objects.restrict(request.user, "change"), pk=pk)
     mfa.reset_mfa(target, by=request.user)
@@ -162,7 +163,7 @@ def user_reset_mfa(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@permission_required("core.change_user", raise_exception=True)
+@permission_required(Permission.CHANGE_USER, raise_exception=True)
 def user_require_password_change(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     target = get_object_or_404(User.objects.restrict(request.user, "change"), pk=pk)
     services.require_password_change(actor=request.user, user=target)
@@ -175,7 +176,7 @@ def user_require_password_change(request: AuthenticatedRequest, pk: int) -> Http
 # --- practice ---------------------------------------------------------------
 
 
-@permission_required("core.view_practice", raise_exception=True)
+@permission_required(Permission.VIEW_PRACTICE, raise_exception=True)
 def practice_detail(request: AuthenticatedRequest) -> HttpResponse:
     practice = Practice.objects.restrict(request.user, "view").first()
     locations = Location.objects.restrict(request.user, "view").prefetch_related("hours")
@@ -186,7 +187,7 @@ def practice_detail(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
-@permission_required("core.change_practice", raise_exception=True)
+@permission_required(Permission.CHANGE_PRACTICE, raise_exception=True)
 def practice_edit(request: AuthenticatedRequest) -> HttpResponse:
     """Edit the practice; on a new installation the same form creates it."""
     practice = Practice.objects.restrict(request.user, "change").order_by("pk").first()

@@ -16,6 +16,7 @@ from medoffice.core.forms import TokenForm
 from medoffice.core.http import AuthenticatedRequest
 from medoffice.core.models import ApiToken
 from medoffice.core.params import local_next
+from medoffice.core.roles import Permission
 
 
 def tokens(request: AuthenticatedRequest) -> HttpResponse:
@@ -50,13 +51,17 @@ def tokens(request: AuthenticatedRequest) -> HttpResponse:
 
 @require_POST
 def token_revoke(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    token = get_object_or_404(ApiToken.objects.select_related("user"), pk=pk)
+    tokens = ApiToken.objects.select_related("user")
+    if not request.user.has_perm(Permission.CHANGE_USER):
+        # Another user's token answers like one that does not exist.
+        tokens = tokens.filter(user=request.user)
+    token = get_object_or_404(tokens, pk=pk)
     services.revoke_api_token(actor=request.user, token=token)
     messages.success(request, f"Token “{token.name}” revoked.")
     return HttpResponseRedirect(local_next(request, reverse("core:tokens")))
 
 
-@permission_required("core.change_user", raise_exception=True)
+@permission_required(Permission.CHANGE_USER, raise_exception=True)
 def staff_tokens(request: AuthenticatedRequest) -> HttpResponse:
     rows = ApiToken.objects.select_related("user").order_by("-created_at", "-pk")
     return render(

@@ -8,8 +8,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import FileResponse
-from django.shortcuts import get_object_or_404
+from django.http import FileResponse, Http404
 from ninja import Field, File, Path, Router, Schema, UploadedFile
 from ninja.errors import ValidationError as InvalidParameters
 from ninja.responses import Status
@@ -17,11 +16,13 @@ from ninja.responses import Status
 from medoffice.api.common import (
     MAX_ID,
     Day,
+    audit,
     require_permission,
 )
 from medoffice.api.errors import ErrorCode, error_responses, validation_errors
 from medoffice.core.http import ApiRequest
-from medoffice.core.models import AuditAction
+from medoffice.core.models import AuditAction, AuditOutcome
+from medoffice.core.roles import Permission
 from medoffice.patients import files, selectors, services
 from medoffice.patients.api.records import (
     _FILE,
@@ -118,7 +119,7 @@ def give_consent(
 ) -> Any:
     require_permission(
         request,
-        "patients.change_patient",
+        Permission.CHANGE_PATIENT,
         action=AuditAction.CREATE,
         object_type="patients.consent",
     )
@@ -154,7 +155,7 @@ def add_alert(
 ) -> Any:
     require_permission(
         request,
-        "patients.change_patient",
+        Permission.CHANGE_PATIENT,
         action=AuditAction.CREATE,
         object_type="patients.patientalert",
     )
@@ -191,12 +192,23 @@ def document_file(
 ) -> FileResponse:
     require_permission(
         request,
-        "patients.view_patient",
+        Permission.VIEW_PATIENT,
         action=AuditAction.READ,
         object_type="patients.patientdocument",
         object_id=id,
     )
-    document = get_object_or_404(PatientDocument, pk=id)
+    try:
+        document = selectors.get_record_part(request.auth, PatientDocument, id)
+    except Http404:
+        audit(
+            request,
+            AuditAction.READ,
+            object_type="patients.patientdocument",
+            object_id=id,
+            outcome=AuditOutcome.FAILURE,
+            detail=f"API {request.method} {request.path}: not found",
+        )
+        raise
     _open(request, document.patient_id, "documents")
     return files.file_response(
         document.file,
@@ -224,7 +236,7 @@ def upload_document(
 ) -> Any:
     require_permission(
         request,
-        "patients.change_patient",
+        Permission.CHANGE_PATIENT,
         action=AuditAction.CREATE,
         object_type="patients.patientdocument",
     )
@@ -259,7 +271,7 @@ def upload_document(
 def merge(request: ApiRequest, id: int = _patient_id(), payload: MergeIn | None = _NO_BODY) -> Any:
     require_permission(
         request,
-        "patients.merge_patient",
+        Permission.MERGE_PATIENT,
         action=AuditAction.UPDATE,
         object_type="patients.patient",
         object_id=id,

@@ -28,6 +28,7 @@ from medoffice.api.errors import ErrorOut, error_responses
 from medoffice.core.filtersets import filter_rows
 from medoffice.core.http import ApiRequest
 from medoffice.core.models import AuditAction
+from medoffice.core.roles import Permission
 from medoffice.patients import selectors, services
 from medoffice.patients.error_codes import PatientErrorCode
 from medoffice.patients.filters import PatientFilter
@@ -124,7 +125,13 @@ class PatientIn(Schema):
 
 
 class DuplicateOut(ErrorOut):
-    candidates: list[PatientSummaryOut]
+    candidates: list[PatientSummaryOut] = Field(
+        description="The possible duplicates at your locations."
+    )
+    elsewhere: bool = Field(
+        description="A possible duplicate is registered at a location outside yours "
+        "(not listed); ask the office manager."
+    )
 
 
 class CoverageOut(Schema):
@@ -187,7 +194,7 @@ def _open(request: ApiRequest, patient_id: int, data_category: str) -> Patient:
 def search(request: ApiRequest, q: SearchText = _QUERY) -> Any:
     require_permission(
         request,
-        "patients.view_patient",
+        Permission.VIEW_PATIENT,
         action=AuditAction.READ,
         object_type="patients.patient",
     )
@@ -222,7 +229,7 @@ def detail(request: ApiRequest, id: int = _patient_id()) -> Any:
 def register(request: ApiRequest, payload: PatientIn | None = _NO_BODY) -> Any:
     require_permission(
         request,
-        "patients.change_patient",
+        Permission.CHANGE_PATIENT,
         action=AuditAction.CREATE,
         object_type="patients.patient",
     )
@@ -249,15 +256,25 @@ def register(request: ApiRequest, payload: PatientIn | None = _NO_BODY) -> Any:
             object_type="patients.patient",
             outcome="failure",
             detail="registration held: possible duplicates "
-            + ", ".join(c.mrn for c in exc.candidates),
+            + ", ".join(
+                [c.mrn for c in exc.candidates]
+                + (["others outside the user's locations"] if exc.elsewhere else [])
+            ),
         )
+        detail = "Possible duplicates exist; send confirm_duplicate: true to create anyway."
+        if exc.elsewhere:
+            detail = (
+                "A possible duplicate is registered at another location; ask the office "
+                "manager, or send confirm_duplicate: true to create anyway."
+            )
         return Status(
             409,
             {
-                "detail": "Possible duplicates exist; send confirm_duplicate: true to create anyway.",
+                "detail": detail,
                 "code": PatientErrorCode.DUPLICATE_SUSPECTED,
                 "errors": [],
                 "candidates": list(exc.candidates),
+                "elsewhere": exc.elsewhere,
             },
         )
     request.api_audited = True
@@ -284,7 +301,7 @@ def add_coverage(
 ) -> Any:
     require_permission(
         request,
-        "patients.change_patient",
+        Permission.CHANGE_PATIENT,
         action=AuditAction.CREATE,
         object_type="patients.coverage",
     )

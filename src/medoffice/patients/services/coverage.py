@@ -11,7 +11,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from medoffice.core.audit import record_change, record_event
-from medoffice.core.models import AuditAction, User
+from medoffice.core.models import AuditAction
+from medoffice.core.permissions import Actor, actor_user, require
+from medoffice.core.roles import Permission
 from medoffice.patients import files
 from medoffice.patients.error_codes import PatientErrorCode as Code
 from medoffice.patients.models import (
@@ -23,7 +25,6 @@ from medoffice.patients.models import (
 )
 from medoffice.patients.services.records import (
     _EXTENSIONS,
-    _require,
 )
 
 # --- coverages -------------------------------------------------------------------------------
@@ -45,7 +46,7 @@ def _store_upload(instance: Any, field: str, upload: Any, allowed: tuple[str, ..
 @transaction.atomic
 def save_coverage(
     *,
-    actor: User,
+    actor: Actor,
     patient: Patient,
     coverage: Coverage | None = None,
     card_front: Any = None,
@@ -53,7 +54,7 @@ def save_coverage(
     **fields: Any,
 ) -> Coverage:
     """Add a coverage to ``patient`` or change ``coverage``; one active coverage per order."""
-    _require(actor, "patients.change_patient", "Your role does not change coverages.")
+    require(actor, Permission.CHANGE_PATIENT, "Your role does not change coverages.")
     creating = coverage is None
     if coverage is None:
         coverage = Coverage(patient=patient)
@@ -125,9 +126,9 @@ def save_coverage(
 
 
 @transaction.atomic
-def end_coverage(*, actor: User, coverage: Coverage, end_date: dt.date) -> Coverage:
+def end_coverage(*, actor: Actor, coverage: Coverage, end_date: dt.date) -> Coverage:
     """End a coverage on ``end_date``; it stops being active, so its order is free again."""
-    _require(actor, "patients.change_patient", "Your role does not change coverages.")
+    require(actor, Permission.CHANGE_PATIENT, "Your role does not change coverages.")
     coverage = Coverage.objects.select_for_update().get(pk=coverage.pk)
     if end_date < coverage.effective_from:
         raise ValidationError(
@@ -156,8 +157,8 @@ def end_coverage(*, actor: User, coverage: Coverage, end_date: dt.date) -> Cover
 
 
 @transaction.atomic
-def give_consent(*, actor: User, patient: Patient, kind: str, given_on: dt.date) -> Consent:
-    _require(actor, "patients.change_patient", "Your role does not record consents.")
+def give_consent(*, actor: Actor, patient: Patient, kind: str, given_on: dt.date) -> Consent:
+    require(actor, Permission.CHANGE_PATIENT, "Your role does not record consents.")
     if given_on > timezone.localdate():
         raise ValidationError(
             {
@@ -167,7 +168,7 @@ def give_consent(*, actor: User, patient: Patient, kind: str, given_on: dt.date)
             }
         )
     consent = record_change(
-        Consent(patient=patient, kind=kind, given_on=given_on, recorded_by=actor),
+        Consent(patient=patient, kind=kind, given_on=given_on, recorded_by=actor_user(actor)),
         user=actor,
         patient_id=patient.pk,
         data_category="consents",
@@ -177,8 +178,8 @@ def give_consent(*, actor: User, patient: Patient, kind: str, given_on: dt.date)
 
 
 @transaction.atomic
-def revoke_consent(*, actor: User, consent: Consent, revoked_on: dt.date) -> Consent:
-    _require(actor, "patients.change_patient", "Your role does not record consents.")
+def revoke_consent(*, actor: Actor, consent: Consent, revoked_on: dt.date) -> Consent:
+    require(actor, Permission.CHANGE_PATIENT, "Your role does not record consents.")
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
     if consent.revoked_on is not None:
         raise ValidationError(
@@ -215,11 +216,13 @@ def revoke_consent(*, actor: User, consent: Consent, revoked_on: dt.date) -> Con
 
 @transaction.atomic
 def upload_document(
-    *, actor: User, patient: Patient, kind: str, title: str, upload: Any
+    *, actor: Actor, patient: Patient, kind: str, title: str, upload: Any
 ) -> PatientDocument:
     """Store a document after checking its size and content; nothing is saved when refused."""
-    _require(actor, "patients.change_patient", "Your role does not add documents.")
-    document = PatientDocument(patient=patient, kind=kind, title=title.strip(), uploaded_by=actor)
+    require(actor, Permission.CHANGE_PATIENT, "Your role does not add documents.")
+    document = PatientDocument(
+        patient=patient, kind=kind, title=title.strip(), uploaded_by=actor_user(actor)
+    )
     _store_upload(document, "file", upload, files.DOCUMENT_TYPES)
     document.content_type = files.sniff(upload) or ""
     document.size = upload.size

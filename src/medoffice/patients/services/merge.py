@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from medoffice.core.audit import record_change, record_event
 from medoffice.core.models import AuditAction, User
+from medoffice.core.permissions import require
+from medoffice.core.roles import Permission
 from medoffice.patients.error_codes import PatientErrorCode as Code
 from medoffice.patients.models import (
     Coverage,
@@ -21,7 +23,6 @@ from medoffice.patients.models import (
 from medoffice.patients.services.records import (
     EMERGENCY_ACCESS_HOURS,
     MIN_REASON_LENGTH,
-    _require,
 )
 
 # --- merge -----------------------------------------------------------------------------------
@@ -69,7 +70,7 @@ def conflicting_coverages(*, survivor: Patient, merged: Patient) -> list[Coverag
 @transaction.atomic
 def merge_patients(*, actor: User, survivor: Patient, merged: Patient) -> PatientMerge:
     """Fold ``merged`` into ``survivor``: every row of the chart moves; ``merged`` turns inactive."""
-    _require(actor, "patients.merge_patient", "Your role does not merge patient records.")
+    require(actor, Permission.MERGE_PATIENT, "Your role does not merge patient records.")
     if survivor.pk == merged.pk:
         raise ValidationError(
             {
@@ -113,7 +114,11 @@ def merge_patients(*, actor: User, survivor: Patient, merged: Patient) -> Patien
     merged.merged_into = survivor
     merged.save(update_fields=["is_active", "merged_into", "updated_at"])
     record = PatientMerge.objects.create(
-        survivor=survivor, merged=merged, merged_mrn=merged.mrn, moved=moved, merged_by=actor
+        survivor=survivor,
+        merged=merged,
+        merged_mrn=merged.mrn,
+        moved=moved,
+        merged_by=actor,
     )
     summary = ", ".join(f"{n} {label}" for label, n in moved.items()) or "nothing"
     record_event(
@@ -138,8 +143,7 @@ def merge_patients(*, actor: User, survivor: Patient, merged: Patient) -> Patien
 @transaction.atomic
 def grant_emergency_access(*, user: User, patient: Patient, reason: str) -> EmergencyAccess:
     """Break the glass: open a record outside the user's locations for a few hours."""
-    if not user.has_perm("patients.emergency_access"):
-        raise PermissionDenied("Your role has no emergency access.")
+    require(user, Permission.EMERGENCY_ACCESS, "Your role has no emergency access.")
     reason = reason.strip()
     if len(reason) < MIN_REASON_LENGTH:
         raise ValidationError(
@@ -171,8 +175,9 @@ def grant_emergency_access(*, user: User, patient: Patient, reason: str) -> Emer
 def review_emergency_access(
     *, actor: User, access: EmergencyAccess, note: str = ""
 ) -> EmergencyAccess:
-    if not actor.has_perm("core.review_emergencyaccess"):
-        raise PermissionDenied("Your role does not review emergency accesses.")
+    require(
+        actor, Permission.REVIEW_EMERGENCYACCESS, "Your role does not review emergency accesses."
+    )
     access = EmergencyAccess.objects.select_for_update().get(pk=access.pk)
     if access.reviewed_at is not None:
         raise ValidationError(

@@ -8,14 +8,16 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from medoffice.core.audit import record_change, record_event
 from medoffice.core.identifiers import normalize_ssn
-from medoffice.core.models import AuditAction, User
+from medoffice.core.models import AuditAction, AuditOutcome
 from medoffice.core.models.practice import zip_validator
+from medoffice.core.permissions import Actor, actor_user, require
+from medoffice.core.roles import Permission
 from medoffice.patients.error_codes import PatientErrorCode as Code
 from medoffice.patients.models import (
     Coverage,
@@ -40,16 +42,16 @@ _EXTENSIONS = {
 
 
 class DuplicateSuspected(Exception):
-    """Registration found records that may be the same person; confirm to create anyway."""
+    """Registration found records that may be the same person; confirm to create anyway.
 
-    def __init__(self, candidates: list[Patient]) -> None:
-        super().__init__(", ".join(p.mrn for p in candidates))
+    ``candidates`` are the ones the user may open; ``elsewhere`` says that others match
+    at locations outside the user's, which the user is not shown (minimum necessary).
+    """
+
+    def __init__(self, candidates: list[Patient], *, elsewhere: bool = False) -> None:
+        super().__init__(f"{len(candidates)} possible duplicate(s)")
         self.candidates = candidates
-
-
-def _require(actor: User, permission: str, message: str) -> None:
-    if actor is not None and not actor.has_perm(permission):
-        raise PermissionDenied(message)
+        self.elsewhere = elsewhere
 
 
 def next_mrn() -> str:
@@ -183,6 +185,54 @@ def find_duplicates(
     return list(found.select_related("home_location").order_by("last_name", "first_name")[:limit])
 
 
+def duplicates_for(
+    actor: Actor,
+    *,
+    first_name: str,
+    last_name: str,
+    date_of_birth: dt.date | None,
+    phones: Iterable[str] = (),
+    member_id: str = "",
+    exclude_pk: int | None = None,
+) -> tuple[list[Patient], bool]:
+    """The possible duplicates ``actor`` may be shown, and whether others match elsewhere.
+
+    A user limited to some locations is shown only the matches registered there; that
+    others exist is all they learn of the rest (no name, number, date or id). Every match
+    is recorded against its patient: a read of the ones shown, a denied read of the rest.
+    """
+    found = find_duplicates(
+        first_name=first_name,
+        last_name=last_name,
+        date_of_birth=date_of_birth,
+        phones=phones,
+        member_id=member_id,
+        exclude_pk=exclude_pk,
+    )
+    if not found:
+        return [], False
+    visible = set(
+        Patient.objects.restrict(actor, "view")
+        .filter(pk__in=[p.pk for p in found])
+        .values_list("pk", flat=True)
+    )
+    shown = [p for p in found if p.pk in visible]
+    for patient in found:
+        seen = patient.pk in visible
+        record_event(
+            AuditAction.READ,
+            user=actor,
+            obj=patient,
+            patient_id=patient.pk,
+            data_category="demographics",
+            outcome=AuditOutcome.SUCCESS if seen else AuditOutcome.DENIED,
+            detail="shown as a possible duplicate"
+            if seen
+            else "possible duplicate outside the user's locations, not shown",
+        )
+    return shown, len(shown) < len(found)
+
+
 # --- registration and changes ----------------------------------------------------------------
 
 
@@ -202,34 +252,46 @@ def _save_new_patient(patient: Patient, mrn_given: bool) -> None:
                 raise
 
 
-@transaction.atomic
 def register_patient(
     *,
-    actor: User,
+    actor: Actor,
     confirm_duplicate: bool = False,
     member_id: str = "",
     **fields: Any,
 ) -> Patient:
-    """Register a patient; DuplicateSuspected unless ``confirm_duplicate`` when similar ones exist."""
-    _require(actor, "patients.change_patient", "Your role does not register patients.")
+    """Register a patient; DuplicateSuspected unless ``confirm_duplicate`` when similar ones exist.
+
+    The duplicate check runs, and is audited, before the registration's transaction, so
+    its audit entries stay when the registration is held.
+    """
+    require(actor, Permission.CHANGE_PATIENT, "Your role does not register patients.")
     fields = clean_demographics(fields)
-    candidates = find_duplicates(
+    candidates, elsewhere = duplicates_for(
+        actor,
         first_name=fields.get("first_name", ""),
         last_name=fields.get("last_name", ""),
         date_of_birth=fields.get("date_of_birth"),
         phones=[fields.get(name, "") for name in ("phone", "phone_home", "phone_work")],
         member_id=member_id,
     )
-    if candidates and not confirm_duplicate:
-        raise DuplicateSuspected(candidates)
+    if (candidates or elsewhere) and not confirm_duplicate:
+        raise DuplicateSuspected(candidates, elsewhere=elsewhere)
+    with transaction.atomic():
+        return _create_patient(actor, fields, candidates=candidates, elsewhere=elsewhere)
+
+
+def _create_patient(
+    actor: Actor, fields: dict[str, Any], *, candidates: list[Patient], elsewhere: bool
+) -> Patient:
     mrn = fields.pop("mrn", None)
     patient = Patient(mrn=mrn or "M0000000", **fields)
     patient.full_clean(exclude=["mrn"])
     _save_new_patient(patient, mrn_given=bool(mrn))
     detail = ""
-    if candidates:
+    if candidates or elsewhere:
         detail = "created anyway despite possible duplicates: " + ", ".join(
-            c.mrn for c in candidates
+            [c.mrn for c in candidates]
+            + (["others outside the user's locations"] if elsewhere else [])
         )
     record_event(
         AuditAction.CREATE,
@@ -243,9 +305,9 @@ def register_patient(
 
 
 @transaction.atomic
-def update_patient(*, actor: User, patient: Patient, **fields: Any) -> Patient:
+def update_patient(*, actor: Actor, patient: Patient, **fields: Any) -> Patient:
     """Change a patient's demographics, guarantor, contacts and state (inactive, deceased)."""
-    _require(actor, "patients.change_patient", "Your role does not change patients.")
+    require(actor, Permission.CHANGE_PATIENT, "Your role does not change patients.")
     fields.pop("mrn", None)
     fields = clean_demographics({"date_of_birth": patient.date_of_birth, **fields})
     locked = Patient.objects.select_for_update().get(pk=patient.pk)
@@ -273,15 +335,17 @@ def update_patient(*, actor: User, patient: Patient, **fields: Any) -> Patient:
 
 
 @transaction.atomic
-def add_alert(*, actor: User, patient: Patient, kind: str, text: str = "") -> PatientAlert:
-    _require(actor, "patients.change_patient", "Your role does not change patients.")
-    alert = PatientAlert(patient=patient, kind=kind, text=text.strip(), created_by=actor)
+def add_alert(*, actor: Actor, patient: Patient, kind: str, text: str = "") -> PatientAlert:
+    require(actor, Permission.CHANGE_PATIENT, "Your role does not change patients.")
+    alert = PatientAlert(
+        patient=patient, kind=kind, text=text.strip(), created_by=actor_user(actor)
+    )
     return record_change(alert, user=actor, patient_id=patient.pk, data_category="alerts")
 
 
 @transaction.atomic
-def deactivate_alert(*, actor: User, alert: PatientAlert) -> PatientAlert:
-    _require(actor, "patients.change_patient", "Your role does not change patients.")
+def deactivate_alert(*, actor: Actor, alert: PatientAlert) -> PatientAlert:
+    require(actor, Permission.CHANGE_PATIENT, "Your role does not change patients.")
     alert = PatientAlert.objects.select_for_update().get(pk=alert.pk)
     alert.is_active = False
     record_change(

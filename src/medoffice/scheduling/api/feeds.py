@@ -11,6 +11,7 @@ from medoffice.api.common import MAX_ID, audit, get_or_404, restricted
 from medoffice.api.errors import error_responses
 from medoffice.core.http import ApiRequest
 from medoffice.core.models import AuditAction
+from medoffice.core.roles import Permission
 from medoffice.scheduling import ical
 from medoffice.scheduling.models import Provider
 
@@ -36,7 +37,7 @@ def _feed(request: ApiRequest, p: Provider) -> dict:
 def list_feeds(request: ApiRequest):
     user = request.auth
     providers = restricted(request, Provider, "view").filter(is_active=True)
-    if not user.has_perm("scheduling.change_schedule"):
+    if not user.has_perm(Permission.CHANGE_SCHEDULE):
         providers = providers.filter(user=user)
     audit(
         request,

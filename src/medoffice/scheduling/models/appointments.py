@@ -9,6 +9,7 @@ from django.db import models
 
 from medoffice.core.models.bases import CreatedAt, CreatedBy, UpdatedAt
 from medoffice.core.querysets import RestrictedQuerySet
+from medoffice.core.roles import Permission
 from medoffice.scheduling.choices import AppointmentStatus
 
 # The appointment book's grain: a booking claims every 5-minute granule it covers.
@@ -47,12 +48,31 @@ class AppointmentQuerySet(RestrictedQuerySet):
         return self.filter(status__in=[s.value for s in ACTIVE_STATUSES])
 
 
+class SeriesQuerySet(RestrictedQuerySet):
+    """A recurring set: seen with the book, booked by those who book, scoped through the patient."""
+
+    permission_map = {
+        "view": Permission.VIEW_APPOINTMENT,
+        "change": Permission.CHANGE_APPOINTMENT,
+    }
+    location_field = "patient__home_location_id"
+
+
+class StatusChangeQuerySet(RestrictedQuerySet):
+    """An appointment's history: seen with the book, scoped through the appointment's location."""
+
+    permission_map = {"view": Permission.VIEW_APPOINTMENT, "change": Permission.CHANGE_FLOW}
+    location_field = "appointment__location_id"
+
+
 class AppointmentSeries(CreatedBy, CreatedAt):
     """A recurring set of visits booked together (weekly physiotherapy × 8)."""
 
     patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="+")
     interval_weeks = models.PositiveSmallIntegerField(default=1)
     count = models.PositiveSmallIntegerField()
+
+    objects = SeriesQuerySet.as_manager()
 
     def __str__(self) -> str:
         return f"Series of {self.count} every {self.interval_weeks} week(s)"
@@ -174,6 +194,8 @@ class StatusChange(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     note = models.CharField(max_length=200, blank=True)
+
+    objects = StatusChangeQuerySet.as_manager()
 
     class Meta:
         ordering = ["changed_at", "pk"]

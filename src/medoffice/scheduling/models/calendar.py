@@ -12,6 +12,7 @@ from django.db import models
 from medoffice.core.models.bases import CreatedAt, CreatedBy
 from medoffice.core.models.practice import Weekday, validate_npi
 from medoffice.core.querysets import RestrictedQuerySet
+from medoffice.core.roles import Permission
 from medoffice.scheduling.choices import ExceptionKind, PatientKind, ResourceKind
 from medoffice.scheduling.error_codes import SchedulingErrorCode
 
@@ -28,7 +29,7 @@ def new_feed_token() -> str:
 class ScheduleSetupQuerySet(RestrictedQuerySet):
     """The book's set-up: seen by everyone who sees the book, changed by the office manager."""
 
-    permission_map = {"view": "scheduling.view_appointment", "change": "scheduling.change_schedule"}
+    permission_map = {"view": Permission.VIEW_APPOINTMENT, "change": Permission.CHANGE_SCHEDULE}
 
 
 class LocationScopedQuerySet(ScheduleSetupQuerySet):
@@ -157,6 +158,8 @@ class ResourceRequirement(models.Model):
     )
     name = models.CharField(max_length=80)
     resources = models.ManyToManyField(Resource, related_name="requirements")
+
+    objects = ScheduleSetupQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -7,16 +7,28 @@ from django.db import models
 
 from medoffice.core.models.bases import CreatedAt, CreatedBy, CreatedByIfAnyone
 from medoffice.core.querysets import RestrictedQuerySet
+from medoffice.core.roles import Permission
 from medoffice.scheduling.choices import RecallStatus, WaitlistStatus
 
 
 class FrontDeskQuerySet(RestrictedQuerySet):
-    """Worked by the front desk: seen with the book, changed by those who book."""
+    """Worked by the front desk: seen with the book, changed by those who book.
+
+    Scoped through the patient's home location, as the patient record is: a user
+    limited to some locations reaches only the entries of the patients they may open.
+    """
 
     permission_map = {
-        "view": "scheduling.view_appointment",
-        "change": "scheduling.change_appointment",
+        "view": Permission.VIEW_APPOINTMENT,
+        "change": Permission.CHANGE_APPOINTMENT,
     }
+    location_field = "patient__home_location_id"
+
+
+class RecallOutreachQuerySet(FrontDeskQuerySet):
+    """A call or letter of a recall: scoped through the recall's patient."""
+
+    location_field = "recall__patient__home_location_id"
 
 
 class WaitlistEntry(CreatedBy, CreatedAt):
@@ -97,6 +109,8 @@ class RecallOutreach(models.Model):
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+
+    objects = RecallOutreachQuerySet.as_manager()
 
     class Meta:
         ordering = ["at"]

@@ -20,6 +20,8 @@ from django.utils import timezone
 
 from medoffice.core.audit import record_event
 from medoffice.core.models import AuditAction, Location, Practice, User, practice_zone
+from medoffice.core.permissions import Actor, actor_user, require
+from medoffice.core.roles import Permission
 from medoffice.patients.models import Patient
 from medoffice.scheduling.error_codes import SchedulingErrorCode
 from medoffice.scheduling.models import (
@@ -40,7 +42,6 @@ from medoffice.scheduling.services.common import (
     granules,
     lock_appointment,
     record_status,
-    require_permission,
 )
 from medoffice.scheduling.services.waitlist import waitlist_matches
 
@@ -245,7 +246,7 @@ def validate_booking(
 @transaction.atomic
 def book_appointment(
     *,
-    actor: User,
+    actor: Actor,
     patient: Patient,
     provider: Provider,
     location: Location,
@@ -258,7 +259,9 @@ def book_appointment(
     rescheduled_from: Appointment | None = None,
     now: dt.datetime | None = None,
 ) -> Appointment:
-    require_permission(actor, "scheduling.change_appointment", "book appointments")
+    require(
+        actor, Permission.CHANGE_APPOINTMENT, "Your role does not allow you to book appointments."
+    )
     now = now or timezone.now()
     end = validate_booking(
         patient=patient,
@@ -295,7 +298,7 @@ def book_appointment(
         note=note,
         series=series,
         rescheduled_from=rescheduled_from,
-        booked_by=actor if getattr(actor, "is_authenticated", False) else None,
+        booked_by=actor_user(actor),
     )
     if resources:
         appointment.resources.set(resources)
@@ -320,14 +323,16 @@ def book_appointment(
 @transaction.atomic
 def cancel_appointment(
     *,
-    actor: User | None,
+    actor: Actor,
     appointment: Appointment,
     reason: str,
     by_patient: bool = True,
     now: dt.datetime | None = None,
 ) -> list[WaitlistEntry]:
     """Cancel; returns the waitlist entries that could take the freed time."""
-    require_permission(actor, "scheduling.change_appointment", "cancel appointments")
+    require(
+        actor, Permission.CHANGE_APPOINTMENT, "Your role does not allow you to cancel appointments."
+    )
     now = now or timezone.now()
     appointment = lock_appointment(appointment)
     if appointment.status not in {AppointmentStatus.SCHEDULED, AppointmentStatus.CONFIRMED}:
@@ -376,9 +381,9 @@ def cancel_appointment(
 
 @transaction.atomic
 def mark_no_show(
-    *, actor: User, appointment: Appointment, now: dt.datetime | None = None
+    *, actor: Actor, appointment: Appointment, now: dt.datetime | None = None
 ) -> Appointment:
-    require_permission(actor, "scheduling.change_appointment", "mark no-shows")
+    require(actor, Permission.CHANGE_APPOINTMENT, "Your role does not allow you to mark no-shows.")
     now = now or timezone.now()
     appointment = lock_appointment(appointment)
     if appointment.status not in {AppointmentStatus.SCHEDULED, AppointmentStatus.CONFIRMED}:
@@ -418,7 +423,7 @@ def mark_no_show(
 @transaction.atomic
 def reschedule_appointment(
     *,
-    actor: User,
+    actor: Actor,
     appointment: Appointment,
     start: dt.datetime,
     provider: Provider | None = None,
@@ -426,7 +431,11 @@ def reschedule_appointment(
     now: dt.datetime | None = None,
 ) -> Appointment:
     """Move a visit: the new one is booked first, then the old one cancelled (not late)."""
-    require_permission(actor, "scheduling.change_appointment", "reschedule appointments")
+    require(
+        actor,
+        Permission.CHANGE_APPOINTMENT,
+        "Your role does not allow you to reschedule appointments.",
+    )
     now = now or timezone.now()
     old = lock_appointment(appointment)
     if old.status not in {AppointmentStatus.SCHEDULED, AppointmentStatus.CONFIRMED}:
@@ -541,7 +550,9 @@ def book_series(
     now: dt.datetime | None = None,
 ) -> AppointmentSeries:
     """Book every start (normally the conflict-free ones of ``plan_series``), all or nothing."""
-    require_permission(actor, "scheduling.change_appointment", "book appointments")
+    require(
+        actor, Permission.CHANGE_APPOINTMENT, "Your role does not allow you to book appointments."
+    )
     if len(starts) < 2:
         raise ValidationError(
             {
@@ -552,7 +563,10 @@ def book_series(
             }
         )
     series = AppointmentSeries.objects.create(
-        patient=patient, interval_weeks=interval_weeks, count=len(starts), created_by=actor
+        patient=patient,
+        interval_weeks=interval_weeks,
+        count=len(starts),
+        created_by=actor,
     )
     for start in starts:
         book_appointment(

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 
-from medoffice.core.models import User
+from medoffice.core.permissions import Actor, actor_user
 from medoffice.scheduling.error_codes import SchedulingErrorCode
 from medoffice.scheduling.models import (
     Appointment,
@@ -32,11 +32,6 @@ class SlotTaken(ValidationError):
         )
 
 
-def require_permission(actor: User | None, perm: str, what: str) -> None:
-    if actor is not None and not actor.has_perm(perm):
-        raise PermissionDenied(f"Your role does not allow you to {what}.")
-
-
 def granules(start: dt.datetime, end: dt.datetime) -> list[dt.datetime]:
     """The 5-minute granules [start, end) touches, aligned to the clock."""
     step = dt.timedelta(minutes=GRANULE_MINUTES)
@@ -54,7 +49,7 @@ def record_status(
     appointment: Appointment,
     old: str,
     new: str,
-    actor: User | None,
+    actor: Actor,
     at: dt.datetime,
     note: str = "",
 ) -> None:
@@ -63,7 +58,7 @@ def record_status(
         from_status=old,
         to_status=new,
         changed_at=at,
-        changed_by=actor if getattr(actor, "is_authenticated", False) else None,
+        changed_by=actor_user(actor),
         note=note[:200],
     )
 

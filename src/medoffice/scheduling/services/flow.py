@@ -9,7 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from medoffice.core.audit import record_event
-from medoffice.core.models import AuditAction, User
+from medoffice.core.models import AuditAction
+from medoffice.core.permissions import Actor, require
+from medoffice.core.roles import Permission
 from medoffice.scheduling.error_codes import SchedulingErrorCode
 from medoffice.scheduling.models import (
     Appointment,
@@ -19,7 +21,6 @@ from medoffice.scheduling.models import (
 from medoffice.scheduling.services.common import (
     lock_appointment,
     record_status,
-    require_permission,
 )
 
 # --- the patient flow -------------------------------------------------------
@@ -53,7 +54,7 @@ LATE_ARRIVAL_MINUTES = 10
 @transaction.atomic
 def change_status(
     *,
-    actor: User | None,
+    actor: Actor,
     appointment: Appointment,
     to_status: str,
     room: Resource | None = None,
@@ -62,15 +63,15 @@ def change_status(
 ) -> Appointment:
     """Move a visit along the flow (arrived → roomed → with provider → check-out → done)."""
     perm = (
-        "scheduling.change_appointment"
+        Permission.CHANGE_APPOINTMENT
         if to_status
         in {
             AppointmentStatus.CONFIRMED,
             AppointmentStatus.ARRIVED,
         }
-        else "scheduling.change_flow"
+        else Permission.CHANGE_FLOW
     )
-    require_permission(actor, perm, "change this visit's status")
+    require(actor, perm, "Your role does not allow you to change this visit's status.")
     now = now or timezone.now()
     appointment = lock_appointment(appointment)
     old = appointment.status

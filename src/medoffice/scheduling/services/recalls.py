@@ -10,16 +10,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from medoffice.core.audit import record_change, record_event
-from medoffice.core.models import AuditAction, User
+from medoffice.core.models import AuditAction
+from medoffice.core.permissions import Actor, actor_user, require
+from medoffice.core.roles import Permission
 from medoffice.patients.models import Patient
 from medoffice.scheduling.error_codes import SchedulingErrorCode
 from medoffice.scheduling.models import (
     Appointment,
     AppointmentType,
     Provider,
-)
-from medoffice.scheduling.services.common import (
-    require_permission,
 )
 
 # --- recalls (set at check-out) ------------------------------------------------
@@ -28,7 +27,7 @@ from medoffice.scheduling.services.common import (
 @transaction.atomic
 def create_recall(
     *,
-    actor: User,
+    actor: Actor,
     patient: Patient,
     reason: str,
     due_date: dt.date,
@@ -39,7 +38,7 @@ def create_recall(
     """Note that the patient is due for something (annual physical) on a date."""
     from medoffice.scheduling.models import Recall
 
-    require_permission(actor, "scheduling.change_appointment", "set recalls")
+    require(actor, Permission.CHANGE_APPOINTMENT, "Your role does not allow you to set recalls.")
     today = today or timezone.localdate()
     reason = (reason or "").strip()
     errors: dict[str, ValidationError] = {}
@@ -64,7 +63,7 @@ def create_recall(
         due_date=due_date,
         appointment_type=appointment_type,
         provider=provider,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=actor_user(actor),
     )
     record_event(
         AuditAction.CREATE,
@@ -89,11 +88,11 @@ OUTREACH_METHODS = {
 
 
 @transaction.atomic
-def record_recall_outreach(*, actor: User, recall: Any, method: str, outcome: str) -> Any:
+def record_recall_outreach(*, actor: Actor, recall: Any, method: str, outcome: str) -> Any:
     from medoffice.scheduling.choices import RecallStatus
     from medoffice.scheduling.models import RecallOutreach
 
-    require_permission(actor, "scheduling.change_appointment", "work recalls")
+    require(actor, Permission.CHANGE_APPOINTMENT, "Your role does not allow you to work recalls.")
     if method not in OUTREACH_METHODS:
         raise ValidationError(
             {
@@ -114,7 +113,7 @@ def record_recall_outreach(*, actor: User, recall: Any, method: str, outcome: st
             }
         )
     attempt = RecallOutreach.objects.create(
-        recall=recall, method=method, outcome=outcome[:120], by=actor
+        recall=recall, method=method, outcome=outcome[:120], by=actor_user(actor)
     )
     if recall.status == RecallStatus.DUE:
         recall.status = RecallStatus.CONTACTED
@@ -132,11 +131,11 @@ def record_recall_outreach(*, actor: User, recall: Any, method: str, outcome: st
 
 @transaction.atomic
 def set_recall_status(
-    *, actor: User, recall: Any, status: str, appointment: Appointment | None = None
+    *, actor: Actor, recall: Any, status: str, appointment: Appointment | None = None
 ) -> Any:
     from medoffice.scheduling.choices import RecallStatus
 
-    require_permission(actor, "scheduling.change_appointment", "work recalls")
+    require(actor, Permission.CHANGE_APPOINTMENT, "Your role does not allow you to work recalls.")
     if status not in RecallStatus.values:
         raise ValidationError(
             {

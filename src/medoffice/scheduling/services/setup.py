@@ -12,15 +12,14 @@ from django.db import transaction
 from django.db.models import Model
 
 from medoffice.core.audit import record_event
-from medoffice.core.models import AuditAction, User
+from medoffice.core.models import AuditAction
+from medoffice.core.permissions import Actor, require
+from medoffice.core.roles import Permission
 from medoffice.scheduling.error_codes import SchedulingErrorCode
 from medoffice.scheduling.models import (
     AppointmentType,
     Provider,
     TemplateBlock,
-)
-from medoffice.scheduling.services.common import (
-    require_permission,
 )
 
 _Row = TypeVar("_Row", bound=Model)
@@ -33,9 +32,15 @@ def _setup_detail(obj: Any) -> str:
 
 
 @transaction.atomic
-def save_setup(*, actor: User, instance: _Row, m2m: dict[str, Iterable[Any]] | None = None) -> _Row:
+def save_setup(
+    *, actor: Actor, instance: _Row, m2m: dict[str, Iterable[Any]] | None = None
+) -> _Row:
     """Save one set-up row (provider, resource, type, closure, overbooking rule), audited."""
-    require_permission(actor, "scheduling.change_schedule", "change the appointment book's set-up")
+    require(
+        actor,
+        Permission.CHANGE_SCHEDULE,
+        "Your role does not allow you to change the appointment book's set-up.",
+    )
     creating = instance.pk is None
     instance.full_clean(validate_unique=True)
     instance.save()
@@ -52,8 +57,12 @@ def save_setup(*, actor: User, instance: _Row, m2m: dict[str, Iterable[Any]] | N
 
 
 @transaction.atomic
-def delete_setup(*, actor: User, instance: Any) -> None:
-    require_permission(actor, "scheduling.change_schedule", "change the appointment book's set-up")
+def delete_setup(*, actor: Actor, instance: Any) -> None:
+    require(
+        actor,
+        Permission.CHANGE_SCHEDULE,
+        "Your role does not allow you to change the appointment book's set-up.",
+    )
     detail = _setup_detail(instance)
     pk = instance.pk
     label = instance._meta.label_lower
@@ -79,10 +88,14 @@ def overlapping_blocks(block: TemplateBlock) -> Any:
 
 @transaction.atomic
 def save_template_block(
-    *, actor: User, block: TemplateBlock, appointment_types: Iterable[AppointmentType] = ()
+    *, actor: Actor, block: TemplateBlock, appointment_types: Iterable[AppointmentType] = ()
 ) -> TemplateBlock:
     """Save a weekly block; refuses one that overlaps another of the same provider."""
-    require_permission(actor, "scheduling.change_schedule", "change provider templates")
+    require(
+        actor,
+        Permission.CHANGE_SCHEDULE,
+        "Your role does not allow you to change provider templates.",
+    )
     block.full_clean()
     # Serialise template edits of one provider so two overlapping saves cannot both pass.
     Provider.objects.select_for_update().filter(pk=block.provider_id).first()

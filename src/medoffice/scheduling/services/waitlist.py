@@ -15,6 +15,8 @@ from django.utils import timezone
 
 from medoffice.core.audit import record_change, record_event
 from medoffice.core.models import AuditAction, Location, User, practice_zone
+from medoffice.core.permissions import Actor, require
+from medoffice.core.roles import Permission
 from medoffice.scheduling.choices import WaitlistStatus
 from medoffice.scheduling.error_codes import SchedulingErrorCode
 from medoffice.scheduling.models import (
@@ -27,7 +29,6 @@ from medoffice.scheduling.models import (
 from medoffice.scheduling.models.appointments import GRANULE_MINUTES
 from medoffice.scheduling.services.common import (
     granules,
-    require_permission,
 )
 
 
@@ -141,7 +142,9 @@ def freed_times_open(appointments: Sequence[Appointment]) -> list[Appointment]:
 
 @transaction.atomic
 def add_to_waitlist(*, actor: User, entry: WaitlistEntry) -> WaitlistEntry:
-    require_permission(actor, "scheduling.change_appointment", "manage the waitlist")
+    require(
+        actor, Permission.CHANGE_APPOINTMENT, "Your role does not allow you to manage the waitlist."
+    )
     if entry.mornings_only and entry.afternoons_only:
         raise ValidationError(
             {
@@ -174,8 +177,10 @@ def add_to_waitlist(*, actor: User, entry: WaitlistEntry) -> WaitlistEntry:
 
 
 @transaction.atomic
-def remove_from_waitlist(*, actor: User, entry: WaitlistEntry) -> WaitlistEntry:
-    require_permission(actor, "scheduling.change_appointment", "manage the waitlist")
+def remove_from_waitlist(*, actor: Actor, entry: WaitlistEntry) -> WaitlistEntry:
+    require(
+        actor, Permission.CHANGE_APPOINTMENT, "Your role does not allow you to manage the waitlist."
+    )
     entry.status = WaitlistStatus.REMOVED
     return record_change(
         entry,
@@ -190,14 +195,18 @@ def remove_from_waitlist(*, actor: User, entry: WaitlistEntry) -> WaitlistEntry:
 
 @transaction.atomic
 def offer_slot_to_waitlist(
-    *, actor: User, entry: WaitlistEntry, appointment: Appointment, now: dt.datetime | None = None
+    *, actor: Actor, entry: WaitlistEntry, appointment: Appointment, now: dt.datetime | None = None
 ) -> WaitlistEntry:
     """Mark the entry offered the freed time of ``appointment`` and queue the offer message.
 
     The message goes out through ``scheduling.reminders.queue_waitlist_offer``: by the
     patient's preferred channel, or kept as skipped when no channel reaches them.
     """
-    require_permission(actor, "scheduling.change_appointment", "offer slots to the waitlist")
+    require(
+        actor,
+        Permission.CHANGE_APPOINTMENT,
+        "Your role does not allow you to offer slots to the waitlist.",
+    )
     now = now or timezone.now()
     entry = WaitlistEntry.objects.select_for_update().get(pk=entry.pk)
     if entry.status != WaitlistStatus.WAITING:
@@ -223,7 +232,7 @@ def offer_slot_to_waitlist(
     entry.save(update_fields=["status", "offered_at"])
     from medoffice.scheduling import reminders  # reminders reads these services
 
-    reminders.queue_waitlist_offer(entry, remaining, now=now)
+    reminders.queue_waitlist_offer(entry, remaining, now=now, actor=actor)
     record_event(
         AuditAction.UPDATE,
         user=actor,

@@ -9,11 +9,12 @@ from django.http import Http404
 
 from medoffice.core.http import AuthenticatedRequest
 from medoffice.core.models import User
+from medoffice.core.roles import Permission
 from medoffice.patients.models import Patient
 
-VIEW = "scheduling.view_appointment"
-BOOK = "scheduling.change_appointment"
-SETUP = "scheduling.change_schedule"
+VIEW = Permission.VIEW_APPOINTMENT
+BOOK = Permission.CHANGE_APPOINTMENT
+SETUP = Permission.CHANGE_SCHEDULE
 SEARCH_DAYS = 90
 
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from medoffice.core.http import AuthenticatedRequest
 from medoffice.core.models import User
 from medoffice.core.navigation import NavEntry
-from medoffice.core.roles import Role
+from medoffice.core.roles import Permission
 from medoffice.scheduling import ical
 from medoffice.scheduling.models import Provider
 from medoffice.scheduling.views.common import SETUP
@@ -25,7 +25,7 @@ class CalendarFeedNavEntry(NavEntry):
     """Shown to the office manager and to providers (who see their own feed)."""
 
     def visible_to(self, user: User) -> bool:
-        return user.has_perm(SETUP) or Role.PROVIDER in user.role_set
+        return user.has_perm(SETUP) or user.has_perm(Permission.VIEW_OWN_FEED)
 
 
 # --- calendar feeds -----------------------------------------------------------------------------
@@ -34,7 +34,7 @@ class CalendarFeedNavEntry(NavEntry):
 def _feed_providers(user: User) -> list[Provider]:
     if user.has_perm(SETUP):
         return list(Provider.objects.filter(is_active=True))
-    if Role.PROVIDER in user.role_set:
+    if user.has_perm(Permission.VIEW_OWN_FEED):
         return list(Provider.objects.filter(user=user))
     raise PermissionDenied("Only the office manager and providers see calendar feeds.")
 
@@ -57,7 +57,9 @@ def feeds(request: AuthenticatedRequest) -> HttpResponse:
 
 @require_POST
 def feed_regenerate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    provider = get_object_or_404(Provider, pk=pk)
+    if not (request.user.has_perm(SETUP) or request.user.has_perm(Permission.VIEW_OWN_FEED)):
+        raise PermissionDenied("Only the office manager and providers change calendar feeds.")
+    provider = get_object_or_404(Provider.objects.restrict(request.user, "view"), pk=pk)
     ical.regenerate_feed_token(actor=request.user, provider=provider)
     messages.success(
         request,

@@ -218,13 +218,9 @@ class RecallList(ListPage):
         return [VIEW]
 
     def base_queryset(self) -> QuerySet:
-        qs = Recall.objects.restrict(self.request.user, "view").select_related(
+        return Recall.objects.restrict(self.request.user, "view").select_related(
             "patient", "provider"
         )
-        scope = self.request.user.location_ids()
-        if scope is not None:
-            qs = qs.filter(patient__home_location_id__in=scope)
-        return qs
 
 
 @permission_required(BOOK, raise_exception=True)

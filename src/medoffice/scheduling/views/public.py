@@ -29,11 +29,16 @@ from medoffice.core.audit import record_event
 from medoffice.core.failures import record_anonymous_failure
 from medoffice.core.middleware import client_ip
 from medoffice.core.models import AuditAction, Location, Practice
+from medoffice.core.permissions import SystemActor
 from medoffice.core.ratelimit import FailureLimit
 from medoffice.scheduling import ical, reminders, services
 from medoffice.scheduling.models import Appointment, AppointmentStatus, Provider
 
 CHANGEABLE = (AppointmentStatus.SCHEDULED, AppointmentStatus.CONFIRMED)
+# A patient confirming or cancelling through their own signed link: no staff user acts.
+PATIENT_LINK = SystemActor("patient's own link")
+# A calendar application fetching a provider's secret feed address.
+CALENDAR_FEED = SystemActor("calendar feed")
 
 
 def _practice_contact() -> tuple[str, str]:
@@ -152,7 +157,7 @@ def appointment_link(request: HttpRequest, token: str, purpose: str) -> HttpResp
         try:
             if purpose == "confirm" and appointment.status == AppointmentStatus.SCHEDULED:
                 services.change_status(
-                    actor=None,
+                    actor=PATIENT_LINK,
                     appointment=appointment,
                     to_status=AppointmentStatus.CONFIRMED,
                     note="patient link",
@@ -160,7 +165,7 @@ def appointment_link(request: HttpRequest, token: str, purpose: str) -> HttpResp
                 )
             elif purpose == "cancel" and appointment.status in CHANGEABLE:
                 services.cancel_appointment(
-                    actor=None,
+                    actor=PATIENT_LINK,
                     appointment=appointment,
                     reason=reminders.PATIENT_CANCEL_REASON,
                     by_patient=True,
@@ -172,7 +177,7 @@ def appointment_link(request: HttpRequest, token: str, purpose: str) -> HttpResp
             return _page(request, appointment, purpose, problem=" ".join(exc.messages))
         record_event(
             AuditAction.UPDATE,
-            user=None,
+            user=PATIENT_LINK,
             obj=appointment,
             patient_id=appointment.patient_id,
             data_category="appointment",
@@ -181,7 +186,7 @@ def appointment_link(request: HttpRequest, token: str, purpose: str) -> HttpResp
         return redirect(request.path)
     record_event(
         AuditAction.READ,
-        user=None,
+        user=PATIENT_LINK,
         obj=appointment,
         patient_id=appointment.patient_id,
         data_category="appointment",
@@ -208,7 +213,7 @@ def calendar_feed(request: HttpRequest, feed_token: str) -> HttpResponse:
     body, count = ical.provider_feed(provider, timezone.now())
     record_event(
         AuditAction.EXPORT,
-        user=None,
+        user=CALENDAR_FEED,
         obj=provider,
         data_category="calendar feed",
         detail=f"{count} visits",

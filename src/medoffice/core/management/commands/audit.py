@@ -23,6 +23,10 @@ from medoffice import secrets as medoffice_secrets
 from medoffice.core.audit import record_event, verify_chain
 from medoffice.core.management.commands.backup import os_user
 from medoffice.core.models import AuditAction
+from medoffice.core.permissions import SystemActor
+
+# The audit log records this command's work as done by the system.
+COMMAND = SystemActor("command: audit")
 
 
 class Command(BaseCommand):
@@ -73,6 +77,7 @@ class Command(BaseCommand):
             raise CommandError(f"--key-id: {exc}") from exc
         record_event(
             AuditAction.SECURITY,
+            user=COMMAND,
             data_category="audit key",
             detail=(
                 f"new audit key {new_id!r} made by {os_user()} on the command line; "

@@ -26,6 +26,7 @@ from django.db import connection
 
 from medoffice.core.audit import record_event
 from medoffice.core.models import AuditAction, AuditOutcome
+from medoffice.core.permissions import SystemActor
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PG_DUMP_MAGIC = b"PGDMP"
@@ -119,6 +120,10 @@ def _backup_postgres(target: Path) -> None:
         raise CommandError(f"pg_dump failed: {done.stderr.strip()}")
 
 
+# The audit log records this command's work as done by the system.
+COMMAND = SystemActor("command: backup")
+
+
 class Command(BaseCommand):
     help = "Write a consistent backup of the database while the server runs."
 
@@ -135,6 +140,7 @@ class Command(BaseCommand):
         # restore straight after it discards no audit entry (restore's docstring).
         record_event(
             AuditAction.EXPORT,
+            user=COMMAND,
             object_type="database",
             data_category="backup",
             detail=f"backup to {output} by {os_user()} on the command line",
@@ -144,6 +150,7 @@ class Command(BaseCommand):
         except CommandError as exc:
             record_event(
                 AuditAction.EXPORT,
+                user=COMMAND,
                 object_type="database",
                 data_category="backup",
                 outcome=AuditOutcome.FAILURE,

@@ -9,7 +9,11 @@ from django.db import transaction
 
 from medoffice.core.audit import record_event
 from medoffice.core.models import AuditAction, RoleAssignment, User
+from medoffice.core.permissions import SystemActor
 from medoffice.core.roles import Role
+
+# The audit log records this command's work as done by the system.
+COMMAND = SystemActor("command: create-user")
 
 
 class Command(BaseCommand):
@@ -64,6 +68,7 @@ class Command(BaseCommand):
             )
             record_event(
                 AuditAction.PERMISSION_CHANGE,
+                user=COMMAND,
                 object_type="core.user",
                 object_id=user.pk,
                 detail=f"user {user.username} created from the command line with roles "

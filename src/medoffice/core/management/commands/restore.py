@@ -39,6 +39,7 @@ from medoffice.core import auditcheckpoints
 from medoffice.core.audit import record_event, signing_key, verify_chain
 from medoffice.core.management.commands.backup import backup_kind, os_user, postgres_command
 from medoffice.core.models import AuditAction, AuditEvent
+from medoffice.core.permissions import SystemActor
 
 KIND_NAMES = {"sqlite": "a SQLite database", "postgresql": "a PostgreSQL dump"}
 
@@ -220,6 +221,10 @@ def _restore_postgres(path: Path) -> None:
         raise CommandError(f"pg_restore failed, nothing was changed: {done.stderr.strip()}")
 
 
+# The audit log records this command's work as done by the system.
+COMMAND = SystemActor("command: restore")
+
+
 class Command(BaseCommand):
     help = "Replace the database with a backup made by `medoffice backup`."
 
@@ -277,6 +282,7 @@ class Command(BaseCommand):
         )
         record_event(
             AuditAction.SECURITY,
+            user=COMMAND,
             object_type="database",
             data_category="backup",
             detail=(

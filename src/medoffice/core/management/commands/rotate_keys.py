@@ -24,6 +24,7 @@ from medoffice.core.audit import record_event
 from medoffice.core.fields import PREFIX, EncryptedTextField, rotate
 from medoffice.core.management.commands.backup import os_user
 from medoffice.core.models import AuditAction
+from medoffice.core.permissions import SystemActor
 
 
 @dataclass
@@ -91,6 +92,10 @@ def rotate_field(
         last_pk = batch[-1][0]
 
 
+# The audit log records this command's work as done by the system.
+COMMAND = SystemActor("command: rotate-keys")
+
+
 class Command(BaseCommand):
     help = "Re-encrypt every encrypted field with the newest key in FIELD_ENCRYPTION_KEYS."
 
@@ -121,6 +126,7 @@ class Command(BaseCommand):
         if not options["dry_run"]:
             record_event(
                 AuditAction.SECURITY,
+                user=COMMAND,
                 data_category="encryption keys",
                 detail=(
                     f"encrypted fields re-encrypted with the newest key by {os_user()} on the "

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from medoffice.core.permissions import SystemActor
 from medoffice.scheduling import reminders
 
 
@@ -17,7 +18,7 @@ class Command(BaseCommand):
     help = "Queue the reminders that have come due and send the messages that are due, once."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        queued, sent = reminders.run_once()
+        queued, sent = reminders.run_once(actor=SystemActor("command: send-reminders"))
         if options["verbosity"]:
             self.stdout.write(
                 f"Queued {queued.queued} reminder(s), skipped {queued.skipped + sent.skipped}; "
