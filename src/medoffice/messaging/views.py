@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from medoffice.core.forms import apply_errors
 from medoffice.core.http import AuthenticatedRequest
@@ -19,6 +19,7 @@ from medoffice.messaging.models import MessageTemplate, ReminderRule
 from medoffice.messaging.services import SETUP
 
 
+@require_safe
 @permission_required(SETUP, raise_exception=True)
 def index(request: AuthenticatedRequest) -> HttpResponse:
     services.ensure_defaults()
@@ -73,6 +74,7 @@ def _save_template(request: AuthenticatedRequest, form: MessageTemplateForm) -> 
     return redirect("messages:index")
 
 
+@require_http_methods(["GET", "POST"])
 @permission_required(SETUP, raise_exception=True)
 def template_new(request: AuthenticatedRequest) -> HttpResponse:
     form = MessageTemplateForm(request.POST or None)
@@ -83,6 +85,7 @@ def template_new(request: AuthenticatedRequest) -> HttpResponse:
     return _template_page(request, form, "New message template", None)
 
 
+@require_http_methods(["GET", "POST"])
 @permission_required(SETUP, raise_exception=True)
 def template_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     template = get_object_or_404(MessageTemplate.objects.restrict(request.user, "change"), pk=pk)
@@ -115,11 +118,13 @@ def _rule_page(request: AuthenticatedRequest, rule: ReminderRule | None) -> Http
     )
 
 
+@require_http_methods(["GET", "POST"])
 @permission_required(SETUP, raise_exception=True)
 def rule_new(request: AuthenticatedRequest) -> HttpResponse:
     return _rule_page(request, None)
 
 
+@require_http_methods(["GET", "POST"])
 @permission_required(SETUP, raise_exception=True)
 def rule_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     rule = get_object_or_404(ReminderRule.objects.restrict(request.user, "change"), pk=pk)

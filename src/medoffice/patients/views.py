@@ -10,7 +10,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from medoffice.core.http import AuthenticatedRequest
 from medoffice.core.identifiers import mask_ssn
@@ -74,6 +74,7 @@ class PatientListPage(ListPage):
         return selectors.patient_list(self.request.user).filter(merged_into__isnull=True)
 
 
+@require_safe
 @login_required
 def quick_search(request: AuthenticatedRequest) -> HttpResponse:
     """The live results under the search box (htmx): a few names, nothing opened."""
@@ -97,6 +98,7 @@ def _error_text(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
 
+@require_safe
 def patient_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     try:
         patient = selectors.get_patient(request.user, pk)
@@ -136,6 +138,7 @@ def patient_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
 @permission_required("patients.change_patient", raise_exception=True)
 def patient_new(request: AuthenticatedRequest) -> HttpResponse:
     form = RegistrationForm(request.POST or None, user=request.user)
@@ -162,6 +165,7 @@ def patient_new(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
 @permission_required("patients.change_patient", raise_exception=True)
 def patient_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     try:
@@ -286,11 +290,13 @@ def _coverage_page(
     )
 
 
+@require_http_methods(["GET", "POST"])
 @permission_required("patients.change_patient", raise_exception=True)
 def coverage_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _coverage_page(request, _changeable(request, pk, "insurance"), None)
 
 
+@require_http_methods(["GET", "POST"])
 @permission_required("patients.change_patient", raise_exception=True)
 def coverage_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     coverage = get_object_or_404(Coverage, pk=pk)
@@ -342,6 +348,7 @@ def _serve(
     )
 
 
+@require_safe
 @permission_required("patients.view_patient", raise_exception=True)
 def document_download(request: AuthenticatedRequest, pk: int) -> FileResponse:
     document = get_object_or_404(PatientDocument, pk=pk)
@@ -369,16 +376,19 @@ def _card(request: AuthenticatedRequest, pk: int, side: str) -> FileResponse:
     )
 
 
+@require_safe
 @permission_required("patients.view_patient", raise_exception=True)
 def card_front(request: AuthenticatedRequest, pk: int) -> FileResponse:
     return _card(request, pk, "front")
 
 
+@require_safe
 @permission_required("patients.view_patient", raise_exception=True)
 def card_back(request: AuthenticatedRequest, pk: int) -> FileResponse:
     return _card(request, pk, "back")
 
 
+@require_http_methods(["GET", "POST"])
 @permission_required("patients.change_patient", raise_exception=True)
 def document_upload(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     patient = _changeable(request, pk, "documents")
@@ -407,6 +417,7 @@ def document_upload(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 # --- merge -------------------------------------------------------------------------------------
 
 
+@require_http_methods(["GET", "POST"])
 @permission_required("patients.merge_patient", raise_exception=True)
 def merge(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     try:
@@ -475,6 +486,7 @@ def merge(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
 @permission_required("patients.emergency_access", raise_exception=True)
 def emergency_access(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     patient = get_object_or_404(Patient, pk=pk)
@@ -500,6 +512,7 @@ def emergency_access(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_safe
 @permission_required("core.review_emergencyaccess", raise_exception=True)
 def emergency_access_list(request: AuthenticatedRequest) -> HttpResponse:
     pending = selectors.unreviewed_emergency_accesses(request.user)

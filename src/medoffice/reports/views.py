@@ -15,6 +15,7 @@ from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
+from django.views.decorators.http import require_safe
 
 from medoffice.core.audit import record_event
 from medoffice.core.http import AuthenticatedRequest
@@ -140,6 +141,7 @@ def _period(filters: selectors.Filters) -> str:
 # --- index ------------------------------------------------------------------------------------
 
 
+@require_safe
 @permission_required(PERMISSION, raise_exception=True)
 def index(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "reports/index.html", {"title": "Front-office reports"})
@@ -179,6 +181,7 @@ def _wait_section(title: str, groups: Sequence[selectors.WaitGroup], x_label: st
     return Section(title=title, headers=WAIT_HEADERS, rows=rows, chart=_svg(chart))
 
 
+@require_safe
 @permission_required(PERMISSION, raise_exception=True)
 def wait_times(request: AuthenticatedRequest) -> HttpResponse:
     today = selectors.local_today()
@@ -243,6 +246,7 @@ def _pct(value: float | None) -> float | None:
     return None if value is None else value * 100
 
 
+@require_safe
 @permission_required(PERMISSION, raise_exception=True)
 def no_shows(request: AuthenticatedRequest) -> HttpResponse:
     today = selectors.local_today()
@@ -312,6 +316,7 @@ def _utilisation_rows(rows: Sequence[selectors.UtilisationRow]) -> list[list[Cel
     ]
 
 
+@require_safe
 @permission_required(PERMISSION, raise_exception=True)
 def utilisation(request: AuthenticatedRequest) -> HttpResponse:
     today = selectors.local_today()
@@ -364,6 +369,7 @@ def utilisation(request: AuthenticatedRequest) -> HttpResponse:
 ACCESS_HEADERS = ["Provider", "Visit type", "Days to third next available", "Third open slot"]
 
 
+@require_safe
 @permission_required(PERMISSION, raise_exception=True)
 def access(request: AuthenticatedRequest) -> HttpResponse:
     today = selectors.local_today()

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from medoffice.core import services
 from medoffice.core.forms import TokenForm, apply_errors
@@ -17,6 +17,7 @@ from medoffice.core.models import ApiToken
 from medoffice.core.params import local_next
 
 
+@require_http_methods(["GET", "POST"])
 def tokens(request: AuthenticatedRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     # Shown once: kept in the session only until the page after the redirect reads it,
@@ -55,6 +56,7 @@ def token_revoke(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return HttpResponseRedirect(local_next(request, reverse("core:tokens")))
 
 
+@require_safe
 @permission_required("core.change_user", raise_exception=True)
 def staff_tokens(request: AuthenticatedRequest) -> HttpResponse:
     rows = ApiToken.objects.select_related("user").order_by("-created_at", "-pk")
