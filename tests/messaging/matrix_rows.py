@@ -58,16 +58,42 @@ ROWS = [
     page("/schedule/messages/", "Reminders and messages: set-up", {OM}),
     page("/schedule/messages/templates/new/", "New message template", {OM}),
     page(
+        "/schedule/messages/templates/new/",
+        "New message template: save (empty form: errors shown)",
+        {OM},
+        method="POST",
+    ),
+    page(
         "/schedule/messages/templates/<int:pk>/",
         "Edit a message template (with preview)",
         {OM},
         target="message_template",
     ),
+    page(
+        "/schedule/messages/templates/<int:pk>/",
+        "Edit a message template: save (empty form: errors shown)",
+        {OM},
+        method="POST",
+        target="message_template",
+    ),
     page("/schedule/messages/rules/new/", "New reminder rule", {OM}),
+    page(
+        "/schedule/messages/rules/new/",
+        "New reminder rule: save (empty form: errors shown)",
+        {OM},
+        method="POST",
+    ),
     page(
         "/schedule/messages/rules/<int:pk>/",
         "Edit a reminder rule",
         {OM},
+        target="reminder_rule",
+    ),
+    page(
+        "/schedule/messages/rules/<int:pk>/",
+        "Edit a reminder rule: save (empty form: errors shown)",
+        {OM},
+        method="POST",
         target="reminder_rule",
     ),
     page(

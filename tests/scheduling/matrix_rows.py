@@ -16,9 +16,35 @@ BOOK_VIEWERS = {OM, FD, BI, PR, CL}
 BOOKERS = {OM, FD}
 SETUP = {OM}
 
+
+def _fixed(body: dict[str, Any]) -> Any:
+    def make(target: Any) -> dict[str, Any]:
+        return dict(body)
+
+    return make
+
+
+def waitlist_body(target: Any) -> dict[str, Any]:
+    from tests.factories import PatientFactory
+    from tests.scheduling.factories import AppointmentTypeFactory
+
+    return {
+        "patient": PatientFactory().pk,
+        "appointment_type": AppointmentTypeFactory().pk,
+        "part_of_day": "any",
+    }
+
+
+def recall_body(target: Any) -> dict[str, Any]:
+    from tests.factories import PatientFactory
+
+    return {"patient": PatientFactory().pk, "reason": "Annual physical", "due_date": "2099-01-01"}
+
+
 ROWS = [
     page("/schedule/find/", "Find a slot", BOOK_VIEWERS),
     page("/schedule/book/", "Book a visit", BOOKERS),
+    page("/schedule/book/", "Book a visit: confirm (no slot chosen)", BOOKERS, method="POST"),
     page("/schedule/appointments/<int:pk>/", "An appointment", BOOK_VIEWERS, target="appointment"),
     page(
         "/schedule/appointments/<int:pk>/cancel/",
@@ -27,6 +53,7 @@ ROWS = [
         method="POST",
         ok=302,
         target="appointment",
+        body=_fixed({"cancel_reason": "Away", "by_patient": "on"}),
     ),
     page(
         "/schedule/appointments/<int:pk>/no-show/",
@@ -43,9 +70,31 @@ ROWS = [
         ok=302,
         target="appointment",
     ),
+    page(
+        "/schedule/appointments/<int:pk>/reschedule/",
+        "Reschedule: move to the slot chosen (no slot given: back to the visit)",
+        BOOKERS,
+        method="POST",
+        ok=302,
+        target="appointment",
+    ),
     page("/schedule/series/", "Book a recurring series", BOOKERS),
+    page(
+        "/schedule/series/",
+        "Book a recurring series: preview (no dates given)",
+        BOOKERS,
+        method="POST",
+    ),
     page("/schedule/waitlist/", "Waitlist", BOOK_VIEWERS),
     page("/schedule/waitlist/new/", "Add to the waitlist", BOOKERS),
+    page(
+        "/schedule/waitlist/new/",
+        "Add to the waitlist: save",
+        BOOKERS,
+        method="POST",
+        ok=302,
+        body=waitlist_body,
+    ),
     page(
         "/schedule/waitlist/<int:pk>/remove/",
         "Remove from the waitlist",
@@ -64,7 +113,26 @@ ROWS = [
     ),
     page("/schedule/recalls/", "Recalls", BOOK_VIEWERS),
     page("/schedule/recalls/new/", "Create a recall", BOOKERS),
+    page(
+        "/schedule/recalls/new/",
+        "Create a recall: save",
+        BOOKERS,
+        method="POST",
+        ok=302,
+        body=recall_body,
+    ),
     page("/schedule/recalls/<int:pk>/", "A recall", BOOK_VIEWERS, target="recall"),
+    page(
+        "/schedule/recalls/<int:pk>/",
+        "A recall: record outreach",
+        BOOKERS,
+        method="POST",
+        ok=302,
+        target="recall",
+        body=_fixed(
+            {"action": "outreach", "outreach-method": "phone", "outreach-outcome": "Left a message"}
+        ),
+    ),
 ]
 
 _SETUP_PAGES = {
@@ -79,7 +147,20 @@ for _kind, (_label, _target) in _SETUP_PAGES.items():
     ROWS += [
         page(f"/schedule/setup/{_kind}/", _label, BOOK_VIEWERS),
         page(f"/schedule/setup/{_kind}/new/", f"{_label}: add", SETUP),
+        page(
+            f"/schedule/setup/{_kind}/new/",
+            f"{_label}: add (empty form: errors shown)",
+            SETUP,
+            method="POST",
+        ),
         page(f"/schedule/setup/{_kind}/<int:pk>/", f"{_label}: edit", SETUP, target=_target),
+        page(
+            f"/schedule/setup/{_kind}/<int:pk>/",
+            f"{_label}: edit (empty form: errors shown)",
+            SETUP,
+            method="POST",
+            target=_target,
+        ),
     ]
 
 ROWS += [
@@ -119,11 +200,11 @@ ROWS += [
     api(
         "POST",
         "/api/v1/appointments/{id}/cancel",
-        "API: cancel (empty body: 422)",
+        "API: cancel",
         BOOKERS,
-        ok=422,
-        refused=422,
+        ok=200,
         target="appointment",
+        body=_fixed({"reason": "Away"}),
     ),
     api(
         "POST",
