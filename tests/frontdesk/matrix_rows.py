@@ -26,11 +26,11 @@ def _fixed(body: dict[str, Any]) -> Any:
     return make
 
 
-def waitlist_body(target: Any) -> dict[str, Any]:
-    from tests.factories import PatientFactory
+def waitlist_body(patient: Any) -> dict[str, Any]:
     from tests.scheduling.factories import AppointmentTypeFactory
+    from tests.scheduling.matrix_rows import subject
 
-    return {"patient_id": PatientFactory().pk, "appointment_type_id": AppointmentTypeFactory().pk}
+    return {"patient_id": subject(patient).pk, "appointment_type_id": AppointmentTypeFactory().pk}
 
 
 ROWS = [
@@ -67,8 +67,8 @@ ROWS = [
         FLOW_MOVERS,
         method="POST",
         ok=302,
-        target="frontdesk_appointment",
-        body=_fixed({"to_status": "arrived"}),
+        target="frontdesk_arrived_visit",
+        body=_fixed({"to_status": "lwbs"}),
     ),
     page(
         "/front-desk/appointments/<int:pk>/check-out/",
@@ -94,8 +94,8 @@ ROWS += [
         "/api/v1/appointments/{id}/status",
         "API: move a visit along the flow",
         FLOW_MOVERS,
-        target="frontdesk_appointment",
-        body=_fixed({"status": "arrived"}),
+        target="frontdesk_arrived_visit",
+        body=_fixed({"status": "lwbs"}),
     ),
     api(
         "POST",
@@ -114,6 +114,7 @@ ROWS += [
         DESK,
         ok=201,
         body=waitlist_body,
+        body_subject="patient",
     ),
     api("GET", "/api/v1/recalls", "API: recalls", BOOK_READERS),
     api(
@@ -135,6 +136,17 @@ def _appointment() -> Any:
     return todays_visit(LocationFactory())
 
 
+def arrived(visit: Any) -> Any:
+    """``visit`` checked in: on the flow board, where the clinical staff move it on."""
+    from medoffice.scheduling.services import change_status
+
+    return change_status(actor=None, appointment=visit, to_status="arrived")
+
+
+def _arrived_visit() -> Any:
+    return arrived(_appointment())
+
+
 def _recall() -> Any:
     from tests.scheduling.factories import RecallFactory
 
@@ -143,5 +155,6 @@ def _recall() -> Any:
 
 TARGETS: dict[str, Callable[[], Any]] = {
     "frontdesk_appointment": _appointment,
+    "frontdesk_arrived_visit": _arrived_visit,
     "frontdesk_recall": _recall,
 }

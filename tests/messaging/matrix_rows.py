@@ -54,14 +54,36 @@ def _feed_token() -> Any:
     return SimpleNamespace(pk=_feed_provider().feed_token)
 
 
+def _new_body(form: str, make: Callable[[], Any]) -> Callable[[Any], dict[str, Any]]:
+    def body(_target: Any) -> dict[str, Any]:
+        from medoffice.messaging import forms
+        from tests.formdata import new_object_body
+
+        return new_object_body(getattr(forms, form), make)
+
+    return body
+
+
+def _edit_body(form: str, **changes: str) -> Callable[[Any], dict[str, Any]]:
+    def body(instance: Any) -> dict[str, Any]:
+        from medoffice.messaging import forms
+        from tests.formdata import form_body
+
+        return {**form_body(getattr(forms, form)(instance=instance)), **changes}
+
+    return body
+
+
 ROWS = [
     page("/schedule/messages/", "Reminders and messages: set-up", {OM}),
     page("/schedule/messages/templates/new/", "New message template", {OM}),
     page(
         "/schedule/messages/templates/new/",
-        "New message template: save (empty form: errors shown)",
+        "New message template: save",
         {OM},
         method="POST",
+        ok=302,
+        body=_new_body("MessageTemplateForm", _message_template),
     ),
     page(
         "/schedule/messages/templates/<int:pk>/",
@@ -71,17 +93,21 @@ ROWS = [
     ),
     page(
         "/schedule/messages/templates/<int:pk>/",
-        "Edit a message template: save (empty form: errors shown)",
+        "Edit a message template: save",
         {OM},
         method="POST",
+        ok=302,
         target="message_template",
+        body=_edit_body("MessageTemplateForm"),
     ),
     page("/schedule/messages/rules/new/", "New reminder rule", {OM}),
     page(
         "/schedule/messages/rules/new/",
-        "New reminder rule: save (empty form: errors shown)",
+        "New reminder rule: save",
         {OM},
         method="POST",
+        ok=302,
+        body=_new_body("ReminderRuleForm", _reminder_rule),
     ),
     page(
         "/schedule/messages/rules/<int:pk>/",
@@ -91,10 +117,12 @@ ROWS = [
     ),
     page(
         "/schedule/messages/rules/<int:pk>/",
-        "Edit a reminder rule: save (empty form: errors shown)",
+        "Edit a reminder rule: save",
         {OM},
         method="POST",
+        ok=302,
         target="reminder_rule",
+        body=_edit_body("ReminderRuleForm", hours_before="72"),
     ),
     page(
         "/schedule/messages/rules/<int:pk>/delete/",

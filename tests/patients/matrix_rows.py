@@ -145,6 +145,7 @@ ROWS = [
         method="POST",
         ok=302,
         body=registration_body,
+        body_subject="patient",
     ),
     page("/patients/quick-search/", "Live patient search results", VIEWERS),
     page("/patients/<int:pk>/edit/", "Edit a patient", CHANGERS, target="patient"),
@@ -264,6 +265,7 @@ ROWS = [
         CHANGERS,
         ok=201,
         body=api_registration_body,
+        body_subject="patient",
     ),
     api("GET", "/api/v1/patients/{id}", "API: one patient", VIEWERS, target="patient"),
     api(
