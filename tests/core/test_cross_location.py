@@ -8,8 +8,12 @@ front-desk user limited to Northgate, for a record of Riverside Main (both made 
 ``riverside_records``). A record outside the user's locations must answer as a record that does
 not exist: **404**, and nothing written (the database fingerprint of ``tests/dbsnapshot.py``
 before and after every non-GET request). A row the front desk may not use at all answers its
-role refusal (the row's ``refused``, 403) instead. Every list page, export and list operation
-the front desk may open is read too, and must not show Riverside's patient.
+role refusal (the row's ``refused``, 403) instead. The writes that name their patient in the
+body rather than the path (register, book, a series, the waitlist, a recall: the rows with
+``body_subject="patient"``) are sent with Riverside's patient (registered at Riverside Main) and
+must change nothing, whatever they answer (the form's errors, 400, 404). Every list page,
+export and list operation the front desk may open is read too, and must not show Riverside's
+patient (by name, MRN, or as a ``patient_id``).
 
 Each request ends in one of: ``refused`` (the expected answer, nothing written), ``403`` (a
 refusal, but one that tells the record exists), ``leak`` (answered, wrote, or showed the
@@ -268,6 +272,45 @@ def query_for(row: Row) -> dict[str, str]:
     from tests.frontdesk.factories import local_today
 
     return {"date": local_today().isoformat()} if row.pattern == "/api/v1/appointments" else {}
+
+
+# --- the strictness of the known sets ---------------------------------------------------------
+
+PROBE = Row("/probe/<int:pk>/", "POST", "a probe row", frozenset({Role.FRONT_DESK}))
+
+
+def test_a_leak_not_listed_fails(monkeypatch):
+    monkeypatch.setattr(sys.modules[__name__], "KNOWN_LEAKS", frozenset())
+    with pytest.raises(AssertionError, match="leaks a Riverside Main record"):
+        check_against_known(PROBE, "leak", "POST /probe/1/: 302")
+
+
+def test_a_listed_leak_that_is_fixed_fails_asking_to_remove_it(monkeypatch):
+    monkeypatch.setattr(sys.modules[__name__], "KNOWN_LEAKS", frozenset({PROBE.key}))
+    with pytest.raises(AssertionError, match="remove it from KNOWN_LEAKS"):
+        check_against_known(PROBE, "refused", "POST /probe/1/: 404")
+
+
+def test_a_403_not_listed_fails(monkeypatch):
+    monkeypatch.setattr(sys.modules[__name__], "KNOWN_403", frozenset())
+    with pytest.raises(AssertionError, match="403 for another location's record"):
+        check_against_known(PROBE, "403", "POST /probe/1/: 403")
+
+
+def test_a_listed_403_that_now_answers_404_fails_asking_to_remove_it(monkeypatch):
+    monkeypatch.setattr(sys.modules[__name__], "KNOWN_403", frozenset({PROBE.key}))
+    with pytest.raises(AssertionError, match="remove it from KNOWN_403"):
+        check_against_known(PROBE, "refused", "POST /probe/1/: 404")
+
+
+def test_a_server_error_fails_even_when_listed(monkeypatch):
+    monkeypatch.setattr(sys.modules[__name__], "KNOWN_LEAKS", frozenset({PROBE.key}))
+    with pytest.raises(AssertionError, match="server error"):
+        check_against_known(PROBE, "500", "POST /probe/1/: 500")
+
+
+def test_a_write_answered_404_is_still_a_leak():
+    assert outcome_of(PROBE, 404, wrote=True, shown=False) == "leak"
 
 
 def main(argv: list[str]) -> int:
