@@ -110,6 +110,19 @@ def _login_body(_target: Any) -> dict[str, Any]:
     return {"username": UserFactory(roles=[FD]).username, "password": TEST_PASSWORD}
 
 
+def _enrolment_code(user: Any) -> dict[str, Any] | None:
+    """The current code of the authenticator app the user is setting up (None: no user)."""
+    if user is None:
+        return None
+    from django_otp.oath import TOTP
+
+    from medoffice.core import mfa
+
+    device = mfa.pending_totp_device(user)
+    code = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token()
+    return {"code": f"{code:0{device.digits}d}"}
+
+
 def _practice_body(_target: Any) -> dict[str, Any]:
     from medoffice.core.forms import PracticeForm
     from medoffice.core.models import Practice
@@ -177,10 +190,12 @@ MATRIX: list[Row] = [
     page("/accounts/mfa/enrol/", "Two-step log-in: set up an app", EVERY_ROLE),
     page(
         "/accounts/mfa/enrol/",
-        "Two-step log-in: confirm the app (no code: the form again)",
+        "Two-step log-in: confirm the app (its current code)",
         EVERY_ROLE,
         method="POST",
-        writes_nothing=True,
+        ok=302,
+        target="requester",
+        body=_enrolment_code,
     ),
     page("/accounts/mfa/recovery-codes/", "Two-step log-in: recovery codes", EVERY_ROLE),
     page(
@@ -234,7 +249,7 @@ MATRIX: list[Row] = [
     ),
     page(
         "/users/<int:pk>/unlock/",
-        "Unlock a user (the lock is in django-axes' tables, outside the fingerprint)",
+        "Unlock a user",  # the lock is in django-axes' tables, outside the fingerprint
         {OM},
         method="POST",
         ok=302,
@@ -498,6 +513,8 @@ def target_object(row: Row, objects: Objects, user: Any) -> Any:
     """The object whose id fills the row's path parameter (None for a row without one)."""
     if not row.target:
         return None
+    if row.target == "requester":
+        return user
     if row.target == "own_token":
         from medoffice.core import services
 
@@ -556,6 +573,8 @@ def is_refusal(status: int, location: str = "") -> bool:
 
 
 def concrete_path(row: Row, value: str) -> str:
+    if row.target == "requester":
+        return row.pattern  # the requester is the page's subject, not in its path
     path = re.sub(r"<(?:\w+:)?\w+>|\{\w+\}", value, row.pattern)
     assert "<" not in path, row.pattern
     assert "{" not in path, row.pattern

@@ -141,7 +141,7 @@ ROWS = [
     ),
     page(
         "/schedule/appointments/<int:pk>/no-show/",
-        "Mark a no-show (a visit that has started)",
+        "Mark a no-show",  # of a visit that has started
         BOOKERS,
         method="POST",
         ok=302,
