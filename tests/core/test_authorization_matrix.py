@@ -28,11 +28,14 @@ is what the client gets: a method a view does not declare answers 405.
 built for the row's target, so an allowed role's request really does the write and the row
 names its success answer (302 after a form, 201/200 from the API), never a form re-rendered
 with errors; and because some pages redirect after an error too, an allowed write must also
-have changed the database (a row marked ``writes_nothing``, such as log-out, is exempt). **A refused write changes nothing**: for every non-GET request answered with a
-refusal (any role, anonymous, any status of 400 and above or the log-in redirect) the test
-fingerprints the database before and after (``tests/dbsnapshot.py``: per table the row count
-and a digest of every row, leaving out the audit log, the sessions and django-axes' tables,
-which a refusal legitimately writes to) and asserts both are equal.
+have changed the database (a row marked ``writes_nothing``, such as log-out, is exempt).
+A row whose page acts on the requester (the two-step set-up) names ``target="requester"``.
+
+**A refused write changes nothing**: for every non-GET request answered with a refusal (any
+role, anonymous, any status of 400 and above or the log-in redirect) the test fingerprints the
+database before and after (``tests/dbsnapshot.py``: per table the row count and a digest of
+every row, leaving out the audit log, the sessions and django-axes' tables, which a refusal
+legitimately writes to) and asserts both are equal.
 
 The same rows, sent as a front-desk user of one location against the records of another,
 are the cross-location sweep: ``tests/core/test_cross_location.py``.
