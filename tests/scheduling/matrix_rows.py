@@ -105,6 +105,19 @@ def reschedule_body(appointment: Any) -> dict[str, Any]:
     }
 
 
+def offer_body(entry: Any) -> dict[str, Any]:
+    """A visit of the entry's type a week ahead, cancelled by its patient: its time is free."""
+    from medoffice.scheduling import services
+    from tests.messaging.factories import open_weekday_at
+    from tests.scheduling.factories import AppointmentFactory
+
+    visit = AppointmentFactory(
+        start=open_weekday_at(10, days_ahead=7), appointment_type=entry.appointment_type
+    )
+    services.cancel_appointment(actor=None, appointment=visit, reason="patient called")
+    return {"appointment": visit.pk}
+
+
 def api_book_body(patient: Any) -> dict[str, Any]:
     patient = subject(patient)
     slot = open_slot(patient)
@@ -194,11 +207,12 @@ ROWS = [
     ),
     page(
         "/schedule/waitlist/<int:pk>/offer/",
-        "Offer a freed time (no appointment given: not found)",
+        "Offer a freed time",
         BOOKERS,
         method="POST",
-        ok=404,
+        ok=302,
         target="waitlist_entry",
+        body=offer_body,
     ),
     page("/schedule/recalls/", "Recalls", BOOK_VIEWERS),
     page("/schedule/recalls/new/", "Create a recall", BOOKERS),
