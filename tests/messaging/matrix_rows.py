@@ -54,21 +54,75 @@ def _feed_token() -> Any:
     return SimpleNamespace(pk=_feed_provider().feed_token)
 
 
+def _new_body(form: str, make: Callable[[], Any]) -> Callable[[Any], dict[str, Any]]:
+    def body(_target: Any) -> dict[str, Any]:
+        from medoffice.messaging import forms
+        from tests.formdata import new_object_body
+
+        return new_object_body(getattr(forms, form), make)
+
+    return body
+
+
+def _edit_body(form: str, **changes: str) -> Callable[[Any], dict[str, Any]]:
+    def body(instance: Any) -> dict[str, Any]:
+        from medoffice.messaging import forms
+        from tests.formdata import form_body
+
+        return {**form_body(getattr(forms, form)(instance=instance)), **changes}
+
+    return body
+
+
 ROWS = [
     page("/schedule/messages/", "Reminders and messages: set-up", {OM}),
     page("/schedule/messages/templates/new/", "New message template", {OM}),
+    page(
+        "/schedule/messages/templates/new/",
+        "New message template: save",
+        {OM},
+        method="POST",
+        ok=302,
+        body=_new_body("MessageTemplateForm", _message_template),
+    ),
     page(
         "/schedule/messages/templates/<int:pk>/",
         "Edit a message template (with preview)",
         {OM},
         target="message_template",
     ),
+    page(
+        "/schedule/messages/templates/<int:pk>/",
+        "Edit a message template: save",
+        {OM},
+        method="POST",
+        ok=302,
+        target="message_template",
+        body=_edit_body("MessageTemplateForm"),
+    ),
     page("/schedule/messages/rules/new/", "New reminder rule", {OM}),
+    page(
+        "/schedule/messages/rules/new/",
+        "New reminder rule: save",
+        {OM},
+        method="POST",
+        ok=302,
+        body=_new_body("ReminderRuleForm", _reminder_rule),
+    ),
     page(
         "/schedule/messages/rules/<int:pk>/",
         "Edit a reminder rule",
         {OM},
         target="reminder_rule",
+    ),
+    page(
+        "/schedule/messages/rules/<int:pk>/",
+        "Edit a reminder rule: save",
+        {OM},
+        method="POST",
+        ok=302,
+        target="reminder_rule",
+        body=_edit_body("ReminderRuleForm", hours_before="72"),
     ),
     page(
         "/schedule/messages/rules/<int:pk>/delete/",
@@ -133,20 +187,22 @@ ROWS += [
     api(
         "PUT",
         "/api/v1/message-templates/{id}",
-        "API: change a message template (empty body: 422)",
+        "API: change a message template",
         {OM},
-        ok=422,
-        refused=422,
         target="message_template",
+        body=lambda template: {
+            "subject": template.subject,
+            "body": "See you soon. " + template.body,
+        },
     ),
     api("GET", "/api/v1/reminder-rules", "API: reminder rules", BOOK_READERS),
     api(
         "POST",
         "/api/v1/reminder-rules",
-        "API: add a reminder rule (empty body: 422)",
+        "API: add a reminder rule",
         {OM},
-        ok=422,
-        refused=422,
+        ok=201,
+        body=lambda _target: {"hours_before": 6, "channel": "sms"},
     ),
     api(
         "DELETE",

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
 
 from medoffice.billing import receipts
 from medoffice.billing.models import PatientPayment
@@ -24,6 +25,7 @@ def _payment_for(request: AuthenticatedRequest, pk: int) -> PatientPayment:
     )
 
 
+@require_safe
 @permission_required(Permission.VIEW_PATIENTPAYMENT, raise_exception=True)
 def receipt(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     payment = _payment_for(request, pk)
@@ -38,6 +40,7 @@ def receipt(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(request, "billing/receipt.html", receipts.receipt_context(payment))
 
 
+@require_safe
 @permission_required(Permission.VIEW_PATIENTPAYMENT, raise_exception=True)
 def receipt_pdf(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     payment = _payment_for(request, pk)

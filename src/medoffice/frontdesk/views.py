@@ -22,7 +22,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from medoffice.billing import selectors as billing_selectors
 from medoffice.billing import services as billing_services
@@ -108,6 +108,7 @@ def _step(request: AuthenticatedRequest) -> int:
     return step if step in STEPS else DEFAULT_STEP
 
 
+@require_safe
 @permission_required(VIEW_BOOK, raise_exception=True)
 def day_view(request: AuthenticatedRequest) -> HttpResponse:
     tz = timezone.get_current_timezone()
@@ -157,6 +158,7 @@ def _own_provider(user: User, providers: list[Provider]) -> Provider | None:
     return next((p for p in providers if own and p.pk == own.pk), None)
 
 
+@require_safe
 @permission_required(VIEW_BOOK, raise_exception=True)
 def week_view(request: AuthenticatedRequest) -> HttpResponse:
     """One provider's week at one location (``?location=`` as in the day view)."""
@@ -332,6 +334,7 @@ def _render_board(
     return render(request, template, context)
 
 
+@require_safe
 @permission_required(VIEW_BOOK, raise_exception=True)
 def flow_board(request: AuthenticatedRequest) -> HttpResponse:
     locations = user_locations(request.user)

@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import permission_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from medoffice.core.formaction import run_form_action
 from medoffice.core.http import AuthenticatedRequest
@@ -18,6 +18,7 @@ from medoffice.messaging.models import MessageTemplate, ReminderRule
 from medoffice.messaging.services import SETUP
 
 
+@require_safe
 @permission_required(SETUP, raise_exception=True)
 def index(request: AuthenticatedRequest) -> HttpResponse:
     services.ensure_defaults()
@@ -72,6 +73,7 @@ def _save_template(request: AuthenticatedRequest, form: MessageTemplateForm) -> 
     )
 
 
+@require_http_methods(["GET", "POST"])
 @permission_required(SETUP, raise_exception=True)
 def template_new(request: AuthenticatedRequest) -> HttpResponse:
     form = MessageTemplateForm(request.POST or None)
@@ -82,6 +84,7 @@ def template_new(request: AuthenticatedRequest) -> HttpResponse:
     return _template_page(request, form, "New message template", None)
 
 
+@require_http_methods(["GET", "POST"])
 @permission_required(SETUP, raise_exception=True)
 def template_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     template = get_object_or_404(MessageTemplate.objects.restrict(request.user, "change"), pk=pk)
@@ -115,11 +118,13 @@ def _rule_page(request: AuthenticatedRequest, rule: ReminderRule | None) -> Http
     )
 
 
+@require_http_methods(["GET", "POST"])
 @permission_required(SETUP, raise_exception=True)
 def rule_new(request: AuthenticatedRequest) -> HttpResponse:
     return _rule_page(request, None)
 
 
+@require_http_methods(["GET", "POST"])
 @permission_required(SETUP, raise_exception=True)
 def rule_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     rule = get_object_or_404(ReminderRule.objects.restrict(request.user, "change"), pk=pk)

@@ -10,7 +10,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from medoffice.core.formaction import errors_onto_form, refusal_text, run_form_action
 from medoffice.core.http import AuthenticatedRequest
@@ -84,6 +84,7 @@ class PatientListPage(ListPage):
         )
 
 
+@require_safe
 @login_required
 def quick_search(request: AuthenticatedRequest) -> HttpResponse:
     """The live results under the search box (htmx): a few names, nothing opened."""
@@ -104,6 +105,7 @@ def _open(request: AuthenticatedRequest, pk: int, data_category: str = "demograp
     return selectors.get_patient(request.user, pk, data_category=data_category)
 
 
+@require_safe
 def patient_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     try:
         patient = selectors.get_patient(request.user, pk)
@@ -143,6 +145,7 @@ def patient_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
 @permission_required(Permission.CHANGE_PATIENT, raise_exception=True)
 def patient_new(request: AuthenticatedRequest) -> HttpResponse:
     form = RegistrationForm(request.POST or None, user=request.user)
@@ -177,6 +180,7 @@ def patient_new(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
 @permission_required(Permission.CHANGE_PATIENT, raise_exception=True)
 def patient_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     try:
@@ -305,11 +309,13 @@ def _coverage_page(
     )
 
 
+@require_http_methods(["GET", "POST"])
 @permission_required(Permission.CHANGE_PATIENT, raise_exception=True)
 def coverage_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _coverage_page(request, _changeable(request, pk, "insurance"), None)
 
 
+@require_http_methods(["GET", "POST"])
 @permission_required(Permission.CHANGE_PATIENT, raise_exception=True)
 def coverage_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     coverage = selectors.get_record_part(request.user, Coverage, pk, "change")
@@ -361,6 +367,7 @@ def _serve(
     )
 
 
+@require_safe
 @permission_required(Permission.VIEW_PATIENT, raise_exception=True)
 def document_download(request: AuthenticatedRequest, pk: int) -> FileResponse:
     document = selectors.get_record_part(request.user, PatientDocument, pk)
@@ -388,16 +395,19 @@ def _card(request: AuthenticatedRequest, pk: int, side: str) -> FileResponse:
     )
 
 
+@require_safe
 @permission_required(Permission.VIEW_PATIENT, raise_exception=True)
 def card_front(request: AuthenticatedRequest, pk: int) -> FileResponse:
     return _card(request, pk, "front")
 
 
+@require_safe
 @permission_required(Permission.VIEW_PATIENT, raise_exception=True)
 def card_back(request: AuthenticatedRequest, pk: int) -> FileResponse:
     return _card(request, pk, "back")
 
 
+@require_http_methods(["GET", "POST"])
 @permission_required(Permission.CHANGE_PATIENT, raise_exception=True)
 def document_upload(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     patient = _changeable(request, pk, "documents")
@@ -427,6 +437,7 @@ def document_upload(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 # --- merge -------------------------------------------------------------------------------------
 
 
+@require_http_methods(["GET", "POST"])
 @permission_required(Permission.MERGE_PATIENT, raise_exception=True)
 def merge(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     try:
@@ -496,6 +507,7 @@ def merge(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
 @permission_required(Permission.EMERGENCY_ACCESS, raise_exception=True)
 def emergency_access(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     patient = get_object_or_404(Patient, pk=pk)
@@ -521,6 +533,7 @@ def emergency_access(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_safe
 @permission_required(Permission.REVIEW_EMERGENCYACCESS, raise_exception=True)
 def emergency_access_list(request: AuthenticatedRequest) -> HttpResponse:
     pending = selectors.unreviewed_emergency_accesses(request.user)

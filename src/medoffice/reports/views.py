@@ -15,6 +15,7 @@ from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
+from django.views.decorators.http import require_safe
 
 from medoffice.core.audit import record_event
 from medoffice.core.http import AuthenticatedRequest
@@ -145,6 +146,7 @@ def _period(filters: selectors.Filters) -> str:
 # --- index ------------------------------------------------------------------------------------
 
 
+@require_safe
 @permission_required(PERMISSION, raise_exception=True)
 def index(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "reports/index.html", {"title": "Front-office reports"})
@@ -180,6 +182,7 @@ def _wait_section(title: str, groups: Sequence[selectors.WaitGroup], x_label: st
     return Section(title=title, headers=WAIT_HEADERS, rows=rows, chart=_svg(chart))
 
 
+@require_safe
 @permission_required(PERMISSION, raise_exception=True)
 def wait_times(request: AuthenticatedRequest) -> HttpResponse:
     today = selectors.local_today()
@@ -236,6 +239,7 @@ def _rate_bars(title: str, rows: Sequence[selectors.AttendanceRow], x_label: str
     )
 
 
+@require_safe
 @permission_required(PERMISSION, raise_exception=True)
 def no_shows(request: AuthenticatedRequest) -> HttpResponse:
     today = selectors.local_today()
@@ -301,6 +305,7 @@ def _utilisation_rows(rows: Sequence[selectors.UtilisationRow]) -> list[list[Cel
     ]
 
 
+@require_safe
 @permission_required(PERMISSION, raise_exception=True)
 def utilisation(request: AuthenticatedRequest) -> HttpResponse:
     today = selectors.local_today()
@@ -349,6 +354,7 @@ def utilisation(request: AuthenticatedRequest) -> HttpResponse:
 ACCESS_HEADERS = ["Provider", "Visit type", "Days to third next available", "Third open slot"]
 
 
+@require_safe
 @permission_required(PERMISSION, raise_exception=True)
 def access(request: AuthenticatedRequest) -> HttpResponse:
     today = selectors.local_today()

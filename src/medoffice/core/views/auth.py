@@ -13,7 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_otp import login as otp_login
 
 from medoffice.core import mfa, services
@@ -31,6 +31,7 @@ def _next_url(request: HttpRequest, default: str = "core:home") -> str:
     return reverse(default)
 
 
+@require_http_methods(["GET", "POST"])
 @login_not_required
 @sensitive_post_parameters("password")
 @csrf_protect
@@ -61,6 +62,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     return redirect(settings.LOGOUT_REDIRECT_URL)
 
 
+@require_http_methods(["GET", "POST"])
 @sensitive_post_parameters("old_password", "new_password1", "new_password2")
 @never_cache
 def password_change(request: AuthenticatedRequest) -> HttpResponse:
@@ -104,6 +106,7 @@ def _too_many_tries(seconds: int) -> str:
     return f"Too many tries: wait {seconds} {unit} and enter the current code again."
 
 
+@require_http_methods(["GET", "POST"])
 @never_cache
 def mfa_verify(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
@@ -130,6 +133,7 @@ def mfa_verify(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "core/mfa_verify.html", {"form": form, "title": "Two-step log-in"})
 
 
+@require_http_methods(["GET", "POST"])
 @never_cache
 def mfa_enrol(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
@@ -163,6 +167,7 @@ def mfa_enrol(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
 @never_cache
 def mfa_recovery_codes(request: AuthenticatedRequest) -> HttpResponse:
     codes = request.session.pop("mfa_new_codes", None)
@@ -182,6 +187,7 @@ def mfa_recovery_codes(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
+@require_safe
 @login_not_required
 def health(request: HttpRequest) -> JsonResponse:
     from django.db import connection

@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from medoffice.core import homepanels, mfa, services
 from medoffice.core.filters import AuditFilter, UserFilter
@@ -27,6 +27,7 @@ from medoffice.core.params import local_next
 from medoffice.core.roles import Permission
 
 
+@require_safe
 def home(request: AuthenticatedRequest) -> HttpResponse:
     """The home page: the panels the apps register (``core/homepanels.py``) that this
     user's roles may see, each under its own name in the context as well."""
@@ -75,6 +76,7 @@ class UserListPage(ListPage):
         return super().base_queryset().prefetch_related("role_assignments", "locations")
 
 
+@require_http_methods(["GET", "POST"])
 @permission_required(Permission.CHANGE_USER, raise_exception=True)
 def user_create(request: AuthenticatedRequest) -> HttpResponse:
     form = UserForm(request.POST or None)
@@ -104,6 +106,7 @@ def user_create(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "core/user_form.html", {"form": form, "title": "New user"})
 
 
+@require_http_methods(["GET", "POST"])
 @permission_required(Permission.CHANGE_USER, raise_exception=True)
 def user_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     target = get_object_or_404(User.objects.restrict(request.user, "change"), pk=pk)
@@ -176,6 +179,7 @@ def user_require_password_change(request: AuthenticatedRequest, pk: int) -> Http
 # --- practice ---------------------------------------------------------------
 
 
+@require_safe
 @permission_required(Permission.VIEW_PRACTICE, raise_exception=True)
 def practice_detail(request: AuthenticatedRequest) -> HttpResponse:
     practice = Practice.objects.restrict(request.user, "view").first()
@@ -187,6 +191,7 @@ def practice_detail(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
 @permission_required(Permission.CHANGE_PRACTICE, raise_exception=True)
 def practice_edit(request: AuthenticatedRequest) -> HttpResponse:
     """Edit the practice; on a new installation the same form creates it."""

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from medoffice.core import services
 from medoffice.core.formaction import errors_onto_form
@@ -19,6 +19,7 @@ from medoffice.core.params import local_next
 from medoffice.core.roles import Permission
 
 
+@require_http_methods(["GET", "POST"])
 def tokens(request: AuthenticatedRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     # Shown once: kept in the session only until the page after the redirect reads it,
@@ -61,6 +62,7 @@ def token_revoke(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return HttpResponseRedirect(local_next(request, reverse("core:tokens")))
 
 
+@require_safe
 @permission_required(Permission.CHANGE_USER, raise_exception=True)
 def staff_tokens(request: AuthenticatedRequest) -> HttpResponse:
     rows = ApiToken.objects.select_related("user").order_by("-created_at", "-pk")

@@ -14,7 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from medoffice.core.audit import record_event
 from medoffice.core.formaction import errors_onto_form, refusal_text, run_form_action
@@ -61,6 +61,7 @@ def _slot_days(slots: list[Any]) -> list[tuple[dt.date, list[dict[str, Any]]]]:
     return list(days.items())
 
 
+@require_safe
 @permission_required(VIEW, raise_exception=True)
 def find_slot(request: AuthenticatedRequest) -> HttpResponse:
     form = f.FindSlotForm(request.GET or None, user=request.user)
@@ -100,6 +101,7 @@ def find_slot(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
 @permission_required(BOOK, raise_exception=True)
 def book(request: AuthenticatedRequest) -> HttpResponse:
     form = _form_with_patient_picker(request, f.BookingForm)
@@ -169,6 +171,7 @@ def _appointment_or_404(
     return appointment
 
 
+@require_safe
 @permission_required(VIEW, raise_exception=True)
 def appointment_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     appointment = _appointment_or_404(request, pk)
@@ -244,6 +247,7 @@ def no_show(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return redirect("scheduling:appointment", pk=pk)
 
 
+@require_http_methods(["GET", "POST"])
 @permission_required(BOOK, raise_exception=True)
 def reschedule(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     appointment = _appointment_or_404(request, pk, "change")
@@ -290,6 +294,7 @@ def offer(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 # --- recurring series ------------------------------------------------------------------------
 
 
+@require_http_methods(["GET", "POST"])
 @permission_required(BOOK, raise_exception=True)
 def series(request: AuthenticatedRequest) -> HttpResponse:
     form = _form_with_patient_picker(request, f.SeriesForm)

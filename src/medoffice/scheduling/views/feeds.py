@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from medoffice.core.http import AuthenticatedRequest
 from medoffice.core.models import User
@@ -39,6 +39,7 @@ def _feed_providers(user: User) -> list[Provider]:
     raise PermissionDenied("Only the office manager and providers see calendar feeds.")
 
 
+@require_safe
 def feeds(request: AuthenticatedRequest) -> HttpResponse:
     providers = _feed_providers(request.user)
     rows = [

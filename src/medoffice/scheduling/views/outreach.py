@@ -12,7 +12,7 @@ from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from medoffice.core.audit import record_event
 from medoffice.core.formaction import refusal_text, run_form_action
@@ -150,6 +150,7 @@ class WaitlistList(ListPage):
         return super().get(request)
 
 
+@require_http_methods(["GET", "POST"])
 @permission_required(BOOK, raise_exception=True)
 def waitlist_new(request: AuthenticatedRequest) -> HttpResponse:
     form = _form_with_patient_picker(request, f.WaitlistForm)
@@ -223,6 +224,7 @@ class RecallList(ListPage):
         )
 
 
+@require_http_methods(["GET", "POST"])
 @permission_required(BOOK, raise_exception=True)
 def recall_new(request: AuthenticatedRequest) -> HttpResponse:
     form = _form_with_patient_picker(request, f.RecallForm)
@@ -250,6 +252,7 @@ def recall_new(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
 @permission_required(VIEW, raise_exception=True)
 def recall_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     recall = get_object_or_404(

@@ -195,10 +195,12 @@ def appointment_link(request: HttpRequest, token: str, purpose: str) -> HttpResp
     return _page(request, appointment, purpose)
 
 
+@require_http_methods(["GET", "POST"])
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
     return appointment_link(request, token, "confirm")
 
 
+@require_http_methods(["GET", "POST"])
 def cancel(request: HttpRequest, token: str) -> HttpResponse:
     return appointment_link(request, token, "cancel")
 

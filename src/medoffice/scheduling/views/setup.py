@@ -12,6 +12,7 @@ from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_http_methods
 
 from medoffice.core.formaction import run_form_action
 from medoffice.core.http import AuthenticatedRequest
@@ -218,6 +219,7 @@ SETUP_KINDS: dict[str, tuple[type, type, str, list[str]]] = {
 }
 
 
+@require_http_methods(["GET", "POST"])
 @permission_required(SETUP, raise_exception=True)
 def setup_edit(request: AuthenticatedRequest, kind: str, pk: int | None = None) -> HttpResponse:
     model, form_class, noun, m2m_fields = SETUP_KINDS[kind]
