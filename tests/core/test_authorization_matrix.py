@@ -563,12 +563,11 @@ def target_object(row: Row, objects: Objects, user: Any) -> Any:
 
 
 def _user_with_an_authenticator(location: Any) -> Any:
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
+    from medoffice.core.models import AuthenticatorApp
     from tests.factories import UserFactory
 
     user = UserFactory(roles=[FD], locations=[location])
-    TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    AuthenticatorApp.objects.create(user=user, name="phone", confirmed=True)
     return user
 
 

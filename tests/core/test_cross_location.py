@@ -48,18 +48,7 @@ COUNTS_VARIABLE = "MEDOFFICE_SWEEP_COUNTS"  # a file each request's outcome is a
 MARKER = "Riversby"  # the Riverside patient's last name: no Northgate page may show it
 
 # Rows that leak Riverside's records to a Northgate user on today's main (being fixed).
-KNOWN_LEAKS: frozenset[str] = frozenset(
-    {
-        "GET /schedule/waitlist/",  # the waitlist page lists every location's entries
-        "GET /api/v1/waitlist",
-        "GET /api/v1/recalls",
-        "POST /schedule/waitlist/<int:pk>/remove/",
-        "GET /schedule/recalls/<int:pk>/",
-        "POST /schedule/recalls/<int:pk>/",  # records outreach on another location's recall
-        "POST /api/v1/recalls/{id}/outreach",
-        "POST /api/v1/patients",  # registers a patient at a location outside the user's
-    }
-)
+KNOWN_LEAKS: frozenset[str] = frozenset()
 # Rows that refuse with 403 (telling the record exists) where 404 is due (being fixed).
 KNOWN_403: frozenset[str] = frozenset()
 

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from tests.core.test_authorization_matrix import BI, CL, FD, OM, PR, api, page
+from tests.factories import SYSTEM
 
 BOOK_READERS = {OM, FD, BI, PR, CL}
 DESK = {OM, FD}
@@ -140,7 +141,7 @@ def arrived(visit: Any) -> Any:
     """``visit`` checked in: on the flow board, where the clinical staff move it on."""
     from medoffice.scheduling.services import change_status
 
-    return change_status(actor=None, appointment=visit, to_status="arrived")
+    return change_status(actor=SYSTEM, appointment=visit, to_status="arrived")
 
 
 def _arrived_visit() -> Any:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from tests.core.test_authorization_matrix import BI, CL, FD, OM, PR, api, page
+from tests.factories import SYSTEM
 
 BOOK_VIEWERS = {OM, FD, BI, PR, CL}
 BOOKERS = {OM, FD}
@@ -114,7 +115,7 @@ def offer_body(entry: Any) -> dict[str, Any]:
     visit = AppointmentFactory(
         start=open_weekday_at(10, days_ahead=7), appointment_type=entry.appointment_type
     )
-    services.cancel_appointment(actor=None, appointment=visit, reason="patient called")
+    services.cancel_appointment(actor=SYSTEM, appointment=visit, reason="patient called")
     return {"appointment": visit.pk}
 
 

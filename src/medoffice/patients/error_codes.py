@@ -21,6 +21,7 @@ class PatientErrorCode(StrEnum):
     GUARANTOR_NAME_REQUIRED = "guarantor_name_required"
     RECORD_MERGED = "record_merged"
     DUPLICATE_SUSPECTED = "duplicate_suspected"
+    LOCATION_OUTSIDE_SCOPE = "location_outside_scope"
     # coverages
     PAYER_INACTIVE = "payer_inactive"
     COVERAGE_ENDS_BEFORE_START = "coverage_ends_before_start"

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from medoffice.core.audit import record_change, record_event
 from medoffice.core.identifiers import normalize_ssn
-from medoffice.core.models import AuditAction, AuditOutcome
+from medoffice.core.models import AuditAction, AuditOutcome, Location
 from medoffice.core.models.practice import zip_validator
 from medoffice.core.permissions import Actor, actor_user, require
 from medoffice.core.roles import Permission
@@ -252,6 +252,35 @@ def _save_new_patient(patient: Patient, mrn_given: bool) -> None:
                 raise
 
 
+def _home_location_within_scope(actor: Actor, fields: dict[str, Any], *, creating: bool) -> None:
+    """A user limited to some locations registers (or moves) patients only at those."""
+    scope = actor.location_ids()
+    if scope is None:
+        return
+    if "home_location" in fields:
+        location = fields["home_location"]
+        location_id = location.pk if location is not None else None
+    elif "home_location_id" in fields:
+        location_id = fields["home_location_id"]
+    elif creating:
+        location_id = None
+    else:
+        return
+    if location_id not in scope:
+        raise ValidationError(
+            {
+                "home_location": ValidationError(
+                    "Choose one of your locations: you work only at "
+                    + ", ".join(
+                        sorted(Location.objects.filter(pk__in=scope).values_list("name", flat=True))
+                    )
+                    + ".",
+                    code=Code.LOCATION_OUTSIDE_SCOPE,
+                )
+            }
+        )
+
+
 def register_patient(
     *,
     actor: Actor,
@@ -265,6 +294,7 @@ def register_patient(
     its audit entries stay when the registration is held.
     """
     require(actor, Permission.CHANGE_PATIENT, "Your role does not register patients.")
+    _home_location_within_scope(actor, fields, creating=True)
     fields = clean_demographics(fields)
     candidates, elsewhere = duplicates_for(
         actor,
@@ -308,6 +338,7 @@ def _create_patient(
 def update_patient(*, actor: Actor, patient: Patient, **fields: Any) -> Patient:
     """Change a patient's demographics, guarantor, contacts and state (inactive, deceased)."""
     require(actor, Permission.CHANGE_PATIENT, "Your role does not change patients.")
+    _home_location_within_scope(actor, fields, creating=False)
     fields.pop("mrn", None)
     fields = clean_demographics({"date_of_birth": patient.date_of_birth, **fields})
     locked = Patient.objects.select_for_update().get(pk=patient.pk)
