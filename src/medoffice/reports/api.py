@@ -21,6 +21,7 @@ from medoffice.core.http import ApiRequest
 from medoffice.core.models import AuditAction
 from medoffice.core.roles import Permission
 from medoffice.reports import selectors
+from medoffice.reports.error_codes import ReportsErrorCode
 from medoffice.reports.forms import MAX_DAYS
 from medoffice.scheduling.selectors import providers_for
 
@@ -125,13 +126,40 @@ def _filters(request: ApiRequest, params: ReportFilter, report: str) -> selector
     end = params.to or default.end_date
     start = params.from_ or end - dt.timedelta(days=selectors.DEFAULT_DAYS)
     if end < start:
-        raise ValidationError({"to": "“to” must be on or after “from”."})
+        raise ValidationError(
+            {
+                "to": ValidationError(
+                    "“to” must be on or after “from”.", code=ReportsErrorCode.PERIOD_REVERSED
+                )
+            }
+        )
     if (end - start).days > MAX_DAYS:
-        raise ValidationError({"to": "The period can be at most two years long."})
+        raise ValidationError(
+            {
+                "to": ValidationError(
+                    "The period can be at most two years long.",
+                    code=ReportsErrorCode.PERIOD_TOO_LONG,
+                )
+            }
+        )
     if params.location and not selectors.locations_for(user).filter(pk=params.location).exists():
-        raise ValidationError({"location": f"No location with id {params.location}."})
+        raise ValidationError(
+            {
+                "location": ValidationError(
+                    f"No location with id {params.location}.",
+                    code=ReportsErrorCode.UNKNOWN_LOCATION,
+                )
+            }
+        )
     if params.provider and not providers_for(user).filter(pk=params.provider).exists():
-        raise ValidationError({"provider": f"No provider with id {params.provider}."})
+        raise ValidationError(
+            {
+                "provider": ValidationError(
+                    f"No provider with id {params.provider}.",
+                    code=ReportsErrorCode.UNKNOWN_PROVIDER,
+                )
+            }
+        )
     audit(request, AuditAction.READ, object_type="reports.report", object_id=report)
     return selectors.Filters(
         start_date=start,

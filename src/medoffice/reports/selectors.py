@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from medoffice.core.models import Location, User
 from medoffice.reports import charts, kpis
+from medoffice.reports.error_codes import ReportsErrorCode
 from medoffice.scheduling import selectors as book
 from medoffice.scheduling.availability import TemplateBlock as EngineBlock
 from medoffice.scheduling.models import (
@@ -438,7 +439,12 @@ def access(user: User, filters: Filters, today: dt.date | None = None) -> Access
         kind = appointment_types_for(user).filter(pk=filters.appointment_type_id).first()
         if kind is None:
             raise ValidationError(
-                {"type": f"No appointment type with id {filters.appointment_type_id}."}
+                {
+                    "type": ValidationError(
+                        f"No appointment type with id {filters.appointment_type_id}.",
+                        code=ReportsErrorCode.UNKNOWN_APPOINTMENT_TYPE,
+                    )
+                }
             )
     kind = kind or default_appointment_type(user)
     rows = third_next_available(user, filters, kind, today) if kind else []
