@@ -71,9 +71,9 @@ def test_a_wrong_current_password_is_audited_as_refused(client_for):
 
 def test_every_error_of_the_form_shows_at_once(client_for):
     client = client_for(Role.CLINICAL)
-    response = _change(client, old="not-my-password", new="123", again="123")
+    response = _change(client, old="not-my-password", new="123", again="1234")
     errors = response.context["form"].errors
-    assert set(errors) == {"old_password", "new_password1"}
+    assert set(errors) == {"old_password", "new_password1", "new_password2"}
 
 
 def test_a_weak_new_password_is_refused_by_the_validators(client_for):

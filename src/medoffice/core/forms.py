@@ -214,9 +214,5 @@ class PasswordChangeForm(BootstrapMixin, forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        first, second = data.get("new_password1"), data.get("new_password2")
-        if first and second and first != second:
-            self.add_error("new_password2", "The two new passwords differ.")
-        return data
+    # The checks (current password, the two new ones alike, the password rules) are the
+    # service's, made together so that every error of the form shows at once.

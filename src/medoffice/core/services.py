@@ -268,7 +268,9 @@ def set_roles(
         )
 
 
-def change_password(*, user: User, old_password: str, new_password: str) -> User:
+def change_password(
+    *, user: User, old_password: str, new_password: str, new_password_again: str | None = None
+) -> User:
     """The user chooses a new password; every other session of theirs ends.
 
     The session hash mixes in the password hash, so the change ends the user's sessions in
@@ -278,6 +280,10 @@ def change_password(*, user: User, old_password: str, new_password: str) -> User
     if not user.check_password(old_password):
         errors["old_password"] = [
             ValidationError("That is not your current password.", code=CoreErrorCode.WRONG_PASSWORD)
+        ]
+    if new_password_again is not None and new_password_again != new_password:
+        errors["new_password2"] = [
+            ValidationError("The two new passwords differ.", code=CoreErrorCode.PASSWORDS_DIFFER)
         ]
     if new_password and new_password == old_password:
         errors["new_password1"] = [

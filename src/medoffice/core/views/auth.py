@@ -77,6 +77,7 @@ def password_change(request: AuthenticatedRequest) -> HttpResponse:
                 user=request.user,
                 old_password=data["old_password"],
                 new_password=data["new_password1"],
+                new_password_again=data["new_password2"],
             )
         except ValidationError as exc:
             errors_onto_form(form, exc)
