@@ -18,7 +18,7 @@ class CoreErrorCode(StrEnum):
     WRONG_PASSWORD = "wrong_password"  # noqa: S105 - a code, not a secret
     PASSWORD_REJECTED = "password_rejected"  # noqa: S105
     PASSWORD_UNCHANGED = "password_unchanged"  # noqa: S105
-    PASSWORDS_DIFFER = "passwords_differ"  # noqa: S105
+    PASSWORDS_DIFFER = "passwords_differ"
     PASSWORD_CHANGE_REQUIRED = "password_change_required"  # noqa: S105
     # the practice and its locations
     PRACTICE_EXISTS = "practice_exists"

@@ -43,7 +43,7 @@ class WaitlistFilter(FilterSet):
     patients still waiting."""
 
     appointment_type = django_filters.ModelChoiceFilter(
-        label="Type", queryset=AppointmentType.objects.all()
+        label="Type", queryset=AppointmentType.objects.all(), empty_label="Any"
     )
     status = django_filters.ChoiceFilter(choices=WaitlistStatus.choices, widget=forms.HiddenInput)
 
