@@ -25,7 +25,7 @@ rows that refuse with 403 instead of 404. The test is strict both ways: a leak (
 its set fails, and an entry that no longer leaks (or now answers 404) fails too, saying to remove
 it — so the sets only shrink, and are empty once the fixes are merged.
 
-**Counts.** ``python -m tests.core.test_cross_location --counts`` runs the sweep and prints the
+**Counts.** ``python -m tests.core.sweep_counts`` runs the sweep and prints the
 requests tried, refused, 403s, leaks and 500s (the same counts as a pytest summary).
 """
 
@@ -42,9 +42,9 @@ from typing import Any
 import pytest
 
 from medoffice.core.roles import Role
+from tests.core.sweep_counts import COUNTS_VARIABLE
 from tests.core.test_authorization_matrix import MATRIX, Row, body_for, concrete_path, send
 
-COUNTS_VARIABLE = "MEDOFFICE_SWEEP_COUNTS"  # a file each request's outcome is appended to
 MARKER = "Riversby"  # the Riverside patient's last name: no Northgate page may show it
 
 # Rows that leak Riverside's records to a Northgate user on today's main (being fixed).
@@ -301,35 +301,3 @@ def test_a_server_error_fails_even_when_listed(monkeypatch):
 
 def test_a_write_answered_404_is_still_a_leak():
     assert outcome_of(PROBE, 404, wrote=True, shown=False) == "leak"
-
-
-def main(argv: list[str]) -> int:
-    """``--counts``: run the sweep and print how many requests were tried, refused, leaked."""
-    import tempfile
-    from collections import Counter
-
-    if "--counts" not in argv:
-        sys.stderr.write("usage: python -m tests.core.test_cross_location --counts\n")
-        return 2
-    with tempfile.NamedTemporaryFile(suffix=".jsonl", delete=False) as handle:
-        path = handle.name
-    os.environ[COUNTS_VARIABLE] = path
-    os.environ.setdefault("MEDOFFICE_TESTING", "1")
-    exit_code = pytest.main([__file__, "-q", "-p", "no:cacheprovider", "-o", "addopts="])
-    with open(path, encoding="utf-8") as lines:
-        outcomes = [json.loads(line) for line in lines]
-    os.unlink(path)
-    counts = Counter(entry["outcome"] for entry in outcomes)
-    sys.stdout.write(
-        f"cross-location sweep: {len(outcomes)} requests tried, "
-        f"{counts['refused']} refused as expected, {counts['403']} answered 403 instead of 404, "
-        f"{counts['leak']} leaked, {counts['500']} server errors\n"
-    )
-    for entry in outcomes:
-        if entry["outcome"] != "refused":
-            sys.stdout.write(f"  {entry['outcome']}: {entry['detail']}\n")
-    return int(exit_code)
-
-
-if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1:]))
