@@ -64,6 +64,7 @@ def test_the_exemptions_name_only_existing_models():
         "scheduling.WaitlistEntry",
         "scheduling.Recall",
         "scheduling.RecallOutreach",
+        "messaging.Message",
     ],
 )
 def test_patient_child_records_are_scoped_to_the_users_locations(label):

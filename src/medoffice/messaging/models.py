@@ -26,12 +26,14 @@ class MessagingSetupQuerySet(RestrictedQuerySet):
 
 
 class MessageQuerySet(RestrictedQuerySet):
-    """Messages: seen with the book, changed by those who book."""
+    """Messages: seen with the book, changed by those who book, scoped through the patient:
+    a user limited to some locations reaches only their patients' messages."""
 
     permission_map = {
         "view": Permission.VIEW_APPOINTMENT,
         "change": Permission.CHANGE_APPOINTMENT,
     }
+    location_field = "patient__home_location_id"
 
 
 class MessageTemplate(UpdatedAt):
