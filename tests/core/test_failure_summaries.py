@@ -206,3 +206,20 @@ def test_attempts_on_a_locked_account_are_summed_up(practice, settings):
     details = list(_failed_logins("203.0.113.5").values_list("detail", flat=True))
     assert len(details) == settings.AXES_FAILURE_LIMIT - 1 + 2
     assert details[-1].startswith("summary: 21 log-in attempts on locked accounts")
+
+
+def test_a_summary_flushed_by_a_staff_users_request_is_not_recorded_under_their_name(
+    practice, client_for
+):
+    from medoffice.core.roles import Role
+
+    with time_machine.travel(MINUTE, tick=False):
+        _bad_tokens(5)
+    staff = client_for(Role.FRONT_DESK)
+    with time_machine.travel(NEXT_MINUTE, tick=False):
+        # A staff member's own bad patient link flushes the last minute's summaries.
+        staff.get("/p/a/not-a-real-token/confirm/")
+    summary = _failed_logins("203.0.113.5").last()
+    assert summary.detail.startswith("summary: 5 failed API tokens")
+    assert summary.user_id is None
+    assert summary.username == "system: failure summary"

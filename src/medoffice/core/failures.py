@@ -34,6 +34,11 @@ from medoffice.core import auditchain
 from medoffice.core import context as request_context
 from medoffice.core.audit import record_event
 from medoffice.core.models import AuditAction, AuditOutcome, FailureTally
+from medoffice.core.permissions import SystemActor
+
+# The summaries are the system's own entries, written by whichever request or task comes
+# next: never under the name of a user whose request happened to flush them.
+FAILURE_SUMMARY = SystemActor("failure summary")
 
 # What each kind's summary calls one failure.
 KIND_NAMES = {
@@ -131,7 +136,7 @@ def flush_failure_tallies(*, now: dt.datetime | None = None) -> int:
             )
             record_event(
                 tally.action,
-                user=None,
+                user=FAILURE_SUMMARY,
                 object_type=tally.object_type,
                 outcome=tally.outcome,
                 client_ip=tally.source_ip,
