@@ -144,3 +144,17 @@ def test_unlimited_users_still_see_every_locations_waitlist(client_for, my_patie
     WaitlistEntryFactory(patient=their_patient)
     manager = UserFactory(roles=[Role.OFFICE_MANAGER])
     assert WaitlistEntry.objects.restrict(manager, "view").count() == 2
+
+
+def test_the_waitlists_matches_offer_only_freed_times_at_my_locations(
+    desk, location, elsewhere, my_patient, their_patient
+):
+    from medoffice.scheduling import services
+    from medoffice.scheduling.views.outreach import freed_appointments
+    from tests.factories import SYSTEM
+
+    mine = AppointmentFactory(patient=my_patient, location=location)
+    theirs = AppointmentFactory(patient=their_patient, location=elsewhere)
+    for visit in (mine, theirs):
+        services.cancel_appointment(actor=SYSTEM, appointment=visit, reason="patient called")
+    assert [a.pk for a in freed_appointments(desk.user)] == [mine.pk]

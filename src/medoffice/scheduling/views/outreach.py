@@ -18,7 +18,7 @@ from medoffice.core.audit import record_event
 from medoffice.core.formaction import refusal_text, run_form_action
 from medoffice.core.http import AuthenticatedRequest
 from medoffice.core.listing import Column, ListPage
-from medoffice.core.models import AuditAction
+from medoffice.core.models import AuditAction, User
 from medoffice.patients.phones import national
 from medoffice.scheduling import forms as f
 from medoffice.scheduling import services
@@ -41,10 +41,12 @@ from medoffice.scheduling.views.common import (
 # --- waitlist ---------------------------------------------------------------------------------
 
 
-def freed_appointments() -> list[Appointment]:
-    """Cancelled and no-show visits still to come whose time nobody has taken again."""
+def freed_appointments(user: User) -> list[Appointment]:
+    """Cancelled and no-show visits still to come whose time nobody has taken again, at the
+    locations the user works at (a match elsewhere is no visit they could offer)."""
     rows = (
-        Appointment.objects.filter(
+        Appointment.objects.restrict(user, "view")
+        .filter(
             status__in=[AppointmentStatus.CANCELLED, AppointmentStatus.NO_SHOW],
             start__gt=timezone.now(),
         )
@@ -101,7 +103,7 @@ class WaitlistList(ListPage):
         )
 
     def get(self, request: AuthenticatedRequest) -> HttpResponseBase:
-        freed = freed_appointments()
+        freed = freed_appointments(request.user)
         can_change = request.user.has_perm(BOOK)
         tz = services.practice_zone()
 
