@@ -12,6 +12,18 @@ from tests.conftest import login_client
 from tests.factories import TEST_PASSWORD, UserFactory
 
 NEW_PASSWORD = "a-Longer-Passphrase-42"
+
+
+@pytest.fixture(autouse=True)
+def no_earlier_guesses():
+    """The guess counter lives in the cache, keyed by user id, which tests reuse."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 URL = "/accounts/password/"
 
 
@@ -194,3 +206,28 @@ def test_a_new_user_chooses_a_password_at_first_log_in_by_default(client_for):
     )
     assert response.status_code == 302
     assert User.objects.get(username="newdesk").must_change_password
+
+
+def test_five_wrong_current_passwords_end_the_session(client_for):
+    client = client_for(Role.FRONT_DESK)
+    for _ in range(5):
+        response = _change(client, old="a-guess")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/"
+    assert client.get("/").status_code == 302
+    client.user.refresh_from_db()
+    assert client.user.check_password(TEST_PASSWORD)
+
+
+def test_a_next_that_is_not_a_path_on_this_site_goes_home(client_for):
+    client = client_for(Role.FRONT_DESK)
+    response = client.post(
+        URL,
+        {
+            "old_password": TEST_PASSWORD,
+            "new_password1": NEW_PASSWORD,
+            "new_password2": NEW_PASSWORD,
+            "next": "https://elsewhere.example/",
+        },
+    )
+    assert response["Location"] == "/"

@@ -201,7 +201,9 @@ class ListPage(PermissionRequiredMixin, View):
         count = qs.count()
         # The filters by name only: a search's text may be a name or a phone number, which
         # the audit log never holds. An export of patients' rows names every patient in it.
-        used = sorted({key for key, value in request.GET.items() if value} - {"export", "format", "page"})
+        used = sorted(
+            {key for key, value in request.GET.items() if value} - {"export", "format", "page"}
+        )
         patient_ids = (
             list(qs.values_list(self.patient_field, flat=True)) if self.patient_field else []
         )
@@ -211,9 +213,9 @@ class ListPage(PermissionRequiredMixin, View):
             object_type=self.model._meta.label_lower,
             data_category=self.data_category,
             patient_ids=patient_ids,
-            detail=(
-                f"CSV export of {count} rows; filtered by: {', '.join(used) or 'nothing'}"
-            )[:500],
+            detail=(f"CSV export of {count} rows; filtered by: {', '.join(used) or 'nothing'}")[
+                :500
+            ],
         )
         writer = csv.writer(_Echo())
 

@@ -20,6 +20,8 @@ from medoffice.core import mfa, services
 from medoffice.core.formaction import errors_onto_form
 from medoffice.core.forms import CodeForm, LoginForm, PasswordChangeForm
 from medoffice.core.http import AuthenticatedRequest
+from medoffice.core.params import local_next
+from medoffice.core.ratelimit import FailureLimit
 
 
 def _next_url(request: HttpRequest, default: str = "core:home") -> str:
@@ -62,6 +64,11 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     return redirect(settings.LOGOUT_REDIRECT_URL)
 
 
+# Wrong current passwords on the password page, per user: past these the session ends, so a
+# session left open cannot be used to guess the password and take the account over.
+PASSWORD_GUESSES = FailureLimit("password-change", "5/15min")
+
+
 @require_http_methods(["GET", "POST"])
 @sensitive_post_parameters("old_password", "new_password1", "new_password2")
 @never_cache
@@ -81,6 +88,17 @@ def password_change(request: AuthenticatedRequest) -> HttpResponse:
             )
         except ValidationError as exc:
             errors_onto_form(form, exc)
+            if "old_password" in exc.error_dict:
+                PASSWORD_GUESSES.record_failure(str(request.user.pk))
+                if PASSWORD_GUESSES.wait(str(request.user.pk)):
+                    # Someone at an unattended session guessing the password: end it.
+                    services.log_out(request, reason="password guesses")
+                    messages.error(
+                        request,
+                        "Too many wrong current passwords: you were logged off. "
+                        "Log in again to change your password.",
+                    )
+                    return redirect(settings.LOGIN_URL)
         else:
             update_session_auth_hash(request, request.user)
             messages.success(
@@ -88,7 +106,7 @@ def password_change(request: AuthenticatedRequest) -> HttpResponse:
                 "Your password is changed. You stay logged in here; "
                 "your sessions in other browsers have ended.",
             )
-            return HttpResponseRedirect(_next_url(request))
+            return HttpResponseRedirect(local_next(request, reverse("core:home")))
     return render(
         request,
         "core/password_change.html",
