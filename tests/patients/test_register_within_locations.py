@@ -82,3 +82,20 @@ def test_a_limited_user_cannot_move_their_patient_to_another_location(northgate,
     )
     patient.refresh_from_db()
     assert patient.home_location == northgate
+
+
+def test_the_patient_lists_location_filter_offers_only_the_users_locations(
+    client_for, northgate, riverside
+):
+    page = client_for(Role.FRONT_DESK, locations=[northgate]).get("/patients/").content.decode()
+    assert ">Northgate</option>" in page
+    assert "Riverside Main" not in page
+
+
+def test_picking_another_location_in_the_patient_list_is_refused_naming_the_field(
+    client_for, northgate, riverside
+):
+    client = client_for(Role.FRONT_DESK, locations=[northgate])
+    response = client.get("/patients/", {"location": riverside.pk})
+    assert response.status_code == 400
+    assert "location" in response.context["form"].errors

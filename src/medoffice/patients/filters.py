@@ -7,11 +7,20 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from medoffice.core.filtersets import FilterSet
 from medoffice.core.models import Location
 from medoffice.patients.models import Patient
 from medoffice.patients.search import parse
+
+
+def _locations(request: HttpRequest | None) -> QuerySet[Location]:
+    """The locations a user may pick: those they work at (every one without a request)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return Location.objects.all()
+    return Location.objects.used_by(user)
 
 
 class PatientFilter(FilterSet):
@@ -30,7 +39,7 @@ class PatientFilter(FilterSet):
     location = django_filters.ModelChoiceFilter(
         label="Location",
         field_name="home_location",
-        queryset=Location.objects.all(),
+        queryset=_locations,
         empty_label="Any",
     )
 
