@@ -4,6 +4,8 @@ API's patient search filter by (``core/filtersets.py``)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_filters
 from django import forms
 from django.db.models import QuerySet
@@ -39,13 +41,19 @@ class PatientFilter(FilterSet):
     location = django_filters.ModelChoiceFilter(
         label="Location",
         field_name="home_location",
-        queryset=_locations,
+        queryset=Location.objects.all(),
         empty_label="Any",
     )
 
     class Meta(FilterSet.Meta):
         model = Patient
         fields: list[str] = []
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        location = self.filters["location"]
+        assert isinstance(location, django_filters.ModelChoiceFilter)
+        location.queryset = _locations(self.request)
 
     def filter_search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         from medoffice.patients.selectors import search_condition
