@@ -234,19 +234,9 @@ class PasswordChangeRequiredMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if (
-            user.is_authenticated
-            and getattr(user, "must_change_password", False)
-            and not request.path.startswith(PASSWORD_CHANGE_EXEMPT_PREFIXES)
-        ):
-            return HttpResponseRedirect(
-                reverse("core:password-change") + "?" + urlencode({"next": request.get_full_path()})
-            )
-        if (
-            user.is_authenticated
-            and getattr(user, "must_change_password", False)
-            and request.path.startswith("/api/")
-        ):
+        if not (user.is_authenticated and getattr(user, "must_change_password", False)):
+            return self.get_response(request)
+        if request.path.startswith("/api/"):
             return JsonResponse(
                 {
                     "detail": "Choose a new password on the password page first.",
@@ -254,6 +244,10 @@ class PasswordChangeRequiredMiddleware:
                     "errors": [],
                 },
                 status=403,
+            )
+        if not request.path.startswith(PASSWORD_CHANGE_EXEMPT_PREFIXES):
+            return HttpResponseRedirect(
+                reverse("core:password-change") + "?" + urlencode({"next": request.get_full_path()})
             )
         return self.get_response(request)
 

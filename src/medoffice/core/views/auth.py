@@ -88,7 +88,7 @@ def password_change(request: AuthenticatedRequest) -> HttpResponse:
             )
         except ValidationError as exc:
             errors_onto_form(form, exc)
-            if "old_password" in exc.error_dict:
+            if "old_password" in getattr(exc, "error_dict", {}):
                 PASSWORD_GUESSES.record_failure(str(request.user.pk))
                 if PASSWORD_GUESSES.wait(str(request.user.pk)):
                     # Someone at an unattended session guessing the password: end it.
