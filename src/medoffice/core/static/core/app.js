@@ -50,9 +50,38 @@
     var target = document.querySelector(button.getAttribute("data-copy"));
     if (target && navigator.clipboard) { navigator.clipboard.writeText(target.textContent.trim()); }
   });
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", startIdleTimer);
-  } else {
+  // A form shown again with errors (core/_form_fields.html): its summary at the top
+  // links to each field; the cursor starts in the first field to fix.
+  var FOCUSABLE = "input:not([type=hidden]):not([disabled]), select:not([disabled]), textarea:not([disabled])";
+  function focusField(group) {
+    if (!group) { return false; }
+    var input = group.matches && group.matches(FOCUSABLE) ? group : group.querySelector(FOCUSABLE);
+    if (!input) { return false; }
+    input.focus();
+    if (input.scrollIntoView) { input.scrollIntoView({ block: "center" }); }
+    return true;
+  }
+  function focusFirstError() {
+    var summary = document.querySelector("[data-form-errors]");
+    if (!summary) { return; }
+    var form = summary.closest("form") || document;
+    var first = form.querySelector(".has-error");
+    if (!focusField(first)) { summary.focus(); }
+  }
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[data-focus-field]");
+    if (!link) { return; }
+    if (focusField(document.getElementById(link.getAttribute("data-focus-field")))) {
+      event.preventDefault();
+    }
+  });
+  function ready() {
     startIdleTimer();
+    focusFirstError();
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", ready);
+  } else {
+    ready();
   }
 })();
