@@ -246,6 +246,26 @@ class UserForm(BootstrapMixin, forms.Form):
             raise forms.ValidationError("That user name is taken.")
         return username
 
+    def clean(self) -> dict[str, Any]:
+        """The password rules too (the service checks them again), so that a bad e-mail
+        and a short password are named in one go."""
+        data = super().clean() or {}
+        password = data.get("password")
+        if self.instance is None and password:
+            from django.contrib.auth.password_validation import validate_password
+
+            candidate = User(
+                username=data.get("username", ""),
+                first_name=data.get("first_name", ""),
+                last_name=data.get("last_name", ""),
+                email=data.get("email", ""),
+            )
+            try:
+                validate_password(password, candidate)
+            except ValidationError as exc:
+                self.add_error("password", exc)
+        return data
+
 
 class PracticeForm(BootstrapMixin, forms.ModelForm):
     class Meta:
