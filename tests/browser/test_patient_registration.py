@@ -9,6 +9,7 @@ from medoffice.core.roles import Role
 from medoffice.patients.models import Patient
 from tests.browser.helpers import log_in, save_screenshot, staff
 from tests.factories import LocationFactory, PatientFactory
+from tests.patients.factories import PayerFactory
 
 pytestmark = pytest.mark.browser
 
@@ -88,3 +89,22 @@ def test_every_error_of_the_registration_shows_at_once_and_the_summary_leads_to_
     summary.get_by_role("link", name="Mobile phone").click()
     expect(page.get_by_label("Mobile phone", exact=True)).to_be_focused()
     assert not Patient.objects.exists()
+
+
+def test_a_day_the_month_lacks_typed_in_a_date_picker_is_named_not_taken_for_a_blank(
+    page: Page, practice
+):
+    clinic = LocationFactory(practice=practice, name="Main Street Clinic", code="MAIN")
+    patient = PatientFactory(home_location=clinic)
+    PayerFactory(name="Pioneer Valley Health")
+    log_in(page, staff(Role.FRONT_DESK, locations=[clinic]))
+    page.goto(f"/patients/{patient.pk}/coverages/add/")
+    page.get_by_label("Member ID").fill("PV123456")
+    page.get_by_label("Effective from").click()
+    page.keyboard.type("02302026")
+    page.get_by_test_id("save-coverage").click()
+
+    summary = page.get_by_test_id("form-errors")
+    expect(summary).to_contain_text("Effective from")
+    expect(page.locator("#id_effective_from_error")).to_contain_text("This is not a date")
+    expect(page.locator("#id_effective_from_error")).not_to_contain_text("required")

@@ -231,3 +231,10 @@ def test_api_opening_a_record_outside_the_callers_locations_is_404(client_for, l
     desk = client_for(Role.FRONT_DESK, locations=[location])
     assert desk.get(f"/api/v1/patients/{other.pk}").status_code == 404
     assert client_for(Role.HR).get(f"/api/v1/patients/{other.pk}").status_code == 403
+
+
+def test_a_date_out_of_range_is_named_once():
+    from medoffice.patients.forms import ConsentForm
+
+    form = ConsentForm({"kind": "sms", "given_on": "1850-01-01"})
+    assert form.errors["given_on"] == ["Enter a date between 1900 and 2100 (year-month-day)."]

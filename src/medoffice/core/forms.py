@@ -26,6 +26,11 @@ def within_date_bounds(value: dt.date) -> None:
         raise ValidationError(problem, code="date_out_of_range")
 
 
+# What app.js sends for a date picker whose day the month lacks (the browser sends nothing).
+BROWSER_BAD_DATE = "not-a-date"
+PICKED_BAD_DATE = "This is not a date: check the day and the month (30 February, 31 April…)."
+
+
 class TypedDateField(forms.DateField):
     """A date typed as MM/DD/YYYY (or sent as YYYY-MM-DD by a date picker): a day the month
     does not have is named ("30 February 2026 is not a date …"), never "required"."""
@@ -33,6 +38,8 @@ class TypedDateField(forms.DateField):
     def to_python(self, value: Any) -> dt.date | None:
         if value in self.empty_values:
             return None
+        if value == BROWSER_BAD_DATE:
+            raise ValidationError(PICKED_BAD_DATE, code="invalid")
         if isinstance(value, dt.datetime):
             return value.date()
         if isinstance(value, dt.date):
@@ -143,7 +150,10 @@ class BootstrapMixin:
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            if isinstance(field, forms.DateField | forms.DateTimeField):
+            if (
+                isinstance(field, forms.DateField | forms.DateTimeField)
+                and within_date_bounds not in field.validators
+            ):
                 field.validators = [*field.validators, within_date_bounds]
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):

@@ -43,6 +43,22 @@
     var message = form.getAttribute && form.getAttribute("data-confirm");
     if (message && !window.confirm(message)) { event.preventDefault(); }
   });
+  // A date picker holding a day the month lacks (30 February) sends nothing, which the
+  // server would take for a blank; it sends "not-a-date" instead (core.forms.TypedDateField).
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.querySelectorAll) { return; }
+    form.querySelectorAll("input[data-bad-date]").forEach(function (old) { old.remove(); });
+    form.querySelectorAll("input[type=date]").forEach(function (input) {
+      if (!input.name || !input.validity || !input.validity.badInput) { return; }
+      var marker = document.createElement("input");
+      marker.type = "hidden";
+      marker.name = input.name;
+      marker.value = "not-a-date";
+      marker.setAttribute("data-bad-date", "");
+      input.insertAdjacentElement("afterend", marker);
+    });
+  });
   // Elements with data-copy copy their target's text.
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest("[data-copy]");
