@@ -39,7 +39,7 @@ def test_a_services_validation_error_code_reaches_the_api_body(desk, location):
     assert body["errors"] == [
         {
             "field": "state",
-            "message": "Enter the state as two letters, e.g. MA.",
+            "message": "Choose a US state or territory (two letters, e.g. MA).",
             "code": "invalid_state",
         }
     ]

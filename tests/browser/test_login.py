@@ -83,7 +83,9 @@ def test_wrong_authenticator_code_is_refused(page: Page):
     submit_login(page, manager.username)
     page.get_by_label("Code").fill("000000" if right != "000000" else "111111")
     page.get_by_role("button", name="Continue").click()
-    expect(page.get_by_text("That code is not right or has been used.")).to_be_visible()
+    expect(page.locator("[data-field-error=code]")).to_contain_text(
+        "That code is not right or has been used."
+    )
     page.goto("/")
     expect(page.get_by_role("heading", name="Two-step log-in")).to_be_visible()
 
@@ -131,8 +133,10 @@ def test_a_user_changes_their_password_from_the_account_menu(page: Page):
     page.get_by_label("New password", exact=True).fill("123")
     page.get_by_label("New password again").fill("123")
     page.get_by_role("button", name="Change password").click()
-    expect(page.get_by_text("That is not your current password.")).to_be_visible()
-    expect(page.get_by_text("This password is too short.", exact=False)).to_be_visible()
+    expect(page.locator("[data-field-error=old_password]")).to_contain_text(
+        "That is not your current password."
+    )
+    expect(page.locator("#id_new_password1_error")).to_contain_text("This password is too short.")
     save_screenshot(page, "password-change")
     page.get_by_label("Current password").fill(TEST_PASSWORD)
     page.get_by_label("New password", exact=True).fill("a-Longer-Passphrase-42")

@@ -51,6 +51,10 @@ def saved_values(practice: Practice) -> dict:
         ("group_npi", "12345"),
         ("time_zone", "Mars/Olympus_Mons"),
         ("postal_code", "1234"),
+        ("postal_code", "00000"),
+        ("phone", "abc"),
+        ("phone", "555-12"),
+        ("state", "ZZ"),
         ("idle_timeout_minutes", "1"),
         ("idle_timeout_minutes", "61"),
     ],
@@ -67,6 +71,23 @@ def test_invalid_value_is_refused_naming_the_field_and_nothing_is_saved(
     assert f'data-field-error="{field}"' in response.content.decode()
     assert saved_values(practice) == before
     assert not AuditEvent.objects.filter(object_type="core.practice").exists()
+
+
+def test_every_bad_field_is_named_at_once(practice, manager):
+    bad = {"phone": "abc", "postal_code": "1234", "state": "ZZ", "tax_id": "12345"}
+    response = manager.post("/practice/edit/", form_data(practice, **bad))
+    assert sorted(response.context["form"].errors) == sorted(bad)
+    page = response.content.decode()
+    assert "4 things to fix before saving" in page
+    for field in bad:
+        assert f'href="#id_{field}_group"' in page
+
+
+def test_the_phone_is_stored_e164_and_shown_back_in_national_form(practice, manager):
+    manager.post("/practice/edit/", form_data(practice, phone="413.555.0100"))
+    practice.refresh_from_db()
+    assert practice.phone == "+14135550100"
+    assert 'value="(413) 555-0100"' in manager.get("/practice/edit/").content.decode()
 
 
 def test_valid_change_is_saved_and_audited(practice, manager):

@@ -59,11 +59,14 @@ def test_registration_is_audited_with_the_patient_id(desk, location):
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("date_of_birth", "1980-02-30", "does not exist"),
+        ("date_of_birth", "1980-02-30", "30 February 1980 is not a date"),
+        ("date_of_birth", "02/30/1980", "30 February 1980 is not a date"),
+        ("date_of_birth", "1850-01-01", "more than 130 years ago"),
+        ("state", "ZZ", "Choose a US state"),
         ("date_of_birth", "2999-01-01", "future"),
         ("phone", "555-12", "telephone number"),
         ("postal_code", "1103", "ZIP code"),
-        ("state", "Massachusetts", "at most 2 characters"),
+        ("state", "Massachusetts", "Choose a US state"),
     ],
 )
 def test_bad_input_is_refused_naming_the_field_and_nothing_is_saved(
@@ -75,6 +78,38 @@ def test_bad_input_is_refused_naming_the_field_and_nothing_is_saved(
     assert f'data-field-error="{field}"' in page
     assert message in page
     assert not Patient.objects.filter(last_name="Quillfeather").exists()
+
+
+def test_every_error_of_the_form_shows_at_once(desk, location):
+    response = register(
+        desk,
+        location,
+        phone="abc",
+        postal_code="1234",
+        ssn="123",
+        state="ZZ",
+        date_of_birth="01/01/1850",
+        guarantor_relationship="32",
+    )
+    page = response.content.decode()
+    wrong = ["phone", "postal_code", "ssn", "state", "date_of_birth", "guarantor_first_name"]
+    for field in wrong:
+        assert f'data-field-error="{field}"' in page, field
+        assert f'href="#id_{field}_group"' in page, field
+    assert f"{len(wrong) + 1} things to fix before saving" in page  # and the last name
+    assert not Patient.objects.exists()
+
+
+def test_a_field_in_error_is_marked_invalid_and_described_by_its_message(desk, location):
+    page = register(desk, location, postal_code="1234").content.decode()
+    assert 'aria-invalid="true"' in page
+    assert 'aria-describedby="id_postal_code_error"' in page
+    assert 'id="id_postal_code_error"' in page
+
+
+def test_a_zip_plus_four_typed_without_the_dash_is_stored_with_it(desk, location):
+    register(desk, location, postal_code="011031234")
+    assert Patient.objects.get().postal_code == "01103-1234"
 
 
 def test_another_guarantor_needs_a_name(desk, location):
@@ -157,6 +192,27 @@ def test_api_registration_names_the_bad_field(desk, location):
     assert not Patient.objects.exists()
 
 
+def test_api_registration_names_every_bad_field_at_once(desk, location):
+    body = {
+        "first_name": "Ada",
+        "last_name": "Quill",
+        "date_of_birth": "2099-04-02",
+        "phone": "abc",
+        "state": "ZZ",
+        "postal_code": "1234",
+        "home_location_id": location.pk,
+    }
+    response = desk.post("/api/v1/patients", body, content_type="application/json")
+    assert response.status_code == 400
+    fields = {e["field"]: e["code"] for e in response.json()["errors"]}
+    assert fields == {
+        "phone": "invalid_phone",
+        "state": "invalid_state",
+        "postal_code": "invalid_zip_code",
+        "date_of_birth": "birth_in_future",
+    }
+
+
 def test_api_registration_answers_201_with_e164(desk, location):
     body = {
         "first_name": "Ada",
@@ -175,3 +231,10 @@ def test_api_opening_a_record_outside_the_callers_locations_is_404(client_for, l
     desk = client_for(Role.FRONT_DESK, locations=[location])
     assert desk.get(f"/api/v1/patients/{other.pk}").status_code == 404
     assert client_for(Role.HR).get(f"/api/v1/patients/{other.pk}").status_code == 403
+
+
+def test_a_date_out_of_range_is_named_once():
+    from medoffice.patients.forms import ConsentForm
+
+    form = ConsentForm({"kind": "sms", "given_on": "1850-01-01"})
+    assert form.errors["given_on"] == ["Enter a date between 1900 and 2100 (year-month-day)."]

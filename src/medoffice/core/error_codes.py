@@ -26,6 +26,8 @@ class CoreErrorCode(StrEnum):
     INVALID_EIN = "invalid_ein"
     INVALID_TIME_ZONE = "invalid_tz"
     CLOSES_BEFORE_OPENS = "closes_before_opens"
+    INVALID_ZIP_CODE = "invalid_zip_code"
+    INVALID_PHONE = "invalid_phone"
     # API tokens and sessions
     TOKEN_NAME_REQUIRED = "token_name_required"  # noqa: S105 - a code, not a secret
     SESSION_EXPIRED = "session_expired"

@@ -6,14 +6,16 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
-from medoffice.core import bounds
+from medoffice.core import bounds, formats
 from medoffice.core.models import (
     Location,
     Practice,
     TokenAccess,
     User,
 )
+from medoffice.core.phones import national, to_e164
 from medoffice.core.roles import Role
 
 
@@ -22,6 +24,107 @@ def within_date_bounds(value: dt.date) -> None:
     problem = bounds.date_problem(value)
     if problem:
         raise ValidationError(problem, code="date_out_of_range")
+
+
+# What app.js sends for a date picker whose day the month lacks (the browser sends nothing).
+BROWSER_BAD_DATE = "not-a-date"
+PICKED_BAD_DATE = "This is not a date: check the day and the month (30 February, 31 April…)."
+
+
+class TypedDateField(forms.DateField):
+    """A date typed as MM/DD/YYYY (or sent as YYYY-MM-DD by a date picker): a day the month
+    does not have is named ("30 February 2026 is not a date …"), never "required"."""
+
+    def to_python(self, value: Any) -> dt.date | None:
+        if value in self.empty_values:
+            return None
+        if value == BROWSER_BAD_DATE:
+            raise ValidationError(PICKED_BAD_DATE, code="invalid")
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return formats.parse_date(str(value), today=timezone.localdate())
+        except ValueError as exc:
+            raise ValidationError(str(exc), code="invalid") from None
+
+
+def typed_date_field(
+    label: str, *, required: bool = True, help_text: str = "", picker: bool = True
+) -> TypedDateField:
+    """A date field; ``picker=False`` for dates typed from a card or an ID (birth dates), a
+    text box taking MM/DD/YYYY, where the browser's picker would hide a mistyped day."""
+    if picker:
+        widget: forms.Widget = forms.DateInput(
+            attrs={"type": "date", "class": "form-control form-control-sm"}, format="%Y-%m-%d"
+        )
+    else:
+        widget = forms.DateInput(
+            attrs={
+                "class": "form-control form-control-sm",
+                "placeholder": "MM/DD/YYYY",
+                "inputmode": "numeric",
+                "autocomplete": "off",
+            },
+            format="%m/%d/%Y",
+        )
+    return TypedDateField(
+        label=label,
+        required=required,
+        widget=widget,
+        help_text=help_text,
+        validators=[within_date_bounds],
+    )
+
+
+def birth_date_field(label: str, *, required: bool = True, whose: str = "The") -> TypedDateField:
+    """A birth date, typed: not in the future and within ``formats.BIRTH_YEARS`` years."""
+
+    def plausible(value: dt.date) -> None:
+        problem = formats.birth_date_problem(value, timezone.localdate(), whose=whose)
+        if problem:
+            raise ValidationError(problem, code="implausible_birth_date")
+
+    field = typed_date_field(label, required=required, picker=False)
+    # Replaces the 1900–2100 bounds: 130 years back from today is the tighter check.
+    field.validators = [plausible]
+    return field
+
+
+class StateField(forms.ChoiceField):
+    """A US state or territory from the list (``formats.US_STATES``); "ma" is taken as MA."""
+
+    def to_python(self, value: Any) -> str:
+        return str(super().to_python(value)).strip().upper()
+
+
+def state_field(*, required: bool = False) -> StateField:
+    return StateField(
+        label="State",
+        required=required,
+        choices=[("", "—"), *formats.STATE_CHOICES],
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+        error_messages={"invalid_choice": formats.STATE_MESSAGE},
+    )
+
+
+def clean_zip(value: str) -> str:
+    """A form's ZIP code normalised (12345 or 12345-6789); the error names the field's rule."""
+    if not value:
+        return ""
+    try:
+        return formats.normalize_zip(value)
+    except ValueError as exc:
+        raise ValidationError(str(exc), code="invalid_zip_code") from None
+
+
+def clean_phone(value: str) -> str:
+    """A form's telephone number in E.164, or the sentence saying why it is not one."""
+    try:
+        return to_e164(value or "")
+    except ValueError as exc:
+        raise ValidationError(str(exc), code="invalid_phone") from None
 
 
 def model_choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any]:
@@ -47,7 +150,10 @@ class BootstrapMixin:
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            if isinstance(field, forms.DateField | forms.DateTimeField):
+            if (
+                isinstance(field, forms.DateField | forms.DateTimeField)
+                and within_date_bounds not in field.validators
+            ):
                 field.validators = [*field.validators, within_date_bounds]
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
@@ -150,6 +256,26 @@ class UserForm(BootstrapMixin, forms.Form):
             raise forms.ValidationError("That user name is taken.")
         return username
 
+    def clean(self) -> dict[str, Any]:
+        """The password rules too (the service checks them again), so that a bad e-mail
+        and a short password are named in one go."""
+        data = super().clean() or {}
+        password = data.get("password")
+        if self.instance is None and password:
+            from django.contrib.auth.password_validation import validate_password
+
+            candidate = User(
+                username=data.get("username", ""),
+                first_name=data.get("first_name", ""),
+                last_name=data.get("last_name", ""),
+                email=data.get("email", ""),
+            )
+            try:
+                validate_password(password, candidate)
+            except ValidationError as exc:
+                self.add_error("password", exc)
+        return data
+
 
 class PracticeForm(BootstrapMixin, forms.ModelForm):
     class Meta:
@@ -169,6 +295,19 @@ class PracticeForm(BootstrapMixin, forms.ModelForm):
             "require_mfa_for_everyone",
             "idle_timeout_minutes",
         ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["phone"].widget.attrs.update({"type": "tel", "autocomplete": "tel"})
+        self.fields["postal_code"].widget.attrs["inputmode"] = "numeric"
+        if self.instance.pk and self.instance.phone:
+            self.initial["phone"] = national(self.instance.phone)
+
+    def clean_phone(self) -> str:
+        return clean_phone(self.cleaned_data.get("phone", ""))
+
+    def clean_postal_code(self) -> str:
+        return clean_zip(self.cleaned_data.get("postal_code", ""))
 
 
 class TokenForm(BootstrapMixin, forms.Form):

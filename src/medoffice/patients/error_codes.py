@@ -13,6 +13,7 @@ class PatientErrorCode(StrEnum):
     # demographics
     INVALID_PHONE = "invalid_phone"
     BIRTH_IN_FUTURE = "birth_in_future"
+    BIRTH_TOO_LONG_AGO = "birth_too_long_ago"
     DEATH_IN_FUTURE = "death_in_future"
     DEATH_BEFORE_BIRTH = "death_before_birth"
     INVALID_STATE = "invalid_state"

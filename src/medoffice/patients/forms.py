@@ -3,8 +3,18 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 
-from medoffice.core.forms import BootstrapMixin, model_choice_field
+from medoffice.core.formats import STATE_CHOICES, US_STATES
+from medoffice.core.forms import (
+    BootstrapMixin,
+    birth_date_field,
+    clean_phone,
+    clean_zip,
+    model_choice_field,
+    state_field,
+    typed_date_field,
+)
 from medoffice.core.models import Location, User
 from medoffice.patients import files
 from medoffice.patients.models import (
@@ -15,31 +25,19 @@ from medoffice.patients.models import (
     Patient,
     Payer,
 )
-from medoffice.patients.phones import national, to_e164
-from medoffice.patients.services import PHONE_FIELDS
-
-DATE_FORMATS = ["%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y"]
-BAD_DATE = "This date does not exist; check the day and month (e.g. 04/31 is not a date)."
+from medoffice.patients.phones import national
+from medoffice.patients.services import PHONE_FIELDS, clean_demographics
 
 
 def date_field(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        input_formats=DATE_FORMATS,
-        # Built after BootstrapMixin styled the form's fields, so it carries the class itself.
-        widget=forms.DateInput(
-            attrs={"type": "date", "class": "form-control form-control-sm"}, format="%Y-%m-%d"
-        ),
-        error_messages={"invalid": BAD_DATE},
-        help_text=help_text,
-    )
+    """A date with the browser's picker; a posted day the month lacks is named as such."""
+    return typed_date_field(label, required=required, help_text=help_text)
 
 
-DATE_FIELDS = {
-    "date_of_birth": "Date of birth",
-    "guarantor_date_of_birth": "Guarantor's date of birth",
-    "deceased_date": "Date of death",
+# Dates typed from an ID or a card: a text box (MM/DD/YYYY), checked for plausibility.
+BIRTH_DATE_FIELDS = {
+    "date_of_birth": ("Date of birth", "The"),
+    "guarantor_date_of_birth": ("Guarantor's date of birth", "The guarantor's"),
 }
 
 
@@ -83,15 +81,23 @@ class PatientForm(BootstrapMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, user: User | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for name, label in DATE_FIELDS.items():
-            if name in self.fields:
-                required = self.fields[name].required
-                self.fields[name] = date_field(label, required=required)
+        for name, (label, whose) in BIRTH_DATE_FIELDS.items():
+            required = self.fields[name].required
+            self.fields[name] = birth_date_field(label, required=required, whose=whose)
+        if "deceased_date" in self.fields:
+            self.fields["deceased_date"] = typed_date_field(
+                "Date of death", required=False, picker=False
+            )
+        state = state_field()
+        stored = self.instance.state if self.instance.pk else ""
+        if stored and stored not in US_STATES:
+            # Kept so that saving shows it refused rather than silently dropping it.
+            state.choices = [("", "—"), *STATE_CHOICES, (stored, stored)]
+        self.fields["state"] = state
         for name in PHONE_FIELDS:
             self.fields[name].widget.attrs.update({"type": "tel", "autocomplete": "tel"})
             if self.instance.pk and getattr(self.instance, name):
                 self.initial[name] = national(getattr(self.instance, name))
-        self.fields["state"].widget.attrs["maxlength"] = 2
         self.fields["postal_code"].widget.attrs["inputmode"] = "numeric"
         locations = Location.objects.filter(is_active=True)
         scope = user.location_ids() if user is not None else None
@@ -103,10 +109,10 @@ class PatientForm(BootstrapMixin, forms.ModelForm):
         model_choice_field(self, "home_location").queryset = locations
 
     def _clean_phone(self, name: str) -> str:
-        try:
-            return to_e164(self.cleaned_data.get(name) or "")
-        except ValueError as exc:
-            raise forms.ValidationError(str(exc)) from None
+        return clean_phone(self.cleaned_data.get(name) or "")
+
+    def clean_postal_code(self) -> str:
+        return clean_zip((self.cleaned_data.get("postal_code") or "").strip())
 
     def clean_phone(self) -> str:
         return self._clean_phone("phone")
@@ -122,6 +128,18 @@ class PatientForm(BootstrapMixin, forms.ModelForm):
 
     def clean_emergency_contact_phone(self) -> str:
         return self._clean_phone("emergency_contact_phone")
+
+    def clean(self) -> dict[str, Any]:
+        """The service's own checks too (SSN, guarantor, dates against each other), so
+        every error of the form shows at once: a field the form refused keeps its message."""
+        data = super().clean() or {}
+        try:
+            clean_demographics(self.service_fields())
+        except ValidationError as exc:
+            for name, errors in exc.error_dict.items():
+                if name in self.fields and name not in self.errors:
+                    self.add_error(name, errors)
+        return data
 
     def _post_clean(self) -> None:
         # The service validates the model and saves; the form only parses the fields.
@@ -192,8 +210,10 @@ class CoverageForm(BootstrapMixin, forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         model_choice_field(self, "payer").queryset = Payer.objects.filter(is_active=True)
+        self.fields["subscriber_date_of_birth"] = birth_date_field(
+            "Subscriber's date of birth", required=False, whose="The subscriber's"
+        )
         for name, label, required in (
-            ("subscriber_date_of_birth", "Subscriber's date of birth", False),
             ("effective_from", "Effective from", True),
             ("effective_to", "Effective to", False),
         ):

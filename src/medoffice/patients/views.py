@@ -149,7 +149,7 @@ def patient_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @permission_required(Permission.CHANGE_PATIENT, raise_exception=True)
 def patient_new(request: AuthenticatedRequest) -> HttpResponse:
     form = RegistrationForm(request.POST or None, user=request.user)
-    duplicates: list[Patient] = []
+    duplicates: list[services.Suggestion] = []
     duplicates_elsewhere = False
     if request.method == "POST" and form.is_valid():
         try:

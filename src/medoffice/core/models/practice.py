@@ -8,12 +8,14 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Final, Self
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from medoffice.core import formats
 from medoffice.core.choices import PlaceOfService, Weekday
 from medoffice.core.error_codes import CoreErrorCode
 from medoffice.core.identifiers import is_valid_npi, normalize_ein
+from medoffice.core.phones import to_e164
 from medoffice.core.querysets import RestrictedQuerySet
 from medoffice.core.roles import Permission
 
@@ -22,67 +24,24 @@ from .bases import Timestamps
 if TYPE_CHECKING:
     from medoffice.core.models import User
 
-US_STATES = [
-    (code, code)
-    for code in [
-        "AL",
-        "AK",
-        "AZ",
-        "AR",
-        "CA",
-        "CO",
-        "CT",
-        "DE",
-        "DC",
-        "FL",
-        "GA",
-        "HI",
-        "ID",
-        "IL",
-        "IN",
-        "IA",
-        "KS",
-        "KY",
-        "LA",
-        "ME",
-        "MD",
-        "MA",
-        "MI",
-        "MN",
-        "MS",
-        "MO",
-        "MT",
-        "NE",
-        "NV",
-        "NH",
-        "NJ",
-        "NM",
-        "NY",
-        "NC",
-        "ND",
-        "OH",
-        "OK",
-        "OR",
-        "PA",
-        "RI",
-        "SC",
-        "SD",
-        "TN",
-        "TX",
-        "UT",
-        "VT",
-        "VA",
-        "WA",
-        "WV",
-        "WI",
-        "WY",
-        "PR",
-        "GU",
-        "VI",
-    ]
-]
+US_STATES = formats.STATE_CHOICES
 
-zip_validator = RegexValidator(r"^\d{5}(-\d{4})?$", "Enter a ZIP code as 12345 or 12345-6789.")
+
+def zip_validator(value: str) -> None:
+    """A ZIP code as stored: 12345 or 12345-6789 (forms normalise what was typed)."""
+    try:
+        normalized = formats.normalize_zip(value)
+    except ValueError:
+        normalized = None
+    if normalized != value:
+        raise ValidationError(formats.ZIP_MESSAGE, code=CoreErrorCode.INVALID_ZIP_CODE)
+
+
+def validate_phone(value: str) -> None:
+    try:
+        to_e164(value)
+    except ValueError as exc:
+        raise ValidationError(str(exc), code=CoreErrorCode.INVALID_PHONE) from None
 
 
 def validate_npi(value: str) -> None:
@@ -138,7 +97,7 @@ class Practice(Timestamps, Address):
     time_zone = models.CharField(
         max_length=64, default="America/New_York", validators=[validate_time_zone]
     )
-    phone = models.CharField(max_length=32, blank=True)
+    phone = models.CharField(max_length=32, blank=True, validators=[validate_phone])
     require_mfa_for_everyone = models.BooleanField(
         "require two-step log-in for every user",
         default=False,

@@ -6,7 +6,7 @@ audited); writes through the patients services.
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -124,9 +124,20 @@ class PatientIn(Schema):
     )
 
 
+class DuplicateCandidateOut(PatientSummaryOut):
+    strength: Literal["strong", "possible", "weak"] = Field(
+        description="How strongly the record matches; a weak hint (a shared phone or "
+        "address alone) never holds a registration by itself."
+    )
+    score: int = Field(description="The points the shared details add up to.")
+    reasons: list[str] = Field(
+        description='Why it is suggested, e.g. "same birth date", "similar name (Jon/John)".'
+    )
+
+
 class DuplicateOut(ErrorOut):
-    candidates: list[PatientSummaryOut] = Field(
-        description="The possible duplicates at your locations."
+    candidates: list[DuplicateCandidateOut] = Field(
+        description="The possible duplicates at your locations, strongest first."
     )
     elsewhere: bool = Field(
         description="A possible duplicate is registered at a location outside yours "
@@ -257,7 +268,7 @@ def register(request: ApiRequest, payload: PatientIn | None = _NO_BODY) -> Any:
             outcome="failure",
             detail="registration held: possible duplicates "
             + ", ".join(
-                [c.mrn for c in exc.candidates]
+                [c.patient.mrn for c in exc.candidates]
                 + (["others outside the user's locations"] if exc.elsewhere else [])
             ),
         )

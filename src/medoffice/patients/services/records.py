@@ -4,20 +4,21 @@ registration and changes, alerts."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
+from medoffice.core import formats
 from medoffice.core.audit import record_change, record_event
 from medoffice.core.identifiers import normalize_ssn
 from medoffice.core.models import AuditAction, AuditOutcome, Location
-from medoffice.core.models.practice import zip_validator
 from medoffice.core.permissions import Actor, actor_user, require
 from medoffice.core.roles import Permission
+from medoffice.patients import duplicates
 from medoffice.patients.error_codes import PatientErrorCode as Code
 from medoffice.patients.models import (
     Coverage,
@@ -48,7 +49,7 @@ class DuplicateSuspected(Exception):
     at locations outside the user's, which the user is not shown (minimum necessary).
     """
 
-    def __init__(self, candidates: list[Patient], *, elsewhere: bool = False) -> None:
+    def __init__(self, candidates: list[Suggestion], *, elsewhere: bool = False) -> None:
         super().__init__(f"{len(candidates)} possible duplicate(s)")
         self.candidates = candidates
         self.elsewhere = elsewhere
@@ -80,15 +81,13 @@ def clean_demographics(fields: dict[str, Any], *, today: dt.date | None = None) 
             except ValueError as exc:
                 refuse(name, str(exc), Code.INVALID_PHONE)
     born = cleaned.get("date_of_birth")
-    if isinstance(born, dt.date) and born > today:
-        refuse("date_of_birth", "The date of birth cannot be in the future.", Code.BIRTH_IN_FUTURE)
-    guarantor_born = cleaned.get("guarantor_date_of_birth")
-    if isinstance(guarantor_born, dt.date) and guarantor_born > today:
-        refuse(
-            "guarantor_date_of_birth",
-            "The guarantor's date of birth cannot be in the future.",
-            Code.BIRTH_IN_FUTURE,
-        )
+    for name, whose in (("date_of_birth", "The"), ("guarantor_date_of_birth", "The guarantor's")):
+        day = cleaned.get(name)
+        if isinstance(day, dt.date):
+            problem = formats.birth_date_problem(day, today, whose=whose)
+            if problem:
+                code = Code.BIRTH_IN_FUTURE if day > today else Code.BIRTH_TOO_LONG_AGO
+                refuse(name, problem, code)
     died = cleaned.get("deceased_date")
     if isinstance(died, dt.date):
         if died > today:
@@ -101,17 +100,16 @@ def clean_demographics(fields: dict[str, Any], *, today: dt.date | None = None) 
                 "The date of death cannot be before the date of birth.",
                 Code.DEATH_BEFORE_BIRTH,
             )
-    if cleaned.get("postal_code"):
-        cleaned["postal_code"] = cleaned["postal_code"].strip()
+    if (cleaned.get("postal_code") or "").strip():
         try:
-            zip_validator(cleaned["postal_code"])
-        except ValidationError as exc:
-            for message in exc.messages:
-                refuse("postal_code", message, Code.INVALID_ZIP_CODE)
-    if cleaned.get("state"):
-        cleaned["state"] = cleaned["state"].strip().upper()
-        if not re.fullmatch(r"[A-Z]{2}", cleaned["state"]):
-            refuse("state", "Enter the state as two letters, e.g. MA.", Code.INVALID_STATE)
+            cleaned["postal_code"] = formats.normalize_zip(cleaned["postal_code"])
+        except ValueError as exc:
+            refuse("postal_code", str(exc), Code.INVALID_ZIP_CODE)
+    if (cleaned.get("state") or "").strip():
+        try:
+            cleaned["state"] = formats.normalize_state(cleaned["state"])
+        except ValueError as exc:
+            refuse("state", str(exc), Code.INVALID_STATE)
     if cleaned.get("ssn"):
         ssn = normalize_ssn(cleaned["ssn"])
         if ssn is None:
@@ -143,6 +141,48 @@ def clean_demographics(fields: dict[str, Any], *, today: dt.date | None = None) 
 
 # --- duplicates ------------------------------------------------------------------------------
 
+# Rows read per check; enough for the busiest birth date of a large practice.
+DUPLICATE_ROWS = 500
+DUPLICATES_SHOWN = 10
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A record that may be the patient being registered: why (``match.reasons``) and how
+    strongly. Reads as its patient otherwise (``s.mrn``, ``s.pk``), for pages and the API."""
+
+    patient: Patient
+    match: duplicates.Match
+
+    @property
+    def reasons(self) -> list[str]:
+        return list(self.match.reasons)
+
+    @property
+    def strength(self) -> str:
+        return self.match.strength.value
+
+    @property
+    def score(self) -> int:
+        return self.match.score
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "patient":  # not set yet (copying): no recursion
+            raise AttributeError(name)
+        return getattr(self.patient, name)
+
+
+def _person(patient: Patient, member_ids: frozenset[str]) -> duplicates.Person:
+    return duplicates.Person(
+        first_name=patient.first_name,
+        last_name=patient.last_name,
+        date_of_birth=patient.date_of_birth,
+        phones=frozenset({patient.phone, patient.phone_home, patient.phone_work} - {""}),
+        member_ids=member_ids,
+        address_line1=patient.address_line1,
+        postal_code=patient.postal_code,
+    )
+
 
 def find_duplicates(
     *,
@@ -151,38 +191,55 @@ def find_duplicates(
     date_of_birth: dt.date | None,
     phones: Iterable[str] = (),
     member_id: str = "",
+    address_line1: str = "",
+    postal_code: str = "",
     exclude_pk: int | None = None,
-    limit: int = 10,
-) -> list[Patient]:
-    """Records that may be the same person.
+) -> list[Suggestion]:
+    """Every record that may be the same person, strongest first, each with its reasons.
 
-    Same date of birth and a similar name (folded last names equal, or the same
-    first three letters of the last name and the same first initial, or first and
-    last names swapped); or the same telephone number; or the same member ID.
+    The database finds the records sharing the birth date, the name (or the names
+    swapped), a telephone number or the member ID; ``patients.duplicates`` scores them
+    (a birth date alone is not a match). Not scoped: :func:`duplicates_for` is.
     """
     first, last = fold(first_name or ""), fold(last_name or "")
-    condition = models.Q(pk__in=[])
-    if date_of_birth and last:
-        similar = models.Q(search_last=last)
-        if first:
-            similar |= models.Q(search_last__startswith=last[:3], search_first__startswith=first[0])
-            similar |= models.Q(search_first=last, search_last=first)
-        condition |= models.Q(date_of_birth=date_of_birth) & similar
+    member_id = (member_id or "").strip()
     numbers = sorted({p for p in phones if p})
+    condition = models.Q(pk__in=[])
+    if date_of_birth:
+        condition |= models.Q(date_of_birth=date_of_birth)
+    if first and last:
+        condition |= models.Q(search_first=first, search_last=last)
+        condition |= models.Q(search_first=last, search_last=first)
     if numbers:
         condition |= (
             models.Q(phone__in=numbers)
             | models.Q(phone_home__in=numbers)
             | models.Q(phone_work__in=numbers)
         )
-    if member_id and member_id.strip():
-        condition |= models.Q(
-            pk__in=Coverage.objects.filter(member_id=member_id.strip()).values("patient_id")
+    insured: set[int] = set()
+    if member_id:
+        insured = set(
+            Coverage.objects.filter(member_id=member_id).values_list("patient_id", flat=True)
         )
+        condition |= models.Q(pk__in=insured)
     found = Patient.objects.filter(condition, merged_into__isnull=True)
     if exclude_pk is not None:
         found = found.exclude(pk=exclude_pk)
-    return list(found.select_related("home_location").order_by("last_name", "first_name")[:limit])
+    rows = {p.pk: p for p in found.select_related("home_location").order_by("pk")[:DUPLICATE_ROWS]}
+    new = duplicates.Person(
+        first_name=first_name or "",
+        last_name=last_name or "",
+        date_of_birth=date_of_birth,
+        phones=frozenset(numbers),
+        member_ids=frozenset({member_id} - {""}),
+        address_line1=address_line1 or "",
+        postal_code=postal_code or "",
+    )
+    people = {
+        pk: _person(p, frozenset({member_id}) if pk in insured else frozenset())
+        for pk, p in rows.items()
+    }
+    return [Suggestion(rows[pk], match) for pk, match in duplicates.ranked(new, people)]
 
 
 def duplicates_for(
@@ -193,13 +250,19 @@ def duplicates_for(
     date_of_birth: dt.date | None,
     phones: Iterable[str] = (),
     member_id: str = "",
+    address_line1: str = "",
+    postal_code: str = "",
     exclude_pk: int | None = None,
-) -> tuple[list[Patient], bool]:
-    """The possible duplicates ``actor`` may be shown, and whether others match elsewhere.
+) -> tuple[list[Suggestion], bool]:
+    """The possible duplicates ``actor`` is shown, and whether others match elsewhere.
 
-    A user limited to some locations is shown only the matches registered there; that
-    others exist is all they learn of the rest (no name, number, date or id). Every match
-    is recorded against its patient: a read of the ones shown, a denied read of the rest.
+    Nothing is shown unless a match is at least "possible" (a shared phone alone does
+    not hold a registration); then the strongest ten the user may open, weak hints
+    last. A user limited to some locations is shown only the matches registered there;
+    that a possible one exists elsewhere is all they learn of the rest (no name, number,
+    date or id). The cap comes after the scoping, so another location's records never
+    crowd out the user's own. Every match considered is recorded against its patient: a
+    read of the ones shown, a denied read of those elsewhere.
     """
     found = find_duplicates(
         first_name=first_name,
@@ -207,30 +270,42 @@ def duplicates_for(
         date_of_birth=date_of_birth,
         phones=phones,
         member_id=member_id,
+        address_line1=address_line1,
+        postal_code=postal_code,
         exclude_pk=exclude_pk,
     )
-    if not found:
+    if not any(s.match.holds_registration for s in found):
         return [], False
     visible = set(
         Patient.objects.restrict(actor, "view")
-        .filter(pk__in=[p.pk for p in found])
+        .filter(pk__in=[s.patient.pk for s in found])
         .values_list("pk", flat=True)
     )
-    shown = [p for p in found if p.pk in visible]
-    for patient in found:
-        seen = patient.pk in visible
+    shown = [s for s in found if s.patient.pk in visible][:DUPLICATES_SHOWN]
+    hidden = [s for s in found if s.patient.pk not in visible]
+    elsewhere = any(s.match.holds_registration for s in hidden)
+    if not elsewhere and not any(s.match.holds_registration for s in shown):
+        return [], False
+    for suggestion in shown:
         record_event(
             AuditAction.READ,
             user=actor,
-            obj=patient,
-            patient_id=patient.pk,
+            obj=suggestion.patient,
+            patient_id=suggestion.patient.pk,
             data_category="demographics",
-            outcome=AuditOutcome.SUCCESS if seen else AuditOutcome.DENIED,
-            detail="shown as a possible duplicate"
-            if seen
-            else "possible duplicate outside the user's locations, not shown",
+            detail="shown as a possible duplicate: " + ", ".join(suggestion.reasons),
         )
-    return shown, len(shown) < len(found)
+    for suggestion in hidden:
+        record_event(
+            AuditAction.READ,
+            user=actor,
+            obj=suggestion.patient,
+            patient_id=suggestion.patient.pk,
+            data_category="demographics",
+            outcome=AuditOutcome.DENIED,
+            detail="possible duplicate outside the user's locations, not shown",
+        )
+    return shown, elsewhere
 
 
 # --- registration and changes ----------------------------------------------------------------
@@ -303,6 +378,8 @@ def register_patient(
         date_of_birth=fields.get("date_of_birth"),
         phones=[fields.get(name, "") for name in ("phone", "phone_home", "phone_work")],
         member_id=member_id,
+        address_line1=fields.get("address_line1", ""),
+        postal_code=fields.get("postal_code", ""),
     )
     if (candidates or elsewhere) and not confirm_duplicate:
         raise DuplicateSuspected(candidates, elsewhere=elsewhere)
@@ -311,7 +388,7 @@ def register_patient(
 
 
 def _create_patient(
-    actor: Actor, fields: dict[str, Any], *, candidates: list[Patient], elsewhere: bool
+    actor: Actor, fields: dict[str, Any], *, candidates: list[Suggestion], elsewhere: bool
 ) -> Patient:
     mrn = fields.pop("mrn", None)
     patient = Patient(mrn=mrn or "M0000000", **fields)
@@ -320,7 +397,7 @@ def _create_patient(
     detail = ""
     if candidates or elsewhere:
         detail = "created anyway despite possible duplicates: " + ", ".join(
-            [c.mrn for c in candidates]
+            [c.patient.mrn for c in candidates]
             + (["others outside the user's locations"] if elsewhere else [])
         )
     record_event(
