@@ -4,9 +4,10 @@ from typing import Any
 
 from django import forms
 
-from medoffice.core.forms import BootstrapMixin, model_choice_field
+from medoffice.core.forms import BootstrapMixin, MoneyField, model_choice_field
 from medoffice.core.models import Location, User
 from medoffice.patients import files
+from medoffice.patients.choices import MAX_COPAY
 from medoffice.patients.models import (
     AlertKind,
     ConsentKind,
@@ -170,6 +171,13 @@ class AlertForm(BootstrapMixin, forms.Form):
 class CoverageForm(BootstrapMixin, forms.ModelForm):
     card_front = forms.FileField(label="Card, front (image)", required=False)
     card_back = forms.FileField(label="Card, back (image)", required=False)
+    copay = MoneyField(
+        label="Office-visit copay ($)",
+        maximum=MAX_COPAY,
+        allow_zero=True,
+        required=False,
+        help_text="Leave empty when the plan has no copay.",
+    )
 
     class Meta:
         model = Coverage
