@@ -70,6 +70,7 @@ class VoidForm(BootstrapMixin, forms.Form):
         label="Why is this payment void?",
         max_length=billing_services.MAX_REASON,
         help_text="For example: entered twice, wrong patient, card declined after all.",
+        error_messages={"required": "Say why the payment is voided."},
         widget=forms.TextInput(attrs={"data-testid": "void-reason"}),
     )
 
@@ -79,6 +80,7 @@ class RefundForm(BootstrapMixin, forms.Form):
 
     amount = MoneyField(
         label="Amount to refund ($)",
+        error_messages={"required": "Enter the amount to refund."},
         maximum=billing_services.MAX_PAYMENT,
         widget=forms.TextInput(attrs={"data-testid": "refund-amount"}),
     )
@@ -86,5 +88,6 @@ class RefundForm(BootstrapMixin, forms.Form):
         label="Why is it refunded?",
         max_length=billing_services.MAX_REASON,
         help_text="For example: the insurance paid the copay, overpayment.",
+        error_messages={"required": "Say why the payment is refunded."},
         widget=forms.TextInput(attrs={"data-testid": "refund-reason"}),
     )
