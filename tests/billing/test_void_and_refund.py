@@ -364,6 +364,26 @@ def test_the_api_refund_amount_never_takes_an_exponent(client_for, payment, amou
     assert [e["field"] for e in response.json()["errors"]] == ["payload.amount"]
 
 
+def test_the_api_void_with_a_nul_in_the_reason_answers_400_naming_reason(client_for, payment):
+    response = api_post(
+        client_for(Role.FRONT_DESK),
+        f"/api/v1/payments/{payment.pk}/void",
+        {"reason": "twice\u0000"},
+    )
+    assert response.status_code == 400
+    assert [(e["field"], e["code"]) for e in response.json()["errors"]] == [
+        ("reason", Code.REASON_INVALID)
+    ]
+    assert not PatientPayment.objects.get(pk=payment.pk).is_void
+
+
+def test_the_api_void_outside_the_callers_locations_answers_404(client_for, payment, practice):
+    elsewhere = client_for(Role.FRONT_DESK, locations=[LocationFactory(practice=practice)])
+    response = api_post(elsewhere, f"/api/v1/payments/{payment.pk}/void", {"reason": "x"})
+    assert response.status_code == 404
+    assert not PatientPayment.objects.get(pk=payment.pk).is_void
+
+
 def test_the_api_refund_answers_with_the_net_amount(client_for, payment):
     response = api_post(
         client_for(Role.BILLER),

@@ -26,6 +26,7 @@ class BillingErrorCode(StrEnum):
     # voids and refunds
     REASON_REQUIRED = "reason_required"
     REASON_TOO_LONG = "reason_too_long"
+    REASON_INVALID = "reason_invalid"
     ALREADY_VOID = "already_void"
     VOID_NOT_SAME_DAY = "void_not_same_day"
     VOID_AFTER_REFUND = "void_after_refund"

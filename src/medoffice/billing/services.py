@@ -187,6 +187,10 @@ MAX_REASON = 200
 def _reason_problem(reason: str, what: str) -> ValidationError | None:
     if not reason:
         return ValidationError(f"Say why the payment is {what}.", code=Code.REASON_REQUIRED)
+    if any(ord(c) < 32 for c in reason):  # PostgreSQL refuses NUL in text; none belongs here
+        return ValidationError(
+            "The reason can only hold plain text on one line.", code=Code.REASON_INVALID
+        )
     if len(reason) > MAX_REASON:
         return ValidationError(
             f"The reason can be at most {MAX_REASON} characters.", code=Code.REASON_TOO_LONG

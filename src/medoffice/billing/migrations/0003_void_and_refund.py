@@ -9,9 +9,6 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('billing', '0002_initial'),
-        ('core', '0013_audit_patients_shown'),
-        ('patients', '0005_merged_into_without_index'),
-        ('scheduling', '0002_messages_move_to_messaging'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
