@@ -12,3 +12,13 @@ from gunicorn.http import wsgi
 SERVER_NAME = "MedOffice"
 
 wsgi.SERVER = SERVER_NAME  # read by each response as it is made
+
+
+def post_worker_init(worker: object) -> None:
+    """Make the receipt PDF's renderer as the worker starts, in the background (the worker
+    answers meanwhile; a receipt asked for during the warm-up waits for it)."""
+    import threading
+
+    from medoffice.billing.receipts import warm_up
+
+    threading.Thread(target=warm_up, name="receipt-pdf-warm-up", daemon=True).start()

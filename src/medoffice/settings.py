@@ -92,6 +92,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "medoffice.core.context_processors.navigation",
             ],
+            # ``{{ amount|money }}`` on every page without a ``{% load %}``.
+            "builtins": ["medoffice.core.templatetags.money"],
         },
     }
 ]

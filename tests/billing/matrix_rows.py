@@ -1,6 +1,8 @@
-"""Billing's rows of the authorization matrix: the receipt pages.
+"""Billing's rows of the authorization matrix: the receipt pages, voids and refunds.
 
-The front desk, the office manager and the biller see payments and their receipts.
+The front desk, the office manager and the biller see payments and their receipts; the
+front desk and the office manager void a payment (the same day), the biller and the
+office manager refund one. Every write carries a body the view accepts.
 """
 
 from __future__ import annotations
@@ -9,9 +11,19 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from tests.core.test_authorization_matrix import BI, FD, OM, page
+from tests.core.test_authorization_matrix import BI, FD, OM, api, page
 
 PAYMENT_READERS = {OM, FD, BI}
+VOIDERS = {OM, FD}
+REFUNDERS = {OM, BI}
+
+
+def _fixed(body: dict[str, Any]) -> Any:
+    def make(target: Any) -> dict[str, Any]:
+        return dict(body)
+
+    return make
+
 
 ROWS = [
     page(
@@ -25,6 +37,52 @@ ROWS = [
         "Front desk: receipt PDF",
         PAYMENT_READERS,
         target="billing_payment",
+    ),
+    page(
+        "/front-desk/payments/<int:pk>/void/",
+        "Void a payment: the confirmation",
+        VOIDERS,
+        target="billing_payment",
+    ),
+    page(
+        "/front-desk/payments/<int:pk>/void/",
+        "Void a payment (the same day, with a reason)",
+        VOIDERS,
+        method="POST",
+        ok=302,
+        target="billing_payment",
+        body=_fixed({"reason": "Entered twice"}),
+    ),
+    page(
+        "/front-desk/payments/<int:pk>/refund/",
+        "Refund a payment: the form",
+        REFUNDERS,
+        target="billing_payment",
+    ),
+    page(
+        "/front-desk/payments/<int:pk>/refund/",
+        "Refund a payment (at most what was paid)",
+        REFUNDERS,
+        method="POST",
+        ok=302,
+        target="billing_payment",
+        body=_fixed({"amount": "5.00", "reason": "Overpaid"}),
+    ),
+    api(
+        "POST",
+        "/api/v1/payments/{id}/void",
+        "API: void a payment",
+        VOIDERS,
+        target="billing_payment",
+        body=_fixed({"reason": "Entered twice"}),
+    ),
+    api(
+        "POST",
+        "/api/v1/payments/{id}/refund",
+        "API: refund a payment",
+        REFUNDERS,
+        target="billing_payment",
+        body=_fixed({"amount": "5.00", "reason": "Overpaid"}),
     ),
 ]
 

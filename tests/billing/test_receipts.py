@@ -76,3 +76,44 @@ def test_receipt_outside_the_users_locations_is_not_found(client_for, payment, p
         f"/front-desk/payments/{payment.pk}/receipt/"
     )
     assert response.status_code == 404
+
+
+def test_receipts_share_one_font_configuration_and_stylesheet_per_process(payment):
+    receipts.receipt_document(payment)
+    first = receipts._renderer
+    receipts.receipt_document(payment)
+    assert receipts._renderer is first
+
+
+@pytest.mark.parametrize("url", ["https://fonts.example.com/a.woff2", "file:///etc/passwd"])
+def test_the_receipt_pdf_fetches_nothing(payment, url):
+    receipts.receipt_document(payment)
+    with pytest.raises(ValueError, match="disallowed protocol"):
+        receipts._renderer.url_fetcher.fetch(url)
+
+
+def test_a_linked_file_is_left_out_of_the_pdf_not_fetched(caplog):
+    document = receipts._layout('<link rel="stylesheet" href="https://cdn.example.com/x.css"><p>x')
+    assert len(document.pages) == 1
+    assert "disallowed protocol" in caplog.text
+
+
+def test_the_warm_up_makes_the_renderer(monkeypatch):
+    monkeypatch.setattr(receipts, "_renderer", None)
+    receipts.warm_up()
+    assert receipts._renderer is not None
+    assert receipts._renderer.stylesheets
+
+
+def test_receipt_shows_amounts_with_thousands_separators(client_for, practice):
+    visit = todays_visit(LocationFactory(practice=practice))
+    large = take_payment(
+        actor=client_for(Role.FRONT_DESK).user,
+        patient=visit.patient,
+        location=visit.location,
+        appointment=visit,
+        amount=Decimal("1000.00"),
+        method="cash",
+    )
+    html = client_for(Role.FRONT_DESK).get(f"/front-desk/payments/{large.pk}/receipt/")
+    assert 'data-testid="receipt-amount">$1,000.00' in html.content.decode()

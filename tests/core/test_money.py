@@ -97,3 +97,110 @@ def test_any_text_gives_an_amount_in_range_or_a_money_error(text):
 def test_amounts_are_written_with_thousands_separators():
     assert format_money(Decimal("1000")) == "$1,000.00"
     assert format_money(Decimal("-12.5")) == "-$12.50"
+
+
+# --- the one form field and the one API type ---------------------------------------------
+
+FIELD_LIMIT = Decimal("2500.00")
+
+
+def field(**kwargs):
+    from medoffice.core.forms import MoneyField
+
+    return MoneyField(maximum=kwargs.pop("maximum", FIELD_LIMIT), **kwargs)
+
+
+def api_amount(value, **kwargs):
+    from typing import Annotated
+
+    from pydantic import TypeAdapter
+
+    from medoffice.api.common import Money
+
+    adapter = TypeAdapter(Annotated[Decimal, Money(kwargs.pop("maximum", FIELD_LIMIT), **kwargs)])
+    return adapter.validate_python(value)
+
+
+@pytest.mark.parametrize("typed", ["1e3", "NaN", "Infinity", "1,00", "2,500.01", "12.345"])
+def test_the_money_field_refuses_what_the_parser_refuses(typed):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as caught:
+        field().clean(typed)
+    assert caught.value.code == "invalid_amount"
+
+
+def test_the_money_field_reads_thousands_separators():
+    assert field().clean("1,000") == Decimal("1000.00")
+
+
+def test_the_money_field_shows_an_amount_with_separators_for_editing():
+    assert field(maximum=LIMIT).prepare_value(Decimal("1250")) == "1,250.00"
+
+
+def test_an_empty_optional_money_field_is_no_amount():
+    assert field(required=False).clean("  ") is None
+
+
+@given(st.text(max_size=40))
+def test_the_money_field_and_the_parser_agree_on_any_text(text):
+    from django.core.exceptions import ValidationError
+
+    try:
+        expected = parse_money(text, maximum=FIELD_LIMIT)
+    except MoneyError:
+        expected = None
+    try:
+        got = field(required=False).clean(text)
+    except ValidationError:
+        got = None
+    if text.strip():
+        assert got == expected
+    else:
+        assert got is None
+
+
+@given(st.one_of(st.text(max_size=40), st.integers(), st.floats(allow_nan=True)))
+def test_the_api_money_type_takes_what_the_parser_takes_and_never_a_float(value):
+    from pydantic import ValidationError
+
+    try:
+        expected = None if isinstance(value, float) else parse_money(value, maximum=FIELD_LIMIT)
+    except MoneyError:
+        expected = None
+    try:
+        got = api_amount(value)
+    except ValidationError:
+        got = None
+    assert got == expected
+
+
+def test_the_api_money_type_refuses_a_json_number_in_exponent_form():
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="as a string"):
+        api_amount(1e3)
+
+
+# --- display -----------------------------------------------------------------------------
+
+
+@given(cents)
+def test_the_money_filter_writes_what_format_money_writes(n):
+    from medoffice.core.templatetags.money import money as money_filter
+
+    amount = Decimal(n) / 100
+    assert money_filter(amount) == format_money(amount)
+
+
+def test_the_money_filter_is_on_every_template_without_a_load():
+    from django.template import engines
+
+    template = engines["django"].from_string("{{ amount|money }}")
+    assert template.render({"amount": Decimal("1000")}) == "$1,000.00"
+
+
+def test_the_money_filter_shows_nothing_for_no_amount():
+    from medoffice.core.templatetags.money import money as money_filter
+
+    assert money_filter(None) == ""

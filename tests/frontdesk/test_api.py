@@ -67,6 +67,20 @@ def test_check_in_reads_an_amount_with_a_thousands_separator(desk, location):
     assert PatientPayment.objects.get(appointment=visit).amount == Decimal("1250.00")
 
 
+def test_check_in_with_letters_for_the_cards_last_four_answers_400_naming_reference(desk, location):
+    visit = todays_visit(location)
+    response = post(
+        desk,
+        f"/api/v1/appointments/{visit.pk}/check-in",
+        {"amount": "25.00", "method": "card", "reference": "abcd"},
+    )
+    assert response.status_code == 400
+    assert [(e["field"], e["code"]) for e in response.json()["errors"]] == [
+        ("reference", "card_digits_invalid")
+    ]
+    assert not PatientPayment.objects.filter(appointment=visit).exists()
+
+
 def test_a_status_move_the_flow_does_not_allow_answers_400_naming_status(desk, location):
     visit = todays_visit(location)
     response = post(desk, f"/api/v1/appointments/{visit.pk}/status", {"status": "checkout"})

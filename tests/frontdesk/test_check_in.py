@@ -144,6 +144,11 @@ def test_check_in_without_a_payment_only_marks_arrived(desk, location):
         ({"amount": "25.00", "method": ""}, "method", "how the patient paid"),
         ({"amount": "25.00", "method": "bitcoin"}, "method", "valid choice"),
         ({"amount": "25.00", "method": "check"}, "reference", "check number"),
+        ({"amount": "25.00", "method": "card", "reference": "abcd"}, "reference", "last four"),
+        ({"amount": "25.00", "method": "card", "reference": "42424"}, "reference", "last four"),
+        ({"amount": "25.00", "method": "hsa", "reference": "٤٢٤٢"}, "reference", "last four"),
+        ({"amount": "25.00", "method": "check", "reference": "no. 12"}, "reference", "digits"),
+        ({"amount": "25.00", "method": "cash", "reference": "4242"}, "reference", "no reference"),
     ],
 )
 def test_bad_payment_is_refused_naming_the_field_and_nothing_is_saved(
@@ -159,6 +164,32 @@ def test_bad_payment_is_refused_naming_the_field_and_nothing_is_saved(
     assert not PatientPayment.objects.exists()
     assert Appointment.objects.get(pk=visit.pk).status == AppointmentStatus.SCHEDULED
     assert not StatusChange.objects.filter(appointment=visit, to_status="arrived").exists()
+
+
+def test_a_copay_with_a_thousands_separator_is_taken(desk, location):
+    visit = visit_at(location, 30)
+    response = desk.post(
+        url(visit), {"demographics_confirmed": "on", "amount": "1,000", "method": "cash"}
+    )
+    assert response.status_code == 302
+    assert PatientPayment.objects.get(appointment=visit).amount == Decimal("1000.00")
+
+
+def test_every_mistake_of_the_payment_shows_at_once(desk, location):
+    visit = visit_at(location, 30)
+    response = desk.post(
+        url(visit),
+        {"demographics_confirmed": "on", "amount": "1e3", "method": "card", "reference": "abcd"},
+    )
+    assert set(response.context["form"].errors) == {"amount", "reference"}
+
+
+def test_the_visit_payments_show_amounts_with_thousands_separators(desk, location):
+    visit = visit_at(location, 30)
+    desk.post(url(visit), {"demographics_confirmed": "on", "amount": "1,250", "method": "cash"})
+    page = desk.get(url(visit)).content.decode()
+    assert "$1,250.00" in page
+    assert 'data-testid="payments-total">Collected for this visit: <strong>$1,250.00' in page
 
 
 def test_check_in_needs_the_details_confirmed(desk, location):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -74,3 +77,76 @@ def test_api_adds_and_lists_coverages(desk, location):
     assert again.json()["errors"][0]["field"] == "order"
     listed = desk.get(f"/api/v1/patients/{patient.pk}/coverages").json()
     assert [c["member_id"] for c in listed] == ["API1"]
+
+
+def test_a_copay_in_exponent_form_is_refused_on_the_page(desk, location):
+    patient = PatientFactory(home_location=location)
+    response = desk.post(
+        f"/patients/{patient.pk}/coverages/add/", coverage_data(PayerFactory(), copay="1e3")
+    )
+    page = response.content.decode()
+    assert 'data-field-error="copay"' in page
+    assert "dollars and cents" in page
+    assert not patient.coverages.exists()
+
+
+def test_a_copay_with_a_thousands_separator_is_read_on_the_page(desk, location):
+    patient = PatientFactory(home_location=location)
+    response = desk.post(
+        f"/patients/{patient.pk}/coverages/add/", coverage_data(PayerFactory(), copay="1,000")
+    )
+    assert response.status_code == 302
+    assert patient.coverages.get().copay == Decimal("1000.00")
+
+
+def test_a_copay_over_the_limit_names_the_limit(desk, location):
+    patient = PatientFactory(home_location=location)
+    response = desk.post(
+        f"/patients/{patient.pk}/coverages/add/", coverage_data(PayerFactory(), copay="2,500.01")
+    )
+    assert "at most $2,500.00" in response.content.decode()
+    assert not patient.coverages.exists()
+
+
+@pytest.mark.parametrize("copay", ["1e3", 1e3, "NaN", "-1", "2500.01"])
+def test_a_copay_through_the_api_is_read_as_money(desk, location, copay):
+    patient = PatientFactory(home_location=location)
+    body = {
+        "payer_id": PayerFactory().pk,
+        "member_id": "API1",
+        "effective_from": "2024-01-01",
+        "copay": copay,
+    }
+    response = desk.post(
+        f"/api/v1/patients/{patient.pk}/coverages", body, content_type="application/json"
+    )
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["errors"]] == ["payload.copay"]
+    assert not patient.coverages.exists()
+
+
+def test_the_patient_record_shows_the_copay_with_separators(desk, location):
+    patient = PatientFactory(home_location=location)
+    CoverageFactory(patient=patient, order=1, copay=Decimal("1000.00"))
+    assert "$1,000.00" in desk.get(f"/patients/{patient.pk}/").content.decode()
+
+
+def test_the_service_holds_a_copay_from_code_to_the_limit(location):
+    from django.core.exceptions import ValidationError
+
+    from medoffice.patients.services import save_coverage
+    from tests.factories import SYSTEM
+
+    patient = PatientFactory(home_location=location)
+    with pytest.raises(ValidationError) as caught:
+        save_coverage(
+            actor=SYSTEM,
+            patient=patient,
+            payer=PayerFactory(),
+            member_id="X1",
+            order=1,
+            relationship="18",
+            effective_from=dt.date(2024, 1, 1),
+            copay=Decimal("1E+3") * 10,
+        )
+    assert "copay" in caught.value.error_dict

@@ -126,9 +126,11 @@ AREAS: list[tuple[str, str, tuple[str, ...]]] = [
     ),
     (
         "Front desk",
-        "The flow of the day: check-in, visit status, the flow board, waitlist, recalls.",
+        "The flow of the day: check-in, visit status, the flow board, waitlist, recalls, "
+        "voiding and refunding payments.",
         (
             "appointments/{id}/check-in",
+            "payments",
             "appointments/{id}/status",
             "flow-board",
             "waitlist",

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Annotated, Any, TypeVar
 
 from django.conf import settings
@@ -20,11 +22,13 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Path, Schema
 from ninja.pagination import LimitOffsetPagination
 from pydantic import AfterValidator, StringConstraints
+from pydantic_core import core_schema
 
 from medoffice.core import bounds
 from medoffice.core.audit import record_event
 from medoffice.core.http import ApiRequest
 from medoffice.core.models import AuditAction, AuditOutcome, practice_zone
+from medoffice.core.money import MoneyError, format_money, parse_money
 from medoffice.core.permissions import require
 
 M = TypeVar("M", bound=Model)
@@ -45,6 +49,47 @@ def _within_date_bounds(value: dt.date) -> dt.date:
 Day = Annotated[dt.date, AfterValidator(_within_date_bounds)]
 MAX_OFFSET = 1_000_000_000
 MAX_LIMIT = 500
+
+
+@dataclass(frozen=True)
+class Money:
+    """The API's one money type, as ``Annotated[Decimal, Money(maximum)]``.
+
+    Read by ``core.money.parse_money``, as the pages read ``core.forms.MoneyField``: a
+    string (``"1,250.00"``, ``"25"``) or a JSON integer; a JSON number with a fraction or
+    an exponent (``1e3``, ``25.5``) is refused, binary floating point not being money.
+    Above ``maximum``, more than two decimals, ``NaN``, ``Infinity``: 422 naming the field,
+    with the pages' messages. Each use names its bound; ``allow_zero`` when zero is an amount.
+    """
+
+    maximum: Decimal
+    allow_zero: bool = False
+
+    def read(self, value: Any) -> Decimal:
+        if isinstance(value, float | bool):
+            raise ValueError('Send the amount as a string of dollars and cents, e.g. "25.00".')
+        if not isinstance(value, str | int | Decimal):
+            raise ValueError("Enter the amount in dollars and cents, e.g. 25.00 or 1,250.00.")
+        try:
+            return parse_money(value, maximum=self.maximum, allow_zero=self.allow_zero)
+        except MoneyError as exc:
+            raise ValueError(str(exc)) from None
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        return core_schema.no_info_plain_validator_function(
+            self.read, serialization=core_schema.to_string_ser_schema()
+        )
+
+    def __get_pydantic_json_schema__(self, schema: Any, handler: Any) -> dict[str, Any]:
+        return {
+            "type": "string",
+            "pattern": r"^\$?(\d{1,3}(,\d{3})+|\d+)?(\.\d{0,2})?$",
+            "examples": ["25.00", "1,250.00"],
+            "description": f"Dollars and cents, at most {format_money(self.maximum)}"
+            + ("" if self.allow_zero else ", more than zero")
+            + "; never an exponent.",
+        }
+
 
 # Free-text filters: bounded, and without NUL characters (PostgreSQL refuses them in text).
 SearchText = Annotated[str, StringConstraints(max_length=150, pattern=r"^[^\x00]*$")]

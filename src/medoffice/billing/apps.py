@@ -5,6 +5,7 @@ class BillingConfig(AppConfig):
     name = "medoffice.billing"
     label = "billing"
     verbose_name = "Billing"
+    api_router = "medoffice.billing.api.router"
 
     def ready(self) -> None:
         from medoffice.core.demo.registry import register_builder

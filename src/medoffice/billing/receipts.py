@@ -1,13 +1,26 @@
-"""The patient's receipt: one template (billing/receipt.html) renders the page and the PDF."""
+"""The patient's receipt: one template (billing/receipt.html) renders the page and the PDF.
+
+The PDF is WeasyPrint's. What does not change between receipts is made once per process
+and kept (`_Renderer`): WeasyPrint's import (about a second), its font configuration
+(fontconfig and Pango's font map) and the parsed stylesheet (read again only when the
+file changes). A web worker makes them when it starts (`warm_up`, from gunicorn's
+`post_worker_init`), so no patient waits for them. Nothing is fetched: the PDF's HTML
+links no file, and the URL fetcher refuses any URL, so a receipt never reaches the network.
+"""
 
 from __future__ import annotations
 
+import os
+import threading
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
+from django.utils import timezone
 
+from medoffice.billing import selectors
 from medoffice.billing.models import PatientPayment
 from medoffice.core.audit import record_event
 from medoffice.core.models import AuditAction, Practice, User
@@ -15,10 +28,19 @@ from medoffice.core.models import AuditAction, Practice, User
 RECEIPT_STYLESHEET = "billing/receipt.css"
 
 
-def receipt_context(payment: PatientPayment, *, pdf: bool = False) -> dict[str, Any]:
+def receipt_context(
+    payment: PatientPayment, *, pdf: bool = False, user: User | None = None
+) -> dict[str, Any]:
+    """What the receipt shows; with ``user`` (the page), the void and refund buttons it may offer."""
     practice = Practice.current()
+    now = timezone.now()
     return {
         "payment": payment,
+        "history": selectors.history(payment),
+        "refunded": selectors.refunded(payment),
+        "net": selectors.net_amount(payment),
+        "can_void": user is not None and selectors.can_void_now(user, payment, now),
+        "can_refund": user is not None and selectors.can_refund_now(user, payment),
         "patient": payment.patient,
         "location": payment.location,
         "practice": practice,
@@ -28,19 +50,88 @@ def receipt_context(payment: PatientPayment, *, pdf: bool = False) -> dict[str, 
     }
 
 
+@dataclass(frozen=True)
+class _Renderer:
+    font_config: Any  # weasyprint.text.fonts.FontConfiguration
+    stylesheets: list[Any]  # weasyprint.CSS
+    stylesheet_stamp: tuple[str, float] | None
+    url_fetcher: Any  # weasyprint.urls.URLFetcher allowing no protocol
+
+
+_renderer: _Renderer | None = None
+# One receipt laid out at a time per process: the font configuration (Pango's font map) is
+# shared, and a receipt takes a few tens of milliseconds.
+_render_lock = threading.Lock()
+
+
+def _stylesheet_stamp() -> tuple[str, float] | None:
+    found = finders.find(RECEIPT_STYLESHEET)
+    if not found:
+        return None
+    path = str(found)
+    return path, os.stat(path).st_mtime
+
+
+def _current_renderer() -> _Renderer:
+    """The process's font configuration and parsed stylesheet (call with the lock held)."""
+    global _renderer
+    stamp = _stylesheet_stamp()
+    if _renderer is None or _renderer.stylesheet_stamp != stamp:
+        from weasyprint import CSS
+        from weasyprint.text.fonts import FontConfiguration
+        from weasyprint.urls import URLFetcher
+
+        font_config = _renderer.font_config if _renderer else FontConfiguration()
+        no_fetching = URLFetcher(allowed_protocols=frozenset())  # every URL refused
+        sheets = (
+            [CSS(filename=stamp[0], font_config=font_config, url_fetcher=no_fetching)]
+            if stamp
+            else []
+        )
+        _renderer = _Renderer(font_config, sheets, stamp, no_fetching)
+    return _renderer
+
+
+def _layout(html: str) -> Any:
+    from weasyprint import HTML
+
+    renderer = _current_renderer()
+    return HTML(string=html, base_url=str(Path.cwd()), url_fetcher=renderer.url_fetcher).render(
+        stylesheets=renderer.stylesheets, font_config=renderer.font_config
+    )
+
+
 def receipt_document(payment: PatientPayment) -> Any:
     """The laid-out WeasyPrint document (its ``pages`` are the printed pages)."""
-    from weasyprint import CSS, HTML
+    html = render_receipt_html(payment)
+    with _render_lock:
+        return _layout(html)
 
-    stylesheet = finders.find(RECEIPT_STYLESHEET)
-    sheets = [CSS(filename=str(stylesheet))] if stylesheet else []
-    html = render_to_string("billing/receipt.html", receipt_context(payment, pdf=True))
-    return HTML(string=html, base_url=str(Path.cwd())).render(stylesheets=sheets)
+
+def warm_up() -> None:
+    """Make the process's renderer and lay out one small page, so the first receipt is quick."""
+    with _render_lock:
+        _layout(_WARM_UP_HTML).write_pdf()
+
+
+# The receipt's fonts (regular and bold, in the receipt's family) without a payment.
+_WARM_UP_HTML = (
+    '<!doctype html><title>warm-up</title><body class="receipt-body"><article class="receipt">'
+    '<h1 class="receipt-practice">MedOffice</h1><table class="receipt-table"><tr class='
+    '"receipt-total"><th>Amount</th><td>$1,000.00</td></tr></table></article></body>'
+)
+
+
+def render_receipt_html(payment: PatientPayment) -> str:
+    """The HTML the PDF is made from (the page's template, without its buttons)."""
+    return render_to_string("billing/receipt.html", receipt_context(payment, pdf=True))
 
 
 def receipt_pdf(payment: PatientPayment, *, actor: User) -> bytes:
     """The receipt as PDF bytes; printing a receipt is recorded in the audit log."""
-    data = receipt_document(payment).write_pdf()
+    html = render_receipt_html(payment)
+    with _render_lock:
+        data = _layout(html).write_pdf()
     record_event(
         AuditAction.PRINT,
         user=actor,

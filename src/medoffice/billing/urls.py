@@ -9,4 +9,6 @@ app_name = "billing"
 urlpatterns = [
     path("<int:pk>/receipt/", views.receipt, name="receipt"),
     path("<int:pk>/receipt.pdf", views.receipt_pdf, name="receipt-pdf"),
+    path("<int:pk>/void/", views.void, name="void"),
+    path("<int:pk>/refund/", views.refund, name="refund"),
 ]

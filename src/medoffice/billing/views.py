@@ -1,25 +1,32 @@
-"""Billing's pages: a payment's receipt, on screen and as a PDF (WeasyPrint). The front
-desk links here after taking a copay or a balance (``billing.services.take_payment``)."""
+"""Billing's pages: a payment's receipt, on screen and as a PDF (WeasyPrint), and its void
+and refund. The front desk links here after taking a copay or a balance
+(``billing.services.take_payment``)."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import permission_required
+from django.db.models import Prefetch
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_safe
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_safe
 
-from medoffice.billing import receipts
-from medoffice.billing.models import PatientPayment
+from medoffice.billing import receipts, selectors, services
+from medoffice.billing.forms import RefundForm, VoidForm
+from medoffice.billing.models import PatientPayment, PaymentRefund
 from medoffice.core.audit import record_event
+from medoffice.core.formaction import run_form_action
 from medoffice.core.http import AuthenticatedRequest
 from medoffice.core.models import AuditAction
+from medoffice.core.money import format_money
 from medoffice.core.roles import Permission
 
 
-def _payment_for(request: AuthenticatedRequest, pk: int) -> PatientPayment:
+def _payment_for(request: AuthenticatedRequest, pk: int, action: str = "view") -> PatientPayment:
     return get_object_or_404(
-        PatientPayment.objects.restrict(request.user, "view").select_related(
-            "patient", "location", "appointment__provider", "received_by"
+        PatientPayment.objects.restrict(request.user, action)
+        .select_related("patient", "location", "appointment__provider", "received_by", "voided_by")
+        .prefetch_related(
+            Prefetch("refunds", queryset=PaymentRefund.objects.select_related("refunded_by"))
         ),
         pk=pk,
     )
@@ -37,7 +44,9 @@ def receipt(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         data_category="payment",
         detail=f"receipt {payment.receipt_number}",
     )
-    return render(request, "billing/receipt.html", receipts.receipt_context(payment))
+    return render(
+        request, "billing/receipt.html", receipts.receipt_context(payment, user=request.user)
+    )
 
 
 @require_safe
@@ -48,3 +57,64 @@ def receipt_pdf(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="receipt-{payment.receipt_number}.pdf"'
     return response
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(Permission.VOID_PATIENTPAYMENT, raise_exception=True)
+def void(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The confirmation step of a void: the receipt, the reason asked, then the void."""
+    payment = _payment_for(request, pk, "void")
+    form = VoidForm(request.POST or None)
+    done = run_form_action(
+        request,
+        form,
+        lambda data: services.void_payment(
+            actor=request.user, payment=payment, reason=data["reason"]
+        ),
+        success=f"Receipt {payment.receipt_number} is void.",
+        redirect_to=lambda result: redirect("billing:receipt", pk=payment.pk),
+    )
+    if done is not None:
+        return done
+    return render(
+        request,
+        "billing/payment_change.html",
+        {
+            "payment": payment,
+            "form": form,
+            "what": "void",
+            "title": f"Void receipt {payment.receipt_number}",
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(Permission.REFUND_PATIENTPAYMENT, raise_exception=True)
+def refund(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """A refund: the amount (at most what is left of the payment) and the reason."""
+    payment = _payment_for(request, pk, "refund")
+    form = RefundForm(request.POST or None)
+    done = run_form_action(
+        request,
+        form,
+        lambda data: services.refund_payment(
+            actor=request.user, payment=payment, amount=data["amount"], reason=data["reason"]
+        ),
+        success=lambda result: (
+            f"Refunded {format_money(result.amount)} on receipt {payment.receipt_number}."
+        ),
+        redirect_to=lambda result: redirect("billing:receipt", pk=payment.pk),
+    )
+    if done is not None:
+        return done
+    return render(
+        request,
+        "billing/payment_change.html",
+        {
+            "payment": payment,
+            "form": form,
+            "what": "refund",
+            "left": selectors.net_amount(payment),
+            "title": f"Refund on receipt {payment.receipt_number}",
+        },
+    )

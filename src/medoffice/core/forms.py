@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -15,6 +16,7 @@ from medoffice.core.models import (
     TokenAccess,
     User,
 )
+from medoffice.core.money import MoneyError, format_amount, parse_money
 from medoffice.core.phones import national, to_e164
 from medoffice.core.roles import Role
 
@@ -355,3 +357,39 @@ class PasswordChangeForm(BootstrapMixin, forms.Form):
 
     # The checks (current password, the two new ones alike, the password rules) are the
     # service's, made together so that every error of the form shows at once.
+
+
+class MoneyField(forms.Field):
+    """The one form field for an amount of money (``core.money.parse_money``).
+
+    Digits with an optional decimal point and at most two decimals, thousands separators
+    and a leading ``$`` allowed; never exponents, ``NaN`` or ``Infinity``. Each use names
+    its upper bound (``maximum``) and whether zero is an amount (``allow_zero``). Cleans
+    to a ``Decimal`` with cents, or ``None`` when the field is not required and empty.
+    """
+
+    widget = forms.TextInput
+    default_error_messages = {"required": "Enter the amount."}
+
+    def __init__(self, *, maximum: Decimal, allow_zero: bool = False, **kwargs: Any) -> None:
+        self.maximum = maximum
+        self.allow_zero = allow_zero
+        super().__init__(**kwargs)
+        self.widget.attrs.setdefault("inputmode", "decimal")
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, Decimal) and value.is_finite():
+            return format_amount(value)
+        return value
+
+    def to_python(self, value: Any) -> Decimal | None:
+        if value in self.empty_values or (isinstance(value, str) and not value.strip()):
+            return None
+        if isinstance(value, Decimal):
+            text: str | Decimal = value
+        else:
+            text = str(value)
+        try:
+            return parse_money(text, maximum=self.maximum, allow_zero=self.allow_zero)
+        except MoneyError as exc:
+            raise ValidationError(str(exc), code="invalid_amount") from exc

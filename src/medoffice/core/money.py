@@ -33,6 +33,11 @@ def format_money(amount: Decimal) -> str:
     return f"{sign}${abs(amount.quantize(CENT)):,.2f}"
 
 
+def format_amount(amount: Decimal) -> str:
+    """``1,250.00``: an amount as a money field shows it for editing (no dollar sign)."""
+    return format_money(amount).replace("$", "", 1)
+
+
 def parse_money(
     value: str | Decimal | int,
     *,

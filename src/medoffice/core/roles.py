@@ -63,6 +63,8 @@ class Permission(StrEnum):
     VIEW_OWN_FEED = "scheduling.view_own_feed"
     VIEW_PATIENTPAYMENT = "billing.view_patientpayment"
     ADD_PATIENTPAYMENT = "billing.add_patientpayment"
+    VOID_PATIENTPAYMENT = "billing.void_patientpayment"
+    REFUND_PATIENTPAYMENT = "billing.refund_patientpayment"
 
 
 PERMISSION_LABELS: dict[Permission, str] = {
@@ -88,6 +90,8 @@ PERMISSION_LABELS: dict[Permission, str] = {
     Permission.VIEW_OWN_FEED: "See and renew one's own calendar-feed address (providers)",
     Permission.VIEW_PATIENTPAYMENT: "See payments taken at the desk",
     Permission.ADD_PATIENTPAYMENT: "Take payments at the desk and print receipts",
+    Permission.VOID_PATIENTPAYMENT: "Void a payment taken in error, the same day, with a reason",
+    Permission.REFUND_PATIENTPAYMENT: "Refund a payment (up to what was paid), with a reason",
 }
 
 _ALL_STAFF = {Permission.VIEW_PRACTICE}
@@ -116,6 +120,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_REPORTS,
             Permission.VIEW_PATIENTPAYMENT,
             Permission.ADD_PATIENTPAYMENT,
+            Permission.VOID_PATIENTPAYMENT,
+            Permission.REFUND_PATIENTPAYMENT,
         }
     ),
     Role.FRONT_DESK: frozenset(
@@ -128,6 +134,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.CHANGE_FLOW,
             Permission.VIEW_PATIENTPAYMENT,
             Permission.ADD_PATIENTPAYMENT,
+            Permission.VOID_PATIENTPAYMENT,
         }
     ),
     Role.BILLER: frozenset(
@@ -138,6 +145,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_APPOINTMENT,
             Permission.VIEW_PATIENTPAYMENT,
             Permission.ADD_PATIENTPAYMENT,
+            Permission.REFUND_PATIENTPAYMENT,
         }
     ),
     Role.PROVIDER: frozenset(

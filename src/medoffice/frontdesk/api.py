@@ -11,7 +11,8 @@ answers 400 naming ``status``; an amount that does not parse answers 422 naming 
 # operations' annotations in its own module, where ``Query`` and ``dt`` are unknown.
 
 import datetime as dt
-from typing import Any, Literal
+from decimal import Decimal
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -21,6 +22,7 @@ from pydantic import field_validator
 
 from medoffice.api.common import (
     MAX_ID,
+    Money,
     audit_patients_shown,
     get_or_404,
     require_permission,
@@ -68,19 +70,18 @@ class StatusOut(Schema):
 
 
 class CheckInIn(Schema):
-    amount: str | None = Field(None, description="Copay received, e.g. “25.00”; null for none.")
+    amount: Annotated[Decimal, Money(billing_services.MAX_PAYMENT)] | None = Field(
+        None, description="Copay received, e.g. “25.00”; null (or empty) for none."
+    )
     method: Literal["cash", "card", "check", "hsa"] | None = None
-    reference: str = Field("", max_length=60, description="Check number or card's last four.")
+    reference: str = Field(
+        "", max_length=60, description="Check number (digits), or the card's last four digits."
+    )
 
-    @field_validator("amount")
+    @field_validator("amount", mode="before")
     @classmethod
-    def _amount(cls, value: str | None) -> str | None:
-        if value is None or not value.strip():
-            return None
-        try:
-            return str(billing_services.clean_amount(value.strip().lstrip("$")))
-        except ValidationError as exc:
-            raise ValueError(exc.message_dict["amount"][0]) from None
+    def _blank_is_none(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
 
 
 class CheckInOut(Schema):

@@ -246,12 +246,14 @@ def _appointment_for(request: AuthenticatedRequest, pk: int, action: str = "view
 def _check_in_context(request: AuthenticatedRequest, appointment: Appointment) -> dict[str, Any]:
     day = appointment.start.astimezone(timezone.get_current_timezone()).date()
     patient = patient_selectors.get_patient(request.user, appointment.patient_id)
+    payments = billing_selectors.visit_payments(request.user, appointment)
     return {
         "appointment": appointment,
         "patient": patient,
         "coverage": coverage_summary(patient, day),
         "consent": consent_summary(patient),
-        "payments": billing_selectors.visit_payments(request.user, appointment),
+        "payments": payments,
+        "payments_total": billing_selectors.visit_net_total(payments),
         "can_check_in": appointment.status in {S.SCHEDULED, S.CONFIRMED},
         "patient_url": reverse("patients:detail", args=[patient.pk]),
         "title": f"Check in · {patient.last_name}, {patient.first_name}",
@@ -406,6 +408,7 @@ def check_out(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         if done:
             return redirect("frontdesk:check-out", pk=pk)
     now = timezone.now()
+    payments = billing_selectors.visit_payments(request.user, appointment)
     context = {
         "appointment": appointment,
         "patient": patient,
@@ -419,7 +422,8 @@ def check_out(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             locations=appointment.location_id,
             patient=patient.pk,
         ),
-        "payments": billing_selectors.visit_payments(request.user, appointment),
+        "payments": payments,
+        "payments_total": billing_selectors.visit_net_total(payments),
         "recalls": list(patient.recalls.filter(status="due").order_by("due_date")[:5]),
         "follow_ups": list(
             Appointment.objects.restrict(request.user, "view")

@@ -1,5 +1,7 @@
 """The patients app's choices: sex and gender identity, contact methods, languages, relationships, alerts, coverage order, consents, documents."""
 
+from decimal import Decimal
+
 from django.db import models
 
 
@@ -82,3 +84,7 @@ class DocumentKind(models.TextChoices):
     CONSENT_FORM = "consent_form", "Signed consent form"
     RECORDS = "records", "Outside records"
     OTHER = "other", "Other"
+
+
+# The largest office-visit copay a coverage may name: more is a typing mistake.
+MAX_COPAY = Decimal("2500.00")

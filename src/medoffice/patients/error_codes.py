@@ -27,6 +27,7 @@ class PatientErrorCode(StrEnum):
     PAYER_INACTIVE = "payer_inactive"
     COVERAGE_ENDS_BEFORE_START = "coverage_ends_before_start"
     COVERAGE_ORDER_TAKEN = "coverage_order_taken"
+    COPAY_INVALID = "copay_invalid"
     # consents
     CONSENT_IN_FUTURE = "consent_in_future"
     CONSENT_ALREADY_REVOKED = "consent_already_revoked"

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from medoffice.core.formats import STATE_CHOICES, US_STATES
 from medoffice.core.forms import (
     BootstrapMixin,
+    MoneyField,
     birth_date_field,
     clean_phone,
     clean_zip,
@@ -17,6 +18,7 @@ from medoffice.core.forms import (
 )
 from medoffice.core.models import Location, User
 from medoffice.patients import files
+from medoffice.patients.choices import MAX_COPAY
 from medoffice.patients.models import (
     AlertKind,
     ConsentKind,
@@ -188,6 +190,13 @@ class AlertForm(BootstrapMixin, forms.Form):
 class CoverageForm(BootstrapMixin, forms.ModelForm):
     card_front = forms.FileField(label="Card, front (image)", required=False)
     card_back = forms.FileField(label="Card, back (image)", required=False)
+    copay = MoneyField(
+        label="Office-visit copay ($)",
+        maximum=MAX_COPAY,
+        allow_zero=True,
+        required=False,
+        help_text="Leave empty when the plan has no copay.",
+    )
 
     class Meta:
         model = Coverage

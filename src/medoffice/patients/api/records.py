@@ -6,7 +6,7 @@ audited); writes through the patients services.
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -17,6 +17,7 @@ from ninja.responses import Status
 from medoffice.api.common import (
     MAX_ID,
     Day,
+    Money,
     Pagination,
     SearchText,
     ShapedRows,
@@ -30,6 +31,7 @@ from medoffice.core.http import ApiRequest
 from medoffice.core.models import AuditAction
 from medoffice.core.roles import Permission
 from medoffice.patients import selectors, services
+from medoffice.patients.choices import MAX_COPAY
 from medoffice.patients.error_codes import PatientErrorCode
 from medoffice.patients.filters import PatientFilter
 from medoffice.patients.models import (
@@ -176,7 +178,9 @@ class CoverageIn(Schema):
     subscriber_date_of_birth: Day | None = None
     effective_from: Day
     effective_to: Day | None = None
-    copay: Decimal | None = Field(None, ge=0, max_digits=8, decimal_places=2)
+    copay: Annotated[Decimal, Money(MAX_COPAY, allow_zero=True)] | None = Field(
+        None, description="Office-visit copay; null for none."
+    )
 
 
 def _open(request: ApiRequest, patient_id: int, data_category: str) -> Patient:

@@ -12,9 +12,11 @@ from django.utils import timezone
 
 from medoffice.core.audit import record_change, record_event
 from medoffice.core.models import AuditAction
+from medoffice.core.money import MoneyError, parse_money
 from medoffice.core.permissions import Actor, actor_user, require
 from medoffice.core.roles import Permission
 from medoffice.patients import files
+from medoffice.patients.choices import MAX_COPAY
 from medoffice.patients.error_codes import PatientErrorCode as Code
 from medoffice.patients.models import (
     Consent,
@@ -78,6 +80,13 @@ def save_coverage(
                 _store_upload(coverage, name, upload, files.IMAGE_TYPES + ("application/pdf",))
             except ValidationError as exc:
                 errors.update(exc.error_dict)
+    if coverage.copay is not None:
+        try:
+            coverage.copay = parse_money(coverage.copay, maximum=MAX_COPAY, allow_zero=True)
+        except MoneyError as exc:
+            errors.setdefault("copay", []).append(
+                ValidationError(str(exc), code=Code.COPAY_INVALID)
+            )
     if (
         coverage.effective_to
         and coverage.effective_from
