@@ -261,8 +261,9 @@
     var error = form.querySelector("[data-field-error]");
     var target = error ? firstControl(error.parentElement) : null;
     if (!target && saved.target) {
-      var el = form.querySelector(saved.target);
-      target = visible(el) ? el : (el ? firstControl(el.closest(".mb-3") || form) : null);
+      var matches = Array.prototype.slice.call(form.querySelectorAll(saved.target));
+      target = matches.filter(visible)[0] || null;
+      if (!target && matches.length) { target = firstControl(matches[0].closest(".mb-3") || form); }
     }
     if (target) { target.focus(); }
   }
