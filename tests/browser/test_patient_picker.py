@@ -174,7 +174,9 @@ def test_without_script_the_picker_is_a_plain_search(browser: Browser, live_serv
         page.get_by_test_id("patient-search-button").click()
         page.get_by_label(re.compile("Okafor, Chidi")).check()
         page.get_by_label("Due for").fill("Eye exam")
-        page.get_by_label("Due date").fill(f"{timezone.localdate() + dt.timedelta(days=30):%Y-%m-%d}")
+        page.get_by_label("Due date").fill(
+            f"{timezone.localdate() + dt.timedelta(days=30):%Y-%m-%d}"
+        )
         page.get_by_test_id("save").click()
         expect(page.get_by_text("is due for Eye exam")).to_be_visible()
     finally:
@@ -234,9 +236,7 @@ def test_a_role_that_does_not_book_sees_no_booking_buttons_on_the_record(
 # --- finding a patient ---------------------------------------------------------------------------
 
 
-def test_the_navbar_search_shows_patients_while_typing_and_opens_the_one_chosen(
-    desk: Page, okafor
-):
+def test_the_navbar_search_shows_patients_while_typing_and_opens_the_one_chosen(desk: Page, okafor):
     search = desk.get_by_test_id("global-search")
     search.press_sequentially("oka")
     expect(desk.get_by_role("option", name=re.compile("Okafor, Chidi"))).to_be_visible()
@@ -254,9 +254,7 @@ def test_enter_in_the_navbar_search_lists_the_results_with_the_query_in_the_addr
     expect(desk.get_by_role("link", name="Okafor, Chidi")).to_be_visible()
 
 
-def test_the_patient_lists_live_filter_keeps_the_query_in_the_address(
-    desk: Page, okafor, clinic
-):
+def test_the_patient_lists_live_filter_keeps_the_query_in_the_address(desk: Page, okafor, clinic):
     PatientFactory(home_location=clinic, last_name="Zeller")
     desk.goto("/patients/")
     desk.get_by_test_id("patient-search").press_sequentially("okaf")
@@ -316,9 +314,7 @@ def test_after_a_refusal_the_cursor_is_in_the_field_to_fix(desk: Page, okafor, v
     expect(desk.get_by_label("Reason for visit")).to_have_value("Cough")
 
 
-def test_after_checking_the_dates_the_cursor_is_back_on_the_button(
-    desk: Page, okafor, visit_type
-):
+def test_after_checking_the_dates_the_cursor_is_back_on_the_button(desk: Page, okafor, visit_type):
     desk.goto(f"/schedule/series/?patient={okafor.pk}")
     desk.get_by_label("Type of visit").select_option(label="Sick visit")
     desk.get_by_label("Provider").select_option(label="Ana Reyes, MD")
