@@ -284,3 +284,82 @@ class EmergencyAccessForm(BootstrapMixin, forms.Form):
 
 class ReviewForm(BootstrapMixin, forms.Form):
     note = forms.CharField(label="Review note", required=False, widget=forms.TextInput())
+
+
+# --- the patient picker ----------------------------------------------------------------------
+
+
+def picker_label(patient: Patient) -> str:
+    """How the picker names a patient: name, date of birth and MRN, enough to tell two apart."""
+    return f"{patient.display_name} · born {patient.date_of_birth:%m/%d/%Y} · {patient.mrn}"
+
+
+class PatientPicker(forms.Widget):
+    """A type-ahead over the patient search (the navbar's, ``patients:quick-search``).
+
+    The page's script (``core/static/core/app.js``, ``data-combobox``) turns it into an ARIA
+    combobox writing the chosen patient's id into a hidden input. Without the script it is
+    a search box, a "Search patients" button (``action=search``) and the patients found as
+    radio buttons. ``patients`` (set by ``PatientField.offer``) are the ones the server may
+    offer: the chosen one first, then those a search without the script found.
+    """
+
+    template_name = "patients/widgets/patient_picker.html"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs)
+        self.patients: list[Patient] = []
+        self.query = ""
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        from django.urls import reverse
+
+        context = super().get_context(name, value, attrs)
+        chosen = next((p for p in self.patients if str(p.pk) == str(value)), None)
+        context["widget"].update(
+            {
+                "chosen": chosen,
+                "chosen_label": picker_label(chosen) if chosen else "",
+                "options": [(p.pk, picker_label(p), p is chosen) for p in self.patients],
+                "query": self.query,
+                "search_url": reverse("patients:quick-search"),
+            }
+        )
+        return context
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        return data.get(name)
+
+    def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
+        return name not in data
+
+    def id_for_label(self, id_: str) -> str:
+        return id_  # the search box carries the field's id: the label names the combobox
+
+
+class PatientField(forms.TypedChoiceField):
+    """A patient picked with ``PatientPicker``; only patients the server offered validate.
+
+    ``offer(patients, query)`` gives the patients the user may pick (scoped by the view:
+    the one chosen, when the user may see them, and a search's results), so an id outside
+    the user's locations is refused like one that does not exist.
+    """
+
+    widget = PatientPicker
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", "Patient")
+        kwargs.setdefault(
+            "error_messages",
+            {
+                "required": "Choose the patient: type two letters of the name, the date of birth or the MRN and pick them from the list.",
+                "invalid_choice": "Choose the patient again: that one is not among the patients you may see.",
+            },
+        )
+        super().__init__(coerce=int, choices=[], **kwargs)
+
+    def offer(self, patients: list[Patient], query: str = "") -> None:
+        self.choices = [(p.pk, picker_label(p)) for p in patients]
+        assert isinstance(self.widget, PatientPicker)
+        self.widget.patients = list(patients)
+        self.widget.query = query

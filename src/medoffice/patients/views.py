@@ -133,6 +133,8 @@ def patient_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "can_reveal": bool(patient.ssn) and request.user.has_perm(Permission.VIEW_SSN),
             "can_change": can_change,
             "can_merge": request.user.has_perm(Permission.MERGE_PATIENT),
+            # Book, Add to waitlist, Create recall (patients/_scheduling_actions.html).
+            "can_book": request.user.has_perm(Permission.CHANGE_APPOINTMENT),
             "alerts": patient.alerts.filter(is_active=True),
             "coverages": patient.coverages.select_related("payer"),
             "consents": patient.consents.all(),

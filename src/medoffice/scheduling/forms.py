@@ -7,8 +7,9 @@ from typing import Any
 
 from django import forms
 
-from medoffice.core.forms import BootstrapMixin, choice_field, model_choice_field
+from medoffice.core.forms import BootstrapMixin, model_choice_field
 from medoffice.core.models import Location, User
+from medoffice.patients.forms import PatientField
 from medoffice.scheduling.choices import RecallStatus
 from medoffice.scheduling.models import (
     AppointmentType,
@@ -25,6 +26,13 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 COLOR = forms.TextInput(attrs={"type": "color"})
+
+
+def offer_patients(form: forms.BaseForm, patients: list[Any], query: str) -> None:
+    """The patients the form's picker may choose from (``views.common.patients_for_picker``)."""
+    field = form.fields["patient"]
+    assert isinstance(field, PatientField)
+    field.offer(patients, query)
 
 
 class ProviderForm(BootstrapMixin, forms.ModelForm):
@@ -160,10 +168,7 @@ class BookingForm(BootstrapMixin, forms.Form):
     provider = forms.ModelChoiceField(queryset=Provider.objects.none(), widget=forms.HiddenInput)
     location = forms.ModelChoiceField(queryset=Location.objects.none(), widget=forms.HiddenInput)
     start = forms.DateTimeField(widget=forms.HiddenInput)
-    patient_search = forms.CharField(
-        label="Find the patient (last name, first name or MRN)", required=False, max_length=100
-    )
-    patient = forms.TypedChoiceField(label="Patient", coerce=int, choices=[])
+    patient = PatientField()
     reason = forms.CharField(label="Reason for visit", max_length=200, required=False)
     note = forms.CharField(
         label="Front-desk note", required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -172,7 +177,9 @@ class BookingForm(BootstrapMixin, forms.Form):
         label="Overbook (only where an overbooking rule allows it)", required=False
     )
 
-    def __init__(self, *args: Any, user: User, patients: list[Any], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, user: User, patients: list[Any], query: str = "", **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         model_choice_field(self, "appointment_type").queryset = AppointmentType.objects.restrict(
             user, "view"
@@ -180,12 +187,7 @@ class BookingForm(BootstrapMixin, forms.Form):
         model_choice_field(self, "provider").queryset = Provider.objects.restrict(user, "view")
         locations = Location.objects.used_by(user)
         model_choice_field(self, "location").queryset = locations
-        choice_field(self, "patient").choices = [("", "—")] + [
-            (p.pk, f"{p.last_name}, {p.first_name} ({p.mrn}, born {p.date_of_birth:%m/%d/%Y})")
-            for p in patients
-        ]
-        self.fields["patient_search"].widget.attrs["data-testid"] = "patient-search"
-        self.fields["patient"].widget.attrs["data-testid"] = "patient-choice"
+        offer_patients(self, patients, query)
 
     def clean_start(self) -> dt.datetime:
         start = self.cleaned_data["start"]
@@ -214,7 +216,7 @@ class RescheduleForm(BootstrapMixin, forms.Form):
 
 
 class SeriesForm(BootstrapMixin, forms.Form):
-    patient = forms.TypedChoiceField(label="Patient", coerce=int, choices=[])
+    patient = PatientField()
     appointment_type = forms.ModelChoiceField(
         label="Type of visit", queryset=AppointmentType.objects.none()
     )
@@ -225,7 +227,9 @@ class SeriesForm(BootstrapMixin, forms.Form):
     count = forms.IntegerField(label="Number of visits", min_value=2, max_value=52, initial=6)
     reason = forms.CharField(label="Reason for visit", max_length=200, required=False)
 
-    def __init__(self, *args: Any, user: User, patients: list[Any], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, user: User, patients: list[Any], query: str = "", **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         model_choice_field(self, "appointment_type").queryset = AppointmentType.objects.restrict(
             user, "view"
@@ -235,9 +239,7 @@ class SeriesForm(BootstrapMixin, forms.Form):
         ).filter(is_active=True)
         locations = Location.objects.used_by(user).filter(is_active=True)
         model_choice_field(self, "location").queryset = locations
-        choice_field(self, "patient").choices = [("", "—")] + [
-            (p.pk, f"{p.last_name}, {p.first_name} ({p.mrn})") for p in patients
-        ]
+        offer_patients(self, patients, query)
 
 
 # --- waitlist and recalls ----------------------------------------------------------------
@@ -246,7 +248,7 @@ PART_OF_DAY = [("any", "Any time"), ("mornings", "Mornings only"), ("afternoons"
 
 
 class WaitlistForm(BootstrapMixin, forms.ModelForm):
-    patient = forms.TypedChoiceField(label="Patient", coerce=int, choices=[])
+    patient = PatientField()
     part_of_day = forms.ChoiceField(label="When", choices=PART_OF_DAY, initial="any")
 
     class Meta:
@@ -254,11 +256,11 @@ class WaitlistForm(BootstrapMixin, forms.ModelForm):
         fields = ["appointment_type", "provider", "location", "earliest", "latest", "note"]
         widgets = {"earliest": DATE, "latest": DATE}
 
-    def __init__(self, *args: Any, user: User, patients: list[Any], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, user: User, patients: list[Any], query: str = "", **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        choice_field(self, "patient").choices = [("", "—")] + [
-            (p.pk, f"{p.last_name}, {p.first_name} ({p.mrn})") for p in patients
-        ]
+        offer_patients(self, patients, query)
         model_choice_field(self, "appointment_type").queryset = AppointmentType.objects.restrict(
             user, "view"
         ).filter(is_active=True)
@@ -270,7 +272,7 @@ class WaitlistForm(BootstrapMixin, forms.ModelForm):
 
 
 class RecallForm(BootstrapMixin, forms.Form):
-    patient = forms.TypedChoiceField(label="Patient", coerce=int, choices=[])
+    patient = PatientField()
     reason = forms.CharField(label="Due for", max_length=120)
     due_date = forms.DateField(label="Due date", widget=DATE)
     appointment_type = forms.ModelChoiceField(
@@ -280,11 +282,11 @@ class RecallForm(BootstrapMixin, forms.Form):
         label="Provider", queryset=Provider.objects.none(), required=False
     )
 
-    def __init__(self, *args: Any, user: User, patients: list[Any], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, user: User, patients: list[Any], query: str = "", **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        choice_field(self, "patient").choices = [("", "—")] + [
-            (p.pk, f"{p.last_name}, {p.first_name} ({p.mrn})") for p in patients
-        ]
+        offer_patients(self, patients, query)
         model_choice_field(self, "appointment_type").queryset = AppointmentType.objects.restrict(
             user, "view"
         )

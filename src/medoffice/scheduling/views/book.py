@@ -36,6 +36,7 @@ from medoffice.scheduling.views.common import (
     VIEW,
     _form_with_patient_picker,
     _picked_patient,
+    chosen_id,
 )
 
 # --- finding a slot and booking ------------------------------------------------------------
@@ -96,6 +97,8 @@ def find_slot(request: AuthenticatedRequest) -> HttpResponse:
             "title": "Find a slot",
             "reschedule": reschedule if reschedule.isdigit() else "",
             "can_book": request.user.has_perm(BOOK),
+            # The patient record's "Book" button: the patient goes on to the booking form.
+            "patient": chosen_id(request.GET.get("patient")) or "",
         },
         status=400 if form.is_bound and form.errors else 200,
     )
