@@ -92,6 +92,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "medoffice.core.context_processors.navigation",
             ],
+            # |as_date, |as_time, |as_datetime, |as_weekday_date in every template.
+            "builtins": ["medoffice.core.templatetags.dates"],
         },
     }
 ]
@@ -204,6 +206,8 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"  # storage; each practice has its own time zone for display
 USE_I18N = True
 USE_TZ = True
+# The practice's date and time formats (medoffice/core/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["medoffice.core.formats"]
 
 # --- static files ---------------------------------------------------------
 STATIC_URL = "/static/"

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 
+from medoffice.core.formats import as_date
 from medoffice.core.forms import BootstrapMixin, choice_field, model_choice_field
 from medoffice.core.models import Location, User
 from medoffice.scheduling.choices import RecallStatus
@@ -181,7 +182,7 @@ class BookingForm(BootstrapMixin, forms.Form):
         locations = Location.objects.used_by(user)
         model_choice_field(self, "location").queryset = locations
         choice_field(self, "patient").choices = [("", "—")] + [
-            (p.pk, f"{p.last_name}, {p.first_name} ({p.mrn}, born {p.date_of_birth:%m/%d/%Y})")
+            (p.pk, f"{p.last_name}, {p.first_name} ({p.mrn}, born {as_date(p.date_of_birth)})")
             for p in patients
         ]
         self.fields["patient_search"].widget.attrs["data-testid"] = "patient-search"

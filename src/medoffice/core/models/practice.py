@@ -13,6 +13,7 @@ from django.db import models
 
 from medoffice.core.choices import PlaceOfService, Weekday
 from medoffice.core.error_codes import CoreErrorCode
+from medoffice.core.formats import as_time
 from medoffice.core.identifiers import is_valid_npi, normalize_ein
 from medoffice.core.querysets import RestrictedQuerySet
 from medoffice.core.roles import Permission
@@ -325,7 +326,7 @@ class LocationHours(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
+        return f"{self.get_weekday_display()} {as_time(self.opens)}–{as_time(self.closes)}"
 
     def clean(self) -> None:
         if self.opens and self.closes and self.closes <= self.opens:
