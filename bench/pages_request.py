@@ -336,7 +336,71 @@ def measure_posts(requests: int, demo: DemoTargets, client_of: Any) -> list[dict
             }
         )
     assert Appointment.objects.filter(pk__in=scheduled, status="arrived").count() == len(scheduled)
+    out.extend(measure_booking(requests, demo, desk))
     return out
+
+
+def measure_booking(requests: int, demo: DemoTargets, desk: Any) -> list[dict[str, Any]]:
+    """Book: the demo patient into a different open slot at the main clinic each run."""
+    import datetime as dt
+    import time
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from medoffice.scheduling import selectors
+    from medoffice.scheduling.models import Appointment, AppointmentType
+
+    kind = AppointmentType.objects.filter(is_active=True).order_by("pk").first()
+    start = demo.today + dt.timedelta(days=7)
+    slots = selectors.open_slots(
+        kind,
+        start_date=start,
+        end_date=start + dt.timedelta(days=30),
+        location_ids=[demo.location.pk],
+        limit=None,
+    )
+    # Slots that do not overlap: the same patient is booked each time, never twice at once.
+    chosen: list[Any] = []
+    for slot in sorted(slots, key=lambda s: s.start):
+        if len(chosen) <= requests and (not chosen or slot.start >= chosen[-1].end):
+            chosen.append(slot)
+    if len(chosen) <= requests:
+        return []
+    wall: list[float] = []
+    queries = 0
+    for n, slot in enumerate(chosen):
+        body = {
+            "appointment_type": kind.pk,
+            "provider": slot.provider_id,
+            "location": slot.location_id,
+            "start": slot.start.isoformat(),
+            "patient": demo.patient.pk,
+            "reason": "Cough",
+            "action": "book",
+        }
+        started = time.perf_counter()
+        with CaptureQueriesContext(connection) as executed:
+            response = desk.post("/schedule/book/", body)
+        elapsed = (time.perf_counter() - started) * 1000
+        assert response.status_code == 302, (response.status_code, slot)
+        if n:
+            wall.append(elapsed)
+            queries = len(executed)
+    booked = Appointment.objects.filter(
+        patient=demo.patient, start__in=[s.start for s in chosen]
+    ).count()
+    assert booked == len(chosen), booked
+    return [
+        {
+            "key": "POST scheduling:book",
+            "url": "/schedule/book/",
+            "user": "frontdesk",
+            "status": 302,
+            "queries": queries,
+            **percentiles(wall),
+        }
+    ]
 
 
 def main() -> None:
