@@ -266,6 +266,7 @@ def measure(requests: int) -> dict[str, Any]:
         connection.queries_log.clear()  # it keeps the last 9,000 only: a full log captures none
         with CaptureQueriesContext(connection) as executed:
             status = get()
+        queries = len(executed)  # now: each request's start empties the log
         if not query_counts.measurable(status):
             skipped[key] = f"{query_counts.unmeasured_reason(status)} ({url} as {username})"
             continue
@@ -284,7 +285,7 @@ def measure(requests: int) -> dict[str, Any]:
                 "url": url,
                 "user": username,
                 "status": status,
-                "queries": len(executed),
+                "queries": queries,
                 **timings.summary(),
             }
         )
