@@ -51,10 +51,10 @@ def consent_summary(patient: Any) -> dict[str, Any]:
 
 
 FOLLOW_UP_OFFERS = 6
-# The follow-up search looks this many days ahead, widening only while it has found fewer
-# than FOLLOW_UP_OFFERS times: reading 90 days of the book costs far more than two weeks,
+# The follow-up search looks this many days ahead (a week first), widening only if it found fewer
+# than FOLLOW_UP_OFFERS times: reading 90 days of the book costs far more than one week,
 # and the first times of a short window are the first times of the long one.
-FOLLOW_UP_WINDOWS = (14, 90)
+FOLLOW_UP_WINDOWS = (7, 90)
 
 
 def follow_up_slots(appointment: Appointment, now: dt.datetime) -> list[dict[str, Any]]:
