@@ -92,8 +92,9 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "medoffice.core.context_processors.navigation",
             ],
-            # ``{{ amount|money }}`` on every page without a ``{% load %}``.
-            "builtins": ["medoffice.core.templatetags.money"],
+            # ``{{ amount|money }}`` and |as_date, |as_time, |as_datetime, |as_weekday_date on every
+            # page without a ``{% load %}``.
+            "builtins": ["medoffice.core.templatetags.money", "medoffice.core.templatetags.dates"],
         },
     }
 ]
@@ -206,6 +207,8 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"  # storage; each practice has its own time zone for display
 USE_I18N = True
 USE_TZ = True
+# The practice's date and time formats (medoffice/core/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["medoffice.core.formats"]
 
 # --- static files ---------------------------------------------------------
 STATIC_URL = "/static/"

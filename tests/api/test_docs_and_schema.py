@@ -65,6 +65,24 @@ def test_a_token_reads_the_schema_and_the_use_is_audited(api_for):
     assert (event.username, event.object_type) == (client.user.username, "api.openapi")
 
 
+def test_the_schema_is_built_once_and_then_served_from_memory(client_for, monkeypatch):
+    from medoffice.api import api, docs
+
+    docs._schema_bodies.clear()
+    reader = client_for(Role.BILLER)
+    first = reader.get("/api/v1/openapi.json")
+
+    def build_again(**kwargs):
+        raise AssertionError("the schema was built a second time")
+
+    monkeypatch.setattr(api, "get_openapi_schema", build_again)
+    again = reader.get("/api/v1/openapi.json")
+
+    assert again.status_code == 200
+    assert again.content == first.content
+    assert again["Content-Type"] == first["Content-Type"]
+
+
 def test_the_schema_documents_every_operation_and_the_error_body(client_for):
     schema = client_for(Role.BILLER).get("/api/v1/openapi.json").json()
 

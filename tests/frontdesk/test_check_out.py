@@ -39,6 +39,29 @@ def test_check_out_offers_the_next_open_times_with_the_same_provider(desk, seen)
     assert all(s["start"].date() > local_today() for s in slots)
 
 
+def test_check_out_offers_times_months_ahead_when_the_next_weeks_are_off(desk, seen):
+    from tests.frontdesk.factories import at
+    from tests.scheduling.factories import ScheduleExceptionFactory
+
+    back = local_today() + dt.timedelta(days=45)
+    ScheduleExceptionFactory(
+        provider=seen.provider,
+        location=seen.location,
+        start=at(local_today() + dt.timedelta(days=1), 0, 0),
+        end=at(back, 0, 0),
+    )
+    slots = desk.get(url(seen)).context["slots"]
+    assert len(slots) == 6
+    assert all(s["start"].date() >= back for s in slots)
+
+
+def test_check_out_offers_the_first_six_times_in_order(desk, seen):
+    slots = desk.get(url(seen)).context["slots"]
+    starts = [s["start"] for s in slots]
+    assert len(starts) == 6
+    assert starts == sorted(starts)
+
+
 def test_booking_an_offered_time_books_the_follow_up(desk, seen):
     slot = desk.get(url(seen)).context["slots"][0]
     response = desk.post(url(seen), {"action": "book", "start": slot["value"]})

@@ -57,6 +57,24 @@ def _schema_caller(request: HttpRequest) -> bool:
     return True
 
 
+# The schema's JSON, built on the first request of the process: it changes only with the
+# code (the operations mounted at start-up), and building it takes far longer than a page.
+_schema_bodies: dict[tuple[int, tuple[tuple[str, Any], ...]], tuple[bytes, str]] = {}
+
+
+def _schema_response(
+    view: Callable[..., HttpResponse], request: HttpRequest, *args: Any, **kwargs: Any
+) -> HttpResponse:
+    key = (id(getattr(view, "keywords", {}).get("api")), tuple(sorted(kwargs.items())))
+    if key not in _schema_bodies:
+        built = view(request, *args, **kwargs)
+        if built.status_code != 200:
+            return built
+        _schema_bodies[key] = (built.content, built["Content-Type"])
+    body, content_type = _schema_bodies[key]
+    return HttpResponse(body, content_type=content_type)
+
+
 def docs_access(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """ninja's ``docs_decorator``: wraps both the schema view and the docs page view."""
     is_schema = getattr(view, "func", view) is openapi_json
@@ -74,7 +92,7 @@ def docs_access(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
                 )
                 response["WWW-Authenticate"] = 'Bearer realm="api"'
                 return response
-            return view(request, *args, **kwargs)
+            return _schema_response(view, request, *args, **kwargs)
         refusal = _docs_page_login(request)
         if refusal is not None:
             return refusal

@@ -9,7 +9,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from medoffice.core import bounds, formats
+from medoffice.core import bounds, inputs
 from medoffice.core.models import (
     Location,
     Practice,
@@ -47,7 +47,7 @@ class TypedDateField(forms.DateField):
         if isinstance(value, dt.date):
             return value
         try:
-            return formats.parse_date(str(value), today=timezone.localdate())
+            return inputs.parse_date(str(value), today=timezone.localdate())
         except ValueError as exc:
             raise ValidationError(str(exc), code="invalid") from None
 
@@ -81,10 +81,10 @@ def typed_date_field(
 
 
 def birth_date_field(label: str, *, required: bool = True, whose: str = "The") -> TypedDateField:
-    """A birth date, typed: not in the future and within ``formats.BIRTH_YEARS`` years."""
+    """A birth date, typed: not in the future and within ``inputs.BIRTH_YEARS`` years."""
 
     def plausible(value: dt.date) -> None:
-        problem = formats.birth_date_problem(value, timezone.localdate(), whose=whose)
+        problem = inputs.birth_date_problem(value, timezone.localdate(), whose=whose)
         if problem:
             raise ValidationError(problem, code="implausible_birth_date")
 
@@ -95,7 +95,7 @@ def birth_date_field(label: str, *, required: bool = True, whose: str = "The") -
 
 
 class StateField(forms.ChoiceField):
-    """A US state or territory from the list (``formats.US_STATES``); "ma" is taken as MA."""
+    """A US state or territory from the list (``inputs.US_STATES``); "ma" is taken as MA."""
 
     def to_python(self, value: Any) -> str:
         return str(super().to_python(value)).strip().upper()
@@ -105,9 +105,9 @@ def state_field(*, required: bool = False) -> StateField:
     return StateField(
         label="State",
         required=required,
-        choices=[("", "—"), *formats.STATE_CHOICES],
+        choices=[("", "—"), *inputs.STATE_CHOICES],
         widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
-        error_messages={"invalid_choice": formats.STATE_MESSAGE},
+        error_messages={"invalid_choice": inputs.STATE_MESSAGE},
     )
 
 
@@ -116,7 +116,7 @@ def clean_zip(value: str) -> str:
     if not value:
         return ""
     try:
-        return formats.normalize_zip(value)
+        return inputs.normalize_zip(value)
     except ValueError as exc:
         raise ValidationError(str(exc), code="invalid_zip_code") from None
 

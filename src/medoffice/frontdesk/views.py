@@ -30,6 +30,7 @@ from medoffice.billing.forms import BalancePaymentForm
 from medoffice.billing.models import PatientPayment
 from medoffice.core.audit import record_event
 from medoffice.core.formaction import errors_onto_form, refusal_text, run_form_action
+from medoffice.core.formats import as_date, as_time, as_weekday_date
 from medoffice.core.http import AuthenticatedRequest
 from medoffice.core.models import AuditAction, Location, User
 from medoffice.core.params import date_param
@@ -132,7 +133,7 @@ def day_view(request: AuthenticatedRequest) -> HttpResponse:
         request,
         "frontdesk/day.html",
         {
-            "title": f"Day view · {day:%A %B} {day.day}, {day.year}",
+            "title": f"Day view · {as_weekday_date(day)}",
             "day": day,
             "locations": locations,
             "location": location,
@@ -210,7 +211,7 @@ def week_view(request: AuthenticatedRequest) -> HttpResponse:
         request,
         "frontdesk/week.html",
         {
-            "title": f"Week view · week of {monday:%B} {monday.day}, {monday.year}",
+            "title": f"Week view · week of {as_date(monday)}",
             "monday": monday,
             "locations": locations,
             "location": location,
@@ -475,7 +476,7 @@ def _check_out_action(
                 provider=appointment.provider,
             )
             messages.success(
-                request, f"Recall set: {data['reason']} due {data['due_date']:%m/%d/%Y}."
+                request, f"Recall set: {data['reason']} due {as_date(data['due_date'])}."
             )
             return True
         if action == "book":
@@ -496,8 +497,8 @@ def _check_out_action(
                 start=start,
                 reason="follow-up",
             )
-            local = new.start.astimezone(timezone.get_current_timezone())
-            messages.success(request, f"Follow-up booked for {local:%A %m/%d/%Y %I:%M %p}.")
+            when = f"{as_weekday_date(new.start)} {as_time(new.start)}"
+            messages.success(request, f"Follow-up booked for {when}.")
             return True
         if action == "done":
             services.change_status(actor=user, appointment=appointment, to_status=S.COMPLETED)

@@ -5,7 +5,6 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from medoffice.core.formats import STATE_CHOICES, US_STATES
 from medoffice.core.forms import (
     BootstrapMixin,
     MoneyField,
@@ -16,6 +15,7 @@ from medoffice.core.forms import (
     state_field,
     typed_date_field,
 )
+from medoffice.core.inputs import STATE_CHOICES, US_STATES
 from medoffice.core.models import Location, User
 from medoffice.patients import files
 from medoffice.patients.choices import MAX_COPAY

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 
 from medoffice.core.fields import EncryptedTextField
+from medoffice.core.formats import as_datetime
 from medoffice.core.models.bases import CreatedAt, CreatedByIfAnyone, Timestamps
 from medoffice.core.querysets import RestrictedQuerySet
 from medoffice.core.roles import Permission
@@ -211,7 +212,7 @@ class EmergencyAccess(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} → {self.patient.mrn} at {self.granted_at:%Y-%m-%d %H:%M}"
+        return f"{self.user} → {self.patient.mrn} at {as_datetime(self.granted_at)}"
 
 
 class PatientAlert(CreatedByIfAnyone, CreatedAt):

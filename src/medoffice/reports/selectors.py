@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from medoffice.core.formats import as_date
 from medoffice.core.models import Location, User
 from medoffice.reports import charts, kpis
 from medoffice.reports.error_codes import ReportsErrorCode
@@ -325,7 +326,7 @@ class UtilisationReport:
         providers = sorted({r.provider for r in self.by_week}) if weeks else []
         lookup = {(r.provider, r.week): r.utilisation for r in self.by_week}
         return ChartSeries(
-            categories=[w.strftime("%m/%d") for w in weeks],
+            categories=[as_date(w) for w in weeks],
             series=[charts.Series(p, [_pct(lookup.get((p, w))) for w in weeks]) for p in providers],
         )
 

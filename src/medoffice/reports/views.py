@@ -18,6 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_safe
 
 from medoffice.core.audit import record_event
+from medoffice.core.formats import as_date, as_datetime
 from medoffice.core.http import AuthenticatedRequest
 from medoffice.core.listing import csv_cell
 from medoffice.core.models import AuditAction
@@ -140,7 +141,7 @@ def _csv(request: AuthenticatedRequest, report: Report, filters: selectors.Filte
 
 
 def _period(filters: selectors.Filters) -> str:
-    return f"{filters.start_date:%m/%d/%Y} to {filters.end_date:%m/%d/%Y}"
+    return f"{as_date(filters.start_date)} to {as_date(filters.end_date)}"
 
 
 # --- index ------------------------------------------------------------------------------------
@@ -296,7 +297,7 @@ def _utilisation_rows(rows: Sequence[selectors.UtilisationRow]) -> list[list[Cel
     return [
         [
             text(r.provider),
-            text(r.week.strftime("%m/%d/%Y") if r.week else "Whole period"),
+            text(as_date(r.week) if r.week else "Whole period"),
             number(r.booked),
             number(r.available),
             percent(r.utilisation),
@@ -383,7 +384,7 @@ def access(request: AuthenticatedRequest) -> HttpResponse:
             number(r.days)
             if r.days is not None
             else Cell(f"none in {selectors.ACCESS_HORIZON_DAYS} days", ""),
-            text(r.third_slot.strftime("%m/%d/%Y %H:%M") if r.third_slot else "—"),
+            text(as_datetime(r.third_slot) if r.third_slot else "—"),
         ]
         for r in rows
     ]

@@ -11,9 +11,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from medoffice.core import formats
+from medoffice.core import inputs
 from medoffice.core.choices import PlaceOfService, Weekday
 from medoffice.core.error_codes import CoreErrorCode
+from medoffice.core.formats import as_time
 from medoffice.core.identifiers import is_valid_npi, normalize_ein
 from medoffice.core.phones import to_e164
 from medoffice.core.querysets import RestrictedQuerySet
@@ -24,17 +25,17 @@ from .bases import Timestamps
 if TYPE_CHECKING:
     from medoffice.core.models import User
 
-US_STATES = formats.STATE_CHOICES
+US_STATES = inputs.STATE_CHOICES
 
 
 def zip_validator(value: str) -> None:
     """A ZIP code as stored: 12345 or 12345-6789 (forms normalise what was typed)."""
     try:
-        normalized = formats.normalize_zip(value)
+        normalized = inputs.normalize_zip(value)
     except ValueError:
         normalized = None
     if normalized != value:
-        raise ValidationError(formats.ZIP_MESSAGE, code=CoreErrorCode.INVALID_ZIP_CODE)
+        raise ValidationError(inputs.ZIP_MESSAGE, code=CoreErrorCode.INVALID_ZIP_CODE)
 
 
 def validate_phone(value: str) -> None:
@@ -284,7 +285,7 @@ class LocationHours(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
+        return f"{self.get_weekday_display()} {as_time(self.opens)}–{as_time(self.closes)}"
 
     def clean(self) -> None:
         if self.opens and self.closes and self.closes <= self.opens:

@@ -50,18 +50,31 @@ def consent_summary(patient: Any) -> dict[str, Any]:
 # --- check-out -----------------------------------------------------------------------
 
 
+FOLLOW_UP_OFFERS = 6
+# The follow-up search looks this many days ahead (a week first), widening only if it found fewer
+# than FOLLOW_UP_OFFERS times: reading 90 days of the book costs far more than one week,
+# and the first times of a short window are the first times of the long one.
+FOLLOW_UP_WINDOWS = (7, 90)
+
+
 def follow_up_slots(appointment: Appointment, now: dt.datetime) -> list[dict[str, Any]]:
+    """The first FOLLOW_UP_OFFERS open times with the visit's provider and location, from
+    tomorrow to 90 days ahead."""
     tz = timezone.get_current_timezone()
     start_date = now.astimezone(tz).date() + dt.timedelta(days=1)
-    slots = selectors.open_slots(
-        appointment.appointment_type,
-        start_date=start_date,
-        end_date=start_date + dt.timedelta(days=90),
-        provider_ids=[appointment.provider_id],
-        location_ids=[appointment.location_id],
-        limit=6,
-        now=now,
-    )
+    slots: list[Any] = []
+    for days in FOLLOW_UP_WINDOWS:
+        slots = selectors.open_slots(
+            appointment.appointment_type,
+            start_date=start_date,
+            end_date=start_date + dt.timedelta(days=days),
+            provider_ids=[appointment.provider_id],
+            location_ids=[appointment.location_id],
+            limit=FOLLOW_UP_OFFERS,
+            now=now,
+        )
+        if len(slots) >= FOLLOW_UP_OFFERS:
+            break
     return [{"start": s.start.astimezone(tz), "value": s.start.isoformat()} for s in slots]
 
 

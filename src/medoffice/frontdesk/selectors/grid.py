@@ -11,6 +11,7 @@ from typing import Any
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from medoffice.core.formats import as_time, as_weekday_date
 from medoffice.core.models import Location, LocationHours, User
 from medoffice.frontdesk.choices import (
     DEFAULT_HOURS,
@@ -135,7 +136,7 @@ def build_cells(
                 appointment_type=period[2] if period else None,
             )
             local = begin.astimezone(tz)
-            label = f"Book {local:%I:%M %p} {local:%a %b} {local.day}, {column.label}"
+            label = f"Book {as_time(local)} {as_weekday_date(local)}, {column.label}"
             html = format_html(
                 '<td class="fd-open"><a href="{}" class="fd-open-link" data-r="{}" data-c="{}" '
                 'data-span="1" data-testid="open-{}-{}"><span class="visually-hidden">{}</span>'
@@ -388,7 +389,7 @@ def week_grid(
         first = _local(day, opens, tz)
         column = GridColumn(
             key=f"day-{day.isoformat()}",
-            label=f"{day:%a %b} {day.day}",
+            label=as_weekday_date(day),
             day=day,
             provider_id=provider.pk,
             location_id=location.pk,

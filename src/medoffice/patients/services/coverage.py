@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from medoffice.core.audit import record_change, record_event
+from medoffice.core.formats import as_date
 from medoffice.core.models import AuditAction
 from medoffice.core.money import MoneyError, parse_money
 from medoffice.core.permissions import Actor, actor_user, require
@@ -143,7 +144,7 @@ def end_coverage(*, actor: Actor, coverage: Coverage, end_date: dt.date) -> Cove
         raise ValidationError(
             {
                 "end_date": ValidationError(
-                    f"The end date must be on or after {coverage.effective_from:%m/%d/%Y}.",
+                    f"The end date must be on or after {as_date(coverage.effective_from)}.",
                     code=Code.COVERAGE_ENDS_BEFORE_START,
                 )
             }
@@ -202,7 +203,7 @@ def revoke_consent(*, actor: Actor, consent: Consent, revoked_on: dt.date) -> Co
         raise ValidationError(
             {
                 "revoked_on": ValidationError(
-                    f"The revocation must be on or after {consent.given_on:%m/%d/%Y}.",
+                    f"The revocation must be on or after {as_date(consent.given_on)}.",
                     code=Code.REVOCATION_BEFORE_CONSENT,
                 )
             }

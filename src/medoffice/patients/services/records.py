@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
-from medoffice.core import formats
+from medoffice.core import inputs
 from medoffice.core.audit import record_change, record_event
 from medoffice.core.identifiers import normalize_ssn
 from medoffice.core.models import AuditAction, AuditOutcome, Location
@@ -84,7 +84,7 @@ def clean_demographics(fields: dict[str, Any], *, today: dt.date | None = None) 
     for name, whose in (("date_of_birth", "The"), ("guarantor_date_of_birth", "The guarantor's")):
         day = cleaned.get(name)
         if isinstance(day, dt.date):
-            problem = formats.birth_date_problem(day, today, whose=whose)
+            problem = inputs.birth_date_problem(day, today, whose=whose)
             if problem:
                 code = Code.BIRTH_IN_FUTURE if day > today else Code.BIRTH_TOO_LONG_AGO
                 refuse(name, problem, code)
@@ -102,12 +102,12 @@ def clean_demographics(fields: dict[str, Any], *, today: dt.date | None = None) 
             )
     if (cleaned.get("postal_code") or "").strip():
         try:
-            cleaned["postal_code"] = formats.normalize_zip(cleaned["postal_code"])
+            cleaned["postal_code"] = inputs.normalize_zip(cleaned["postal_code"])
         except ValueError as exc:
             refuse("postal_code", str(exc), Code.INVALID_ZIP_CODE)
     if (cleaned.get("state") or "").strip():
         try:
-            cleaned["state"] = formats.normalize_state(cleaned["state"])
+            cleaned["state"] = inputs.normalize_state(cleaned["state"])
         except ValueError as exc:
             refuse("state", str(exc), Code.INVALID_STATE)
     if cleaned.get("ssn"):

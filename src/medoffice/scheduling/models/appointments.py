@@ -7,6 +7,7 @@ from typing import Self
 from django.conf import settings
 from django.db import models
 
+from medoffice.core.formats import as_datetime
 from medoffice.core.models.bases import CreatedAt, CreatedBy, UpdatedAt
 from medoffice.core.querysets import RestrictedQuerySet
 from medoffice.core.roles import Permission
@@ -145,7 +146,7 @@ class Appointment(UpdatedAt):
         ]
 
     def __str__(self) -> str:
-        return f"{self.start:%Y-%m-%d %H:%M} {self.appointment_type} with {self.provider}"
+        return f"{as_datetime(self.start)} {self.appointment_type} with {self.provider}"
 
     @property
     def duration_minutes(self) -> int:

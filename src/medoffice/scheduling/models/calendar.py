@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 
+from medoffice.core.formats import as_datetime, as_time
 from medoffice.core.models.bases import CreatedAt, CreatedBy
 from medoffice.core.models.practice import Weekday, validate_npi
 from medoffice.core.querysets import RestrictedQuerySet
@@ -201,7 +202,7 @@ class TemplateBlock(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.provider} {self.get_weekday_display()} {self.start:%H:%M}–{self.end:%H:%M}"
+        return f"{self.provider} {self.get_weekday_display()} {as_time(self.start)}–{as_time(self.end)}"
 
     def clean(self) -> None:
         if self.start and self.end and self.end <= self.start:
@@ -260,7 +261,7 @@ class ScheduleException(models.Model):
 
     def __str__(self) -> str:
         who = self.provider or "Everyone"
-        return f"{who}: {self.get_kind_display()} {self.start:%Y-%m-%d %H:%M}"
+        return f"{who}: {self.get_kind_display()} {as_datetime(self.start)}"
 
 
 class OverbookRule(CreatedBy, CreatedAt):

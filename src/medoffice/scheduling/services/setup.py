@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Model
 
 from medoffice.core.audit import record_event
+from medoffice.core.formats import as_date, as_time
 from medoffice.core.models import AuditAction
 from medoffice.core.permissions import Actor, require
 from medoffice.core.roles import Permission
@@ -101,13 +102,13 @@ def save_template_block(
     Provider.objects.select_for_update().filter(pk=block.provider_id).first()
     clash = overlapping_blocks(block).select_related("location").first()
     if clash is not None:
-        until = f" until {clash.effective_to:%Y-%m-%d}" if clash.effective_to else ""
+        until = f" until {as_date(clash.effective_to)}" if clash.effective_to else ""
         raise ValidationError(
             {
                 "start": ValidationError(
                     f"This overlaps {clash.provider}'s block on "
-                    f"{clash.get_weekday_display()} {clash.start:%H:%M}–{clash.end:%H:%M} at "
-                    f"{clash.location.name} (from {clash.effective_from:%Y-%m-%d}{until}). "
+                    f"{clash.get_weekday_display()} {as_time(clash.start)}–{as_time(clash.end)} at "
+                    f"{clash.location.name} (from {as_date(clash.effective_from)}{until}). "
                     "Change the hours or the effective dates.",
                     code=SchedulingErrorCode.TEMPLATE_OVERLAP,
                 )

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from medoffice.core.audit import record_event
 from medoffice.core.formaction import errors_onto_form, refusal_text, run_form_action
+from medoffice.core.formats import as_time, as_weekday_date
 from medoffice.core.http import AuthenticatedRequest
 from medoffice.core.models import AuditAction, Location
 from medoffice.scheduling import forms as f
@@ -155,7 +156,7 @@ def _slot_summary(source: Any) -> dict[str, Any]:
 
 def _when(appointment: Appointment) -> str:
     local = appointment.start.astimezone(services.practice_zone())
-    return f"on {local:%a %m/%d/%Y at %H:%M} with {appointment.provider}"
+    return f"on {as_weekday_date(local)} at {as_time(local)} with {appointment.provider}"
 
 
 def _appointment_or_404(

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from medoffice.core.audit import record_event
 from medoffice.core.formaction import refusal_text, run_form_action
+from medoffice.core.formats import as_datetime
 from medoffice.core.http import AuthenticatedRequest
 from medoffice.core.listing import Column, ListPage
 from medoffice.core.models import AuditAction, User
@@ -121,7 +122,7 @@ class WaitlistList(ListPage):
                 (
                     (
                         reverse("scheduling:appointment", args=[a.pk]),
-                        f"{timezone.localtime(a.start):%m/%d %H:%M} {a.provider.short_name}",
+                        f"{as_datetime(a.start)} {a.provider.short_name}",
                     )
                     for a in found[:3]
                 ),

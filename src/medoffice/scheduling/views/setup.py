@@ -133,8 +133,8 @@ class TemplateBlockList(SetupList):
         ),
         Column("location", "Location", order_by="location__name", value=lambda b: b.location.name),
         Column("weekday", "Day", value=lambda b: b.get_weekday_display()),
-        Column("start", "From", value=lambda b: f"{b.start:%H:%M}"),
-        Column("end", "To", value=lambda b: f"{b.end:%H:%M}"),
+        Column("start", "From"),
+        Column("end", "To"),
         Column(
             "types",
             "Types",
