@@ -11,8 +11,10 @@ class FrontDeskConfig(AppConfig):
         from medoffice.core.homepanels import HomePanel
         from medoffice.core.homepanels import register as register_panel
         from medoffice.core.navigation import NavEntry, register
+        from medoffice.core.roles import Permission
         from medoffice.frontdesk.choices import VIEW_BOOK
         from medoffice.frontdesk.selectors import today_summary
+        from medoffice.frontdesk.selectors.home import desk_day, office_day, provider_day
 
         register(
             NavEntry("Front desk", "Day view", "frontdesk:day", VIEW_BOOK, 10),
@@ -20,5 +22,26 @@ class FrontDeskConfig(AppConfig):
             NavEntry("Front desk", "Flow board", "frontdesk:flow", VIEW_BOOK, 12),
         )
         register_panel(
-            HomePanel("today", "frontdesk/panels/today.html", today_summary, VIEW_BOOK, order=10)
+            HomePanel(
+                "office_day",
+                "frontdesk/panels/office_day.html",
+                office_day,
+                Permission.CHANGE_SCHEDULE,
+                order=5,
+            ),
+            HomePanel(
+                "desk_day",
+                "frontdesk/panels/desk_day.html",
+                desk_day,
+                Permission.CHANGE_APPOINTMENT,
+                order=8,
+            ),
+            HomePanel(
+                "my_day",
+                "frontdesk/panels/my_day.html",
+                provider_day,
+                Permission.VIEW_OWN_FEED,
+                order=6,
+            ),
+            HomePanel("today", "frontdesk/panels/today.html", today_summary, VIEW_BOOK, order=10),
         )
