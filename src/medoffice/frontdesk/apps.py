@@ -15,7 +15,28 @@ class FrontDeskConfig(AppConfig):
         from medoffice.frontdesk.choices import VIEW_BOOK
         from medoffice.frontdesk.selectors import today_summary
         from medoffice.frontdesk.selectors.home import desk_day, office_day, provider_day
+        from medoffice.frontdesk.selectors.record import visit_history, visit_summary
+        from medoffice.patients.record import RecordPart
+        from medoffice.patients.record import register as register_part
 
+        register_part(
+            RecordPart(
+                "banner_visits",
+                "frontdesk/record/banner_visits.html",
+                visit_summary,
+                "banner",
+                VIEW_BOOK,
+                order=10,
+            ),
+            RecordPart(
+                "visit_history",
+                "frontdesk/record/visit_history.html",
+                visit_history,
+                "section",
+                VIEW_BOOK,
+                order=10,
+            ),
+        )
         register(
             NavEntry("Front desk", "Day view", "frontdesk:day", VIEW_BOOK, 10),
             NavEntry("Front desk", "Week view", "frontdesk:week", VIEW_BOOK, 11),
