@@ -14,6 +14,7 @@ from tests.core.test_authorization_matrix import BI, FD, OM, page
 PAYMENT_READERS = {OM, FD, BI}
 
 ROWS = [
+    page("/front-desk/payments/", "Payments list", PAYMENT_READERS),
     page(
         "/front-desk/payments/<int:pk>/receipt/",
         "Front desk: receipt",
