@@ -13,6 +13,7 @@ from django.utils import timezone
 from medoffice.billing.choices import PaymentMethod
 from medoffice.billing.models import PatientPayment
 from medoffice.core.models import User
+from medoffice.core.money import CENT
 
 
 def visit_payments(user: User, appointment: Any) -> list[PatientPayment]:
@@ -44,7 +45,7 @@ def copays_by_method(user: User, day: dt.date) -> dict[str, Any]:
             "method": method.value,
             "label": method.label,
             "count": rows.get(method.value, (0, None))[0],
-            "total": rows.get(method.value, (0, None))[1] or Decimal("0.00"),
+            "total": (rows.get(method.value, (0, None))[1] or Decimal(0)).quantize(CENT),
         }
         for method in PaymentMethod
     ]
