@@ -19,7 +19,7 @@ from medoffice.billing.filters import PaymentFilter
 from medoffice.core.filtersets import list_figure
 from medoffice.core.models import User
 from medoffice.core.roles import Permission
-from medoffice.frontdesk.choices import FLOW_ALERT_MINUTES, S
+from medoffice.frontdesk.choices import S
 from medoffice.frontdesk.selectors.board import alert_level
 from medoffice.frontdesk.selectors.common import appointment_url
 from medoffice.messaging.filters import MessageFilter
@@ -144,7 +144,9 @@ def desk_day(user: User) -> dict[str, Any]:
         .exclude(status__in=[S.CANCELLED, S.NO_SHOW, S.LEFT_WITHOUT_BEING_SEEN])
         .prefetch_related("patient__coverages")
     )
-    arrived = sorted((a for a in today_visits if a.arrived_at), key=lambda a: a.arrived_at)
+    arrived = sorted(
+        (a for a in today_visits if a.arrived_at), key=lambda a: a.arrived_at or a.start
+    )
     arrivals = [
         {
             "name": _name(a),
@@ -154,10 +156,11 @@ def desk_day(user: User) -> dict[str, Any]:
         }
         for a in arrived
     ]
-    too_long = []
+    too_long: list[dict[str, Any]] = []
     for a in arrived:
+        # Waiting: in the waiting room or in a room for the provider, timed as the board does.
         since = a.roomed_at if a.status == S.ROOMED else a.arrived_at
-        if a.status not in FLOW_ALERT_MINUTES or since is None:
+        if a.status not in {S.ARRIVED, S.ROOMED} or since is None:
             continue
         minutes = _minutes(since, now)
         level = alert_level(a.status, minutes)
@@ -177,7 +180,7 @@ def desk_day(user: User) -> dict[str, Any]:
         .filter(appointment__in=[a.pk for a in today_visits], kind="copay")
         .values_list("appointment_id", flat=True)
     )
-    to_collect = []
+    to_collect: list[dict[str, Any]] = []
     for a in sorted(today_visits, key=lambda a: a.start):
         if a.pk in paid or a.status in {S.COMPLETED}:
             continue

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from medoffice.billing import selectors as billing
+from medoffice.billing.models import PatientPayment
 from medoffice.core.audit import record_event
 from medoffice.core.models import AuditAction, User
 from medoffice.core.roles import Permission
@@ -38,6 +39,12 @@ def _visits(user: User, patient: Patient) -> list[Appointment]:
     )
 
 
+def _paid(visit: Appointment) -> list[PatientPayment]:
+    """The visit's payments, prefetched by ``_visits`` (``to_attr="paid"``)."""
+    paid: list[PatientPayment] = getattr(visit, "paid", [])
+    return paid
+
+
 def _copay_due(patient: Patient, visit: Appointment) -> Decimal | None:
     day = timezone.localtime(visit.start).date()
     covering = sorted((c for c in patient.coverages.all() if c.covers(day)), key=lambda c: c.order)
@@ -55,7 +62,7 @@ def visit_summary(user: User, patient: Patient, params: Mapping[str, str]) -> di
         if v.status not in KEPT:
             continue
         due = _copay_due(patient, v)
-        paid = sum((p.amount for p in v.paid if p.kind == "copay"), Decimal("0.00"))
+        paid = sum((p.amount for p in _paid(v) if p.kind == "copay"), Decimal("0.00"))
         if due and paid < due:
             unpaid.append(due - paid)
     nxt = coming[-1] if coming else None
@@ -90,7 +97,7 @@ def visit_history(user: User, patient: Patient, params: Mapping[str, str]) -> di
     )
     rows = []
     for v in shown:
-        paid = sum((p.amount for p in v.paid), Decimal("0.00"))
+        paid = sum((p.amount for p in _paid(v)), Decimal("0.00"))
         rows.append(
             {
                 "start": timezone.localtime(v.start),
@@ -99,8 +106,8 @@ def visit_history(user: User, patient: Patient, params: Mapping[str, str]) -> di
                 "location": v.location.code,
                 "status": v.get_status_display(),
                 "status_key": v.status,
-                "paid": paid if v.paid else None,
-                "receipts": [p.pk for p in v.paid],
+                "paid": paid if _paid(v) else None,
+                "receipts": [p.pk for p in _paid(v)],
                 "url": reverse("scheduling:appointment", args=[v.pk]),
             }
         )
