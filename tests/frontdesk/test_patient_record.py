@@ -54,12 +54,6 @@ def test_the_banner_shows_age_mrn_primary_coverage_and_alerts(desk, location):
     assert "Needs an interpreter" in html
 
 
-def test_age_counts_a_birthday_only_once_it_has_come():
-    patient = PatientFactory.build(date_of_birth=dt.date(2000, 2, 29))
-    assert patient.age_on(dt.date(2026, 2, 28)) == 25
-    assert patient.age_on(dt.date(2026, 3, 1)) == 26
-
-
 def test_the_banner_shows_the_next_visit(desk, location):
     provider = working_provider(location)
     patient = PatientFactory(home_location=location)
