@@ -26,6 +26,7 @@ def _fixed(body: dict[str, Any]) -> Any:
 
 
 ROWS = [
+    page("/front-desk/payments/", "Payments list", PAYMENT_READERS),
     page(
         "/front-desk/payments/<int:pk>/receipt/",
         "Front desk: receipt",

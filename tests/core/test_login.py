@@ -87,7 +87,7 @@ def test_locked_account_is_shown_on_the_office_managers_home_page(desk_user, cli
     fail_until_locked("jordan")
     manager = client_for(Role.OFFICE_MANAGER)
     response = manager.get("/")
-    assert response.context["locked_accounts"] == ["jordan"]
+    assert response.context["accounts"]["locked"] == ["jordan"]
     assert "jordan" in response.content.decode()
 
 
@@ -96,7 +96,7 @@ def test_office_manager_unlocks_and_the_user_can_log_in_again(desk_user, client_
     manager = client_for(Role.OFFICE_MANAGER)
     response = manager.post(f"/users/{desk_user.pk}/unlock/")
     assert response.status_code == 302
-    assert manager.get("/").context["locked_accounts"] == []
+    assert manager.get("/").context["accounts"]["locked"] == []
     assert log_in(Client(), "jordan", TEST_PASSWORD).status_code == 302
     unlock = AuditEvent.objects.get(action=AuditAction.SECURITY, detail__contains="unlocked")
     assert unlock.user_id == manager.user.pk

@@ -16,10 +16,18 @@ def test_the_home_page_shows_the_registered_panels_in_order(client_for):
     response = client_for(Role.OFFICE_MANAGER).get("/")
     html = response.content.decode()
     names = [panel["name"] for panel in response.context["panels"]]
-    assert names == ["today", "locked_accounts", "emergency_accesses", "audit", "recent_patients"]
+    assert names == [
+        "office_day",
+        "desk_day",
+        "today",
+        "accounts",
+        "emergency_accesses",
+        "audit",
+        "recent_patients",
+    ]
     order = [
         html.index(f'data-testid="{testid}"')
-        for testid in ("today", "locked-accounts", "emergency-accesses", "audit-status")
+        for testid in ("office-day", "desk-day", "today", "accounts", "emergency-accesses")
     ]
     assert order == sorted(order)
 
@@ -27,7 +35,7 @@ def test_the_home_page_shows_the_registered_panels_in_order(client_for):
 def test_a_panel_is_computed_only_for_users_with_its_permission(client_for, monkeypatch):
     calls = []
     panel = homepanels.HomePanel(
-        "test_panel", "core/panels/locked_accounts.html", calls.append, "core.change_user"
+        "test_panel", "core/panels/accounts.html", calls.append, "core.change_user"
     )
     monkeypatch.setattr(homepanels, "_registry", {**homepanels._registry, "test_panel": panel})
     client_for(Role.FRONT_DESK).get("/")

@@ -76,6 +76,7 @@ def _edit_body(form: str, **changes: str) -> Callable[[Any], dict[str, Any]]:
 
 ROWS = [
     page("/schedule/messages/", "Reminders and messages: set-up", {OM}),
+    page("/schedule/messages/log/", "Delivery log", {OM, FD, BI, PR, CL}),
     page("/schedule/messages/templates/new/", "New message template", {OM}),
     page(
         "/schedule/messages/templates/new/",

@@ -196,6 +196,12 @@ ROWS = [
     ),
     page(
         "/patients/consents/<int:pk>/revoke/",
+        "Revoke a consent: confirm",
+        CHANGERS,
+        target="consent",
+    ),
+    page(
+        "/patients/consents/<int:pk>/revoke/",
         "Revoke a consent",
         CHANGERS,
         method="POST",
@@ -222,6 +228,12 @@ ROWS = [
         ok=302,
         target="coverage",
         body=coverage_edit_body,
+    ),
+    page(
+        "/patients/coverages/<int:pk>/end/",
+        "End a coverage: confirm",
+        CHANGERS,
+        target="coverage",
     ),
     page(
         "/patients/coverages/<int:pk>/end/",

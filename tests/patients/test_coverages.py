@@ -7,11 +7,12 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from medoffice.core.models import AuditEvent
 from medoffice.patients.models import Coverage
 from tests.factories import PatientFactory
-from tests.patients.factories import PNG_BYTES, CoverageFactory, PayerFactory
+from tests.patients.factories import PNG_BYTES, ConsentFactory, CoverageFactory, PayerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -150,3 +151,46 @@ def test_the_service_holds_a_copay_from_code_to_the_limit(location):
             copay=Decimal("1E+3") * 10,
         )
     assert "copay" in caught.value.error_dict
+
+
+def test_end_asks_for_confirmation_with_todays_date_and_changes_nothing_yet(desk, location):
+    patient = PatientFactory(home_location=location)
+    coverage = CoverageFactory(patient=patient, order=1)
+    response = desk.get(f"/patients/coverages/{coverage.pk}/end/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f'value="{timezone.localdate():%Y-%m-%d}"' in html
+    assert "End coverage" in html
+    assert f'href="/patients/{patient.pk}/">Cancel' in html
+    coverage.refresh_from_db()
+    assert (coverage.is_active, coverage.effective_to) == (True, None)
+
+
+def test_confirming_the_end_ends_the_coverage_on_the_date_given(desk, location):
+    coverage = CoverageFactory(patient=PatientFactory(home_location=location), order=1)
+    response = desk.post(f"/patients/coverages/{coverage.pk}/end/", {"end_date": "2025-06-30"})
+    assert response.status_code == 302
+    coverage.refresh_from_db()
+    assert coverage.effective_to == dt.date(2025, 6, 30)
+
+
+@pytest.mark.parametrize("end_date", ["", "0001-01-01", "9999-12-31", "not a date", "٢٠٢٥"])
+def test_a_bad_end_date_is_refused_naming_the_field_and_ends_nothing(desk, location, end_date):
+    coverage = CoverageFactory(patient=PatientFactory(home_location=location), order=1)
+    response = desk.post(f"/patients/coverages/{coverage.pk}/end/", {"end_date": end_date})
+    assert response.status_code == 200
+    assert 'data-field-error="end_date"' in response.content.decode()
+    coverage.refresh_from_db()
+    assert coverage.is_active
+
+
+def test_revoke_asks_for_confirmation_before_revoking_a_consent(desk, location):
+    consent = ConsentFactory(patient=PatientFactory(home_location=location))
+    response = desk.get(f"/patients/consents/{consent.pk}/revoke/")
+    assert response.status_code == 200
+    assert "Revoke consent" in response.content.decode()
+    consent.refresh_from_db()
+    assert consent.revoked_on is None
+    desk.post(f"/patients/consents/{consent.pk}/revoke/", {"revoked_on": "2025-01-02"})
+    consent.refresh_from_db()
+    assert consent.revoked_on == dt.date(2025, 1, 2)

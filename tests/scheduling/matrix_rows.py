@@ -187,6 +187,7 @@ ROWS = [
         body=series_body,
         body_subject="patient",
     ),
+    page("/schedule/appointments/", "Appointments list", BOOK_VIEWERS),
     page("/schedule/waitlist/", "Waitlist", BOOK_VIEWERS),
     page("/schedule/waitlist/new/", "Add to the waitlist", BOOKERS),
     page(

@@ -8,6 +8,14 @@ class BillingConfig(AppConfig):
     api_router = "medoffice.billing.api.router"
 
     def ready(self) -> None:
+        from medoffice.core.navigation import NavEntry, register
+        from medoffice.core.roles import Permission
+
+        register(
+            NavEntry(
+                "Front desk", "Payments", "billing:payments", Permission.VIEW_PATIENTPAYMENT, 13
+            )
+        )
         from medoffice.core.demo.registry import register_builder
 
         register_builder("billing-copays", "medoffice.billing.demo.build_copays", order=35)

@@ -7,6 +7,7 @@ from medoffice.billing import views
 app_name = "billing"
 
 urlpatterns = [
+    path("", views.PaymentList.as_view(), name="payments"),
     path("<int:pk>/receipt/", views.receipt, name="receipt"),
     path("<int:pk>/receipt.pdf", views.receipt_pdf, name="receipt-pdf"),
     path("<int:pk>/void/", views.void, name="void"),

@@ -1,21 +1,25 @@
-"""Billing's pages: a payment's receipt, on screen and as a PDF (WeasyPrint), and its void
-and refund. The front desk links here after taking a copay or a balance
+"""Billing's pages: the payments list, a payment's receipt, on screen and as a PDF
+(WeasyPrint), and its void and refund. The front desk links to the receipt after taking a copay or a balance
 (``billing.services.take_payment``)."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import permission_required
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from medoffice.billing import receipts, selectors, services
+from medoffice.billing.filters import PaymentFilter
 from medoffice.billing.forms import RefundForm, VoidForm
 from medoffice.billing.models import PatientPayment, PaymentRefund
 from medoffice.core.audit import record_event
 from medoffice.core.formaction import run_form_action
 from medoffice.core.http import AuthenticatedRequest
+from medoffice.core.listing import Column, ListPage
 from medoffice.core.models import AuditAction
 from medoffice.core.money import format_money
 from medoffice.core.roles import Permission
@@ -118,3 +122,40 @@ def refund(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "title": f"Refund on receipt {payment.receipt_number}",
         },
     )
+
+
+class PaymentList(ListPage):
+    """The payments taken at the desk, newest first, filtered by day, method and kind."""
+
+    model = PatientPayment
+    title = "Payments"
+    intro = "Money taken at the desk in the locations you work at. Open one for its receipt."
+    filterset_class = PaymentFilter
+    default_sort = "-received_at"
+    data_category = "payment"
+    patient_field = "patient_id"
+    columns = [
+        Column(
+            "receipt_number",
+            "Receipt",
+            link=lambda p: reverse("billing:receipt", args=[p.pk]),
+        ),
+        Column(
+            "received_at",
+            "Received",
+            value=lambda p: timezone.localtime(p.received_at),
+        ),
+        Column(
+            "patient",
+            "Patient",
+            order_by="patient__last_name",
+            value=lambda p: f"{p.patient.last_name}, {p.patient.first_name}",
+        ),
+        Column("kind", "For", value=lambda p: p.kind.capitalize()),
+        Column("method", "Paid by", value=lambda p: p.get_method_display()),
+        Column("amount", "Amount", value=lambda p: format_money(p.amount), css="text-end"),
+        Column("location", "Location", order_by="location__code", value=lambda p: p.location.code),
+    ]
+
+    def base_queryset(self) -> QuerySet:
+        return selectors.counted_payments(self.request.user).select_related("patient", "location")

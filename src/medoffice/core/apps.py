@@ -45,16 +45,16 @@ class CoreConfig(AppConfig):
             NavEntry("Account", "Two-step log-in", "core:mfa-recovery-codes", order=90),
             NavEntry("Account", "API tokens", "core:tokens", order=91),
         )
-        from medoffice.core import selectors, services
+        from medoffice.core import selectors
         from medoffice.core.homepanels import HomePanel
         from medoffice.core.homepanels import register as register_panel
 
         register_panel(
             HomePanel(
-                "locked_accounts",
-                "core/panels/locked_accounts.html",
-                lambda user: services.locked_usernames(),
-                Permission.CHANGE_USER,
+                "accounts",
+                "core/panels/accounts.html",
+                selectors.account_summary,
+                Permission.VIEW_USER,
                 order=20,
             ),
             HomePanel(

@@ -18,11 +18,12 @@ from medoffice.core.models import (
     AuditAction,
     AuditEvent,
     AuditOutcome,
+    Practice,
     User,
     concerning_patient,
     practice_zone,
 )
-from medoffice.core.roles import Role
+from medoffice.core.roles import MFA_REQUIRED_ROLES, Role
 
 # What the audit log records that is not a table: the database itself (the chain's
 # check), the reports, the API's schema, the free times searched.
@@ -130,7 +131,12 @@ class UserFilter(FilterSet):
     )
     status = django_filters.ChoiceFilter(
         label="Status",
-        choices=[("active", "Active"), ("inactive", "Deactivated")],
+        choices=[
+            ("active", "Active"),
+            ("inactive", "Deactivated"),
+            ("locked", "Locked out"),
+            ("mfa_pending", "Two-step log-in not set up"),
+        ],
         empty_label="Any",
         method="filter_status",
     )
@@ -154,4 +160,33 @@ class UserFilter(FilterSet):
         return qs.filter(pk__in=User.objects.filter(role_assignments__role=value).values("pk"))
 
     def filter_status(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        if value == "locked":
+            return locked_users(qs)
+        if value == "mfa_pending":
+            return mfa_pending_users(qs)
         return qs.filter(is_active=value == "active")
+
+
+def locked_users(qs: QuerySet) -> QuerySet:
+    """The accounts django-axes has locked out (the rows Users shows as locked)."""
+    from axes.models import AccessAttempt
+    from django.conf import settings
+
+    locked = AccessAttempt.objects.filter(
+        failures_since_start__gte=settings.AXES_FAILURE_LIMIT
+    ).values("username")
+    return qs.filter(username__in=locked)
+
+
+def mfa_pending_users(qs: QuerySet) -> QuerySet:
+    """Active accounts that must use two-step log-in and have not set it up yet: a role
+    that always needs it, or any role when the practice requires it of everyone."""
+    from medoffice.core.models.mfa import AuthenticatorApp
+
+    enrolled = AuthenticatorApp.objects.filter(confirmed=True).values("user_id")
+    qs = qs.filter(is_active=True).exclude(pk__in=enrolled)
+    practice = Practice.current()
+    if practice is None or not practice.require_mfa_for_everyone:
+        needing = User.objects.filter(role_assignments__role__in=list(MFA_REQUIRED_ROLES))
+        qs = qs.filter(pk__in=needing.values("pk"))
+    return qs

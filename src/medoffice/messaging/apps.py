@@ -9,9 +9,13 @@ class MessagingConfig(AppConfig):
 
     def ready(self) -> None:
         from medoffice.core.navigation import NavEntry, register
+        from medoffice.core.roles import Permission
         from medoffice.messaging.services import SETUP
 
-        register(NavEntry("Schedule", "Reminders and messages", "messages:index", SETUP, 60))
+        register(
+            NavEntry("Schedule", "Reminders and messages", "messages:index", SETUP, 60),
+            NavEntry("Schedule", "Delivery log", "messages:log", Permission.VIEW_APPOINTMENT, 62),
+        )
         from medoffice.core.demo.registry import register_builder
 
         register_builder("messaging-defaults", "medoffice.messaging.demo.build_defaults", order=39)

@@ -9,6 +9,7 @@ app_name = "messages"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("log/", views.DeliveryLog.as_view(), name="log"),
     path("templates/new/", views.template_new, name="template-new"),
     path("templates/<int:pk>/", views.template_edit, name="template"),
     path("rules/new/", views.rule_new, name="rule-new"),

@@ -5,16 +5,21 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from medoffice.core.formaction import run_form_action
 from medoffice.core.http import AuthenticatedRequest
+from medoffice.core.listing import Column, ListPage
+from medoffice.core.roles import Permission
 from medoffice.messaging import kinds, services
+from medoffice.messaging.filters import MessageFilter
 from medoffice.messaging.forms import MessageTemplateForm, ReminderRuleForm
-from medoffice.messaging.models import MessageTemplate, ReminderRule
+from medoffice.messaging.models import Message, MessageTemplate, ReminderRule
 from medoffice.messaging.services import SETUP
 
 
@@ -139,3 +144,40 @@ def rule_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     services.delete_rule(actor=request.user, rule=rule)
     messages.success(request, f"Removed the reminder rule “{label}”.")
     return redirect("messages:index")
+
+
+class DeliveryLog(ListPage):
+    """Every message sent or due to be sent to patients, newest first: what went out, what
+    was skipped (no consent, quiet hours) and what failed, with the reason."""
+
+    model = Message
+    title = "Delivery log"
+    intro = "Messages to patients: sent, queued, skipped and failed, with the reason."
+    filterset_class = MessageFilter
+    default_sort = "-scheduled_for"
+    data_category = "messages"
+    patient_field = "patient_id"
+    columns = [
+        Column(
+            "scheduled_for",
+            "Due",
+            value=lambda m: timezone.localtime(m.scheduled_for),
+        ),
+        Column(
+            "patient",
+            "Patient",
+            order_by="patient__last_name",
+            value=lambda m: f"{m.patient.last_name}, {m.patient.first_name}",
+        ),
+        Column("kind", "Kind", value=lambda m: m.get_kind_display()),
+        Column("channel", "Channel", value=lambda m: m.get_channel_display()),
+        Column("to", "To"),
+        Column("status", "Status", value=lambda m: m.get_status_display()),
+        Column("error", "Reason", sortable=False),
+    ]
+
+    def get_permission_required(self) -> list[str]:
+        return [Permission.VIEW_APPOINTMENT]  # the messages' "view" (``MessageQuerySet``)
+
+    def base_queryset(self) -> QuerySet:
+        return Message.objects.restrict(self.request.user, "view").select_related("patient")

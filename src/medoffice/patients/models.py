@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any, Self
 
 from django.conf import settings
@@ -169,6 +170,11 @@ class Patient(Timestamps):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+    def age_on(self, day: dt.date) -> int:
+        """Full years of age on ``day`` (a birthday on February 29 counts from March 1)."""
+        born = self.date_of_birth
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
     @property
     def display_name(self) -> str:

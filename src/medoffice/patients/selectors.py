@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
@@ -297,3 +298,9 @@ def search_patients(user: User, query: str, limit: int = 25) -> list[Patient]:
             by_last += [p for p in by_first if p.pk not in seen][: limit - len(by_last)]
         return by_last
     return list(search_queryset(user, query)[:limit])
+
+
+def primary_coverage(coverages: Iterable[Coverage], day: dt.date) -> Coverage | None:
+    """The coverage billed first on ``day``: the lowest order among those covering it."""
+    covering = sorted((c for c in coverages if c.covers(day)), key=lambda c: c.order)
+    return covering[0] if covering else None

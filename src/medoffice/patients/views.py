@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
@@ -17,7 +18,7 @@ from medoffice.core.http import AuthenticatedRequest
 from medoffice.core.identifiers import mask_ssn
 from medoffice.core.listing import Column, ListPage
 from medoffice.core.roles import Permission
-from medoffice.patients import files, selectors, services
+from medoffice.patients import files, record, selectors, services
 from medoffice.patients.filters import PatientFilter
 from medoffice.patients.forms import (
     AlertForm,
@@ -41,6 +42,7 @@ from medoffice.patients.models import (
     PatientDocument,
 )
 from medoffice.patients.phones import national
+from medoffice.patients.selectors import primary_coverage
 
 
 class PatientListPage(ListPage):
@@ -123,11 +125,17 @@ def patient_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         if request.GET.get("show") == "ssn" and request.user.has_perm(Permission.VIEW_SSN):
             ssn = selectors.reveal_ssn(request.user, patient)
     can_change = request.user.has_perm(Permission.CHANGE_PATIENT)
+    today = timezone.localdate()
+    coverages = list(patient.coverages.select_related("payer"))
+    alerts = list(patient.alerts.filter(is_active=True))
     return render(
         request,
         "patients/detail.html",
         {
             "patient": patient,
+            "age": patient.age_on(today),
+            "primary": primary_coverage(coverages, today),
+            "parts": record.parts_for(request.user, patient, request.GET),
             "ssn": ssn,
             "title": patient.full_name,
             "can_reveal": bool(patient.ssn) and request.user.has_perm(Permission.VIEW_SSN),
@@ -135,14 +143,12 @@ def patient_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "can_merge": request.user.has_perm(Permission.MERGE_PATIENT),
             # Book, Add to waitlist, Create recall (patients/_scheduling_actions.html).
             "can_book": request.user.has_perm(Permission.CHANGE_APPOINTMENT),
-            "alerts": patient.alerts.filter(is_active=True),
-            "coverages": patient.coverages.select_related("payer"),
+            "alerts": alerts,
+            "coverages": coverages,
             "consents": patient.consents.all(),
             "documents": patient.documents.all(),
             "alert_form": AlertForm(),
             "consent_form": ConsentForm(initial={"given_on": timezone.localdate()}),
-            "revoke_form": RevokeConsentForm(initial={"revoked_on": timezone.localdate()}),
-            "end_form": EndCoverageForm(initial={"end_date": timezone.localdate()}),
         },
     )
 
@@ -262,22 +268,62 @@ def consent_give(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return redirect("patients:detail", pk=patient.pk)
 
 
-@require_POST
+def _confirm_page(
+    request: AuthenticatedRequest,
+    patient: Patient,
+    form: forms.Form,
+    *,
+    title: str,
+    what: str,
+    button: str,
+    testid: str,
+) -> HttpResponse:
+    """The confirmation step of ending a coverage or revoking a consent: what ends, the
+    date (today unless changed), the button that does it and Cancel back to the record."""
+    return render(
+        request,
+        "patients/confirm_end.html",
+        {
+            "title": title,
+            "patient": patient,
+            "form": form,
+            "what": what,
+            "button": button,
+            "testid": testid,
+            "back": reverse("patients:detail", args=[patient.pk]),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
 @permission_required(Permission.CHANGE_PATIENT, raise_exception=True)
 def consent_revoke(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Revoke a consent after a confirmation step (the date editable, today by default)."""
     consent = selectors.get_record_part(request.user, Consent, pk, "change")
     patient = _changeable(request, consent.patient_id, "consents")
-    form = RevokeConsentForm(request.POST)
-    if form.is_valid():
-        try:
-            services.revoke_consent(actor=request.user, consent=consent, **form.cleaned_data)
-        except ValidationError as exc:
-            messages.error(request, refusal_text(exc))
-        else:
-            messages.success(request, "Consent revoked.")
-    else:
-        messages.error(request, "Revoked on: enter a date.")
-    return redirect("patients:detail", pk=patient.pk)
+    if consent.revoked_on:
+        messages.info(request, f"This consent was revoked on {consent.revoked_on:%m/%d/%Y}.")
+        return redirect("patients:detail", pk=patient.pk)
+    form = RevokeConsentForm(
+        request.POST if request.method == "POST" else None,
+        initial={"revoked_on": timezone.localdate()},
+    )
+    done = run_form_action(
+        request,
+        form,
+        lambda data: services.revoke_consent(actor=request.user, consent=consent, **data),
+        success="Consent revoked.",
+        redirect_to=lambda _: redirect("patients:detail", pk=patient.pk),
+    )
+    return done or _confirm_page(
+        request,
+        patient,
+        form,
+        title="Revoke a consent",
+        what=f"{consent.get_kind_display()}, given {consent.given_on:%m/%d/%Y}",
+        button="Revoke consent",
+        testid="confirm-revoke",
+    )
 
 
 # --- coverages ---------------------------------------------------------------------------------
@@ -324,22 +370,36 @@ def coverage_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _coverage_page(request, _changeable(request, coverage.patient_id, "insurance"), coverage)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @permission_required(Permission.CHANGE_PATIENT, raise_exception=True)
 def coverage_end(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """End a coverage after a confirmation step (the last day covered editable, today by
+    default); Cancel goes back to the record with the coverage as it was."""
     coverage = selectors.get_record_part(request.user, Coverage, pk, "change")
     patient = _changeable(request, coverage.patient_id, "insurance")
-    form = EndCoverageForm(request.POST)
-    if form.is_valid():
-        try:
-            services.end_coverage(actor=request.user, coverage=coverage, **form.cleaned_data)
-        except ValidationError as exc:
-            messages.error(request, refusal_text(exc))
-        else:
-            messages.success(request, "Coverage ended.")
-    else:
-        messages.error(request, "Last day covered: enter a date.")
-    return redirect("patients:detail", pk=patient.pk)
+    if not coverage.is_active:
+        messages.info(request, "This coverage has already ended.")
+        return redirect("patients:detail", pk=patient.pk)
+    form = EndCoverageForm(
+        request.POST if request.method == "POST" else None,
+        initial={"end_date": timezone.localdate()},
+    )
+    done = run_form_action(
+        request,
+        form,
+        lambda data: services.end_coverage(actor=request.user, coverage=coverage, **data),
+        success="Coverage ended.",
+        redirect_to=lambda _: redirect("patients:detail", pk=patient.pk),
+    )
+    return done or _confirm_page(
+        request,
+        patient,
+        form,
+        title="End a coverage",
+        what=f"{coverage.get_order_display()}: {coverage.payer}, member {coverage.member_id}",
+        button="End coverage",
+        testid="confirm-end",
+    )
 
 
 # --- files: served only through these views, checked and audited --------------------------------

@@ -15,6 +15,7 @@ class SchedulingConfig(AppConfig):
         view, book = Permission.VIEW_APPOINTMENT, Permission.CHANGE_APPOINTMENT
         register(
             NavEntry("Schedule", "Find a slot", "scheduling:find", view, 10),
+            NavEntry("Schedule", "Appointments", "scheduling:appointments", view, 15),
             NavEntry("Schedule", "Recurring series", "scheduling:series", book, 20),
             NavEntry("Schedule", "Waitlist", "scheduling:waitlist", view, 30),
             NavEntry("Schedule", "Recalls", "scheduling:recalls", view, 40),

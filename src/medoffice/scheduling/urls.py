@@ -17,6 +17,7 @@ SETUP_LISTS = {
 urlpatterns = [
     path("find/", views.find_slot, name="find"),
     path("book/", views.book, name="book"),
+    path("appointments/", views.AppointmentList.as_view(), name="appointments"),
     path("appointments/<int:pk>/", views.appointment_detail, name="appointment"),
     path("appointments/<int:pk>/cancel/", views.cancel, name="cancel"),
     path("appointments/<int:pk>/no-show/", views.no_show, name="no-show"),

@@ -14,6 +14,7 @@ from medoffice.scheduling.views.book import (
     series,
 )
 from medoffice.scheduling.views.feeds import feed_regenerate, feeds
+from medoffice.scheduling.views.lists import AppointmentList
 from medoffice.scheduling.views.outreach import (
     RecallList,
     WaitlistList,
@@ -33,6 +34,7 @@ from medoffice.scheduling.views.setup import (
 )
 
 __all__ = [
+    "AppointmentList",
     "AppointmentTypeList",
     "ClosureList",
     "OverbookRuleList",
