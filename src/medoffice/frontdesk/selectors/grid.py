@@ -25,7 +25,6 @@ from medoffice.frontdesk.selectors.common import (
 from medoffice.scheduling import selectors
 from medoffice.scheduling.models import (
     Appointment,
-    AppointmentType,
     Provider,
     Resource,
     ScheduleException,
@@ -153,33 +152,18 @@ def build_cells(
     column.cells = cells
 
 
-def _bookable_types(user: User) -> list[AppointmentType]:
-    return list(
-        AppointmentType.objects.restrict(user, "view")
-        .filter(is_active=True)
-        .prefetch_related("providers")
-        .order_by("name")
-    )
-
-
 def _block_periods(
     blocks: list[TemplateBlock],
     day: dt.date,
     tz: Any,
-    types: list[AppointmentType],
-    provider_id: int,
 ) -> list[tuple[dt.datetime, dt.datetime, int | None]]:
     """Open periods of template blocks, each with the visit type its booking links propose:
-    the block's first allowed type, else the first type the provider sees."""
-    seen_by = [
-        t.pk
-        for t in types
-        if not t.providers.all() or provider_id in {p.pk for p in t.providers.all()}
-    ]
+    the block's first allowed type when the block is kept for some types, else none (the
+    booking form then offers the provider's most booked type, and the user chooses)."""
     periods = []
     for block in blocks:
         allowed = sorted(block.appointment_types.all(), key=lambda t: t.name)
-        proposed = allowed[0].pk if allowed else (seen_by[0] if seen_by else None)
+        proposed = allowed[0].pk if allowed else None
         periods.append((_local(day, block.start, tz), _local(day, block.end, tz), proposed))
     return periods
 
@@ -321,7 +305,6 @@ def day_grid(
                 )
             )
     else:
-        types = _bookable_types(user)
         for provider in providers:
             mine = [b for b in blocks if b.provider_id == provider.pk]
             columns.append(
@@ -332,7 +315,7 @@ def day_grid(
                     color=provider.color,
                     provider_id=provider.pk,
                     location_id=location.pk,
-                    open_periods=_block_periods(mine, day, tz, types, provider.pk),
+                    open_periods=_block_periods(mine, day, tz),
                     closed_periods=_closed_for(exceptions, provider.pk, location.pk),
                     appointments=[a for a in appointments if a.provider_id == provider.pk],
                 )
@@ -357,7 +340,6 @@ def week_grid(
             "appointment_types"
         )
     )
-    types = _bookable_types(user)
     opens, closes = _hours_span(hours, blocks)
     week_start = _local(monday, dt.time.min, tz)
     week_end = week_start + dt.timedelta(days=7)
@@ -392,7 +374,7 @@ def week_grid(
             day=day,
             provider_id=provider.pk,
             location_id=location.pk,
-            open_periods=_block_periods(day_blocks, day, tz, types, provider.pk),
+            open_periods=_block_periods(day_blocks, day, tz),
             closed_periods=closed,
             appointments=day_appts,
         )

@@ -159,6 +159,43 @@ def _claim(appointment: Appointment) -> None:
         raise SlotTaken() from exc
 
 
+def _check_fits(
+    provider: Provider, appointment_type: AppointmentType, start: dt.datetime, end: dt.datetime
+) -> None:
+    """Refuse a visit that runs into the provider's next one, saying how much time is free.
+
+    A visit already holding ``start`` itself leaves the time taken (``SlotTaken``, said
+    when the claims collide); one that starts later means this visit is too long for the gap.
+    """
+    following = (
+        Appointment.objects.active()
+        .filter(provider=provider, is_overbook=False, start__gt=start, start__lt=end)
+        .order_by("start")
+        .values_list("start", flat=True)
+        .first()
+    )
+    if following is None:
+        return
+    holding_start = (
+        Appointment.objects.active()
+        .filter(provider=provider, is_overbook=False, start__lte=start, end__gt=start)
+        .exists()
+    )
+    if holding_start:
+        return
+    free = int((following - start).total_seconds() // 60)
+    local = following.astimezone(practice_zone())
+    raise ValidationError(
+        {
+            "start": ValidationError(
+                f"A {appointment_type.duration}-minute {appointment_type} does not fit before "
+                f"{provider.short_name}'s {local:%H:%M} visit; {free} minutes are free.",
+                code=SchedulingErrorCode.DOES_NOT_FIT,
+            )
+        }
+    )
+
+
 def validate_booking(
     *,
     patient: Patient,
@@ -225,6 +262,8 @@ def validate_booking(
             }
         )
     end = start + dt.timedelta(minutes=appointment_type.duration)
+    if not overbook:
+        _check_fits(provider, appointment_type, start, end)
     if not overbook and not _in_template(provider, location, appointment_type, start, end):
         raise ValidationError(
             {
