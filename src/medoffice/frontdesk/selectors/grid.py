@@ -22,6 +22,7 @@ from medoffice.frontdesk.selectors.common import (
     appointment_url,
     booking_url,
 )
+from medoffice.patients.selectors import alert_labels, alerts_prefetch
 from medoffice.scheduling import selectors
 from medoffice.scheduling.models import (
     Appointment,
@@ -91,7 +92,36 @@ def _appointment_info(user: User, a: Appointment, tz: Any) -> dict[str, Any]:
         "provider": a.provider.short_name,
         "url": appointment_url(user, a),
         "inactive": a.status in {S.NO_SHOW, S.CANCELLED, S.LEFT_WITHOUT_BEING_SEEN},
+        "alerts": alert_labels(a.patient),
     }
+
+
+def _place(group: GridCell, first: dt.datetime, step: int) -> None:
+    """Where each visit of a cell sits, in per cent of the cell (``place``: top, height,
+    left, width): drawn to scale from its start and length, overlapping visits side by side
+    in lanes. The page's script applies it; the rows keep one height whatever they hold."""
+    lanes: list[dt.datetime] = []
+    for info in group.appointments:
+        lane = next((n for n, free in enumerate(lanes) if free <= info["start"]), len(lanes))
+        if lane == len(lanes):
+            lanes.append(info["end"])
+        else:
+            lanes[lane] = info["end"]
+        info["lane"] = lane
+    for info in group.appointments:
+        top = _row_of(info["start"], first, step) - group.row
+        rows = _row_of(info["end"], first, step) - _row_of(info["start"], first, step)
+        top = min(max(top, 0.0), float(group.span))
+        height = max(min(rows, group.span - top), 0.0)
+        info["place"] = ",".join(
+            f"{value:.3f}"
+            for value in (
+                100 * top / group.span,
+                100 * height / group.span,
+                100 * info["lane"] / len(lanes),
+                100 / len(lanes),
+            )
+        )
 
 
 def build_cells(
@@ -114,6 +144,7 @@ def build_cells(
         else:
             groups.append(GridCell(row=r0, kind="appointments", span=r1 - r0, appointments=[info]))
     for group in groups:
+        _place(group, first, step)
         cells[group.row] = group
         for r in range(group.row, group.row + group.span):
             covered[r] = True
@@ -214,6 +245,7 @@ def _grid_appointments(user: User, start: dt.datetime, end: dt.datetime) -> Any:
         .select_related("patient", "provider", "appointment_type", "room")
         .only(*GRID_FIELDS)
         .exclude(status=S.CANCELLED)
+        .prefetch_related(alerts_prefetch(user))
     )
 
 

@@ -23,6 +23,20 @@
     });
   }
 
+  // Day and week grid: each visit at its place in its cell (per cent: top, height, left,
+  // width), so the rows keep one height and a visit's length is drawn to scale.
+  function placeVisits(root) {
+    var nodes = (root || document).querySelectorAll("[data-place]");
+    Array.prototype.forEach.call(nodes, function (el) {
+      var p = el.getAttribute("data-place").split(",").map(parseFloat);
+      if (p.length !== 4 || p.some(isNaN)) { return; }
+      el.style.top = p[0] + "%";
+      el.style.height = p[1] + "%";
+      el.style.left = p[2] + "%";
+      el.style.width = p[3] + "%";
+    });
+  }
+
   // Arrow keys move between the grid's open times and visits; Enter follows the link.
   function gridItems(grid) {
     return Array.prototype.map.call(grid.querySelectorAll("a[data-r]"), function (el) {
@@ -121,11 +135,18 @@
     keep = null;
   });
 
-  document.addEventListener("htmx:afterSwap", function (event) { applyColours(event.target); });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    applyColours(event.target);
+    placeVisits(event.target);
+  });
 
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", function () { applyColours(document); });
+    document.addEventListener("DOMContentLoaded", function () {
+      applyColours(document);
+      placeVisits(document);
+    });
   } else {
     applyColours(document);
+    placeVisits(document);
   }
 })();
