@@ -251,6 +251,7 @@ def _check_in_context(request: AuthenticatedRequest, appointment: Appointment) -
         "patient": patient,
         "coverage": coverage_summary(patient, day),
         "consent": consent_summary(patient),
+        "alerts": patient_selectors.patient_alert_labels(request.user, patient.pk),
         "payments": billing_selectors.visit_payments(request.user, appointment),
         "can_check_in": appointment.status in {S.SCHEDULED, S.CONFIRMED},
         "patient_url": reverse("patients:detail", args=[patient.pk]),

@@ -57,6 +57,17 @@ def alert_labels(patient: Patient) -> list[str]:
     ]
 
 
+def patient_alert_labels(user: User, patient_id: int) -> list[str]:
+    """The labels of one patient's active alerts the user may see (one query)."""
+    visible = PatientAlert.objects.restrict(user, "view").filter(
+        patient_id=patient_id, is_active=True
+    )
+    return [
+        f"{a.get_kind_display()}: {a.text}" if a.text else a.get_kind_display()
+        for a in visible.order_by("kind", "pk")
+    ]
+
+
 def get_record_part(user: User, model: type[Part], pk: int, action: str = "view") -> Part:
     """One part of a patient's record (a coverage, consent, alert, document) by its id.
 
