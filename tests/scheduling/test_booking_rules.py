@@ -149,6 +149,15 @@ def test_reschedule_frees_the_old_time(book):
     assert _book(book, old_start).pk  # the old time can be booked again
 
 
+def test_a_visit_moved_a_little_earlier_may_overlap_its_own_old_time(book):
+    old_start = next_weekday_at(10)
+    appointment = _book(book, old_start)
+    new = services.reschedule_appointment(
+        actor=SYSTEM, appointment=appointment, start=old_start - dt.timedelta(minutes=10)
+    )
+    assert new.start == old_start - dt.timedelta(minutes=10)
+
+
 def test_cancel_frees_the_time(book):
     start = next_weekday_at(10)
     appointment = _book(book, start)

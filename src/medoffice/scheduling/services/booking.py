@@ -164,27 +164,24 @@ def _check_fits(
 ) -> None:
     """Refuse a visit that runs into the provider's next one, saying how much time is free.
 
-    A visit already holding ``start`` itself leaves the time taken (``SlotTaken``, said
-    when the claims collide); one that starts later means this visit is too long for the gap.
+    Read from the slot claims (what double booking is kept out by, so a visit being moved,
+    whose claims are freed first, is not in its own way). A claim on the start itself
+    leaves the time taken (``SlotTaken``, said when the claims collide); a later one means
+    this visit is too long for the gap.
     """
-    following = (
-        Appointment.objects.active()
-        .filter(provider=provider, is_overbook=False, start__gt=start, start__lt=end)
-        .order_by("start")
-        .values_list("start", flat=True)
+    wanted = granules(start, end)
+    if not wanted:
+        return
+    next_claim = (
+        SlotClaim.objects.filter(provider=provider, granule__in=wanted)
+        .order_by("granule")
+        .values_list("granule", flat=True)
         .first()
     )
-    if following is None:
+    if next_claim is None or next_claim <= start:
         return
-    holding_start = (
-        Appointment.objects.active()
-        .filter(provider=provider, is_overbook=False, start__lte=start, end__gt=start)
-        .exists()
-    )
-    if holding_start:
-        return
-    free = int((following - start).total_seconds() // 60)
-    local = following.astimezone(practice_zone())
+    free = int((next_claim - start).total_seconds() // 60)
+    local = next_claim.astimezone(practice_zone())
     raise ValidationError(
         {
             "start": ValidationError(
