@@ -22,6 +22,7 @@ from tests.frontdesk.factories import (
     todays_visit,
 )
 from tests.messaging.factories import open_weekday_at
+from tests.patients.factories import AlertFactory
 
 pytestmark = pytest.mark.browser
 
@@ -86,11 +87,15 @@ def test_the_flow_board_refresh_keeps_the_room_the_user_picked(page: Page, clini
     save_screenshot(page, "flow-board")
 
 
-def test_the_flow_board_room_picker_is_wide_enough_to_read_its_rooms(page: Page, clinic, clock_at):
+def test_the_flow_board_room_picker_reads_its_rooms_and_nothing_runs_out_of_the_card(
+    page: Page, clinic, clock_at
+):
     clock_at(10)
     for name in ("Exam room 1", "Procedure room", "Exam room 12"):
         ResourceFactory(location=clinic, name=name)
-    visit = todays_visit(clinic, patient=PatientFactory(home_location=clinic))
+    patient = PatientFactory(home_location=clinic)
+    AlertFactory(patient=patient, kind="mobility", text="Uses a wheelchair, needs the wide door")
+    visit = todays_visit(clinic, patient=patient)
     services.change_status(actor=SYSTEM, appointment=visit, to_status="arrived")
     log_in(page, staff(Role.FRONT_DESK, locations=[clinic]))
     page.goto(f"/front-desk/flow/?location={clinic.pk}")
@@ -107,3 +112,7 @@ def test_the_flow_board_room_picker_is_wide_enough_to_read_its_rooms(page: Page,
         }"""
     )
     assert room["widest"] <= room["inside"] + 1, room
+    card = page.get_by_test_id(f"flow-card-{visit.pk}").evaluate(
+        "(card) => ({ scroll: card.scrollWidth, client: card.clientWidth })"
+    )
+    assert card["scroll"] <= card["client"], card  # nothing runs out of the card
