@@ -304,3 +304,21 @@ def test_api_booking_a_type_too_long_for_the_gap_answers_does_not_fit(client_for
         "code": "does_not_fit",
     }
     assert "20 minutes are free" in response.json()["errors"][0]["message"]
+
+
+@pytest.mark.parametrize("start", ["9999-12-31T23:59", "0001-01-01T00:00", "not a time", ""])
+def test_the_booking_form_with_a_time_at_the_calendars_ends_answers_without_error(
+    client_for, location, start
+):
+    provider = ProviderFactory(locations=[location])
+    kind = AppointmentTypeFactory(duration=40)
+    response = client_for(Role.FRONT_DESK).get(
+        "/schedule/book/",
+        {
+            "provider": provider.pk,
+            "location": location.pk,
+            "start": start,
+            "appointment_type": kind.pk,
+        },
+    )
+    assert response.status_code == 200
