@@ -220,16 +220,19 @@ class BookingForm(BootstrapMixin, forms.Form):
 
     def _set_visit_end(self, source: Any, offered: Any) -> None:
         """Say under the type when the visit ends (the page's script keeps it current)."""
-        chosen = _as_pk(source.get("appointment_type") or self.initial.get("appointment_type"))
-        kind = next((t for t in offered if t.pk == chosen), None)
         try:
             start = dt.datetime.fromisoformat(str(source.get("start") or ""))
             if start.tzinfo is None:
                 start = start.replace(tzinfo=practice_zone())
             local = start.astimezone(practice_zone())
-            end = f"{local + dt.timedelta(minutes=kind.duration):%H:%M}" if kind else "—"
         except (ValueError, OverflowError):  # no time, or one at the calendar's very ends
             return
+        chosen = _as_pk(source.get("appointment_type") or self.initial.get("appointment_type"))
+        kind = next((t for t in offered if t.pk == chosen), None)
+        try:
+            end = f"{local + dt.timedelta(minutes=kind.duration):%H:%M}" if kind else "—"
+        except OverflowError:
+            end = "—"
         minutes = local.hour * 60 + local.minute
         field = self.fields["appointment_type"]
         field.widget.attrs["data-visit-type"] = ""
