@@ -109,6 +109,34 @@ def test_booking_a_taken_time_answers_slot_taken_on_start(book):
     assert "start" in exc.value.message_dict
 
 
+def test_a_visit_too_long_for_the_gap_is_refused_saying_how_much_time_is_free(book):
+    physical = AppointmentTypeFactory(name="Annual physical", duration=40)
+    book.provider.last_name, book.provider.credentials = "Patel", "MD"
+    book.provider.save()
+    next_visit = next_weekday_at(10, minute=20)
+    _book(book, next_visit)
+    with pytest.raises(ValidationError) as exc:
+        services.book_appointment(
+            actor=SYSTEM,
+            patient=PatientFactory(),
+            provider=book.provider,
+            location=book.location,
+            appointment_type=physical,
+            start=next_visit - dt.timedelta(minutes=25),
+        )
+    assert exc.value.error_dict["start"][0].code == "does_not_fit"
+    assert exc.value.message_dict["start"] == [
+        "A 40-minute Annual physical does not fit before Dr Patel's 10:20 AM visit; "
+        "25 minutes are free."
+    ]
+
+
+def test_a_visit_that_ends_as_the_next_one_starts_fits(book):
+    start = next_weekday_at(10)
+    _book(book, start + dt.timedelta(minutes=20))
+    assert _book(book, start).end == start + dt.timedelta(minutes=20)
+
+
 def test_reschedule_frees_the_old_time(book):
     old_start = next_weekday_at(10)
     appointment = _book(book, old_start)
@@ -119,6 +147,15 @@ def test_reschedule_frees_the_old_time(book):
     assert appointment.status == AppointmentStatus.CANCELLED
     assert new.rescheduled_from == appointment
     assert _book(book, old_start).pk  # the old time can be booked again
+
+
+def test_a_visit_moved_a_little_earlier_may_overlap_its_own_old_time(book):
+    old_start = next_weekday_at(10)
+    appointment = _book(book, old_start)
+    new = services.reschedule_appointment(
+        actor=SYSTEM, appointment=appointment, start=old_start - dt.timedelta(minutes=10)
+    )
+    assert new.start == old_start - dt.timedelta(minutes=10)
 
 
 def test_cancel_frees_the_time(book):

@@ -207,3 +207,118 @@ def test_searching_for_a_patient_lists_them_without_complaining_about_empty_fiel
     assert response.status_code == 200
     assert f'value="{patient.pk}"' in content
     assert "data-field-error" not in content
+
+
+def _booking_page(client, provider, location, start, **extra):
+    params = {"provider": provider.pk, "location": location.pk, "start": start.isoformat()}
+    return client.get("/schedule/book/", {**params, **extra})
+
+
+def test_the_booking_form_offers_the_types_and_proposes_the_providers_most_booked_one(
+    client_for, location
+):
+    provider = ProviderFactory(locations=[location])
+    TemplateBlockFactory(provider=provider, location=location, weekday=next_weekday_at(9).weekday())
+    AppointmentTypeFactory(name="Annual physical", duration=40)
+    follow_up = AppointmentTypeFactory(name="Follow-up", duration=20)
+    for hour in (9, 10):
+        AppointmentFactory(
+            provider=provider,
+            location=location,
+            appointment_type=follow_up,
+            start=next_weekday_at(hour),
+        )
+    response = _booking_page(client_for(Role.FRONT_DESK), provider, location, next_weekday_at(11))
+    form = response.context["form"]
+    assert form["appointment_type"].value() == follow_up.pk
+    body = response.content.decode()
+    assert "Annual physical (40 min)" in body
+    assert 'data-minutes="40"' in body
+
+
+def test_the_booking_form_shows_when_the_visit_ends(client_for, location):
+    provider = ProviderFactory(locations=[location])
+    kind = AppointmentTypeFactory(name="Annual physical", duration=40)
+    start = next_weekday_at(10)
+    response = _booking_page(
+        client_for(Role.FRONT_DESK), provider, location, start, appointment_type=kind.pk
+    )
+    assert 'data-testid="visit-end">10:40 AM<' in response.content.decode()
+
+
+def test_booking_a_type_too_long_for_the_gap_names_the_real_reason_on_the_page(
+    client_for, location
+):
+    provider = ProviderFactory(locations=[location])
+    start = next_weekday_at(10)
+    TemplateBlockFactory(provider=provider, location=location, weekday=start.weekday())
+    AppointmentFactory(
+        provider=provider,
+        location=location,
+        start=start + dt.timedelta(minutes=20),
+        appointment_type=AppointmentTypeFactory(duration=20),
+    )
+    physical = AppointmentTypeFactory(name="Annual physical", duration=40)
+    response = client_for(Role.FRONT_DESK).post(
+        "/schedule/book/",
+        {
+            "appointment_type": physical.pk,
+            "provider": provider.pk,
+            "location": location.pk,
+            "start": start.isoformat(),
+            "patient": PatientFactory(home_location=location).pk,
+            "action": "book",
+        },
+    )
+    body = response.content.decode()
+    assert "does not fit before" in body
+    assert "20 minutes are free" in body
+    assert "just booked by someone else" not in body
+
+
+def test_api_booking_a_type_too_long_for_the_gap_answers_does_not_fit(client_for, location):
+    provider = ProviderFactory(locations=[location])
+    start = next_weekday_at(10)
+    TemplateBlockFactory(provider=provider, location=location, weekday=start.weekday())
+    AppointmentFactory(
+        provider=provider,
+        location=location,
+        start=start + dt.timedelta(minutes=20),
+        appointment_type=AppointmentTypeFactory(duration=20),
+    )
+    response = client_for(Role.FRONT_DESK).post(
+        "/api/v1/appointments",
+        {
+            "patient_id": PatientFactory(home_location=location).pk,
+            "provider_id": provider.pk,
+            "location_id": location.pk,
+            "appointment_type_id": AppointmentTypeFactory(duration=40).pk,
+            "start": start.isoformat(),
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"][0] == {
+        "field": "start",
+        "message": response.json()["errors"][0]["message"],
+        "code": "does_not_fit",
+    }
+    assert "20 minutes are free" in response.json()["errors"][0]["message"]
+
+
+@pytest.mark.parametrize("start", ["9999-12-31T23:59", "0001-01-01T00:00", "not a time", ""])
+def test_the_booking_form_with_a_time_at_the_calendars_ends_answers_without_error(
+    client_for, location, start
+):
+    provider = ProviderFactory(locations=[location])
+    kind = AppointmentTypeFactory(duration=40)
+    response = client_for(Role.FRONT_DESK).get(
+        "/schedule/book/",
+        {
+            "provider": provider.pk,
+            "location": location.pk,
+            "start": start,
+            "appointment_type": kind.pk,
+        },
+    )
+    assert response.status_code == 200

@@ -253,6 +253,7 @@ def _check_in_context(request: AuthenticatedRequest, appointment: Appointment) -
         "patient": patient,
         "coverage": coverage_summary(patient, day),
         "consent": consent_summary(patient),
+        "alerts": patient_selectors.patient_alert_labels(request.user, patient.pk),
         "payments": payments,
         "payments_total": billing_selectors.visit_net_total(payments),
         "can_check_in": appointment.status in {S.SCHEDULED, S.CONFIRMED},

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Model, Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
 from django.http import Http404
 from django.utils import timezone
@@ -15,7 +15,7 @@ from django.utils import timezone
 from medoffice.core.audit import record_event
 from medoffice.core.models import AuditAction, AuditOutcome, User
 from medoffice.core.roles import Permission
-from medoffice.patients.models import Coverage, EmergencyAccess, Patient
+from medoffice.patients.models import Coverage, EmergencyAccess, Patient, PatientAlert
 from medoffice.patients.search import SearchTerms, kinds, parse, prefix_upper_bound
 
 Part = TypeVar("Part", bound=Model)
@@ -37,6 +37,36 @@ def active_emergency_access(user: User, patient_id: int) -> EmergencyAccess | No
         .order_by("-granted_at")
         .first()
     )
+
+
+def alerts_prefetch(user: User, through: str = "patient") -> Prefetch[Any]:
+    """Prefetch the active alerts of the patients of a list (``through`` names the patient
+    field; "" for a list of patients) into ``shown_alerts``: one query for the whole list,
+    the alerts the user may see (their patients' locations)."""
+    path = f"{through}__alerts" if through else "alerts"
+    visible = (
+        PatientAlert.objects.restrict(user, "view").filter(is_active=True).order_by("kind", "pk")
+    )
+    return Prefetch(path, queryset=visible, to_attr="shown_alerts")
+
+
+def alert_labels(patient: Patient) -> list[str]:
+    """ "Needs interpreter: Portuguese" for each alert `alerts_prefetch` put on ``patient``."""
+    return [
+        f"{a.get_kind_display()}: {a.text}" if a.text else a.get_kind_display()
+        for a in getattr(patient, "shown_alerts", [])
+    ]
+
+
+def patient_alert_labels(user: User, patient_id: int) -> list[str]:
+    """The labels of one patient's active alerts the user may see (one query)."""
+    visible = PatientAlert.objects.restrict(user, "view").filter(
+        patient_id=patient_id, is_active=True
+    )
+    return [
+        f"{a.get_kind_display()}: {a.text}" if a.text else a.get_kind_display()
+        for a in visible.order_by("kind", "pk")
+    ]
 
 
 def get_record_part(user: User, model: type[Part], pk: int, action: str = "view") -> Part:

@@ -12,6 +12,7 @@ from enum import StrEnum
 class SchedulingErrorCode(StrEnum):
     # booking
     SLOT_TAKEN = "slot_taken"
+    DOES_NOT_FIT = "does_not_fit"
     RESOURCE_BUSY = "resource_busy"
     TIME_ZONE_REQUIRED = "time_zone_required"
     PAST = "past"

@@ -6,10 +6,13 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.utils.html import format_html
 
+from medoffice.core.formats import as_time
 from medoffice.core.forms import BootstrapMixin, model_choice_field
 from medoffice.core.models import Location, User
 from medoffice.patients.forms import PatientField
+from medoffice.scheduling import selectors
 from medoffice.scheduling.choices import RecallStatus
 from medoffice.scheduling.models import (
     AppointmentType,
@@ -159,11 +162,35 @@ class FindSlotForm(BootstrapMixin, forms.Form):
         model_choice_field(self, "locations").queryset = locations
 
 
-class BookingForm(BootstrapMixin, forms.Form):
-    """The slot comes from the "Find a slot" page as hidden fields; the patient is picked."""
+class TypeSelect(forms.Select):
+    """A select of visit types whose options carry their length (``data-minutes``), so the
+    booking page's script can show the visit's end as the type changes."""
 
-    appointment_type = forms.ModelChoiceField(
-        queryset=AppointmentType.objects.none(), widget=forms.HiddenInput
+    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(*args, **kwargs)
+        instance = getattr(option["value"], "instance", None)
+        if isinstance(instance, AppointmentType):
+            option["attrs"]["data-minutes"] = instance.duration
+        return option
+
+
+class VisitTypeField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name} ({obj.duration} min)"
+
+
+def _as_pk(value: Any) -> int | None:
+    text = str(value or "")
+    return int(text) if text.isdigit() and len(text) < 12 else None
+
+
+class BookingForm(BootstrapMixin, forms.Form):
+    """The slot (provider, location, time) comes from "Find a slot" or the day view as hidden
+    fields; the type of visit is chosen (the provider's most booked type first) and the
+    page shows when the visit ends; the patient is picked."""
+
+    appointment_type = VisitTypeField(
+        label="Type of visit", queryset=AppointmentType.objects.none(), widget=TypeSelect
     )
     provider = forms.ModelChoiceField(queryset=Provider.objects.none(), widget=forms.HiddenInput)
     location = forms.ModelChoiceField(queryset=Location.objects.none(), widget=forms.HiddenInput)
@@ -181,13 +208,44 @@ class BookingForm(BootstrapMixin, forms.Form):
         self, *args: Any, user: User, patients: list[Any], query: str = "", **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        model_choice_field(self, "appointment_type").queryset = AppointmentType.objects.restrict(
-            user, "view"
-        )
+        source = self.data if self.is_bound else self.initial
+        provider_id = _as_pk(source.get("provider"))
+        asked = _as_pk(source.get("appointment_type"))
+        offered = selectors.types_for_booking(user, provider_id, also=asked)
+        model_choice_field(self, "appointment_type").queryset = offered
+        if asked is None and provider_id is not None and not self.is_bound:
+            self.initial["appointment_type"] = selectors.most_booked_type(provider_id, offered)
+        self._set_visit_end(source, offered)
         model_choice_field(self, "provider").queryset = Provider.objects.restrict(user, "view")
         locations = Location.objects.used_by(user)
         model_choice_field(self, "location").queryset = locations
         offer_patients(self, patients, query)
+
+    def _set_visit_end(self, source: Any, offered: Any) -> None:
+        """Say under the type when the visit ends (the page's script keeps it current)."""
+        try:
+            start = dt.datetime.fromisoformat(str(source.get("start") or ""))
+            if start.tzinfo is None:
+                start = start.replace(tzinfo=practice_zone())
+            local = start.astimezone(practice_zone())
+        except (ValueError, OverflowError):  # no time, or one at the calendar's very ends
+            return
+        chosen = _as_pk(source.get("appointment_type") or self.initial.get("appointment_type"))
+        kind = next((t for t in offered if t.pk == chosen), None)
+        try:
+            end = as_time(local + dt.timedelta(minutes=kind.duration)) if kind else "—"
+        except OverflowError:
+            end = "—"
+        minutes = local.hour * 60 + local.minute
+        field = self.fields["appointment_type"]
+        field.widget.attrs["data-visit-type"] = ""
+        field.help_text = format_html(
+            'From {} to <strong data-visit-end data-start-minutes="{}" '
+            'data-testid="visit-end">{}</strong>',
+            as_time(local),
+            minutes,
+            end,
+        )
 
     def clean_start(self) -> dt.datetime:
         start = self.cleaned_data["start"]

@@ -23,6 +23,7 @@ from medoffice.frontdesk.choices import (
 from medoffice.frontdesk.selectors.common import (
     _local,
 )
+from medoffice.patients.selectors import alert_labels, alerts_prefetch
 from medoffice.scheduling import selectors, services
 from medoffice.scheduling.models import (
     Appointment,
@@ -73,6 +74,7 @@ def flow_board_context(user: User, location: Location | None, now: dt.datetime) 
             selectors.appointments_between(user, start, start + dt.timedelta(days=1))
             .filter(location=location, start__gte=start)
             .exclude(status__in=[S.CANCELLED, S.NO_SHOW])
+            .prefetch_related(alerts_prefetch(user))
         )
         if location
         else []
@@ -107,6 +109,7 @@ def flow_board_context(user: User, location: Location | None, now: dt.datetime) 
                 {
                     "a": a,
                     "patient": f"{a.patient.last_name}, {a.patient.first_name}",
+                    "alerts": alert_labels(a.patient),
                     "time": a.start.astimezone(tz),
                     "in_status": None if finished else in_status,
                     "total": _minutes(a.arrived_at, total_end) if a.arrived_at else None,

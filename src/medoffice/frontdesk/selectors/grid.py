@@ -23,10 +23,10 @@ from medoffice.frontdesk.selectors.common import (
     appointment_url,
     booking_url,
 )
+from medoffice.patients.selectors import alert_labels, alerts_prefetch
 from medoffice.scheduling import selectors
 from medoffice.scheduling.models import (
     Appointment,
-    AppointmentType,
     Provider,
     Resource,
     ScheduleException,
@@ -93,7 +93,36 @@ def _appointment_info(user: User, a: Appointment, tz: Any) -> dict[str, Any]:
         "provider": a.provider.short_name,
         "url": appointment_url(user, a),
         "inactive": a.status in {S.NO_SHOW, S.CANCELLED, S.LEFT_WITHOUT_BEING_SEEN},
+        "alerts": alert_labels(a.patient),
     }
+
+
+def _place(group: GridCell, first: dt.datetime, step: int) -> None:
+    """Where each visit of a cell sits, in per cent of the cell (``place``: top, height,
+    left, width): drawn to scale from its start and length, overlapping visits side by side
+    in lanes. The page's script applies it; the rows keep one height whatever they hold."""
+    lanes: list[dt.datetime] = []
+    for info in group.appointments:
+        lane = next((n for n, free in enumerate(lanes) if free <= info["start"]), len(lanes))
+        if lane == len(lanes):
+            lanes.append(info["end"])
+        else:
+            lanes[lane] = info["end"]
+        info["lane"] = lane
+    for info in group.appointments:
+        top = _row_of(info["start"], first, step) - group.row
+        rows = _row_of(info["end"], first, step) - _row_of(info["start"], first, step)
+        top = min(max(top, 0.0), float(group.span))
+        height = max(min(rows, group.span - top), 0.0)
+        info["place"] = ",".join(
+            f"{value:.3f}"
+            for value in (
+                100 * top / group.span,
+                100 * height / group.span,
+                100 * info["lane"] / len(lanes),
+                100 / len(lanes),
+            )
+        )
 
 
 def build_cells(
@@ -116,6 +145,7 @@ def build_cells(
         else:
             groups.append(GridCell(row=r0, kind="appointments", span=r1 - r0, appointments=[info]))
     for group in groups:
+        _place(group, first, step)
         cells[group.row] = group
         for r in range(group.row, group.row + group.span):
             covered[r] = True
@@ -154,33 +184,18 @@ def build_cells(
     column.cells = cells
 
 
-def _bookable_types(user: User) -> list[AppointmentType]:
-    return list(
-        AppointmentType.objects.restrict(user, "view")
-        .filter(is_active=True)
-        .prefetch_related("providers")
-        .order_by("name")
-    )
-
-
 def _block_periods(
     blocks: list[TemplateBlock],
     day: dt.date,
     tz: Any,
-    types: list[AppointmentType],
-    provider_id: int,
 ) -> list[tuple[dt.datetime, dt.datetime, int | None]]:
     """Open periods of template blocks, each with the visit type its booking links propose:
-    the block's first allowed type, else the first type the provider sees."""
-    seen_by = [
-        t.pk
-        for t in types
-        if not t.providers.all() or provider_id in {p.pk for p in t.providers.all()}
-    ]
+    the block's first allowed type when the block is kept for some types, else none (the
+    booking form then offers the provider's most booked type, and the user chooses)."""
     periods = []
     for block in blocks:
         allowed = sorted(block.appointment_types.all(), key=lambda t: t.name)
-        proposed = allowed[0].pk if allowed else (seen_by[0] if seen_by else None)
+        proposed = allowed[0].pk if allowed else None
         periods.append((_local(day, block.start, tz), _local(day, block.end, tz), proposed))
     return periods
 
@@ -231,6 +246,7 @@ def _grid_appointments(user: User, start: dt.datetime, end: dt.datetime) -> Any:
         .select_related("patient", "provider", "appointment_type", "room")
         .only(*GRID_FIELDS)
         .exclude(status=S.CANCELLED)
+        .prefetch_related(alerts_prefetch(user))
     )
 
 
@@ -322,7 +338,6 @@ def day_grid(
                 )
             )
     else:
-        types = _bookable_types(user)
         for provider in providers:
             mine = [b for b in blocks if b.provider_id == provider.pk]
             columns.append(
@@ -333,7 +348,7 @@ def day_grid(
                     color=provider.color,
                     provider_id=provider.pk,
                     location_id=location.pk,
-                    open_periods=_block_periods(mine, day, tz, types, provider.pk),
+                    open_periods=_block_periods(mine, day, tz),
                     closed_periods=_closed_for(exceptions, provider.pk, location.pk),
                     appointments=[a for a in appointments if a.provider_id == provider.pk],
                 )
@@ -358,7 +373,6 @@ def week_grid(
             "appointment_types"
         )
     )
-    types = _bookable_types(user)
     opens, closes = _hours_span(hours, blocks)
     week_start = _local(monday, dt.time.min, tz)
     week_end = week_start + dt.timedelta(days=7)
@@ -393,7 +407,7 @@ def week_grid(
             day=day,
             provider_id=provider.pk,
             location_id=location.pk,
-            open_periods=_block_periods(day_blocks, day, tz, types, provider.pk),
+            open_periods=_block_periods(day_blocks, day, tz),
             closed_periods=closed,
             appointments=day_appts,
         )

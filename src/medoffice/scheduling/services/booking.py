@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from medoffice.core.audit import record_event
+from medoffice.core.formats import as_time
 from medoffice.core.models import AuditAction, Location, Practice, User, practice_zone
 from medoffice.core.permissions import Actor, actor_user, require
 from medoffice.core.roles import Permission
@@ -159,6 +160,40 @@ def _claim(appointment: Appointment) -> None:
         raise SlotTaken() from exc
 
 
+def _check_fits(
+    provider: Provider, appointment_type: AppointmentType, start: dt.datetime, end: dt.datetime
+) -> None:
+    """Refuse a visit that runs into the provider's next one, saying how much time is free.
+
+    Read from the slot claims (what double booking is kept out by, so a visit being moved,
+    whose claims are freed first, is not in its own way). A claim on the start itself
+    leaves the time taken (``SlotTaken``, said when the claims collide); a later one means
+    this visit is too long for the gap.
+    """
+    wanted = granules(start, end)
+    if not wanted:
+        return
+    next_claim = (
+        SlotClaim.objects.filter(provider=provider, granule__in=wanted)
+        .order_by("granule")
+        .values_list("granule", flat=True)
+        .first()
+    )
+    if next_claim is None or next_claim <= start:
+        return
+    free = int((next_claim - start).total_seconds() // 60)
+    local = next_claim.astimezone(practice_zone())
+    raise ValidationError(
+        {
+            "start": ValidationError(
+                f"A {appointment_type.duration}-minute {appointment_type} does not fit before "
+                f"{provider.short_name}'s {as_time(local)} visit; {free} minutes are free.",
+                code=SchedulingErrorCode.DOES_NOT_FIT,
+            )
+        }
+    )
+
+
 def validate_booking(
     *,
     patient: Patient,
@@ -225,6 +260,8 @@ def validate_booking(
             }
         )
     end = start + dt.timedelta(minutes=appointment_type.duration)
+    if not overbook:
+        _check_fits(provider, appointment_type, start, end)
     if not overbook and not _in_template(provider, location, appointment_type, start, end):
         raise ValidationError(
             {

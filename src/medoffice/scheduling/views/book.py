@@ -129,10 +129,28 @@ def book(request: AuthenticatedRequest) -> HttpResponse:
     )
     if done is not None:
         return done
-    slot = _slot_summary(request.POST if request.method == "POST" else request.GET)
+    source = request.POST if request.method == "POST" else request.GET
+    slot = _slot_summary(source)
     return render(
-        request, "scheduling/book.html", {"form": form, "slot": slot, "title": "Book a visit"}
+        request,
+        "scheduling/book.html",
+        {
+            "form": form,
+            "slot": slot,
+            "alerts": _picked_alerts(request, source),
+            "title": "Book a visit",
+        },
     )
+
+
+def _picked_alerts(request: AuthenticatedRequest, source: Any) -> list[str]:
+    """The alerts of the patient picked on the form ("Needs interpreter: Portuguese")."""
+    picked = str(source.get("patient", ""))
+    if not picked.isdigit() or len(picked) > 12:
+        return []
+    from medoffice.patients.selectors import patient_alert_labels
+
+    return patient_alert_labels(request.user, int(picked))
 
 
 def _slot_summary(source: Any) -> dict[str, Any]:

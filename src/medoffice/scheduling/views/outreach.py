@@ -58,6 +58,17 @@ def freed_appointments(user: User) -> list[Appointment]:
     return services.freed_times_open(list(rows))
 
 
+def _dates(earliest: Any, latest: Any) -> str:
+    """The dates a waiting patient can come: "12/01/2026 – 12/31/2026", "from 12/01/2026"…"""
+    if earliest and latest:
+        return f"{earliest:%m/%d/%Y} – {latest:%m/%d/%Y}"
+    if earliest:
+        return f"from {earliest:%m/%d/%Y}"
+    if latest:
+        return f"until {latest:%m/%d/%Y}"
+    return "any date"
+
+
 class WaitlistList(ListPage):
     model = WaitlistEntry
     title = "Waitlist"
@@ -80,7 +91,7 @@ class WaitlistList(ListPage):
             "window",
             "Dates",
             sortable=False,
-            value=lambda e: f"{e.earliest or '…'} – {e.latest or '…'}",
+            value=lambda e: _dates(e.earliest, e.latest),
         ),
         Column(
             "when",
@@ -147,7 +158,7 @@ class WaitlistList(ListPage):
 
         self.columns = [
             *[c for c in type(self).columns if c.key not in {"matches", "remove"}],
-            Column("matches", "Matches", sortable=False, value=matches),
+            Column("matches", "Matches", sortable=False, value=matches, css="waitlist-matches"),
             Column("remove", "", sortable=False, value=remove),
         ]
         return super().get(request)

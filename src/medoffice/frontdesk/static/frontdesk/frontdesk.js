@@ -23,6 +23,20 @@
     });
   }
 
+  // Day and week grid: each visit at its place in its cell (per cent: top, height, left,
+  // width), so the rows keep one height and a visit's length is drawn to scale.
+  function placeVisits(root) {
+    var nodes = (root || document).querySelectorAll("[data-place]");
+    Array.prototype.forEach.call(nodes, function (el) {
+      var p = el.getAttribute("data-place").split(",").map(parseFloat);
+      if (p.length !== 4 || p.some(isNaN)) { return; }
+      el.style.top = p[0] + "%";
+      el.style.height = p[1] + "%";
+      el.style.left = p[2] + "%";
+      el.style.width = p[3] + "%";
+    });
+  }
+
   // Arrow keys move between the grid's open times and visits; Enter follows the link.
   function gridItems(grid) {
     return Array.prototype.map.call(grid.querySelectorAll("a[data-r]"), function (el) {
@@ -77,21 +91,62 @@
     if (button) { window.print(); }
   });
 
-  // The flow board polls every 15 s; skip a refresh while the user is picking a room.
+  // The flow board polls every 15 s and replaces itself. A refresh must never undo what
+  // the user is doing: it is skipped while a control of the board has the focus, and a
+  // control the user has changed (a room picked, then the focus moved on) keeps its value
+  // across the swap, for as long as the new board still offers it.
+  function board() { return document.getElementById("flow-board"); }
+
+  function changed(select) {
+    return Array.prototype.some.call(select.options, function (option) {
+      return option.selected !== option.defaultSelected;
+    });
+  }
+
   document.addEventListener("htmx:beforeRequest", function (event) {
-    var board = document.getElementById("flow-board");
-    if (!board || event.detail.elt !== board) { return; }
+    var flow = board();
+    if (!flow || event.detail.elt !== flow) { return; }
     var active = document.activeElement;
-    if (active && board.contains(active) && active.tagName === "SELECT") {
+    if (active && flow.contains(active) && /^(SELECT|INPUT|TEXTAREA)$/.test(active.tagName)) {
       event.preventDefault();
     }
   });
 
-  document.addEventListener("htmx:afterSwap", function (event) { applyColours(event.target); });
+  var keep = null;
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var flow = board();
+    if (!flow || event.detail.target !== flow) { return; }
+    keep = [];
+    Array.prototype.forEach.call(flow.querySelectorAll("select[id]"), function (select) {
+      if (changed(select)) { keep.push({ id: select.id, value: select.value }); }
+    });
+  });
+
+  document.addEventListener("htmx:afterSwap", function () {
+    if (!keep) { return; }
+    keep.forEach(function (saved) {
+      var select = document.getElementById(saved.id);
+      if (!select || !(select instanceof HTMLSelectElement)) { return; }
+      var offered = Array.prototype.some.call(select.options, function (option) {
+        return option.value === saved.value;
+      });
+      if (offered) { select.value = saved.value; }
+    });
+    keep = null;
+  });
+
+  document.addEventListener("htmx:afterSwap", function (event) {
+    applyColours(event.target);
+    placeVisits(event.target);
+  });
 
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", function () { applyColours(document); });
+    document.addEventListener("DOMContentLoaded", function () {
+      applyColours(document);
+      placeVisits(document);
+    });
   } else {
     applyColours(document);
+    placeVisits(document);
   }
 })();
