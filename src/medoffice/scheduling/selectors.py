@@ -127,21 +127,25 @@ def engine_unavailability(
 
 
 def engine_bookings(start: dt.datetime, end: dt.datetime) -> list[engine.Booking]:
-    rows = (
-        Appointment.objects.active()
-        .filter(start__lt=end, end__gt=start)
-        .prefetch_related("resources")
-        .only("provider_id", "start", "end", "appointment_type_id")
-    )
+    """The active bookings touching [start, end), as plain values (no model instances):
+    one query for the bookings, one for the resources they hold."""
+    active = Appointment.objects.active().filter(start__lt=end, end__gt=start)
+    held: dict[int, set[int]] = {}
+    through = Appointment.resources.through
+    for appointment_id, resource_id in through.objects.filter(
+        appointment__in=active.values("pk")
+    ).values_list("appointment_id", "resource_id"):
+        held.setdefault(appointment_id, set()).add(resource_id)
+    rows = active.values_list("pk", "provider_id", "start", "end", "appointment_type_id")
     return [
         engine.Booking(
-            provider_id=a.provider_id,
-            start=a.start,
-            end=a.end,
-            appointment_type_id=a.appointment_type_id,
-            resource_ids=frozenset(r.pk for r in a.resources.all()),
+            provider_id=provider_id,
+            start=begins,
+            end=ends,
+            appointment_type_id=type_id,
+            resource_ids=frozenset(held.get(pk, ())),
         )
-        for a in rows
+        for pk, provider_id, begins, ends, type_id in rows
     ]
 
 
