@@ -90,9 +90,8 @@ class _Plain(Func):
 
     output_field = FloatField()
 
-    @property
-    def convert_value(self) -> Any:
-        return self._convert_value_noop
+    def get_db_converters(self, connection: Any) -> list[Any]:
+        return []
 
 
 class Epoch(_Plain):
