@@ -185,3 +185,19 @@ def test_the_access_csv_export_names_no_period(scenario, client_for):
     event = AuditEvent.objects.filter(action="export").latest("seq")
     assert "period" not in event.detail
     assert "from today" in event.detail
+
+
+def test_the_report_tables_escape_what_they_show(practice, client_for):
+    main = LocationFactory(practice=practice, name="<b>Main</b>")
+    odd = ProviderFactory(last_name="<script>x</script>", first_name="Ann", locations=[main])
+    kind = AppointmentTypeFactory(name="Established visit", duration=30)
+    monday = rf.quiet_monday()
+    rf.no_show(rf.local(monday, 10), provider=odd, location=main, appointment_type=kind)
+    html = (
+        client_for(Role.OFFICE_MANAGER)
+        .get("/reports/no-shows/", _query({"monday": monday}))
+        .content.decode()
+    )
+    assert "<script>x</script>" not in html
+    assert "&lt;script&gt;x&lt;/script&gt;" in html
+    assert "<b>Main</b>" not in html

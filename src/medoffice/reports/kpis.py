@@ -22,6 +22,7 @@ attributes named below), so the formulas can be tested with hypothesis alone.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import math
 from collections import defaultdict
@@ -239,7 +240,12 @@ def available_minutes(
     ]
     out: dict[tuple[int, dt.date], float] = defaultdict(float)
     week = dt.timedelta(days=7)
-    for b, block_holes in zip(blocks, holes_of, strict=True):
+    for b, unsorted_holes in zip(blocks, holes_of, strict=True):
+        # Sorted by start, so each day looks only at the holes that can touch it: those
+        # starting before the block ends and no longer ago than the longest hole lasts.
+        block_holes = sorted(unsorted_holes)
+        starts = [h[0] for h in block_holes]
+        longest = max((e - s for s, e in block_holes), default=0.0)
         # The block's own weekdays only: its first in the period, then a week at a time.
         first = max(start_date, b.effective_from)
         day = first + dt.timedelta(days=(b.weekday - first.weekday()) % 7)
@@ -248,7 +254,10 @@ def available_minutes(
             begin = dt.datetime.combine(day, b.start, tzinfo=tz).timestamp()
             finish = dt.datetime.combine(day, b.end, tzinfo=tz).timestamp()
             if finish > begin:
-                holes = [(s, e) for s, e in block_holes if s < finish and e > begin]
+                near = block_holes[
+                    bisect.bisect_left(starts, begin - longest) : bisect.bisect_left(starts, finish)
+                ]
+                holes = [(s, e) for s, e in near if s < finish and e > begin]
                 pieces = _subtract((begin, finish), holes)
                 out[(b.provider_id, week_start(day))] += sum(e - s for s, e in pieces) / 60
             day += week

@@ -8,6 +8,7 @@ import csv
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from html import escape
 from typing import Any
 
 from django.contrib.auth.decorators import permission_required
@@ -46,6 +47,21 @@ class Section:
     # The page's header in two rows where columns come in groups (the wait times' phases):
     # each a list of (label, columns spanned, rows spanned). The CSV keeps ``headers``.
     header_rows: list[list[tuple[str, int, int]]] = field(default_factory=list)
+
+    def body(self) -> SafeString:
+        """The table's rows as HTML, built here rather than in the template: a year by
+        week is hundreds of rows, which the template language takes long to loop over.
+        Every figure and label is escaped (``html.escape``)."""
+        out = []
+        for row in self.rows:
+            cells = "".join(
+                f'<td class="text-end">{escape(c.display)}</td>'
+                if c.numeric
+                else f"<td>{escape(c.display)}</td>"
+                for c in row[1:]
+            )
+            out.append(f'<tr><th scope="row">{escape(row[0].display)}</th>{cells}</tr>')
+        return mark_safe("".join(out))  # noqa: S308 - escaped above
 
 
 @dataclass
