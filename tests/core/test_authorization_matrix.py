@@ -293,6 +293,14 @@ MATRIX: list[Row] = [
         target="staff_user",
     ),
     page("/audit/", "Audit report", {OM, AU}),
+    page(
+        "/audit/verify/",
+        "Verify the audit chain now",  # writes the log and its checkpoints, outside the fingerprint
+        {OM, AU},
+        method="POST",
+        ok=302,
+        writes_nothing=True,
+    ),
     # --- patients -----------------------------------------------------------------------------
     page("/patients/", "Patients list", {OM, FD, BI, PR, CL}),
     page("/patients/<int:pk>/", "Open a patient record", {OM, FD, BI, PR, CL}, target="patient"),

@@ -28,8 +28,6 @@ API_GETS = [
     ("/api/v1/reports/no-shows?from=0001-01-01", "from"),
     ("/api/v1/reports/utilisation?to=0001-01-01", "to"),
     ("/api/v1/reports/utilisation?to=9999-12-31", "to"),
-    ("/api/v1/reports/access?to=9999-12-31", "to"),
-    ("/api/v1/reports/access?to=0001-01-01", "to"),
 ]
 
 PAGE_GETS = [

@@ -88,4 +88,4 @@ def test_every_filter_builds_its_form_on_the_house_base(filterset, model):
 def test_the_page_form_keeps_bootstraps_classes(client_for):
     form = client_for(Role.OFFICE_MANAGER).get("/audit/").context["form"]
     assert form["action"].field.widget.attrs["class"] == "form-select form-select-sm"
-    assert form["user"].field.widget.attrs["class"] == "form-control form-control-sm"
+    assert form["user"].field.widget.attrs["class"] == "form-select form-select-sm"

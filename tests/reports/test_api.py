@@ -87,3 +87,12 @@ def test_access_api_refuses_a_visit_type_naming_the_type_parameter(client_for):
     api = client.get("/api/v1/reports/access", {"type": 999999})
     assert api.status_code == 400
     assert [e["field"] for e in api.json()["errors"]] == ["type"]
+
+
+def test_the_access_operation_takes_no_period_and_answers_none(client_for):
+    from medoffice.api.base import api
+
+    parameters = api.get_openapi_schema()["paths"]["/api/v1/reports/access"]["get"]["parameters"]
+    assert {p["name"] for p in parameters} == {"location", "provider", "type"}
+    data = client_for(Role.OFFICE_MANAGER).get("/api/v1/reports/access").json()
+    assert set(data["filters"]) == {"location_id", "provider_id"}

@@ -168,3 +168,36 @@ def test_the_reports_menu_shows_for_providers_only_among_clinicians(practice, cl
     clinical_html = client_for(Role.CLINICAL).get("/").content.decode()
     assert "/reports/wait-times/" in provider_html
     assert "/reports/wait-times/" not in clinical_html
+
+
+def test_the_access_report_offers_no_period_to_choose(scenario, client_for):
+    response = client_for(Role.OFFICE_MANAGER).get("/reports/access/")
+    html = response.content.decode()
+    assert "date_from" not in response.context["form"].fields
+    assert 'name="date_from"' not in html
+    assert 'name="date_to"' not in html
+    assert "Period:" not in html
+
+
+def test_the_access_csv_export_names_no_period(scenario, client_for):
+    client = client_for(Role.OFFICE_MANAGER)
+    client.get("/reports/access/", {"format": "csv"})
+    event = AuditEvent.objects.filter(action="export").latest("seq")
+    assert "period" not in event.detail
+    assert "from today" in event.detail
+
+
+def test_the_report_tables_escape_what_they_show(practice, client_for):
+    main = LocationFactory(practice=practice, name="<b>Main</b>")
+    odd = ProviderFactory(last_name="<script>x</script>", first_name="Ann", locations=[main])
+    kind = AppointmentTypeFactory(name="Established visit", duration=30)
+    monday = rf.quiet_monday()
+    rf.no_show(rf.local(monday, 10), provider=odd, location=main, appointment_type=kind)
+    html = (
+        client_for(Role.OFFICE_MANAGER)
+        .get("/reports/no-shows/", _query({"monday": monday}))
+        .content.decode()
+    )
+    assert "<script>x</script>" not in html
+    assert "&lt;script&gt;x&lt;/script&gt;" in html
+    assert "<b>Main</b>" not in html

@@ -4,6 +4,7 @@ page, CSV export and API operation filter by (``core/filtersets.py``)."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 import django_filters
@@ -11,6 +12,7 @@ from django import forms
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
+from django.utils.text import capfirst
 
 from medoffice.core.error_codes import CoreErrorCode
 from medoffice.core.filtersets import FilterFormBase, FilterSet, IdFilter
@@ -36,6 +38,37 @@ OTHER_OBJECT_TYPES = {
 }
 
 
+@functools.cache
+def object_type_names() -> dict[str, str]:
+    """Each kind of object the audit log names, in words: "Appointment", "Report"."""
+    found = {
+        model._meta.label_lower: capfirst(str(model._meta.verbose_name))
+        for model in apps.get_models()
+        if model.__module__.startswith("medoffice.")
+    }
+    return found | OTHER_OBJECT_TYPES
+
+
+def object_type_name(code: str) -> str:
+    """An audit entry's object type in words; a code the product no longer has, as it is."""
+    return object_type_names().get(code, code)
+
+
+def role_names(codes: str) -> str:
+    """An audit entry's roles ("office_manager,biller") in words ("Office manager, Biller / coder")."""
+    labels = {role.value: role.label for role in Role}
+    return ", ".join(labels.get(code, code) for code in codes.split(",") if code)
+
+
+def user_choices() -> list[tuple[str, str]]:
+    """The audit report's user filter: everyone who has an account, by name."""
+    users = User.objects.order_by("last_name", "first_name", "username")
+    return [("", "Anyone")] + [
+        (u.username, f"{u.get_full_name()} ({u.username})" if u.get_full_name() else u.username)
+        for u in users.only("username", "first_name", "last_name")
+    ]
+
+
 def object_type_choices() -> list[tuple[str, str]]:
     """Every kind of object the audit log names: the product's tables and the few others."""
     found = {
@@ -48,6 +81,14 @@ def object_type_choices() -> list[tuple[str, str]]:
 
 
 class AuditFilterForm(FilterFormBase):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A choice of the practice's users on the page; the filter itself still takes any
+        # user name (any case), as the API's ``user`` does.
+        self.fields["user"].widget = forms.Select(
+            choices=user_choices(), attrs={"class": "form-select form-select-sm"}
+        )
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:

@@ -39,6 +39,12 @@ class Column:
     link: Callable[[Any], str] | None = None
     css: str = ""
     sortable: bool = field(default=True)
+    # The CSV's value where it differs from the page's (the audit log's codes, which
+    # spreadsheets filter on, where the page shows words).
+    export: Callable[[Any], Any] | None = None
+
+    def export_cell(self, obj: Any) -> Any:
+        return self.export(obj) if self.export is not None else self.cell(obj)
 
     def cell(self, obj: Any) -> Any:
         if self.value is not None:
@@ -155,7 +161,18 @@ class ListPage(PermissionRequiredMixin, View):
             for obj in objects
         ]
         can_export = request.user.has_perm(permission_name(self.model, self.export_action))
+        refused_fields = []
+        if form is not None and refused:
+            refused_fields = [
+                {
+                    "name": name,
+                    "label": form.fields[name].label if name in form.fields else name,
+                    "messages": [str(e) for e in errors],
+                }
+                for name, errors in form.errors.items()
+            ]
         context = {
+            "refused_fields": refused_fields,
             "title": self.title,
             "intro": self.intro,
             "form": form,
@@ -222,7 +239,7 @@ class ListPage(PermissionRequiredMixin, View):
         def stream() -> Iterator[str]:
             yield writer.writerow([c.label for c in self.columns])
             for obj in qs.iterator(chunk_size=2000):
-                yield writer.writerow([csv_cell(c.cell(obj)) for c in self.columns])
+                yield writer.writerow([csv_cell(c.export_cell(obj)) for c in self.columns])
 
         stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
         response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")

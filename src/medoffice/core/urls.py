@@ -28,5 +28,6 @@ urlpatterns = [
         name="user-require-password-change",
     ),
     path("audit/", pages.AuditReportPage.as_view(), name="audit"),
+    path("audit/verify/", pages.audit_verify, name="audit-verify"),
     path("health", auth.health, name="health"),
 ]

@@ -30,24 +30,32 @@ router = Router(tags=["reports"])
 PERMISSION = Permission.VIEW_REPORTS
 
 
-class ReportFilter(Schema):
-    from_: Day | None = Field(None, alias="from", description="First day (local).")
-    to: Day | None = Field(None, description="Last day (local), default today.")
+class ScopeFilter(Schema):
     location: int | None = Field(None, ge=1, le=MAX_ID)
     provider: int | None = Field(None, ge=1, le=MAX_ID)
 
 
-class AccessFilter(ReportFilter):
+class ReportFilter(ScopeFilter):
+    from_: Day | None = Field(None, alias="from", description="First day (local).")
+    to: Day | None = Field(None, description="Last day (local), default today.")
+
+
+class AccessFilter(ScopeFilter):
+    """No period: the report always looks forward from today."""
+
     type: int | None = Field(
         None, ge=1, le=MAX_ID, description="Appointment type id (default: the most booked)."
     )
 
 
-class PeriodOut(Schema):
-    start_date: dt.date
-    end_date: dt.date
+class ScopeOut(Schema):
     location_id: int | None
     provider_id: int | None
+
+
+class PeriodOut(ScopeOut):
+    start_date: dt.date
+    end_date: dt.date
 
 
 class SummaryOut(Schema):
@@ -109,22 +117,22 @@ class AccessRowOut(Schema):
 
 
 class AccessOut(Schema):
-    filters: PeriodOut
+    filters: ScopeOut
     appointment_type_id: int | None
     today: dt.date
     horizon_days: int
     rows: list[AccessRowOut]
 
 
-def _filters(request: ApiRequest, params: ReportFilter, report: str) -> selectors.Filters:
+def _filters(request: ApiRequest, params: ScopeFilter, report: str) -> selectors.Filters:
     """The caller's filters, after the permission check; every call leaves one audit row."""
     user = request.auth
     require_permission(
         request, PERMISSION, action=AuditAction.READ, object_type="reports.report", object_id=report
     )
     default = selectors.Filters.default()
-    end = params.to or default.end_date
-    start = params.from_ or end - dt.timedelta(days=selectors.DEFAULT_DAYS)
+    end = getattr(params, "to", None) or default.end_date
+    start = getattr(params, "from_", None) or end - dt.timedelta(days=selectors.DEFAULT_DAYS)
     if end < start:
         raise ValidationError(
             {
@@ -268,7 +276,7 @@ def access(request: ApiRequest, params: Query[AccessFilter]) -> dict[str, Any]:
     data = selectors.access(request.auth, filters)
     kind = data.appointment_type
     return {
-        "filters": _period(filters),
+        "filters": {"location_id": filters.location_id, "provider_id": filters.provider_id},
         "appointment_type_id": kind.pk if kind else None,
         "today": data.today,
         "horizon_days": data.horizon_days,

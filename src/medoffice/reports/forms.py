@@ -29,6 +29,8 @@ class ReportFilterForm(BootstrapMixin, DateRangeMixin):
         model_choice_field(self, "location").queryset = selectors.locations_for(user)
         model_choice_field(self, "provider").queryset = providers_for(user)
         if with_type:
+            # Third-next-available looks forward from today: a period would do nothing.
+            del self.fields["date_from"], self.fields["date_to"]
             self.fields["appointment_type"] = forms.ModelChoiceField(
                 label="Visit type",
                 queryset=selectors.appointment_types_for(user),

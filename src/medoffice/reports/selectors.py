@@ -19,7 +19,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q, QuerySet
+from django.db import connections
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.expressions import Expression
 from django.utils import timezone
 
 from medoffice.core.formats import as_date
@@ -70,6 +84,39 @@ class ChartSeries:
 
     categories: list[str]
     series: list[charts.Series]
+
+
+class _Plain(Func):
+    """A float the database computes, read as it comes (no converter run per row)."""
+
+    output_field = FloatField()
+
+    def get_db_converters(self, connection: Any) -> list[Any]:
+        return []
+
+
+class Epoch(_Plain):
+    """A datetime column as seconds since 1970 (a float), computed by the database, so a
+    report reads plain numbers instead of building a datetime per value."""
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        # SQLite keeps UTC text; julianday() reads it, to about 30 µs: rounded to the
+        # millisecond, whole seconds come out exact.
+        template = "ROUND((julianday(%(expressions)s) - 2440587.5) * 86400.0, 3)"
+        return self.as_sql(compiler, connection, template=template, **extra)
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        template = "EXTRACT(EPOCH FROM %(expressions)s)::float8"
+        return self.as_sql(compiler, connection, template=template, **extra)
+
+
+def period_index(field_name: str, boundaries: list[dt.datetime]) -> Expression:
+    """The number of the period ``field_name`` falls in: 0 before ``boundaries[0]``, 1 before
+    ``boundaries[1]``… (the local months or weeks of a report, as instants)."""
+    whens = [When(**{f"{field_name}__lt": b}, then=Value(i)) for i, b in enumerate(boundaries)]
+    if not whens:
+        return Value(0, output_field=IntegerField())
+    return Case(*whens, default=Value(len(boundaries)), output_field=IntegerField())
 
 
 def _pct(value: float | None) -> float | None:
@@ -135,11 +182,44 @@ def median_series(groups: list[WaitGroup]) -> ChartSeries:
     )
 
 
-def _group(label: str, rows: list[dict[str, float | None]]) -> WaitGroup:
+def _minutes_of_phases(stamps: QuerySet) -> list[tuple[Any, ...]]:
+    """(provider, location, start, and the minutes of each phase of ``kpis.PHASES``) of each
+    visit, the minutes worked out by the database from the visit's time stamps in seconds
+    (``p``, ``loc``, ``s``: start, ``a``: arrived, ``r``: roomed, ``w``: with provider, ``d``:
+    done), each read once; a phase whose stamps are missing or run backwards is NULL, as in
+    ``kpis.phase_durations``."""
+    inner, params = stamps.query.sql_with_params()
+
+    def phase(a: str, b: str) -> str:
+        return f'CASE WHEN v."{b}" >= v."{a}" THEN (v."{b}" - v."{a}") / 60.0 END'
+
+    phases = ", ".join(phase(a, b) for a, b in (("a", "r"), ("r", "w"), ("w", "d"), ("a", "w")))
+    # MATERIALIZED: each stamp is worked out once per visit (a plain subquery is folded
+    # into the outer query, which would repeat the conversions for every phase).
+    sql = f'WITH v AS MATERIALIZED ({inner}) SELECT v."p", v."loc", v."s", {phases} FROM v'  # noqa: S608 - our own SQL
+    with connections[stamps.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _group(label: str, rows: list[tuple[float | None, ...]]) -> WaitGroup:
     phases = {
-        key: kpis.summarize([v for r in rows if (v := r[key]) is not None]) for key in kpis.PHASES
+        key: kpis.summarize([v for r in rows if (v := r[i]) is not None])
+        for i, key in enumerate(kpis.PHASES)
     }
     return WaitGroup(label=label, phases=phases, visits=len(rows))
+
+
+def _done() -> Case:
+    """A visit's end: the first of check-out and completion (``kpis.phase_durations``)."""
+    return Case(
+        When(checkout_at__isnull=True, then=F("completed_at")),
+        When(
+            Q(completed_at__isnull=True) | Q(checkout_at__lt=F("completed_at")),
+            then=F("checkout_at"),
+        ),
+        default=F("completed_at"),
+    )
 
 
 def wait_times(user: User, filters: Filters) -> WaitReport:
@@ -147,29 +227,31 @@ def wait_times(user: User, filters: Filters) -> WaitReport:
 
     Only visits whose status is "done" (completed) count; within them each phase counts
     the visits that have both its time stamps. Part of day is that of the scheduled start.
+    The database works out each visit's minutes (``Minutes``), in the order of
+    ``kpis.PHASES``; Python sorts them for the percentiles.
     """
     tz = practice_zone()
     completed_visits = appointments(user, filters, tz).filter(status=AppointmentStatus.COMPLETED)
-    rows = completed_visits.values_list(
-        "provider_id",
-        "location_id",
-        "start",
-        "arrived_at",
-        "roomed_at",
-        "with_provider_at",
-        "checkout_at",
-        "completed_at",
-    )
+    stamps = completed_visits.annotate(
+        p=F("provider_id"),
+        loc=F("location_id"),
+        s=Epoch("start"),
+        a=Epoch("arrived_at"),
+        r=Epoch("roomed_at"),
+        w=Epoch("with_provider_at"),
+        d=Epoch(_done()),
+    ).values_list("p", "loc", "s", "a", "r", "w", "d")
+    rows = _minutes_of_phases(stamps.order_by())
     by_provider: dict[int, list] = defaultdict(list)
     by_location: dict[int, list] = defaultdict(list)
     by_part: dict[str, list] = defaultdict(list)
     everything = []
-    for provider_id, location_id, start, arrived, roomed, seen, checkout, completed in rows:
-        durations = kpis.phase_durations(arrived, roomed, seen, checkout, completed)
+    for provider_id, location_id, start, *minutes in rows:
+        durations = tuple(minutes)
         everything.append(durations)
         by_provider[provider_id].append(durations)
         by_location[location_id].append(durations)
-        by_part[kpis.part_of_day(start.astimezone(tz))].append(durations)
+        by_part[kpis.part_of_day(dt.datetime.fromtimestamp(start, tz))].append(durations)
     providers = _names(Provider, by_provider)
     locations = _names(Location, by_location)
     return WaitReport(
@@ -246,12 +328,32 @@ def _attendance(label: str, due: int, no_shows: int, late: int) -> AttendanceRow
     return AttendanceRow(label=label, due=due, no_shows=no_shows, late_cancels=late)
 
 
+def _months(filters: Filters) -> list[dt.date]:
+    """The first day of each month the period touches."""
+    months = []
+    month = filters.start_date.replace(day=1)
+    while month <= filters.end_date:
+        months.append(month)
+        month = (month + dt.timedelta(days=32)).replace(day=1)
+    return months
+
+
 def attendance(user: User, filters: Filters, now: dt.datetime | None = None) -> AttendanceReport:
+    """Due appointments, no-shows and late cancellations, counted by the database per
+    provider, location and local month (a few hundred rows, whatever the period)."""
     tz = practice_zone()
-    rows = list(
-        due_appointments(user, filters, now, tz).values_list(
-            "provider_id", "location_id", "start", "status", "is_late_cancel"
+    months = _months(filters)
+    starts = [dt.datetime.combine(m, dt.time.min, tzinfo=tz) for m in months[1:]]
+    rows = (
+        due_appointments(user, filters, now, tz)
+        .annotate(month=period_index("start", starts))
+        .values("provider_id", "location_id", "month")
+        .annotate(
+            due=Count("pk"),
+            no_shows=Count("pk", filter=Q(status=AppointmentStatus.NO_SHOW)),
+            late=Count("pk", filter=Q(status=AppointmentStatus.CANCELLED, is_late_cancel=True)),
         )
+        .order_by()
     )
     counters: dict[str, dict[Any, Counter]] = {
         "provider": defaultdict(Counter),
@@ -259,24 +361,19 @@ def attendance(user: User, filters: Filters, now: dt.datetime | None = None) -> 
         "month": defaultdict(Counter),
     }
     total: Counter = Counter()
-    for provider_id, location_id, start, status, late in rows:
-        month = start.astimezone(tz).date().replace(day=1)
-        keys = {"provider": provider_id, "location": location_id, "month": month}
-        for c in [total, *(counters[d][k] for d, k in keys.items())]:
-            c["due"] += 1
-            c["no_shows"] += status == AppointmentStatus.NO_SHOW
-            c["late"] += status == AppointmentStatus.CANCELLED and bool(late)
+    for row in rows:
+        counts = Counter(due=row["due"], no_shows=row["no_shows"], late=row["late"])
+        keys = {"provider": row["provider_id"], "location": row["location_id"]}
+        keys["month"] = months[row["month"]]
+        total.update(counts)
+        for dimension, key in keys.items():
+            counters[dimension][key].update(counts)
 
     def build(label: str, c: Counter) -> AttendanceRow:
         return _attendance(label, c["due"], c["no_shows"], c["late"])
 
     providers = _names(Provider, counters["provider"])
     locations = _names(Location, counters["location"])
-    months = []
-    month = filters.start_date.replace(day=1)
-    while month <= filters.end_date:
-        months.append(build(month.strftime("%b %Y"), counters["month"].get(month, Counter())))
-        month = (month + dt.timedelta(days=32)).replace(day=1)
     return AttendanceReport(
         overall=build("All appointments", total),
         by_provider=sorted(
@@ -287,7 +384,7 @@ def attendance(user: User, filters: Filters, now: dt.datetime | None = None) -> 
             (build(locations[k], v) for k, v in counters["location"].items()),
             key=lambda r: r.label,
         ),
-        by_month=months,
+        by_month=[build(m.strftime("%b %Y"), counters["month"].get(m, Counter())) for m in months],
     )
 
 
@@ -360,12 +457,27 @@ def utilisation(user: User, filters: Filters) -> UtilisationReport:
     ]
     closed = book.engine_unavailability(start, end, filters.start_date, filters.end_date, tz)
     available = kpis.available_minutes(blocks, closed, filters.start_date, filters.end_date, tz)
+    # Booked minutes summed by the database per provider and week (Monday, local).
+    mondays = []
+    monday = kpis.week_start(filters.start_date) + dt.timedelta(days=7)
+    while monday <= filters.end_date:
+        mondays.append(monday)
+        monday += dt.timedelta(days=7)
     booked_rows = (
         appointments(user, filters, tz)
         .exclude(status=AppointmentStatus.CANCELLED)
-        .values_list("provider_id", "start", "end")
+        .filter(end__gt=F("start"))
+        .annotate(
+            week=period_index(
+                "start", [dt.datetime.combine(m, dt.time.min, tzinfo=tz) for m in mondays]
+            )
+        )
+        .values("provider_id", "week")
+        .annotate(seconds=Sum(Epoch("end") - Epoch("start"), output_field=FloatField()))
+        .order_by()
     )
-    booked = kpis.booked_minutes(booked_rows, tz)
+    weeks = [kpis.week_start(filters.start_date), *mondays]
+    booked = {(r["provider_id"], weeks[r["week"]]): r["seconds"] / 60 for r in booked_rows}
     keys = set(available) | set(booked)
     names = _names(Provider, {k[0] for k in keys})
     by_week = sorted(

@@ -8,6 +8,7 @@ import csv
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from html import escape
 from typing import Any
 
 from django.contrib.auth.decorators import permission_required
@@ -44,6 +45,24 @@ class Section:
     headers: list[str]
     rows: list[list[Cell]]
     chart: str = ""
+    # The page's header in two rows where columns come in groups (the wait times' phases):
+    # each a list of (label, columns spanned, rows spanned). The CSV keeps ``headers``.
+    header_rows: list[list[tuple[str, int, int]]] = field(default_factory=list)
+
+    def body(self) -> SafeString:
+        """The table's rows as HTML, built here rather than in the template: a year by
+        week is hundreds of rows, which the template language takes long to loop over.
+        Every figure and label is escaped (``html.escape``)."""
+        out = []
+        for row in self.rows:
+            cells = "".join(
+                f'<td class="text-end">{escape(c.display)}</td>'
+                if c.numeric
+                else f"<td>{escape(c.display)}</td>"
+                for c in row[1:]
+            )
+            out.append(f'<tr><th scope="row">{escape(row[0].display)}</th>{cells}</tr>')
+        return mark_safe("".join(out))  # noqa: S308 - escaped above
 
 
 @dataclass
@@ -51,6 +70,7 @@ class Report:
     slug: str
     title: str
     sections: list[Section] = field(default_factory=list)
+    dated: bool = True  # filtered by a period (third-next-available looks ahead from today)
 
 
 def _svg(markup: str) -> SafeString:
@@ -116,6 +136,11 @@ def _plotted(data: selectors.ChartSeries) -> dict[str, Any]:
 
 def _csv(request: AuthenticatedRequest, report: Report, filters: selectors.Filters) -> HttpResponse:
     rows = sum(len(s.rows) for s in report.sections)
+    period = (
+        f"period {filters.start_date:%Y-%m-%d} to {filters.end_date:%Y-%m-%d}"
+        if report.dated
+        else f"from today {filters.end_date:%Y-%m-%d}"
+    )
     record_event(
         AuditAction.EXPORT,
         user=request.user,
@@ -123,8 +148,7 @@ def _csv(request: AuthenticatedRequest, report: Report, filters: selectors.Filte
         object_id=report.slug,
         data_category="report",
         detail=(
-            f"CSV export of the {report.title} report, {rows} rows; period "
-            f"{filters.start_date:%Y-%m-%d} to {filters.end_date:%Y-%m-%d}; "
+            f"CSV export of the {report.title} report, {rows} rows; {period}; "
             f"location {filters.location_id or 'all'}; provider {filters.provider_id or 'all'}"
         ),
     )
@@ -158,6 +182,10 @@ def index(request: AuthenticatedRequest) -> HttpResponse:
 WAIT_HEADERS = ["Group", "Visits"] + [
     f"{label} {what}" for label in kpis.PHASES.values() for what in ("n", "median min", "p90 min")
 ]
+WAIT_HEADER_ROWS = [
+    [("Group", 1, 2), ("Visits", 1, 2)] + [(label, 3, 1) for label in kpis.PHASES.values()],
+    [(what, 1, 1) for _ in kpis.PHASES for what in ("n", "Median min", "p90 min")],
+]
 
 
 def _wait_section(title: str, groups: Sequence[selectors.WaitGroup], x_label: str) -> Section:
@@ -180,7 +208,13 @@ def _wait_section(title: str, groups: Sequence[selectors.WaitGroup], x_label: st
             x_label=x_label,
             y_label="Median minutes",
         )
-    return Section(title=title, headers=WAIT_HEADERS, rows=rows, chart=_svg(chart))
+    return Section(
+        title=title,
+        headers=WAIT_HEADERS,
+        rows=rows,
+        chart=_svg(chart),
+        header_rows=WAIT_HEADER_ROWS,
+    )
 
 
 @require_safe
@@ -388,7 +422,7 @@ def access(request: AuthenticatedRequest) -> HttpResponse:
         ]
         for r in rows
     ]
-    report = Report("access", "Third-next-available appointment")
+    report = Report("access", "Third-next-available appointment", dated=False)
     report.sections = [
         Section("By provider", ACCESS_HEADERS, table, chart=_svg(chart)),
     ]

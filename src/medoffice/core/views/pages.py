@@ -8,13 +8,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseBase, HttpResponseRedirect
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from medoffice.core import homepanels, mfa, services
-from medoffice.core.filters import AuditFilter, UserFilter
+from medoffice.core import selectors as core_selectors
+from medoffice.core.filters import AuditFilter, UserFilter, object_type_name, role_names
 from medoffice.core.formaction import errors_onto_form, run_form_action
 from medoffice.core.forms import (
     PracticeForm,
@@ -49,11 +53,15 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
 class UserListPage(ListPage):
     model = User
     title = "Users"
-    intro = "Everyone who can log in, with their roles and the locations they are limited to."
+    intro = (
+        "Everyone who can log in, with their roles, the locations they are limited to, "
+        "whether their account is locked after failed log-ins and whether they have set up "
+        "the two-step log-in."
+    )
     filterset_class = UserFilter
     default_sort = "username"
     actions_template = "core/_user_actions.html"
-    columns = [
+    base_columns = [
         Column("username", "User name", link=lambda u: reverse("core:user-edit", args=[u.pk])),
         Column("name", "Name", order_by="last_name", value=lambda u: u.get_full_name()),
         Column("title", "Job title"),
@@ -71,9 +79,63 @@ class UserListPage(ListPage):
             value=lambda u: u.last_login or "never",
         ),
     ]
+    columns = base_columns
 
     def base_queryset(self) -> QuerySet[User]:
         return super().base_queryset().prefetch_related("role_assignments", "locations")
+
+    def get(self, request: AuthenticatedRequest) -> HttpResponseBase:
+        # Lock-outs and two-step status are read once for the page, not per row.
+        locks = core_selectors.lock_outs()
+        with_app = core_selectors.users_with_authenticator(
+            list(self.base_queryset().values_list("pk", flat=True))
+        )
+        can_unlock = request.user.has_perm(Permission.CHANGE_USER)
+
+        def lock_text(user: User) -> str:
+            lock = locks.get(user.username)
+            if lock is None:
+                return "No"
+            until = f"until {lock.until:%m/%d/%Y %H:%M}" if lock.until else "until unlocked"
+            last = timezone.localtime(lock.last_failure)
+            return f"Locked {until}: {lock.failures} failed log-ins, the last {last:%m/%d/%Y %H:%M}"
+
+        def lock_cell(user: User) -> str:
+            text = lock_text(user)
+            if user.username not in locks or not can_unlock:
+                return text
+            return format_html(
+                '<span class="text-danger" data-testid="locked">{}</span> '
+                '<form method="post" action="{}" class="d-inline">'
+                '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+                '<input type="hidden" name="next" value="{}">'
+                '<button class="btn btn-sm btn-outline-danger" type="submit" '
+                'data-testid="unlock-{}">Unlock</button></form>',
+                text,
+                reverse("core:user-unlock", args=[user.pk]),
+                get_token(request),
+                request.get_full_path(),
+                user.username,
+            )
+
+        self.columns = [
+            *self.base_columns,
+            Column(
+                "locked",
+                "Locked out",
+                sortable=False,
+                value=lock_cell,
+                export=lock_text,
+                css="cell-wrap",
+            ),
+            Column(
+                "two_step",
+                "Two-step log-in",
+                sortable=False,
+                value=lambda u: "Set up" if u.pk in with_app else "Not set up",
+            ),
+        ]
+        return super().get(request)
 
 
 @require_http_methods(["GET", "POST"])
@@ -217,6 +279,18 @@ def practice_edit(request: AuthenticatedRequest) -> HttpResponse:
 # --- audit report -----------------------------------------------------------
 
 
+@require_POST
+@permission_required(Permission.VIEW_AUDITEVENT, raise_exception=True)
+def audit_verify(request: AuthenticatedRequest) -> HttpResponse:
+    """The home page's "Verify now": walk the whole chain and keep the result."""
+    report = services.verify_audit_chain(actor=request.user)
+    if report.ok:
+        messages.success(request, f"Audit chain intact: {report.message}")
+    else:
+        messages.error(request, f"Audit chain broken: {report.message}")
+    return HttpResponseRedirect(local_next(request, reverse("core:home")))
+
+
 class AuditReportPage(ListPage):
     """ONC 170.315(d)(3): a report for a chosen period, sortable by every audit field."""
 
@@ -235,19 +309,25 @@ class AuditReportPage(ListPage):
         Column("seq", "#", css="text-end"),
         Column("occurred_at", "Time"),
         Column("username", "User"),
-        Column("roles", "Roles"),
+        Column("roles", "Roles", value=lambda e: role_names(e.roles), export=lambda e: e.roles),
         Column("action", "Action", value=lambda e: e.get_action_display()),
-        Column("object_type", "Object type"),
+        Column(
+            "object_type",
+            "Object type",
+            value=lambda e: object_type_name(e.object_type),
+            export=lambda e: e.object_type,
+        ),
         Column("object_id", "Object ID"),
+        Column("detail", "Detail", css="cell-wrap"),
         Column("patient_id", "Patient ID"),
         Column(
             "patient_ids",
             "Patients shown",
             value=lambda e: ", ".join(str(i) for i in e.shown_patient_ids),
+            css="cell-wrap",
         ),
         Column("data_category", "Data category"),
         Column("outcome", "Outcome", value=lambda e: e.get_outcome_display()),
         Column("client_ip", "Client IP"),
         Column("request_id", "Request ID"),
-        Column("detail", "Detail"),
     ]
