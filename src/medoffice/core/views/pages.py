@@ -12,7 +12,6 @@ from django.http import HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -20,6 +19,7 @@ from medoffice.core import homepanels, mfa, services
 from medoffice.core import selectors as core_selectors
 from medoffice.core.filters import AuditFilter, UserFilter, object_type_name, role_names
 from medoffice.core.formaction import errors_onto_form, run_form_action
+from medoffice.core.formats import as_datetime
 from medoffice.core.forms import (
     PracticeForm,
     UserForm,
@@ -96,9 +96,9 @@ class UserListPage(ListPage):
             lock = locks.get(user.username)
             if lock is None:
                 return "No"
-            until = f"until {lock.until:%m/%d/%Y %H:%M}" if lock.until else "until unlocked"
-            last = timezone.localtime(lock.last_failure)
-            return f"Locked {until}: {lock.failures} failed log-ins, the last {last:%m/%d/%Y %H:%M}"
+            until = f"until {as_datetime(lock.until)}" if lock.until else "until unlocked"
+            last = as_datetime(lock.last_failure)
+            return f"Locked {until}: {lock.failures} failed log-ins, the last {last}"
 
         def lock_cell(user: User) -> str:
             text = lock_text(user)
