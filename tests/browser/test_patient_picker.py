@@ -66,7 +66,8 @@ def open_a_slot(page: Page, query: str = "") -> None:
     page.get_by_label("Type of visit").select_option(label="Sick visit")
     page.get_by_test_id("find-slots").click()
     page.get_by_test_id("slot").first.click()
-    expect(page.get_by_test_id("slot-summary")).to_contain_text("Sick visit")
+    form = page.get_by_test_id("booking-form")
+    expect(form.locator("select[data-visit-type] option:checked")).to_contain_text("Sick visit")
 
 
 def focused(page: Page, attribute: str) -> str | None:

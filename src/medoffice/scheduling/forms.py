@@ -233,7 +233,7 @@ class BookingForm(BootstrapMixin, forms.Form):
         chosen = _as_pk(source.get("appointment_type") or self.initial.get("appointment_type"))
         kind = next((t for t in offered if t.pk == chosen), None)
         try:
-            end = as_time(local + dt.timedelta(minutes=kind.duration)) if kind else "—"
+            end = as_time((local + dt.timedelta(minutes=kind.duration)).time()) if kind else "—"
         except OverflowError:
             end = "—"
         minutes = local.hour * 60 + local.minute
@@ -242,7 +242,7 @@ class BookingForm(BootstrapMixin, forms.Form):
         field.help_text = format_html(
             'From {} to <strong data-visit-end data-start-minutes="{}" '
             'data-testid="visit-end">{}</strong>',
-            as_time(local),
+            as_time(local.time()),
             minutes,
             end,
         )

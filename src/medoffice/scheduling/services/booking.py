@@ -187,7 +187,7 @@ def _check_fits(
         {
             "start": ValidationError(
                 f"A {appointment_type.duration}-minute {appointment_type} does not fit before "
-                f"{provider.short_name}'s {as_time(local)} visit; {free} minutes are free.",
+                f"{provider.short_name}'s {as_time(local.time())} visit; {free} minutes are free.",
                 code=SchedulingErrorCode.DOES_NOT_FIT,
             )
         }
