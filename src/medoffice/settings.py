@@ -300,5 +300,11 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": CONFIG.log_level},
-    "loggers": {"axes": {"level": "WARNING"}},
+    # WeasyPrint writes each step of every PDF at INFO (seven lines per receipt): only its
+    # warnings belong in the log.
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
