@@ -104,6 +104,29 @@ def test_open_template_time_links_to_the_booking_form_and_other_time_is_greyed(c
     assert "appointment_type=" not in first_open.url
 
 
+def test_open_time_already_begun_today_is_not_offered_for_booking(client_for, clinic, clock_at):
+    now = clock_at(9, 20)  # practice time; the template runs 09:00-10:00
+    today = now.date()
+    provider = ProviderFactory(locations=[clinic])
+    TemplateBlockFactory(
+        provider=provider,
+        location=clinic,
+        weekday=today.weekday(),
+        start=dt.time(9),
+        end=dt.time(10),
+    )
+    response = client_for(Role.FRONT_DESK).get(day_url(clinic, day=today))
+    cells = [row["cells"][0] for row in response.context["grid"]["rows"]]
+    local = [(c.kind, c.start.astimezone(now.tzinfo).time()) for c in cells if c.kind != "closed"]
+    assert local == [
+        ("past", dt.time(9)),
+        ("past", dt.time(9, 15)),
+        ("open", dt.time(9, 30)),
+        ("open", dt.time(9, 45)),
+    ]
+    assert 'data-testid="past-open"' in response.content.decode()
+
+
 def test_overbooked_visit_is_marked_and_shares_the_cell(client_for, clinic):
     provider = working_provider(clinic)
     book(provider=provider, location=clinic, start=at(DAY, 9))

@@ -8,6 +8,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -39,7 +40,7 @@ from medoffice.scheduling.models import (
 @dataclass
 class GridCell:
     row: int
-    kind: str  # "open", "closed" or "appointments"
+    kind: str  # "open", "past" (open time already begun), "closed" or "appointments"
     span: int = 1
     start: dt.datetime | None = None
     url: str = ""
@@ -66,6 +67,10 @@ class GridColumn:
 
 CLOSED_CELL = mark_safe(
     '<td class="fd-closed"><span class="visually-hidden">Not bookable</span></td>'
+)
+# Open time that has begun: booking it would be refused ("That time is in the past").
+PAST_CELL = mark_safe(
+    '<td class="fd-past" data-testid="past-open"><span class="visually-hidden">Past</span></td>'
 )
 
 
@@ -149,6 +154,7 @@ def build_cells(
         cells[group.row] = group
         for r in range(group.row, group.row + group.span):
             covered[r] = True
+    now = timezone.now()
     for r in range(rows):
         if covered[r]:
             continue
@@ -158,7 +164,9 @@ def build_cells(
         is_open = period is not None and not any(
             s < end and begin < e for s, e in column.closed_periods
         )
-        if is_open:
+        if is_open and begin < now:
+            cells[r] = GridCell(row=r, kind="past", start=begin, html=PAST_CELL)
+        elif is_open:
             url = booking_url(
                 provider=column.provider_id,
                 location=column.location_id,
