@@ -301,18 +301,19 @@ def _monthly(
     # (the user's scope, the filters): compiled once, it stands for every month's.
     day = dt.date(2000, 1, 3)
     scope = _query_key(rows_of(replace(filters, start_date=day, end_date=day)))
-    out = []
-    for i, piece in enumerate(pieces):
-        if i not in states:
-            continue  # no rows that month
-        out.append(
-            _remembered(
-                scope and (name, str(tz), *scope, piece.start_date, piece.end_date),
-                states[i],
-                lambda piece=piece: compute(rows_of(piece), piece),
-            )
+
+    def worked_out(piece: Filters) -> Callable[[], Any]:
+        return lambda: compute(rows_of(piece), piece)
+
+    return [
+        _remembered(
+            scope and (name, str(tz), *scope, piece.start_date, piece.end_date),
+            states[i],
+            worked_out(piece),
         )
-    return out
+        for i, piece in enumerate(pieces)
+        if i in states  # months without rows have nothing to work out
+    ]
 
 
 # One month's wait figures: per group ("all", None), ("provider", id), ("location", id),
