@@ -286,13 +286,23 @@ def _fingerprints(qs: QuerySet, pieces: list[Filters], tz: dt.tzinfo) -> dict[in
     return {piece: tuple(rest) for piece, *rest in rows}
 
 
+@dataclass(frozen=True)
+class Monthly:
+    """Each month's figures (`_monthly`), what names the whole period's rows (None: nothing
+    kept) and their state: the months' states together."""
+
+    months: list[Any]
+    key: tuple[Any, ...] | None
+    state: tuple[Any, ...]
+
+
 def _monthly(
     name: str,
     rows_of: Callable[[Filters], QuerySet],
     filters: Filters,
     tz: dt.tzinfo,
     compute: Callable[[QuerySet, Filters], Any],
-) -> list[Any]:
+) -> Monthly:
     """``compute(rows_of(month), month)`` for each month piece of the period that has rows,
     each kept (`_remembered`) while that month's rows are unchanged (`_fingerprints`)."""
     pieces = month_pieces(filters)
@@ -305,7 +315,7 @@ def _monthly(
     def worked_out(piece: Filters) -> Callable[[], Any]:
         return lambda: compute(rows_of(piece), piece)
 
-    return [
+    months = [
         _remembered(
             scope and (name, str(tz), *scope, piece.start_date, piece.end_date),
             states[i],
@@ -314,6 +324,8 @@ def _monthly(
         for i, piece in enumerate(pieces)
         if i in states  # months without rows have nothing to work out
     ]
+    key = scope and (name, str(tz), *scope, filters.start_date, filters.end_date)
+    return Monthly(months, key, tuple(sorted(states.items())))
 
 
 # One month's wait figures: per group ("all", None), ("provider", id), ("location", id),
@@ -404,8 +416,11 @@ def wait_times(user: User, filters: Filters) -> WaitReport:
     def completed(period: Filters) -> QuerySet[Appointment]:
         return appointments(user, period, tz).filter(status=AppointmentStatus.COMPLETED)
 
-    parts = _monthly("wait", completed, filters, tz, lambda rows, _: _wait_values(rows, tz))
-    figures = _merged(parts)
+    monthly = _monthly("wait", completed, filters, tz, lambda rows, _: _wait_values(rows, tz))
+    # The months merged are kept too, while no month changed.
+    figures = _remembered(
+        monthly.key and ("merged", *monthly.key), monthly.state, lambda: _merged(monthly.months)
+    )
     ids = {
         dimension: [k for d, k in figures if d == dimension]
         for dimension in ("provider", "location")
@@ -652,9 +667,8 @@ def utilisation(user: User, filters: Filters) -> UtilisationReport:
         )
 
     booked: dict[tuple[int, dt.date], float] = defaultdict(float)
-    for month in _monthly(
-        "booked", held, filters, tz, lambda rows, piece: _booked(rows, piece, tz)
-    ):
+    monthly = _monthly("booked", held, filters, tz, lambda rows, piece: _booked(rows, piece, tz))
+    for month in monthly.months:
         for week_key, minutes in month.items():
             booked[week_key] += minutes
     keys = set(available) | set(booked)
