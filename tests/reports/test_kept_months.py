@@ -4,9 +4,13 @@ for one user is never given to another whose scope differs."""
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import itertools
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from medoffice.core.roles import Role
 from medoffice.reports import kpis, selectors
@@ -160,3 +164,41 @@ def test_a_visit_booked_into_a_past_month_shows_in_the_booked_minutes(months, ma
         appointment_type=months["visits"][0].appointment_type,
     )
     assert adams_booked() - before == 30
+
+
+@given(
+    st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2100, 1, 1)),
+    st.integers(min_value=0, max_value=800),
+)
+def test_month_pieces_cover_the_period_one_local_month_each(start, days):
+    period = Filters(start_date=start, end_date=start + dt.timedelta(days=days), location_id=4)
+    pieces = selectors.month_pieces(period)
+    assert pieces[0].start_date == period.start_date
+    assert pieces[-1].end_date == period.end_date
+    for before, after in itertools.pairwise(pieces):
+        assert after.start_date == before.end_date + dt.timedelta(days=1)
+        assert after.start_date.day == 1
+    for piece in pieces:
+        assert (piece.start_date.year, piece.start_date.month) == (
+            piece.end_date.year,
+            piece.end_date.month,
+        )
+        assert piece.location_id == 4
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    offsets=st.lists(st.integers(min_value=-2000, max_value=2000), max_size=60, unique=True),
+)
+def test_the_database_numbers_a_period_as_bisect_does(months, offsets):
+    visit = months["visits"][0]
+    boundaries = sorted(visit.start + dt.timedelta(minutes=m) for m in offsets)
+    number = (
+        Appointment.objects.filter(pk=visit.pk)
+        .annotate(n=selectors.period_index("start", boundaries))
+        .values_list("n", flat=True)
+        .get()
+    )
+    assert number == bisect.bisect_right(boundaries, visit.start)
