@@ -12,7 +12,8 @@ median and the number of database queries of one request.
 Issue target: p95 ≤ 100 ms for every page and API operation. Prints only its markdown
 section on stdout.
 Run: .venv/bin/python bench/reports_request.py
-(`--database FILE` measures an existing demo database made with MEDOFFICE_TESTING=1.)
+(`--database FILE` measures an existing SQLite demo database made with MEDOFFICE_TESTING=1,
+`--database-url URL` any existing one, PostgreSQL included.)
 """
 
 from __future__ import annotations
@@ -113,13 +114,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=REQUESTS)
     parser.add_argument("--database", type=Path, help="an existing demo database (testing)")
+    parser.add_argument(
+        "--database-url", help="an existing demo database's URL (testing), PostgreSQL too"
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         print_result(measure(args.requests))
         return
-    if args.database:
-        env = testing_env(f"sqlite:///{args.database.resolve()}")
+    if args.database or args.database_url:
+        url = args.database_url or f"sqlite:///{args.database.resolve()}"
+        env = testing_env(url)
         result = run_child(__file__, "--requests", str(args.requests), env=env)
     else:
         with temporary_sqlite("demo.sqlite3", prefix="medoffice-reports-bench-") as database:

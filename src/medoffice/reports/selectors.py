@@ -13,12 +13,14 @@ that one result (``views.py``, ``api.py``), so the three always agree.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+import threading
+from array import array
+from collections import Counter, OrderedDict, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connections
 from django.db.models import (
     Case,
@@ -27,6 +29,7 @@ from django.db.models import (
     FloatField,
     Func,
     IntegerField,
+    Max,
     Q,
     QuerySet,
     Sum,
@@ -112,11 +115,24 @@ class Epoch(_Plain):
 
 def period_index(field_name: str, boundaries: list[dt.datetime]) -> Expression:
     """The number of the period ``field_name`` falls in: 0 before ``boundaries[0]``, 1 before
-    ``boundaries[1]``… (the local months or weeks of a report, as instants)."""
-    whens = [When(**{f"{field_name}__lt": b}, then=Value(i)) for i, b in enumerate(boundaries)]
-    if not whens:
-        return Value(0, output_field=IntegerField())
-    return Case(*whens, default=Value(len(boundaries)), output_field=IntegerField())
+    ``boundaries[1]``… (the local months or weeks of a report, as instants).
+
+    The boundaries are halved at each step (a CASE within a CASE), so a row is compared
+    with about log2 of them rather than with each one before its own: for the 53 weeks of
+    a year, 6 comparisons instead of 26 on average.
+    """
+
+    def within(low: int, high: int) -> Expression:  # the period is between low and high
+        if low == high:
+            return Value(low, output_field=IntegerField())
+        middle = (low + high) // 2
+        return Case(
+            When(**{f"{field_name}__lt": boundaries[middle]}, then=within(low, middle)),
+            default=within(middle + 1, high),
+            output_field=IntegerField(),
+        )
+
+    return within(0, len(boundaries))
 
 
 def _pct(value: float | None) -> float | None:
@@ -202,12 +218,176 @@ def _minutes_of_phases(stamps: QuerySet) -> list[tuple[Any, ...]]:
         return cursor.fetchall()
 
 
-def _group(label: str, rows: list[tuple[float | None, ...]]) -> WaitGroup:
-    phases = {
-        key: kpis.summarize([v for r in rows if (v := r[i]) is not None])
-        for i, key in enumerate(kpis.PHASES)
+# A month's figures, kept per process and given back while the rows they were worked out
+# from are unchanged: the key names the rows (the report's query, SQL and parameters, so
+# the user's scope and the filters are in it, and the month's dates), the state is what
+# `_fingerprints` reads of the month's rows. A 12-month report then works out again only
+# the months that changed, usually the current one; a change to a past visit (any save
+# moves its ``updated_at``), a visit added or removed changes its month's state.
+_KEPT: OrderedDict[tuple[Any, ...], tuple[tuple[Any, ...], Any]] = OrderedDict()
+_KEPT_MAX = 96
+_KEPT_LOCK = threading.Lock()
+
+
+def _remembered(
+    key: tuple[Any, ...] | None, state: tuple[Any, ...], compute: Callable[[], Any]
+) -> Any:
+    """``compute()``, or what it gave last time for ``key`` if the state is the same."""
+    if key is None:
+        return compute()
+    with _KEPT_LOCK:
+        kept = _KEPT.get(key)
+        if kept is not None and kept[0] == state:
+            _KEPT.move_to_end(key)
+            return kept[1]
+    value = compute()
+    with _KEPT_LOCK:
+        _KEPT[key] = (state, value)
+        _KEPT.move_to_end(key)
+        while len(_KEPT) > _KEPT_MAX:
+            _KEPT.popitem(last=False)
+    return value
+
+
+def _query_key(qs: QuerySet) -> tuple[Any, ...] | None:
+    """What names the rows of ``qs`` exactly: its database, SQL and parameters (None: it
+    reads nothing)."""
+    try:
+        sql, params = qs.query.sql_with_params()
+    except EmptyResultSet:
+        return None
+    settings = connections[qs.db].settings_dict
+    return (qs.db, settings["NAME"], sql, tuple(params))
+
+
+def month_pieces(filters: Filters) -> list[Filters]:
+    """The period cut at the first of each local month (the first and last may be partial)."""
+    months = _months(filters)
+    pieces = []
+    for i, month in enumerate(months):
+        first = max(month, filters.start_date)
+        last = months[i + 1] - dt.timedelta(days=1) if i + 1 < len(months) else filters.end_date
+        pieces.append(replace(filters, start_date=first, end_date=last))
+    return pieces
+
+
+def _fingerprints(qs: QuerySet, pieces: list[Filters], tz: dt.tzinfo) -> dict[int, tuple[Any, ...]]:
+    """Per piece of the period (by its number): the number of rows, the sum and largest of
+    their ids and their latest change (one query). Any saved change of a row moves its
+    ``updated_at`` to now, so a piece whose rows changed gets another state."""
+    starts = [dt.datetime.combine(p.start_date, dt.time.min, tzinfo=tz) for p in pieces[1:]]
+    rows = (
+        qs.annotate(piece=period_index("start", starts))
+        .values("piece")
+        .annotate(n=Count("pk"), total=Sum("pk"), top=Max("pk"), changed=Max("updated_at"))
+        .order_by()
+        .values_list("piece", "n", "total", "top", "changed")
+    )
+    return {piece: tuple(rest) for piece, *rest in rows}
+
+
+@dataclass(frozen=True)
+class Monthly:
+    """Each month's figures (`_monthly`), what names the whole period's rows (None: nothing
+    kept) and their state: the months' states together."""
+
+    months: list[Any]
+    key: tuple[Any, ...] | None
+    state: tuple[Any, ...]
+
+
+def _monthly(
+    name: str,
+    rows_of: Callable[[Filters], QuerySet],
+    filters: Filters,
+    tz: dt.tzinfo,
+    compute: Callable[[QuerySet, Filters], Any],
+) -> Monthly:
+    """``compute(rows_of(month), month)`` for each month piece of the period that has rows,
+    each kept (`_remembered`) while that month's rows are unchanged (`_fingerprints`)."""
+    pieces = month_pieces(filters)
+    states = _fingerprints(rows_of(filters), pieces, tz)
+    # The query of any one day says which rows a month's query reads but for the dates
+    # (the user's scope, the filters): compiled once, it stands for every month's.
+    day = dt.date(2000, 1, 3)
+    scope = _query_key(rows_of(replace(filters, start_date=day, end_date=day)))
+
+    def worked_out(piece: Filters) -> Callable[[], Any]:
+        return lambda: compute(rows_of(piece), piece)
+
+    months = [
+        _remembered(
+            scope and (name, str(tz), *scope, piece.start_date, piece.end_date),
+            states[i],
+            worked_out(piece),
+        )
+        for i, piece in enumerate(pieces)
+        if i in states  # months without rows have nothing to work out
+    ]
+    key = scope and (name, str(tz), *scope, filters.start_date, filters.end_date)
+    return Monthly(months, key, tuple(sorted(states.items())))
+
+
+# One month's wait figures: per group ("all", None), ("provider", id), ("location", id),
+# ("part", key of kpis.PART_OF_DAY): the number of visits and each phase's minutes, sorted.
+WaitValues = dict[tuple[str, Any], tuple[int, tuple[array, ...]]]
+
+
+def _wait_values(completed_visits: QuerySet, tz: dt.tzinfo) -> WaitValues:
+    stamps = completed_visits.annotate(
+        p=F("provider_id"),
+        loc=F("location_id"),
+        s=Epoch("start"),
+        a=Epoch("arrived_at"),
+        r=Epoch("roomed_at"),
+        w=Epoch("with_provider_at"),
+        d=Epoch(_done()),
+    ).values_list("p", "loc", "s", "a", "r", "w", "d")
+    groups: dict[tuple[str, Any], list[tuple[Any, ...]]] = defaultdict(list)
+    everything = groups["all", None]
+    for provider_id, location_id, start, *minutes in _minutes_of_phases(stamps.order_by()):
+        durations = tuple(minutes)
+        everything.append(durations)
+        groups["provider", provider_id].append(durations)
+        groups["location", location_id].append(durations)
+        part = kpis.part_of_day(dt.datetime.fromtimestamp(start, tz))
+        groups["part", part].append(durations)
+    return {
+        key: (
+            len(rows),
+            tuple(
+                array("d", sorted(v for r in rows if (v := r[i]) is not None))
+                for i in range(len(kpis.PHASES))
+            ),
+        )
+        for key, rows in groups.items()
+        if rows
     }
-    return WaitGroup(label=label, phases=phases, visits=len(rows))
+
+
+def _merged(parts: list[WaitValues]) -> dict[tuple[str, Any], tuple[int, list[kpis.Summary]]]:
+    """The months' figures together: counts added, each phase's sorted minutes merged."""
+    keys = {key for part in parts for key in part}
+    out = {}
+    for key in keys:
+        mine = [part[key] for part in parts if key in part]
+        visits = sum(count for count, _ in mine)
+        summaries = []
+        for i in range(len(kpis.PHASES)):
+            minutes: list[float] = []
+            for _, phases in mine:
+                minutes.extend(phases[i])
+            # Sorted runs one after the other: sorting merges them, one pass each.
+            summaries.append(kpis.summarize(minutes))
+        out[key] = (visits, summaries)
+    return out
+
+
+def _group(label: str, figures: tuple[int, list[kpis.Summary]] | None) -> WaitGroup:
+    visits, summaries = figures or (0, [kpis.summarize([]) for _ in kpis.PHASES])
+    return WaitGroup(
+        label=label, phases=dict(zip(kpis.PHASES, summaries, strict=True)), visits=visits
+    )
 
 
 def _done() -> Case:
@@ -227,44 +407,41 @@ def wait_times(user: User, filters: Filters) -> WaitReport:
 
     Only visits whose status is "done" (completed) count; within them each phase counts
     the visits that have both its time stamps. Part of day is that of the scheduled start.
-    The database works out each visit's minutes (``Minutes``), in the order of
-    ``kpis.PHASES``; Python sorts them for the percentiles.
+    The database works out each visit's minutes (``Epoch``), in the order of
+    ``kpis.PHASES``; Python sorts them for the percentiles, month by month: a month's
+    sorted minutes are kept while its visits are unchanged (`_remembered`).
     """
     tz = practice_zone()
-    completed_visits = appointments(user, filters, tz).filter(status=AppointmentStatus.COMPLETED)
-    stamps = completed_visits.annotate(
-        p=F("provider_id"),
-        loc=F("location_id"),
-        s=Epoch("start"),
-        a=Epoch("arrived_at"),
-        r=Epoch("roomed_at"),
-        w=Epoch("with_provider_at"),
-        d=Epoch(_done()),
-    ).values_list("p", "loc", "s", "a", "r", "w", "d")
-    rows = _minutes_of_phases(stamps.order_by())
-    by_provider: dict[int, list] = defaultdict(list)
-    by_location: dict[int, list] = defaultdict(list)
-    by_part: dict[str, list] = defaultdict(list)
-    everything = []
-    for provider_id, location_id, start, *minutes in rows:
-        durations = tuple(minutes)
-        everything.append(durations)
-        by_provider[provider_id].append(durations)
-        by_location[location_id].append(durations)
-        by_part[kpis.part_of_day(dt.datetime.fromtimestamp(start, tz))].append(durations)
-    providers = _names(Provider, by_provider)
-    locations = _names(Location, by_location)
+
+    def completed(period: Filters) -> QuerySet[Appointment]:
+        return appointments(user, period, tz).filter(status=AppointmentStatus.COMPLETED)
+
+    monthly = _monthly("wait", completed, filters, tz, lambda rows, _: _wait_values(rows, tz))
+    # The months merged are kept too, while no month changed.
+    figures = _remembered(
+        monthly.key and ("merged", *monthly.key), monthly.state, lambda: _merged(monthly.months)
+    )
+    ids = {
+        dimension: [k for d, k in figures if d == dimension]
+        for dimension in ("provider", "location")
+    }
+    providers = _names(Provider, ids["provider"])
+    locations = _names(Location, ids["location"])
     return WaitReport(
-        visits=len(everything),
-        overall=_group("All visits", everything),
+        visits=figures["all", None][0] if ("all", None) in figures else 0,
+        overall=_group("All visits", figures.get(("all", None))),
         by_provider=sorted(
-            (_group(providers[k], v) for k, v in by_provider.items()), key=lambda g: g.label
+            (_group(providers[k], figures["provider", k]) for k in ids["provider"]),
+            key=lambda g: g.label,
         ),
         by_location=sorted(
-            (_group(locations[k], v) for k, v in by_location.items()), key=lambda g: g.label
+            (_group(locations[k], figures["location", k]) for k in ids["location"]),
+            key=lambda g: g.label,
         ),
         by_part_of_day=[
-            _group(label, by_part[key]) for key, label in kpis.PART_OF_DAY.items() if by_part[key]
+            _group(label, figures["part", key])
+            for key, label in kpis.PART_OF_DAY.items()
+            if ("part", key) in figures
         ],
     )
 
@@ -428,6 +605,26 @@ class UtilisationReport:
         )
 
 
+def _booked(rows: QuerySet, period: Filters, tz: dt.tzinfo) -> dict[tuple[int, dt.date], float]:
+    """Booked minutes of ``rows`` per (provider, Monday of the local week), summed by the
+    database."""
+    mondays = []
+    monday = kpis.week_start(period.start_date) + dt.timedelta(days=7)
+    while monday <= period.end_date:
+        mondays.append(monday)
+        monday += dt.timedelta(days=7)
+    boundaries = [dt.datetime.combine(m, dt.time.min, tzinfo=tz) for m in mondays]
+    weeks = [kpis.week_start(period.start_date), *mondays]
+    sums = (
+        rows.annotate(week=period_index("start", boundaries))
+        .values("provider_id", "week")
+        .annotate(seconds=Sum(Epoch("end") - Epoch("start"), output_field=FloatField()))
+        .order_by()
+        .values_list("provider_id", "week", "seconds")
+    )
+    return {(provider, weeks[week]): seconds / 60 for provider, week, seconds in sums}
+
+
 def utilisation(user: User, filters: Filters) -> UtilisationReport:
     """Booked ÷ available minutes per provider per week (weeks start on Monday).
 
@@ -456,28 +653,24 @@ def utilisation(user: User, filters: Filters) -> UtilisationReport:
         for b in blocks_qs
     ]
     closed = book.engine_unavailability(start, end, filters.start_date, filters.end_date, tz)
-    available = kpis.available_minutes(blocks, closed, filters.start_date, filters.end_date, tz)
-    # Booked minutes summed by the database per provider and week (Monday, local).
-    mondays = []
-    monday = kpis.week_start(filters.start_date) + dt.timedelta(days=7)
-    while monday <= filters.end_date:
-        mondays.append(monday)
-        monday += dt.timedelta(days=7)
-    booked_rows = (
-        appointments(user, filters, tz)
-        .exclude(status=AppointmentStatus.CANCELLED)
-        .filter(end__gt=F("start"))
-        .annotate(
-            week=period_index(
-                "start", [dt.datetime.combine(m, dt.time.min, tzinfo=tz) for m in mondays]
-            )
-        )
-        .values("provider_id", "week")
-        .annotate(seconds=Sum(Epoch("end") - Epoch("start"), output_field=FloatField()))
-        .order_by()
+    available = _remembered(
+        ("available", str(tz), filters.start_date, filters.end_date, tuple(blocks), tuple(closed)),
+        (),
+        lambda: kpis.available_minutes(blocks, closed, filters.start_date, filters.end_date, tz),
     )
-    weeks = [kpis.week_start(filters.start_date), *mondays]
-    booked = {(r["provider_id"], weeks[r["week"]]): r["seconds"] / 60 for r in booked_rows}
+
+    def held(period: Filters) -> QuerySet[Appointment]:
+        return (
+            appointments(user, period, tz)
+            .exclude(status=AppointmentStatus.CANCELLED)
+            .filter(end__gt=F("start"))
+        )
+
+    booked: dict[tuple[int, dt.date], float] = defaultdict(float)
+    monthly = _monthly("booked", held, filters, tz, lambda rows, piece: _booked(rows, piece, tz))
+    for month in monthly.months:
+        for week_key, minutes in month.items():
+            booked[week_key] += minutes
     keys = set(available) | set(booked)
     names = _names(Provider, {k[0] for k in keys})
     by_week = sorted(
