@@ -54,6 +54,7 @@ def measure(requests: int) -> dict:
         RoleAssignment,
         User,
     )
+    from medoffice.core.permissions import SystemActor
     from medoffice.core.roles import Role
     from medoffice.patients.models import Patient
     from medoffice.scheduling import services
@@ -118,7 +119,7 @@ def measure(requests: int) -> dict:
                 )
                 start = dt.datetime.combine(day, dt.time(hour, minute), tzinfo=tz)
                 services.book_appointment(
-                    actor=None,
+                    actor=SystemActor("bench"),
                     patient=patient,
                     provider=provider,
                     location=location,

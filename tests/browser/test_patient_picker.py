@@ -328,3 +328,17 @@ def test_after_checking_the_dates_the_cursor_is_back_on_the_button(desk: Page, o
 
     expect(desk.get_by_test_id("series-report")).to_be_visible()
     assert focused(desk, "data-testid") == "check-dates"
+
+
+def test_a_refused_chosen_patient_puts_the_cursor_on_change(desk: Page, clinic, visit_type):
+    gone = PatientFactory(
+        home_location=clinic, last_name="Okoro", first_name="Ada", deceased_date=dt.date(2024, 1, 1)
+    )
+    open_a_slot(desk, f"?patient={gone.pk}")
+    expect(desk.get_by_test_id("picker-chosen")).to_contain_text("Okoro")
+    desk.get_by_label("Reason for visit").fill("Check-up")
+    desk.get_by_label("Reason for visit").press("Enter")
+
+    expect(desk.locator("[data-field-error=patient]")).to_be_visible()
+    # The search box is hidden while a patient is chosen: the cursor goes to "Change".
+    expect(desk.get_by_test_id("picker-change")).to_be_focused()

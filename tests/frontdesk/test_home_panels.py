@@ -11,6 +11,7 @@ import pytest
 from django.utils import timezone
 
 from medoffice.billing import services as billing
+from medoffice.billing.models import PatientPayment
 from medoffice.core.roles import Role
 from medoffice.messaging.models import Message
 from medoffice.scheduling import services
@@ -25,7 +26,7 @@ FIGURES = ("visits", "arrivals", "no_shows", "waiting", "recalls", "waitlist", "
 
 
 def take(visit, method, amount):
-    billing.take_payment(
+    return billing.take_payment(
         actor=UserFactory(roles=[Role.FRONT_DESK]),
         patient=visit.patient,
         location=visit.location,
@@ -125,6 +126,18 @@ def test_copays_are_counted_by_method_and_each_method_opens_its_payments(client_
     assert by_method["check"] == (0, Decimal("0.00"))
     cash = next(m for m in copays["methods"] if m["method"] == "cash")
     assert rows_of(manager, cash["url"]) == 1
+
+
+def test_refunds_are_taken_off_the_days_copays(client_for, location):
+    busy_day(location)
+    card = PatientPayment.objects.get(method="card")
+    billing.refund_payment(
+        actor=UserFactory(roles=[Role.BILLER]), payment=card, amount="15.00", reason="Overpaid"
+    )
+    copays = client_for(Role.OFFICE_MANAGER).get("/").context["office_day"]["copays"]
+    by_method = {m["method"]: (m["count"], m["total"]) for m in copays["methods"]}
+    assert by_method["card"] == (1, Decimal("25.00"))
+    assert copays["total"] == Decimal("50.00")
 
 
 def test_a_front_desk_user_limited_to_a_location_sees_only_its_visits(client_for, location):

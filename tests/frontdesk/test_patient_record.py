@@ -8,11 +8,12 @@ from decimal import Decimal
 
 import pytest
 
+from medoffice.billing.services import refund_payment
 from medoffice.core.models import AuditEvent
 from medoffice.core.roles import Role
 from medoffice.scheduling import services
 from medoffice.scheduling.models import AppointmentStatus as S
-from tests.factories import SYSTEM, LocationFactory, PatientFactory
+from tests.factories import SYSTEM, LocationFactory, PatientFactory, UserFactory
 from tests.frontdesk.factories import (
     CoverageFactory,
     at,
@@ -85,6 +86,21 @@ def test_the_banner_sums_copays_of_visits_the_patient_came_to_and_did_not_pay(de
     data = part(record(desk, patient), "banner_visits")
     assert (data["unpaid_total"], data["unpaid_visits"]) == (Decimal("30.00"), 1)
     assert unpaid.status == S.ARRIVED
+
+
+def test_a_refunded_copay_is_owed_again_in_the_banner_and_not_paid_in_the_history(desk, location):
+    provider = working_provider(location)
+    patient = PatientFactory(home_location=location)
+    CoverageFactory(patient=patient, copay=Decimal("30.00"), effective_from=dt.date(2020, 1, 1))
+    visit = came(todays_visit(location, provider=provider, hour=1, patient=patient))
+    payment = take(visit, "cash", "30.00")
+    refund_payment(
+        actor=UserFactory(roles=[Role.BILLER]), payment=payment, amount="30.00", reason="Error"
+    )
+    response = record(desk, patient)
+    banner = part(response, "banner_visits")
+    assert (banner["unpaid_total"], banner["unpaid_visits"]) == (Decimal("30.00"), 1)
+    assert [r["paid"] for r in part(response, "visit_history")["rows"]] == [Decimal("0.00")]
 
 
 def test_a_patient_who_owes_nothing_has_no_balance(desk, location):

@@ -306,7 +306,9 @@ def test_api_booking_a_type_too_long_for_the_gap_answers_does_not_fit(client_for
     assert "20 minutes are free" in response.json()["errors"][0]["message"]
 
 
-@pytest.mark.parametrize("start", ["9999-12-31T23:59", "0001-01-01T00:00", "not a time", ""])
+@pytest.mark.parametrize(
+    "start", ["9999-12-31T23:59", "0001-01-01T00:00", "0001-01-01T00:00+14:00", "not a time", ""]
+)
 def test_the_booking_form_with_a_time_at_the_calendars_ends_answers_without_error(
     client_for, location, start
 ):
@@ -321,4 +323,22 @@ def test_the_booking_form_with_a_time_at_the_calendars_ends_answers_without_erro
             "appointment_type": kind.pk,
         },
     )
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("field", ["patient", "provider", "appointment_type", "location"])
+@pytest.mark.parametrize("value", ["²", "١٢", "99999999999999999999999", "1e3", "-1"])
+def test_the_booking_form_takes_an_id_that_is_no_number_as_none_chosen(
+    client_for, location, field, value
+):
+    provider = ProviderFactory(locations=[location])
+    kind = AppointmentTypeFactory(duration=20)
+    query = {
+        "provider": provider.pk,
+        "location": location.pk,
+        "start": "2031-03-04T10:00",
+        "appointment_type": kind.pk,
+    }
+    query[field] = value
+    response = client_for(Role.FRONT_DESK).get("/schedule/book/", query)
     assert response.status_code == 200

@@ -105,16 +105,27 @@ def counted_payments(user: User) -> QuerySet[PatientPayment]:
 
 def copays_by_method(user: User, day: dt.date) -> dict[str, Any]:
     """The copays taken on ``day`` (the practice's day) in the user's locations: how many
-    and how much in all, and per method (cash, card, check, HSA/FSA card) in that order."""
+    and how much in all, and per method (cash, card, check, HSA/FSA card) in that order;
+    voided copays count nothing and refunds are taken off."""
     start = dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_current_timezone())
+    taken = counted_payments(user).filter(
+        kind="copay", received_at__gte=start, received_at__lt=start + dt.timedelta(days=1)
+    )
     rows = {
         method: (n, total)
-        for method, n, total in counted_payments(user)
-        .filter(kind="copay", received_at__gte=start, received_at__lt=start + dt.timedelta(days=1))
-        .order_by()
+        for method, n, total in taken.order_by()
         .values_list("method")
         .annotate(n=Count("pk"), total=Sum("amount"))
     }
+    # What was refunded of those copays is not money kept: taken off per method.
+    refunded = dict(
+        PaymentRefund.objects.filter(payment__in=taken.values("pk"))
+        .order_by()
+        .values_list("payment__method")
+        .annotate(total=Sum("amount"))
+    )
+    for method, (n, total) in rows.items():
+        rows[method] = (n, (total or Decimal(0)) - (refunded.get(method) or Decimal(0)))
     methods = [
         {
             "method": method.value,

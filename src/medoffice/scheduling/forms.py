@@ -180,8 +180,10 @@ class VisitTypeField(forms.ModelChoiceField):
 
 
 def _as_pk(value: Any) -> int | None:
+    """An id from the address, or None: ASCII digits only ("²" is a digit to Python but
+    not to ``int()``), short enough for a 64-bit key."""
     text = str(value or "")
-    return int(text) if text.isdigit() and len(text) < 12 else None
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 12 else None
 
 
 class BookingForm(BootstrapMixin, forms.Form):

@@ -29,7 +29,7 @@ COMING = (S.SCHEDULED, S.CONFIRMED)
 
 
 def _visits(user: User, patient: Patient) -> list[Appointment]:
-    payments = billing.counted_payments(user).filter(patient=patient)
+    payments = billing.counted_payments(user).filter(patient=patient).prefetch_related("refunds")
     return list(
         Appointment.objects.restrict(user, "view")
         .filter(patient=patient)
@@ -45,9 +45,9 @@ def _paid(visit: Appointment) -> list[PatientPayment]:
     return paid
 
 
-def _copay_due(patient: Patient, visit: Appointment) -> Decimal | None:
+def _copay_due(coverages: list[Any], visit: Appointment) -> Decimal | None:
     day = timezone.localtime(visit.start).date()
-    covering = sorted((c for c in patient.coverages.all() if c.covers(day)), key=lambda c: c.order)
+    covering = sorted((c for c in coverages if c.covers(day)), key=lambda c: c.order)
     return covering[0].copay if covering and covering[0].copay else None
 
 
@@ -58,11 +58,13 @@ def visit_summary(user: User, patient: Patient, params: Mapping[str, str]) -> di
     visits = _visits(user, patient)
     coming = [v for v in visits if v.status in COMING and v.start >= now]
     unpaid = []
+    coverages = list(patient.coverages.all())
     for v in visits:
         if v.status not in KEPT:
             continue
-        due = _copay_due(patient, v)
-        paid = sum((p.amount for p in _paid(v) if p.kind == "copay"), Decimal("0.00"))
+        due = _copay_due(coverages, v)
+        # What the practice kept of the visit's copays: refunds are taken off.
+        paid = sum((billing.net_amount(p) for p in _paid(v) if p.kind == "copay"), Decimal("0.00"))
         if due and paid < due:
             unpaid.append(due - paid)
     nxt = coming[-1] if coming else None
@@ -97,7 +99,7 @@ def visit_history(user: User, patient: Patient, params: Mapping[str, str]) -> di
     )
     rows = []
     for v in shown:
-        paid = sum((p.amount for p in _paid(v)), Decimal("0.00"))
+        paid = sum((billing.net_amount(p) for p in _paid(v)), Decimal("0.00"))
         rows.append(
             {
                 "start": timezone.localtime(v.start),

@@ -145,12 +145,12 @@ def book(request: AuthenticatedRequest) -> HttpResponse:
 
 def _picked_alerts(request: AuthenticatedRequest, source: Any) -> list[str]:
     """The alerts of the patient picked on the form ("Needs interpreter: Portuguese")."""
-    picked = str(source.get("patient", ""))
-    if not picked.isdigit() or len(picked) > 12:
+    picked = chosen_id(source.get("patient"))
+    if picked is None:
         return []
     from medoffice.patients.selectors import patient_alert_labels
 
-    return patient_alert_labels(request.user, int(picked))
+    return patient_alert_labels(request.user, picked)
 
 
 def _slot_summary(source: Any) -> dict[str, Any]:
@@ -160,14 +160,14 @@ def _slot_summary(source: Any) -> dict[str, Any]:
         ("provider", Provider),
         ("location", Location),
     ):
-        value = source.get(key, "")
-        out[key] = model.objects.filter(pk=value).first() if str(value).isdigit() else None
+        pk = chosen_id(source.get(key))
+        out[key] = model.objects.filter(pk=pk).first() if pk is not None else None
     try:
         start = dt.datetime.fromisoformat(source.get("start", ""))
         if timezone.is_naive(start):
             start = start.replace(tzinfo=services.practice_zone())
         out["start"] = start.astimezone(services.practice_zone())
-    except ValueError:
+    except (ValueError, OverflowError):  # no time, or one at the calendar's very ends
         out["start"] = None
     return out
 

@@ -71,7 +71,9 @@
   var FOCUSABLE = "input:not([type=hidden]):not([disabled]), select:not([disabled]), textarea:not([disabled])";
   function focusField(group) {
     if (!group) { return false; }
-    var input = group.matches && group.matches(FOCUSABLE) ? group : group.querySelector(FOCUSABLE);
+    // The first control the user can see: a chosen patient's hidden search box is not one
+    // (its "Change" button is).
+    var input = group.matches && group.matches(FOCUSABLE) && visible(group) ? group : firstControl(group);
     if (!input) { return false; }
     input.focus();
     if (input.scrollIntoView) { input.scrollIntoView({ block: "center" }); }
@@ -314,6 +316,8 @@
     // A form shown again with errors puts the cursor in its first field to fix; otherwise
     // the page puts it back where the user was (restoreFocus).
     if (document.querySelector("[data-form-errors]")) {
+      // The errors decide where the cursor goes; a remembered place is for the next page.
+      try { sessionStorage.removeItem(FOCUS_KEY); } catch (e) { /* storage off */ }
       focusFirstError();
     } else {
       restoreFocus();
