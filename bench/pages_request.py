@@ -422,7 +422,9 @@ def main() -> None:
         print_result(measure(args.requests))
         return
     with temporary_sqlite() as database:
-        env = production_env(database.url, database.folder)
+        # One user asks for every operation 22 times in a few seconds: past the API's rate
+        # (600 a minute in production) the later ones would answer 429 and go unmeasured.
+        env = {**production_env(database.url, database.folder), "API_RATE": "1000000/min"}
         result = run_child(
             __file__,
             "--requests",
