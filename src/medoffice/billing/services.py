@@ -15,6 +15,7 @@ from django.utils import timezone
 from medoffice.billing.error_codes import BillingErrorCode as Code
 from medoffice.billing.models import PatientPayment, PaymentMethod, PaymentRefund
 from medoffice.core.audit import record_change, record_event
+from medoffice.core.formats import as_date
 from medoffice.core.models import AuditAction, Location, User, practice_zone
 from medoffice.core.money import MoneyError, format_money, parse_money
 from medoffice.core.permissions import require
@@ -231,7 +232,7 @@ def void_payment(
     elif _practice_day(payment.received_at) != _practice_day(now):
         errors[NON_FIELD_ERRORS] = ValidationError(
             f"Receipt {payment.receipt_number} was taken on "
-            f"{_practice_day(payment.received_at):%m/%d/%Y}; a payment can be voided only "
+            f"{as_date(_practice_day(payment.received_at))}; a payment can be voided only "
             "the day it was taken. Ask the biller for a refund.",
             code=Code.VOID_NOT_SAME_DAY,
         )

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from medoffice.core.formats import as_date
 from medoffice.core.forms import (
     BootstrapMixin,
     MoneyField,
@@ -291,7 +292,7 @@ class ReviewForm(BootstrapMixin, forms.Form):
 
 def picker_label(patient: Patient) -> str:
     """How the picker names a patient: name, date of birth and MRN, enough to tell two apart."""
-    return f"{patient.display_name} · born {patient.date_of_birth:%m/%d/%Y} · {patient.mrn}"
+    return f"{patient.display_name} · born {as_date(patient.date_of_birth)} · {patient.mrn}"
 
 
 class PatientPicker(forms.Widget):

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from medoffice.core.formaction import errors_onto_form, refusal_text, run_form_action
+from medoffice.core.formats import as_date
 from medoffice.core.http import AuthenticatedRequest
 from medoffice.core.identifiers import mask_ssn
 from medoffice.core.listing import Column, ListPage
@@ -302,7 +303,7 @@ def consent_revoke(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     consent = selectors.get_record_part(request.user, Consent, pk, "change")
     patient = _changeable(request, consent.patient_id, "consents")
     if consent.revoked_on:
-        messages.info(request, f"This consent was revoked on {consent.revoked_on:%m/%d/%Y}.")
+        messages.info(request, f"This consent was revoked on {as_date(consent.revoked_on)}.")
         return redirect("patients:detail", pk=patient.pk)
     form = RevokeConsentForm(
         request.POST if request.method == "POST" else None,
@@ -320,7 +321,7 @@ def consent_revoke(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         patient,
         form,
         title="Revoke a consent",
-        what=f"{consent.get_kind_display()}, given {consent.given_on:%m/%d/%Y}",
+        what=f"{consent.get_kind_display()}, given {as_date(consent.given_on)}",
         button="Revoke consent",
         testid="confirm-revoke",
     )

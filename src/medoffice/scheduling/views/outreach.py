@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from medoffice.core.audit import record_event
 from medoffice.core.formaction import refusal_text, run_form_action
-from medoffice.core.formats import as_datetime
+from medoffice.core.formats import as_date, as_datetime
 from medoffice.core.http import AuthenticatedRequest
 from medoffice.core.listing import Column, ListPage
 from medoffice.core.models import AuditAction, User
@@ -61,11 +61,11 @@ def freed_appointments(user: User) -> list[Appointment]:
 def _dates(earliest: Any, latest: Any) -> str:
     """The dates a waiting patient can come: "12/01/2026 – 12/31/2026", "from 12/01/2026"…"""
     if earliest and latest:
-        return f"{earliest:%m/%d/%Y} – {latest:%m/%d/%Y}"
+        return f"{as_date(earliest)} – {as_date(latest)}"
     if earliest:
-        return f"from {earliest:%m/%d/%Y}"
+        return f"from {as_date(earliest)}"
     if latest:
-        return f"until {latest:%m/%d/%Y}"
+        return f"until {as_date(latest)}"
     return "any date"
 
 
