@@ -13,9 +13,8 @@ that one result (``views.py``, ``api.py``), so the three always agree.
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from array import array
-from collections import Counter, OrderedDict, defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -40,6 +39,7 @@ from django.db.models.expressions import Expression
 from django.utils import timezone
 
 from medoffice.core.formats import as_date
+from medoffice.core.kept import KeptWhileUnchanged
 from medoffice.core.models import Location, User
 from medoffice.reports import charts, kpis
 from medoffice.reports.error_codes import ReportsErrorCode
@@ -224,29 +224,14 @@ def _minutes_of_phases(stamps: QuerySet) -> list[tuple[Any, ...]]:
 # `_fingerprints` reads of the month's rows. A 12-month report then works out again only
 # the months that changed, usually the current one; a change to a past visit (any save
 # moves its ``updated_at``), a visit added or removed changes its month's state.
-_KEPT: OrderedDict[tuple[Any, ...], tuple[tuple[Any, ...], Any]] = OrderedDict()
-_KEPT_MAX = 96
-_KEPT_LOCK = threading.Lock()
+_KEPT: KeptWhileUnchanged[Any] = KeptWhileUnchanged(maximum=96)
 
 
 def _remembered(
     key: tuple[Any, ...] | None, state: tuple[Any, ...], compute: Callable[[], Any]
 ) -> Any:
     """``compute()``, or what it gave last time for ``key`` if the state is the same."""
-    if key is None:
-        return compute()
-    with _KEPT_LOCK:
-        kept = _KEPT.get(key)
-        if kept is not None and kept[0] == state:
-            _KEPT.move_to_end(key)
-            return kept[1]
-    value = compute()
-    with _KEPT_LOCK:
-        _KEPT[key] = (state, value)
-        _KEPT.move_to_end(key)
-        while len(_KEPT) > _KEPT_MAX:
-            _KEPT.popitem(last=False)
-    return value
+    return compute() if key is None else _KEPT.get(key, state, compute)
 
 
 def _query_key(qs: QuerySet) -> tuple[Any, ...] | None:

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import threading
-from collections import OrderedDict
 from collections.abc import Iterable
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -21,6 +19,7 @@ from django.db import connection
 from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 from django.utils import timezone
 
+from medoffice.core.kept import KeptWhileUnchanged
 from medoffice.core.models import Practice, User
 from medoffice.scheduling import availability as engine
 from medoffice.scheduling.models import (
@@ -216,9 +215,7 @@ def bookings_fingerprint(start: dt.datetime, end: dt.datetime) -> tuple[Any, ...
 
 # The calendars built lately, kept per process and reused while what they were built from
 # is unchanged (the same templates and closures, the same bookings' fingerprint).
-_CALENDARS: OrderedDict[tuple[Any, ...], tuple[tuple[Any, ...], engine.Calendar]] = OrderedDict()
-_CALENDARS_KEPT = 16
-_CALENDARS_LOCK = threading.Lock()
+_CALENDARS: KeptWhileUnchanged[engine.Calendar] = KeptWhileUnchanged(maximum=16)
 
 
 def availability_calendar(
@@ -251,23 +248,16 @@ def availability_calendar(
     where = (connection.alias, connection.settings_dict["NAME"], str(tz))
     key = (*where, range_start, range_end, providers)
     state = (tuple(templates), tuple(unavailable), bookings_fingerprint(range_start, range_end))
-    with _CALENDARS_LOCK:
-        kept = _CALENDARS.get(key)
-        if kept is not None and kept[0] == state:
-            _CALENDARS.move_to_end(key)
-            return kept[1]
-    calendar = engine.Calendar(
-        templates=templates,
-        unavailability=unavailable,
-        bookings=engine_bookings(range_start, range_end),
-        tz=tz,
+    return _CALENDARS.get(
+        key,
+        state,
+        lambda: engine.Calendar(
+            templates=templates,
+            unavailability=unavailable,
+            bookings=engine_bookings(range_start, range_end),
+            tz=tz,
+        ),
     )
-    with _CALENDARS_LOCK:
-        _CALENDARS[key] = (state, calendar)
-        _CALENDARS.move_to_end(key)
-        while len(_CALENDARS) > _CALENDARS_KEPT:
-            _CALENDARS.popitem(last=False)
-    return calendar
 
 
 def open_slots(
