@@ -35,4 +35,11 @@
       update(target);
     }
   });
+
+  // A choice made while this script was still loading has fired its change event
+  // before anyone listened: bring every end time in line with its select now.
+  var selects = document.querySelectorAll("select[data-visit-type]");
+  for (var i = 0; i < selects.length; i++) {
+    update(selects[i]);
+  }
 })();
