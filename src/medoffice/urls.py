@@ -32,6 +32,7 @@ urlpatterns = [
     path("schedule/messages/", include("medoffice.messaging.urls")),
     path("schedule/", include("medoffice.scheduling.urls")),
     path("front-desk/payments/", include("medoffice.billing.urls")),
+    path("billing/", include("medoffice.billing.urls_office")),
     path("front-desk/", include("medoffice.frontdesk.urls")),
     path("p/", include((public_urlpatterns, "public"))),
     path("reports/", include("medoffice.reports.urls")),

@@ -8,3 +8,124 @@ class PaymentMethod(models.TextChoices):
     CARD = "card", "Card"
     CHECK = "check", "Check"
     HSA = "hsa", "HSA/FSA card"
+
+
+class CodeSet(models.TextChoices):
+    CPT = "cpt", "CPT"
+    HCPCS = "hcpcs", "HCPCS Level II"
+
+
+class NcciTable(models.TextChoices):
+    """CMS publishes the NCCI edits apart for practitioners and for hospital outpatient."""
+
+    PRACTITIONER = "practitioner", "Practitioner"
+    OUTPATIENT = "outpatient", "Hospital outpatient"
+    DME = "dme", "DME supplier"
+
+
+class ModifierIndicator(models.TextChoices):
+    """Column 'modifier indicator' of a PTP edit."""
+
+    NEVER = "0", "0 – never allowed, whatever the modifier"
+    ALLOWED = "1", "1 – allowed with an NCCI-associated modifier"
+    NOT_APPLICABLE = "9", "9 – not applicable (edit deleted)"
+
+
+class MueAdjudication(models.TextChoices):
+    """MUE adjudication indicator: how the limit is counted."""
+
+    PER_LINE = "1", "1 – per claim line"
+    PER_DAY_POLICY = "2", "2 – per day, absolute (policy)"
+    PER_DAY_CLINICAL = "3", "3 – per day, clinical"
+
+
+class FilingIndicator(models.TextChoices):
+    """SBR09, the claim filing indicator (the kind of insurance) of a payer."""
+
+    MEDICARE_B = "MB", "Medicare Part B"
+    MEDICAID = "MC", "Medicaid"
+    COMMERCIAL = "CI", "Commercial insurance"
+    BLUE_CROSS = "BL", "Blue Cross/Blue Shield"
+    HMO = "HM", "Health maintenance organisation"
+    PPO = "12", "Preferred provider organisation"
+    POS_PLAN = "13", "Point of service"
+    EPO = "14", "Exclusive provider organisation"
+    TRICARE = "CH", "TRICARE (CHAMPUS)"
+    VA = "VA", "Veterans Affairs plan"
+    WORKERS_COMP = "WC", "Workers' compensation"
+    MEDICARE_ADVANTAGE = "16", "Medicare Advantage (HMO)"
+    OTHER_FEDERAL = "OF", "Other federal program"
+    SELF_PAY = "09", "Self-pay"
+    OTHER = "ZZ", "Mutually defined / other"
+
+
+class SubmissionMethod(models.TextChoices):
+    ELECTRONIC = "electronic", "Electronic (837P)"
+    PAPER = "paper", "Paper (CMS-1500)"
+
+
+class TimelyFilingRule(models.TextChoices):
+    DAYS = "days", "Days from the date of service"
+    MEDICARE = "medicare", "Medicare: 12 months from the line's from-date"
+
+
+class FeeScheduleKind(models.TextChoices):
+    STANDARD = "standard", "The practice's standard charges"
+    ALLOWED = "allowed", "A payer's allowed amounts"
+
+
+class EncounterStatus(models.TextChoices):
+    """Where a visit's charges are: being coded, waiting for review, ready to claim, claimed."""
+
+    DRAFT = "draft", "Being coded"
+    REVIEW = "review", "Waiting for coder review"
+    READY = "ready", "Reviewed, ready to claim"
+    CLAIMED = "claimed", "Claimed (locked)"
+    NO_CHARGE = "no_charge", "No charge"
+
+
+class Responsibility(models.TextChoices):
+    """SBR01: whose turn it is to pay the claim."""
+
+    PRIMARY = "P", "Primary"
+    SECONDARY = "S", "Secondary"
+    TERTIARY = "T", "Tertiary"
+    PATIENT = "self", "Patient (self-pay)"
+
+
+class ClaimFrequency(models.TextChoices):
+    ORIGINAL = "1", "Original"
+    REPLACEMENT = "7", "Replacement of a prior claim"
+    VOID = "8", "Void of a prior claim"
+
+
+class ClaimStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SCRUBBED = "scrubbed", "Scrubbed, needs fixing"
+    READY = "ready", "Ready to submit"
+    SUBMITTED = "submitted", "Submitted"
+    ACCEPTED = "accepted", "Accepted by the payer"
+    REJECTED = "rejected", "Rejected"
+    ADJUDICATED = "adjudicated", "Adjudicated"
+    CLOSED = "closed", "Closed"
+    VOIDED = "voided", "Voided"
+
+
+class FindingSeverity(models.TextChoices):
+    ERROR = "error", "Error"
+    WARNING = "warning", "Warning"
+
+
+class AckKind(models.TextChoices):
+    TA1 = "TA1", "TA1 interchange acknowledgement"
+    ACK_999 = "999", "999 implementation acknowledgement"
+    ACK_277CA = "277CA", "277CA claim acknowledgement"
+
+
+class EligibilityStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting to be sent"
+    SENT = "sent", "Sent, waiting for the answer"
+    ACTIVE = "active", "Coverage active"
+    INACTIVE = "inactive", "Coverage not active"
+    REJECTED = "rejected", "Rejected by the payer"
+    FAILED = "failed", "Could not be checked"

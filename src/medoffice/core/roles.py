@@ -65,6 +65,15 @@ class Permission(StrEnum):
     ADD_PATIENTPAYMENT = "billing.add_patientpayment"
     VOID_PATIENTPAYMENT = "billing.void_patientpayment"
     REFUND_PATIENTPAYMENT = "billing.refund_patientpayment"
+    VIEW_BILLING_REFERENCE = "billing.view_reference"
+    CHANGE_BILLING_REFERENCE = "billing.change_reference"
+    VIEW_ENCOUNTER = "billing.view_encounter"
+    CODE_ENCOUNTER = "billing.code_encounter"
+    REVIEW_ENCOUNTER = "billing.review_encounter"
+    VIEW_CLAIM = "billing.view_claim"
+    CHANGE_CLAIM = "billing.change_claim"
+    VIEW_ELIGIBILITY = "billing.view_eligibility"
+    CHECK_ELIGIBILITY = "billing.check_eligibility"
 
 
 PERMISSION_LABELS: dict[Permission, str] = {
@@ -92,9 +101,33 @@ PERMISSION_LABELS: dict[Permission, str] = {
     Permission.ADD_PATIENTPAYMENT: "Take payments at the desk and print receipts",
     Permission.VOID_PATIENTPAYMENT: "Void a payment taken in error, the same day, with a reason",
     Permission.REFUND_PATIENTPAYMENT: "Refund a payment (up to what was paid), with a reason",
+    Permission.VIEW_BILLING_REFERENCE: "See code sets, NCCI edits, payers' billing settings and fee schedules",
+    Permission.CHANGE_BILLING_REFERENCE: "Import code sets and NCCI edits; change payers, plans, clearinghouses and fee schedules",
+    Permission.VIEW_ENCOUNTER: "See visits' charges (within the user's locations)",
+    Permission.CODE_ENCOUNTER: "Enter a visit's diagnoses and service lines (charge capture)",
+    Permission.REVIEW_ENCOUNTER: "Review coded visits (the coder queue) and send them to claims",
+    Permission.VIEW_CLAIM: "See claims, batches and acknowledgements",
+    Permission.CHANGE_CLAIM: "Scrub, submit, void and replace claims; import acknowledgements",
+    Permission.VIEW_ELIGIBILITY: "See insurance eligibility answers",
+    Permission.CHECK_ELIGIBILITY: "Ask payers for eligibility (270) and import their answers (271)",
 }
 
 _ALL_STAFF = {Permission.VIEW_PRACTICE}
+
+# Claims work: the biller's and the office manager's.
+BILLING_WORK = frozenset(
+    {
+        Permission.VIEW_BILLING_REFERENCE,
+        Permission.CHANGE_BILLING_REFERENCE,
+        Permission.VIEW_ENCOUNTER,
+        Permission.CODE_ENCOUNTER,
+        Permission.REVIEW_ENCOUNTER,
+        Permission.VIEW_CLAIM,
+        Permission.CHANGE_CLAIM,
+        Permission.VIEW_ELIGIBILITY,
+        Permission.CHECK_ELIGIBILITY,
+    }
+)
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.OFFICE_MANAGER: frozenset(
@@ -122,6 +155,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.ADD_PATIENTPAYMENT,
             Permission.VOID_PATIENTPAYMENT,
             Permission.REFUND_PATIENTPAYMENT,
+            *BILLING_WORK,
         }
     ),
     Role.FRONT_DESK: frozenset(
@@ -135,6 +169,11 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_PATIENTPAYMENT,
             Permission.ADD_PATIENTPAYMENT,
             Permission.VOID_PATIENTPAYMENT,
+            Permission.VIEW_BILLING_REFERENCE,
+            Permission.VIEW_ENCOUNTER,
+            Permission.CODE_ENCOUNTER,
+            Permission.VIEW_ELIGIBILITY,
+            Permission.CHECK_ELIGIBILITY,
         }
     ),
     Role.BILLER: frozenset(
@@ -146,6 +185,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_PATIENTPAYMENT,
             Permission.ADD_PATIENTPAYMENT,
             Permission.REFUND_PATIENTPAYMENT,
+            *BILLING_WORK,
         }
     ),
     Role.PROVIDER: frozenset(
@@ -157,6 +197,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_APPOINTMENT,
             Permission.CHANGE_FLOW,
             Permission.VIEW_REPORTS,
+            Permission.VIEW_BILLING_REFERENCE,
+            Permission.VIEW_ENCOUNTER,
+            Permission.CODE_ENCOUNTER,
         }
     ),
     Role.CLINICAL: frozenset(

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 
 from medoffice.billing import services as billing_services
-from medoffice.billing.models import PaymentMethod
+from medoffice.billing.choices import PaymentMethod
 from medoffice.core.forms import BootstrapMixin, MoneyField
 
 

@@ -12,8 +12,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from medoffice.billing.choices import PaymentMethod
 from medoffice.billing.error_codes import BillingErrorCode as Code
-from medoffice.billing.models import PatientPayment, PaymentMethod, PaymentRefund
+from medoffice.billing.models import PatientPayment, PaymentRefund
 from medoffice.core.audit import record_change, record_event
 from medoffice.core.formats import as_date
 from medoffice.core.models import AuditAction, Location, User, practice_zone

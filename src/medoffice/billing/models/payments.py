@@ -1,4 +1,4 @@
-"""Money received from patients. Claims, remittances and the ledger grow here later."""
+"""Money received from patients at the desk: copays, balances, voids and refunds."""
 
 from __future__ import annotations
 

@@ -1,0 +1,11 @@
+"""Billing's list filters."""
+
+from medoffice.billing.filters.payments import (
+    DATE,
+    PaymentFilter,
+)
+
+__all__ = [
+    "DATE",
+    "PaymentFilter",
+]

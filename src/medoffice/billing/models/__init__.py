@@ -1,0 +1,52 @@
+"""Billing's models: desk payments, code sets, payers' billing profiles, fee schedules,
+charges (encounters) and claims."""
+
+from medoffice.billing.models.claims import (
+    Acknowledgement,
+    Claim,
+    ClaimBatch,
+    ClaimFinding,
+    ClaimLine,
+    ClaimTransition,
+    Clearinghouse,
+    ControlNumber,
+    EligibilityCheck,
+)
+from medoffice.billing.models.codes import (
+    AddOnCode,
+    Modifier,
+    MueLimit,
+    PlaceOfService,
+    ProcedureCode,
+    PtpEdit,
+)
+from medoffice.billing.models.encounters import ChargeLine, Encounter, EncounterDiagnosis
+from medoffice.billing.models.fees import FeeSchedule, FeeScheduleEntry, PayerProfile, Plan
+from medoffice.billing.models.payments import PatientPayment, PaymentRefund
+
+__all__ = [
+    "Acknowledgement",
+    "AddOnCode",
+    "ChargeLine",
+    "Claim",
+    "ClaimBatch",
+    "ClaimFinding",
+    "ClaimLine",
+    "ClaimTransition",
+    "Clearinghouse",
+    "ControlNumber",
+    "EligibilityCheck",
+    "Encounter",
+    "EncounterDiagnosis",
+    "FeeSchedule",
+    "FeeScheduleEntry",
+    "Modifier",
+    "MueLimit",
+    "PatientPayment",
+    "PayerProfile",
+    "PaymentRefund",
+    "PlaceOfService",
+    "Plan",
+    "ProcedureCode",
+    "PtpEdit",
+]

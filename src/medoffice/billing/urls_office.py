@@ -1,0 +1,11 @@
+"""The billing office's pages, under /billing/: code sets, payers and fee schedules,
+charges and the coder queue, claims, batches, acknowledgements and eligibility.
+
+(The desk's payments stay under /front-desk/payments/, ``billing/urls.py``.)
+"""
+
+from django.urls import URLPattern, URLResolver
+
+app_name = "billing_office"
+
+urlpatterns: list[URLPattern | URLResolver] = []

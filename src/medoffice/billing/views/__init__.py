@@ -1,0 +1,17 @@
+"""Billing's pages."""
+
+from medoffice.billing.views.payments import (
+    PaymentList,
+    receipt,
+    receipt_pdf,
+    refund,
+    void,
+)
+
+__all__ = [
+    "PaymentList",
+    "receipt",
+    "receipt_pdf",
+    "refund",
+    "void",
+]
