@@ -181,6 +181,13 @@ class Claim(models.Model):
         return [code for code in self.diagnoses.split(",") if code]
 
 
+class ClaimPartQuerySet(RestrictedQuerySet):
+    """A claim's lines, history and findings: seen by whoever sees the claim."""
+
+    location_field = "claim__encounter__location_id"
+    permission_map = {"view": Permission.VIEW_CLAIM}
+
+
 class ClaimLine(models.Model):
     """A service line as the claim billed it: a copy, so history never changes."""
 
@@ -197,6 +204,8 @@ class ClaimLine(models.Model):
     ndc_unit = models.CharField(max_length=2, blank=True)
     service_from = models.DateField()
     service_to = models.DateField(null=True, blank=True)
+
+    objects = ClaimPartQuerySet.as_manager()
 
     class Meta:
         ordering = ["line_number"]
@@ -228,6 +237,8 @@ class ClaimTransition(models.Model):
     at = models.DateTimeField()
     note = models.TextField(blank=True)
 
+    objects = ClaimPartQuerySet.as_manager()
+
     class Meta:
         ordering = ["at", "pk"]
 
@@ -251,6 +262,8 @@ class ClaimFinding(models.Model):
     )
     overridden_at = models.DateTimeField(null=True, blank=True)
     override_reason = models.CharField(max_length=200, blank=True)
+
+    objects = ClaimPartQuerySet.as_manager()
 
     class Meta:
         ordering = ["severity", "line_number", "pk"]

@@ -72,12 +72,21 @@ class Encounter(Timestamps):
         return self.status == EncounterStatus.CLAIMED
 
 
+class EncounterPartQuerySet(RestrictedQuerySet):
+    """An encounter's diagnoses and lines: seen by whoever sees the encounter."""
+
+    location_field = "encounter__location_id"
+    permission_map = {"view": Permission.VIEW_ENCOUNTER, "change": Permission.CODE_ENCOUNTER}
+
+
 class EncounterDiagnosis(models.Model):
     encounter = models.ForeignKey(Encounter, on_delete=models.CASCADE, related_name="diagnoses")
     position = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(1), MaxValueValidator(12)]
     )
     code = models.CharField(max_length=8, help_text="ICD-10-CM without the dot (E119).")
+
+    objects = EncounterPartQuerySet.as_manager()
 
     class Meta:
         ordering = ["position"]
@@ -122,6 +131,8 @@ class ChargeLine(models.Model):
     ndc_quantity = models.DecimalField(max_digits=10, decimal_places=3, null=True, blank=True)
     ndc_unit = models.CharField("NDC unit", max_length=2, blank=True)
     service_to = models.DateField(null=True, blank=True)
+
+    objects = EncounterPartQuerySet.as_manager()
 
     class Meta:
         ordering = ["line_number"]
