@@ -31,9 +31,7 @@ BILLING = Provider(
     address=Address("100 Main Street", "Northampton", "MA", "010603456"),
     phone="4135550100",
 )
-RENDERING = Provider(
-    last_name="Okafor", first_name="Ada", npi="1245319599", taxonomy="207Q00000X"
-)
+RENDERING = Provider(last_name="Okafor", first_name="Ada", npi="1245319599", taxonomy="207Q00000X")
 REFERRING = Provider(last_name="Lindqvist", first_name="Per", middle_name="J", npi="1093817255")
 ORDERING = Provider(last_name="Marsh", first_name="Tom", npi="1386719184")
 FACILITY = Provider(
@@ -95,7 +93,20 @@ def dependent_claim(**changes: object) -> Claim:
 
 def full_claim() -> Claim:
     """Referring, rendering and facility, a J-code with an NDC, a NOC code, twelve diagnoses."""
-    diagnoses = ("E119", "I10", "J069", "R051", "M545", "Z0000", "E785", "F419", "K219", "N390", "R509", "L309")
+    diagnoses = (
+        "E119",
+        "I10",
+        "J069",
+        "R051",
+        "M545",
+        "Z0000",
+        "E785",
+        "F419",
+        "K219",
+        "N390",
+        "R509",
+        "L309",
+    )
     return claim(
         control_number="PCN2002",
         diagnoses=diagnoses,
@@ -140,7 +151,9 @@ def envelope(**changes: object) -> Envelope837:
             group_control_number=201,
             created=CREATED,
         ),
-        submitter=Submitter("Valley Family Medicine", "VFM001", "Jo Biller", "4135550101", "billing@example.org"),
+        submitter=Submitter(
+            "Valley Family Medicine", "VFM001", "Jo Biller", "4135550101", "billing@example.org"
+        ),
         receiver_name="Example Clearinghouse",
         receiver_id="CH0001",
         transaction_control_number=301,
