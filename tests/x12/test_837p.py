@@ -54,7 +54,7 @@ def test_referring_rendering_facility_ndc_noc_and_twelve_diagnoses_validate() ->
 
 def test_a_noc_description_is_sv101_7_without_separator_characters() -> None:
     text = write_837p([b.full_claim()], b.envelope())
-    noc = [s for s in segments_of(text) if s.id == "SV1" and s.component(1, 2) == "J3490"][0]
+    noc = next(s for s in segments_of(text) if s.id == "SV1" and s.component(1, 2) == "J3490")
     assert noc.component(1, 7) == "UNCLASSIFIED DRUG ONDANSETRON 4MG ORAL"
 
 
