@@ -57,6 +57,10 @@ class EnvelopeError(X12Error):
     """An envelope is out of place, unclosed, or its trailer's control number does not match."""
 
 
+class TruncatedError(EnvelopeError):
+    """The file ends inside an envelope: a trailer (SE, GE, IEA) never came."""
+
+
 class CountError(EnvelopeError):
     """A trailer's count (IEA01, GE01, SE01) does not match what the envelope holds."""
 

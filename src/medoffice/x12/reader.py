@@ -20,7 +20,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO
 
-from medoffice.x12.errors import CountError, EnvelopeError, X12Error, X12SyntaxError
+from medoffice.x12.errors import (
+    CountError,
+    EnvelopeError,
+    TruncatedError,
+    X12Error,
+    X12SyntaxError,
+)
 
 CHUNK_SIZE = 1 << 16
 ISA_ELEMENTS = 16
@@ -337,7 +343,7 @@ class X12Reader:
         for envelope, trailer in ((st, "SE"), (gs, "GE"), (isa, "IEA")):
             if envelope is not None:
                 self._problem(
-                    EnvelopeError(
+                    TruncatedError(
                         f"the file ends before the {trailer} closing the {envelope.id} "
                         f"of segment {envelope.number}",
                         segment_number=last.number,
