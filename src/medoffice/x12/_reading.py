@@ -6,6 +6,9 @@ the envelope problems found; a file that ends inside an envelope raises ``Trunca
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
 from medoffice.x12.errors import ContentError, TruncatedError, X12Error
 from medoffice.x12.reader import Segment, Source, X12Reader
 
@@ -54,3 +57,40 @@ def one_of(segment: Segment, position: int, allowed: set[str] | dict[str, str], 
             element=position,
         )
     return value
+
+
+def date8(segment: Segment, position: int) -> dt.date | None:
+    """Element ``position`` as a CCYYMMDD date (None when empty); ``ContentError`` otherwise."""
+    value = segment.get(position).strip()
+    if not value:
+        return None
+    try:
+        if len(value) != 8 or not value.isdigit():
+            raise ValueError(value)
+        return dt.date(int(value[:4]), int(value[4:6]), int(value[6:]))
+    except ValueError:
+        raise ContentError(
+            f"{value[:20]!r} is not a date (CCYYMMDD)",
+            segment_number=segment.number,
+            segment_id=segment.id,
+            element=position,
+        ) from None
+
+
+def amount(segment: Segment, position: int) -> Decimal | None:
+    """Element ``position`` as a Decimal amount (None when empty); ``ContentError`` otherwise."""
+    value = segment.get(position).strip()
+    if not value:
+        return None
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        number = Decimal("NaN")
+    if not number.is_finite():
+        raise ContentError(
+            f"{value[:20]!r} is not an amount",
+            segment_number=segment.number,
+            segment_id=segment.id,
+            element=position,
+        )
+    return number
