@@ -183,3 +183,10 @@ def test_isa_like_text_raises_only_typed_errors(data: str) -> None:
 )
 def test_a_mutated_valid_file_raises_only_typed_errors(at: int, cut: int, insert: str) -> None:
     read_all(OURS[:at] + insert + OURS[at + cut :])
+
+
+def test_the_repetition_separator_is_isa11() -> None:
+    reader = X12Reader(OURS)
+    listed = list(reader)
+    assert reader.separators.repetition == "^"
+    assert listed[0].get(11) == "^"

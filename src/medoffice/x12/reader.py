@@ -169,7 +169,7 @@ def _separators_from_isa(head: str) -> tuple[Separators, int]:
             segment_id="ISA",
             element=16,
         )
-    repetition = head[found[9] + 1 : found[10]] if len(found) > 10 else ""
+    repetition = head[found[10] + 1 : found[11]]
     if len(repetition) != 1 or not _valid_separator(repetition):
         repetition = ""  # "U" under 00401: no repetition separator
     if len({element, component, terminator}) < 3:
