@@ -267,3 +267,14 @@ def claims(draw: st.DrawFn) -> Claim:
 @given(st.lists(claims(), min_size=1, max_size=3))
 def test_generated_claims_validate_in_pyx12(batch: list[Claim]) -> None:
     assert pyx12_errors(write_837p(batch, b.envelope())) == []
+
+
+def test_a_name_that_is_only_separators_is_refused() -> None:
+    person = replace(b.SUBSCRIBER_PERSON, last_name="*~:")
+    with pytest.raises(WriteError, match="name is empty"):
+        write_837p([b.claim(subscriber=replace(b.SUBSCRIBER, person=person))], b.envelope())
+
+
+def test_a_patient_control_number_over_38_characters_is_refused() -> None:
+    with pytest.raises(WriteError, match="38"):
+        write_837p([b.claim(control_number="P" * 39)], b.envelope())

@@ -97,3 +97,18 @@ def test_a_mutated_999_raises_only_typed_errors(text: str) -> None:
 @given(st.binary(max_size=300))
 def test_arbitrary_bytes_raise_only_typed_errors(data: bytes) -> None:
     only_typed_errors(read_999, data)
+
+
+def test_an_interchange_with_only_a_ta1_is_read() -> None:
+    text = (
+        "ISA*00*          *00*          *ZZ*CLEARHOUSE     *ZZ*VALLEYFM       *261201*0900*^*00501*000000779*0*T*:~"
+        "TA1*000000101*261130*1405*R*006~IEA*0*000000779~"
+    )
+    ack = read_999(text)
+    (ta1,) = ack.interchange_acks
+    assert (ta1.control_number, ta1.accepted, ta1.reason) == (
+        "000000101",
+        False,
+        "invalid interchange sender id",
+    )
+    assert ack.groups == ()

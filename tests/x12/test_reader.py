@@ -190,3 +190,12 @@ def test_the_repetition_separator_is_isa11() -> None:
     listed = list(reader)
     assert reader.separators.repetition == "^"
     assert listed[0].get(11) == "^"
+
+
+def test_a_file_without_its_segment_terminator_is_refused_without_reading_it_all(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("medoffice.x12.reader.MAX_SEGMENT", 100)
+    head = OURS[: OURS.index("GS")]
+    with pytest.raises(X12SyntaxError, match="terminator"):
+        list(segments(io.StringIO(head + "GS*" + "X" * 200_000)))

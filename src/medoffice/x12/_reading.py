@@ -13,7 +13,9 @@ from medoffice.x12.errors import ContentError, TruncatedError, X12Error
 from medoffice.x12.reader import Segment, Source, X12Reader
 
 
-def read_checked(source: Source, expected: str) -> tuple[list[Segment], tuple[X12Error, ...]]:
+def read_checked(
+    source: Source, expected: str, *, sets_required: bool = True
+) -> tuple[list[Segment], tuple[X12Error, ...]]:
     """The segments of ``source`` and its envelope problems; it must hold ``expected`` sets."""
     reader = X12Reader(source, strict=False)
     listed = list(reader)
@@ -21,7 +23,7 @@ def read_checked(source: Source, expected: str) -> tuple[list[Segment], tuple[X1
         if isinstance(error, TruncatedError):
             raise error
     sets = [segment for segment in listed if segment.id == "ST"]
-    if not sets:
+    if not sets and sets_required:
         raise ContentError(f"the file holds no transaction set (a {expected} was expected)")
     for segment in sets:
         if segment.get(1) != expected:

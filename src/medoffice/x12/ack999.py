@@ -358,7 +358,11 @@ def read_999(source: Source) -> Ack999:
 
 
 def read_checked_999(source: Source) -> tuple[list[Segment], tuple[X12Error, ...]]:
-    return read_checked(source, "999")
+    """A 999 file, or an interchange holding only a TA1 (no functional group)."""
+    listed, problems = read_checked(source, "999", sets_required=False)
+    if not any(segment.id in {"ST", "TA1"} for segment in listed):
+        raise ContentError("the file holds neither a 999 nor a TA1")
+    return listed, problems
 
 
 def _missing_ik5(ak2: Segment, at: Segment) -> ContentError:

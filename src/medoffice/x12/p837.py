@@ -94,6 +94,8 @@ class _ClaimFile:
         self, code: str, who: Person | Provider, qualifier: str = "", identifier: str = ""
     ) -> None:
         person = isinstance(who, Person) or who.is_person
+        if not text(who.last_name):
+            raise WriteError(f"NM1*{code}: the name is empty once made X12-safe")
         self.out.add(
             "NM1",
             code,
@@ -252,9 +254,14 @@ class _ClaimFile:
         if related:
             related += [""] * (3 - len(related)) + [ident(_str(xw.claim_value("10b", claim)))]
         accepts = _flag(xw.claim_value("27", claim))
+        control = ident(
+            _need(_str(xw.claim_value("26", claim)), "the patient control number", claim)
+        )
+        if len(control) > 38:
+            raise WriteError(f"claim {control}: the patient control number is over 38 characters")
         out.add(
             "CLM",
-            ident(_need(_str(xw.claim_value("26", claim)), "the patient control number", claim)),
+            control,
             decimal_text(_money(xw.claim_value("28", claim))),
             "",
             "",

@@ -29,6 +29,7 @@ from medoffice.x12.errors import (
 )
 
 CHUNK_SIZE = 1 << 16
+MAX_SEGMENT = 1 << 20  # a "segment" longer than this means the terminator is wrong
 ISA_ELEMENTS = 16
 ISA_LENGTH = 106
 _LINE_BREAKS = "\r\n"
@@ -229,6 +230,11 @@ def segments(source: Source) -> Iterator[Segment]:
         buffer += chunk
         pieces = buffer.split(terminator)
         buffer = pieces.pop()
+        if len(buffer) > MAX_SEGMENT:
+            raise X12SyntaxError(
+                f"no segment terminator {terminator!r} in {MAX_SEGMENT:,} characters",
+                segment_number=number + 1,
+            )
         for piece in pieces:
             segment = make(piece)
             if segment is not None:
