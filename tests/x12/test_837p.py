@@ -278,3 +278,35 @@ def test_a_name_that_is_only_separators_is_refused() -> None:
 def test_a_patient_control_number_over_38_characters_is_refused() -> None:
     with pytest.raises(WriteError, match="38"):
         write_837p([b.claim(control_number="P" * 39)], b.envelope())
+
+
+def test_claims_beyond_the_set_limit_go_into_further_transaction_sets(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("medoffice.x12.p837.MAX_CLAIMS_PER_SET", 2)
+    text = write_837p([b.claim(), b.dependent_claim(), b.full_claim()], b.envelope())
+    assert pyx12_errors(text) == []
+    assert [s.get(2) for s in segments_of(text) if s.id == "ST"] == ["0301", "0302"]
+    assert first(text, "GE").get(1) == "2"
+
+
+def test_the_patient_boxes_name_the_dependent_when_there_is_one() -> None:
+    paper = crosswalk.cms1500(b.dependent_claim())
+    assert paper["2"] == b.CHILD
+    assert paper["4"] == b.SUBSCRIBER_PERSON
+    assert paper["3"] == b.CHILD.date_of_birth
+    assert paper["6"] == "19"
+
+
+def test_a_minimal_claim_has_empty_optional_boxes() -> None:
+    paper = crosswalk.cms1500(b.claim())
+    assert (paper["9"], paper["17"], paper["32"], paper["14"]) == (None, None, None, None)
+    assert (paper["17b"], paper["32a"], paper["23"]) == ("", "", "")
+    assert paper["11d"] is False
+
+
+def test_box_24j_falls_back_from_the_line_to_the_claim_to_the_billing_provider() -> None:
+    claim = b.full_claim()
+    npis = [line["24J"] for line in crosswalk.cms1500_lines(claim)]
+    assert npis == [b.RENDERING.npi, b.RENDERING.npi, b.REFERRING.npi]
+    assert crosswalk.cms1500_lines(b.claim())[0]["24J"] == b.BILLING.npi
