@@ -17,10 +17,14 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from _common import arguments, print_section
 from _x12_claims import envelope, synthetic_claims
 from medoffice.x12.p837 import write_837p
+
+if TYPE_CHECKING:
+    from x12sdk.models import X12SegmentGroup
 
 CLAIMS = 10_000
 PYX12_CLAIMS = 500
@@ -59,7 +63,7 @@ def pyx12_error_count(text: str) -> int:
     return Count.errors or (0 if valid else 1)
 
 
-def x12sdk_models(text: str) -> list[object]:
+def x12sdk_models(text: str) -> list[X12SegmentGroup]:
     from x12sdk.io import X12ModelReader
 
     with tempfile.TemporaryDirectory() as folder:
