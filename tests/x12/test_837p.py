@@ -310,3 +310,20 @@ def test_box_24j_falls_back_from_the_line_to_the_claim_to_the_billing_provider()
     npis = [line["24J"] for line in crosswalk.cms1500_lines(claim)]
     assert npis == [b.RENDERING.npi, b.RENDERING.npi, b.REFERRING.npi]
     assert crosswalk.cms1500_lines(b.claim())[0]["24J"] == b.BILLING.npi
+
+
+def test_a_pay_to_address_other_than_the_billing_address_gets_loop_2010ab() -> None:
+    from medoffice.x12.claims import Address
+
+    lockbox = Address("PO Box 99", "Springfield", "MA", "011010099")
+    billing = replace(b.BILLING, pay_to_address=lockbox)
+    text = write_837p([b.claim(billing_provider=billing)], b.envelope())
+    assert pyx12_errors(text) == []
+    assert first(text, "NM1", "87").elements == ("87", "2")
+    assert first(text, "N3", "PO BOX 99").get(1) == "PO BOX 99"
+
+
+def test_no_pay_to_loop_when_payment_goes_to_the_billing_address() -> None:
+    billing = replace(b.BILLING, pay_to_address=b.BILLING.address)
+    text = write_837p([b.claim(billing_provider=billing)], b.envelope())
+    assert not any(s.id == "NM1" and s.get(1) == "87" for s in segments_of(text))

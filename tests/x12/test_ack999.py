@@ -112,3 +112,9 @@ def test_an_interchange_with_only_a_ta1_is_read() -> None:
         "invalid interchange sender id",
     )
     assert ack.groups == ()
+
+
+def test_the_pyx12_sample_acknowledges_four_accepted_sets() -> None:
+    ack = read_999(sample("pyx12_834_lui_id_5010.999"))
+    assert [s.accepted for s in ack.sets] == [True, True, True, True]
+    assert [g.status for g in ack.groups] == ["A", "A", "A", "A"]

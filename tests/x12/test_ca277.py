@@ -100,3 +100,9 @@ def test_a_mutated_277ca_raises_only_typed_errors(text: str) -> None:
 @given(st.binary(max_size=300))
 def test_arbitrary_bytes_raise_only_typed_errors(data: bytes) -> None:
     only_typed_errors(read_277ca, data)
+
+
+def test_a_claim_status_277_that_is_not_a_277ca_is_refused_by_its_hl_level() -> None:
+    with pytest.raises(ContentError) as caught:
+        read_277ca(sample("stupidedi_277_claim_response.277"))
+    assert (caught.value.segment_id, caught.value.element) == ("HL", 3)

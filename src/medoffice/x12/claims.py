@@ -40,6 +40,8 @@ class Provider:
     taxonomy: str = ""  # NUCC provider taxonomy code, 10 characters
     address: Address | None = None
     phone: str = ""  # 10 digits, for the billing provider's contact
+    # Loop 2010AB: where the payer should send payment, when not to ``address``.
+    pay_to_address: Address | None = None
 
 
 @dataclass(frozen=True)

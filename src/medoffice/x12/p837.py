@@ -189,6 +189,9 @@ class _ClaimFile:
         self.out.add("REF", "SY" if _flag(xw.claim_value("25-ssn", claim)) else "EI", tax_id)
         if billing.phone:
             self.out.add("PER", "IC", text(billing.last_name), "TE", digits(billing.phone))
+        if billing.pay_to_address is not None and billing.pay_to_address != billing.address:
+            self.out.add("NM1", "87", "2")
+            self.address(billing.pay_to_address, "pay-to", claim)
 
     def subscriber(self, parent: int, claim: Claim) -> None:
         sub = claim.subscriber
