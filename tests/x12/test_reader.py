@@ -199,3 +199,19 @@ def test_a_file_without_its_segment_terminator_is_refused_without_reading_it_all
     head = OURS[: OURS.index("GS")]
     with pytest.raises(X12SyntaxError, match="terminator"):
         list(segments(io.StringIO(head + "GS*" + "X" * 200_000)))
+
+
+WITH_COUNT_ERRORS = {
+    "ims_many_claims_837p.837",
+    "ims_complex_837p.837",
+    "ims_837p_different_separators.837",
+    "ims_999_accepted.999",
+}
+
+
+def test_every_shared_sample_reads_and_only_the_imsweb_ones_report_problems() -> None:
+    folder = sample("README.md").parent
+    names = sorted(path.name for path in folder.iterdir() if path.suffix != ".md")
+    assert len(names) > 20
+    with_problems = {name for name in names if envelope_errors(folder / name)}
+    assert with_problems == WITH_COUNT_ERRORS
