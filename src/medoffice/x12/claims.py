@@ -40,6 +40,8 @@ class Provider:
     taxonomy: str = ""  # NUCC provider taxonomy code, 10 characters
     address: Address | None = None
     phone: str = ""  # 10 digits, for the billing provider's contact
+    # Loop 2010AB: where the payer should send payment, when not to ``address``.
+    pay_to_address: Address | None = None
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,10 @@ class Subscriber:
     filing_indicator: str = "CI"  # SBR09: MB Medicare B, MC Medicaid, CI commercial, BL ...
     group_number: str = ""
     plan_name: str = ""
+    # For an entry of Claim.other_subscribers (loops 2320/2330): the other payer and the
+    # patient's relationship to this insured (SBR02 in loop 2320).
+    payer: Payer | None = None
+    relationship: str = "18"
 
 
 @dataclass(frozen=True)
@@ -133,6 +139,10 @@ class Claim:
     patient_paid: Decimal = Decimal("0")  # AMT*F5, box 29
     patient_account: str = ""  # box 26 (defaults to the control number)
     other_subscribers: tuple[Subscriber, ...] = field(default=())  # loop 2320, box 9/11d
+    # CLM11, box 10: "EM" employment, "AA" auto accident, "OA" other accident; the state
+    # of an auto accident (CLM11-4, box 10b).
+    related_causes: tuple[str, ...] = ()
+    accident_state: str = ""
 
     @property
     def total_charge(self) -> Decimal:
