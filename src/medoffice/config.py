@@ -203,6 +203,8 @@ class Config:
     # background work
     task_backend: TaskBackend
     redis_url: str
+    # billing
+    eligibility_days_ahead: int
     # API
     api_rate: str
     api_token_failure_rate: str
@@ -300,6 +302,7 @@ class Config:
             public_base_url=env.url("PUBLIC_BASE_URL", "http://localhost:8000"),
             task_backend=cast(TaskBackend, env.choice("TASK_BACKEND", "database", TASK_BACKENDS)),
             redis_url=env.text("REDIS_URL", "redis://127.0.0.1:6379/0"),
+            eligibility_days_ahead=env.integer("ELIGIBILITY_DAYS_AHEAD", 3, minimum=0),
             api_rate=env.rate("API_RATE", api_rate_default),
             api_token_failure_rate=env.rate("API_TOKEN_FAILURE_RATE", failure_rate_default),
             public_link_failure_rate=env.rate("PUBLIC_LINK_FAILURE_RATE", failure_rate_default),

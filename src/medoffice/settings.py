@@ -273,6 +273,10 @@ elif TASK_BACKEND == "immediate":
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
+# --- billing ---------------------------------------------------------------
+# How many days before a visit its insurance is checked (a 270 to the payer).
+ELIGIBILITY_DAYS_AHEAD = CONFIG.eligibility_days_ahead
+
 # --- API ------------------------------------------------------------------
 NINJA_PAGINATION_PER_PAGE = 50
 # Rate limits (api/throttling.py): failed tokens per client address, requests per user.

@@ -1,0 +1,51 @@
+"""Billing's background work: eligibility every hour.
+
+``check_eligibility`` queues a check for each visit booked up to ``ELIGIBILITY_DAYS_AHEAD``
+days on (a visit booked at short notice, inside that window, is picked up by the next
+hourly run) and writes the queued checks to the clearinghouses. The periodic run is the
+same task enqueued with ``reschedule=True``; after running it enqueues its successor an
+hour on (the pattern of ``scheduling/tasks.py``). Cron users run
+`medoffice eligibility queue` and `medoffice eligibility send` instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django_tasks import task
+
+from medoffice.core.permissions import SystemActor
+from medoffice.core.tasks import periodic_run_pending, schedule_periodic_run
+
+INTERVAL = dt.timedelta(hours=1)
+
+
+@task()
+def check_eligibility(*, reschedule: bool = False) -> dict[str, Any]:
+    """Queue the coming visits' checks and send every queued one."""
+    from medoffice.billing.services import eligibility
+
+    actor = SystemActor("task: check_eligibility")
+    try:
+        queued = eligibility.queue_checks(actor=actor)
+        batch = eligibility.write_batch(actor=actor)
+    finally:
+        if reschedule:
+            schedule_eligibility_run()
+    return {
+        "queued": len(queued),
+        "files": [f.file_name for f in batch.files],
+        "failed": len(batch.failed),
+        "undelivered": [f.note for f in batch.undelivered],
+    }
+
+
+def eligibility_run_pending() -> bool:
+    return periodic_run_pending(check_eligibility)
+
+
+def schedule_eligibility_run(now: dt.datetime | None = None) -> dt.datetime | None:
+    """Enqueue the next hourly run unless one is waiting."""
+    when = (now or dt.datetime.now(dt.UTC)) + INTERVAL
+    return schedule_periodic_run(check_eligibility, when, what="hourly eligibility checks")
