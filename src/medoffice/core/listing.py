@@ -96,8 +96,16 @@ class ListPage(PermissionRequiredMixin, View):
     patient_field: ClassVar[str | None] = None
     raise_exception = True
 
+    def permission(self, action: str) -> str:
+        """The permission ``action`` on the listed rows needs: the one the model's
+        restricted queryset asks for (its ``permission_map``), else ``<app>.<action>_<model>``."""
+        manager = self.model._default_manager
+        if hasattr(manager, "permission_for"):
+            return str(manager.permission_for(action))
+        return permission_name(self.model, action)
+
     def get_permission_required(self) -> list[str]:
-        return [permission_name(self.model, "view")]
+        return [self.permission("view")]
 
     def base_queryset(self) -> QuerySet:
         return self.model.objects.restrict(self.request.user, "view")  # type: ignore[attr-defined]  # a listed model's manager is a RestrictedQuerySet's
@@ -160,7 +168,7 @@ class ListPage(PermissionRequiredMixin, View):
             ]
             for obj in objects
         ]
-        can_export = request.user.has_perm(permission_name(self.model, self.export_action))
+        can_export = request.user.has_perm(self.permission(self.export_action))
         refused_fields = []
         if form is not None and refused:
             refused_fields = [
@@ -210,7 +218,7 @@ class ListPage(PermissionRequiredMixin, View):
         )
 
     def export_csv(self, request: AuthenticatedRequest, qs: QuerySet) -> HttpResponseBase:
-        if not request.user.has_perm(permission_name(self.model, self.export_action)):
+        if not request.user.has_perm(self.permission(self.export_action)):
             return HttpResponse("You may not export this list.", status=403)
         if self.export_action != "view":
             qs_allowed = self.model.objects.restrict(request.user, self.export_action)  # type: ignore[attr-defined]  # as in base_queryset

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from medoffice.billing import selectors as billing_selectors
 from medoffice.billing import services as billing_services
 from medoffice.billing.forms import BalancePaymentForm
+from medoffice.billing.selectors import eligibility as eligibility_selectors
 from medoffice.billing.models import PatientPayment
 from medoffice.core.audit import record_event
 from medoffice.core.formaction import errors_onto_form, refusal_text, run_form_action
@@ -248,10 +249,15 @@ def _check_in_context(request: AuthenticatedRequest, appointment: Appointment) -
     day = appointment.start.astimezone(timezone.get_current_timezone()).date()
     patient = patient_selectors.get_patient(request.user, appointment.patient_id)
     payments = billing_selectors.visit_payments(request.user, appointment)
+    coverage = coverage_summary(patient, day)
     return {
         "appointment": appointment,
         "patient": patient,
-        "coverage": coverage_summary(patient, day),
+        "coverage": coverage,
+        # The latest eligibility answer: shown, and warned about, never in the way of check-in.
+        "eligibility": eligibility_selectors.for_visit(
+            request.user, appointment, coverage["primary"], day
+        ),
         "consent": consent_summary(patient),
         "alerts": patient_selectors.patient_alert_labels(request.user, patient.pk),
         "payments": payments,

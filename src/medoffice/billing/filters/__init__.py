@@ -1,5 +1,6 @@
 """Billing's list filters."""
 
+from medoffice.billing.filters.eligibility import EligibilityFilter
 from medoffice.billing.filters.payments import (
     DATE,
     PaymentFilter,
@@ -7,5 +8,6 @@ from medoffice.billing.filters.payments import (
 
 __all__ = [
     "DATE",
+    "EligibilityFilter",
     "PaymentFilter",
 ]

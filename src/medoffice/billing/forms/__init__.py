@@ -1,5 +1,6 @@
 """Billing's forms."""
 
+from medoffice.billing.forms.eligibility import CheckAgainForm, Import271Form
 from medoffice.billing.forms.payments import (
     BalancePaymentForm,
     PaymentForm,
@@ -9,6 +10,8 @@ from medoffice.billing.forms.payments import (
 
 __all__ = [
     "BalancePaymentForm",
+    "CheckAgainForm",
+    "Import271Form",
     "PaymentForm",
     "RefundForm",
     "VoidForm",
