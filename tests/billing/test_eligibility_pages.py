@@ -202,3 +202,16 @@ def test_the_api_refuses_the_import_to_a_role_without_eligibility(api_for):  # n
     upload = SimpleUploadedFile("answer.271", answer_271().encode())
     response = api_for(Role.PROVIDER).post("/api/v1/eligibility-imports", {"file": upload})
     assert response.status_code == 403
+
+
+def test_an_upload_by_a_user_of_one_location_leaves_another_locations_check_alone(
+    client_for, location
+):
+    theirs = _check(LocationFactory(practice=location.practice), status="sent", last_name="Farro")
+    upload = SimpleUploadedFile("answer.271", answer_271(trace=theirs.trace_number).encode())
+    desk = client_for(Role.FRONT_DESK, locations=[location])
+    page = desk.post(f"{URL}import/", {"file": upload}).content.decode()
+    theirs.refresh_from_db()
+    assert theirs.status == "sent"
+    assert theirs.trace_number not in page.replace(f"TRN*2*{theirs.trace_number}", "")
+    assert "no matching coverage" in page

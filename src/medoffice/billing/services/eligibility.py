@@ -490,12 +490,17 @@ def _same(a: str, b: str) -> bool:
     return bool(a) and a.strip().casefold() == b.strip().casefold()
 
 
-def _match(answer: x12.Eligibility, today: dt.date) -> EligibilityCheck | Coverage | None:
+def _match(
+    actor: Actor, answer: x12.Eligibility, today: dt.date
+) -> EligibilityCheck | Coverage | None:
     """The check the answer is about: by its trace, else by member ID, name and date (the
-    open check nearest today); a coverage matched without an open check gets a new one."""
+    open check nearest today); a coverage matched without an open check gets a new one.
+    Only checks and coverages the actor may see match: a user limited to some locations
+    never reaches (nor learns of) another location's patient."""
+    checks_seen = EligibilityCheck.objects.restrict(actor, "view")
     if answer.trace:
         by_trace = (
-            EligibilityCheck.objects.select_for_update(of=("self",))
+            checks_seen.select_for_update(of=("self",))
             .select_related("coverage__patient")
             .filter(trace_number=answer.trace.strip())
             .first()
@@ -507,9 +512,9 @@ def _match(answer: x12.Eligibility, today: dt.date) -> EligibilityCheck | Covera
         return None
     candidates = [
         c
-        for c in Coverage.objects.filter(member_id__iexact=member, is_active=True).select_related(
-            "patient"
-        )
+        for c in Coverage.objects.restrict(actor, "view")
+        .filter(member_id__iexact=member, is_active=True)
+        .select_related("patient")
         if _same(answer.last_name, c.patient.last_name)
         or _same(answer.subscriber_last_name, c.subscriber_last_name or c.patient.last_name)
     ]
@@ -518,7 +523,7 @@ def _match(answer: x12.Eligibility, today: dt.date) -> EligibilityCheck | Covera
     first_names = [c for c in candidates if _same(answer.first_name, c.patient.first_name)]
     candidates = first_names or candidates
     checks = list(
-        EligibilityCheck.objects.select_for_update(of=("self",))
+        checks_seen.select_for_update(of=("self",))
         .select_related("coverage__patient")
         .filter(coverage__in=candidates, status__in=OPEN)
     )
@@ -574,12 +579,13 @@ def import_271(
     with transaction.atomic():
         for answer in response.answers:
             fields = _answer_fields(answer)
-            found = _match(answer, today)
+            found = _match(actor, answer, today)
             check: EligibilityCheck | None
             if isinstance(found, Coverage):
                 (number,) = take_numbers(TRACE)
                 check = EligibilityCheck(
                     coverage=found,
+                    location_id=found.patient.home_location_id,
                     service_date=today,
                     trace_number=_trace(number),
                     requested_at=now,
