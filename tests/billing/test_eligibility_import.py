@@ -71,7 +71,11 @@ def test_a_matching_coverage_without_an_open_check_gets_an_answered_check(locati
     coverage = CoverageFactory(patient=patient, member_id="XZ700001")
     report = _import(answer_271())
     check = EligibilityCheck.objects.get()
-    assert (check.coverage, check.status, report.lines[0].check_id) == (coverage, "active", check.pk)
+    assert (check.coverage, check.status, report.lines[0].check_id) == (
+        coverage,
+        "active",
+        check.pk,
+    )
 
 
 def test_an_inactive_answer_is_stored_as_inactive(sent):
@@ -168,7 +172,9 @@ def test_the_send_command_prints_the_files_it_wrote(location, tmp_path, capsys):
     assert f"{written.name}, 1 inquiries, written to {written}" in out
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(content=st.binary(max_size=400))
 def test_arbitrary_bytes_give_a_report_never_an_exception(sent, content):
     report = _import(content)
@@ -176,7 +182,9 @@ def test_arbitrary_bytes_give_a_report_never_an_exception(sent, content):
     assert report.text_lines()
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(cut=st.integers(min_value=0, max_value=600))
 def test_a_truncated_271_gives_a_report_never_an_exception(sent, cut):
     report = _import(answer_271(trace=sent.trace_number)[:cut])

@@ -37,7 +37,12 @@ def test_the_worklist_lists_rejected_inactive_and_failed_checks(client_for, loca
 
 
 def test_a_check_sent_a_day_ago_without_an_answer_is_on_the_worklist(client_for, location):
-    _check(location, status="sent", last_name="Lateo", requested_at=timezone.now() - dt.timedelta(days=2))
+    _check(
+        location,
+        status="sent",
+        last_name="Lateo",
+        requested_at=timezone.now() - dt.timedelta(days=2),
+    )
     _check(location, status="sent", last_name="Freshy")
     page = client_for(Role.BILLER).get(URL).content.decode()
     assert "Lateo" in page
@@ -118,7 +123,9 @@ def test_roles_without_eligibility_cannot_open_the_worklist(client_for, role):
 
 def test_the_check_page_shows_the_answer_and_the_reason(client_for, location):
     check = _check(location, rejection_reason="subscriber/insured not found (AAA 75)")
-    page = client_for(Role.FRONT_DESK, locations=[location]).get(f"{URL}{check.pk}/").content.decode()
+    page = (
+        client_for(Role.FRONT_DESK, locations=[location]).get(f"{URL}{check.pk}/").content.decode()
+    )
     assert "subscriber/insured not found (AAA 75)" in page
     assert 'data-testid="check-again"' in page
 

@@ -99,7 +99,7 @@ def test_a_cancelled_visit_gets_no_check(location):
 
 
 def test_the_batch_writes_one_270_per_clearinghouse_into_its_outbox(location, outbox):
-    first, _ = _insured_visit(location, 1, outbox / "a")
+    _first, _ = _insured_visit(location, 1, outbox / "a")
     _insured_visit(location, 2, outbox / "b")
     eligibility.queue_checks(actor=SYSTEM)
     result = eligibility.write_batch(actor=SYSTEM)
@@ -108,7 +108,7 @@ def test_the_batch_writes_one_270_per_clearinghouse_into_its_outbox(location, ou
 
 
 def test_the_270_is_well_formed_with_the_date_of_service_and_the_trace(location, outbox):
-    visit, coverage = _insured_visit(location, 2, outbox)
+    _visit, coverage = _insured_visit(location, 2, outbox)
     (check,) = eligibility.queue_checks(actor=SYSTEM)
     eligibility.write_batch(actor=SYSTEM)
     (written,) = outbox.glob("*.x12")

@@ -27,8 +27,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from medoffice.billing import selectors as billing_selectors
 from medoffice.billing import services as billing_services
 from medoffice.billing.forms import BalancePaymentForm
-from medoffice.billing.selectors import eligibility as eligibility_selectors
 from medoffice.billing.models import PatientPayment
+from medoffice.billing.selectors import eligibility as eligibility_selectors
 from medoffice.core.audit import record_event
 from medoffice.core.formaction import errors_onto_form, refusal_text, run_form_action
 from medoffice.core.formats import as_date, as_time, as_weekday_date

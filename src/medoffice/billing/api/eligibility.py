@@ -14,8 +14,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import F
-from ninja import File, Query, Router, Schema, UploadedFile
 from ninja import Field as SchemaField
+from ninja import File, Query, Router, Schema, UploadedFile
 from ninja.pagination import paginate
 from ninja.responses import Status
 
@@ -207,8 +207,6 @@ def import_271(request: ApiRequest, file: File[UploadedFile]) -> Any:
                 error=X12Error(f"the file is larger than {MAX_271_BYTES} bytes"),
             ).as_dict(),
         )
-    report = services.import_271(
-        actor=request.auth, source=file.read(), file_name=file.name or ""
-    )
+    report = services.import_271(actor=request.auth, source=file.read(), file_name=file.name or "")
     request.api_audited = True
     return Status(200 if report.ok else 400, report.as_dict())

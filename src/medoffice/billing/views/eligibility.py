@@ -64,7 +64,10 @@ class EligibilityList(ListPage):
             link=lambda c: reverse("billing_office:eligibility-check", args=[c.pk]),
         ),
         Column(
-            "payer", "Payer", order_by="coverage__payer__name", value=lambda c: c.coverage.payer.name
+            "payer",
+            "Payer",
+            order_by="coverage__payer__name",
+            value=lambda c: c.coverage.payer.name,
         ),
         Column(
             "member_id",
@@ -146,7 +149,7 @@ def check_again(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     from django.contrib import messages
 
     for error in form.non_field_errors():
-        messages.error(request, error)
+        messages.error(request, str(error))
     return redirect("billing_office:eligibility-check", pk=check.pk)
 
 
