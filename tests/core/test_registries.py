@@ -45,7 +45,12 @@ def test_a_panel_is_computed_only_for_users_with_its_permission(client_for, monk
 
 
 def test_the_worker_schedules_the_periodic_tasks_the_apps_registered():
-    assert [t.name for t in periodic_tasks()] == ["audit-chain", "failure-summaries", "reminders"]
+    assert [t.name for t in periodic_tasks()] == [
+        "audit-chain",
+        "failure-summaries",
+        "reminders",
+        "eligibility",
+    ]
 
 
 def test_the_demo_builders_run_in_the_order_their_apps_registered():
@@ -55,6 +60,7 @@ def test_the_demo_builders_run_in_the_order_their_apps_registered():
         "medoffice.patients.demo.build_patient_registry",
         "medoffice.scheduling.demo.visits.build_appointments",
         "medoffice.billing.demo.build_copays",
+        "medoffice.billing.demo_eligibility.build_eligibility",
         "medoffice.messaging.demo.build_defaults",
         "medoffice.scheduling.demo.outreach.build_outreach",
         "medoffice.patients.demo.build_emergency_access",

@@ -99,6 +99,10 @@ OPERATION_IDS = {
     "delete_rule": "deleteReminderRule",
     "list_feeds": "listCalendarFeeds",
     "renew_feed": "renewCalendarFeed",
+    # Billing
+    "eligibility_checks": "listEligibilityChecks",
+    "eligibility_check": "getEligibilityCheck",
+    "import_eligibility_271": "importEligibility271",
     # Reports
     "wait_times": "reportWaitTimes",
     "no_shows": "reportNoShows",
@@ -141,6 +145,11 @@ AREAS: list[tuple[str, str, tuple[str, ...]]] = [
         "Messaging",
         "Reminder rules, message templates, calendar feeds.",
         ("message-templates", "reminder-rules", "calendar-feeds"),
+    ),
+    (
+        "Billing",
+        "Insurance eligibility: the checks (270 inquiries) and the payers' answers (271).",
+        ("eligibility-checks", "eligibility-imports"),
     ),
     ("Reports", "The practice's figures.", ("reports",)),
     ("Audit", "The audit log.", ("audit-events",)),

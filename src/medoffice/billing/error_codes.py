@@ -33,3 +33,7 @@ class BillingErrorCode(StrEnum):
     REFUND_OF_VOID = "refund_of_void"
     REFUND_TOO_LARGE = "refund_too_large"
     NOTHING_LEFT_TO_REFUND = "nothing_left_to_refund"
+    # eligibility
+    ELIGIBILITY_COVERAGE_INACTIVE = "eligibility_coverage_inactive"
+    ELIGIBILITY_ALREADY_QUEUED = "eligibility_already_queued"
+    ELIGIBILITY_NO_PRACTICE = "eligibility_no_practice"

@@ -148,7 +148,7 @@ def _row(c: EligibilityCheck) -> dict[str, Any]:
     summary="Eligibility checks (by default the worklist: the ones that need someone)",
 )
 @paginate(Pagination)
-def list_checks(request: ApiRequest, filters: Query[CheckFilter]) -> Any:
+def eligibility_checks(request: ApiRequest, filters: Query[CheckFilter]) -> Any:
     restricted(request, EligibilityCheck)
     base = selectors.latest_only(selectors.visible_checks(request.auth)).annotate(
         patient_id=F("coverage__patient_id")
@@ -173,7 +173,7 @@ def list_checks(request: ApiRequest, filters: Query[CheckFilter]) -> Any:
     response={200: CheckOut, **error_responses(403, 404, 422)},
     summary="One eligibility check and the payer's answer",
 )
-def get_check(request: ApiRequest, id: int = row_id()) -> Any:
+def eligibility_check(request: ApiRequest, id: int = row_id()) -> Any:
     restricted(request, EligibilityCheck)
     check = get_or_404(request, selectors.visible_checks(request.auth), id, what="check")
     check.patient_id = check.coverage.patient_id  # type: ignore[attr-defined]  # for the audit
@@ -186,7 +186,7 @@ def get_check(request: ApiRequest, id: int = row_id()) -> Any:
     response={200: ImportOut, 400: ImportOut, **error_responses(403, 422)},
     summary="Import a 271 (multipart, field `file`): the report, per subscriber",
 )
-def import_271(request: ApiRequest, file: File[UploadedFile]) -> Any:
+def import_eligibility_271(request: ApiRequest, file: File[UploadedFile]) -> Any:
     require_permission(
         request,
         Permission.CHECK_ELIGIBILITY,

@@ -27,6 +27,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from medoffice.billing.choices import EligibilityStatus as Status
+from medoffice.billing.error_codes import BillingErrorCode as Code
 from medoffice.billing.models import Clearinghouse, ControlNumber, EligibilityCheck, PayerProfile
 from medoffice.billing.transport import TransportError, transport_for
 from medoffice.core.audit import record_event
@@ -163,14 +164,14 @@ def check_again(
     if not coverage.is_active:
         raise ValidationError(
             "This coverage is no longer on file as active; update the patient's insurance first.",
-            code="eligibility_coverage_inactive",
+            code=Code.ELIGIBILITY_COVERAGE_INACTIVE,
         )
     if EligibilityCheck.objects.filter(
         coverage=coverage, service_date=check.service_date, status__in=OPEN, pk__gt=check.pk
     ).exists():
         raise ValidationError(
             "A new check for this coverage and date is already waiting to be sent or answered.",
-            code="eligibility_already_queued",
+            code=Code.ELIGIBILITY_ALREADY_QUEUED,
         )
     (number,) = take_numbers(TRACE)
     again = EligibilityCheck.objects.create(
@@ -282,7 +283,10 @@ def write_batch(*, actor: Actor, now: dt.datetime | None = None) -> BatchResult:
         return result
     practice = Practice.current()
     if practice is None:
-        raise ValidationError("Set up the practice before sending eligibility inquiries.")
+        raise ValidationError(
+            "Set up the practice before sending eligibility inquiries.",
+            code=Code.ELIGIBILITY_NO_PRACTICE,
+        )
     receiver = Provider(last_name=practice.legal_name, npi=practice.group_npi, is_person=False)
     originator = "1" + digits(practice.tax_id)
     profiles = {
