@@ -87,3 +87,18 @@ def test_check_in_does_not_show_another_locations_check_of_the_coverage(desk, lo
     coverage = CoverageFactory(patient=visit.patient)
     _answered(visit, coverage, plan_name="SECRET PLAN", location=LocationFactory())
     assert "SECRET PLAN" not in desk.get(url(visit)).content.decode()
+
+
+def test_the_day_view_flags_a_visit_whose_eligibility_check_failed(desk, location):
+    from tests.frontdesk.factories import open_all_week
+
+    open_all_week(location)
+    failed = todays_visit(location, hour=9)
+    fine = todays_visit(location, hour=11)
+    _answered(failed, CoverageFactory(patient=failed.patient), status="rejected")
+    _answered(fine, CoverageFactory(patient=fine.patient), status="active")
+    page = desk.get(
+        f"/front-desk/day/?date={local_today().isoformat()}&location={location.pk}"
+    ).content.decode()
+    assert f'data-testid="appointment-eligibility-{failed.pk}"' in page
+    assert f'data-testid="appointment-eligibility-{fine.pk}"' not in page

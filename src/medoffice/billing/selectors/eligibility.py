@@ -116,3 +116,24 @@ def for_visit(
         and check.copay != coverage.copay
     )
     return VisitEligibility(check, coverage, warning, differs)
+
+
+def problems_by_visit(user: Actor, appointment_ids: list[int]) -> dict[int, str]:
+    """For the day view: the visits whose latest check failed, with what to show (one
+    query; none when the user may not see eligibility)."""
+    if not appointment_ids or not user.has_perm(EligibilityCheck.objects.permission_for("view")):
+        return {}
+    latest: dict[int, tuple[str, str]] = {}
+    for appointment_id, status, reason in (
+        EligibilityCheck.objects.restrict(user, "view")
+        .filter(appointment_id__in=appointment_ids)
+        .order_by("appointment_id", "pk")
+        .values_list("appointment_id", "status", "rejection_reason")
+    ):
+        latest[appointment_id] = (status, reason)
+    labels = {Status.INACTIVE: "Coverage not active", Status.REJECTED: "Eligibility rejected"}
+    return {
+        pk: labels.get(status, "Eligibility not checked") + (f": {reason}" if reason else "")
+        for pk, (status, reason) in latest.items()
+        if status in FAILED
+    }

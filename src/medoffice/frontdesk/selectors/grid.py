@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from medoffice.billing.selectors import eligibility as eligibility_selectors
 from medoffice.core.formats import as_time, as_weekday_date
 from medoffice.core.models import Location, LocationHours, User
 from medoffice.frontdesk.choices import (
@@ -99,6 +100,7 @@ def _appointment_info(user: User, a: Appointment, tz: Any) -> dict[str, Any]:
         "url": appointment_url(user, a),
         "inactive": a.status in {S.NO_SHOW, S.CANCELLED, S.LEFT_WITHOUT_BEING_SEEN},
         "alerts": alert_labels(a.patient),
+        "eligibility": getattr(a, "eligibility_problem", ""),
     }
 
 
@@ -312,6 +314,9 @@ def day_grid(
     day_end = day_start + dt.timedelta(days=1)
     exceptions = _exceptions(day_start, day_end)
     appointments = list(_grid_appointments(user, day_start, day_end).filter(location=location))
+    problems = eligibility_selectors.problems_by_visit(user, [a.pk for a in appointments])
+    for appointment in appointments:
+        appointment.eligibility_problem = problems.get(appointment.pk, "")  # type: ignore[attr-defined]  # shown on the row
     columns: list[GridColumn] = []
     if by == "room":
         rooms = list(
