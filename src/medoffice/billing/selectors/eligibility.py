@@ -131,7 +131,10 @@ def problems_by_visit(user: Actor, appointment_ids: list[int]) -> dict[int, str]
         .values_list("appointment_id", "status", "rejection_reason")
     ):
         latest[appointment_id] = (status, reason)
-    labels = {Status.INACTIVE: "Coverage not active", Status.REJECTED: "Eligibility rejected"}
+    labels: dict[str, str] = {
+        Status.INACTIVE.value: "Coverage not active",
+        Status.REJECTED.value: "Eligibility rejected",
+    }
     return {
         pk: labels.get(status, "Eligibility not checked") + (f": {reason}" if reason else "")
         for pk, (status, reason) in latest.items()

@@ -316,7 +316,7 @@ def day_grid(
     appointments = list(_grid_appointments(user, day_start, day_end).filter(location=location))
     problems = eligibility_selectors.problems_by_visit(user, [a.pk for a in appointments])
     for appointment in appointments:
-        appointment.eligibility_problem = problems.get(appointment.pk, "")  # type: ignore[attr-defined]  # shown on the row
+        appointment.eligibility_problem = problems.get(appointment.pk, "")
     columns: list[GridColumn] = []
     if by == "room":
         rooms = list(
