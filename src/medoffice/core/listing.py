@@ -86,6 +86,9 @@ class ListPage(PermissionRequiredMixin, View):
     default_sort: ClassVar[str] = ""
     paginate_by: ClassVar[int] = 25
     export_action: ClassVar[str] = "view"
+    # The permission the CSV export needs where it is not ``<app>.<export_action>_<model>``
+    # (a model whose queryset maps its actions to other permissions).
+    export_permission: ClassVar[str | None] = None
     template_name: str = "core/list.html"  # a page may set its own per request
     data_category: ClassVar[str] = ""
     intro: ClassVar[str] = ""
@@ -96,16 +99,11 @@ class ListPage(PermissionRequiredMixin, View):
     patient_field: ClassVar[str | None] = None
     raise_exception = True
 
-    def permission(self, action: str) -> str:
-        """The permission ``action`` on the listed rows needs: the one the model's
-        restricted queryset asks for (its ``permission_map``), else ``<app>.<action>_<model>``."""
-        manager = self.model._default_manager
-        if hasattr(manager, "permission_for"):
-            return str(manager.permission_for(action))
-        return permission_name(self.model, action)
-
     def get_permission_required(self) -> list[str]:
-        return [self.permission("view")]
+        return [permission_name(self.model, "view")]
+
+    def export_permission_name(self) -> str:
+        return self.export_permission or permission_name(self.model, self.export_action)
 
     def base_queryset(self) -> QuerySet:
         return self.model.objects.restrict(self.request.user, "view")  # type: ignore[attr-defined]  # a listed model's manager is a RestrictedQuerySet's
@@ -168,7 +166,7 @@ class ListPage(PermissionRequiredMixin, View):
             ]
             for obj in objects
         ]
-        can_export = request.user.has_perm(self.permission(self.export_action))
+        can_export = request.user.has_perm(self.export_permission_name())
         refused_fields = []
         if form is not None and refused:
             refused_fields = [
@@ -218,7 +216,7 @@ class ListPage(PermissionRequiredMixin, View):
         )
 
     def export_csv(self, request: AuthenticatedRequest, qs: QuerySet) -> HttpResponseBase:
-        if not request.user.has_perm(self.permission(self.export_action)):
+        if not request.user.has_perm(self.export_permission_name()):
             return HttpResponse("You may not export this list.", status=403)
         if self.export_action != "view":
             qs_allowed = self.model.objects.restrict(request.user, self.export_action)  # type: ignore[attr-defined]  # as in base_queryset

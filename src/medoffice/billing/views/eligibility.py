@@ -54,6 +54,7 @@ class EligibilityList(ListPage):
     data_category = "eligibility"
     patient_field = "patient_id"
     actions_template = "billing/eligibility/_list_actions.html"
+    export_permission = VIEW
     columns = [
         Column("service_date", "Visit"),
         Column(
@@ -85,6 +86,9 @@ class EligibilityList(ListPage):
         ),
         Column("requested_at", "Asked", value=lambda c: timezone.localtime(c.requested_at)),
     ]
+
+    def get_permission_required(self) -> list[str]:
+        return [VIEW]
 
     def base_queryset(self) -> QuerySet:
         return selectors.latest_only(selectors.visible_checks(self.request.user)).annotate(
