@@ -47,7 +47,7 @@ from medoffice.x12.errors import X12Error
 router = Router(tags=["billing"])
 
 
-class CheckOut(Schema):
+class EligibilityCheckOut(Schema):
     id: int
     patient_id: int
     coverage_id: int
@@ -70,7 +70,7 @@ class CheckOut(Schema):
     answered_at: dt.datetime | None
 
 
-class CheckFilter(Schema):
+class EligibilityCheckFilter(Schema):
     status: str | None = SchemaField(
         None,
         max_length=20,
@@ -83,7 +83,7 @@ class CheckFilter(Schema):
     date_to: Day | None = SchemaField(None, description="Visits on or before this date.")
 
 
-class ErrorOut(Schema):
+class X12ErrorOut(Schema):
     message: str
     segment_number: int
     segment_id: str
@@ -91,7 +91,7 @@ class ErrorOut(Schema):
     text: str
 
 
-class AnswerOut(Schema):
+class EligibilityAnswerOut(Schema):
     name: str
     member_id: str
     trace: str
@@ -106,11 +106,11 @@ class AnswerOut(Schema):
     matched: bool
 
 
-class ImportOut(Schema):
+class EligibilityImportOut(Schema):
     ok: bool
     file_name: str
-    error: ErrorOut | None
-    answers: list[AnswerOut]
+    error: X12ErrorOut | None
+    answers: list[EligibilityAnswerOut]
     rejections: list[str]
     warnings: list[str]
     matched: int
@@ -144,11 +144,11 @@ def _row(c: EligibilityCheck) -> dict[str, Any]:
 
 @router.get(
     "/eligibility-checks",
-    response={200: list[CheckOut], **error_responses(400, 403, 422)},
+    response={200: list[EligibilityCheckOut], **error_responses(400, 403, 422)},
     summary="Eligibility checks (by default the worklist: the ones that need someone)",
 )
 @paginate(Pagination)
-def eligibility_checks(request: ApiRequest, filters: Query[CheckFilter]) -> Any:
+def eligibility_checks(request: ApiRequest, filters: Query[EligibilityCheckFilter]) -> Any:
     restricted(request, EligibilityCheck)
     base = selectors.latest_only(selectors.visible_checks(request.auth)).annotate(
         patient_id=F("coverage__patient_id")
@@ -170,7 +170,7 @@ def eligibility_checks(request: ApiRequest, filters: Query[CheckFilter]) -> Any:
 
 @router.get(
     "/eligibility-checks/{id}",
-    response={200: CheckOut, **error_responses(403, 404, 422)},
+    response={200: EligibilityCheckOut, **error_responses(403, 404, 422)},
     summary="One eligibility check and the payer's answer",
 )
 def eligibility_check(request: ApiRequest, id: int = row_id()) -> Any:
@@ -183,7 +183,7 @@ def eligibility_check(request: ApiRequest, id: int = row_id()) -> Any:
 
 @router.post(
     "/eligibility-imports",
-    response={200: ImportOut, 400: ImportOut, **error_responses(403, 422)},
+    response={200: EligibilityImportOut, 400: EligibilityImportOut, **error_responses(403, 422)},
     summary="Import a 271 (multipart, field `file`): the report, per subscriber",
 )
 def import_eligibility_271(request: ApiRequest, file: File[UploadedFile]) -> Any:
