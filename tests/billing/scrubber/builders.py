@@ -45,9 +45,11 @@ FACILITY_NPI = "1345678902"
 INVALID_NPI = "1234567890"  # the check digit should be 3
 
 NCCI_MODIFIER_SET = (
-    "59 XE XP XS XU 24 25 57 58 78 79 27 91 E1 E2 E3 E4 FA F1 F2 F3 F4 F5 F6 F7 F8 F9 "
-    "TA T1 T2 T3 T4 T5 T6 T7 T8 T9 LT RT LC LD RC LM RI"
-).split()
+    *("59", "XE", "XP", "XS", "XU", "24", "25", "57", "58", "78", "79", "27", "91"),
+    *("E1", "E2", "E3", "E4", "FA", "TA", "LT", "RT", "LC", "LD", "RC", "LM", "RI"),
+    *(f"F{n}" for n in range(1, 10)),
+    *(f"T{n}" for n in range(1, 10)),
+)
 MODIFIERS = frozenset({*NCCI_MODIFIER_SET, "26", "TC", "50", "76", "77", "95", "GT", "KX", "GA"})
 PLACES_OF_SERVICE = frozenset(
     {"02", "10", "11", "12", "19", "20", "21", "22", "23", "31", "32", "99"}

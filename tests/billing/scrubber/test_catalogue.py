@@ -47,10 +47,12 @@ def test_errors_come_before_warnings():
     severities = [f.severity for f in scrub(inp)]
 
     assert severities == sorted(severities, key=lambda s: s != Severity.ERROR)
-    assert Severity.WARNING in severities and Severity.ERROR in severities
+    assert Severity.WARNING in severities
+    assert Severity.ERROR in severities
 
 
 def test_warnings_alone_do_not_stop_the_claim():
     findings = scrub(MUTATIONS[ScrubCode.TIMELY_FILING_NEAR](clean_input()))
 
-    assert findings and not has_errors(findings)
+    assert findings
+    assert not has_errors(findings)
