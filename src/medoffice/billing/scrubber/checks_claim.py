@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
+from typing import cast
 
 from medoffice.billing.scrubber.codes import ScrubCode as C
 from medoffice.billing.scrubber.model import OtherClaimStatus, Severity
-from medoffice.billing.scrubber.registry import Context, Hit, npi_ok, rule
-from medoffice.core.identifiers import normalize_ein, normalize_ssn
+from medoffice.billing.scrubber.registry import Context, Hit, npi_ok, rule, tax_id_ok
 from medoffice.x12.claims import Address, Provider
 
 E, W = Severity.ERROR, Severity.WARNING
@@ -81,8 +81,7 @@ def billing_tax_id_invalid(ctx: Context) -> Iterator[Hit]:
     tax_id = provider.tax_id.strip()
     if not tax_id:
         return
-    valid = normalize_ssn(tax_id) if provider.tax_id_is_ssn else normalize_ein(tax_id)
-    if valid is None:
+    if not tax_id_ok(tax_id, provider.tax_id_is_ssn):
         kind = "SSN" if provider.tax_id_is_ssn else "EIN"
         yield Hit(
             f"The billing provider's tax ID {tax_id!r} is not a valid {kind}.",
@@ -448,9 +447,8 @@ def place_of_service_invalid(ctx: Context) -> Iterator[Hit]:
     "in the ledger instead.",
 )
 def total_charge_zero(ctx: Context) -> Iterator[Hit]:
-    claim = ctx.claim
-    if claim.lines and all(ln.charge.is_finite() for ln in claim.lines) and claim.total_charge <= 0:
-        yield Hit(f"The claim's total charge is {ctx.claim.total_charge}.", None, "total_charge")
+    if ctx.lines and ctx.total is not None and ctx.total <= 0:
+        yield Hit(f"The claim's total charge is {ctx.total}.", None, "total_charge")
 
 
 @rule(
@@ -460,12 +458,10 @@ def total_charge_zero(ctx: Context) -> Iterator[Hit]:
     "the excess to another visit.",
 )
 def patient_paid_exceeds_total(ctx: Context) -> Iterator[Hit]:
-    claim = ctx.claim
-    if not claim.patient_paid.is_finite() or not all(ln.charge.is_finite() for ln in claim.lines):
-        return
-    if claim.patient_paid > claim.total_charge:
+    paid, total = ctx.claim.patient_paid, ctx.total
+    if total is not None and paid.is_finite() and paid > total:
         yield Hit(
-            f"The patient paid {claim.patient_paid}, more than the total charge {claim.total_charge}.",
+            f"The patient paid {paid}, more than the total charge {total}.",
             None,
             "patient_paid",
         )
@@ -496,8 +492,8 @@ def onset_date_after_service(ctx: Context) -> Iterator[Hit]:
 def prior_authorization_missing(ctx: Context) -> Iterator[Hit]:
     if ctx.claim.prior_authorization.strip():
         return
-    for (number, line), info in zip(ctx.lines, ctx.procedures, strict=True):
-        if info is not None and info.requires_prior_authorization:
+    for number, line, info in ctx.known:
+        if info.requires_prior_authorization:
             yield Hit(
                 f"Line {number}: {line.procedure_code} needs prior authorization and the claim has "
                 "no authorization number.",
@@ -657,6 +653,24 @@ def _deadline(ctx: Context, service: dt.date) -> dt.date | None:
     return None
 
 
+def _deadlines(ctx: Context) -> list[tuple[int, dt.date, dt.date]]:
+    """(line number, from-date, filing limit) of each line, when the payer has a limit."""
+    found = cast("list[tuple[int, dt.date, dt.date]] | None", ctx.memo.get("deadlines"))
+    if found is None:
+        limit = ctx.inp.timely_filing
+        if not limit.medicare and limit.days is None:
+            found = []
+        else:
+            by_day = {day: _deadline(ctx, day) for day in ctx.by_day}
+            found = [
+                (number, line.service_from, deadline)
+                for number, line in ctx.lines
+                if (deadline := by_day[line.service_from]) is not None
+            ]
+        ctx.memo["deadlines"] = found
+    return found
+
+
 def _filed_on(ctx: Context) -> tuple[dt.date, bool]:
     """The date the claim counts as filed, and whether that was an earlier filing."""
     earlier = [f.submitted for f in ctx.inp.previous_filings if not f.rejected]
@@ -670,12 +684,14 @@ def _filed_on(ctx: Context) -> tuple[dt.date, bool]:
     "acceptance report) or a reason the payer accepts; otherwise write the line off.",
 )
 def timely_filing_exceeded(ctx: Context) -> Iterator[Hit]:
+    deadlines = _deadlines(ctx)
+    if not deadlines:
+        return
     filed, _ = _filed_on(ctx)
-    for number, line in ctx.lines:
-        deadline = _deadline(ctx, line.service_from)
-        if deadline is not None and filed > deadline:
+    for number, service, deadline in deadlines:
+        if filed > deadline:
             yield Hit(
-                f"Line {number}: the filing limit for {line.service_from.isoformat()} was "
+                f"Line {number}: the filing limit for {service.isoformat()} was "
                 f"{deadline.isoformat()}.",
                 number,
                 f"lines[{number}].service_from",
@@ -688,14 +704,16 @@ def timely_filing_exceeded(ctx: Context) -> Iterator[Hit]:
     "Send this claim now: the payer's filing limit is less than 30 days away.",
 )
 def timely_filing_near(ctx: Context) -> Iterator[Hit]:
+    deadlines = _deadlines(ctx)
+    if not deadlines:
+        return
     filed, earlier = _filed_on(ctx)
     if earlier:
         return
-    for number, line in ctx.lines:
-        deadline = _deadline(ctx, line.service_from)
-        if deadline is not None and filed <= deadline and (deadline - filed).days <= NEAR_DAYS:
+    for number, service, deadline in deadlines:
+        if filed <= deadline and (deadline - filed).days <= NEAR_DAYS:
             yield Hit(
-                f"Line {number}: the filing limit for {line.service_from.isoformat()} is "
+                f"Line {number}: the filing limit for {service.isoformat()} is "
                 f"{deadline.isoformat()}.",
                 number,
                 f"lines[{number}].service_from",

@@ -6,9 +6,10 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 from decimal import Decimal
+from typing import cast
 
 from medoffice.billing.scrubber.codes import ScrubCode as C
-from medoffice.billing.scrubber.model import Severity
+from medoffice.billing.scrubber.model import MueLimit, Severity
 from medoffice.billing.scrubber.registry import Context, Hit, positive, rule
 
 E, W = Severity.ERROR, Severity.WARNING
@@ -261,8 +262,8 @@ def description_too_long(ctx: Context) -> Iterator[Hit]:
     "it on the line (the drug's name and dose for an unlisted drug).",
 )
 def noc_description_missing(ctx: Context) -> Iterator[Hit]:
-    for (number, line), info in zip(ctx.lines, ctx.procedures, strict=True):
-        if info is not None and info.is_noc and not line.description.strip():
+    for number, line, info in ctx.known:
+        if info.is_noc and not line.description.strip():
             yield Hit(
                 f"Line {number}: {line.procedure_code} is an unlisted code and the line has no description.",
                 number,
@@ -277,14 +278,16 @@ def noc_description_missing(ctx: Context) -> Iterator[Hit]:
     "primary service, or remove the add-on.",
 )
 def addon_without_primary(ctx: Context) -> Iterator[Hit]:
-    for (number, line), info in zip(ctx.lines, ctx.procedures, strict=True):
-        if info is None or not info.is_addon:
+    for number, line, info in ctx.known:
+        if not info.is_addon:
             continue
         day = line.service_from
         found = False
-        for (other_number, other), other_info in zip(ctx.lines, ctx.procedures, strict=True):
-            if other_number == number or other.service_from != day or other_info is None:
+        for index in ctx.by_day[day]:
+            other_info = ctx.procedures[index]
+            if index == number - 1 or other_info is None:
                 continue
+            other = ctx.claim.lines[index]
             if info.addon_primaries:
                 found = other.procedure_code in info.addon_primaries
             else:
@@ -308,6 +311,8 @@ def addon_without_primary(ctx: Context) -> Iterator[Hit]:
 )
 def modifier_unknown(ctx: Context) -> Iterator[Hit]:
     valid = ctx.reference.is_valid_modifier
+    if all(valid(modifier) for modifier in ctx.all_modifiers):
+        return
     for number, line in ctx.lines:
         for modifier in line.modifiers:
             if not valid(modifier):
@@ -345,6 +350,8 @@ def modifier_repeated(ctx: Context) -> Iterator[Hit]:
     "without either modifier.",
 )
 def modifier_26_with_tc(ctx: Context) -> Iterator[Hit]:
+    if "26" not in ctx.all_modifiers or "TC" not in ctx.all_modifiers:
+        return
     for number, mods in zip(range(1, len(ctx.lines) + 1), ctx.modifier_sets, strict=True):
         if "26" in mods and "TC" in mods:
             yield Hit(
@@ -358,6 +365,8 @@ def modifier_26_with_tc(ctx: Context) -> Iterator[Hit]:
     "Use 50 for a bilateral procedure, or LT/RT for one side, not both on one line.",
 )
 def modifier_50_with_side(ctx: Context) -> Iterator[Hit]:
+    if "50" not in ctx.all_modifiers:
+        return
     for number, mods in zip(range(1, len(ctx.lines) + 1), ctx.modifier_sets, strict=True):
         if "50" in mods and mods & SIDES:
             yield Hit(
@@ -373,6 +382,8 @@ def modifier_50_with_side(ctx: Context) -> Iterator[Hit]:
     "Modifier 25 belongs on the office visit (E/M code), not on the procedure; move it.",
 )
 def modifier_25_not_em(ctx: Context) -> Iterator[Hit]:
+    if "25" not in ctx.all_modifiers:
+        return
     for (number, line), mods in zip(ctx.lines, ctx.modifier_sets, strict=True):
         if "25" in mods and not is_evaluation_and_management(line.procedure_code):
             yield Hit(
@@ -388,6 +399,8 @@ def modifier_25_not_em(ctx: Context) -> Iterator[Hit]:
     "Use either 59 or the more specific X modifier (XE, XP, XS, XU), not both.",
 )
 def modifier_59_with_x(ctx: Context) -> Iterator[Hit]:
+    if "59" not in ctx.all_modifiers:
+        return
     for number, mods in zip(range(1, len(ctx.lines) + 1), ctx.modifier_sets, strict=True):
         if "59" in mods and mods & X_MODIFIERS:
             yield Hit(
@@ -404,6 +417,8 @@ def modifier_59_with_x(ctx: Context) -> Iterator[Hit]:
     "payers; check the payer's telehealth policy and correct the place or the modifier.",
 )
 def telehealth_place_of_service(ctx: Context) -> Iterator[Hit]:
+    if "95" not in ctx.all_modifiers:
+        return
     for number, place, mods in zip(
         range(1, len(ctx.lines) + 1), ctx.places, ctx.modifier_sets, strict=True
     ):
@@ -441,8 +456,8 @@ def telehealth_modifier_missing(ctx: Context) -> Iterator[Hit]:
     "Enter the 11-digit NDC from the drug's vial or package, with the quantity given.",
 )
 def drug_ndc_missing(ctx: Context) -> Iterator[Hit]:
-    for (number, line), info in zip(ctx.lines, ctx.procedures, strict=True):
-        if info is not None and info.is_drug and (line.drug is None or not line.drug.ndc.strip()):
+    for number, line, info in ctx.known:
+        if info.is_drug and (line.drug is None or not line.drug.ndc.strip()):
             yield Hit(
                 f"Line {number}: drug code {line.procedure_code} has no NDC.",
                 number,
@@ -457,9 +472,8 @@ def drug_ndc_missing(ctx: Context) -> Iterator[Hit]:
     "10-digit NDC (e.g. 1234-5678-90 → 01234567890).",
 )
 def ndc_invalid(ctx: Context) -> Iterator[Hit]:
-    for number, line in ctx.lines:
-        drug = line.drug
-        if drug is not None and drug.ndc.strip() and not _NDC.match(drug.ndc):
+    for number, _, drug in ctx.drugs:
+        if drug.ndc.strip() and not _NDC.match(drug.ndc):
             yield Hit(
                 f"Line {number}: the NDC {drug.ndc!r} is not 11 digits.",
                 number,
@@ -469,9 +483,8 @@ def ndc_invalid(ctx: Context) -> Iterator[Hit]:
 
 @rule(C.NDC_QUANTITY_MISSING, E, "Enter the quantity of the drug given (for example 2 ML).")
 def ndc_quantity_missing(ctx: Context) -> Iterator[Hit]:
-    for number, line in ctx.lines:
-        drug = line.drug
-        if drug is not None and not positive(drug.quantity):
+    for number, _, drug in ctx.drugs:
+        if not positive(drug.quantity):
             yield Hit(
                 f"Line {number}: the drug quantity is {drug.quantity}.",
                 number,
@@ -485,9 +498,8 @@ def ndc_quantity_missing(ctx: Context) -> Iterator[Hit]:
     "Choose the drug's unit: F2 international unit, GR gram, ME milligram, ML millilitre or UN unit.",
 )
 def ndc_unit_invalid(ctx: Context) -> Iterator[Hit]:
-    for number, line in ctx.lines:
-        drug = line.drug
-        if drug is not None and drug.unit not in NDC_UNITS:
+    for number, _, drug in ctx.drugs:
+        if drug.unit not in NDC_UNITS:
             yield Hit(
                 f"Line {number}: the drug unit {drug.unit!r} is not F2, GR, ME, ML or UN.",
                 number,
@@ -498,34 +510,52 @@ def ndc_unit_invalid(ctx: Context) -> Iterator[Hit]:
 # --- NCCI procedure-to-procedure edits and MUEs -----------------------------------------------
 
 
-def _ptp(ctx: Context, indicator: int) -> Iterator[Hit]:
-    """Pairs of lines on one date that an NCCI edit in effect that day holds with
-    ``indicator``. The bypass modifier must be on the column-two line (the one the edit
-    would deny), as CMS's NCCI manual directs."""
-    lines = ctx.lines
-    if len(lines) < 2:
-        return
+def _ptp_pairs(ctx: Context) -> list[tuple[int, int, int, str, str]]:
+    """(modifier indicator, column-one line, column-two line, codes) of each pair of lines
+    on one date that an NCCI edit in effect that day holds (indicator 0 or 1), worked out
+    once for both rules."""
+    found = cast("list[tuple[int, int, int, str, str]] | None", ctx.memo.get("ptp"))
+    if found is not None:
+        return found
+    found = []
     edits = ctx.reference.ptp_edits
-    for number1, line1 in lines:
-        for number2, line2 in lines:
-            if (
-                number1 == number2
-                or line1.service_from != line2.service_from
-                or line1.procedure_code == line2.procedure_code
-            ):
+    lines = ctx.claim.lines
+    for day, indexes in ctx.by_day.items():
+        if len(indexes) < 2:
+            continue
+        for index1 in indexes:
+            code1 = lines[index1].procedure_code
+            column2 = edits(code1)
+            if not column2:
                 continue
-            for edit in edits(line1.procedure_code, line2.procedure_code):
-                if edit.modifier_indicator != indicator or not edit.in_effect(line1.service_from):
+            for index2 in indexes:
+                code2 = lines[index2].procedure_code
+                if code1 == code2 or code2 not in column2:
                     continue
-                if indicator == 1 and ctx.modifier_sets[number2 - 1] & NCCI_MODIFIERS:
-                    continue
-                yield Hit(
-                    f"Line {number2}: {line2.procedure_code} is bundled into {line1.procedure_code} "
-                    f"on line {number1} (NCCI edit, modifier indicator {indicator}).",
-                    number2,
-                    _line_field(number2, "procedure_code"),
-                )
-                break
+                for edit in column2[code2]:
+                    if edit.modifier_indicator in (0, 1) and edit.in_effect(day):
+                        found.append(
+                            (edit.modifier_indicator, index1 + 1, index2 + 1, code1, code2)
+                        )
+                        break
+    ctx.memo["ptp"] = found
+    return found
+
+
+def _ptp(ctx: Context, indicator: int) -> Iterator[Hit]:
+    """The pairs held with ``indicator``. The bypass modifier must be on the column-two
+    line (the one the edit would deny), as CMS's NCCI manual directs."""
+    for held, number1, number2, code1, code2 in _ptp_pairs(ctx):
+        if held != indicator:
+            continue
+        if indicator == 1 and ctx.modifier_sets[number2 - 1] & NCCI_MODIFIERS:
+            continue
+        yield Hit(
+            f"Line {number2}: {code2} is bundled into {code1} on line {number1} "
+            f"(NCCI edit, modifier indicator {indicator}).",
+            number2,
+            _line_field(number2, "procedure_code"),
+        )
 
 
 @rule(
@@ -548,6 +578,16 @@ def ncci_ptp_modifier_missing(ctx: Context) -> Iterator[Hit]:
     return _ptp(ctx, 1)
 
 
+def _mues(ctx: Context) -> list[MueLimit | None]:
+    """Each line's MUE, looked up once for both rules."""
+    found = cast("list[MueLimit | None] | None", ctx.memo.get("mues"))
+    if found is None:
+        mue = ctx.reference.mue
+        found = [mue(line.procedure_code) for line in ctx.claim.lines]
+        ctx.memo["mues"] = found
+    return found
+
+
 @rule(
     C.MUE_LINE_EXCEEDED,
     E,
@@ -555,9 +595,7 @@ def ncci_ptp_modifier_missing(ctx: Context) -> Iterator[Hit]:
     "split the line only if the note supports it and the payer allows.",
 )
 def mue_line_exceeded(ctx: Context) -> Iterator[Hit]:
-    mue = ctx.reference.mue
-    for number, line in ctx.lines:
-        limit = mue(line.procedure_code)
+    for (number, line), limit in zip(ctx.lines, _mues(ctx), strict=True):
         if (
             limit is not None
             and limit.adjudication == 1
@@ -578,10 +616,8 @@ def mue_line_exceeded(ctx: Context) -> Iterator[Hit]:
     "check the units on every line of that day.",
 )
 def mue_day_exceeded(ctx: Context) -> Iterator[Hit]:
-    mue = ctx.reference.mue
     totals: dict[tuple[str, dt.date], tuple[Decimal, int, int]] = {}
-    for number, line in ctx.lines:
-        limit = mue(line.procedure_code)
+    for (number, line), limit in zip(ctx.lines, _mues(ctx), strict=True):
         if limit is None or limit.adjudication not in (2, 3) or not line.units.is_finite():
             continue
         key = (line.procedure_code, line.service_from)

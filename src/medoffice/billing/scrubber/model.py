@@ -179,8 +179,14 @@ class Reference(Protocol):
     def procedure(self, code: str) -> ProcedureInfo | None: ...
     def is_valid_modifier(self, modifier: str) -> bool: ...
     def is_valid_place_of_service(self, code: str) -> bool: ...
-    def ptp_edits(self, column1: str, column2: str) -> tuple[PtpEdit, ...]: ...
+    def ptp_edits(self, column1: str) -> Mapping[str, tuple[PtpEdit, ...]]:
+        """The NCCI edits whose column-one code is ``column1``, by column-two code."""
+        ...
+
     def mue(self, code: str) -> MueLimit | None: ...
+
+
+_NO_EDITS: Mapping[str, tuple[PtpEdit, ...]] = {}
 
 
 class InMemoryReference:
@@ -199,10 +205,13 @@ class InMemoryReference:
         self._procedures: Mapping[str, ProcedureInfo] = {p.code: p for p in procedures}
         self._modifiers = frozenset(modifiers)
         self._places = frozenset(places_of_service)
-        pairs: dict[tuple[str, str], list[PtpEdit]] = {}
+        pairs: dict[str, dict[str, list[PtpEdit]]] = {}
         for edit in ptp_edits:
-            pairs.setdefault((edit.column1, edit.column2), []).append(edit)
-        self._ptp = {pair: tuple(edits) for pair, edits in pairs.items()}
+            pairs.setdefault(edit.column1, {}).setdefault(edit.column2, []).append(edit)
+        self._ptp: dict[str, dict[str, tuple[PtpEdit, ...]]] = {
+            column1: {column2: tuple(edits) for column2, edits in by_column2.items()}
+            for column1, by_column2 in pairs.items()
+        }
         self._mues: Mapping[str, MueLimit] = {m.code: m for m in mues}
         self._diagnoses = diagnoses if diagnoses is not None else Icd10Codes()
 
@@ -219,8 +228,8 @@ class InMemoryReference:
     def is_valid_place_of_service(self, code: str) -> bool:
         return code in self._places
 
-    def ptp_edits(self, column1: str, column2: str) -> tuple[PtpEdit, ...]:
-        return self._ptp.get((column1, column2), ())
+    def ptp_edits(self, column1: str) -> Mapping[str, tuple[PtpEdit, ...]]:
+        return self._ptp.get(column1, _NO_EDITS)
 
     def mue(self, code: str) -> MueLimit | None:
         return self._mues.get(code)

@@ -15,8 +15,8 @@ from typing import NamedTuple
 
 from medoffice.billing.scrubber.codes import ScrubCode
 from medoffice.billing.scrubber.model import ProcedureInfo, ScrubInput, Severity
-from medoffice.core.identifiers import is_valid_npi
-from medoffice.x12.claims import Claim, Person, ServiceLine
+from medoffice.core.identifiers import is_valid_npi, normalize_ein, normalize_ssn
+from medoffice.x12.claims import Claim, Drug, Person, ServiceLine
 
 
 class Hit(NamedTuple):
@@ -64,15 +64,26 @@ def npi_ok(npi: str) -> bool:
     return is_valid_npi(npi)
 
 
+@lru_cache(maxsize=1024)
+def tax_id_ok(tax_id: str, is_ssn: bool) -> bool:
+    """A valid SSN (``is_ssn``) or EIN, remembered like ``npi_ok``."""
+    return (normalize_ssn(tax_id) if is_ssn else normalize_ein(tax_id)) is not None
+
+
 class Context:
-    """A claim with what most rules need worked out once."""
+    """A claim with what most rules need worked out once (in one pass over the lines)."""
 
     __slots__ = (
+        "all_modifiers",
+        "by_day",
         "claim",
         "date_of_birth",
+        "drugs",
         "first_service",
         "inp",
+        "known",
         "lines",
+        "memo",
         "modifier_sets",
         "patient",
         "places",
@@ -80,6 +91,7 @@ class Context:
         "reference",
         "sex",
         "today",
+        "total",
     )
 
     def __init__(self, inp: ScrubInput) -> None:
@@ -88,25 +100,44 @@ class Context:
         self.claim: Claim = claim
         self.today: dt.date = inp.today
         self.reference = inp.reference
-        self.patient: Person = (
-            claim.patient if claim.patient is not None else claim.subscriber.person
-        )
-        self.sex: str = inp.patient_sex or self.patient.sex
+        patient = claim.patient if claim.patient is not None else claim.subscriber.person
+        self.patient: Person = patient
+        self.sex: str = inp.patient_sex or patient.sex
         self.date_of_birth: dt.date | None = (
-            self.patient.date_of_birth
-            if self.patient.date_of_birth is not None
+            patient.date_of_birth
+            if patient.date_of_birth is not None
             else inp.patient_date_of_birth
         )
-        # (1-based number, line) pairs
-        self.lines: list[tuple[int, ServiceLine]] = list(enumerate(claim.lines, start=1))
         procedure = inp.reference.procedure
-        self.procedures: list[ProcedureInfo | None] = [
-            procedure(ln.procedure_code) for ln in claim.lines
-        ]
-        self.places: list[str] = [
-            ln.place_of_service or claim.place_of_service for ln in claim.lines
-        ]
-        self.modifier_sets: list[frozenset[str]] = [frozenset(ln.modifiers) for ln in claim.lines]
-        self.first_service: dt.date | None = (
-            min(ln.service_from for ln in claim.lines) if claim.lines else None
-        )
+        claim_place = claim.place_of_service
+        # Per line, by position: (1-based number, line), its code's entry, its place of
+        # service, its modifiers as a set.
+        self.lines: list[tuple[int, ServiceLine]] = []
+        self.procedures: list[ProcedureInfo | None] = []
+        self.places: list[str] = []
+        self.modifier_sets: list[frozenset[str]] = []
+        self.known: list[tuple[int, ServiceLine, ProcedureInfo]] = []  # lines with a known code
+        self.drugs: list[tuple[int, ServiceLine, Drug]] = []  # lines with a drug
+        self.by_day: dict[dt.date, list[int]] = {}  # service date → 0-based line indexes
+        all_modifiers: set[str] = set()
+        total: Decimal | None = Decimal(0)
+        for index, line in enumerate(claim.lines):
+            number = index + 1
+            self.lines.append((number, line))
+            info = procedure(line.procedure_code)
+            self.procedures.append(info)
+            if info is not None:
+                self.known.append((number, line, info))
+            self.places.append(line.place_of_service or claim_place)
+            modifiers = frozenset(line.modifiers)
+            self.modifier_sets.append(modifiers)
+            all_modifiers |= modifiers
+            if line.drug is not None:
+                self.drugs.append((number, line, line.drug))
+            self.by_day.setdefault(line.service_from, []).append(index)
+            if total is not None:
+                total = total + line.charge if line.charge.is_finite() else None
+        self.all_modifiers: frozenset[str] = frozenset(all_modifiers)
+        self.total: Decimal | None = total  # None when a charge is not a number
+        self.first_service: dt.date | None = min(self.by_day) if self.by_day else None
+        self.memo: dict[str, object] = {}  # what two rules share, worked out by the first
