@@ -110,34 +110,32 @@ class Context:
         )
         procedure = inp.reference.procedure
         claim_place = claim.place_of_service
+        claim_lines = claim.lines
         # Per line, by position: (1-based number, line), its code's entry, its place of
         # service, its modifiers as a set.
-        self.lines: list[tuple[int, ServiceLine]] = []
-        self.procedures: list[ProcedureInfo | None] = []
-        self.places: list[str] = []
-        self.modifier_sets: list[frozenset[str]] = []
-        self.known: list[tuple[int, ServiceLine, ProcedureInfo]] = []  # lines with a known code
-        self.drugs: list[tuple[int, ServiceLine, Drug]] = []  # lines with a drug
+        self.lines: list[tuple[int, ServiceLine]] = list(enumerate(claim_lines, start=1))
+        self.procedures: list[ProcedureInfo | None] = [
+            procedure(line.procedure_code) for line in claim_lines
+        ]
+        self.places: list[str] = [line.place_of_service or claim_place for line in claim_lines]
+        self.modifier_sets: list[frozenset[str]] = [frozenset(ln.modifiers) for ln in claim_lines]
+        self.all_modifiers: frozenset[str] = frozenset().union(*self.modifier_sets)
+        # The lines with a known code, and those with a drug.
+        self.known: list[tuple[int, ServiceLine, ProcedureInfo]] = [
+            (number, line, info)
+            for (number, line), info in zip(self.lines, self.procedures, strict=True)
+            if info is not None
+        ]
+        self.drugs: list[tuple[int, ServiceLine, Drug]] = [
+            (number, line, line.drug) for number, line in self.lines if line.drug is not None
+        ]
         self.by_day: dict[dt.date, list[int]] = {}  # service date → 0-based line indexes
-        all_modifiers: set[str] = set()
-        total: Decimal | None = Decimal(0)
-        for index, line in enumerate(claim.lines):
-            number = index + 1
-            self.lines.append((number, line))
-            info = procedure(line.procedure_code)
-            self.procedures.append(info)
-            if info is not None:
-                self.known.append((number, line, info))
-            self.places.append(line.place_of_service or claim_place)
-            modifiers = frozenset(line.modifiers)
-            self.modifier_sets.append(modifiers)
-            all_modifiers |= modifiers
-            if line.drug is not None:
-                self.drugs.append((number, line, line.drug))
+        for index, line in enumerate(claim_lines):
             self.by_day.setdefault(line.service_from, []).append(index)
-            if total is not None:
-                total = total + line.charge if line.charge.is_finite() else None
-        self.all_modifiers: frozenset[str] = frozenset(all_modifiers)
-        self.total: Decimal | None = total  # None when a charge is not a number
+        charges = [line.charge for line in claim_lines]
+        # None when a charge is not a number
+        self.total: Decimal | None = (
+            sum(charges, Decimal(0)) if all(c.is_finite() for c in charges) else None
+        )
         self.first_service: dt.date | None = min(self.by_day) if self.by_day else None
         self.memo: dict[str, object] = {}  # what two rules share, worked out by the first
