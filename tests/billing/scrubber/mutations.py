@@ -108,6 +108,7 @@ MUTATIONS: dict[ScrubCode, Mutation] = {
             *("Z0000", "E1165", "E1122"),
         ),
     ),
+    C.DIAGNOSIS_NOT_X12_FORM: lambda i: with_claim(i, diagnoses=("E11.9", "I10")),
     C.DIAGNOSIS_UNKNOWN: lambda i: with_claim(i, diagnoses=("E119", "ZZ99")),
     C.DIAGNOSIS_NOT_BILLABLE: lambda i: with_claim(i, diagnoses=("E11", "I10")),
     C.DIAGNOSIS_REPEATED: lambda i: with_claim(i, diagnoses=("E119", "I10", "E119")),

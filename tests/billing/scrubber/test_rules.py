@@ -370,6 +370,19 @@ def test_two_addons_are_not_each_others_primary():
     assert len(findings_of(inp, C.ADDON_WITHOUT_PRIMARY)) == 2
 
 
+def test_a_j_code_needs_an_ndc_even_when_the_table_does_not_mark_it_a_drug():
+    inp = with_lines(clean_input(), line("J7030", charge=Decimal("30")))
+
+    assert C.DRUG_NDC_MISSING in codes(inp)
+
+
+def test_a_diagnosis_with_a_dot_is_known_but_not_in_x12_form():
+    found = codes(with_claim(clean_input(), diagnoses=("e11.9", "I10")))
+
+    assert C.DIAGNOSIS_NOT_X12_FORM in found
+    assert C.DIAGNOSIS_UNKNOWN not in found
+
+
 def test_a_noc_drug_with_its_description_is_clean():
     inp = with_lines(
         clean_input(),

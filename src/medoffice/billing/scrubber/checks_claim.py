@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 from typing import cast
 
+from medoffice.billing import icd10
 from medoffice.billing.scrubber.codes import ScrubCode as C
 from medoffice.billing.scrubber.model import OtherClaimStatus, Severity
 from medoffice.billing.scrubber.registry import Context, Hit, npi_ok, rule, tax_id_ok
@@ -525,6 +526,23 @@ def diagnosis_too_many(ctx: Context) -> Iterator[Hit]:
 
 def _diagnoses(ctx: Context) -> Iterator[tuple[int, str]]:
     return enumerate(ctx.claim.diagnoses, start=1)
+
+
+@rule(
+    C.DIAGNOSIS_NOT_X12_FORM,
+    E,
+    "Pick the diagnosis again from the ICD-10-CM search; the claim stores it in capitals "
+    "without the dot (E119, not E11.9).",
+)
+def diagnosis_not_x12_form(ctx: Context) -> Iterator[Hit]:
+    for position, code in _diagnoses(ctx):
+        if code != icd10.normalize(code):
+            yield Hit(
+                f"Diagnosis {position} {code!r} is not written as the claim needs it "
+                f"({icd10.normalize(code)}).",
+                None,
+                f"diagnoses[{position}]",
+            )
 
 
 @rule(

@@ -450,14 +450,17 @@ def telehealth_modifier_missing(ctx: Context) -> Iterator[Hit]:
 # --- drugs ------------------------------------------------------------------------------------
 
 
+# A drug line: a HCPCS J-code (drugs administered other than orally, chemotherapy), or a
+# code the practice's table marks as a drug (Q-codes for vaccines, for example).
 @rule(
     C.DRUG_NDC_MISSING,
     E,
     "Enter the 11-digit NDC from the drug's vial or package, with the quantity given.",
 )
 def drug_ndc_missing(ctx: Context) -> Iterator[Hit]:
-    for number, line, info in ctx.known:
-        if info.is_drug and (line.drug is None or not line.drug.ndc.strip()):
+    for (number, line), info in zip(ctx.lines, ctx.procedures, strict=True):
+        is_drug = line.procedure_code[:1] == "J" or (info is not None and info.is_drug)
+        if is_drug and (line.drug is None or not line.drug.ndc.strip()):
             yield Hit(
                 f"Line {number}: drug code {line.procedure_code} has no NDC.",
                 number,

@@ -48,6 +48,7 @@ class ScrubCode(StrEnum):
     # diagnoses (HI)
     DIAGNOSIS_MISSING = "diagnosis_missing"
     DIAGNOSIS_TOO_MANY = "diagnosis_too_many"
+    DIAGNOSIS_NOT_X12_FORM = "diagnosis_not_x12_form"
     DIAGNOSIS_UNKNOWN = "diagnosis_unknown"
     DIAGNOSIS_NOT_BILLABLE = "diagnosis_not_billable"
     DIAGNOSIS_REPEATED = "diagnosis_repeated"
