@@ -619,17 +619,24 @@ def mue_line_exceeded(ctx: Context) -> Iterator[Hit]:
     "check the units on every line of that day.",
 )
 def mue_day_exceeded(ctx: Context) -> Iterator[Hit]:
-    totals: dict[tuple[str, dt.date], tuple[Decimal, int, int]] = {}
+    units: dict[tuple[str, dt.date], Decimal] = {}  # (code, day) → units summed
+    first: dict[tuple[str, dt.date], tuple[int, int]] = {}  # → (first line, MUE)
     for (number, line), limit in zip(ctx.lines, _mues(ctx), strict=True):
         if limit is None or limit.adjudication not in (2, 3) or not line.units.is_finite():
             continue
         key = (line.procedure_code, line.service_from)
-        units, first, _ = totals.get(key, (Decimal(0), number, limit.units))
-        totals[key] = (units + line.units, first, limit.units)
-    for (code, day), (units, first, allowed) in totals.items():
-        if units > allowed:
+        if key in units:
+            units[key] += line.units
+        else:
+            units[key] = line.units
+            first[key] = (number, limit.units)
+    for key, total in units.items():
+        number, allowed = first[key]
+        if total > allowed:
+            code, day = key
             yield Hit(
-                f"Line {first}: {units} units of {code} on {day.isoformat()}; the MUE is {allowed} a day.",
-                first,
-                _line_field(first, "units"),
+                f"Line {number}: {total} units of {code} on {day.isoformat()}; the MUE is "
+                f"{allowed} a day.",
+                number,
+                _line_field(number, "units"),
             )
