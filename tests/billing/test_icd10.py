@@ -140,6 +140,7 @@ def test_any_text_can_be_searched(text):
         ("E11.9", None),
         ("N39.0", None),  # urinary tract infection: either sex
         ("Z30.2", None),  # sterilization: either sex
+        ("Z30.018", None),  # other contraceptives: either sex
         ("Z31.41", None),
         ("C50.911", None),  # breast: either sex
     ],

@@ -191,17 +191,18 @@ def _token_range(index: _Index, word: str) -> tuple[int, int]:
 # when ``first <= code[:len(first)]`` and ``code[:len(last)] <= last``. A modest table, not
 # CMS's Medicare Code Editor lists: codes that can apply to either sex even where they
 # concern reproduction (Z30.2 sterilization, Z31 procreative management, Z32.2–Z32.3
-# childbirth and childcare instruction) are left out rather than guessed.
+# childbirth and childcare instruction, Z30.018/Z30.019 other and unspecified contraceptives)
+# are left out rather than guessed.
 #
 # | range       | sex | why (Tabular List title)                                            |
 # | ----------- | --- | ------------------------------------------------------------------- |
 # | O00–O9A     | F   | Chapter 15, pregnancy, childbirth and the puerperium                 |
+# | Z32.0       | F   | encounter for pregnancy test                                         |
+# | Z33–Z34     | F   | pregnant state; supervision of normal pregnancy                      |
 # | Z36–Z37     | F   | antenatal screening; outcome of delivery                             |
 # | Z39         | F   | postpartum care and examination                                      |
 # | Z3A         | F   | weeks of gestation                                                   |
-# | Z33–Z34     | F   | pregnant state; supervision of normal pregnancy                      |
-# | Z32.0       | F   | encounter for pregnancy test                                         |
-# | Z30.01      | F   | initial prescription of contraceptives (pills, injectable, IUD, ring) |
+# | Z30.011–7   | F   | initial prescription of pills, emergency, injectable, IUD, ring, patch |
 # | Z30.43      | F   | encounter for surveillance of intrauterine contraceptive device       |
 # | Z01.41      | F   | encounter for routine gynecological examination                      |
 # | Z12.4       | F   | screening for malignant neoplasm of cervix                           |
@@ -231,7 +232,7 @@ SEX_RANGES: tuple[tuple[str, str, str], ...] = (
     ("Z36", "Z37", "F"),
     ("Z39", "Z39", "F"),
     ("Z3A", "Z3A", "F"),
-    ("Z3001", "Z3001", "F"),
+    ("Z30011", "Z30017", "F"),
     ("Z3043", "Z3043", "F"),
     ("Z0141", "Z0141", "F"),
     ("Z124", "Z124", "F"),
