@@ -20,8 +20,8 @@ from medoffice.billing.scrubber import (
     TimelyFiling,
     scrub,
 )
-from medoffice.billing.scrubber.checks_claim import plus_one_year
-from medoffice.billing.scrubber.checks_lines import is_evaluation_and_management
+from medoffice.billing.scrubber.checks_edits import is_evaluation_and_management
+from medoffice.billing.scrubber.checks_filing import plus_one_year
 from medoffice.x12.claims import Drug, Person
 from tests.billing.scrubber.builders import (
     MODIFIERS,

@@ -9,7 +9,14 @@ in ``registry.RULES`` (code → severity, how-to-fix text, check); the codes are
 
 from __future__ import annotations
 
-from medoffice.billing.scrubber import checks_claim, checks_lines  # noqa: F401  (registers the rules)
+from medoffice.billing.scrubber import (  # noqa: F401  (importing registers the rules)
+    checks_claim,
+    checks_diagnoses,
+    checks_edits,
+    checks_filing,
+    checks_lines,
+    checks_providers,
+)
 from medoffice.billing.scrubber.codes import ScrubCode
 from medoffice.billing.scrubber.model import (
     Coverage,
@@ -52,12 +59,12 @@ __all__ = [
     "scrub",
 ]
 
-_ORDERED_RULES = tuple(RULES.values())
+_ORDERED_RULES = tuple(RULES[code] for code in ScrubCode)  # in the enum's order
 
 
 def scrub(inp: ScrubInput) -> list[Finding]:
     """Every finding of every rule on ``inp.claim``: errors first, then warnings; within
-    each, claim-level findings, then by line, then in the rules' order."""
+    each, claim-level findings, then by line, then in ``ScrubCode``'s order."""
     ctx = Context(inp)
     findings = [
         Finding(r.code, r.severity, hit.message, r.fix, hit.line, hit.field)

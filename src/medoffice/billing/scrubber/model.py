@@ -54,7 +54,9 @@ class TimelyFiling:
     """The payer's filing limit.
 
     ``medicare``: one calendar year after the line's from-date (42 CFR 424.44); otherwise
-    ``days`` after the date of service; neither: no limit is checked.
+    ``days`` after the line's from-date (a span's first day, the stricter reading); neither:
+    no limit is checked. A claim counts as filed on its earliest accepted filing
+    (``ScrubInput.previous_filings``), or today when there is none.
     """
 
     days: int | None = None

@@ -16,7 +16,7 @@ from typing import NamedTuple
 from medoffice.billing.scrubber.codes import ScrubCode
 from medoffice.billing.scrubber.model import ProcedureInfo, ScrubInput, Severity
 from medoffice.core.identifiers import is_valid_npi, normalize_ein, normalize_ssn
-from medoffice.x12.claims import Claim, Drug, Person, ServiceLine
+from medoffice.x12.claims import Address, Claim, Drug, Person, ServiceLine
 
 
 class Hit(NamedTuple):
@@ -51,6 +51,16 @@ def rule(code: ScrubCode, severity: Severity, fix: str) -> Callable[[Check], Che
         return check
 
     return register
+
+
+def line_field(number: int, name: str) -> str:
+    """The field path of a line's field in findings: ``lines[2].units``."""
+    return f"lines[{number}].{name}"
+
+
+def zip_digits(address: Address) -> str:
+    """The ZIP without its dash (``01060-3210`` → ``010603210``)."""
+    return address.postal_code.replace("-", "").strip()
 
 
 def positive(value: Decimal) -> bool:

@@ -1,0 +1,151 @@
+"""Timely filing and duplicate claims: the claim against the calendar and other claims."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import cast
+
+from medoffice.billing.scrubber.codes import ScrubCode as C
+from medoffice.billing.scrubber.model import OtherClaimStatus, Severity
+from medoffice.billing.scrubber.registry import Context, Hit, rule
+
+E, W = Severity.ERROR, Severity.WARNING
+
+
+# --- timely filing and duplicates -------------------------------------------------------------
+
+NEAR_DAYS = 30
+
+
+def plus_one_year(day: dt.date) -> dt.date:
+    """The same day a year later (29 February → 28 February)."""
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:
+        return day.replace(year=day.year + 1, day=28)
+
+
+def _deadline(ctx: Context, service: dt.date) -> dt.date | None:
+    limit = ctx.inp.timely_filing
+    if limit.medicare:
+        return plus_one_year(service)
+    if limit.days is not None:
+        return service + dt.timedelta(days=limit.days)
+    return None
+
+
+def _deadlines(ctx: Context) -> list[tuple[int, dt.date, dt.date]]:
+    """(line number, from-date, filing limit) of each line, when the payer has a limit."""
+    found = cast("list[tuple[int, dt.date, dt.date]] | None", ctx.memo.get("deadlines"))
+    if found is None:
+        limit = ctx.inp.timely_filing
+        if not limit.medicare and limit.days is None:
+            found = []
+        else:
+            by_day = {day: _deadline(ctx, day) for day in ctx.by_day}
+            found = [
+                (number, line.service_from, deadline)
+                for number, line in ctx.lines
+                if (deadline := by_day[line.service_from]) is not None
+            ]
+        ctx.memo["deadlines"] = found
+    return found
+
+
+def _filed_on(ctx: Context) -> tuple[dt.date, bool]:
+    """The date the claim counts as filed, and whether that was an earlier filing."""
+    earlier = [f.submitted for f in ctx.inp.previous_filings if not f.rejected]
+    return (min(earlier), True) if earlier else (ctx.today, False)
+
+
+@rule(
+    C.TIMELY_FILING_EXCEEDED,
+    E,
+    "The payer's filing limit has passed: send it only with proof of timely filing (an earlier "
+    "acceptance report) or a reason the payer accepts; otherwise write the line off.",
+)
+def timely_filing_exceeded(ctx: Context) -> Iterator[Hit]:
+    deadlines = _deadlines(ctx)
+    if not deadlines:
+        return
+    filed, _ = _filed_on(ctx)
+    for number, service, deadline in deadlines:
+        if filed > deadline:
+            yield Hit(
+                f"Line {number}: the filing limit for {service.isoformat()} was "
+                f"{deadline.isoformat()}.",
+                number,
+                f"lines[{number}].service_from",
+            )
+
+
+@rule(
+    C.TIMELY_FILING_NEAR,
+    W,
+    "Send this claim now: the payer's filing limit is less than 30 days away.",
+)
+def timely_filing_near(ctx: Context) -> Iterator[Hit]:
+    deadlines = _deadlines(ctx)
+    if not deadlines:
+        return
+    filed, earlier = _filed_on(ctx)
+    if earlier:
+        return
+    for number, service, deadline in deadlines:
+        if filed <= deadline and (deadline - filed).days <= NEAR_DAYS:
+            yield Hit(
+                f"Line {number}: the filing limit for {service.isoformat()} is "
+                f"{deadline.isoformat()}.",
+                number,
+                f"lines[{number}].service_from",
+            )
+
+
+_NOT_DUPLICATES = frozenset({OtherClaimStatus.VOID, OtherClaimStatus.REJECTED})
+
+
+def _overlaps(ctx: Context, *, denied: bool) -> Iterator[Hit]:
+    """Other claims billing the same code on the same date (replacements and voids excepted:
+    they are meant to repeat the original; void and rejected claims do not count)."""
+    claim = ctx.claim
+    if claim.frequency_code in ("7", "8") or not ctx.inp.other_claims:
+        return
+    ours = {
+        (line.service_from, line.procedure_code): number for number, line in reversed(ctx.lines)
+    }
+    for other in ctx.inp.other_claims:
+        if other.control_number == claim.control_number or other.status in _NOT_DUPLICATES:
+            continue
+        if (other.status == OtherClaimStatus.DENIED) != denied:
+            continue
+        common = sorted(set(other.services) & ours.keys())
+        if common:
+            day, code = common[0]
+            number = ours[common[0]]
+            yield Hit(
+                f"Line {number}: {code} on {day.isoformat()} is already on claim "
+                f"{other.control_number} ({other.status}).",
+                number,
+                f"lines[{number}].procedure_code",
+            )
+
+
+@rule(
+    C.DUPLICATE_CLAIM,
+    E,
+    "The service is already billed on another claim: void or correct that claim (frequency 7) "
+    "instead of sending it again.",
+)
+def duplicate_claim(ctx: Context) -> Iterator[Hit]:
+    return _overlaps(ctx, denied=False)
+
+
+@rule(
+    C.DUPLICATE_OF_DENIED_CLAIM,
+    W,
+    "The service was denied on another claim: fix the reason of the denial and send a "
+    "corrected claim (frequency 7) or an appeal, not a new claim.",
+)
+def duplicate_of_denied_claim(ctx: Context) -> Iterator[Hit]:
+    return _overlaps(ctx, denied=True)
