@@ -40,7 +40,7 @@ from tests.billing.scrubber.builders import (
 )
 from tests.billing.scrubber.mutations import MUTATIONS
 
-dates = st.dates(dt.date(1900, 1, 1), dt.date(2100, 12, 31))
+dates = st.dates() | st.sampled_from([dt.date.min, dt.date.max, dt.date(2024, 2, 29)])
 money = st.decimals(min_value=-(10**6), max_value=10**6, places=2) | st.sampled_from(
     [Decimal("NaN"), Decimal("sNaN"), Decimal("Infinity"), Decimal("-Infinity")]
 )
@@ -110,7 +110,7 @@ inputs = st.builds(
     patient_sex=st.none() | short,
     patient_date_of_birth=st.none() | dates,
     coverage=st.none() | st.builds(Coverage, st.none() | dates, st.none() | dates),
-    timely_filing=st.builds(TimelyFiling, st.none() | st.integers(0, 2000), st.booleans()),
+    timely_filing=st.builds(TimelyFiling, st.none() | st.integers(-1000, 10**10), st.booleans()),
     previous_filings=st.lists(st.builds(PreviousFiling, dates, st.booleans()), max_size=3).map(
         tuple
     ),

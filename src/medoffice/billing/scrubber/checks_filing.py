@@ -19,11 +19,13 @@ NEAR_DAYS = 30
 
 
 def plus_one_year(day: dt.date) -> dt.date:
-    """The same day a year later (29 February → 28 February)."""
-    try:
-        return day.replace(year=day.year + 1)
-    except ValueError:
-        return day.replace(year=day.year + 1, day=28)
+    """The same day a year later (29 February → 28 February); the last date there is at
+    the calendar's end."""
+    if day.year == dt.MAXYEAR:
+        return dt.date.max
+    if day.month == 2 and day.day == 29:
+        return dt.date(day.year + 1, 2, 28)
+    return day.replace(year=day.year + 1)
 
 
 def _deadline(ctx: Context, service: dt.date) -> dt.date | None:
@@ -31,7 +33,10 @@ def _deadline(ctx: Context, service: dt.date) -> dt.date | None:
     if limit.medicare:
         return plus_one_year(service)
     if limit.days is not None:
-        return service + dt.timedelta(days=limit.days)
+        try:
+            return service + dt.timedelta(days=limit.days)
+        except OverflowError:  # past the calendar's end: never late
+            return dt.date.max
     return None
 
 
