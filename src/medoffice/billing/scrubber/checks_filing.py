@@ -40,20 +40,18 @@ def _deadline(ctx: Context, service: dt.date) -> dt.date | None:
     return None
 
 
-def _deadlines(ctx: Context) -> list[tuple[int, dt.date, dt.date]]:
-    """(line number, from-date, filing limit) of each line, when the payer has a limit."""
-    found = cast("list[tuple[int, dt.date, dt.date]] | None", ctx.memo.get("deadlines"))
+def _deadlines(ctx: Context) -> list[tuple[dt.date, dt.date]]:
+    """(date of service, filing limit) of each date the lines start on, when the payer has
+    a limit."""
+    found = cast("list[tuple[dt.date, dt.date]] | None", ctx.memo.get("deadlines"))
     if found is None:
         limit = ctx.inp.timely_filing
-        if not limit.medicare and limit.days is None:
-            found = []
-        else:
-            by_day = {day: _deadline(ctx, day) for day in ctx.by_day}
-            found = [
-                (number, line.service_from, deadline)
-                for number, line in ctx.lines
-                if (deadline := by_day[line.service_from]) is not None
-            ]
+        found = []
+        if limit.medicare or limit.days is not None:
+            for day in ctx.by_day:
+                deadline = _deadline(ctx, day)
+                if deadline is not None:
+                    found.append((day, deadline))
         ctx.memo["deadlines"] = found
     return found
 
@@ -62,6 +60,16 @@ def _filed_on(ctx: Context) -> tuple[dt.date, bool]:
     """The date the claim counts as filed, and whether that was an earlier filing."""
     earlier = [f.submitted for f in ctx.inp.previous_filings if not f.rejected]
     return (min(earlier), True) if earlier else (ctx.today, False)
+
+
+def _lines_of(ctx: Context, day: dt.date, deadline: dt.date, verb: str) -> Iterator[Hit]:
+    for index in ctx.by_day[day]:
+        number = index + 1
+        yield Hit(
+            f"Line {number}: the filing limit for {day.isoformat()} {verb} {deadline.isoformat()}.",
+            number,
+            f"lines[{number}].service_from",
+        )
 
 
 @rule(
@@ -75,14 +83,9 @@ def timely_filing_exceeded(ctx: Context) -> Iterator[Hit]:
     if not deadlines:
         return
     filed, _ = _filed_on(ctx)
-    for number, service, deadline in deadlines:
+    for day, deadline in deadlines:
         if filed > deadline:
-            yield Hit(
-                f"Line {number}: the filing limit for {service.isoformat()} was "
-                f"{deadline.isoformat()}.",
-                number,
-                f"lines[{number}].service_from",
-            )
+            yield from _lines_of(ctx, day, deadline, "was")
 
 
 @rule(
@@ -97,14 +100,9 @@ def timely_filing_near(ctx: Context) -> Iterator[Hit]:
     filed, earlier = _filed_on(ctx)
     if earlier:
         return
-    for number, service, deadline in deadlines:
+    for day, deadline in deadlines:
         if filed <= deadline and (deadline - filed).days <= NEAR_DAYS:
-            yield Hit(
-                f"Line {number}: the filing limit for {service.isoformat()} is "
-                f"{deadline.isoformat()}.",
-                number,
-                f"lines[{number}].service_from",
-            )
+            yield from _lines_of(ctx, day, deadline, "is")
 
 
 _NOT_DUPLICATES = frozenset({OtherClaimStatus.VOID, OtherClaimStatus.REJECTED})

@@ -38,6 +38,8 @@ def lines_too_many(ctx: Context) -> Iterator[Hit]:
     "come from the practice's AMA licence, HCPCS from CMS's quarterly file).",
 )
 def procedure_unknown(ctx: Context) -> Iterator[Hit]:
+    if len(ctx.known) == len(ctx.lines):
+        return
     for (number, line), info in zip(ctx.lines, ctx.procedures, strict=True):
         if info is None:
             yield Hit(

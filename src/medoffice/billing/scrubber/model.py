@@ -174,7 +174,12 @@ class Icd10Codes:
 
 
 class Reference(Protocol):
-    """The tables the checks look up; every method is a constant-time look-up."""
+    """The tables the checks look up; every method is a constant-time look-up.
+
+    The billing app builds one from its code tables: an ``InMemoryReference`` loaded once
+    for a batch of claims (its tables are indexed by key at construction), or a class of
+    its own answering the same methods from a cache. The scrubber never scans a table.
+    """
 
     @property
     def diagnoses(self) -> DiagnosisCodes: ...
