@@ -123,11 +123,11 @@ def search(text: str, limit: int = 20, *, billable_only: bool = True) -> list[Di
     seen: set[str] = set()
     plain = normalize(text)
     if _CODE_QUERY.match(plain):
-        start = bisect.bisect_left(index.sorted_codes, plain)
+        codes = index.sorted_codes
+        start = bisect.bisect_left(codes, plain)
+        stop = bisect.bisect_left(codes, plain + "\uffff", lo=start)
         matches: list[Diagnosis] = []
-        for code in index.sorted_codes[start:]:
-            if not code.startswith(plain):
-                break
+        for code in codes[start:stop]:
             entry = index.codes[code]
             if entry.billable or not billable_only:
                 matches.append(entry)
