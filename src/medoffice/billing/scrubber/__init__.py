@@ -21,6 +21,7 @@ from medoffice.billing.scrubber.codes import ScrubCode
 from medoffice.billing.scrubber.model import (
     Coverage,
     DiagnosisCodes,
+    DiagnosisFacts,
     Finding,
     Icd10Codes,
     InMemoryReference,
@@ -41,6 +42,7 @@ __all__ = [
     "RULES",
     "Coverage",
     "DiagnosisCodes",
+    "DiagnosisFacts",
     "Finding",
     "Icd10Codes",
     "InMemoryReference",

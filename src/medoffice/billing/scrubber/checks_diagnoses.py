@@ -62,9 +62,9 @@ def diagnosis_not_x12_form(ctx: Context) -> Iterator[Hit]:
     "Look the diagnosis up in the ICD-10-CM search and pick a current code.",
 )
 def diagnosis_unknown(ctx: Context) -> Iterator[Hit]:
-    known = ctx.reference.diagnoses.is_known
+    facts = ctx.reference.diagnoses.facts
     for position, code in _diagnoses(ctx):
-        if not known(code):
+        if facts(code) is None:
             yield Hit(
                 f"Diagnosis {position} {code!r} is not an ICD-10-CM code.",
                 None,
@@ -79,9 +79,10 @@ def diagnosis_unknown(ctx: Context) -> Iterator[Hit]:
     "including a 7th where required).",
 )
 def diagnosis_not_billable(ctx: Context) -> Iterator[Hit]:
-    codes = ctx.reference.diagnoses
+    facts = ctx.reference.diagnoses.facts
     for position, code in _diagnoses(ctx):
-        if codes.is_known(code) and not codes.is_billable(code):
+        found = facts(code)
+        if found is not None and not found.billable:
             yield Hit(
                 f"Diagnosis {position} {code} is a heading, not a billable code.",
                 None,
@@ -124,9 +125,10 @@ def diagnosis_external_cause_principal(ctx: Context) -> Iterator[Hit]:
 def diagnosis_sex_mismatch(ctx: Context) -> Iterator[Hit]:
     if ctx.sex not in ("M", "F"):
         return
-    sex_for = ctx.reference.diagnoses.sex_for
+    facts = ctx.reference.diagnoses.facts
     for position, code in _diagnoses(ctx):
-        code_sex = sex_for(code)
+        found = facts(code)
+        code_sex = found.sex if found is not None else None
         if code_sex is None or code_sex == ctx.sex:
             continue
         pointing = [

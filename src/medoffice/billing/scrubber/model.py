@@ -11,7 +11,8 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Protocol
+from functools import lru_cache
+from typing import NamedTuple, Protocol
 
 from medoffice.billing import icd10
 from medoffice.billing.scrubber.codes import ScrubCode
@@ -154,23 +155,32 @@ class MueLimit:
     adjudication: int
 
 
+class DiagnosisFacts(NamedTuple):
+    """What the checks need to know of a diagnosis code the code set has."""
+
+    billable: bool
+    sex: str | None  # "F"/"M" when the code applies to one sex only
+
+
 class DiagnosisCodes(Protocol):
-    def is_known(self, code: str) -> bool: ...
-    def is_billable(self, code: str) -> bool: ...
-    def sex_for(self, code: str) -> str | None: ...
+    def facts(self, code: str) -> DiagnosisFacts | None:
+        """The code's facts, or None when the code set has no such code."""
+        ...
+
+
+@lru_cache(maxsize=65536)
+def _icd10_facts(code: str) -> DiagnosisFacts | None:
+    entry = icd10.lookup(code)
+    if entry is None:
+        return None
+    return DiagnosisFacts(entry.billable, icd10.sex_for(entry.code))
 
 
 class Icd10Codes:
-    """The ICD-10-CM code set of ``medoffice.billing.icd10``."""
+    """The ICD-10-CM code set of ``medoffice.billing.icd10`` (answers remembered)."""
 
-    def is_known(self, code: str) -> bool:
-        return icd10.is_known(code)
-
-    def is_billable(self, code: str) -> bool:
-        return icd10.is_billable(code)
-
-    def sex_for(self, code: str) -> str | None:
-        return icd10.sex_for(code)
+    def facts(self, code: str) -> DiagnosisFacts | None:
+        return _icd10_facts(code)
 
 
 class Reference(Protocol):
