@@ -5,13 +5,16 @@ or without the dot, in any case, with surrounding blanks; ``normalize`` gives th
 (``E119``), ``display`` the printed form (``E11.9``). Only categories, subcategories and
 codes count as codes: chapters ("1") and blocks ("E08-E13") are not.
 
-The search index is built on first use (about half a second) and kept for the process.
+The search index is built on first use and kept for the process: importing the package
+parses the CDC's XML (2 to 5 seconds here), so web workers build it as they start
+(``warm_up``, from ``gunicorn_conf``).
 """
 
 from __future__ import annotations
 
 import bisect
 import re
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -61,8 +64,27 @@ class _Index:
     postings: dict[str, tuple[int, ...]]  # word → ids of the entries whose description has it
 
 
-@cache
+_index_lock = threading.Lock()
+_built: list[_Index] = []
+
+
 def _index() -> _Index:
+    """The index, built once per process; a second thread asking meanwhile waits for it."""
+    if _built:
+        return _built[0]
+    with _index_lock:
+        if not _built:
+            _built.append(_build_index())
+    return _built[0]
+
+
+def warm_up() -> None:
+    """Build the index now (the web server calls it as a worker starts, in the background,
+    so the first diagnosis search does not wait for the code set to load)."""
+    _index()
+
+
+def _build_index() -> _Index:
     codes: dict[str, Diagnosis] = {}
     for code in _cm.get_all_codes(with_dots=False):
         if _cm.is_chapter_or_block(code):
