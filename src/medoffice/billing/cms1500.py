@@ -38,6 +38,7 @@ from typing import Any
 
 from medoffice.x12 import crosswalk as xw
 from medoffice.x12.claims import Address, Claim, Payer, Person, Provider
+from medoffice.x12.writer import text as x12_text
 
 # --- the grid -------------------------------------------------------------------------------
 
@@ -181,8 +182,8 @@ LAYOUT: dict[str, Field] = {
     "27-no": Field(56, 43),
     "28-dollars": Field(56, 50, 7, right=True),
     "28-cents": Field(56, 58, 2),
-    "28-continued": Field(56, 50, 9),
-    "29-dollars": Field(56, 62, 5, right=True),
+    "28-continued": Field(56, 51, 9),
+    "29-dollars": Field(56, 63, 4, right=True),
     "29-cents": Field(56, 68, 2),
     "33-phone-area": Field(57, 66, 3),
     "33-phone": Field(57, 70, 7),
@@ -216,8 +217,9 @@ RELATIONSHIP = {"18": "6-self", "01": "6-spouse", "19": "6-child"}
 
 
 def paper_text(value: str) -> str:
-    """Upper case, one space between words, no period (NUCC: no punctuation in names)."""
-    return " ".join(value.replace(".", " ").upper().split())
+    """Upper case ASCII, one space between words, no period (NUCC: no punctuation in names);
+    the characters the 837P cannot carry (``* : ^ ~``) become spaces there and here alike."""
+    return x12_text(value.replace(".", " "))
 
 
 def address_text(value: str) -> str:
@@ -681,17 +683,17 @@ FORM_BOXES: tuple[Box, ...] = (
     Box(
         57,
         1,
-        62,
+        61,
         22,
         "31. SIGNATURE OF PHYSICIAN OR SUPPLIER|INCLUDING DEGREES OR CREDENTIALS|(I certify "
         "that the statements on the reverse|apply to this bill and are made a part thereof.)",
     ),
     Box(57, 23, 60, 49, "32. SERVICE FACILITY LOCATION INFORMATION"),
     Box(57, 50, 60, 79, "33. BILLING PROVIDER INFO & PH #   ("),
-    Box(61, 23, 62, 34, "a. NPI"),
-    Box(61, 35, 62, 49, "b.", shaded=True),
-    Box(61, 50, 62, 61, "a. NPI"),
-    Box(61, 62, 62, 79, "b.", shaded=True),
+    Box(61, 23, 61, 34, "a."),
+    Box(61, 35, 61, 49, "b.", shaded=True),
+    Box(61, 50, 61, 61, "a."),
+    Box(61, 62, 61, 79, "b.", shaded=True),
 )
 
 FORM_CAPTIONS: tuple[Caption, ...] = (
@@ -708,9 +710,9 @@ FORM_CAPTIONS: tuple[Caption, ...] = (
     Caption(7.05, 40, "FECA"),
     Caption(7.55, 40, "BLK LUNG"),
     Caption(7.35, 46, "OTHER"),
-    Caption(63.1, 1, "NUCC Instruction Manual available at: www.nucc.org", 6),
-    Caption(63.1, 33, "PLEASE PRINT OR TYPE", 7, bold=True),
-    Caption(63.1, 56, "APPROVED OMB-0938-1197 FORM 1500 (02-12)", 6),
+    Caption(62.3, 1, "NUCC Instruction Manual available at: www.nucc.org", 6),
+    Caption(62.3, 33, "PLEASE PRINT OR TYPE", 7, bold=True),
+    Caption(62.3, 56, "APPROVED OMB-0938-1197 FORM 1500 (02-12)", 6),
     Caption(8.25, 2.2, "(Medicare#)"),
     Caption(8.25, 9.2, "(Medicaid#)"),
     Caption(8.25, 16.2, "(ID#/DoD#)"),
