@@ -7,13 +7,20 @@ office manager refund one. Every write carries a body the view accepts.
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from django.utils import timezone
+
 from tests.core.test_authorization_matrix import BI, FD, OM, api, page
 
 PAYMENT_READERS = {OM, FD, BI}
+CLAIM_READERS = {OM, BI}
+# The CMS-1500 page reads the claim through billing.claimdata.claim_for_x12, written in
+# another branch: until it is merged the page answers 503 with a message saying so.
+CLAIM_PDF_OK = 200 if importlib.util.find_spec("medoffice.billing.claimdata") else 503
 VOIDERS = {OM, FD}
 REFUNDERS = {OM, BI}
 
@@ -69,6 +76,13 @@ ROWS = [
         target="billing_payment",
         body=_fixed({"amount": "5.00", "reason": "Overpaid"}),
     ),
+    page(
+        "/billing/claims/<int:pk>/cms1500.pdf",
+        "Billing: a claim's CMS-1500 PDF",
+        CLAIM_READERS,
+        ok=CLAIM_PDF_OK,
+        target="billing_claim",
+    ),
     api(
         "POST",
         "/api/v1/payments/{id}/void",
@@ -105,4 +119,47 @@ def _payment() -> Any:
     )
 
 
-TARGETS: dict[str, Callable[[], Any]] = {"billing_payment": _payment}
+def _claim() -> Any:
+    """A primary claim of one office visit (models made directly: a test fixture)."""
+    from medoffice.billing.models import Claim, ClaimLine, Encounter
+    from tests.factories import LocationFactory
+    from tests.frontdesk.factories import local_today, todays_visit
+    from tests.patients.factories import CoverageFactory
+
+    visit = todays_visit(LocationFactory())
+    coverage = CoverageFactory(patient=visit.patient)
+    today = local_today()
+    encounter = Encounter.objects.create(
+        appointment=visit,
+        patient=visit.patient,
+        location=visit.location,
+        rendering_provider=visit.provider,
+        date_of_service=today,
+        place_of_service="11",
+    )
+    claim = Claim.objects.create(
+        encounter=encounter,
+        patient=visit.patient,
+        payer=coverage.payer,
+        coverage=coverage,
+        responsibility="P",
+        control_number=f"PCN{encounter.pk:06d}",
+        date_of_service=today,
+        total_charge=Decimal("125.00"),
+        diagnoses="E119",
+        place_of_service="11",
+        created_at=timezone.now(),
+    )
+    ClaimLine.objects.create(
+        claim=claim,
+        line_number=1,
+        procedure_code="99213",
+        units=Decimal("1"),
+        charge=Decimal("125.00"),
+        diagnosis_pointers="1",
+        service_from=today,
+    )
+    return claim
+
+
+TARGETS: dict[str, Callable[[], Any]] = {"billing_payment": _payment, "billing_claim": _claim}

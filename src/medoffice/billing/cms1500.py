@@ -79,7 +79,7 @@ class Field:
 def _box24(line: int) -> dict[str, Field]:
     """Box 24 for the service line whose unshaded row is ``line`` (shaded row above it)."""
     return {
-        "supplemental": Field(line - 1, 1, 61),  # the shaded part, 24A to 24G
+        "supplemental": Field(line - 1, 1, 62),  # the shaded part, 24A to 24G
         "24A-from-mm": Field(line, 1, 2),
         "24A-from-dd": Field(line, 4, 2),
         "24A-from-yy": Field(line, 7, 2),
