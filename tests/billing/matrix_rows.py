@@ -12,8 +12,6 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from django.utils import timezone
-
 from tests.core.test_authorization_matrix import BI, FD, OM, api, page
 
 PAYMENT_READERS = {OM, FD, BI}
@@ -120,46 +118,9 @@ def _payment() -> Any:
 
 
 def _claim() -> Any:
-    """A primary claim of one office visit (models made directly: a test fixture)."""
-    from medoffice.billing.models import Claim, ClaimLine, Encounter
-    from tests.factories import LocationFactory
-    from tests.frontdesk.factories import local_today, todays_visit
-    from tests.patients.factories import CoverageFactory
+    from tests.billing.factories import office_visit_claim
 
-    visit = todays_visit(LocationFactory())
-    coverage = CoverageFactory(patient=visit.patient)
-    today = local_today()
-    encounter = Encounter.objects.create(
-        appointment=visit,
-        patient=visit.patient,
-        location=visit.location,
-        rendering_provider=visit.provider,
-        date_of_service=today,
-        place_of_service="11",
-    )
-    claim = Claim.objects.create(
-        encounter=encounter,
-        patient=visit.patient,
-        payer=coverage.payer,
-        coverage=coverage,
-        responsibility="P",
-        control_number=f"PCN{encounter.pk:06d}",
-        date_of_service=today,
-        total_charge=Decimal("125.00"),
-        diagnoses="E119",
-        place_of_service="11",
-        created_at=timezone.now(),
-    )
-    ClaimLine.objects.create(
-        claim=claim,
-        line_number=1,
-        procedure_code="99213",
-        units=Decimal("1"),
-        charge=Decimal("125.00"),
-        diagnosis_pointers="1",
-        service_from=today,
-    )
-    return claim
+    return office_visit_claim()
 
 
 TARGETS: dict[str, Callable[[], Any]] = {"billing_payment": _payment, "billing_claim": _claim}
