@@ -554,6 +554,7 @@ class Box:
     right: float
     title: str = ""
     shaded: bool = False
+    rule: bool = False  # a vertical rule along the left edge of column ``left``
 
 
 @dataclass(frozen=True)
@@ -566,6 +567,9 @@ class Caption:
     size: float = 5.5
     bold: bool = False
 
+
+# Box 24's column rules in the unshaded rows: 24A to, B, C, D, the modifiers, E, F, cents, G.
+BOX24_RULES = (10, 19, 22, 25, 32, 35, 38, 41, 45, 50, 55.6, 59)
 
 # The form's boxes (02/12), each titled with its number and the NUCC title.
 FORM_BOXES: tuple[Box, ...] = (
@@ -646,34 +650,12 @@ FORM_BOXES: tuple[Box, ...] = (
     Box(41, 63, 42, 64, "H.|EPSDT"),
     Box(41, 65, 42, 67, "I. ID.|QUAL."),
     Box(41, 68, 42, 79, "J.|RENDERING PROVIDER ID. #"),
-    *(
-        box
-        for number in range(1, LINES_PER_PAGE + 1)
-        for box in (
-            Box(41 + 2 * number, 1, 41 + 2 * number, 79, shaded=True),
-            *(
-                Box(42 + 2 * number, left, 42 + 2 * number, right)
-                for left, right in (
-                    (1, 9),
-                    (10, 18),
-                    (19, 21),
-                    (22, 24),
-                    (25, 31),
-                    (32, 34),
-                    (35, 37),
-                    (38, 40),
-                    (41, 44),
-                    (45, 49),
-                    (50, 55.5),
-                    (55.5, 58),
-                    (59, 62),
-                    (63, 64),
-                    (65, 67),
-                    (68, 79),
-                )
-            ),
-        )
-    ),
+    # The six service lines: rules under the shaded rows (they cover them), the shaded rows,
+    # then the rules of 24H, 24I and 24J, which run through the shaded rows too.
+    *(Box(43, col, 54, col, rule=True) for col in BOX24_RULES),
+    *(Box(41 + 2 * n, 1, 41 + 2 * n, 79, shaded=True) for n in range(1, LINES_PER_PAGE + 1)),
+    *(Box(43, col, 54, col, rule=True) for col in (63, 65, 68)),
+    Box(43, 1, 54, 79),
     Box(55, 1, 56, 22, "25. FEDERAL TAX I.D. NUMBER"),
     Box(55, 23, 56, 35, "26. PATIENT'S ACCOUNT NO."),
     Box(55, 36, 56, 49, "27. ACCEPT ASSIGNMENT?"),
@@ -769,18 +751,26 @@ def _pt(value: float) -> str:
     return f"{value:.2f}pt"
 
 
-def _data_items(page: dict[str, str]) -> list[dict[str, str]]:
-    items = []
+GRID_LINES = 66
+GRID_COLUMNS = int((PAGE_WIDTH_PT - LEFT) / COLUMN_PT)  # 82: from column 1 to the paper's edge
+
+
+def page_text(page: dict[str, str]) -> str:
+    """The page's data as the print grid itself: 66 lines, each value at its line and column.
+
+    Values are already cut to their fields; two values never share a character.
+    """
+    grid = [[" "] * GRID_COLUMNS for _ in range(GRID_LINES)]
     for key, text in page.items():
-        left, top, right, _bottom = LAYOUT[key].rect()
-        items.append(
-            {
-                "key": key,
-                "text": text,
-                "style": f"left:{_pt(left)};top:{_pt(top)};width:{_pt(right - left)}",
-            }
-        )
-    return items
+        field = LAYOUT[key]
+        row = grid[field.line - 1]
+        for offset, char in enumerate(text[: field.width]):
+            column = field.col - 1 + offset
+            if char != " " and row[column] != " ":
+                raise Cms1500Error(f"box {key} overlaps another value at line {field.line}")
+            if char != " ":
+                row[column] = char
+    return "\n".join("".join(row).rstrip() for row in grid).rstrip("\n")
 
 
 def _x(col: float) -> float:
@@ -798,9 +788,10 @@ def _form_items() -> dict[str, list[dict[str, Any]]]:
         width, height = _x(box.right + 1) - left, _y(box.bottom + 1) - top
         boxes.append(
             {
-                "title": box.title.split("|") if box.title else [],
-                "shaded": box.shaded,
-                "style": f"left:{_pt(left)};top:{_pt(top)};width:{_pt(width)};height:{_pt(height)}",
+                "title": box.title.replace("|", "\n"),
+                "kind": "rule" if box.rule else "shaded" if box.shaded else "",
+                "style": f"left:{_pt(left)};top:{_pt(top)};height:{_pt(height)}"
+                + ("" if box.rule else f";width:{_pt(width)}"),
             }
         )
     captions = [
@@ -843,7 +834,7 @@ def cms1500_html(claims: Sequence[Claim], *, printed_form: bool) -> str:
             "claim": claim.control_number,
             "number": number,
             "of": len(claim_pages_),
-            "data": _data_items(page),
+            "text": page_text(page),
         }
         for claim in claims
         for claim_pages_ in (claim_pages(claim),)
@@ -862,6 +853,8 @@ def cms1500_html(claims: Sequence[Claim], *, printed_form: bool) -> str:
             "letter_spacing": LETTER_SPACING_PT,
             "line_height": LINE_PT,
             "ink": INK,
+            "data_style": f"left:{_pt(LEFT)};top:{_pt(TOP)};"
+            f"width:{_pt(GRID_COLUMNS * COLUMN_PT)};height:{_pt(GRID_LINES * LINE_PT)}",
         },
     )
 
