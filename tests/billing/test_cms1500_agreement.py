@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from medoffice.billing import cms1500
+from medoffice.billing.cms1500 import values as paper
 from medoffice.x12 import crosswalk, p837
 from medoffice.x12.claims import Claim
 from medoffice.x12.reader import Segment, segments
@@ -248,11 +249,11 @@ DIVERGENCES = {
     "837P box 1a (2010BA NM109)": (p837, "1a", lambda v: v + "9", "1a"),
     "837P box 33a (2010AA NM109)": (p837, "33a", lambda v: "1999999999", "33a"),
     "837P box 24F (SV102)": (p837, "24F", lambda v: v + 1, "24F-dollars.1"),
-    "paper box 13 (CLM08)": (cms1500, "13", lambda v: not v, "13"),
-    "paper box 28 (CLM02)": (cms1500, "28", lambda v: v + Decimal("0.01"), "28-cents"),
-    "paper box 21 (HI)": (cms1500, "21", lambda v: tuple(reversed(v)), "21-A"),
+    "paper box 13 (CLM08)": (paper, "13", lambda v: not v, "13"),
+    "paper box 28 (CLM02)": (paper, "28", lambda v: v + Decimal("0.01"), "28-cents"),
+    "paper box 21 (HI)": (paper, "21", lambda v: tuple(reversed(v)), "21-A"),
     "paper box 24D modifiers (SV101-3)": (
-        cms1500,
+        paper,
         "24D-modifiers",
         lambda v: ("59",),
         "24D-mod1.1",
