@@ -33,3 +33,9 @@ class BillingErrorCode(StrEnum):
     REFUND_OF_VOID = "refund_of_void"
     REFUND_TOO_LARGE = "refund_too_large"
     NOTHING_LEFT_TO_REFUND = "nothing_left_to_refund"
+    # code sets, NCCI edits, payers and fee schedules (billing reference)
+    IMPORT_FILE_UNREADABLE = "import_file_unreadable"
+    IMPORT_FILE_REQUIRED = "import_file_required"
+    FEE_SCHEDULE_KIND_PAYER = "fee_schedule_kind_payer"
+    TIMELY_FILING_DAYS = "timely_filing_days"
+    CLEARINGHOUSE_INACTIVE = "clearinghouse_inactive"
