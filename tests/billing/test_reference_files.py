@@ -49,10 +49,10 @@ def test_a_deletion_date_of_star_means_none_and_a_date_is_read():
 
 
 def test_a_bad_modifier_indicator_is_named_with_its_row_and_column():
-    result = read("ptp", ptp("99213\t36415\t\t20260101\t*\t1\t", "99214\t36415\t\t20260101\t*\t7\t"))
-    assert [str(p) for p in result.problems] == [
-        "Row 5, modifier indicator: “7” is not 0, 1 or 9."
-    ]
+    result = read(
+        "ptp", ptp("99213\t36415\t\t20260101\t*\t1\t", "99214\t36415\t\t20260101\t*\t7\t")
+    )
+    assert [str(p) for p in result.problems] == ["Row 5, modifier indicator: “7” is not 0, 1 or 9."]
     assert len(result.rows) == 1
 
 
@@ -102,7 +102,14 @@ def test_an_xlsx_mue_table_is_read_with_its_dates_and_numbers():
     sheet = book.active
     sheet.append(["CMS NCCI MUE table, practitioner services"])
     sheet.append([])
-    sheet.append(["HCPCS/CPT Code", "Practitioner Services MUE Values", "MUE Adjudication Indicator", "MUE Rationale"])
+    sheet.append(
+        [
+            "HCPCS/CPT Code",
+            "Practitioner Services MUE Values",
+            "MUE Adjudication Indicator",
+            "MUE Rationale",
+        ]
+    )
     sheet.append(["36415", 2, "3 Date of Service Edit: Clinical", "Clinical: Data"])
     sheet.append([85025, 1.0, "2 Date of Service Edit: Policy", "Nature of Service"])
     buffer = io.BytesIO()
@@ -158,7 +165,11 @@ def test_explicit_noc_and_ndc_columns_win_over_the_inference():
 
 def test_a_cpt_file_refuses_a_hcpcs_code():
     text = "CPT Code,Short Description\nJ1100,Dexamethasone\n"
-    assert read("cpt", text, "c.csv").problems[0].message.endswith("is not a CPT code (five letters or digits).")
+    assert (
+        read("cpt", text, "c.csv")
+        .problems[0]
+        .message.endswith("is not a CPT code (five letters or digits).")
+    )
 
 
 def test_unicode_descriptions_are_kept_and_unicode_codes_refused():
@@ -180,7 +191,7 @@ def test_a_short_description_longer_than_60_characters_is_bad():
 
 
 def test_a_fee_row_is_read_with_its_money_and_dates():
-    result = read("fees", fees("99213,25,\"1,250.00\",2026-01-01,12/31/2026"), "f.csv")
+    result = read("fees", fees('99213,25,"1,250.00",2026-01-01,12/31/2026'), "f.csv")
     assert result.rows[0][1] == files.FeeRow(
         "99213", "25", Decimal("1250.00"), dt.date(2026, 1, 1), dt.date(2026, 12, 31)
     )
