@@ -73,7 +73,7 @@ def test_a_repeated_row_is_named_as_repeating_the_first():
 
 
 def test_a_file_without_the_header_is_refused_naming_the_columns():
-    with pytest.raises(files.FileProblem, match="Column 1|column 1"):
+    with pytest.raises(files.FileProblem, match="column 1"):
         read("ptp", "just some text\nand more\n")
 
 
@@ -153,14 +153,16 @@ def test_a_procedure_code_file_infers_noc_from_its_description_and_ndc_from_j_co
     )
     rows = {row.code: row for _, row in read("hcpcs", text, "h.csv").rows}
     assert rows["J3490"].is_not_otherwise_classified
-    assert rows["J1100"].requires_ndc and not rows["J1100"].is_not_otherwise_classified
+    assert rows["J1100"].requires_ndc
+    assert not rows["J1100"].is_not_otherwise_classified
     assert not rows["A4550"].requires_ndc
 
 
 def test_explicit_noc_and_ndc_columns_win_over_the_inference():
     text = "Code,Short Description,NOC,Requires NDC\nJ1100,Dexamethasone,Y,N\n"
     row = read("hcpcs", text, "h.csv").rows[0][1]
-    assert row.is_not_otherwise_classified and not row.requires_ndc
+    assert row.is_not_otherwise_classified
+    assert not row.requires_ndc
 
 
 def test_a_cpt_file_refuses_a_hcpcs_code():

@@ -38,7 +38,8 @@ def test_a_good_code_file_is_imported():
     report = imports.import_procedure_codes(
         actor=ACTOR, code_set="cpt", data=cpt("99213,Office visit,Established patient visit")
     )
-    assert report.applied and report.created == 1
+    assert report.applied
+    assert report.created == 1
     assert ProcedureCode.objects.get(code="99213").short_description == "Office visit"
 
 
@@ -58,7 +59,9 @@ def test_choosing_the_good_rows_imports_them_and_names_the_bad():
         data=cpt("99213,Office visit,", "9921X,Bad code,"),
         import_good_rows=True,
     )
-    assert report.applied and report.good_rows == 1 and len(report.problems) == 1
+    assert report.applied
+    assert report.good_rows == 1
+    assert len(report.problems) == 1
     assert list(ProcedureCode.objects.values_list("code", flat=True)) == ["99213"]
 
 
@@ -67,7 +70,8 @@ def test_codes_are_upserted_and_lose_their_synthetic_mark():
     report = imports.import_procedure_codes(actor=ACTOR, code_set="cpt", data=cpt("99213,New,"))
     code = ProcedureCode.objects.get(code="99213")
     assert (report.created, report.updated) == (0, 1)
-    assert code.short_description == "New" and not code.is_synthetic
+    assert code.short_description == "New"
+    assert not code.is_synthetic
 
 
 def test_a_terminated_code_is_imported_inactive():
@@ -175,11 +179,13 @@ def test_a_bad_fee_row_imports_nothing_until_the_good_rows_are_chosen():
     schedule = FeeScheduleFactory()
     data = (FEES + "99213,,125.00,2026-01-01,\n99214,,1e309,2026-01-01,\n").encode()
     refused = imports.import_fee_schedule(actor=ACTOR, schedule=schedule, data=data)
-    assert not refused.applied and not schedule.entries.exists()
+    assert not refused.applied
+    assert not schedule.entries.exists()
     taken = imports.import_fee_schedule(
         actor=ACTOR, schedule=schedule, data=data, import_good_rows=True
     )
-    assert taken.applied and list(schedule.entries.values_list("code", flat=True)) == ["99213"]
+    assert taken.applied
+    assert list(schedule.entries.values_list("code", flat=True)) == ["99213"]
     assert [(p.row, p.column) for p in taken.problems] == [(3, "amount")]
 
 

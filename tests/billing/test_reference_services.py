@@ -198,7 +198,8 @@ def test_scrub_reference_leaves_out_edits_not_in_force():
     PtpEditFactory(deleted_on=dt.date(2026, 3, 1))
     MueLimitFactory(effective_from=dt.date(2027, 1, 1))
     ref = selectors.scrub_reference(dt.date(2026, 6, 1))
-    assert ref.ptp == {} and ref.mue == {}
+    assert ref.ptp == {}
+    assert ref.mue == {}
 
 
 def test_scrub_reference_keeps_the_latest_mue_in_force():
