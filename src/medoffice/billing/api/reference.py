@@ -323,7 +323,7 @@ def _report(request: ApiRequest, run: Any) -> Any:
 
 
 @router.post(
-    "/billing/codes/import",
+    "/billing/imports/codes",
     response={200: ReportOut, **error_responses(400, 403, 422)},
     summary="Import a CPT or HCPCS file (multipart: code_set, file, import_good_rows)",
 )
@@ -351,7 +351,7 @@ def import_procedure_codes_file(
 
 
 @router.post(
-    "/billing/ncci/import",
+    "/billing/imports/ncci",
     response={200: ReportOut, **error_responses(400, 403, 422)},
     summary="Import an NCCI file (multipart: kind ptp|mue|addon, table, file, import_good_rows)",
 )

@@ -25,7 +25,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_safe
 
 from medoffice.billing.filters.reference import (
@@ -68,7 +68,7 @@ from medoffice.patients.models import Payer
 
 VIEW = Permission.VIEW_BILLING_REFERENCE
 CHANGE = Permission.CHANGE_BILLING_REFERENCE
-SYNTHETIC_BADGE = format_html(
+SYNTHETIC_BADGE = mark_safe(  # a constant of ours, no input in it
     '<span class="badge text-bg-warning" title="Made up for the demo; not a real code set entry"'
     ' data-testid="synthetic-badge">synthetic demo code</span>'
 )
@@ -599,7 +599,7 @@ def payer_detail(request: AuthenticatedRequest, pk: int | None = None) -> HttpRe
     """A payer and its billing profile; editors change both through one form, and add plans."""
     payer = get_object_or_404(selectors.payers_with_profiles(), pk=pk) if pk else None
     can_change = request.user.has_perm(CHANGE)
-    if request.method == "POST" and not can_change:
+    if (request.method == "POST" or payer is None) and not can_change:
         raise _denied()
     form = PayerForm(request.POST or None, initial=_payer_initial(payer) if payer else None)
     done = run_form_action(
@@ -663,9 +663,12 @@ def _edit_page(
 
 @require_http_methods(["GET", "POST"])
 @permission_required(CHANGE, raise_exception=True)
-def plan_edit(request: AuthenticatedRequest, payer_pk: int, pk: int | None = None) -> HttpResponse:
-    payer = get_object_or_404(Payer.objects.all(), pk=payer_pk)
-    plan = get_object_or_404(Plan.objects.filter(payer=payer), pk=pk) if pk else None
+def plan_edit(
+    request: AuthenticatedRequest, payer_pk: int | None = None, pk: int | None = None
+) -> HttpResponse:
+    """A new plan of a payer (``payer_pk``), or a plan (``pk``) edited."""
+    plan = get_object_or_404(Plan.objects.select_related("payer"), pk=pk) if pk else None
+    payer = plan.payer if plan else get_object_or_404(Payer.objects.all(), pk=payer_pk)
     initial = (
         {"name": plan.name, "filing_indicator": plan.filing_indicator, "is_active": plan.is_active}
         if plan
