@@ -8,8 +8,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from medoffice.billing.models import FeeScheduleEntry, ProcedureCode, PtpEdit
+from medoffice.core import services
 from medoffice.core.roles import Role
-from tests.api.conftest import api_for  # noqa: F401  # the API's token clients
+from tests.api.conftest import token_client
 from tests.billing.factories_reference import (
     FeeScheduleEntryFactory,
     PayerProfileFactory,
@@ -18,6 +19,22 @@ from tests.billing.factories_reference import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def api_for(practice):
+    """A client authenticated by a write token of a new user with the roles given."""
+
+    def make(*roles):
+        from tests.factories import UserFactory
+
+        user = UserFactory(roles=list(roles))
+        _, raw = services.create_api_token(
+            user=user, name="reference tests", access="write", mfa_verified=True
+        )
+        return token_client(raw)
+
+    return make
 
 
 @pytest.fixture

@@ -440,7 +440,7 @@ def _decode(data: bytes) -> str:
 
 
 def _xlsx_rows(data: bytes) -> Iterator[list[str]]:
-    import openpyxl
+    import openpyxl  # type: ignore[import-untyped]  # no stubs installed
 
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)

@@ -142,7 +142,7 @@ def payers_with_profiles() -> QuerySet[Payer]:
 
 def profile_of(payer: Payer) -> PayerProfile | None:
     try:
-        return payer.billing  # type: ignore[attr-defined,no-any-return]  # the one-to-one's reverse accessor
+        return payer.billing
     except PayerProfile.DoesNotExist:
         return None
 
