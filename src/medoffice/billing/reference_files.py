@@ -13,7 +13,6 @@ import csv
 import datetime as dt
 import io
 import re
-import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -442,13 +441,21 @@ def _decode(data: bytes) -> str:
 def _xlsx_rows(data: bytes) -> Iterator[list[str]]:
     import openpyxl  # type: ignore[import-untyped]  # no stubs installed
 
+    # openpyxl raises many kinds of error on a damaged workbook: each is "cannot be read".
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+    except Exception as exc:  # noqa: BLE001
         raise FileProblem("The file is not a spreadsheet (XLSX) that can be read.") from exc
     try:
         sheet = book.worksheets[0]
-        for values in sheet.iter_rows(values_only=True):
+        rows = sheet.iter_rows(values_only=True)
+        while True:
+            try:
+                values = next(rows)
+            except StopIteration:
+                return
+            except Exception as exc:  # noqa: BLE001
+                raise FileProblem("The spreadsheet (XLSX) is damaged and cannot be read.") from exc
             yield [_text(v) for v in values]
     finally:
         book.close()

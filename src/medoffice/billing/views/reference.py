@@ -87,10 +87,18 @@ def _day(value: Any) -> str:
 # --- the lists -------------------------------------------------------------------------
 
 
+NCCI_LISTS = [
+    ("PTP edits", "billing_office:ptp"),
+    ("MUEs", "billing_office:mue"),
+    ("Add-on edits", "billing_office:addon"),
+]
+
+
 class ReferenceList(ListPage):
     """A reference list: seen with VIEW_BILLING_REFERENCE, exported likewise."""
 
     change_links: ClassVar[list[tuple[str, str]]] = []  # (label, url name) shown to editors
+    sibling_links: ClassVar[list[tuple[str, str]]] = []  # (label, url name) shown to all
 
     def get_permission_required(self) -> list[str]:
         return [VIEW]
@@ -101,6 +109,7 @@ class ReferenceList(ListPage):
     def extra_context(self) -> dict[str, Any]:
         can_change = self.request.user.has_perm(CHANGE)
         return {
+            "sibling_links": [(label, reverse(name)) for label, name in self.sibling_links],
             "can_change": can_change,
             "change_links": [(label, reverse(name)) for label, name in self.change_links]
             if can_change
@@ -155,6 +164,7 @@ class PtpEditList(ReferenceList):
     filterset_class = PtpEditFilter
     default_sort = "column1"
     change_links = [("Import NCCI edits", "billing_office:ncci-import")]
+    sibling_links = NCCI_LISTS
     columns = [
         Column("table", "Table", value=lambda e: e.get_table_display()),
         Column(
@@ -183,6 +193,7 @@ class MueLimitList(ReferenceList):
     filterset_class = MueLimitFilter
     default_sort = "code"
     change_links = [("Import NCCI edits", "billing_office:ncci-import")]
+    sibling_links = NCCI_LISTS
     columns = [
         Column("table", "Table", value=lambda e: e.get_table_display()),
         Column("code", "Code", link=lambda e: reverse("billing_office:code", args=[e.code])),
@@ -212,6 +223,7 @@ class AddOnCodeList(ReferenceList):
     filterset_class = AddOnCodeFilter
     default_sort = "addon"
     change_links = [("Import NCCI edits", "billing_office:ncci-import")]
+    sibling_links = NCCI_LISTS
     columns = [
         Column("addon", "Add-on", link=lambda e: reverse("billing_office:code", args=[e.addon])),
         Column(
