@@ -444,7 +444,7 @@ def _xlsx_rows(data: bytes) -> Iterator[list[str]]:
     # openpyxl raises many kinds of error on a damaged workbook: each is "cannot be read".
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         raise FileProblem("The file is not a spreadsheet (XLSX) that can be read.") from exc
     try:
         sheet = book.worksheets[0]
@@ -454,7 +454,7 @@ def _xlsx_rows(data: bytes) -> Iterator[list[str]]:
                 values = next(rows)
             except StopIteration:
                 return
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 raise FileProblem("The spreadsheet (XLSX) is damaged and cannot be read.") from exc
             yield [_text(v) for v in values]
     finally:
