@@ -93,7 +93,13 @@ def _refuse(message: str, code: BillingErrorCode) -> ValidationError:
 def read(kind: str, data: bytes, filename: str = "") -> tuple[ImportReport, files.ReadResult]:
     """The file read; ValidationError (field ``file``) when it cannot be read at all."""
     if kind not in KINDS:
-        raise ValidationError({"kind": ValidationError(f"Unknown kind of file “{kind}”.")})
+        raise ValidationError(
+            {
+                "kind": ValidationError(
+                    f"Unknown kind of file “{kind}”.", code=BillingErrorCode.IMPORT_KIND_INVALID
+                )
+            }
+        )
     if len(data) > MAX_FILE_BYTES:
         raise _refuse(
             f"The file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB.",
@@ -154,7 +160,13 @@ def import_procedure_codes(
     """CPT or HCPCS Level II codes, upserted by code (an imported code is not synthetic)."""
     _require(actor)
     if code_set not in CodeSet.values:
-        raise ValidationError({"code_set": ValidationError("Choose cpt or hcpcs.")})
+        raise ValidationError(
+            {
+                "code_set": ValidationError(
+                    "Choose cpt or hcpcs.", code=BillingErrorCode.CODE_SET_INVALID
+                )
+            }
+        )
     report, result = read(code_set, data, filename)
     if not _finish(report, result, import_good_rows):
         return report
@@ -199,7 +211,14 @@ def import_procedure_codes(
 
 def _table(table: str) -> str:
     if table not in NcciTable.values:
-        raise ValidationError({"table": ValidationError("Choose practitioner, outpatient or dme.")})
+        raise ValidationError(
+            {
+                "table": ValidationError(
+                    "Choose practitioner, outpatient or dme.",
+                    code=BillingErrorCode.NCCI_TABLE_INVALID,
+                )
+            }
+        )
     return table
 
 
@@ -397,7 +416,13 @@ def import_ncci(
         return import_addon_edits(
             actor=actor, data=data, filename=filename, import_good_rows=import_good_rows
         )
-    raise ValidationError({"kind": ValidationError("Choose ptp, mue or addon.")})
+    raise ValidationError(
+        {
+            "kind": ValidationError(
+                "Choose ptp, mue or addon.", code=BillingErrorCode.IMPORT_KIND_INVALID
+            )
+        }
+    )
 
 
 # --- fee schedules ---------------------------------------------------------------------

@@ -104,12 +104,16 @@ def save_payer(*, actor: Actor, payer: Payer | None, data: Mapping[str, Any]) ->
         try:
             profile.claims_state = normalize_state(profile.claims_state)
         except ValueError as exc:
-            errors.setdefault("claims_state", []).append(ValidationError(str(exc)))
+            errors.setdefault("claims_state", []).append(
+                ValidationError(str(exc), code=BillingErrorCode.CLAIMS_STATE_INVALID)
+            )
     if profile.claims_postal_code:
         try:
             profile.claims_postal_code = normalize_zip(profile.claims_postal_code)
         except ValueError as exc:
-            errors.setdefault("claims_postal_code", []).append(ValidationError(str(exc)))
+            errors.setdefault("claims_postal_code", []).append(
+                ValidationError(str(exc), code=BillingErrorCode.CLAIMS_ZIP_INVALID)
+            )
     if profile.submission == SubmissionMethod.ELECTRONIC:
         house = profile.clearinghouse
         if house is not None and not house.is_active:
@@ -121,7 +125,10 @@ def save_payer(*, actor: Actor, payer: Payer | None, data: Mapping[str, Any]) ->
             )
     elif not (profile.claims_address_line1 and profile.claims_city and profile.claims_state):
         errors.setdefault("claims_address_line1", []).append(
-            ValidationError("Paper claims need the payer's claims address (street, city, state).")
+            ValidationError(
+                "Paper claims need the payer's claims address (street, city, state).",
+                code=BillingErrorCode.CLAIMS_ADDRESS_REQUIRED,
+            )
         )
     try:
         payer.full_clean()
@@ -181,13 +188,23 @@ def save_clearinghouse(
         if len(digits) == 11 and digits.startswith("1"):
             digits = digits[1:]
         if len(digits) != 10:
-            errors["contact_phone"] = [ValidationError("Enter the ten digits of the phone number.")]
+            errors["contact_phone"] = [
+                ValidationError(
+                    "Enter the ten digits of the phone number.",
+                    code=BillingErrorCode.CONTACT_PHONE_INVALID,
+                )
+            ]
         house.contact_phone = digits
     for name in ("submitter_qualifier", "receiver_qualifier"):
         value = getattr(house, name).upper()
         setattr(house, name, value)
         if value not in {"01", "14", "20", "27", "28", "29", "30", "33", "ZZ"}:
-            errors[name] = [ValidationError("Use an ISA qualifier such as ZZ, 01, 30 or 33.")]
+            errors[name] = [
+                ValidationError(
+                    "Use an ISA qualifier such as ZZ, 01, 30 or 33.",
+                    code=BillingErrorCode.ISA_QUALIFIER_INVALID,
+                )
+            ]
     try:
         house.full_clean()
     except ValidationError as exc:
