@@ -184,6 +184,8 @@ def test_the_front_desk_sees_a_payer_read_only(desk):
     page = text(desk.get(f"/billing/payers/{profile.payer.pk}/"))
     assert 'data-testid="payer-facts"' in page
     assert 'data-testid="payer-form"' not in page
+    assert "Commercial insurance" in page
+    assert profile.clearinghouse.name in page
 
 
 def test_a_biller_saves_a_payer_and_its_profile_in_one_form(biller):

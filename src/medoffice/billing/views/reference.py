@@ -636,9 +636,23 @@ def payer_detail(request: AuthenticatedRequest, pk: int | None = None) -> HttpRe
             "plans": Plan.objects.filter(payer=payer) if payer else [],
             "schedules": FeeSchedule.objects.filter(payer=payer) if payer else [],
             "deadline_today": deadline,
+            "facts": _payer_facts(form) if payer and not can_change else [],
         },
         status=400 if form.errors else 200,
     )
+
+
+def _payer_facts(form: PayerForm) -> list[tuple[str, str]]:
+    """The form's values as words, for those who read the payer without changing it."""
+    facts = []
+    for field in form:
+        value = field.value()
+        choices = dict(getattr(field.field, "choices", []) or [])
+        if choices and value not in (None, ""):
+            value = choices.get(value, value)
+            value = getattr(value, "instance", value)  # a model choice's object
+        facts.append((str(field.label), str(value) if value not in (None, "") else "—"))
+    return facts
 
 
 def _denied() -> Exception:
