@@ -11,9 +11,11 @@ good rows" does not ask for the file again.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import secrets
 import tempfile
+import time
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -74,6 +76,7 @@ SYNTHETIC_BADGE = mark_safe(  # a constant of ours, no input in it
 )
 STASH_KEY = "billing_import_stash"
 STASH_DIR = Path(tempfile.gettempdir()) / "medoffice-billing-imports"
+STASH_SECONDS = 3600  # how long an uploaded file waits for "import the good rows"
 
 
 def _synthetic(obj: Any) -> Any:
@@ -407,6 +410,11 @@ def code_detail(request: AuthenticatedRequest, code: str) -> HttpResponse:
 
 def _stash(request: AuthenticatedRequest, data: bytes, filename: str, meta: dict[str, Any]) -> str:
     STASH_DIR.mkdir(mode=0o700, exist_ok=True)
+    stale = time.time() - STASH_SECONDS
+    for old in STASH_DIR.iterdir():  # files whose "import the good rows" never came
+        with contextlib.suppress(OSError):
+            if old.stat().st_mtime < stale:
+                old.unlink()
     token = secrets.token_urlsafe(16)
     (STASH_DIR / token).write_bytes(data)
     request.session[STASH_KEY] = {"token": token, "filename": filename[:200], "meta": meta}
@@ -478,6 +486,7 @@ def _run_import(
             "report": report,
             "problems": report.problems[:500] if report else [],
             "stash": token,
+            "good_count": report.rows_read - len(report.problems) if report else 0,
             "done_url": done_url,
         },
         status=400 if form.errors else status,
