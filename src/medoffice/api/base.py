@@ -142,6 +142,11 @@ AREAS: list[tuple[str, str, tuple[str, ...]]] = [
         "Reminder rules, message templates, calendar feeds.",
         ("message-templates", "reminder-rules", "calendar-feeds"),
     ),
+    (
+        "Billing",
+        "Code sets, NCCI edits, payers' billing profiles, fee schedules and their imports.",
+        ("billing",),
+    ),
     ("Reports", "The practice's figures.", ("reports",)),
     ("Audit", "The audit log.", ("audit-events",)),
 ]

@@ -1,5 +1,8 @@
 """Billing's JSON API: one router made of each part's."""
 
 from medoffice.billing.api.payments import router
+from medoffice.billing.api.reference import router as reference_router
+
+router.add_router("", reference_router)
 
 __all__ = ["router"]
