@@ -15,10 +15,15 @@ wsgi.SERVER = SERVER_NAME  # read by each response as it is made
 
 
 def post_worker_init(worker: object) -> None:
-    """Make the receipt PDF's renderer as the worker starts, in the background (the worker
-    answers meanwhile; a receipt asked for during the warm-up waits for it)."""
+    """Make the receipt PDF's renderer and the ICD-10-CM search index as the worker starts,
+    in the background (the worker answers meanwhile; a receipt or a diagnosis search asked
+    for during the warm-up waits for it)."""
     import threading
 
-    from medoffice.billing.receipts import warm_up
+    from medoffice.billing import icd10, receipts
 
-    threading.Thread(target=warm_up, name="receipt-pdf-warm-up", daemon=True).start()
+    def warm_up() -> None:
+        receipts.warm_up()
+        icd10.warm_up()
+
+    threading.Thread(target=warm_up, name="warm-up", daemon=True).start()

@@ -96,6 +96,16 @@ def _waitlist_rows() -> dict[str, Any]:
     return {"type": kind.pk, "names": {e.patient_id: _patient_name(e) for e in entries}}
 
 
+def _code_rows() -> dict[str, Any]:
+    from tests.billing.factories_reference import ProcedureCodeFactory
+
+    ProcedureCodeFactory(code="99213", short_description="Office visit", is_synthetic=True)
+    ProcedureCodeFactory(code="99214", short_description="Office visit, longer")
+    ProcedureCodeFactory(code="36415", short_description="Blood draw", is_synthetic=True)
+    ProcedureCodeFactory(code="J1100", code_set="hcpcs", short_description="Office drug")
+    return {}
+
+
 def _patient_name(row: Any) -> str:
     return f"{row.patient.last_name}, {row.patient.first_name}"
 
@@ -159,6 +169,18 @@ CASES = {
         bad=("status", "status", "gone"),
         role=Role.FRONT_DESK,
         exported=False,
+    ),
+    "procedure codes": ListCase(
+        page="/billing/codes/",
+        api="/api/v1/billing/codes",
+        make=_code_rows,
+        page_filter=lambda _: {"q": "office", "code_set": "cpt", "synthetic": "true"},
+        api_filter=lambda _: {"q": "office", "code_set": "cpt", "synthetic": "true"},
+        page_key=lambda c: c.code,
+        csv_column=0,
+        api_key=lambda item, _: str(item["code"]),
+        bad=("code_set", "code_set", "icd"),
+        role=Role.FRONT_DESK,
     ),
 }
 

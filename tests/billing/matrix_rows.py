@@ -7,6 +7,7 @@ office manager refund one. Every write carries a body the view accepts.
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -14,6 +15,10 @@ from typing import Any
 from tests.core.test_authorization_matrix import BI, FD, OM, api, page
 
 PAYMENT_READERS = {OM, FD, BI}
+CLAIM_READERS = {OM, BI}
+# The CMS-1500 page reads the claim through billing.claimdata.claim_for_x12, written in
+# another branch: until it is merged the page answers 503 with a message saying so.
+CLAIM_PDF_OK = 200 if importlib.util.find_spec("medoffice.billing.claimdata") else 503
 VOIDERS = {OM, FD}
 REFUNDERS = {OM, BI}
 
@@ -69,6 +74,13 @@ ROWS = [
         target="billing_payment",
         body=_fixed({"amount": "5.00", "reason": "Overpaid"}),
     ),
+    page(
+        "/billing/claims/<int:pk>/cms1500.pdf",
+        "Billing: a claim's CMS-1500 PDF",
+        CLAIM_READERS,
+        ok=CLAIM_PDF_OK,
+        target="billing_claim",
+    ),
     api(
         "POST",
         "/api/v1/payments/{id}/void",
@@ -105,4 +117,10 @@ def _payment() -> Any:
     )
 
 
-TARGETS: dict[str, Callable[[], Any]] = {"billing_payment": _payment}
+def _claim() -> Any:
+    from tests.billing.factories import office_visit_claim
+
+    return office_visit_claim()
+
+
+TARGETS: dict[str, Callable[[], Any]] = {"billing_payment": _payment, "billing_claim": _claim}

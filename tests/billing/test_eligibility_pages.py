@@ -169,28 +169,30 @@ def test_the_api_lists_the_worklist_and_filters_by_status(api_for, location):  #
     _check(location, status="rejected", last_name="Rejo")
     inactive = _check(location, status="inactive", last_name="Inacto")
     client = api_for(Role.BILLER)
-    assert len(client.get("/api/v1/eligibility-checks").json()["items"]) == 2
-    (only,) = client.get("/api/v1/eligibility-checks", {"status": "inactive"}).json()["items"]
+    assert len(client.get("/api/v1/billing/eligibility-checks").json()["items"]) == 2
+    (only,) = client.get("/api/v1/billing/eligibility-checks", {"status": "inactive"}).json()[
+        "items"
+    ]
     assert only["id"] == inactive.pk
 
 
 def test_the_api_gives_one_check_with_its_answer(api_for, location):  # noqa: F811
     check = _check(location, status="rejected", rejection_reason="patient not found (AAA 67)")
-    body = api_for(Role.BILLER).get(f"/api/v1/eligibility-checks/{check.pk}").json()
+    body = api_for(Role.BILLER).get(f"/api/v1/billing/eligibility-checks/{check.pk}").json()
     assert (body["status"], body["rejection_reason"]) == ("rejected", "patient not found (AAA 67)")
 
 
 def test_the_api_hides_another_locations_check(api_for, location):  # noqa: F811
     check = _check(LocationFactory(practice=location.practice))
     client = api_for(Role.FRONT_DESK, locations=[location])
-    assert client.get(f"/api/v1/eligibility-checks/{check.pk}").status_code == 404
-    assert client.get("/api/v1/eligibility-checks").json()["items"] == []
+    assert client.get(f"/api/v1/billing/eligibility-checks/{check.pk}").status_code == 404
+    assert client.get("/api/v1/billing/eligibility-checks").json()["items"] == []
 
 
 def test_the_api_imports_a_271_and_returns_the_report(api_for, location):  # noqa: F811
     check = _check(location, status="sent")
     upload = SimpleUploadedFile("answer.271", answer_271(trace=check.trace_number).encode())
-    response = api_for(Role.BILLER).post("/api/v1/eligibility-imports", {"file": upload})
+    response = api_for(Role.BILLER).post("/api/v1/billing/eligibility-imports", {"file": upload})
     body = response.json()
     assert response.status_code == 200
     assert body["answers"][0]["check_id"] == check.pk
@@ -199,7 +201,7 @@ def test_the_api_imports_a_271_and_returns_the_report(api_for, location):  # noq
 
 def test_the_api_answers_400_with_the_segment_for_a_malformed_271(api_for, location):  # noqa: F811
     upload = SimpleUploadedFile("bad.271", b"ISA*00*garbage")
-    response = api_for(Role.BILLER).post("/api/v1/eligibility-imports", {"file": upload})
+    response = api_for(Role.BILLER).post("/api/v1/billing/eligibility-imports", {"file": upload})
     assert response.status_code == 400
     assert response.json()["ok"] is False
     assert response.json()["error"]["text"]
@@ -207,7 +209,7 @@ def test_the_api_answers_400_with_the_segment_for_a_malformed_271(api_for, locat
 
 def test_the_api_refuses_the_import_to_a_role_without_eligibility(api_for):  # noqa: F811
     upload = SimpleUploadedFile("answer.271", answer_271().encode())
-    response = api_for(Role.PROVIDER).post("/api/v1/eligibility-imports", {"file": upload})
+    response = api_for(Role.PROVIDER).post("/api/v1/billing/eligibility-imports", {"file": upload})
     assert response.status_code == 403
 
 

@@ -148,8 +148,9 @@ AREAS: list[tuple[str, str, tuple[str, ...]]] = [
     ),
     (
         "Billing",
-        "Insurance eligibility: the checks (270 inquiries) and the payers' answers (271).",
-        ("eligibility-checks", "eligibility-imports"),
+        "Code sets, NCCI edits, payers' billing profiles, fee schedules and their imports; "
+        "insurance eligibility: the checks (270 inquiries) and the payers' answers (271).",
+        ("billing",),
     ),
     ("Reports", "The practice's figures.", ("reports",)),
     ("Audit", "The audit log.", ("audit-events",)),

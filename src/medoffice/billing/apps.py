@@ -23,9 +23,20 @@ class BillingConfig(AppConfig):
                 20,
             ),
         )
+        for label, url_name, order in (
+            ("Codes", "billing_office:codes", 40),
+            ("NCCI edits", "billing_office:ptp", 41),
+            ("Payers", "billing_office:payers", 42),
+            ("Fee schedules", "billing_office:fee-schedules", 43),
+            ("Clearinghouses", "billing_office:clearinghouses", 44),
+        ):
+            register(NavEntry("Billing", label, url_name, Permission.VIEW_BILLING_REFERENCE, order))
         from medoffice.core.demo.registry import register_builder
 
         register_builder("billing-copays", "medoffice.billing.demo.build_copays", order=35)
+        register_builder(
+            "billing-reference", "medoffice.billing.demo_reference.build_reference", order=36
+        )
         register_builder(
             "billing-eligibility", "medoffice.billing.demo_eligibility.build_eligibility", order=38
         )

@@ -6,8 +6,40 @@ charges and the coder queue, claims, batches, acknowledgements and eligibility.
 
 from django.urls import URLPattern, URLResolver, include, path
 
+from medoffice.billing.views import reference
+from medoffice.billing.views.cms1500 import claim_cms1500_pdf
+
 app_name = "billing_office"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("eligibility/", include("medoffice.billing.urls_eligibility")),
+    path("claims/<int:pk>/cms1500.pdf", claim_cms1500_pdf, name="claim-cms1500-pdf"),
+    # code sets, NCCI edits, payers, clearinghouses, fee schedules (billing/views/reference.py)
+    path("codes/", reference.ProcedureCodeList.as_view(), name="codes"),
+    path("codes/import/", reference.code_import, name="code-import"),
+    path("codes/<str:code>/", reference.code_detail, name="code"),
+    path("ncci/ptp/", reference.PtpEditList.as_view(), name="ptp"),
+    path("ncci/mue/", reference.MueLimitList.as_view(), name="mue"),
+    path("ncci/addon/", reference.AddOnCodeList.as_view(), name="addon"),
+    path("ncci/import/", reference.ncci_import, name="ncci-import"),
+    path("payers/", reference.PayerList.as_view(), name="payers"),
+    path("payers/new/", reference.payer_detail, name="payer-new"),
+    path("payers/<int:pk>/", reference.payer_detail, name="payer"),
+    path("payers/<int:payer_pk>/plans/new/", reference.plan_edit, name="plan-new"),
+    path("plans/<int:pk>/", reference.plan_edit, name="plan-edit"),
+    path("clearinghouses/", reference.ClearinghouseList.as_view(), name="clearinghouses"),
+    path("clearinghouses/new/", reference.clearinghouse_edit, name="clearinghouse-new"),
+    path("clearinghouses/<int:pk>/", reference.clearinghouse_edit, name="clearinghouse"),
+    path("fee-schedules/", reference.FeeScheduleList.as_view(), name="fee-schedules"),
+    path("fee-schedules/new/", reference.fee_schedule_edit, name="fee-schedule-new"),
+    path("fee-schedules/<int:pk>/", reference.FeeScheduleDetail.as_view(), name="fee-schedule"),
+    path("fee-schedules/<int:pk>/edit/", reference.fee_schedule_edit, name="fee-schedule-edit"),
+    path(
+        "fee-schedules/<int:pk>/import/", reference.fee_schedule_import, name="fee-schedule-import"
+    ),
+    path(
+        "fee-schedules/<int:pk>/export.csv",
+        reference.fee_schedule_export,
+        name="fee-schedule-export",
+    ),
 ]

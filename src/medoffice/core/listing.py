@@ -86,9 +86,6 @@ class ListPage(PermissionRequiredMixin, View):
     default_sort: ClassVar[str] = ""
     paginate_by: ClassVar[int] = 25
     export_action: ClassVar[str] = "view"
-    # The permission the CSV export needs where it is not ``<app>.<export_action>_<model>``
-    # (a model whose queryset maps its actions to other permissions).
-    export_permission: ClassVar[str | None] = None
     template_name: str = "core/list.html"  # a page may set its own per request
     data_category: ClassVar[str] = ""
     intro: ClassVar[str] = ""
@@ -102,8 +99,10 @@ class ListPage(PermissionRequiredMixin, View):
     def get_permission_required(self) -> list[str]:
         return [permission_name(self.model, "view")]
 
-    def export_permission_name(self) -> str:
-        return self.export_permission or permission_name(self.model, self.export_action)
+    def export_permission(self) -> str:
+        """The permission the CSV export asks for (a list of a model whose permissions are
+        another's, as billing's reference tables, names that one)."""
+        return permission_name(self.model, self.export_action)
 
     def base_queryset(self) -> QuerySet:
         return self.model.objects.restrict(self.request.user, "view")  # type: ignore[attr-defined]  # a listed model's manager is a RestrictedQuerySet's
@@ -166,7 +165,7 @@ class ListPage(PermissionRequiredMixin, View):
             ]
             for obj in objects
         ]
-        can_export = request.user.has_perm(self.export_permission_name())
+        can_export = request.user.has_perm(self.export_permission())
         refused_fields = []
         if form is not None and refused:
             refused_fields = [
@@ -216,7 +215,7 @@ class ListPage(PermissionRequiredMixin, View):
         )
 
     def export_csv(self, request: AuthenticatedRequest, qs: QuerySet) -> HttpResponseBase:
-        if not request.user.has_perm(self.export_permission_name()):
+        if not request.user.has_perm(self.export_permission()):
             return HttpResponse("You may not export this list.", status=403)
         if self.export_action != "view":
             qs_allowed = self.model.objects.restrict(request.user, self.export_action)  # type: ignore[attr-defined]  # as in base_queryset

@@ -17,10 +17,28 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from medoffice.x12.claims import Address, Claim, Person, Provider, ServiceLine, Subscriber
+from medoffice.x12.claims import (
+    Address,
+    Claim,
+    Payer,
+    Person,
+    Provider,
+    ServiceLine,
+    Subscriber,
+)
 
 Value = (
-    str | bool | int | Decimal | dt.date | None | Person | Provider | Address | tuple[object, ...]
+    str
+    | bool
+    | int
+    | Decimal
+    | dt.date
+    | None
+    | Person
+    | Provider
+    | Payer
+    | Address
+    | tuple[object, ...]
 )
 
 
@@ -59,6 +77,12 @@ def rendering_for(claim: Claim, line: ServiceLine) -> Provider:
 
 
 CLAIM_ENTRIES: tuple[Entry, ...] = (
+    Entry(
+        "carrier",
+        "2010BB NM103 (N3/N4)",
+        "the payer's name and address (the form's top right, above box 1)",
+        lambda c: c.payer,
+    ),
     Entry(
         "1",
         "2000B SBR09",
@@ -123,6 +147,13 @@ CLAIM_ENTRIES: tuple[Entry, ...] = (
         lambda c: tuple(c.related_causes),
     ),
     Entry("10b", "2300 CLM11-4", "auto accident state", lambda c: c.accident_state),
+    Entry(
+        "11a",
+        "2010BA DMG02",
+        "insured's date of birth",
+        lambda c: c.subscriber.person.date_of_birth,
+    ),
+    Entry("11a-sex", "2010BA DMG03", "insured's sex", lambda c: c.subscriber.person.sex),
     Entry(
         "11", "2000B SBR03", "insured's policy group number", lambda c: c.subscriber.group_number
     ),

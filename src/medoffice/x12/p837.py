@@ -221,7 +221,9 @@ class _ClaimFile:
             self.demographics(insured, claim)
         elif insured.address is not None:
             self.address(insured.address, "subscriber", claim)
-        self.payer(claim.payer)
+        carrier = xw.claim_value("carrier", claim)
+        assert isinstance(carrier, Payer)
+        self.payer(carrier)
         if not self_insured:
             self.next_hl(self.hl, "23", False)
             self.out.add("PAT", _str(xw.claim_value("6", claim)))

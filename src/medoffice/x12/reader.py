@@ -33,6 +33,7 @@ MAX_SEGMENT = 1 << 20  # a "segment" longer than this means the terminator is wr
 ISA_ELEMENTS = 16
 ISA_LENGTH = 106
 _LINE_BREAKS = "\r\n"
+_ENVELOPE_IDS = frozenset({"ISA", "IEA", "TA1", "GS", "GE", "ST", "SE"})
 
 Source = str | bytes | bytearray | os.PathLike[str] | IO[str] | IO[bytes]
 
@@ -50,9 +51,13 @@ class Separators:
 DEFAULT_SEPARATORS = Separators()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Segment:
-    """One segment: its number in the file (ISA = 1), its id and its elements (1-based)."""
+    """One segment: its number in the file (ISA = 1), its id and its elements (1-based).
+
+    Not frozen: a frozen dataclass's ``__init__`` costs several times a plain one, and the
+    tokenizer makes one per segment. Treat it as read-only all the same.
+    """
 
     number: int
     id: str
@@ -208,42 +213,52 @@ def segments(source: Source) -> Iterator[Segment]:
         )
     separators, end = _separators_from_isa(head)
     element, terminator = separators.element, separators.segment
+    # Line breaks after terminators are layout, not data: when the terminator is not
+    # itself a line break, drop them from each chunk at once (one C-level pass) rather
+    # than stripping every segment.
+    breaks_are_layout = terminator not in _LINE_BREAKS
+    known_ids: set[str] = set()
     number = 0
 
-    def make(piece: str) -> Segment | None:
-        nonlocal number
-        piece = piece.strip(_LINE_BREAKS) if terminator not in _LINE_BREAKS else piece.strip()
-        if not piece:
-            return None
-        number += 1
-        parts = piece.split(element)
-        segment_id = parts[0]
-        if not _valid_id(segment_id):
-            raise X12SyntaxError(f"{segment_id[:20]!r} is not a segment id", segment_number=number)
-        return Segment(number, segment_id, tuple(parts[1:]), separators)
+    def pieces_of(text: str) -> list[str]:
+        if breaks_are_layout:
+            text = text.replace("\r", "").replace("\n", "")
+        return text.split(terminator)
 
-    first = make(head[: end - 1])
-    assert first is not None
-    yield first
-    buffer = head[end:]
-    for chunk in chunks:
-        buffer += chunk
-        pieces = buffer.split(terminator)
-        buffer = pieces.pop()
-        if len(buffer) > MAX_SEGMENT:
-            raise X12SyntaxError(
-                f"no segment terminator {terminator!r} in {MAX_SEGMENT:,} characters",
-                segment_number=number + 1,
-            )
+    def piece_lists() -> Iterator[list[str]]:
+        yield [head[: end - 1].strip(_LINE_BREAKS)]
+        buffer = head[end:]
+        for chunk in chunks:
+            buffer += chunk
+            pieces = pieces_of(buffer)
+            buffer = pieces.pop()
+            if len(buffer) > MAX_SEGMENT:
+                raise X12SyntaxError(
+                    f"no segment terminator {terminator!r} in {MAX_SEGMENT:,} characters",
+                    segment_number=number + 1,
+                )
+            yield pieces
+        yield pieces_of(buffer)
+
+    # The loop body is written out rather than called per segment: at tens of thousands
+    # of segments a second, the call is a fair part of the cost.
+    strip = not breaks_are_layout
+    for pieces in piece_lists():
         for piece in pieces:
-            segment = make(piece)
-            if segment is not None:
-                yield segment
-    pieces = buffer.split(terminator)
-    for piece in pieces:
-        segment = make(piece)
-        if segment is not None:
-            yield segment
+            if strip:
+                piece = piece.strip()
+            if not piece:
+                continue
+            number += 1
+            parts = piece.split(element)
+            segment_id = parts[0]
+            if segment_id not in known_ids:
+                if not _valid_id(segment_id):
+                    raise X12SyntaxError(
+                        f"{segment_id[:20]!r} is not a segment id", segment_number=number
+                    )
+                known_ids.add(segment_id)
+            yield Segment(number, segment_id, tuple(parts[1:]), separators)
 
 
 def _count(segment: Segment, position: int) -> int | None:
@@ -281,11 +296,14 @@ class X12Reader:
         last: Segment | None = None
         for segment in self._segments:
             last = segment
-            self.separators = segment.separators
             sid = segment.id
             if st is not None:
                 self.set_position += 1
+                if sid not in _ENVELOPE_IDS:  # the common case first: a segment inside a set
+                    yield segment
+                    continue
             if sid == "ISA":
+                self.separators = segment.separators
                 if isa is not None:
                     self._problem(self._unclosed(isa, "IEA", segment))
                 isa, gs, st, groups = segment, None, None, 0

@@ -1,12 +1,10 @@
 """Billing's JSON API: one router made of each part's."""
 
-from ninja import Router
-
 from medoffice.billing.api.eligibility import router as eligibility_router
-from medoffice.billing.api.payments import router as payments_router
+from medoffice.billing.api.payments import router
+from medoffice.billing.api.reference import router as reference_router
 
-router = Router()
-router.add_router("", payments_router)
+router.add_router("", reference_router)
 router.add_router("", eligibility_router)
 
 __all__ = ["router"]

@@ -143,7 +143,7 @@ def _row(c: EligibilityCheck) -> dict[str, Any]:
 
 
 @router.get(
-    "/eligibility-checks",
+    "/billing/eligibility-checks",
     response={200: list[EligibilityCheckOut], **error_responses(400, 403, 422)},
     summary="Eligibility checks (by default the worklist: the ones that need someone)",
 )
@@ -169,7 +169,7 @@ def eligibility_checks(request: ApiRequest, filters: Query[EligibilityCheckFilte
 
 
 @router.get(
-    "/eligibility-checks/{id}",
+    "/billing/eligibility-checks/{id}",
     response={200: EligibilityCheckOut, **error_responses(403, 404, 422)},
     summary="One eligibility check and the payer's answer",
 )
@@ -182,7 +182,7 @@ def eligibility_check(request: ApiRequest, id: int = row_id()) -> Any:
 
 
 @router.post(
-    "/eligibility-imports",
+    "/billing/eligibility-imports",
     response={200: EligibilityImportOut, 400: EligibilityImportOut, **error_responses(403, 422)},
     summary="Import a 271 (multipart, field `file`): the report, per subscriber",
 )

@@ -54,7 +54,6 @@ class EligibilityList(ListPage):
     data_category = "eligibility"
     patient_field = "patient_id"
     actions_template = "billing/eligibility/_list_actions.html"
-    export_permission = VIEW
     columns = [
         Column("service_date", "Visit"),
         Column(
@@ -89,6 +88,9 @@ class EligibilityList(ListPage):
 
     def get_permission_required(self) -> list[str]:
         return [VIEW]
+
+    def export_permission(self) -> str:
+        return VIEW
 
     def base_queryset(self) -> QuerySet:
         return selectors.latest_only(selectors.visible_checks(self.request.user)).annotate(
