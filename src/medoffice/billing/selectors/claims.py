@@ -53,6 +53,7 @@ def corrections_chain(claim: Claim) -> list[Claim]:
         root = Claim.objects.get(pk=root.replaces_id)
         seen.add(root.pk)
     chain = [root]
+    seen = {root.pk}
     frontier = [root.pk]
     while frontier:
         found = list(

@@ -177,7 +177,7 @@ def _text(errors: dict[str, ValidationError], key: str, value: str, limit: int) 
 
 
 def _decimal(value: Any) -> Decimal | None:
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, (bool, float)):
         return None
     try:
         number = Decimal(str(value).strip())
