@@ -84,7 +84,7 @@ def test_the_rendering_provider_is_the_encounters():
 
 
 def test_the_subscriber_is_the_patient_when_self(insured):
-    patient, coverage = insured
+    patient, _coverage = insured
     built = x12_claim(patient=patient)
     assert built.subscriber.member_id == "M42"
     assert built.subscriber.group_number == "G7"
