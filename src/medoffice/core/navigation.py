@@ -26,7 +26,17 @@ class NavEntry:
 _registry: list[NavEntry] = []
 
 # Areas in the order they appear.
-AREAS = ["Home", "Front desk", "Patients", "Schedule", "Reports", "Practice", "Security", "Account"]
+AREAS = [
+    "Home",
+    "Front desk",
+    "Patients",
+    "Schedule",
+    "Billing",
+    "Reports",
+    "Practice",
+    "Security",
+    "Account",
+]
 
 
 def register(*entries: NavEntry) -> None:

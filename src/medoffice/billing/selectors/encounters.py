@@ -78,3 +78,33 @@ def encounter_of_visit(user: Actor, visit: Appointment) -> Encounter | None:
     """The visit's encounter (audited when there is one), or None before it is opened."""
     found = Encounter.objects.filter(appointment=visit).values_list("pk", flat=True).first()
     return None if found is None else get_encounter(user, found)
+
+
+def charges_of_visits(user: Actor, visit_ids: list[int]) -> list[dict[str, object]]:
+    """For the day view: the visits (of those given) that reached the provider, each with
+    its charges' status and the address of its charge page. Empty without VIEW_ENCOUNTER."""
+    from django.urls import reverse
+
+    from medoffice.billing.services.encounters import SEEN_STATUSES
+
+    if not user.has_perm(Permission.VIEW_ENCOUNTER) or not visit_ids:
+        return []
+    visits = Appointment.objects.filter(pk__in=visit_ids, status__in=SEEN_STATUSES)
+    location_ids = user.location_ids()
+    if location_ids is not None:
+        visits = visits.filter(location_id__in=location_ids)
+    statuses = dict(
+        Encounter.objects.filter(appointment_id__in=visit_ids).values_list(
+            "appointment_id", "status"
+        )
+    )
+    return [
+        {
+            "visit": visit,
+            "status": EncounterStatus(statuses[visit.pk]).label
+            if visit.pk in statuses
+            else "Not coded yet",
+            "url": reverse("billing_office:visit-charges", args=[visit.pk]),
+        }
+        for visit in visits.select_related("patient", "provider").order_by("start")
+    ]
