@@ -142,6 +142,11 @@ AREAS: list[tuple[str, str, tuple[str, ...]]] = [
         "Reminder rules, message templates, calendar feeds.",
         ("message-templates", "reminder-rules", "calendar-feeds"),
     ),
+    (
+        "Billing",
+        "Visits' charges (diagnoses, service lines, coder review), claims, ICD-10-CM search.",
+        ("encounters", "visits/{id}/encounter", "claims", "icd10"),
+    ),
     ("Reports", "The practice's figures.", ("reports",)),
     ("Audit", "The audit log.", ("audit-events",)),
 ]
