@@ -8,9 +8,10 @@ from medoffice.billing.choices import EncounterStatus
 from medoffice.billing.error_codes import BillingErrorCode as Code
 from medoffice.billing.models import Claim, Encounter
 from medoffice.billing.services import claims as claim_services
+from medoffice.core import services as core_services
 from medoffice.core.models import AuditEvent
 from medoffice.core.roles import Role
-from tests.api.conftest import api_for  # noqa: F401  (the fixture)
+from tests.api.conftest import token_client
 from tests.billing.factories_claims import (
     claimed_encounter,
     coded_encounter,
@@ -18,7 +19,7 @@ from tests.billing.factories_claims import (
     seen_visit,
     waiting_encounter,
 )
-from tests.factories import SYSTEM, LocationFactory
+from tests.factories import SYSTEM, LocationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1"
@@ -34,6 +35,22 @@ CHARGES = {
 @pytest.fixture(autouse=True)
 def codes(practice):
     office_visit_codes()
+
+
+@pytest.fixture
+def api_for(practice):
+    """A client holding a fresh write token of a new user with the given roles."""
+
+    def make(*roles, locations=None):
+        user = UserFactory(roles=list(roles), locations=locations or [])
+        _, raw = core_services.create_api_token(
+            user=user, name="test script", access="write", mfa_verified=True
+        )
+        client = token_client(raw)
+        client.user = user
+        return client
+
+    return make
 
 
 def test_a_desk_opens_and_saves_charges_and_sends_them_to_review(api_for, location):
