@@ -204,8 +204,8 @@ def build_claims(context: dict[str, Any], seed: int = 2026) -> None:
     coder = users.get("biller") or next(iter(users.values()), None)
     places = dict(Location.objects.values_list("pk", "place_of_service"))
     coverages: dict[int, list[Coverage]] = defaultdict(list)
-    for coverage in Coverage.objects.filter(patient_id__in={v[1] for v in visits}, is_active=True):
-        coverages[coverage.patient_id].append(coverage)
+    for held in Coverage.objects.filter(patient_id__in={v[1] for v in visits}, is_active=True):
+        coverages[held.patient_id].append(held)
     fees: dict[str, Decimal] = {}
 
     def fee(code: str, on: dt.date) -> Decimal:

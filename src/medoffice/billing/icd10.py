@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 
-import simple_icd_10_cm as cm
+import simple_icd_10_cm as cm  # type: ignore[import-untyped]
 
 
 def normalize(code: str) -> str:

@@ -125,7 +125,7 @@ def codes_only_own_visits(actor: Actor) -> bool:
 def may_code(actor: Actor, encounter_or_visit: Encounter | Appointment) -> bool:
     if not actor.has_perm(Permission.CODE_ENCOUNTER):
         return False
-    if codes_only_own_visits(actor):
+    if codes_only_own_visits(actor) and actor.pk is not None:
         visit = (
             encounter_or_visit.appointment
             if isinstance(encounter_or_visit, Encounter)
