@@ -715,6 +715,7 @@ MATRIX_EXTENSIONS = [
     "tests.scheduling.matrix_rows",
     "tests.frontdesk.matrix_rows",
     "tests.billing.matrix_rows",
+    "tests.billing.matrix_rows_claims",
     "tests.messaging.matrix_rows",
     "tests.reports.matrix_rows",
 ]

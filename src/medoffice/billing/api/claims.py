@@ -24,6 +24,7 @@ from medoffice.api.common import (
     audit_patient_read,
     audit_patients_shown,
     get_or_404,
+    require_permission,
     restricted,
     row_id,
 )
@@ -37,6 +38,7 @@ from medoffice.billing.services import encounters as services
 from medoffice.core.filtersets import filter_rows
 from medoffice.core.http import ApiRequest
 from medoffice.core.models import AuditAction, AuditOutcome
+from medoffice.core.roles import Permission
 
 router = Router(tags=["billing"])
 
@@ -399,6 +401,12 @@ def open_encounter(request: ApiRequest, id: int = row_id()) -> Any:
 
     from medoffice.billing.selectors.encounters import visit_for_charges
 
+    require_permission(
+        request,
+        Permission.CODE_ENCOUNTER,
+        action=AuditAction.CREATE,
+        object_type="billing.encounter",
+    )
     try:
         visit = visit_for_charges(request.auth, id)
     except Http404:
@@ -494,11 +502,12 @@ def correct_claim(request: ApiRequest, payload: CorrectIn, id: int = row_id()) -
     summary="Billable ICD-10-CM codes whose code starts with, or description holds, the text",
 )
 def search_icd10(
-    request: ApiRequest, q: str = Query(..., min_length=2, max_length=60)
+    request: ApiRequest,
+    q: str = Query("", max_length=60, description="At least two characters; fewer: nothing."),
 ) -> list[dict[str, str]]:
     restricted(request, Encounter)
     audit(request, AuditAction.READ, object_type="billing.icd10", detail="ICD-10-CM search")
     return [
         {"code": code, "display": icd10.display(code), "description": text}
-        for code, text in icd10.search(q, 20)
+        for code, text in (icd10.search(q, 20) if len(q.strip()) >= 2 else [])
     ]

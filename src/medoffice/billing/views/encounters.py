@@ -15,6 +15,7 @@ from django.db.models import Q, QuerySet
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -345,7 +346,8 @@ def charge_price(request: AuthenticatedRequest) -> JsonResponse:
         m for m in request.GET.get("modifiers", "").replace(",", " ").upper().split() if m
     ][:4]
     try:
-        on = dt.date.fromisoformat(request.GET.get("on", ""))
+        on_text = request.GET.get("on", "")
+        on = dt.date.fromisoformat(on_text) if on_text else timezone.localdate()
         units = Decimal(request.GET.get("units", "1") or "1")
         if not units.is_finite() or units <= 0 or units > Decimal("9999.999"):
             raise InvalidOperation
