@@ -82,13 +82,14 @@ def standard_fee(code: str, amount: str, *, modifier: str = "", since: dt.date |
     schedule, _ = FeeSchedule.objects.get_or_create(
         name="Standard", defaults={"kind": FeeScheduleKind.STANDARD}
     )
-    return FeeScheduleEntry.objects.create(
+    entry, _ = FeeScheduleEntry.objects.update_or_create(
         schedule=schedule,
         code=code,
         modifier=modifier,
-        amount=Decimal(amount),
         effective_from=since or dt.date(2020, 1, 1),
+        defaults={"amount": Decimal(amount)},
     )
+    return entry
 
 
 def seen_visit(
