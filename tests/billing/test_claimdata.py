@@ -200,6 +200,25 @@ def test_a_replacement_names_the_original_payer_claim_number():
 def test_many_claims_build_with_a_fixed_number_of_queries(django_assert_max_num_queries):
     for _ in range(4):
         claimed_encounter()
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(8):
         built = claims_for_x12(Claim.objects.all())
     assert len(built) == 4
+
+
+def test_the_query_count_does_not_grow_with_the_claims(django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    claimed_encounter()
+    with CaptureQueriesContext(connection) as one:
+        claims_for_x12(Claim.objects.all())
+    for _ in range(3):
+        claimed_encounter()
+    with django_assert_num_queries(len(one.captured_queries)):
+        assert len(claims_for_x12(Claim.objects.all())) == 4
+
+
+def test_claims_come_back_in_the_order_given():
+    first, second = (Claim.objects.get(encounter=claimed_encounter()) for _ in range(2))
+    built = claims_for_x12([second, first])
+    assert [c.control_number for c in built] == [second.control_number, first.control_number]
