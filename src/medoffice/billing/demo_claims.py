@@ -16,7 +16,14 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from medoffice.core.demo.helpers import BATCH, demo_now, demo_users, weighted
+from medoffice.core.demo.helpers import (
+    BATCH,
+    db_datetime,
+    demo_now,
+    demo_users,
+    insert_rows,
+    weighted,
+)
 
 # Common billable family-practice diagnoses (ICD-10-CM, without the dot).
 DIAGNOSES = [
@@ -164,6 +171,7 @@ PATH = {
 
 def build_claims(context: dict[str, Any], seed: int = 2026) -> None:
     """Charges for the past year's seen visits, a coder queue and claims in every status."""
+    from django.db import connection
     from django.utils import timezone
 
     from medoffice.billing.models import (
@@ -258,13 +266,14 @@ def build_claims(context: dict[str, Any], seed: int = 2026) -> None:
         by_visit = dict(Encounter.objects.values_list("appointment_id", "pk"))
         for e in encounters:
             e.pk = by_visit[e.appointment_id]
-    EncounterDiagnosis.objects.bulk_create(
-        (
-            EncounterDiagnosis(encounter_id=e.pk, position=p, code=code)
+    insert_rows(
+        EncounterDiagnosis,
+        ["encounter_id", "position", "code"],
+        [
+            (e.pk, p, code)
             for e, (_s, diagnoses, _l) in zip(encounters, plan, strict=True)
             for p, code in enumerate(diagnoses, start=1)
-        ),
-        batch_size=BATCH,
+        ],
     )
     charge_lines = []
     for e, (_s, _d, lines) in zip(encounters, plan, strict=True):
@@ -284,7 +293,27 @@ def build_claims(context: dict[str, Any], seed: int = 2026) -> None:
                     ndc_unit=ndc[2] if ndc else "",
                 )
             )
-    ChargeLine.objects.bulk_create(charge_lines, batch_size=BATCH)
+    line_columns = [
+        "line_number",
+        "procedure_code",
+        "modifiers",
+        "units",
+        "charge",
+        "diagnosis_pointers",
+        "description",
+        "ndc",
+        "ndc_quantity",
+        "ndc_unit",
+    ]
+
+    def line_values(line: Any) -> tuple[Any, ...]:
+        return tuple(getattr(line, name) for name in line_columns)
+
+    insert_rows(
+        ChargeLine,
+        ["encounter_id", *line_columns],
+        [(line.encounter_id, *line_values(line)) for line in charge_lines],
+    )
 
     claimed = [
         (e, plan_row)
@@ -368,38 +397,29 @@ def build_claims(context: dict[str, Any], seed: int = 2026) -> None:
             c.pk = by_number[c.control_number]
     claims += voids
     paths += [["draft", "ready", "submitted", "accepted"]] * len(voids)
-    ClaimLine.objects.bulk_create(
-        (
-            ClaimLine(
-                claim_id=c.pk,
-                line_number=line.line_number,
-                procedure_code=line.procedure_code,
-                modifiers=line.modifiers,
-                units=line.units,
-                charge=line.charge,
-                diagnosis_pointers=line.diagnosis_pointers,
-                ndc=line.ndc,
-                ndc_quantity=line.ndc_quantity,
-                ndc_unit=line.ndc_unit,
-                service_from=c.date_of_service,
-            )
+    insert_rows(
+        ClaimLine,
+        ["claim_id", *line_columns, "service_from"],
+        [
+            (c.pk, *line_values(line), connection.ops.adapt_datefield_value(c.date_of_service))
             for c in claims
             for line in lines_of[c.encounter_id]
-        ),
-        batch_size=BATCH,
+        ],
     )
-    ClaimTransition.objects.bulk_create(
-        (
-            ClaimTransition(
-                claim_id=c.pk,
-                from_status=path[n - 1] if n else "",
-                to_status=status,
-                by=coder,
-                at=c.created_at + dt.timedelta(days=n * 3),
-                note=c.rejection_reason if status == "rejected" else "",
+    coder_id = coder.pk if coder is not None else None
+    insert_rows(
+        ClaimTransition,
+        ["claim_id", "from_status", "to_status", "by_id", "at", "note"],
+        [
+            (
+                c.pk,
+                path[n - 1] if n else "",
+                status,
+                coder_id,
+                db_datetime(c.created_at + dt.timedelta(days=n * 3)),
+                c.rejection_reason if status == "rejected" else "",
             )
             for c, path in zip(claims, paths, strict=True)
             for n, status in enumerate(path)
-        ),
-        batch_size=BATCH,
+        ],
     )
