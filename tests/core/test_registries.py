@@ -55,6 +55,7 @@ def test_the_demo_builders_run_in_the_order_their_apps_registered():
         "medoffice.patients.demo.build_patient_registry",
         "medoffice.scheduling.demo.visits.build_appointments",
         "medoffice.billing.demo.build_copays",
+        "medoffice.billing.demo_claims.build_claims",
         "medoffice.messaging.demo.build_defaults",
         "medoffice.scheduling.demo.outreach.build_outreach",
         "medoffice.patients.demo.build_emergency_access",

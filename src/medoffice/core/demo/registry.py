@@ -6,7 +6,8 @@ built) and an order; a builder comes after the ones whose rows it reads. Core's 
 (locations, users) is built first and is the context every builder receives.
 
 Orders in use: 10 scheduling's set-up, 20 patients, 30 scheduling's visits, 35 billing's
-copays (continues the visits' random stream, handed over in the context), 39 messaging's
+copays (continues the visits' random stream, handed over in the context), 37 billing's
+charges and claims, 39 messaging's
 reminder rules and templates, 40 scheduling's waitlist and recalls, 50 patients' emergency access, 90 core's
 attention items (a locked account, the audit chain verified last).
 """
