@@ -17,6 +17,15 @@ EXEMPT: dict[str, str] = {
     # written and deleted only inside the booking services, which lock and check the
     # appointment first. No page, API operation or export reads them.
     "scheduling.SlotClaim": "booking's internal guard rows, never read by a page or the API",
+    # Parts of an encounter or a claim: read only through their parent's restricted
+    # queryset (prefetched from an Encounter or Claim the user may see), written by services.
+    "billing.EncounterDiagnosis": "part of an encounter, read through Encounter.restrict",
+    "billing.ChargeLine": "part of an encounter, read through Encounter.restrict",
+    "billing.ClaimLine": "part of a claim, read through Claim.restrict",
+    "billing.ClaimTransition": "part of a claim (its history), read through Claim.restrict",
+    "billing.ClaimFinding": "part of a claim (the scrubber's), read through Claim.restrict",
+    # The last control numbers drawn (claims, interchanges): a counter, never shown.
+    "billing.ControlNumber": "an internal counter of control numbers, never read by a page",
 }
 
 
