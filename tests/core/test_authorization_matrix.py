@@ -717,6 +717,7 @@ MATRIX_EXTENSIONS = [
     "tests.billing.matrix_rows",
     "tests.billing.matrix_rows_reference",
     "tests.billing.matrix_rows_eligibility",
+    "tests.billing.matrix_rows_claims",
     "tests.messaging.matrix_rows",
     "tests.reports.matrix_rows",
 ]

@@ -84,6 +84,7 @@ CROSS_TARGETS: dict[str, Callable[[RiversideRecords], Any]] = {
     "waitlist_entry": lambda r: r.waitlist_entry,
     "recall": lambda r: r.recall,
     "frontdesk_recall": lambda r: r.recall,
+    "billing_seen_visit": lambda r: r.arrived_visit,
 }
 
 RECORD_ROWS = [row for row in MATRIX if row.target in CROSS_TARGETS]

@@ -62,6 +62,7 @@ def test_the_demo_builders_run_in_the_order_their_apps_registered():
         "medoffice.billing.demo.build_copays",
         "medoffice.billing.demo_reference.build_reference",
         "medoffice.billing.demo_eligibility.build_eligibility",
+        "medoffice.billing.demo_claims.build_claims",
         "medoffice.messaging.demo.build_defaults",
         "medoffice.scheduling.demo.outreach.build_outreach",
         "medoffice.patients.demo.build_emergency_access",

@@ -149,8 +149,9 @@ AREAS: list[tuple[str, str, tuple[str, ...]]] = [
     (
         "Billing",
         "Code sets, NCCI edits, payers' billing profiles, fee schedules and their imports; "
-        "insurance eligibility: the checks (270 inquiries) and the payers' answers (271).",
-        ("billing",),
+        "insurance eligibility: the checks (270 inquiries) and the payers' answers (271); "
+        "visits' charges (diagnoses, service lines, coder review), claims, ICD-10-CM search.",
+        ("billing", "encounters", "visits/{id}/encounter", "claims", "icd10"),
     ),
     ("Reports", "The practice's figures.", ("reports",)),
     ("Audit", "The audit log.", ("audit-events",)),

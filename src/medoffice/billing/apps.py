@@ -20,8 +20,12 @@ class BillingConfig(AppConfig):
                 "Eligibility",
                 "billing_office:eligibility",
                 Permission.VIEW_ELIGIBILITY,
-                20,
+                35,
             ),
+            NavEntry(
+                "Billing", "Coder review", "billing_office:coding", Permission.REVIEW_ENCOUNTER, 20
+            ),
+            NavEntry("Billing", "Claims", "billing_office:claims", Permission.VIEW_CLAIM, 30),
         )
         for label, url_name, order in (
             ("Codes", "billing_office:codes", 40),
@@ -50,3 +54,4 @@ class BillingConfig(AppConfig):
                 "Eligibility checks will be queued and sent every hour.",
             )
         )
+        register_builder("billing-claims", "medoffice.billing.demo_claims.build_claims", order=37)

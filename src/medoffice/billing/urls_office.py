@@ -6,7 +6,7 @@ charges and the coder queue, claims, batches, acknowledgements and eligibility.
 
 from django.urls import URLPattern, URLResolver, include, path
 
-from medoffice.billing.views import reference
+from medoffice.billing.views import claims, encounters, reference
 from medoffice.billing.views.cms1500 import claim_cms1500_pdf
 
 app_name = "billing_office"
@@ -42,4 +42,14 @@ urlpatterns: list[URLPattern | URLResolver] = [
         reference.fee_schedule_export,
         name="fee-schedule-export",
     ),
+    path("visits/<int:appointment_id>/charges/", encounters.visit_charges, name="visit-charges"),
+    path("charges/<int:pk>/review/", encounters.review, name="review"),
+    path("coding/", encounters.CodingQueue.as_view(), name="coding"),
+    path("lookup/icd10/", encounters.icd10_options, name="icd10-options"),
+    path("lookup/procedures/", encounters.procedure_options, name="procedure-options"),
+    path("lookup/charge/", encounters.charge_price, name="charge-price"),
+    path("claims/", claims.ClaimList.as_view(), name="claims"),
+    path("claims/<int:pk>/", claims.claim_detail, name="claim"),
+    path("claims/<int:pk>/void/", claims.void, name="claim-void"),
+    path("claims/<int:pk>/correct/", claims.correct, name="claim-correct"),
 ]

@@ -29,6 +29,7 @@ from medoffice.billing import services as billing_services
 from medoffice.billing.forms import BalancePaymentForm
 from medoffice.billing.models import PatientPayment
 from medoffice.billing.selectors import eligibility as eligibility_selectors
+from medoffice.billing.selectors.encounters import charges_of_visits
 from medoffice.core.audit import record_event
 from medoffice.core.formaction import errors_onto_form, refusal_text, run_form_action
 from medoffice.core.formats import as_date, as_time, as_weekday_date
@@ -150,6 +151,9 @@ def day_view(request: AuthenticatedRequest) -> HttpResponse:
             + "?"
             + urlencode({"date": day.isoformat(), "location": base["location"]}),
             "is_today": day == timezone.localdate(),
+            "charge_visits": charges_of_visits(
+                request.user, [a.pk for a in _grid_appointments(grid)]
+            ),
         },
     )
 
@@ -440,6 +444,7 @@ def check_out(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             .select_related("provider", "appointment_type")[:5]
         ),
         "can_finish": appointment.status in {S.WITH_PROVIDER, S.CHECKOUT},
+        "charges": charges_of_visits(request.user, [appointment.pk]),
         "title": f"Check out · {patient.last_name}, {patient.first_name}",
     }
     return render(request, "frontdesk/check_out.html", context)

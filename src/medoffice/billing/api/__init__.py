@@ -1,10 +1,12 @@
 """Billing's JSON API: one router made of each part's."""
 
+from medoffice.billing.api.claims import router as claims_router
 from medoffice.billing.api.eligibility import router as eligibility_router
 from medoffice.billing.api.payments import router
 from medoffice.billing.api.reference import router as reference_router
 
 router.add_router("", reference_router)
 router.add_router("", eligibility_router)
+router.add_router("", claims_router)
 
 __all__ = ["router"]

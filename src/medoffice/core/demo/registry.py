@@ -7,8 +7,8 @@ built) and an order; a builder comes after the ones whose rows it reads. Core's 
 
 Orders in use: 10 scheduling's set-up, 20 patients, 30 scheduling's visits, 35 billing's
 copays (continues the visits' random stream, handed over in the context), 36 billing's
-reference (codes, NCCI edits, payers' profiles, fee schedules), 38 billing's eligibility
-checks of the coming visits, 39 messaging's
+reference (codes, NCCI edits, payers' profiles, fee schedules), 37 billing's charges and
+claims, 38 billing's eligibility checks of the coming visits, 39 messaging's
 reminder rules and templates, 40 scheduling's waitlist and recalls, 50 patients' emergency access, 90 core's
 attention items (a locked account, the audit chain verified last).
 """

@@ -1,0 +1,89 @@
+"""The demo's charges and claims keep the services' invariants."""
+
+from __future__ import annotations
+
+from collections import Counter
+from decimal import Decimal
+
+import pytest
+from django.db.models import Count, Q, Sum
+
+from medoffice.billing import icd10
+from medoffice.billing.demo_claims import build_claims
+from medoffice.billing.models import ChargeLine, Claim, ClaimLine, Encounter
+from medoffice.scheduling.models import Appointment
+from tests.billing.factories_claims import ProcedureCodeFactory, standard_fee
+from tests.scheduling.test_demo import build_small
+
+pytestmark = pytest.mark.django_db
+CODES = ["99212", "99213", "99214", "36415", "85025", "90686", "90471", "96372", "J1030"]
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        build_small()
+        for code in CODES:
+            ProcedureCodeFactory(code=code, requires_ndc=code.startswith("J"))
+        standard_fee("99213", "150.00")
+        build_claims({}, 7)
+        yield
+        from django.core.management import call_command
+
+        call_command("flush", interactive=False)
+
+
+def test_every_seen_past_visit_has_charges(demo):
+    seen = Appointment.objects.filter(
+        status__in=["with_provider", "checkout", "completed"], encounter__isnull=False
+    )
+    assert Encounter.objects.count() == seen.count() > 0
+
+
+def test_about_thirty_charges_wait_for_review(demo):
+    assert Encounter.objects.filter(status="review").count() == 30
+
+
+def test_every_claimed_encounter_has_one_original_claim(demo):
+    claimed = Encounter.objects.filter(status="claimed").annotate(
+        originals=Count("claims", filter=Q(claims__frequency="1"))
+    )
+    assert {e.originals for e in claimed} == {1}
+
+
+def test_claims_come_in_many_statuses(demo):
+    statuses = Counter(Claim.objects.values_list("status", flat=True))
+    assert {"draft", "submitted", "accepted", "adjudicated", "closed", "rejected"} <= set(statuses)
+
+
+def test_a_claims_total_is_the_sum_of_its_lines(demo):
+    for claim in Claim.objects.annotate(lines_total=Sum("lines__charge"))[:200]:
+        assert claim.total_charge == claim.lines_total
+
+
+def test_the_demo_bills_only_existing_codes_and_billable_diagnoses(demo):
+    assert set(ChargeLine.objects.values_list("procedure_code", flat=True)) <= set(CODES)
+    for codes in Claim.objects.values_list("diagnoses", flat=True)[:300]:
+        assert all(icd10.is_billable(code) for code in codes.split(","))
+
+
+def test_a_drug_line_carries_an_ndc(demo):
+    assert not ClaimLine.objects.filter(procedure_code="J1030", ndc="").exists()
+
+
+def test_the_standard_fee_is_used_when_there_is_one(demo):
+    assert set(
+        ChargeLine.objects.filter(procedure_code="99213").values_list("charge", flat=True)
+    ) == {Decimal("150.00")}
+
+
+def test_a_voided_claim_has_its_void_claim(demo):
+    for claim in Claim.objects.filter(status="voided"):
+        assert claim.corrections.filter(frequency="8").count() == 1
+
+
+def test_a_second_run_changes_nothing(demo, django_assert_max_num_queries):
+    before = Claim.objects.count()
+    with django_assert_max_num_queries(2):
+        build_claims({}, 7)
+    assert Claim.objects.count() == before
