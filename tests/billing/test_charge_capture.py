@@ -300,7 +300,7 @@ def test_a_referring_npi_must_be_valid_and_come_with_a_name():
 
 
 def test_a_place_of_service_must_be_known():
-    assert refused(simple_charges(place_of_service="99"))["place_of_service"] == [
+    assert refused(simple_charges(place_of_service="98"))["place_of_service"] == [
         Code.PLACE_OF_SERVICE_INVALID
     ]
 

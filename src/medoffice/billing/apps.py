@@ -26,6 +26,17 @@ class BillingConfig(AppConfig):
                 "Billing", "Coder review", "billing_office:coding", Permission.REVIEW_ENCOUNTER, 20
             ),
             NavEntry("Billing", "Claims", "billing_office:claims", Permission.VIEW_CLAIM, 30),
+            NavEntry(
+                "Billing", "Rejected claims", "billing_office:rejections", Permission.VIEW_CLAIM, 31
+            ),
+            NavEntry("Billing", "Batches", "billing_office:batches", Permission.VIEW_CLAIM, 32),
+            NavEntry(
+                "Billing",
+                "Acknowledgements",
+                "billing_office:acknowledgements",
+                Permission.VIEW_CLAIM,
+                33,
+            ),
         )
         for label, url_name, order in (
             ("Codes", "billing_office:codes", 40),
@@ -55,3 +66,6 @@ class BillingConfig(AppConfig):
             )
         )
         register_builder("billing-claims", "medoffice.billing.demo_claims.build_claims", order=37)
+        register_builder(
+            "billing-submission", "medoffice.billing.demo_submission.build_submission", order=37
+        )

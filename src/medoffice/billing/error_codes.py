@@ -97,3 +97,7 @@ class BillingErrorCode(StrEnum):
     CLAIM_IN_FLIGHT = "claim_in_flight"
     CLAIM_NOT_CORRECTABLE = "claim_not_correctable"
     CORRECTION_PENDING = "correction_pending"
+    # scrubbing and acknowledgements
+    ERROR_NOT_OVERRIDABLE = "error_not_overridable"
+    ALREADY_OVERRIDDEN = "already_overridden"
+    CLAIM_LOCKED = "claim_locked"

@@ -6,7 +6,7 @@ charges and the coder queue, claims, batches, acknowledgements and eligibility.
 
 from django.urls import URLPattern, URLResolver, include, path
 
-from medoffice.billing.views import claims, encounters, reference
+from medoffice.billing.views import claims, encounters, reference, submission
 from medoffice.billing.views.cms1500 import claim_cms1500_pdf
 
 app_name = "billing_office"
@@ -52,4 +52,19 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("claims/<int:pk>/", claims.claim_detail, name="claim"),
     path("claims/<int:pk>/void/", claims.void, name="claim-void"),
     path("claims/<int:pk>/correct/", claims.correct, name="claim-correct"),
+    # scrubbing, batches (837P) and acknowledgements (billing/views/submission.py)
+    path("claims/<int:pk>/scrub/", submission.scrub_claim, name="claim-scrub"),
+    path("claims/scrub/", submission.scrub_all, name="scrub-all"),
+    path("claims/rejected/", submission.RejectionQueue.as_view(), name="rejections"),
+    path("findings/<int:pk>/override/", submission.override, name="finding-override"),
+    path("batches/", submission.BatchList.as_view(), name="batches"),
+    path("batches/submit/", submission.submit, name="submit"),
+    path("batches/<int:pk>/", submission.batch_detail, name="batch"),
+    path("batches/<int:pk>/file.x12", submission.batch_file, name="batch-file"),
+    path("acknowledgements/", submission.AcknowledgementList.as_view(), name="acknowledgements"),
+    path(
+        "acknowledgements/import/",
+        submission.acknowledgement_upload,
+        name="acknowledgement-upload",
+    ),
 ]

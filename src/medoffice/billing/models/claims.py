@@ -150,6 +150,9 @@ class Claim(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     first_submitted_at = models.DateTimeField(null=True, blank=True)
     rejection_reason = models.TextField(blank=True)
+    # The first scrub's verdict, kept for good: the clean-claim rate (HFMA MAP CL-1) counts
+    # claims that passed the edits with no manual intervention. None: never scrubbed.
+    first_scrub_clean = models.BooleanField(null=True, blank=True)
     created_at = models.DateTimeField()
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

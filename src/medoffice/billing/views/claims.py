@@ -33,6 +33,7 @@ class ClaimList(ListPage):
     default_sort = "-date_of_service"
     data_category = "claims"
     patient_field = "patient_id"
+    actions_template = "billing/claims/_list_actions.html"
     columns = [
         Column(
             "control_number", "Claim", link=lambda c: reverse("billing_office:claim", args=[c.pk])
@@ -118,6 +119,8 @@ def claim_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             and claim.frequency != ClaimFrequency.VOID
             and claim.status not in {ClaimStatus.VOIDED, ClaimStatus.SUBMITTED},
             "encounter": claim.encounter,
+            "can_scrub": can_change
+            and claim.status in {ClaimStatus.DRAFT, ClaimStatus.SCRUBBED, ClaimStatus.READY},
         },
     )
 

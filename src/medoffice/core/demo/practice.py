@@ -104,7 +104,7 @@ def build_practice(seed: int = 2026) -> dict[str, Any]:
             address_line1="1200 River Road",
             city="Springfield",
             state="MA",
-            postal_code="01103",
+            postal_code="01103-2211",  # ZIP+4: the 837P's billing provider must have all nine
         )
     locations = {}
     for code, name, street, city, state, zip_code, phone in LOCATIONS:

@@ -1,0 +1,280 @@
+"""Claim batches: every ready electronic claim written into one 837P per clearinghouse
+(or per payer billed directly), the claims marked submitted, the file delivered.
+
+``export_ready_claims`` is what ``medoffice claims export`` and the billing pages call. It
+works in bulk (one status update, one insert of the claims' history rows and one audit
+event per batch) so 10,000 claims go out in seconds. Each batch is one transaction: its
+control numbers are taken under a row lock, the file is stored with the batch, and the
+claims become SUBMITTED together or not at all; the file is delivered (outbox folder, or
+the folder the command names) once the transaction has committed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from medoffice.billing.choices import ClaimStatus, SubmissionMethod
+from medoffice.billing.claimdata import claims_for_x12
+from medoffice.billing.models import (
+    Claim,
+    ClaimBatch,
+    ClaimTransition,
+    Clearinghouse,
+    ControlNumber,
+)
+from medoffice.billing.transport import FileDropTransport, Transport, TransportError, transport_for
+from medoffice.core.audit import AuditAction, record_event
+from medoffice.core.permissions import Actor, actor_user, require
+from medoffice.core.roles import Permission
+from medoffice.patients.models import Payer
+from medoffice.x12 import p837
+from medoffice.x12.errors import WriteError
+from medoffice.x12.writer import InterchangeHeader
+
+# The ISA sender id when no clearinghouse names one (a payer billed directly).
+DIRECT_QUALIFIER = "ZZ"
+
+
+@dataclass
+class BatchResult:
+    batch: ClaimBatch
+    destination: str  # the payer or clearinghouse
+    delivered_to: str = ""  # the transport's note, or why it failed
+    delivered: bool = False
+
+
+@dataclass
+class ExportResult:
+    batches: list[BatchResult] = field(default_factory=list)
+    # Claims that could not be written, with why (their batch goes out without them).
+    refused: list[tuple[Claim, str]] = field(default_factory=list)
+
+    @property
+    def claim_count(self) -> int:
+        return sum(result.batch.claim_count for result in self.batches)
+
+
+def take_control_numbers(kind: str, count: int = 1) -> int:
+    """The first of ``count`` new numbers of ``kind`` (ISA13, GS06, ST02); caller's transaction."""
+    row, _ = ControlNumber.objects.select_for_update().get_or_create(kind=kind)
+    first = row.last + 1
+    if first + count - 1 > 999_999_999:  # ISA13 and GS06 hold nine digits
+        first = 1
+    row.last = first + count - 1
+    row.save(update_fields=["last"])
+    return first
+
+
+def ready_electronic(actor: Actor) -> QuerySet[Claim]:
+    """The actor's ready claims that go out electronically."""
+    return (
+        Claim.objects.restrict(actor, "view")
+        .filter(status=ClaimStatus.READY, payer__isnull=False)
+        .exclude(payer__billing__submission=SubmissionMethod.PAPER)
+        .order_by("pk")
+    )
+
+
+def _groups(claims: QuerySet[Claim]) -> dict[tuple[int | None, int | None], list[int]]:
+    """Claim ids by (clearinghouse, payer billed directly)."""
+    grouped: dict[tuple[int | None, int | None], list[int]] = {}
+    for pk, payer_id, house_id in claims.values_list(
+        "pk", "payer_id", "payer__billing__clearinghouse_id"
+    ):
+        key = (house_id, None) if house_id else (None, payer_id)
+        grouped.setdefault(key, []).append(pk)
+    return grouped
+
+
+def _envelope(
+    house: Clearinghouse | None,
+    payer: Payer | None,
+    when: dt.datetime,
+    numbers: tuple[int, int, int],
+) -> p837.Envelope837:
+    from medoffice.core.models import Practice
+
+    practice = Practice.current()
+    practice_name = practice.legal_name if practice else "MEDOFFICE PRACTICE"
+    tax_id = (practice.tax_id if practice else "").replace("-", "")
+    isa, gs, st = numbers
+    if house is not None:
+        sender, sender_q = house.submitter_id, house.submitter_qualifier
+        receiver, receiver_q, receiver_name = (
+            house.receiver_id,
+            house.receiver_qualifier,
+            house.receiver_name,
+        )
+        contact, phone, email = house.contact_name, house.contact_phone, house.contact_email
+        if not phone and not email:  # the submitter's PER needs one: the practice's phone
+            phone = practice.phone if practice else ""
+        usage = "P" if house.production else "T"
+    else:
+        assert payer is not None
+        sender, sender_q = tax_id or "MEDOFFICE", DIRECT_QUALIFIER
+        receiver, receiver_q, receiver_name = (
+            payer.payer_id or str(payer.pk),
+            DIRECT_QUALIFIER,
+            payer.name,
+        )
+        contact, phone, email = practice_name, (practice.phone if practice else ""), ""
+        usage = "T"
+    phone_digits = "".join(ch for ch in phone if ch.isdigit())[-10:]
+    return p837.Envelope837(
+        header=InterchangeHeader(
+            sender_id=sender,
+            receiver_id=receiver,
+            interchange_control_number=isa,
+            group_control_number=gs,
+            created=when,
+            usage=usage,
+            sender_qualifier=sender_q,
+            receiver_qualifier=receiver_q,
+        ),
+        submitter=p837.Submitter(
+            name=practice_name,
+            etin=sender,
+            contact_name=contact or practice_name,
+            phone=phone_digits,
+            email=email,
+        ),
+        receiver_name=receiver_name,
+        receiver_id=receiver,
+        transaction_control_number=st,
+    )
+
+
+def _write(
+    claims: list[Claim], envelope: p837.Envelope837, refused: list[tuple[Claim, str]]
+) -> tuple[str, list[Claim]]:
+    """The 837P of the claims that can be written; a claim that cannot is set aside."""
+    plain = dict(zip((c.control_number for c in claims), claims_for_x12(claims), strict=True))
+    keep = list(claims)
+    while keep:
+        try:
+            return p837.write_837p([plain[c.control_number] for c in keep], envelope), keep
+        except WriteError as exc:
+            culprit = next((c for c in keep if c.control_number in exc.message), None)
+            if culprit is None:  # the batch itself (the envelope): none of it can go
+                refused.extend((c, exc.message) for c in keep)
+                return "", []
+            refused.append((culprit, exc.message))
+            keep.remove(culprit)
+    return "", []
+
+
+def _file_name(batch_isa: int, destination: str, when: dt.datetime) -> str:
+    slug = "".join(ch if ch.isalnum() else "-" for ch in destination.lower()).strip("-")[:40]
+    return f"837P-{when:%Y%m%d}-{batch_isa:09d}-{slug or 'payer'}.x12"
+
+
+def export_ready_claims(
+    *,
+    actor: Actor,
+    claims: QuerySet[Claim] | None = None,
+    out_dir: Path | None = None,
+    now: dt.datetime | None = None,
+) -> ExportResult:
+    """Write every ready electronic claim (or those of ``claims`` that are ready) into one
+    837P per clearinghouse or directly billed payer; mark them submitted; deliver."""
+    require(actor, Permission.CHANGE_CLAIM, "Your role does not submit claims.")
+    user = actor_user(actor)
+    when = timezone.localtime(now or timezone.now())
+    chosen = ready_electronic(actor)
+    if claims is not None:
+        chosen = chosen.filter(pk__in=claims.values("pk"))
+    result = ExportResult()
+    for (house_id, payer_id), ids in _groups(chosen).items():
+        house = Clearinghouse.objects.get(pk=house_id) if house_id else None
+        payer = Payer.objects.get(pk=payer_id) if payer_id else None
+        destination = house.name if house else payer.name if payer else "payer"
+        with transaction.atomic():
+            locked = list(
+                Claim.objects.select_for_update()
+                .filter(pk__in=ids, status=ClaimStatus.READY)
+                .order_by("pk")
+            )
+            if not locked:
+                continue
+            sets = (len(locked) + p837.MAX_CLAIMS_PER_SET - 1) // p837.MAX_CLAIMS_PER_SET
+            numbers = (
+                take_control_numbers("ISA"),
+                take_control_numbers("GS"),
+                take_control_numbers("ST", sets),
+            )
+            envelope = _envelope(house, payer, when, numbers)
+            content, written = _write(locked, envelope, result.refused)
+            if not written:
+                continue
+            total = sum((c.total_charge for c in written), Decimal("0"))
+            batch = ClaimBatch.objects.create(
+                clearinghouse=house,
+                payer=payer,
+                interchange_control_number=numbers[0],
+                group_control_number=numbers[1],
+                file_name=_file_name(numbers[0], destination, when),
+                content=content,
+                claim_count=len(written),
+                total_charge=total,
+                created_by=user,
+                created_at=when,
+            )
+            ids_written = [c.pk for c in written]
+            first_time = Claim.objects.filter(pk__in=ids_written, first_submitted_at__isnull=True)
+            first_time.update(first_submitted_at=when)
+            Claim.objects.filter(pk__in=ids_written).update(
+                status=ClaimStatus.SUBMITTED, submitted_at=when, batch=batch
+            )
+            ClaimTransition.objects.bulk_create(
+                ClaimTransition(
+                    claim_id=pk,
+                    from_status=ClaimStatus.READY,
+                    to_status=ClaimStatus.SUBMITTED,
+                    by=user,
+                    at=when,
+                    note=f"in batch {numbers[0]:09d} to {destination}",
+                )
+                for pk in ids_written
+            )
+            record_event(
+                AuditAction.CREATE,
+                user=actor,
+                obj=batch,
+                data_category="claims",
+                detail=f"837P batch {numbers[0]:09d} to {destination}: {len(written)} claims, "
+                f"{total} total",
+            )
+        result.batches.append(BatchResult(batch=batch, destination=destination))
+    for done in result.batches:
+        _deliver(done, out_dir)
+    return result
+
+
+def _deliver(done: BatchResult, out_dir: Path | None) -> None:
+    batch = done.batch
+    transport: Transport
+    if out_dir is not None:
+        transport = FileDropTransport(out_dir)
+    elif batch.clearinghouse is not None:
+        transport = transport_for(batch.clearinghouse)
+    else:
+        return  # a payer billed directly: the biller downloads the file from the batch page
+    try:
+        note = transport.deliver(batch.file_name, batch.content)
+    except TransportError as exc:
+        done.delivered_to = str(exc)
+        ClaimBatch.objects.filter(pk=batch.pk).update(delivery_note=str(exc)[:250])
+        return
+    done.delivered, done.delivered_to = True, note
+    batch.delivered_at = timezone.now()
+    batch.delivery_note = note[:250]
+    ClaimBatch.objects.filter(pk=batch.pk).update(
+        delivered_at=batch.delivered_at, delivery_note=batch.delivery_note
+    )
