@@ -718,6 +718,7 @@ MATRIX_EXTENSIONS = [
     "tests.billing.matrix_rows_reference",
     "tests.billing.matrix_rows_eligibility",
     "tests.billing.matrix_rows_claims",
+    "tests.billing.matrix_rows_submission",
     "tests.messaging.matrix_rows",
     "tests.reports.matrix_rows",
 ]

@@ -278,8 +278,8 @@ def scrub_claims(
             claim.status = status
         ClaimFinding.objects.bulk_create(rows, batch_size=2000)
         ClaimTransition.objects.bulk_create(transitions, batch_size=2000)
-        for status, ids in by_status.items():
-            Claim.objects.filter(pk__in=ids).update(status=status, scrubbed_at=now)
+        for new_status, ids in by_status.items():
+            Claim.objects.filter(pk__in=ids).update(status=new_status, scrubbed_at=now)
         for clean, ids in first_clean.items():
             Claim.objects.filter(pk__in=ids).update(first_scrub_clean=clean)
         record_event(

@@ -156,6 +156,12 @@ class BatchList(ListPage):
         Column("delivery_note", "Delivery", sortable=False),
     ]
 
+    def get_permission_required(self) -> list[str]:
+        return [Permission.VIEW_CLAIM]
+
+    def export_permission(self) -> str:
+        return Permission.VIEW_CLAIM
+
     def base_queryset(self) -> QuerySet:
         return ClaimBatch.objects.restrict(self.request.user, "view").select_related(
             "clearinghouse", "payer"
@@ -242,6 +248,12 @@ class AcknowledgementList(ListPage):
         Column("rejected", "Rejected", css="text-end"),
     ]
 
+    def get_permission_required(self) -> list[str]:
+        return [Permission.VIEW_CLAIM]
+
+    def export_permission(self) -> str:
+        return Permission.VIEW_CLAIM
+
     def base_queryset(self) -> QuerySet:
         return Acknowledgement.objects.restrict(self.request.user, "view").select_related("batch")
 
@@ -276,7 +288,7 @@ class RejectionQueue(ClaimList):
         "is. Open one, correct it and scrub it again."
     )
     default_sort = "date_of_service"
-    actions_template = None
+    actions_template = None  # type: ignore[assignment]  # the queue has no list actions
     columns = [*ClaimList.columns[:5], Column("rejection_reason", "Why", sortable=False)]
 
     def base_queryset(self) -> QuerySet:
