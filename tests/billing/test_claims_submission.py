@@ -248,6 +248,7 @@ def test_a_999_rejecting_one_claim_names_where_and_why(practice_ready, tmp_path)
     assert "CLM05" in second.rejection_reason
     assert first.status == ClaimStatus.REJECTED  # the payer saw none of the set
     assert "rejected with its file" in first.rejection_reason
+    assert f"the errors are in claim {second.control_number}" in first.rejection_reason
 
 
 def test_a_malformed_999_changes_nothing_and_names_the_segment(practice_ready, tmp_path):

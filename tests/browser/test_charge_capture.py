@@ -53,6 +53,6 @@ def test_the_desk_codes_a_visit_and_the_biller_approves_it(page: Page, practice,
     expect(page.get_by_test_id("encounter-status")).to_have_text("Claimed (locked)")
     claim = Claim.objects.get(encounter__appointment=visit)
     page.get_by_role("link", name=claim.control_number).click()
-    expect(page.get_by_test_id("claim-total")).to_have_text("300.00")
+    expect(page.get_by_test_id("claim-total")).to_have_text("$300.00")
     expect(page.get_by_test_id("claim-diagnoses")).to_contain_text("E11.9")
     save_screenshot(page, "claim-detail")

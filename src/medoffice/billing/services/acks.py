@@ -243,7 +243,15 @@ def _apply_999(ack: Ack999, actor: Actor, report: AckReport) -> ClaimBatch | Non
                         report.lines.append(AckLine(control, "not found"))
                 continue
             blamed, header = _blame(set_ack, mapping)
-            reasons = "; ".join(header) or "; ".join(set_ack.reasons)
+            if header:
+                reasons = "; ".join(header)
+            elif blamed:
+                reasons = (
+                    f"the errors are in claim {', '.join(sorted(blamed))}; "
+                    "send this one again unchanged"
+                )
+            else:
+                reasons = "; ".join(set_ack.reasons)
             for control in mapping.claims:
                 if control not in claims:
                     report.lines.append(AckLine(control, "not found"))
