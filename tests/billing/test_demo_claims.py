@@ -59,7 +59,9 @@ def test_every_claimed_encounter_has_one_original_claim(demo):
 
 def test_claims_come_in_many_statuses(demo):
     statuses = Counter(Claim.objects.values_list("status", flat=True))
-    assert {"draft", "submitted", "accepted", "adjudicated", "closed", "rejected"} <= set(statuses)
+    # The recent drafts are scrubbed and sent by the next builder (billing-submission).
+    assert {"submitted", "accepted", "adjudicated", "closed", "rejected"} <= set(statuses)
+    assert statuses["draft"] + statuses["ready"] + statuses["scrubbed"] > 0
 
 
 def test_a_claims_total_is_the_sum_of_its_lines(demo):
