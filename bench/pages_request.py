@@ -290,7 +290,15 @@ def measure(requests: int) -> dict[str, Any]:
             }
         )
     if not only or "POST" in only:
-        results.extend(measure_posts(requests, demo, client_of))
+        posts = measure_posts(requests, demo, client_of)
+        results.extend(posts)
+        measured = {row["key"] for row in posts}
+        for key, why in (
+            ("POST frontdesk:check-in", "too few of today's demo visits still scheduled"),
+            ("POST scheduling:book", "too few open slots in the next weeks"),
+        ):
+            if key not in measured:
+                skipped[key] = f"{why} at the hour this ran"
     return {
         "vendor": connection.vendor,
         "requests": requests,
@@ -343,7 +351,10 @@ def measure_posts(requests: int, demo: DemoTargets, client_of: Any) -> list[dict
                 "cpu_p50": statistics.median(cpu),
             }
         )
-    assert Appointment.objects.filter(pk__in=scheduled, status="arrived").count() == len(scheduled)
+        arrived = Appointment.objects.filter(pk__in=scheduled, status="arrived").count()
+        assert arrived == len(scheduled), arrived
+    # Late in the demo's day too few visits are still scheduled: check-in is then not measured
+    # (the page says so) rather than measured on a handful.
     out.extend(measure_booking(requests, demo, desk))
     return out
 
