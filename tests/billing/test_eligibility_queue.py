@@ -122,6 +122,27 @@ def test_the_270_is_well_formed_with_the_date_of_service_and_the_trace(location,
     assert coverage.member_id in written.read_text()
 
 
+def test_a_dependent_patient_is_asked_about_under_the_subscriber(location, outbox):
+    patient = PatientFactory(home_location=location, first_name="Lucia")
+    insured(
+        patient,
+        outbox,
+        relationship="19",
+        subscriber_first_name="Marco",
+        subscriber_last_name=patient.last_name,
+    )
+    visit_on(local_day(2), location, patient=patient)
+    (check,) = eligibility.queue_checks(actor=SYSTEM)
+    eligibility.write_batch(actor=SYSTEM)
+    (written,) = outbox.glob("*.x12")
+    listed = list(X12Reader(written.read_text(), strict=True))
+    names = {s.get(1): s for s in listed if s.id == "NM1"}
+    assert names["IL"].get(4) == "MARCO"
+    assert names["03"].get(4) == "LUCIA"
+    assert [s.get(3) for s in listed if s.id == "HL"][-2:] == ["22", "23"]
+    assert [s.get(2) for s in listed if s.id == "TRN"] == [check.trace_number]
+
+
 def test_sent_checks_are_marked_sent(location, outbox):
     _insured_visit(location, 2, outbox)
     eligibility.queue_checks(actor=SYSTEM)

@@ -85,6 +85,49 @@ def test_inquiries_to_two_payers_get_two_information_sources() -> None:
     assert hl[6][1] == "6"
 
 
+def _dependent_inquiry(relationship: str = "19") -> Inquiry:
+    child = replace(b.SUBSCRIBER.person, first_name="LUCIA", date_of_birth=dt.date(2015, 4, 2))
+    return replace(INQUIRY, dependent=child, relationship=relationship)
+
+
+def test_a_dependent_is_asked_about_in_a_dependent_hl_under_the_subscriber() -> None:
+    listed = list(X12Reader(write_270([_dependent_inquiry()], ENVELOPE)))  # strict counts
+    ids = [s.id for s in listed]
+    assert ids[8:] == [
+        "HL", "NM1", "DMG", "HL", "TRN", "NM1", "DMG", "INS", "DTP", "EQ", "SE", "GE", "IEA",
+    ]  # fmt: skip
+    hl = [s.elements for s in listed if s.id == "HL"]
+    assert hl[2:] == [("3", "2", "22", "1"), ("4", "3", "23", "0")]
+
+
+def test_the_dependent_loop_names_the_patient_without_an_id_and_the_subscriber_with_it() -> None:
+    listed = list(X12Reader(write_270([_dependent_inquiry()], ENVELOPE)))
+    names = [s.elements for s in listed if s.id == "NM1"][2:]
+    assert names[0][0] == "IL"
+    assert names[0][7:9] == ("MI", "XJ123456789")
+    assert names[1][:4] == ("03", "1", "RIVERA", "LUCIA")
+    assert "MI" not in names[1]
+    dmg = [s.elements for s in listed if s.id == "DMG"]
+    assert dmg[-1][:2] == ("D8", "20150402")
+
+
+def test_the_trace_goes_with_the_dependent_not_the_subscriber() -> None:
+    listed = list(X12Reader(write_270([_dependent_inquiry()], ENVELOPE)))
+    ids = [s.id for s in listed]
+    (trn,) = [s for s in listed if s.id == "TRN"]
+    assert ids.index("TRN") > [i for i, s in enumerate(ids) if s == "HL"][-1]
+    assert trn.elements == ("1", "TRACE1", "9VALLEYFM1")
+
+
+@pytest.mark.parametrize(
+    ("ours", "ins02"), [("19", "19"), ("01", "01"), ("32", "34"), ("G8", "34")]
+)
+def test_the_dependent_relationship_is_one_ins02_allows(ours: str, ins02: str) -> None:
+    listed = list(X12Reader(write_270([_dependent_inquiry(ours)], ENVELOPE)))
+    (ins,) = [s for s in listed if s.id == "INS"]
+    assert ins.elements == ("N", ins02)
+
+
 def test_an_inquiry_without_a_member_id_is_refused() -> None:
     with pytest.raises(WriteError, match="member id"):
         write_270([replace(INQUIRY, subscriber=replace(b.SUBSCRIBER, member_id=""))], ENVELOPE)

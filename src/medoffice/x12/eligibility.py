@@ -3,7 +3,8 @@
 ``write_270(inquiries, envelope)`` writes one ST with, per payer, an information source
 HL (20), per provider an information receiver HL (21) and, per inquiry, a subscriber HL
 (22) with TRN*1 (our trace), NM1*IL, DMG, DTP*291 (the date of service) and EQ (30 by
-default). ``read_271(source)`` gives, per subscriber or dependent answered, the echoed
+default); when the patient is the subscriber's dependent, the subscriber HL carries only
+NM1*IL and DMG, and a dependent HL (23) under it the TRN, NM1*03, DMG, INS, DTP and EQ. ``read_271(source)`` gives, per subscriber or dependent answered, the echoed
 trace (TRN*2), names and member id, whether coverage is active (EB01 1-5) or inactive
 (6-8), the plan, copays (B), deductibles (C, "remaining" when EB06 is 29), out-of-pocket
 (G), and the AAA rejections at any level with their reason and follow-up in words.
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from medoffice.x12._reading import amount, read_checked, require
-from medoffice.x12.claims import Payer, Provider, Subscriber
+from medoffice.x12.claims import Payer, Person, Provider, Subscriber
 from medoffice.x12.errors import ContentError, WriteError, X12Error
 from medoffice.x12.reader import Segment, Source
 from medoffice.x12.writer import (
@@ -109,6 +110,15 @@ class Inquiry:
     subscriber: Subscriber
     service_date: dt.date
     service_type: str = "30"  # EQ01: 30 health benefit plan coverage
+    # The patient when not the subscriber and without a member id of their own: asked
+    # about in a dependent HL (23, loop 2000D/2100D) under the subscriber's, with the
+    # patient's relationship to the subscriber (individual relationship code).
+    dependent: Person | None = None
+    relationship: str = "19"
+
+
+# INS02 of loop 2100D allows only spouse, child and "other adult".
+_DEPENDENT_RELATIONSHIP = {"01": "01", "19": "19"}
 
 
 @dataclass(frozen=True)
@@ -165,39 +175,47 @@ def write_270(
             )
             for inquiry in theirs:
                 hl += 1
-                out.add("HL", str(hl), str(receiver), "22", "0")
+                dependent = inquiry.dependent
+                out.add("HL", str(hl), str(receiver), "22", "1" if dependent else "0")
                 trace = ident(inquiry.trace)
                 if not trace:
                     raise WriteError("an inquiry has no trace number")
-                out.add("TRN", "1", trace, ident(envelope.trace_originator))
-                who = inquiry.subscriber.person
+                if dependent is None:
+                    out.add("TRN", "1", trace, ident(envelope.trace_originator))
                 member = ident(inquiry.subscriber.member_id)
                 if not member:
                     raise WriteError(f"inquiry {trace}: the member id is missing")
-                out.add(
-                    "NM1",
-                    "IL",
-                    "1",
-                    text(who.last_name),
-                    text(who.first_name),
-                    text(who.middle_name),
-                    "",
-                    text(who.suffix),
-                    "MI",
-                    member,
-                )
-                if who.date_of_birth is not None:
-                    out.add(
-                        "DMG",
-                        "D8",
-                        date8(who.date_of_birth),
-                        who.sex if who.sex in {"M", "F"} else "",
-                    )
+                _name(out, "IL", inquiry.subscriber.person, member)
+                if dependent is not None:
+                    hl += 1
+                    out.add("HL", str(hl), str(hl - 1), "23", "0")
+                    out.add("TRN", "1", trace, ident(envelope.trace_originator))
+                    _name(out, "03", dependent, "")
+                    relationship = _DEPENDENT_RELATIONSHIP.get(inquiry.relationship, "34")
+                    out.add("INS", "N", relationship)
                 out.add("DTP", "291", "D8", date8(inquiry.service_date))
                 out.add("EQ", ident(inquiry.service_type))
     out.add("SE", str(out.count + 1), control)
     close_interchange(out, envelope.header, 1)
     return out.text()
+
+
+def _name(out: SegmentWriter, entity: str, who: Person, member: str) -> None:
+    """NM1 (IL subscriber with the member id, 03 dependent without) and its DMG."""
+    out.add(
+        "NM1",
+        entity,
+        "1",
+        text(who.last_name),
+        text(who.first_name),
+        text(who.middle_name),
+        "",
+        text(who.suffix),
+        "MI" if member else "",
+        member,
+    )
+    if who.date_of_birth is not None:
+        out.add("DMG", "D8", date8(who.date_of_birth), who.sex if who.sex in {"M", "F"} else "")
 
 
 # --- the 271 --------------------------------------------------------------------------------

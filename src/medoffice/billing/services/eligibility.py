@@ -27,6 +27,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from medoffice.billing.choices import EligibilityStatus as Status
+from medoffice.billing.claimdata import patient_person, subscriber_person
 from medoffice.billing.error_codes import BillingErrorCode as Code
 from medoffice.billing.models import Clearinghouse, ControlNumber, EligibilityCheck, PayerProfile
 from medoffice.billing.transport import TransportError, transport_for
@@ -35,11 +36,12 @@ from medoffice.core.models import AuditAction, AuditOutcome, Practice, practice_
 from medoffice.core.money import format_money
 from medoffice.core.permissions import Actor, require
 from medoffice.core.roles import Permission
+from medoffice.patients.choices import Relationship
 from medoffice.patients.models import Coverage
 from medoffice.scheduling.choices import AppointmentStatus
 from medoffice.scheduling.models import Appointment
 from medoffice.x12 import eligibility as x12
-from medoffice.x12.claims import Payer, Person, Provider, Subscriber
+from medoffice.x12.claims import Payer, Provider, Subscriber
 from medoffice.x12.errors import WriteError, X12Error
 from medoffice.x12.writer import InterchangeHeader, digits
 
@@ -212,32 +214,21 @@ class BatchResult:
     undelivered: list[BatchFile] = field(default_factory=list)
 
 
-def _person(check: EligibilityCheck) -> Person:
+def _inquiry(check: EligibilityCheck, receiver: Provider) -> x12.Inquiry:
+    """The subscriber asked about; a dependent patient in their own loop under them."""
     coverage = check.coverage
     patient = coverage.patient
-    if coverage.relationship == "18" or not coverage.subscriber_last_name:
-        return Person(
-            last_name=patient.last_name,
-            first_name=patient.first_name,
-            date_of_birth=patient.date_of_birth,
-            sex=patient.sex,
-        )
-    return Person(
-        last_name=coverage.subscriber_last_name,
-        first_name=coverage.subscriber_first_name,
-        date_of_birth=coverage.subscriber_date_of_birth,
-        sex=coverage.subscriber_sex,
-    )
-
-
-def _inquiry(check: EligibilityCheck, receiver: Provider) -> x12.Inquiry:
-    coverage = check.coverage
+    dependent = coverage.relationship != Relationship.SELF
     return x12.Inquiry(
         trace=check.trace_number,
         payer=Payer(name=coverage.payer.name, payer_id=coverage.payer.payer_id),
         provider=receiver,
-        subscriber=Subscriber(member_id=coverage.member_id, person=_person(check)),
+        subscriber=Subscriber(
+            member_id=coverage.member_id, person=subscriber_person(coverage, patient)
+        ),
         service_date=check.service_date,
+        dependent=patient_person(patient) if dependent else None,
+        relationship=coverage.relationship,
     )
 
 
