@@ -10,19 +10,16 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from medoffice.billing.choices import CodeSet, FeeScheduleKind
+from medoffice.billing.choices import FeeScheduleKind
 from medoffice.billing.models import (
     Encounter,
     FeeSchedule,
     FeeScheduleEntry,
     Modifier,
-    PayerProfile,
     PlaceOfService,
-    ProcedureCode,
 )
 from medoffice.billing.services.encounters import (
     ChargesInput,
@@ -34,19 +31,9 @@ from medoffice.billing.services.encounters import (
 )
 from medoffice.scheduling.choices import AppointmentStatus
 from medoffice.scheduling.models import Appointment
+from tests.billing.factories_reference import ProcedureCodeFactory
 from tests.factories import SYSTEM, LocationFactory, PatientFactory
 from tests.scheduling.factories import AppointmentTypeFactory, ProviderFactory
-
-
-class ProcedureCodeFactory(DjangoModelFactory):
-    class Meta:
-        model = ProcedureCode
-        django_get_or_create = ("code",)
-
-    code = factory.Sequence(lambda n: f"9{n:04d}")
-    code_set = CodeSet.CPT
-    short_description = factory.LazyAttribute(lambda p: f"Synthetic procedure {p.code}")
-    is_synthetic = True
 
 
 class ModifierFactory(DjangoModelFactory):
@@ -65,17 +52,6 @@ class PlaceOfServiceFactory(DjangoModelFactory):
 
     code = "11"
     name = "Office"
-
-
-class PayerProfileFactory(DjangoModelFactory):
-    class Meta:
-        model = PayerProfile
-
-    filing_indicator = "BL"
-    claims_address_line1 = "PO Box 1000"
-    claims_city = "Boston"
-    claims_state = "MA"
-    claims_postal_code = "02101"
 
 
 def standard_fee(code: str, amount: str, *, modifier: str = "", since: dt.date | None = None):

@@ -15,9 +15,10 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from medoffice.billing.models import Clearinghouse, EligibilityCheck, PayerProfile
+from medoffice.billing.models import EligibilityCheck
+from tests.billing.factories_reference import ClearinghouseFactory, PayerProfileFactory
 from tests.frontdesk.factories import TZ, at, book, working_provider
-from tests.patients.factories import CoverageFactory, PayerFactory
+from tests.patients.factories import CoverageFactory
 
 __all__ = [
     "ClearinghouseFactory",
@@ -28,24 +29,6 @@ __all__ = [
     "local_day",
     "visit_on",
 ]
-
-
-class ClearinghouseFactory(DjangoModelFactory):
-    class Meta:
-        model = Clearinghouse
-
-    name = factory.Sequence(lambda n: f"Synthetic Exchange {n}")
-    submitter_id = factory.Sequence(lambda n: f"SUB{n:05d}")
-    receiver_id = "SYNXCHG"
-    receiver_name = "SYNTHETIC EXCHANGE"
-
-
-class PayerProfileFactory(DjangoModelFactory):
-    class Meta:
-        model = PayerProfile
-
-    payer = factory.SubFactory(PayerFactory)
-    clearinghouse = factory.SubFactory(ClearinghouseFactory)
 
 
 class EligibilityCheckFactory(DjangoModelFactory):

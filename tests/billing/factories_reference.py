@@ -1,4 +1,8 @@
-"""Factories of billing's reference rows: codes, NCCI edits, payers' profiles, fee schedules."""
+"""Factories of billing's reference rows: codes, NCCI edits, payers' profiles, fee schedules.
+
+The one home of the clearinghouse, payer-profile and procedure-code factories; the claims' and
+eligibility's factory modules import them from here.
+"""
 
 from __future__ import annotations
 
@@ -19,35 +23,33 @@ from medoffice.billing.models import (
     ProcedureCode,
     PtpEdit,
 )
-from medoffice.patients.models import Payer
+from tests.patients.factories import PayerFactory
 
 START = dt.date(2026, 1, 1)
-
-
-class PayerFactory(DjangoModelFactory):
-    class Meta:
-        model = Payer
-
-    name = factory.Sequence(lambda n: f"Test Payer {n}")
-    payer_id = factory.Sequence(lambda n: f"TP{n:04d}")
 
 
 class ClearinghouseFactory(DjangoModelFactory):
     class Meta:
         model = Clearinghouse
 
-    name = factory.Sequence(lambda n: f"Clearinghouse {n}")
-    submitter_id = "SUB123"
-    receiver_id = "RCV456"
-    receiver_name = "TEST RECEIVER"
+    name = factory.Sequence(lambda n: f"Synthetic Exchange {n}")
+    submitter_id = factory.Sequence(lambda n: f"SUB{n:05d}")
+    receiver_id = "SYNXCHG"
+    receiver_name = "SYNTHETIC EXCHANGE"
 
 
 class PayerProfileFactory(DjangoModelFactory):
+    """A payer's billing profile: electronic through a clearinghouse, with a claims address."""
+
     class Meta:
         model = PayerProfile
 
     payer = factory.SubFactory(PayerFactory)
     clearinghouse = factory.SubFactory(ClearinghouseFactory)
+    claims_address_line1 = "PO Box 1000"
+    claims_city = "Boston"
+    claims_state = "MA"
+    claims_postal_code = "02101"
 
 
 class PlanFactory(DjangoModelFactory):
@@ -63,9 +65,9 @@ class ProcedureCodeFactory(DjangoModelFactory):
         model = ProcedureCode
         django_get_or_create = ("code",)
 
-    code = factory.Sequence(lambda n: f"{90000 + n % 9999:05d}")
+    code = factory.Sequence(lambda n: f"9{n % 10000:04d}")
     code_set = "cpt"
-    short_description = factory.Sequence(lambda n: f"Test procedure {n}")
+    short_description = factory.LazyAttribute(lambda p: f"Synthetic procedure {p.code}")
 
 
 class PtpEditFactory(DjangoModelFactory):

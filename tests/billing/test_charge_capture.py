@@ -23,13 +23,13 @@ from medoffice.core.models import AuditEvent
 from medoffice.core.roles import Role
 from medoffice.scheduling.choices import AppointmentStatus
 from tests.billing.factories_claims import (
-    ProcedureCodeFactory,
     coded_encounter,
     office_visit_codes,
     seen_visit,
     simple_charges,
     waiting_encounter,
 )
+from tests.billing.factories_reference import ProcedureCodeFactory
 from tests.factories import SYSTEM, LocationFactory, UserFactory
 from tests.scheduling.factories import ProviderFactory
 

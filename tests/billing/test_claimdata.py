@@ -20,13 +20,12 @@ from medoffice.billing.services.encounters import (
 )
 from medoffice.x12 import claims as x12
 from tests.billing.factories_claims import (
-    PayerProfileFactory,
-    ProcedureCodeFactory,
     claimed_encounter,
     office_visit_codes,
     seen_visit,
     simple_charges,
 )
+from tests.billing.factories_reference import PayerProfileFactory, ProcedureCodeFactory
 from tests.factories import SYSTEM, LocationFactory, PatientFactory
 from tests.patients.factories import CoverageFactory, PayerFactory
 

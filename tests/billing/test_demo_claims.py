@@ -12,7 +12,8 @@ from medoffice.billing.demo_claims import build_claims
 from medoffice.billing.models import ChargeLine, Claim, ClaimLine, Encounter, ProcedureCode
 from medoffice.billing.selectors.fees import standard_charge
 from medoffice.scheduling.models import Appointment
-from tests.billing.factories_claims import ProcedureCodeFactory, standard_fee
+from tests.billing.factories_claims import standard_fee
+from tests.billing.factories_reference import ProcedureCodeFactory
 from tests.scheduling.test_demo import build_small
 
 pytestmark = pytest.mark.django_db
