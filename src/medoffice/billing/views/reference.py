@@ -87,6 +87,26 @@ def _day(value: Any) -> str:
     return as_date(value) if value else ""
 
 
+def _day_column(field: str, label: str) -> Column:
+    return Column(field, label, value=lambda row: _day(getattr(row, field)))
+
+
+def _code_column(field: str, label: str) -> Column:
+    """A code that opens its procedure-code page."""
+    return Column(
+        field, label, link=lambda row: reverse("billing_office:code", args=[getattr(row, field)])
+    )
+
+
+# Every reference list flags the rows made up for the demo, on the page and in the CSV.
+SYNTHETIC_COLUMN = Column(
+    "is_synthetic",
+    "Synthetic",
+    value=_synthetic,
+    export=lambda row: "synthetic demo code" if row.is_synthetic else "",
+)
+
+
 # --- the lists -------------------------------------------------------------------------
 
 
@@ -133,7 +153,7 @@ class ProcedureCodeList(ReferenceList):
     default_sort = "code"
     change_links = [("Import codes", "billing_office:code-import")]
     columns = [
-        Column("code", "Code", link=lambda c: reverse("billing_office:code", args=[c.code])),
+        _code_column("code", "Code"),
         Column("code_set", "Set", value=lambda c: c.get_code_set_display()),
         Column("short_description", "Description"),
         Column(
@@ -148,15 +168,10 @@ class ProcedureCodeList(ReferenceList):
             value=lambda c: "NDC" if c.requires_ndc else "",
             export=lambda c: "yes" if c.requires_ndc else "no",
         ),
-        Column("effective_from", "From", value=lambda c: _day(c.effective_from)),
-        Column("effective_to", "To", value=lambda c: _day(c.effective_to)),
+        _day_column("effective_from", "From"),
+        _day_column("effective_to", "To"),
         Column("is_active", "Active", value=lambda c: "yes" if c.is_active else "no"),
-        Column(
-            "is_synthetic",
-            "Synthetic",
-            value=_synthetic,
-            export=lambda c: "synthetic demo code" if c.is_synthetic else "",
-        ),
+        SYNTHETIC_COLUMN,
     ]
 
 
@@ -170,22 +185,13 @@ class PtpEditList(ReferenceList):
     sibling_links = NCCI_LISTS
     columns = [
         Column("table", "Table", value=lambda e: e.get_table_display()),
-        Column(
-            "column1", "Column 1", link=lambda e: reverse("billing_office:code", args=[e.column1])
-        ),
-        Column(
-            "column2", "Column 2", link=lambda e: reverse("billing_office:code", args=[e.column2])
-        ),
+        _code_column("column1", "Column 1"),
+        _code_column("column2", "Column 2"),
         Column("modifier_indicator", "Modifier indicator"),
-        Column("effective_from", "Effective", value=lambda e: _day(e.effective_from)),
-        Column("deleted_on", "Deleted", value=lambda e: _day(e.deleted_on)),
+        _day_column("effective_from", "Effective"),
+        _day_column("deleted_on", "Deleted"),
         Column("rationale", "Rationale"),
-        Column(
-            "is_synthetic",
-            "Synthetic",
-            value=_synthetic,
-            export=lambda e: "synthetic" if e.is_synthetic else "",
-        ),
+        SYNTHETIC_COLUMN,
     ]
 
 
@@ -199,7 +205,7 @@ class MueLimitList(ReferenceList):
     sibling_links = NCCI_LISTS
     columns = [
         Column("table", "Table", value=lambda e: e.get_table_display()),
-        Column("code", "Code", link=lambda e: reverse("billing_office:code", args=[e.code])),
+        _code_column("code", "Code"),
         Column("units", "Units", css="text-end"),
         Column(
             "adjudication",
@@ -207,15 +213,10 @@ class MueLimitList(ReferenceList):
             value=lambda e: e.get_adjudication_display(),
             export=lambda e: e.adjudication,
         ),
-        Column("effective_from", "From", value=lambda e: _day(e.effective_from)),
-        Column("effective_to", "To", value=lambda e: _day(e.effective_to)),
+        _day_column("effective_from", "From"),
+        _day_column("effective_to", "To"),
         Column("rationale", "Rationale"),
-        Column(
-            "is_synthetic",
-            "Synthetic",
-            value=_synthetic,
-            export=lambda e: "synthetic" if e.is_synthetic else "",
-        ),
+        SYNTHETIC_COLUMN,
     ]
 
 
@@ -228,19 +229,12 @@ class AddOnCodeList(ReferenceList):
     change_links = [("Import NCCI edits", "billing_office:ncci-import")]
     sibling_links = NCCI_LISTS
     columns = [
-        Column("addon", "Add-on", link=lambda e: reverse("billing_office:code", args=[e.addon])),
-        Column(
-            "primary", "Primary", link=lambda e: reverse("billing_office:code", args=[e.primary])
-        ),
+        _code_column("addon", "Add-on"),
+        _code_column("primary", "Primary"),
         Column("edit_type", "Edit type"),
-        Column("effective_from", "Effective", value=lambda e: _day(e.effective_from)),
-        Column("deleted_on", "Deleted", value=lambda e: _day(e.deleted_on)),
-        Column(
-            "is_synthetic",
-            "Synthetic",
-            value=_synthetic,
-            export=lambda e: "synthetic" if e.is_synthetic else "",
-        ),
+        _day_column("effective_from", "Effective"),
+        _day_column("deleted_on", "Deleted"),
+        SYNTHETIC_COLUMN,
     ]
 
 
