@@ -66,6 +66,30 @@ def test_a_deletion_before_the_effective_date_is_bad():
     assert result.problems[0].column == "deletion date"
 
 
+def test_every_problem_of_a_ptp_row_is_named_at_once():
+    result = read("ptp", ptp("9921\t36415\t\t20261399\t*\t7\t"))
+    assert [p.column for p in result.problems] == [
+        "column 1",
+        "effective date",
+        "modifier indicator",
+    ]
+
+
+def test_every_problem_of_a_fee_row_is_named_at_once():
+    result = read("fees", fees("99213,X!,1e309,2026-01-01,2025-01-01"), "f.csv")
+    assert [p.column for p in result.problems] == ["modifier", "amount", "effective_to"]
+
+
+def test_every_problem_of_an_mue_row_is_named_at_once():
+    header = "HCPCS/CPT Code\tMUE Values\tMUE Adjudication Indicator\tMUE Rationale\n"
+    result = read("mue", header + "ABC\t-3\t7 Line\tx\n")
+    assert [p.column for p in result.problems] == [
+        "code",
+        "mue value",
+        "adjudication indicator",
+    ]
+
+
 def test_a_repeated_row_is_named_as_repeating_the_first():
     row = "99213\t36415\t\t20260101\t*\t1\t"
     result = read("ptp", ptp(row, row))

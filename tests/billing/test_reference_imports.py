@@ -52,6 +52,18 @@ def test_a_file_with_a_bad_row_imports_nothing():
     assert not ProcedureCode.objects.exists()
 
 
+def test_a_row_with_two_problems_counts_as_one_bad_row():
+    report = imports.import_procedure_codes(
+        actor=ACTOR, code_set="cpt", data=cpt("99213,Office visit,", "9921X,,")
+    )
+    assert [(p.row, p.column) for p in report.problems] == [
+        (3, "code"),
+        (3, "short description"),
+    ]
+    assert report.bad_rows == 1
+    assert report.summary.startswith("Nothing imported: 1 of 2 rows are bad.")
+
+
 def test_choosing_the_good_rows_imports_them_and_names_the_bad():
     report = imports.import_procedure_codes(
         actor=ACTOR,

@@ -16,12 +16,13 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from medoffice.core.bounds import EARLIEST_DATE, LATEST_DATE
 from medoffice.core.inputs import parse_date
 from medoffice.core.money import MoneyError, parse_money
 
+T = TypeVar("T")
 HEADER_SEARCH_ROWS = 30
 MAX_UNITS = 99_999
 MAX_FEE = Decimal("99999999.99")  # FeeScheduleEntry.amount: ten digits, two decimals
@@ -56,6 +57,36 @@ class RowError(ValueError):
         super().__init__(message)
         self.column = column
         self.message = message
+
+
+class RowErrors(ValueError):
+    """Every problem of one row, so the report names them all at once."""
+
+    def __init__(self, errors: list[RowError]) -> None:
+        super().__init__("; ".join(e.message for e in errors))
+        self.errors = errors
+
+
+class _Cells:
+    """Reads a row's cells one by one, keeping each cell's problem instead of stopping."""
+
+    def __init__(self) -> None:
+        self.errors: list[RowError] = []
+
+    def take(self, fallback: T, read: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        try:
+            return read(*args, **kwargs)
+        except RowError as exc:
+            self.errors.append(exc)
+            return fallback
+
+    def check(self, ok: bool, column: str, message: str) -> None:
+        if not ok:
+            self.errors.append(RowError(column, message))
+
+    def done(self) -> None:
+        if self.errors:
+            raise RowErrors(self.errors)
 
 
 # --- the rows' values ----------------------------------------------------------------
@@ -266,37 +297,66 @@ def _procedure(code_set: str) -> Callable[[dict[str, str], dt.date], ProcedureRo
     pattern, what = (CPT_CODE, "CPT code") if code_set == "cpt" else (HCPCS_CODE, "HCPCS code")
 
     def read(row: dict[str, str], today: dt.date) -> ProcedureRow:
-        code = read_code(row["code"], "code", pattern, what)
-        short = read_text(row["short description"], "short description", 60, required=True)
-        long = read_text(row.get("long description", ""), "long description", 2000)
-        start = read_day(
-            row.get("effective date", ""), "effective date", required=False, today=today
+        cells = _Cells()
+        code = cells.take("", read_code, row["code"], "code", pattern, what)
+        short = cells.take(
+            "", read_text, row["short description"], "short description", 60, required=True
         )
-        end = read_day(
-            row.get("termination date", ""), "termination date", required=False, today=today
+        long = cells.take("", read_text, row.get("long description", ""), "long description", 2000)
+        start = cells.take(
+            None,
+            read_day,
+            row.get("effective date", ""),
+            "effective date",
+            required=False,
+            today=today,
         )
-        _in_order(start, end, "termination date")
+        end = cells.take(
+            None,
+            read_day,
+            row.get("termination date", ""),
+            "termination date",
+            required=False,
+            today=today,
+        )
+        cells.take(None, _in_order, start, end, "termination date")
         words = f"{short} {long}"
-        noc = read_flag(row.get("noc", ""), "noc", bool(NOC_WORDS.search(words)))
-        ndc = read_flag(row.get("requires ndc", ""), "requires ndc", code.startswith("J"))
+        noc = cells.take(False, read_flag, row.get("noc", ""), "noc", bool(NOC_WORDS.search(words)))
+        ndc = cells.take(
+            False, read_flag, row.get("requires ndc", ""), "requires ndc", code.startswith("J")
+        )
+        cells.done()
         return ProcedureRow(code, short, long, start, end, noc, ndc)
 
     return read
 
 
+def _dates(
+    cells: _Cells, row: dict[str, str], today: dt.date, start_column: str, end_column: str
+) -> tuple[dt.date, dt.date | None]:
+    """A required start and an optional end, in order (the start is a stand-in on a problem)."""
+    start = cells.take(None, read_day, row[start_column], start_column, required=True, today=today)
+    end = cells.take(
+        None, read_day, row.get(end_column, ""), end_column, required=False, today=today
+    )
+    cells.take(None, _in_order, start, end, end_column)
+    return start or EARLIEST_DATE, end
+
+
 def _ptp(row: dict[str, str], today: dt.date) -> PtpRow:
-    first = read_code(row["column 1"], "column 1")
-    second = read_code(row["column 2"], "column 2")
-    if first == second:
-        raise RowError("column 2", "Column 2 is the same code as column 1.")
-    start = read_day(row["effective date"], "effective date", required=True, today=today)
-    end = read_day(row.get("deletion date", ""), "deletion date", required=False, today=today)
-    _in_order(start, end, "deletion date")
+    cells = _Cells()
+    first = cells.take("", read_code, row["column 1"], "column 1")
+    second = cells.take("", read_code, row["column 2"], "column 2")
+    cells.check(not first or first != second, "column 2", "Column 2 is the same code as column 1.")
+    start, end = _dates(cells, row, today, "effective date", "deletion date")
     indicator = row["modifier indicator"].strip()
-    if indicator not in {"0", "1", "9"}:
-        raise RowError("modifier indicator", f"“{indicator[:20]}” is not 0, 1 or 9.")
-    rationale = read_text(row.get("rationale", ""), "rationale", 200)
-    assert start is not None
+    cells.check(
+        indicator in {"0", "1", "9"},
+        "modifier indicator",
+        f"“{indicator[:20]}” is not 0, 1 or 9.",
+    )
+    rationale = cells.take("", read_text, row.get("rationale", ""), "rationale", 200)
+    cells.done()
     return PtpRow(first, second, start, end, indicator, rationale)
 
 
@@ -311,50 +371,61 @@ def _units(value: str, column: str) -> int:
 
 
 def _mue(row: dict[str, str], today: dt.date) -> MueRow:
-    code = read_code(row["code"], "code")
-    units = _units(row["mue value"], "mue value")
+    cells = _Cells()
+    code = cells.take("", read_code, row["code"], "code")
+    units = cells.take(0, _units, row["mue value"], "mue value")
     indicator = row["adjudication indicator"].strip()
-    if (
-        not indicator
-        or indicator[0] not in "123"
-        or (len(indicator) > 1 and indicator[1].isdigit())
-    ):
-        raise RowError(
-            "adjudication indicator",
-            f"“{indicator[:30]}” does not start with 1, 2 or 3 "
-            "(e.g. “2 Date of Service Edit: Policy”).",
-        )
-    rationale = read_text(row.get("rationale", ""), "rationale", 200)
-    start = read_day(row.get("effective date", ""), "effective date", required=False, today=today)
+    cells.check(
+        bool(indicator)
+        and indicator[0] in "123"
+        and not (len(indicator) > 1 and indicator[1].isdigit()),
+        "adjudication indicator",
+        f"“{indicator[:30]}” does not start with 1, 2 or 3 "
+        "(e.g. “2 Date of Service Edit: Policy”).",
+    )
+    rationale = cells.take("", read_text, row.get("rationale", ""), "rationale", 200)
+    start = cells.take(
+        None,
+        read_day,
+        row.get("effective date", ""),
+        "effective date",
+        required=False,
+        today=today,
+    )
+    cells.done()
     return MueRow(code, units, indicator[0], rationale, start)
 
 
 def _addon(row: dict[str, str], today: dt.date) -> AddOnRow:
-    addon = read_code(row["add-on code"], "add-on code")
-    primary = read_code(row["primary code"], "primary code")
+    cells = _Cells()
+    addon = cells.take("", read_code, row["add-on code"], "add-on code")
+    primary = cells.take("", read_code, row["primary code"], "primary code")
     text = row.get("edit type", "").strip() or "1"
-    if text not in {"1", "2", "3"}:
-        raise RowError("edit type", f"“{text[:20]}” is not 1, 2 or 3.")
-    start = read_day(row["effective date"], "effective date", required=True, today=today)
-    end = read_day(row.get("deletion date", ""), "deletion date", required=False, today=today)
-    _in_order(start, end, "deletion date")
-    assert start is not None
+    cells.check(text in {"1", "2", "3"}, "edit type", f"“{text[:20]}” is not 1, 2 or 3.")
+    start, end = _dates(cells, row, today, "effective date", "deletion date")
+    cells.done()
     return AddOnRow(addon, primary, int(text), start, end)
 
 
-def _fee(row: dict[str, str], today: dt.date) -> FeeRow:
-    code = read_code(row["code"], "code")
-    modifier = row.get("modifier", "").strip().upper()
-    if modifier and MODIFIER_CODE.fullmatch(modifier) is None:
-        raise RowError("modifier", f"“{modifier[:20]}” is not a modifier (two letters or digits).")
+def _money(value: str, column: str) -> Decimal:
     try:
-        amount = parse_money(row["amount"], maximum=MAX_FEE, allow_zero=True)
+        return parse_money(value, maximum=MAX_FEE, allow_zero=True)
     except MoneyError as exc:
-        raise RowError("amount", str(exc)) from None
-    start = read_day(row["effective_from"], "effective_from", required=True, today=today)
-    end = read_day(row.get("effective_to", ""), "effective_to", required=False, today=today)
-    _in_order(start, end, "effective_to")
-    assert start is not None
+        raise RowError(column, str(exc)) from None
+
+
+def _fee(row: dict[str, str], today: dt.date) -> FeeRow:
+    cells = _Cells()
+    code = cells.take("", read_code, row["code"], "code")
+    modifier = row.get("modifier", "").strip().upper()
+    cells.check(
+        not modifier or MODIFIER_CODE.fullmatch(modifier) is not None,
+        "modifier",
+        f"“{modifier[:20]}” is not a modifier (two letters or digits).",
+    )
+    amount = cells.take(Decimal(0), _money, row["amount"], "amount")
+    start, end = _dates(cells, row, today, "effective_from", "effective_to")
+    cells.done()
     return FeeRow(code, modifier, amount, start, end)
 
 
@@ -521,6 +592,9 @@ def read_file(kind: str, data: bytes, filename: str = "", *, today: dt.date) -> 
         row = {name: (cells[i] if i < len(cells) else "") for name, i in columns.items()}
         try:
             value = spec.read(row, today)
+        except RowErrors as exc:
+            result.problems += [RowProblem(number, e.column, e.message) for e in exc.errors]
+            continue
         except RowError as exc:
             result.problems.append(RowProblem(number, exc.column, exc.message))
             continue

@@ -153,6 +153,7 @@ class ReportOut(Schema):
     updated: int
     applied: bool = Field(description="Whether anything was written.")
     summary: str
+    bad_rows: int = Field(description="Rows with a problem; a row may have several problems.")
     problems: list[ProblemOut]
 
 
@@ -317,7 +318,7 @@ def _report(request: ApiRequest, run: Any) -> Any:
             AuditAction.UPDATE,
             object_type=f"billing.{report.kind}",
             data_category="billing reference",
-            detail=f"API import refused: {len(report.problems)} bad rows",
+            detail=f"API import refused: {report.bad_rows} bad rows",
         )
     return report.as_dict()
 

@@ -56,14 +56,19 @@ class ImportReport:
         return not self.problems
 
     @property
+    def bad_rows(self) -> int:
+        """Rows with a problem (a row may have several, each named)."""
+        return len({p.row for p in self.problems})
+
+    @property
     def summary(self) -> str:
         if self.applied:
             text = f"Imported {self.good_rows} of {self.rows_read} rows ({self.created} new, {self.updated} updated)."
             if self.problems:
-                text += f" {len(self.problems)} bad rows were left out."
+                text += f" {self.bad_rows} bad rows were left out."
             return text
         return (
-            f"Nothing imported: {len(self.problems)} of {self.rows_read} rows are bad. "
+            f"Nothing imported: {self.bad_rows} of {self.rows_read} rows are bad. "
             "Fix them, or choose to import the good rows."
         )
 
@@ -76,6 +81,7 @@ class ImportReport:
             "updated": self.updated,
             "applied": self.applied,
             "summary": self.summary,
+            "bad_rows": self.bad_rows,
             "problems": [
                 {"row": p.row, "column": p.column, "message": p.message} for p in self.problems
             ],
@@ -133,7 +139,7 @@ def _audit(actor: Actor, report: ImportReport, object_type: str, filename: str) 
         data_category="billing reference",
         detail=(
             f"import of {report.kind} from “{filename[:80]}”: {report.created} new, "
-            f"{report.updated} updated, {len(report.problems)} bad rows left out"
+            f"{report.updated} updated, {report.bad_rows} bad rows left out"
         )[:500],
     )
 

@@ -466,7 +466,7 @@ def _run_import(
         except ValidationError as exc:
             errors_onto_form(form, exc)
         else:
-            if not report.applied and report.problems and report.rows_read > len(report.problems):
+            if not report.applied and report.problems and report.rows_read > report.bad_rows:
                 token = _stash(request, data, upload.name, meta)
     if report is not None and report.applied:
         messages.success(request, report.summary)
@@ -480,7 +480,7 @@ def _run_import(
             "report": report,
             "problems": report.problems[:500] if report else [],
             "stash": token,
-            "good_count": report.rows_read - len(report.problems) if report else 0,
+            "good_count": report.rows_read - report.bad_rows if report else 0,
             "done_url": done_url,
         },
         status=400 if form.errors else status,

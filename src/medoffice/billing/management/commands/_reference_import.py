@@ -36,7 +36,7 @@ def run_import(command: BaseCommand, name: str, run: Callable[[SystemActor], Imp
     for problem in report.problems[:SHOWN_PROBLEMS]:
         command.stderr.write(str(problem))
     if len(report.problems) > SHOWN_PROBLEMS:
-        command.stderr.write(f"… and {len(report.problems) - SHOWN_PROBLEMS} more bad rows.")
+        command.stderr.write(f"… and {len(report.problems) - SHOWN_PROBLEMS} more problems.")
     if not report.applied:
         raise CommandError(
             report.summary.replace("choose to", "use --import-good-rows to"), returncode=1
