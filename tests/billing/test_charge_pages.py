@@ -249,3 +249,12 @@ def test_the_day_view_links_seen_visits_to_their_charges(client_for, location):
         reverse("frontdesk:day") + f"?date={visit.start.date().isoformat()}&location={location.pk}"
     ).content.decode()
     assert f'data-testid="charges-{visit.pk}"' in page
+
+
+def test_the_rejection_queue_offers_no_status_filter(client_for):
+    biller = client_for(Role.BILLER)
+    response = biller.get("/billing/claims/rejected/")
+    assert response.status_code == 200
+    fields = set(response.context["form"].fields)
+    assert "status" not in fields
+    assert "payer" in fields

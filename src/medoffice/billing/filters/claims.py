@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
@@ -58,3 +60,11 @@ class ClaimFilter(FilterSet):
         if not value:
             return qs
         return qs.filter(Q(patient__last_name__istartswith=value) | Q(patient__mrn__iexact=value))
+
+
+class RejectedClaimFilter(ClaimFilter):
+    """The rejection queue's filters: every claim in it is rejected, so no status to choose."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.filters.pop("status", None)

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from medoffice.billing.choices import ClaimStatus
+from medoffice.billing.filters.claims import RejectedClaimFilter
 from medoffice.billing.models import Acknowledgement, Claim, ClaimBatch, ClaimFinding
 from medoffice.billing.selectors import claims as claim_selectors
 from medoffice.billing.services import acks, batches, scrub
@@ -288,6 +289,7 @@ class RejectionQueue(ClaimList):
         "is. Open one, correct it and scrub it again."
     )
     default_sort = "date_of_service"
+    filterset_class = RejectedClaimFilter
     actions_template = None  # type: ignore[assignment]  # the queue has no list actions
     columns = [*ClaimList.columns[:5], Column("rejection_reason", "Why", sortable=False)]
 
