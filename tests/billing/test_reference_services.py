@@ -299,3 +299,18 @@ def test_the_demo_reference_is_synthetic_and_a_second_run_adds_nothing(
     with django_assert_max_num_queries(12):
         build_reference({})
     assert ProcedureCode.objects.count() == len(CODES)
+
+
+def test_a_new_demo_clears_the_files_an_earlier_demo_left_in_its_own_outbox(settings, tmp_path):
+    from medoffice.billing.demo_reference import build_reference
+
+    settings.VAR_DIR = tmp_path
+    stale = tmp_path / "outbox" / "demo-clearinghouse-test"
+    stale.mkdir(parents=True)
+    (stale / "837P-20261201-000000001-demo-clearinghouse--test.x12").write_text("ISA*old~")
+    (stale / "270-000000001.x12").write_text("ISA*old~")
+    (stale / "notes.txt").write_text("the practice's own file")
+
+    build_reference({})
+
+    assert sorted(p.name for p in stale.iterdir()) == ["notes.txt"]

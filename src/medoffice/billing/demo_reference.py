@@ -248,7 +248,7 @@ def build_reference(context: dict[str, Any], seed: int = 2026) -> None:
             ],
             batch_size=BATCH,
         )
-    house, _ = Clearinghouse.objects.get_or_create(
+    house, made = Clearinghouse.objects.get_or_create(
         name="Demo Clearinghouse (test)",
         defaults={
             "submitter_id": "DEMO0001",
@@ -260,6 +260,8 @@ def build_reference(context: dict[str, Any], seed: int = 2026) -> None:
             "outbox": "",
         },
     )
+    if made:
+        _clear_stale_outbox(house)
     payers = {p.name: p for p in Payer.objects.filter(name__in=PROFILES)}
     profiled = set(PayerProfile.objects.values_list("payer_id", flat=True))
     PayerProfile.objects.bulk_create(
@@ -298,3 +300,15 @@ def build_reference(context: dict[str, Any], seed: int = 2026) -> None:
         ],
         batch_size=BATCH,
     )
+
+
+def _clear_stale_outbox(house: Any) -> None:
+    """A new demo database numbers its files from 1 again: the files an earlier demo left in
+    the demo clearinghouse's own outbox would refuse the new ones (the file drop never
+    overwrites), so they go. Only that demo folder, and only the files the demo writes."""
+    from medoffice.billing.transport import default_outbox
+
+    folder = default_outbox(house)
+    if folder.is_dir():
+        for stale in [*folder.glob("837P-*.x12"), *folder.glob("270-*.x12")]:
+            stale.unlink(missing_ok=True)
