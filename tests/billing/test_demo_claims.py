@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 
 import pytest
@@ -99,3 +100,21 @@ def test_a_second_run_changes_nothing(demo, django_assert_max_num_queries):
     with django_assert_max_num_queries(2):
         build_claims({}, 7)
     assert Claim.objects.count() == before
+
+
+def test_no_self_pay_claim_is_sent_to_a_payer(demo):
+    self_pay = Claim.objects.filter(payer__isnull=True)
+    assert self_pay.exists()
+    assert set(self_pay.values_list("status", flat=True)) <= {"draft", "scrubbed", "ready"}
+
+
+def test_the_rejection_queue_holds_only_the_last_weeks_claims(demo):
+    from tests.frontdesk.factories import local_today
+
+    oldest = local_today() - dt.timedelta(days=60)
+    rejected = Claim.objects.filter(status="rejected")
+    assert not rejected.filter(date_of_service__lt=oldest).exists()
+    assert all(
+        reason.startswith("277CA rejected") or reason.startswith("999")
+        for reason in rejected.values_list("rejection_reason", flat=True)
+    )

@@ -139,21 +139,36 @@ SEEN = ("with_provider", "checkout", "completed")
 QUEUE_SIZE = 30
 
 
-def _claim_status(rng: random.Random, age: int) -> str:
+def _claim_status(rng: random.Random, age: int, insured: bool) -> str:
+    """A claim's status by its age. A self-pay claim waits for the patient's statement
+    (ready); a payer's rejection is worked within weeks, so only the last weeks' rejected
+    claims are still in the queue (older ones were corrected and sent again)."""
+    if not insured:
+        return "draft" if age <= 2 else "ready"
     if age > 60:
-        return weighted(
-            rng,
-            [("closed", 78), ("adjudicated", 12), ("rejected", 4), ("voided", 2), ("accepted", 4)],
-        )
+        return weighted(rng, [("closed", 80), ("adjudicated", 12), ("voided", 2), ("accepted", 6)])
     if age > 30:
         return weighted(
-            rng, [("adjudicated", 55), ("closed", 25), ("accepted", 15), ("rejected", 5)]
+            rng, [("adjudicated", 57), ("closed", 25), ("accepted", 17), ("rejected", 1)]
         )
     if age > 10:
         return weighted(
-            rng, [("accepted", 55), ("adjudicated", 25), ("submitted", 15), ("rejected", 5)]
+            rng, [("accepted", 56), ("adjudicated", 25), ("submitted", 16), ("rejected", 3)]
         )
     return weighted(rng, [("submitted", 35), ("ready", 25), ("scrubbed", 15), ("draft", 25)])
+
+
+# What the clearinghouse's 277CA said, in the words the import writes (synthetic examples).
+REJECTIONS = [
+    "277CA rejected: A7:33 Subscriber and subscriber ID not found (synthetic)",
+    "277CA rejected: A7:164 Entity's contract/member number; subscriber ID invalid (synthetic)",
+    "277CA rejected: A3:158 Entity's date of birth; patient date of birth invalid (synthetic)",
+    "277CA rejected: A7:187 Date(s) of service before the coverage began (synthetic)",
+    "277CA rejected: A6:145 Entity's payer claim control number missing for a replacement "
+    "claim (synthetic)",
+    "277CA rejected: A7:454 Procedure code for services rendered not valid on the date of "
+    "service (synthetic)",
+]
 
 
 PATH = {
@@ -325,7 +340,7 @@ def build_claims(context: dict[str, Any], seed: int = 2026) -> None:
     paths: list[list[str]] = []
     for (e, (_s, diagnoses, lines)), number in zip(claimed, numbers, strict=True):
         coverage = primary_coverage(coverages.get(e.patient_id, []), e.date_of_service)
-        status = _claim_status(rng, (today - e.date_of_service).days)
+        status = _claim_status(rng, (today - e.date_of_service).days, coverage is not None)
         created = dt.datetime.combine(
             e.date_of_service + dt.timedelta(days=1), dt.time(9), tzinfo=zone
         )
@@ -349,9 +364,7 @@ def build_claims(context: dict[str, Any], seed: int = 2026) -> None:
                 payer_claim_number=f"PCN{rng.randrange(10**9, 10**10)}"
                 if status in {"accepted", "adjudicated", "closed", "voided"}
                 else "",
-                rejection_reason="Subscriber ID not found (synthetic)"
-                if status == "rejected"
-                else "",
+                rejection_reason=rng.choice(REJECTIONS) if status == "rejected" else "",
                 created_at=created,
                 created_by=coder,
             )
