@@ -43,6 +43,21 @@ def _batch() -> Any:
     )
 
 
+def _rejected_claim() -> Any:
+    from medoffice.billing.services import claims as services
+    from tests.billing.matrix_rows_claims import TARGETS as CLAIM_TARGETS
+    from tests.factories import SYSTEM
+
+    claim = CLAIM_TARGETS["billing_claim"]()
+    for status in ("ready", "submitted"):
+        claim = services.transition(claim=claim, to=status, actor=SYSTEM)
+    return services.transition(claim=claim, to="rejected", actor=SYSTEM, note="A7:33 (test)")
+
+
+def _fixed(_target: Any) -> dict[str, Any]:
+    return {"fixed": "Member ID corrected on the coverage."}
+
+
 def _reason(_target: Any) -> dict[str, Any]:
     return {"reason": "Filed on paper within the limit."}
 
@@ -65,6 +80,15 @@ ROWS = [
         writes_nothing=True,
     ),
     page("/billing/claims/rejected/", "Rejected claims (the rejection queue)", BILLERS),
+    page(
+        "/billing/claims/<int:pk>/send-again/",
+        "Send a rejected claim again after fixing its cause",
+        BILLERS,
+        method="POST",
+        ok=302,
+        target="billing_rejected_claim",
+        body=_fixed,
+    ),
     page(
         "/billing/findings/<int:pk>/override/",
         "Override a scrubber warning with a reason",
@@ -102,4 +126,8 @@ ROWS = [
     ),
 ]
 
-TARGETS: dict[str, Callable[[], Any]] = {"billing_warning": _warning, "billing_batch": _batch}
+TARGETS: dict[str, Callable[[], Any]] = {
+    "billing_warning": _warning,
+    "billing_batch": _batch,
+    "billing_rejected_claim": _rejected_claim,
+}

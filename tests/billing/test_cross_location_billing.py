@@ -67,6 +67,9 @@ def _billing_records(records: RiversideRecords) -> dict[str, Any]:
         created_at=timezone.now(),
     )
     Claim.objects.filter(pk=accepted.pk).update(batch=batch)
+    rejected = Claim.objects.get(encounter=claimed_encounter(visit(8)))
+    for status in ("ready", "submitted", "rejected"):
+        rejected = services.transition(claim=rejected, to=status, actor=SYSTEM)
     warning = ClaimFinding.objects.create(
         claim=claim,
         code="timely_filing_near",
@@ -89,6 +92,7 @@ def _billing_records(records: RiversideRecords) -> dict[str, Any]:
         "billing_waiting_encounter": waiting_encounter(visit(5)),
         "billing_claim": claim,
         "billing_accepted_claim": accepted,
+        "billing_rejected_claim": rejected,
         "billing_warning": warning,
         "billing_batch": batch,
         "eligibility_check": check("rejected"),
@@ -102,6 +106,7 @@ BILLING_TARGETS = {
     "billing_waiting_encounter",
     "billing_claim",
     "billing_accepted_claim",
+    "billing_rejected_claim",
     "billing_warning",
     "eligibility_check",
     "eligibility_sent",

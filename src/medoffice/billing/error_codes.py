@@ -97,6 +97,7 @@ class BillingErrorCode(StrEnum):
     CLAIM_IN_FLIGHT = "claim_in_flight"
     CLAIM_NOT_CORRECTABLE = "claim_not_correctable"
     CORRECTION_PENDING = "correction_pending"
+    CLAIM_NOT_REJECTED = "claim_not_rejected"
     # scrubbing and acknowledgements
     ERROR_NOT_OVERRIDABLE = "error_not_overridable"
     ALREADY_OVERRIDDEN = "already_overridden"

@@ -54,6 +54,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("claims/<int:pk>/correct/", claims.correct, name="claim-correct"),
     # scrubbing, batches (837P) and acknowledgements (billing/views/submission.py)
     path("claims/<int:pk>/scrub/", submission.scrub_claim, name="claim-scrub"),
+    path("claims/<int:pk>/send-again/", submission.send_again, name="claim-send-again"),
     path("claims/scrub/", submission.scrub_all, name="scrub-all"),
     path("claims/rejected/", submission.RejectionQueue.as_view(), name="rejections"),
     path("findings/<int:pk>/override/", submission.override, name="finding-override"),

@@ -121,6 +121,7 @@ def claim_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "encounter": claim.encounter,
             "can_scrub": can_change
             and claim.status in {ClaimStatus.DRAFT, ClaimStatus.SCRUBBED, ClaimStatus.READY},
+            "can_send_again": can_change and claim.status == ClaimStatus.REJECTED,
         },
     )
 

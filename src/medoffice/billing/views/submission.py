@@ -18,7 +18,7 @@ from medoffice.billing.choices import ClaimStatus
 from medoffice.billing.filters.claims import RejectedClaimFilter
 from medoffice.billing.models import Acknowledgement, Claim, ClaimBatch, ClaimFinding
 from medoffice.billing.selectors import claims as claim_selectors
-from medoffice.billing.services import acks, batches, scrub
+from medoffice.billing.services import acks, batches, rework, scrub
 from medoffice.billing.views.claims import ClaimList
 from medoffice.core.audit import record_event
 from medoffice.core.formaction import refusal_text
@@ -52,6 +52,31 @@ def scrub_claim(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 f"Claim {claim.control_number}: {found.errors} error(s) and {found.warnings} "
                 "warning(s). Fix the errors; a warning may be overridden with a reason.",
             )
+    return redirect("billing_office:claim", pk=claim.pk)
+
+
+@require_POST
+@permission_required(Permission.CHANGE_CLAIM, raise_exception=True)
+def send_again(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """A rejected claim whose cause was fixed outside its charges: back to draft, scrubbed."""
+    claim = claim_selectors.get_claim(request.user, pk, audit=False)
+    try:
+        found = rework.send_again(
+            claim=claim, actor=request.user, fixed=request.POST.get("fixed", "")
+        )
+    except ValidationError as exc:
+        messages.error(request, refusal_text(exc))
+        return redirect("billing_office:claim", pk=claim.pk)
+    if not found.findings:
+        messages.success(
+            request, f"Claim {claim.control_number} is clean and goes in the next batch."
+        )
+    else:
+        messages.warning(
+            request,
+            f"Claim {claim.control_number} is back in draft: {found.errors} error(s) and "
+            f"{found.warnings} warning(s) to look at before it can go.",
+        )
     return redirect("billing_office:claim", pk=claim.pk)
 
 

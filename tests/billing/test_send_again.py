@@ -1,0 +1,133 @@
+"""Sending a rejected claim again once its cause is fixed outside the charges."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from medoffice.billing.choices import ClaimStatus
+from medoffice.billing.models import Claim
+from medoffice.billing.services import claims as claim_services
+from medoffice.billing.services.rework import send_again
+from medoffice.core.models import Practice
+from medoffice.core.roles import Role
+from tests.billing.factories_claims import claimed_encounter, office_visit_codes, seen_visit
+from tests.billing.factories_eligibility import insured
+from tests.factories import SYSTEM, LocationFactory, PatientFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def location():
+    office_visit_codes()
+    made = LocationFactory(postal_code="01103-2211")
+    Practice.objects.update(postal_code="01103-2211", phone="(413) 555-0100")
+    return made
+
+
+def _rejected(location, tmp_path: Path) -> Claim:
+    patient = PatientFactory(
+        home_location=location,
+        address_line1="12 Elm Street",
+        city="Springfield",
+        state="MA",
+        postal_code="01103",
+    )
+    insured(patient, outbox=tmp_path / "outbox")
+    claim = claimed_encounter(seen_visit(location=location, patient=patient)).claims.get()
+    for status in ("ready", "submitted", "rejected"):
+        claim = claim_services.transition(claim=claim, to=status, actor=SYSTEM)
+    return claim
+
+
+def test_a_fixed_rejected_claim_is_scrubbed_again_and_ready(location, tmp_path):
+    claim = _rejected(location, tmp_path)
+
+    outcome = send_again(claim=claim, actor=SYSTEM, fixed="Member ID corrected.")
+
+    claim.refresh_from_db()
+    assert outcome.findings == []
+    assert claim.status == ClaimStatus.READY
+
+
+def test_sending_again_records_what_was_fixed_in_the_history(location, tmp_path):
+    claim = _rejected(location, tmp_path)
+
+    send_again(claim=claim, actor=SYSTEM, fixed="Member ID corrected.")
+
+    moves = list(claim.transitions.order_by("pk").values_list("to_status", "note"))
+    assert moves[-2] == ("draft", "Sent again after the rejection: Member ID corrected.")
+    assert moves[-1][0] == "ready"
+
+
+def test_a_claim_still_wrong_stays_in_draft_with_its_findings(location, tmp_path):
+    claim = _rejected(location, tmp_path)
+    claim.lines.filter(line_number=1).update(diagnosis_pointers="")
+
+    outcome = send_again(claim=claim, actor=SYSTEM, fixed="Member ID corrected.")
+
+    claim.refresh_from_db()
+    assert outcome.errors >= 1
+    assert claim.status == ClaimStatus.SCRUBBED
+
+
+def test_only_a_rejected_claim_is_sent_again(location, tmp_path):
+    claim = _rejected(location, tmp_path)
+    send_again(claim=claim, actor=SYSTEM, fixed="Member ID corrected.")
+
+    with pytest.raises(ValidationError) as refused:
+        send_again(claim=claim, actor=SYSTEM, fixed="Again.")
+
+    assert "only a rejected claim" in str(refused.value)
+
+
+def test_what_was_fixed_is_required_and_nothing_changes_without_it(location, tmp_path):
+    claim = _rejected(location, tmp_path)
+
+    with pytest.raises(ValidationError) as refused:
+        send_again(claim=claim, actor=SYSTEM, fixed="   ")
+
+    claim.refresh_from_db()
+    assert "fixed" in refused.value.message_dict
+    assert claim.status == ClaimStatus.REJECTED
+
+
+def test_a_note_too_long_and_a_wrong_status_are_named_together(location, tmp_path):
+    claim = _rejected(location, tmp_path)
+    Claim.objects.filter(pk=claim.pk).update(status=ClaimStatus.ACCEPTED)
+
+    with pytest.raises(ValidationError) as refused:
+        send_again(claim=claim, actor=SYSTEM, fixed="x" * 201)
+
+    assert set(refused.value.message_dict) == {"fixed", "__all__"}
+
+
+def test_the_claim_page_offers_send_again_only_for_a_rejected_claim(location, tmp_path, client_for):
+    biller = client_for(Role.BILLER)
+    claim = _rejected(location, tmp_path)
+
+    page = biller.get(f"/billing/claims/{claim.pk}/").content.decode()
+    assert 'data-testid="claim-send-again"' in page
+
+    response = biller.post(
+        f"/billing/claims/{claim.pk}/send-again/", {"fixed": "Member ID corrected."}
+    )
+    assert response.status_code == 302
+    page = biller.get(f"/billing/claims/{claim.pk}/").content.decode()
+    assert 'data-testid="claim-send-again"' not in page
+    assert "goes in the next batch" in page
+
+
+def test_the_page_names_a_refusal_instead_of_failing(location, tmp_path, client_for):
+    biller = client_for(Role.BILLER)
+    claim = _rejected(location, tmp_path)
+
+    response = biller.post(f"/billing/claims/{claim.pk}/send-again/", {"fixed": ""}, follow=True)
+
+    assert response.status_code == 200
+    assert "Say what was fixed" in response.content.decode()
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.REJECTED
