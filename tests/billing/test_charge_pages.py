@@ -258,3 +258,13 @@ def test_the_rejection_queue_offers_no_status_filter(client_for):
     fields = set(response.context["form"].fields)
     assert "status" not in fields
     assert "payer" in fields
+
+
+def test_a_claimed_visits_charges_show_money_with_the_dollar_sign(client_for, location):
+    desk = client_for(Role.FRONT_DESK, locations=[location])
+    encounter = claimed_encounter(location=location)
+
+    page = desk.get(f"/billing/visits/{encounter.appointment_id}/charges/").content.decode()
+
+    assert "$150.00" in page
+    assert "$170.00" in page  # the claim's total

@@ -18,7 +18,11 @@ from tests.billing.factories_reference import ProcedureCodeFactory
 from tests.scheduling.test_demo import build_small
 
 pytestmark = pytest.mark.django_db
-CODES = ["99212", "99213", "99214", "36415", "85025", "90686", "90471", "96372", "J1030"]
+PREVENTIVE = [f"993{n}" for n in (81, 82, 83, 84, 85, 86, 87, 91, 92, 93, 94, 95, 96, 97)]
+CODES = [
+    "99212", "99213", "99214", "99203", "36415", "85025", "90686", "90471", "96372", "J1030",
+    *PREVENTIVE,
+]  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -118,3 +122,23 @@ def test_the_rejection_queue_holds_only_the_last_weeks_claims(demo):
         reason.startswith("277CA rejected") or reason.startswith("999")
         for reason in rejected.values_list("rejection_reason", flat=True)
     )
+
+
+def test_an_annual_physical_bills_a_preventive_code_with_the_exam_first(demo):
+    physicals = Encounter.objects.filter(
+        appointment__appointment_type__code__in=["physical", "wellchild"]
+    ).prefetch_related("lines", "diagnoses")
+    assert physicals.exists()
+    for encounter in physicals[:100]:
+        first = min(encounter.lines.all(), key=lambda line: line.line_number)
+        principal = min(encounter.diagnoses.all(), key=lambda d: d.position)
+        assert first.procedure_code in PREVENTIVE
+        assert principal.code.startswith("Z00")
+
+
+def test_a_sick_visit_is_not_billed_as_a_preventive_visit(demo):
+    sick = ChargeLine.objects.filter(
+        encounter__appointment__appointment_type__code="sick", line_number=1
+    )
+    assert sick.exists()
+    assert not sick.filter(procedure_code__in=PREVENTIVE).exists()

@@ -89,15 +89,6 @@ DIAGNOSES = [
     "Z713",
 ]
 # Line patterns: (codes, weight). An E/M code first, then what the visit added.
-E_M = [
-    ("99213", 40),
-    ("99214", 30),
-    ("99212", 10),
-    ("99215", 6),
-    ("99203", 6),
-    ("99204", 5),
-    ("99396", 3),
-]
 ADDED: list[tuple[tuple[str, ...], float]] = [
     ((), 45),
     (("36415", "85025"), 10),
@@ -111,6 +102,42 @@ ADDED: list[tuple[tuple[str, ...], float]] = [
     (("87880",), 6),
     (("94640",), 2),
 ]
+# Preventive visits by age (years below which each applies): new and established patients.
+PREVENTIVE_NEW = [
+    (1, "99381"),
+    (5, "99382"),
+    (12, "99383"),
+    (18, "99384"),
+    (40, "99385"),
+    (65, "99386"),
+    (999, "99387"),
+]
+PREVENTIVE_ESTABLISHED = [
+    (1, "99391"),
+    (5, "99392"),
+    (12, "99393"),
+    (18, "99394"),
+    (40, "99395"),
+    (65, "99396"),
+    (999, "99397"),
+]
+NEW_PATIENT = [("99202", 10), ("99203", 45), ("99204", 35), ("99205", 10)]
+ESTABLISHED = [("99212", 12), ("99213", 45), ("99214", 33), ("99215", 7), ("99211", 3)]
+SICK = [("99212", 20), ("99213", 55), ("99214", 25)]
+
+
+def _visit_code(rng: random.Random, kind: str, age: int, codes: dict[str, Any]) -> str:
+    """The E/M or preventive code a visit of this kind (appointment type code) and age bills."""
+    if kind in {"physical", "wellchild"}:
+        table = PREVENTIVE_NEW if rng.random() < 0.1 else PREVENTIVE_ESTABLISHED
+        code = next(c for limit, c in table if age < limit)
+        if code in codes:
+            return code
+    pool = NEW_PATIENT if kind == "new" else SICK if kind == "sick" else ESTABLISHED
+    found = [(c, w) for c, w in pool if c in codes]
+    return weighted(rng, found) if found else next(iter(codes))
+
+
 NDC = {"J1030": ("00009307303", Decimal("1"), "ML"), "J3420": ("63323004401", Decimal("1"), "ML")}
 FALLBACK_FEES = {
     "99212": "95.00",
@@ -219,7 +246,15 @@ def build_claims(context: dict[str, Any], seed: int = 2026) -> None:
             status__in=SEEN, start__lt=now, start__gte=now - dt.timedelta(days=366)
         )
         .order_by("start", "pk")
-        .values_list("pk", "patient_id", "location_id", "provider_id", "start")
+        .values_list(
+            "pk",
+            "patient_id",
+            "location_id",
+            "provider_id",
+            "start",
+            "appointment_type__code",
+            "patient__date_of_birth",
+        )
     )
     if not visits:
         return
@@ -237,23 +272,34 @@ def build_claims(context: dict[str, Any], seed: int = 2026) -> None:
             fees[code] = found if found is not None else Decimal(FALLBACK_FEES.get(code, "50.00"))
         return fees[code]
 
-    e_m = [(c, w) for c, w in E_M if c in codes] or [(next(iter(codes)), 1)]
     added = [(tuple(c for c in group if c in codes), w) for group, w in ADDED]
     # The newest visits wait: QUEUE_SIZE in review, a few being coded.
     waiting_from = max(0, len(visits) - QUEUE_SIZE - 8)
     encounters: list[Encounter] = []
     plan: list[tuple[str, list[str], list[tuple[str, str, Decimal, str]]]] = []
-    for i, (visit_id, patient_id, location_id, provider_id, start) in enumerate(visits):
+    for i, (visit_id, patient_id, location_id, provider_id, start, kind, born) in enumerate(visits):
         day = start.astimezone(zone).date()
+        age = (day - born).days // 365 if born else 40
         if i >= waiting_from:
             status = "review" if i < waiting_from + QUEUE_SIZE else "draft"
         else:
             status = "no_charge" if rng.random() < 0.015 else "claimed"
         count = weighted(rng, [(1, 45), (2, 35), (3, 15), (4, 5)])
         diagnoses = rng.sample(DIAGNOSES, count)
-        lines_codes = [weighted(rng, e_m)] + list(weighted(rng, added))
+        visit_code = _visit_code(rng, kind or "", age, codes)
+        if visit_code.startswith("993"):  # a preventive visit: the exam is the principal
+            findings = rng.random() < 0.4
+            if age < 18:
+                exam = "Z00121" if findings else "Z00129"
+            else:
+                exam = "Z0001" if findings else "Z0000"
+            diagnoses = [exam, *(d for d in diagnoses if not d.startswith("Z00"))][:4]
+        else:
+            diagnoses = [d for d in diagnoses if not d.startswith("Z00")] or ["R5383"]
+        lines_codes = [visit_code] + [c for c in weighted(rng, added) if c != visit_code]
         if "Z23" not in diagnoses and any(c in {"90686", "90715"} for c in lines_codes):
-            diagnoses = (["Z23"] + diagnoses)[:4]
+            at = 1 if diagnoses[0].startswith("Z00") else 0
+            diagnoses = [*diagnoses[:at], "Z23", *diagnoses[at:]][:4]
         lines = []
         for n, code in enumerate(lines_codes):
             modifier = "25" if n == 0 and len(lines_codes) > 1 and "96372" in lines_codes else ""
