@@ -133,3 +133,20 @@ def claimed_encounter(visit: Appointment | None = None, **visit_fields: Any) -> 
     return review_encounter(
         actor=SYSTEM, encounter=waiting_encounter(visit, **visit_fields), approve=True
     )
+
+
+def billable_claim(location: Any, outbox: Any, **patient_fields: Any) -> Any:
+    """The draft claim of a seen visit of an insured patient with a full address, whose payer
+    goes through a clearinghouse with ``outbox`` (needs ``office_visit_codes()``)."""
+    from tests.billing.factories_eligibility import insured
+
+    patient = PatientFactory(
+        home_location=location,
+        address_line1="12 Elm Street",
+        city="Springfield",
+        state="MA",
+        postal_code="01103",
+        **patient_fields,
+    )
+    insured(patient, outbox=outbox)
+    return claimed_encounter(seen_visit(location=location, patient=patient)).claims.get()

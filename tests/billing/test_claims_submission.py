@@ -17,9 +17,8 @@ from medoffice.x12.ack999 import read_999
 from medoffice.x12.reader import X12Reader
 from medoffice.x12.respond import Rejection, acknowledge_837
 from medoffice.x12.writer import InterchangeHeader
-from tests.billing.factories_claims import claimed_encounter, office_visit_codes, seen_visit
-from tests.billing.factories_eligibility import insured
-from tests.factories import SYSTEM, LocationFactory, PatientFactory
+from tests.billing.factories_claims import billable_claim, office_visit_codes
+from tests.factories import SYSTEM, LocationFactory
 from tests.x12.pyx12check import pyx12_errors
 from tests.x12.samples import sample
 
@@ -43,17 +42,7 @@ def practice_ready(tmp_path: Path):
 
 
 def _claim(location, tmp_path: Path, **patient_fields) -> Claim:
-    patient = PatientFactory(
-        home_location=location,
-        address_line1="12 Elm Street",
-        city="Springfield",
-        state="MA",
-        postal_code="01103",
-        **patient_fields,
-    )
-    insured(patient, outbox=tmp_path / "outbox")
-    encounter = claimed_encounter(seen_visit(location=location, patient=patient))
-    return encounter.claims.get()
+    return billable_claim(location, tmp_path / "outbox", **patient_fields)
 
 
 def _scrub(*claims: Claim) -> list[scrub.ScrubOutcome]:

@@ -13,9 +13,8 @@ from medoffice.billing.services import claims as claim_services
 from medoffice.billing.services.rework import send_again
 from medoffice.core.models import Practice
 from medoffice.core.roles import Role
-from tests.billing.factories_claims import claimed_encounter, office_visit_codes, seen_visit
-from tests.billing.factories_eligibility import insured
-from tests.factories import SYSTEM, LocationFactory, PatientFactory
+from tests.billing.factories_claims import billable_claim, office_visit_codes
+from tests.factories import SYSTEM, LocationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -29,15 +28,7 @@ def location():
 
 
 def _rejected(location, tmp_path: Path) -> Claim:
-    patient = PatientFactory(
-        home_location=location,
-        address_line1="12 Elm Street",
-        city="Springfield",
-        state="MA",
-        postal_code="01103",
-    )
-    insured(patient, outbox=tmp_path / "outbox")
-    claim = claimed_encounter(seen_visit(location=location, patient=patient)).claims.get()
+    claim = billable_claim(location, tmp_path / "outbox")
     for status in ("ready", "submitted", "rejected"):
         claim = claim_services.transition(claim=claim, to=status, actor=SYSTEM)
     return claim

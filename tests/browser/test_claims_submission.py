@@ -15,25 +15,15 @@ from medoffice.core.models import Practice
 from medoffice.core.roles import Role
 from medoffice.x12.respond import Rejection, acknowledge_837
 from medoffice.x12.writer import InterchangeHeader
-from tests.billing.factories_claims import claimed_encounter, office_visit_codes, seen_visit
-from tests.billing.factories_eligibility import insured
+from tests.billing.factories_claims import billable_claim, office_visit_codes
 from tests.browser.helpers import log_in, save_screenshot, staff
-from tests.factories import LocationFactory, PatientFactory
+from tests.factories import LocationFactory
 
 pytestmark = pytest.mark.browser
 
 
 def _claim(clinic, outbox: Path, **patient) -> Claim:
-    person = PatientFactory(
-        home_location=clinic,
-        address_line1="12 Elm Street",
-        city="Springfield",
-        state="MA",
-        postal_code="01103",
-        **patient,
-    )
-    insured(person, outbox=outbox)
-    return claimed_encounter(seen_visit(location=clinic, patient=person)).claims.get()
+    return billable_claim(clinic, outbox, **patient)
 
 
 def test_the_biller_scrubs_submits_and_works_a_rejection(page: Page, practice, tmp_path):

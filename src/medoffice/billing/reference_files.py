@@ -303,22 +303,8 @@ def _procedure(code_set: str) -> Callable[[dict[str, str], dt.date], ProcedureRo
             "", read_text, row["short description"], "short description", 60, required=True
         )
         long = cells.take("", read_text, row.get("long description", ""), "long description", 2000)
-        start = cells.take(
-            None,
-            read_day,
-            row.get("effective date", ""),
-            "effective date",
-            required=False,
-            today=today,
-        )
-        end = cells.take(
-            None,
-            read_day,
-            row.get("termination date", ""),
-            "termination date",
-            required=False,
-            today=today,
-        )
+        start = _optional_day(cells, row, "effective date", today)
+        end = _optional_day(cells, row, "termination date", today)
         cells.take(None, _in_order, start, end, "termination date")
         words = f"{short} {long}"
         noc = cells.take(False, read_flag, row.get("noc", ""), "noc", bool(NOC_WORDS.search(words)))
@@ -331,14 +317,18 @@ def _procedure(code_set: str) -> Callable[[dict[str, str], dt.date], ProcedureRo
     return read
 
 
+def _optional_day(
+    cells: _Cells, row: dict[str, str], column: str, today: dt.date
+) -> dt.date | None:
+    return cells.take(None, read_day, row.get(column, ""), column, required=False, today=today)
+
+
 def _dates(
     cells: _Cells, row: dict[str, str], today: dt.date, start_column: str, end_column: str
 ) -> tuple[dt.date, dt.date | None]:
     """A required start and an optional end, in order (the start is a stand-in on a problem)."""
     start = cells.take(None, read_day, row[start_column], start_column, required=True, today=today)
-    end = cells.take(
-        None, read_day, row.get(end_column, ""), end_column, required=False, today=today
-    )
+    end = _optional_day(cells, row, end_column, today)
     cells.take(None, _in_order, start, end, end_column)
     return start or EARLIEST_DATE, end
 
@@ -384,14 +374,7 @@ def _mue(row: dict[str, str], today: dt.date) -> MueRow:
         "(e.g. “2 Date of Service Edit: Policy”).",
     )
     rationale = cells.take("", read_text, row.get("rationale", ""), "rationale", 200)
-    start = cells.take(
-        None,
-        read_day,
-        row.get("effective date", ""),
-        "effective date",
-        required=False,
-        today=today,
-    )
+    start = _optional_day(cells, row, "effective date", today)
     cells.done()
     return MueRow(code, units, indicator[0], rationale, start)
 
