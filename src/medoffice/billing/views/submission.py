@@ -311,7 +311,8 @@ class RejectionQueue(ClaimList):
     title = "Rejected claims"
     intro = (
         "Claims the clearinghouse or payer refused (999 or 277CA): each says where the problem "
-        "is. Open one, correct it and scrub it again."
+        "is. Open one, fix the cause (on the patient's record and insurance, or by correcting "
+        "the charges) and send it again."
     )
     default_sort = "date_of_service"
     filterset_class = RejectedClaimFilter
