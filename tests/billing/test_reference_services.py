@@ -314,3 +314,14 @@ def test_a_new_demo_clears_the_files_an_earlier_demo_left_in_its_own_outbox(sett
     build_reference({})
 
     assert sorted(p.name for p in stale.iterdir()) == ["notes.txt"]
+
+
+def test_the_demo_fees_are_in_force_before_its_oldest_visit():
+    from medoffice.billing.demo_reference import build_reference
+    from medoffice.billing.selectors.fees import standard_charge
+    from tests.frontdesk.factories import local_today
+
+    build_reference({})
+
+    fourteen_months_back = local_today() - dt.timedelta(days=430)
+    assert standard_charge("99213", [], fourteen_months_back) is not None

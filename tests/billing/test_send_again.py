@@ -122,3 +122,14 @@ def test_the_page_names_a_refusal_instead_of_failing(location, tmp_path, client_
     assert "Say what was fixed" in response.content.decode()
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.REJECTED
+
+
+def test_a_claim_sent_again_shows_its_rejection_as_the_last_one(location, tmp_path, client_for):
+    biller = client_for(Role.BILLER)
+    claim = _rejected(location, tmp_path)
+    Claim.objects.filter(pk=claim.pk).update(rejection_reason="277CA rejected: A7:33 (test)")
+
+    send_again(claim=claim, actor=SYSTEM, fixed="Member ID corrected.")
+
+    page = biller.get(f"/billing/claims/{claim.pk}/").content.decode()
+    assert "Last rejected because" in page

@@ -15,9 +15,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from medoffice.core.demo.helpers import BATCH
-
-START = dt.date(2026, 1, 1)
+from medoffice.core.demo.helpers import BATCH, demo_now
 
 # (code, set, our short description, standard charge)
 CODES: list[tuple[str, str, str, str]] = [
@@ -183,6 +181,9 @@ def build_reference(context: dict[str, Any], seed: int = 2026) -> None:
     )
     from medoffice.patients.models import Payer
 
+    # Everything in force from the first of January two years back: before the demo's oldest
+    # visit (14 months back), whatever year the demo is built in.
+    since = dt.date(demo_now(context).year - 2, 1, 1)
     have = set(ProcedureCode.objects.values_list("code", flat=True))
     ProcedureCode.objects.bulk_create(
         [
@@ -193,7 +194,7 @@ def build_reference(context: dict[str, Any], seed: int = 2026) -> None:
                 description=f"{text} (synthetic demo description, not the code set's text).",
                 is_not_otherwise_classified=code in NOC,
                 requires_ndc=code.startswith("J"),
-                effective_from=START,
+                effective_from=since,
                 is_synthetic=True,
             )
             for code, code_set, text, _ in CODES
@@ -208,7 +209,7 @@ def build_reference(context: dict[str, Any], seed: int = 2026) -> None:
                     table="practitioner",
                     column1=first,
                     column2=second,
-                    effective_from=START,
+                    effective_from=since,
                     modifier_indicator=indicator,
                     rationale="Synthetic demo edit",
                     is_synthetic=True,
@@ -226,7 +227,7 @@ def build_reference(context: dict[str, Any], seed: int = 2026) -> None:
                     units=MUE.get(code, MUE_DEFAULT)[0],
                     adjudication=MUE.get(code, MUE_DEFAULT)[1],
                     rationale="Synthetic demo limit",
-                    effective_from=START,
+                    effective_from=since,
                     is_synthetic=True,
                 )
                 for code, *_ in CODES
@@ -240,7 +241,7 @@ def build_reference(context: dict[str, Any], seed: int = 2026) -> None:
                     addon=addon,
                     primary=primary,
                     edit_type=1,
-                    effective_from=START,
+                    effective_from=since,
                     is_synthetic=True,
                 )
                 for addon, primaries in ADDONS.items()
@@ -293,7 +294,7 @@ def build_reference(context: dict[str, Any], seed: int = 2026) -> None:
                 schedule=schedule,
                 code=code,
                 amount=(Decimal(charge) * share).quantize(Decimal("0.01")),
-                effective_from=START,
+                effective_from=since,
             )
             for schedule, share in schedules
             for code, _, _, charge in CODES
