@@ -244,7 +244,8 @@ def reset(status: str) -> None:
 
 
 def timed(runs: int, prepare: Any, action: Any, label: str) -> dict[str, Any]:
-    """``runs`` runs of ``action`` (``prepare`` before each, untimed): wall, CPU, queries."""
+    """``runs`` runs of ``action`` (``prepare`` before each, untimed): median wall and CPU
+    seconds, queries; with ``BENCH_PROFILE=label`` one more run, profiled, on stderr."""
     import cProfile
     import pstats
 
@@ -254,29 +255,27 @@ def timed(runs: int, prepare: Any, action: Any, label: str) -> dict[str, Any]:
     wall: list[float] = []
     cpu: list[float] = []
     queries = 0
-    out: Any = None
+    first: Any = None
     for n in range(runs):
         prepare()
-        profile = cProfile.Profile() if os.environ.get("BENCH_PROFILE") == label and n else None
         with CaptureQueriesContext(connection) as executed:
             w0, c0 = time.perf_counter(), time.process_time()
-            if profile is not None:
-                profile.enable()
             result = action()
-            if profile is not None:
-                profile.disable()
             wall.append(time.perf_counter() - w0)
             cpu.append(time.process_time() - c0)
         queries = len(executed)
-        if profile is not None:
-            pstats.Stats(profile, stream=sys.stderr).sort_stats("cumulative").print_stats(40)
-        if out is None:
-            out = result
+        if n == 0:
+            first = result
+    if os.environ.get("BENCH_PROFILE") == label:
+        prepare()
+        profile = cProfile.Profile()
+        profile.runcall(action)
+        pstats.Stats(profile, stream=sys.stderr).sort_stats("cumulative").print_stats(40)
     return {
         "wall": statistics.median(wall),
         "cpu": statistics.median(cpu),
         "queries": queries,
-        "first": out,
+        "first": first,
     }
 
 
@@ -298,12 +297,13 @@ def measure(count: int) -> dict[str, Any]:
     setup_django()
     from django.core.management import call_command
     from django.db import connection
+    from django.utils import timezone
 
     from _x12_claims import envelope
-
     from medoffice.billing import icd10, scrubber
     from medoffice.billing.claimdata import claims_for_x12
     from medoffice.billing.models import Claim, ClaimBatch
+    from medoffice.billing.selectors.reference import scrub_reference
     from medoffice.billing.services import scrub as scrub_service
     from medoffice.billing.services.batches import export_ready_claims
     from medoffice.core.permissions import SystemActor
@@ -326,9 +326,8 @@ def measure(count: int) -> dict[str, Any]:
     assert len(outcomes) == count, len(outcomes)
     findings = sum(len(o.findings) for o in outcomes)
     ready_after_scrub = Claim.objects.filter(status="ready").count()
-    chosen = list(Claim.objects.select_related("patient", "coverage", "payer__billing"))
-    reference = scrub_service.reference_tables(scrub_service.timezone.localdate())
-    inputs = scrub_service._inputs(chosen, scrub_service.timezone.localdate(), reference)
+    today = timezone.localdate()
+    inputs = scrub_service._inputs(Claim.objects.all(), today, scrub_reference(today))
     pure_scrub = best_seconds(RUNS, lambda: [scrubber.scrub(inp) for inp in inputs])
 
     # The export: the service (files into a folder), the writer alone, the command.
@@ -342,10 +341,8 @@ def measure(count: int) -> dict[str, Any]:
 
         exported = timed(RUNS, lambda: reset("ready"), export, "export")
         result = exported["first"]
-        assert result.claim_count == count and not result.refused, (
-            result.claim_count,
-            result.refused[:3],
-        )
+        assert not result.refused, result.refused[:3]
+        assert result.claim_count == count, result.claim_count
         batches = [
             (done.destination, done.batch.claim_count, done.batch.file_name)
             for done in result.batches

@@ -264,8 +264,7 @@ def claims_for_x12(claims: QuerySet[Claim] | Iterable[Claim]) -> list[x12.Claim]
             )
         )
     patients = {
-        p.pk: p
-        for p in Patient.objects.filter(pk__in={r[2] for r in rows}).only(*_PATIENT_FIELDS)
+        p.pk: p for p in Patient.objects.filter(pk__in={r[2] for r in rows}).only(*_PATIENT_FIELDS)
     }
     coverages = {
         c.pk: c
