@@ -113,6 +113,7 @@ class SegmentWriter:
     ) -> None:
         self.separators = separators
         self.end = separators.segment + ("\n" if line_breaks else "")
+        self._join = separators.element.join
         self.parts: list[str] = []
         self.count = 0
 
@@ -121,13 +122,14 @@ class SegmentWriter:
 
     def add(self, segment_id: str, *elements: Element) -> None:
         """Write one segment; a sequence element is a composite."""
-        values = [
-            element if isinstance(element, str) else self._composite(element)
-            for element in elements
+        composite = self._composite
+        values = [segment_id]
+        values += [
+            element if isinstance(element, str) else composite(element) for element in elements
         ]
-        while values and not values[-1]:
+        while len(values) > 1 and not values[-1]:
             values.pop()
-        self.parts.append(self.separators.element.join([segment_id, *values]) + self.end)
+        self.parts.append(self._join(values) + self.end)
         self.count += 1
 
     def _composite(self, element: Sequence[str]) -> str:

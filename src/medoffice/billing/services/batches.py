@@ -17,7 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db.models import Field, QuerySet
 from django.utils import timezone
 
 from medoffice.billing.choices import ClaimStatus, SubmissionMethod
@@ -182,15 +182,21 @@ def _claims_why(ids: list[int], why: str) -> list[tuple[Claim, str]]:
 def _record_transitions(batch: ClaimBatch, user_id: int | None, note: str) -> None:
     """READY → SUBMITTED in the history of every claim of ``batch``: one INSERT … SELECT."""
     quote = connection.ops.quote_name
-    history, claims = ClaimTransition._meta, Claim._meta
+
+    def column(model: type[Claim] | type[ClaimTransition], name: str) -> str:
+        field = model._meta.get_field(name)
+        assert isinstance(field, Field)
+        assert field.column
+        return quote(field.column)
+
     columns = ", ".join(
-        quote(history.get_field(name).column)
+        column(ClaimTransition, name)
         for name in ("claim", "from_status", "to_status", "by", "at", "note")
     )
     sql = (
-        f"INSERT INTO {quote(history.db_table)} ({columns}) "  # noqa: S608 - the models' own names
-        f"SELECT {quote(claims.pk.column)}, %s, %s, %s, %s, %s FROM {quote(claims.db_table)} "
-        f"WHERE {quote(claims.get_field('batch').column)} = %s"
+        f"INSERT INTO {quote(ClaimTransition._meta.db_table)} ({columns}) "  # noqa: S608 - the models' own names
+        f"SELECT {column(Claim, 'id')}, %s, %s, %s, %s, %s FROM {quote(Claim._meta.db_table)} "
+        f"WHERE {column(Claim, 'batch')} = %s"
     )
     with connection.cursor() as cursor:
         cursor.execute(
