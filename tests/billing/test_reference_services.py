@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from medoffice.billing import scrubber
 from medoffice.billing.models import (
     FeeSchedule,
     Modifier,
@@ -173,7 +174,7 @@ def test_a_standard_schedule_has_no_payer_and_an_allowed_one_has():
 # --- the scrubber's reference ----------------------------------------------------------------
 
 
-def test_scrub_reference_holds_the_edits_in_plain_structures(django_assert_max_num_queries):
+def test_scrub_reference_is_the_scrubbers_reference_in_six_queries(django_assert_max_num_queries):
     ProcedureCodeFactory(
         code="J3490",
         code_set="hcpcs",
@@ -184,40 +185,55 @@ def test_scrub_reference_holds_the_edits_in_plain_structures(django_assert_max_n
     PtpEditFactory(column1="99213", column2="36415", modifier_indicator="1")
     MueLimitFactory(code="36415", units=2, adjudication="3")
     AddOnCodeFactory(addon="90472", primary="90471")
+    ProcedureCodeFactory(code="90472")
     with django_assert_max_num_queries(6):
         ref = selectors.scrub_reference(dt.date(2026, 6, 1))
-    assert ref.ptp[("99213", "36415")] == [("1", dt.date(2026, 1, 1), None)]
-    assert ref.mue["36415"] == (2, "3")
-    assert ref.addon_primaries == {"90472": {"90471"}}
-    assert ref.procedures["J3490"] == ("Drug NOC", True, True)
-    assert {"25", "59", "XU"} <= ref.modifiers
-    assert {"02", "10", "11"} <= ref.places
+    assert ref.ptp_edits("99213")["36415"] == (
+        scrubber.PtpEdit("99213", "36415", 1, dt.date(2026, 1, 1), None),
+    )
+    assert ref.mue("36415") == scrubber.MueLimit("36415", 2, 3)
+    addon = ref.procedure("90472")
+    assert addon is not None
+    assert (addon.is_addon, addon.addon_primaries) == (True, frozenset({"90471"}))
+    drug = ref.procedure("J3490")
+    assert drug is not None
+    assert (drug.description, drug.is_noc, drug.is_drug) == ("Drug NOC", True, True)
+    assert all(ref.is_valid_modifier(m) for m in ("25", "59", "XU"))
+    assert all(ref.is_valid_place_of_service(p) for p in ("02", "10", "11"))
 
 
-def test_scrub_reference_leaves_out_edits_not_in_force():
+def test_scrub_reference_keeps_a_deleted_ptp_edit_with_its_dates_for_older_lines():
     PtpEditFactory(deleted_on=dt.date(2026, 3, 1))
-    MueLimitFactory(effective_from=dt.date(2027, 1, 1))
     ref = selectors.scrub_reference(dt.date(2026, 6, 1))
-    assert ref.ptp == {}
-    assert ref.mue == {}
+    (edit,) = ref.ptp_edits("99213")["36415"]
+    assert (edit.effective, edit.deleted) == (dt.date(2026, 1, 1), dt.date(2026, 3, 1))
+
+
+def test_scrub_reference_leaves_out_an_mue_not_yet_in_force():
+    MueLimitFactory(effective_from=dt.date(2027, 1, 1))
+    assert selectors.scrub_reference(dt.date(2026, 6, 1)).mue("36415") is None
+
+
+def test_scrub_reference_leaves_out_an_addon_edit_deleted_by_the_day():
+    AddOnCodeFactory(addon="90472", primary="90471", deleted_on=dt.date(2026, 6, 1))
+    ProcedureCodeFactory(code="90472")
+    addon = selectors.scrub_reference(dt.date(2026, 6, 1)).procedure("90472")
+    assert addon is not None
+    assert not addon.is_addon
 
 
 def test_scrub_reference_keeps_the_latest_mue_in_force():
     MueLimitFactory(units=1, effective_from=dt.date(2026, 1, 1), effective_to=dt.date(2026, 3, 31))
     MueLimitFactory(units=3, effective_from=dt.date(2026, 4, 1))
-    assert selectors.scrub_reference(dt.date(2026, 6, 1)).mue["36415"] == (3, "3")
-
-
-def test_scrub_reference_without_a_date_keeps_every_edit_with_its_dates():
-    PtpEditFactory(deleted_on=dt.date(2026, 3, 1))
-    ref = selectors.scrub_reference()
-    assert ref.ptp[("99213", "36415")] == [("1", dt.date(2026, 1, 1), dt.date(2026, 3, 1))]
+    mue = selectors.scrub_reference(dt.date(2026, 6, 1)).mue("36415")
+    assert mue is not None
+    assert mue.units == 3
 
 
 def test_scrub_reference_keeps_the_tables_apart():
     PtpEditFactory(table="outpatient")
-    assert selectors.scrub_reference(dt.date(2026, 6, 1)).ptp == {}
-    assert selectors.scrub_reference(dt.date(2026, 6, 1), table="outpatient").ptp
+    assert not selectors.scrub_reference(dt.date(2026, 6, 1)).ptp_edits("99213")
+    assert selectors.scrub_reference(dt.date(2026, 6, 1), table="outpatient").ptp_edits("99213")
 
 
 # --- what the migration ships ---------------------------------------------------------------

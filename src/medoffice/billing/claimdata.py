@@ -183,6 +183,31 @@ _LINE_FIELDS = (
     "ndc_unit",
 )
 
+# The columns the plain claim reads (the rest of a patient's or coverage's row is not read).
+_ADDRESS_FIELDS = ("address_line1", "address_line2", "city", "state", "postal_code")
+_PATIENT_FIELDS = (
+    "pk",
+    "mrn",
+    "last_name",
+    "first_name",
+    "middle_name",
+    "suffix",
+    "date_of_birth",
+    "sex",
+    *_ADDRESS_FIELDS,
+)
+_COVERAGE_FIELDS = (
+    "pk",
+    "relationship",
+    "member_id",
+    "group_number",
+    "plan_name",
+    "subscriber_last_name",
+    "subscriber_first_name",
+    "subscriber_date_of_birth",
+    "subscriber_sex",
+)
+
 
 def claims_for_x12(claims: QuerySet[Claim] | Iterable[Claim]) -> list[x12.Claim]:
     """The plain claims, in the order given, with a fixed number of queries.
@@ -238,8 +263,15 @@ def claims_for_x12(claims: QuerySet[Claim] | Iterable[Claim]) -> list[x12.Claim]
                 line_control_number=str(pk),
             )
         )
-    patients = {p.pk: p for p in Patient.objects.filter(pk__in={r[2] for r in rows})}
-    coverages = {c.pk: c for c in Coverage.objects.filter(pk__in={r[4] for r in rows if r[4]})}
+    patients = {
+        p.pk: p for p in Patient.objects.filter(pk__in={r[2] for r in rows}).only(*_PATIENT_FIELDS)
+    }
+    coverages = {
+        c.pk: c
+        for c in Coverage.objects.filter(pk__in={r[4] for r in rows if r[4]}).only(
+            *_COVERAGE_FIELDS
+        )
+    }
     payers = {
         p.pk: payer(p)
         for p in Payer.objects.filter(pk__in={r[3] for r in rows if r[3]}).select_related("billing")

@@ -24,12 +24,13 @@ _SPACES = re.compile(r"\s+")
 
 
 def _ascii(value: str) -> str:
+    if value.isascii() and value.isprintable():  # the usual case: nothing to fold or drop
+        return value
     folded = unicodedata.normalize("NFKD", value)
     return "".join(char for char in folded if " " <= char <= "~")
 
 
-def ident(value: str, separators: Separators = DEFAULT_SEPARATORS) -> str:
-    """``value`` in printable ASCII without separator characters, spaces collapsed."""
+def _clean(value: str, separators: Separators) -> str:
     cleaned = _ascii(value)
     for char in (
         separators.element,
@@ -37,14 +38,42 @@ def ident(value: str, separators: Separators = DEFAULT_SEPARATORS) -> str:
         separators.repetition,
         separators.segment,
     ):
-        if char:
+        if char and char in cleaned:
             cleaned = cleaned.replace(char, " ")
-    return _SPACES.sub(" ", cleaned).strip()
+    if "  " in cleaned:  # printable ASCII now: the only white space left is the space
+        cleaned = _SPACES.sub(" ", cleaned)
+    return cleaned.strip()
+
+
+# Cleaned values with the default separators, by value: a batch repeats its names, codes
+# and identifiers thousands of times. Emptied when full, so it stays small.
+_IDENTS: dict[str, str] = {}
+_TEXTS: dict[str, str] = {}
+_CACHE_LIMIT = 50_000
+
+
+def ident(value: str, separators: Separators = DEFAULT_SEPARATORS) -> str:
+    """``value`` in printable ASCII without separator characters, spaces collapsed."""
+    if separators is not DEFAULT_SEPARATORS:
+        return _clean(value, separators)
+    found = _IDENTS.get(value)
+    if found is None:
+        if len(_IDENTS) >= _CACHE_LIMIT:
+            _IDENTS.clear()
+        found = _IDENTS[value] = _clean(value, separators)
+    return found
 
 
 def text(value: str, separators: Separators = DEFAULT_SEPARATORS) -> str:
     """Free text (names, addresses, descriptions) uppercased and X12-safe."""
-    return ident(value, separators).upper()
+    if separators is not DEFAULT_SEPARATORS:
+        return _clean(value, separators).upper()
+    found = _TEXTS.get(value)
+    if found is None:
+        if len(_TEXTS) >= _CACHE_LIMIT:
+            _TEXTS.clear()
+        found = _TEXTS[value] = ident(value).upper()
+    return found
 
 
 def digits(value: str) -> str:
@@ -84,6 +113,7 @@ class SegmentWriter:
     ) -> None:
         self.separators = separators
         self.end = separators.segment + ("\n" if line_breaks else "")
+        self._join = separators.element.join
         self.parts: list[str] = []
         self.count = 0
 
@@ -92,20 +122,21 @@ class SegmentWriter:
 
     def add(self, segment_id: str, *elements: Element) -> None:
         """Write one segment; a sequence element is a composite."""
-        component = self.separators.component
-        values: list[str] = []
-        for element in elements:
-            if isinstance(element, str):
-                values.append(element)
-            else:
-                parts = list(element)
-                while parts and not parts[-1]:
-                    parts.pop()
-                values.append(component.join(parts))
-        while values and not values[-1]:
+        composite = self._composite
+        values = [segment_id]
+        values += [
+            element if isinstance(element, str) else composite(element) for element in elements
+        ]
+        while len(values) > 1 and not values[-1]:
             values.pop()
-        self.parts.append(self.separators.element.join([segment_id, *values]) + self.end)
+        self.parts.append(self._join(values) + self.end)
         self.count += 1
+
+    def _composite(self, element: Sequence[str]) -> str:
+        parts = list(element)
+        while parts and not parts[-1]:
+            parts.pop()
+        return self.separators.component.join(parts)
 
     def text(self) -> str:
         return "".join(self.parts)

@@ -1,4 +1,5 @@
-"""Billing's reference reads: the code sets and NCCI edits as the scrubber takes them,
+"""Billing's reference reads: the code sets and NCCI edits as the scrubber takes them
+(``scrub_reference``, what ``services.scrub.scrub_claims`` scrubs against),
 a code's edits for its page, and payers' timely filing deadlines.
 
 Reference data holds no patient data: these reads are not audited.
@@ -8,11 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
-from medoffice.billing import timely
+from medoffice.billing import scrubber, timely
 from medoffice.billing.choices import NcciTable, TimelyFilingRule
 from medoffice.billing.models import (
     AddOnCode,
@@ -26,86 +27,64 @@ from medoffice.billing.models import (
 )
 from medoffice.patients.models import Payer
 
-PtpKey = tuple[str, str]
-PtpFact = tuple[str, dt.date, dt.date | None]  # (modifier indicator, effective, deleted)
-
-
-@dataclass(frozen=True)
-class ScrubReference:
-    """Plain data for the scrubber, loaded once (six queries).
-
-    - ``ptp``: (column 1, column 2) → [(modifier indicator, effective, deleted or None)]
-    - ``mue``: code → (units, adjudication indicator "1"/"2"/"3")
-    - ``addon_primaries``: add-on code → the primary codes it may be billed with
-    - ``procedures``: code → (short description, is NOC, requires NDC)
-    - ``modifiers``, ``places``: the active codes
-    """
-
-    on: dt.date | None
-    ptp: dict[PtpKey, list[PtpFact]] = field(default_factory=dict)
-    mue: dict[str, tuple[int, str]] = field(default_factory=dict)
-    addon_primaries: dict[str, set[str]] = field(default_factory=dict)
-    procedures: dict[str, tuple[str, bool, bool]] = field(default_factory=dict)
-    modifiers: set[str] = field(default_factory=set)
-    places: set[str] = field(default_factory=set)
-
-
-def _in_force(on: dt.date | None, start: str, end: str, *, end_inclusive: bool) -> Q:
-    """Rows in force on ``on`` (all rows when None). CMS's deletion date is the first day
-    an edit no longer applies; an effective-to date is the last day it does."""
-    if on is None:
-        return Q()
-    ends = Q(**{f"{end}__gte" if end_inclusive else f"{end}__gt": on})
-    return Q(**{f"{start}__lte": on}) & (Q(**{f"{end}__isnull": True}) | ends)
-
 
 def scrub_reference(
-    on: dt.date | None = None, *, table: str = NcciTable.PRACTITIONER
-) -> ScrubReference:
-    """The code sets and NCCI edits of ``table`` (practitioner by default) in force on
-    ``on``; every row, whatever its dates, when ``on`` is None (each PTP fact keeps its
-    dates, so the scrubber can check each line's date itself)."""
-    ptp: dict[PtpKey, list[PtpFact]] = defaultdict(list)
-    for col1, col2, indicator, start, deleted in (
-        PtpEdit.objects.filter(_in_force(on, "effective_from", "deleted_on", end_inclusive=False))
-        .filter(table=table)
-        .order_by("column1", "column2", "effective_from")
-        .values_list("column1", "column2", "modifier_indicator", "effective_from", "deleted_on")
-    ):
-        ptp[(col1, col2)].append((indicator, start, deleted))
-    mue: dict[str, tuple[int, str]] = {}
+    today: dt.date, *, table: str = NcciTable.PRACTITIONER
+) -> scrubber.InMemoryReference:
+    """The practice's code tables as the scrubber's reference, in six queries.
+
+    ``table``'s NCCI edits (practitioner by default): every PTP edit with its dates (the
+    scrubber checks each line's date of service against them), the MUE in force on
+    ``today`` (the latest when two are), the add-on edits not deleted by ``today`` (CMS's
+    deletion date is the first day an edit no longer applies); the active procedure codes,
+    modifiers and places of service.
+    """
+    primaries: dict[str, set[str]] = defaultdict(set)
+    for addon, primary in AddOnCode.objects.filter(
+        Q(deleted_on__isnull=True) | Q(deleted_on__gt=today)
+    ).values_list("addon", "primary"):
+        primaries[addon].add(primary)
+    procedures = [
+        scrubber.ProcedureInfo(
+            code=code,
+            description=short,
+            is_addon=code in primaries,
+            addon_primaries=frozenset(primaries.get(code, ())),
+            is_noc=noc,
+            is_drug=ndc,
+        )
+        for code, short, noc, ndc in ProcedureCode.objects.filter(is_active=True).values_list(
+            "code", "short_description", "is_not_otherwise_classified", "requires_ndc"
+        )
+    ]
+    ptp = [
+        scrubber.PtpEdit(
+            column1=c1,
+            column2=c2,
+            modifier_indicator=int(indicator),
+            effective=effective,
+            deleted=deleted,
+        )
+        for c1, c2, indicator, effective, deleted in PtpEdit.objects.filter(
+            table=table
+        ).values_list("column1", "column2", "modifier_indicator", "effective_from", "deleted_on")
+    ]
+    mues: dict[str, scrubber.MueLimit] = {}
     for code, units, adjudication in (
-        MueLimit.objects.filter(_in_force(on, "effective_from", "effective_to", end_inclusive=True))
-        .filter(table=table)
+        MueLimit.objects.filter(table=table, effective_from__lte=today)
+        .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=today))
         .order_by("code", "effective_from")
         .values_list("code", "units", "adjudication")
     ):
-        mue[code] = (units, adjudication)  # the latest limit wins
-    primaries: dict[str, set[str]] = defaultdict(set)
-    for addon, primary in AddOnCode.objects.filter(
-        _in_force(on, "effective_from", "deleted_on", end_inclusive=False)
-    ).values_list("addon", "primary"):
-        primaries[addon].add(primary)
-    codes = ProcedureCode.objects.filter(is_active=True)
-    if on is not None:
-        codes = codes.filter(
-            Q(effective_from__isnull=True) | Q(effective_from__lte=on),
-            Q(effective_to__isnull=True) | Q(effective_to__gte=on),
-        )
-    procedures = {
-        code: (description, noc, ndc)
-        for code, description, noc, ndc in codes.values_list(
-            "code", "short_description", "is_not_otherwise_classified", "requires_ndc"
-        )
-    }
-    return ScrubReference(
-        on=on,
-        ptp=dict(ptp),
-        mue=mue,
-        addon_primaries=dict(primaries),
+        mues[code] = scrubber.MueLimit(code=code, units=units, adjudication=int(adjudication))
+    return scrubber.InMemoryReference(
         procedures=procedures,
-        modifiers=set(Modifier.objects.filter(is_active=True).values_list("code", flat=True)),
-        places=set(PlaceOfService.objects.filter(is_active=True).values_list("code", flat=True)),
+        modifiers=Modifier.objects.filter(is_active=True).values_list("code", flat=True),
+        places_of_service=PlaceOfService.objects.filter(is_active=True).values_list(
+            "code", flat=True
+        ),
+        ptp_edits=ptp,
+        mues=mues.values(),
     )
 
 

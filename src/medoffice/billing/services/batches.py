@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from django.db import transaction
-from django.db.models import QuerySet
+from django.db import connection, transaction
+from django.db.models import Field, QuerySet
 from django.utils import timezone
 
 from medoffice.billing.choices import ClaimStatus, SubmissionMethod
@@ -152,22 +152,64 @@ def _envelope(
 
 
 def _write(
-    claims: list[Claim], envelope: p837.Envelope837, refused: list[tuple[Claim, str]]
-) -> tuple[str, list[Claim]]:
-    """The 837P of the claims that can be written; a claim that cannot is set aside."""
-    plain = dict(zip((c.control_number for c in claims), claims_for_x12(claims), strict=True))
-    keep = list(claims)
+    locked: QuerySet[Claim],
+    numbers: dict[int, str],
+    envelope: p837.Envelope837,
+    refused: list[tuple[Claim, str]],
+) -> tuple[str, list[int]]:
+    """The 837P of the claims that can be written (their ids); a claim that cannot is set
+    aside. ``numbers`` is each locked claim's control number by id."""
+    plain = {claim.control_number: claim for claim in claims_for_x12(locked)}
+    keep = list(numbers)
     while keep:
         try:
-            return p837.write_837p([plain[c.control_number] for c in keep], envelope), keep
+            return p837.write_837p([plain[numbers[pk]] for pk in keep], envelope), keep
         except WriteError as exc:
-            culprit = next((c for c in keep if c.control_number in exc.message), None)
+            culprit = next((pk for pk in keep if numbers[pk] in exc.message), None)
             if culprit is None:  # the batch itself (the envelope): none of it can go
-                refused.extend((c, exc.message) for c in keep)
+                refused.extend(_claims_why(keep, exc.message))
                 return "", []
-            refused.append((culprit, exc.message))
+            refused.extend(_claims_why([culprit], exc.message))
             keep.remove(culprit)
     return "", []
+
+
+def _claims_why(ids: list[int], why: str) -> list[tuple[Claim, str]]:
+    found = Claim.objects.in_bulk(ids)
+    return [(found[pk], why) for pk in ids]
+
+
+def _record_transitions(batch: ClaimBatch, user_id: int | None, note: str) -> None:
+    """READY → SUBMITTED in the history of every claim of ``batch``: one INSERT … SELECT."""
+    quote = connection.ops.quote_name
+
+    def column(model: type[Claim] | type[ClaimTransition], name: str) -> str:
+        field = model._meta.get_field(name)
+        assert isinstance(field, Field)
+        assert field.column
+        return quote(field.column)
+
+    columns = ", ".join(
+        column(ClaimTransition, name)
+        for name in ("claim", "from_status", "to_status", "by", "at", "note")
+    )
+    sql = (
+        f"INSERT INTO {quote(ClaimTransition._meta.db_table)} ({columns}) "  # noqa: S608 - the models' own names
+        f"SELECT {column(Claim, 'id')}, %s, %s, %s, %s, %s FROM {quote(Claim._meta.db_table)} "
+        f"WHERE {column(Claim, 'batch')} = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            [
+                ClaimStatus.READY.value,
+                ClaimStatus.SUBMITTED.value,
+                user_id,
+                connection.ops.adapt_datetimefield_value(batch.created_at),
+                note,
+                batch.pk,
+            ],
+        )
 
 
 def _file_name(batch_isa: int, destination: str, when: dt.datetime) -> str:
@@ -196,59 +238,61 @@ def export_ready_claims(
         payer = Payer.objects.get(pk=payer_id) if payer_id else None
         destination = house.name if house else payer.name if payer else "payer"
         with transaction.atomic():
-            locked = list(
+            locked = (
                 Claim.objects.select_for_update()
                 .filter(pk__in=ids, status=ClaimStatus.READY)
                 .order_by("pk")
             )
-            if not locked:
+            charges: dict[int, Decimal] = {}
+            numbers: dict[int, str] = {}
+            for pk, number, charge in locked.values_list("pk", "control_number", "total_charge"):
+                numbers[pk], charges[pk] = number, charge
+            if not numbers:
                 continue
-            sets = (len(locked) + p837.MAX_CLAIMS_PER_SET - 1) // p837.MAX_CLAIMS_PER_SET
-            numbers = (
+            sets = (len(numbers) + p837.MAX_CLAIMS_PER_SET - 1) // p837.MAX_CLAIMS_PER_SET
+            control_numbers = (
                 take_control_numbers("ISA"),
                 take_control_numbers("GS"),
                 take_control_numbers("ST", sets),
             )
-            envelope = _envelope(house, payer, when, numbers)
-            content, written = _write(locked, envelope, result.refused)
+            envelope = _envelope(house, payer, when, control_numbers)
+            content, written = _write(
+                Claim.objects.filter(pk__in=list(numbers)).order_by("pk"),
+                numbers,
+                envelope,
+                result.refused,
+            )
             if not written:
                 continue
-            total = sum((c.total_charge for c in written), Decimal("0"))
+            isa = control_numbers[0]
+            total = sum((charges[pk] for pk in written), Decimal("0"))
             batch = ClaimBatch.objects.create(
                 clearinghouse=house,
                 payer=payer,
-                interchange_control_number=numbers[0],
-                group_control_number=numbers[1],
-                file_name=_file_name(numbers[0], destination, when),
+                interchange_control_number=isa,
+                group_control_number=control_numbers[1],
+                file_name=_file_name(isa, destination, when),
                 content=content,
                 claim_count=len(written),
                 total_charge=total,
                 created_by=user,
                 created_at=when,
             )
-            ids_written = [c.pk for c in written]
-            first_time = Claim.objects.filter(pk__in=ids_written, first_submitted_at__isnull=True)
-            first_time.update(first_submitted_at=when)
-            Claim.objects.filter(pk__in=ids_written).update(
+            Claim.objects.filter(pk__in=written).update(
                 status=ClaimStatus.SUBMITTED, submitted_at=when, batch=batch
             )
-            ClaimTransition.objects.bulk_create(
-                ClaimTransition(
-                    claim_id=pk,
-                    from_status=ClaimStatus.READY,
-                    to_status=ClaimStatus.SUBMITTED,
-                    by=user,
-                    at=when,
-                    note=f"in batch {numbers[0]:09d} to {destination}",
-                )
-                for pk in ids_written
+            Claim.objects.filter(batch=batch, first_submitted_at__isnull=True).update(
+                first_submitted_at=when
+            )
+            _record_transitions(
+                batch, user.pk if user else None, f"in batch {isa:09d} to {destination}"
             )
             record_event(
                 AuditAction.CREATE,
                 user=actor,
                 obj=batch,
                 data_category="claims",
-                detail=f"837P batch {numbers[0]:09d} to {destination}: {len(written)} claims, "
+                detail=f"837P batch {isa:09d} to {destination}: {len(written)} claims, "
                 f"{total} total",
             )
         result.batches.append(BatchResult(batch=batch, destination=destination))

@@ -32,16 +32,11 @@ from medoffice.billing.choices import ClaimStatus, FindingSeverity, TimelyFiling
 from medoffice.billing.claimdata import claims_for_x12
 from medoffice.billing.error_codes import BillingErrorCode as Code
 from medoffice.billing.models import (
-    AddOnCode,
     Claim,
     ClaimFinding,
     ClaimTransition,
-    Modifier,
-    MueLimit,
-    PlaceOfService,
-    ProcedureCode,
-    PtpEdit,
 )
+from medoffice.billing.selectors.reference import scrub_reference
 from medoffice.billing.services.claims import transition
 from medoffice.core.audit import AuditAction, record_event
 from medoffice.core.permissions import Actor, actor_user, require
@@ -61,57 +56,6 @@ _OTHER_STATUS = {
 }
 
 
-def reference_tables(today: dt.date) -> scrubber.InMemoryReference:
-    """The practice's code tables as the scrubber's reference, in six queries."""
-    primaries: dict[str, set[str]] = defaultdict(set)
-    for addon, primary in AddOnCode.objects.filter(
-        Q(deleted_on__isnull=True) | Q(deleted_on__gt=today)
-    ).values_list("addon", "primary"):
-        primaries[addon].add(primary)
-    procedures = [
-        scrubber.ProcedureInfo(
-            code=code,
-            description=short,
-            is_addon=code in primaries,
-            addon_primaries=frozenset(primaries.get(code, ())),
-            is_noc=noc,
-            is_drug=ndc,
-        )
-        for code, short, noc, ndc in ProcedureCode.objects.filter(is_active=True).values_list(
-            "code", "short_description", "is_not_otherwise_classified", "requires_ndc"
-        )
-    ]
-    ptp = [
-        scrubber.PtpEdit(
-            column1=c1,
-            column2=c2,
-            modifier_indicator=int(indicator),
-            effective=effective,
-            deleted=deleted,
-        )
-        for c1, c2, indicator, effective, deleted in PtpEdit.objects.filter(
-            table="practitioner"
-        ).values_list("column1", "column2", "modifier_indicator", "effective_from", "deleted_on")
-    ]
-    mues: dict[str, scrubber.MueLimit] = {}
-    for code, units, adjudication in (
-        MueLimit.objects.filter(table="practitioner", effective_from__lte=today)
-        .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=today))
-        .order_by("code", "effective_from")
-        .values_list("code", "units", "adjudication")
-    ):
-        mues[code] = scrubber.MueLimit(code=code, units=units, adjudication=int(adjudication))
-    return scrubber.InMemoryReference(
-        procedures=procedures,
-        modifiers=Modifier.objects.filter(is_active=True).values_list("code", flat=True),
-        places_of_service=PlaceOfService.objects.filter(is_active=True).values_list(
-            "code", flat=True
-        ),
-        ptp_edits=ptp,
-        mues=mues.values(),
-    )
-
-
 @dataclass
 class ScrubOutcome:
     claim: Claim
@@ -127,24 +71,37 @@ class ScrubOutcome:
 
 
 def _inputs(
-    claims: list[Claim], today: dt.date, reference: scrubber.InMemoryReference
+    claims: QuerySet[Claim], today: dt.date, reference: scrubber.InMemoryReference
 ) -> list[scrubber.ScrubInput]:
-    plain = claims_for_x12(claims)
-    patients = {c.patient_id for c in claims}
-    others: dict[int, list[scrubber.OtherClaim]] = defaultdict(list)
-    lines_of: dict[int, list[tuple[dt.date, str]]] = defaultdict(list)
-    other_rows = list(
-        Claim.objects.filter(patient_id__in=patients).values_list(
-            "pk", "patient_id", "control_number", "status"
-        )
-    )
+    """The scrubber's input for each of ``claims`` (in the order of their ids)."""
     from medoffice.billing.models import ClaimLine
 
+    claims = claims.order_by("pk")
+    plain = claims_for_x12(claims)
+    facts = list(
+        claims.values_list(
+            "pk",
+            "patient_id",
+            "control_number",
+            "patient__sex",
+            "patient__date_of_birth",
+            "coverage_id",
+            "coverage__effective_from",
+            "coverage__effective_to",
+            "payer__billing__timely_filing_rule",
+            "payer__billing__timely_filing_days",
+        )
+    )
+    patients = claims.values("patient_id")
+    others: dict[int, list[scrubber.OtherClaim]] = defaultdict(list)
+    lines_of: dict[int, list[tuple[dt.date, str]]] = defaultdict(list)
     for claim_id, day, code in ClaimLine.objects.filter(claim__patient_id__in=patients).values_list(
         "claim_id", "service_from", "procedure_code"
     ):
         lines_of[claim_id].append((day, code))
-    for pk, patient_id, control, status in other_rows:
+    for pk, patient_id, control, status in Claim.objects.filter(
+        patient_id__in=patients
+    ).values_list("pk", "patient_id", "control_number", "status"):
         others[patient_id].append(
             scrubber.OtherClaim(
                 control_number=control,
@@ -153,46 +110,57 @@ def _inputs(
             )
         )
     filings: dict[int, list[scrubber.PreviousFiling]] = defaultdict(list)
-    for claim_id, _to_status, at, nxt in _filings([c.pk for c in claims]):
+    for claim_id, _to_status, at, nxt in _filings(claims):
         filings[claim_id].append(
             scrubber.PreviousFiling(submitted=at.date(), rejected=nxt == ClaimStatus.REJECTED)
         )
+    rules: dict[tuple[str | None, int | None], scrubber.TimelyFiling] = {}
     out = []
-    for claim, x in zip(claims, plain, strict=True):
-        coverage = claim.coverage
-        profile = getattr(claim.payer, "billing", None) if claim.payer_id else None
-        if profile is None:
-            filing = scrubber.TimelyFiling()
-        elif profile.timely_filing_rule == TimelyFilingRule.MEDICARE:
-            filing = scrubber.TimelyFiling(medicare=True)
-        else:
-            filing = scrubber.TimelyFiling(days=profile.timely_filing_days)
+    for (
+        pk,
+        patient_id,
+        control,
+        sex,
+        birth,
+        coverage_id,
+        effective_from,
+        effective_to,
+        rule,
+        days,
+    ), x in zip(facts, plain, strict=True):
+        filing = rules.get((rule, days))
+        if filing is None:
+            if rule is None:  # no billing profile
+                filing = scrubber.TimelyFiling()
+            elif rule == TimelyFilingRule.MEDICARE:
+                filing = scrubber.TimelyFiling(medicare=True)
+            else:
+                filing = scrubber.TimelyFiling(days=days)
+            rules[(rule, days)] = filing
         out.append(
             scrubber.ScrubInput(
                 claim=x,
                 today=today,
                 reference=reference,
-                patient_sex=claim.patient.sex,
-                patient_date_of_birth=claim.patient.date_of_birth,
-                coverage=scrubber.Coverage(coverage.effective_from, coverage.effective_to)
-                if coverage is not None
+                patient_sex=sex,
+                patient_date_of_birth=birth,
+                coverage=scrubber.Coverage(effective_from, effective_to)
+                if coverage_id is not None
                 else None,
                 timely_filing=filing,
-                previous_filings=tuple(filings.get(claim.pk, ())),
+                previous_filings=tuple(filings.get(pk, ())),
                 other_claims=tuple(
-                    o
-                    for o in others.get(claim.patient_id, ())
-                    if o.control_number != claim.control_number
+                    o for o in others.get(patient_id, ()) if o.control_number != control
                 ),
             )
         )
     return out
 
 
-def _filings(claim_ids: list[int]) -> Iterable[tuple[int, str, dt.datetime, str]]:
+def _filings(claims: QuerySet[Claim]) -> Iterable[tuple[int, str, dt.datetime, str]]:
     """Each submission of the claims, with the status that followed it (rejected or not)."""
     rows = list(
-        ClaimTransition.objects.filter(claim_id__in=claim_ids)
+        ClaimTransition.objects.filter(claim__in=claims.values("pk"))
         .order_by("claim_id", "at", "pk")
         .values_list("claim_id", "to_status", "at")
     )
@@ -211,27 +179,25 @@ def scrub_claims(
     user = actor_user(actor)
     now = timezone.now()
     today = today or timezone.localdate(now)
-    reference = reference_tables(today)
+    reference = scrub_reference(today)
     outcomes: list[ScrubOutcome] = []
     with transaction.atomic():
-        chosen = list(
-            claims.filter(status__in=SCRUBBABLE)
-            .select_for_update(of=("self",))
-            .select_related("patient", "coverage", "payer__billing")
-            .order_by("pk")
-        )
+        scrubbable = claims.filter(status__in=SCRUBBABLE)
+        chosen = list(scrubbable.select_for_update(of=("self",)).order_by("pk"))
         if not chosen:
             return []
+        ids = [c.pk for c in chosen]
+        inputs = _inputs(scrubbable, today, reference)  # the same claims, now locked
         kept_overrides: dict[tuple[int, str, int | None], ClaimFinding] = {
             (f.claim_id, f.code, f.line_number): f
-            for f in ClaimFinding.objects.filter(claim__in=chosen, overridden_at__isnull=False)
+            for f in ClaimFinding.objects.filter(claim_id__in=ids, overridden_at__isnull=False)
         }
-        ClaimFinding.objects.filter(claim__in=chosen).delete()
+        ClaimFinding.objects.filter(claim_id__in=ids).delete()
         rows: list[ClaimFinding] = []
         transitions: list[ClaimTransition] = []
         by_status: dict[str, list[int]] = defaultdict(list)
         first_clean: dict[bool, list[int]] = defaultdict(list)
-        for claim, inp in zip(chosen, _inputs(chosen, today, reference), strict=True):
+        for claim, inp in zip(chosen, inputs, strict=True):
             findings = scrubber.scrub(inp)
             outcomes.append(ScrubOutcome(claim, findings))
             blocking = False
