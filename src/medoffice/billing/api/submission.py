@@ -19,7 +19,7 @@ from typing import Annotated, Any
 
 from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.http import Http404, HttpResponse
-from ninja import Field, File, Query, Router, Schema, UploadedFile
+from ninja import Body, Field, File, Query, Router, Schema, UploadedFile
 from ninja.pagination import paginate
 from pydantic import StringConstraints
 
@@ -299,10 +299,12 @@ def _shown(request: ApiRequest) -> Any:
 @router.post(
     "/claims/scrub",
     response={200: ScrubAllOut, **error_responses(400, 403, 422)},
-    summary="Scrub every draft and scrubbed claim the caller sees (optionally filtered)",
+    summary="Scrub every draft and scrubbed claim the caller sees (optionally filtered; "
+    "no body: all)",
 )
-def scrub_claims(request: ApiRequest, payload: ScrubAllIn) -> Any:
+def scrub_claims(request: ApiRequest, payload: Body[ScrubAllIn | None] = None) -> Any:
     _changing(request, "billing.claim")
+    payload = payload or ScrubAllIn.model_validate({})
     chosen = filter_rows(
         ClaimFilter,
         selectors.scrubbable_drafts(request.auth),
@@ -380,10 +382,12 @@ def override_finding(
 @router.post(
     "/batches",
     response={200: SubmitOut, **error_responses(400, 403, 422)},
-    summary="Submit the ready claims: one 837P batch per clearinghouse or payer billed directly",
+    summary="Submit the ready claims (no body: all): one 837P batch per clearinghouse or payer "
+    "billed directly",
 )
-def submit_claims(request: ApiRequest, payload: SubmitIn) -> Any:
+def submit_claims(request: ApiRequest, payload: Body[SubmitIn | None] = None) -> Any:
     _changing(request, "billing.claimbatch")
+    payload = payload or SubmitIn.model_validate({})
     chosen = None
     if payload.clearinghouse_id is not None or payload.payer_id is not None:
         chosen = Claim.objects.all()
