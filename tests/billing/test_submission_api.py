@@ -189,7 +189,7 @@ def test_scrubbing_all_counts_the_ready_and_the_held(biller, office, tmp_path):
     held = draft_claim(office, tmp_path)
     held.lines.filter(line_number=1).update(diagnosis_pointers="")
 
-    body = biller.post(f"{API}/claims/scrub").json()
+    body = biller.post(f"{API}/claims/scrub", content_type="application/json").json()  # no body
 
     assert (body["scrubbed"], body["ready"], body["held"]) == (2, 1, 1)
     assert body["errors"] >= 1
@@ -340,7 +340,7 @@ def test_submitting_can_be_limited_to_one_clearinghouse(biller, office, tmp_path
 def test_submitting_with_nothing_ready_writes_no_batch(biller, office, tmp_path):
     draft_claim(office, tmp_path)
 
-    body = biller.post(f"{API}/batches").json()
+    body = biller.post(f"{API}/batches", content_type="application/json").json()  # no body
 
     assert (body["claim_count"], body["batches"]) == (0, [])
     assert not ClaimBatch.objects.exists()
