@@ -133,3 +133,50 @@ def test_a_claim_sent_again_shows_its_rejection_as_the_last_one(location, tmp_pa
 
     page = biller.get(f"/billing/claims/{claim.pk}/").content.decode()
     assert "Last rejected because" in page
+
+
+def test_a_nul_or_control_character_in_the_note_is_dropped_not_stored(location, tmp_path):
+    claim = _rejected(location, tmp_path)
+
+    send_again(claim=claim, actor=SYSTEM, fixed="Member\x00 ID\x07 corrected.\r\n")
+
+    note = claim.transitions.filter(to_status="draft").latest("pk").note
+    assert note == "Sent again after the rejection: Member ID corrected."
+
+
+def test_the_api_sends_a_rejected_claim_again(location, tmp_path, api_for):
+    claim = _rejected(location, tmp_path)
+    api = api_for(Role.BILLER)
+
+    response = api.post(
+        f"/api/v1/claims/{claim.pk}/send-again",
+        {"fixed": "Member ID corrected."},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 200
+    assert response.json()["status"] == "ready"
+
+
+def test_the_api_refuses_a_claim_that_is_not_rejected_by_its_code(location, tmp_path, api_for):
+    claim = _rejected(location, tmp_path)
+    send_again(claim=claim, actor=SYSTEM, fixed="Member ID corrected.")
+    api = api_for(Role.BILLER)
+
+    response = api.post(
+        f"/api/v1/claims/{claim.pk}/send-again",
+        {"fixed": "Again."},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 400
+    assert "claim_not_rejected" in response.content.decode()
+
+
+@pytest.mark.parametrize("pk", ["0", "-1", str(2**63), "1e309", "ü"])
+def test_the_api_answers_an_odd_claim_id_without_a_server_error(pk, api_for):
+    api = api_for(Role.BILLER)
+    response = api.post(
+        f"/api/v1/claims/{pk}/send-again", {"fixed": "x"}, content_type="application/json"
+    )
+    assert response.status_code in {404, 422}

@@ -150,8 +150,17 @@ AREAS: list[tuple[str, str, tuple[str, ...]]] = [
         "Billing",
         "Code sets, NCCI edits, payers' billing profiles, fee schedules and their imports; "
         "insurance eligibility: the checks (270 inquiries) and the payers' answers (271); "
-        "visits' charges (diagnoses, service lines, coder review), claims, ICD-10-CM search.",
-        ("billing", "encounters", "visits/{id}/encounter", "claims", "icd10"),
+        "visits' charges (diagnoses, service lines, coder review), claims, ICD-10-CM search; "
+        "claims out: scrubbing, 837P batches, acknowledgements (999, 277CA), rejections.",
+        (
+            "billing",
+            "encounters",
+            "visits/{id}/encounter",
+            "claims",
+            "icd10",
+            "batches",
+            "acknowledgements",
+        ),
     ),
     ("Reports", "The practice's figures.", ("reports",)),
     ("Audit", "The audit log.", ("audit-events",)),

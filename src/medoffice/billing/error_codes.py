@@ -102,3 +102,6 @@ class BillingErrorCode(StrEnum):
     ERROR_NOT_OVERRIDABLE = "error_not_overridable"
     ALREADY_OVERRIDDEN = "already_overridden"
     CLAIM_LOCKED = "claim_locked"
+    ACK_FILE_REQUIRED = "ack_file_required"
+    ACK_FILE_TOO_LARGE = "ack_file_too_large"
+    ACK_FILE_UNREADABLE = "ack_file_unreadable"

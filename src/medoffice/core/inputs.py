@@ -86,6 +86,13 @@ _US_DATE_RE = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})")
 _ISO_DATE_RE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 
 
+def one_line(text: str | None) -> str:
+    """A typed note as one line: runs of spaces, tabs and line breaks become one space, and
+    characters that print nothing (NUL among them, which PostgreSQL refuses) are dropped."""
+    kept = "".join(c for c in text or "" if c.isprintable() or c.isspace())
+    return " ".join(kept.split())
+
+
 def normalize_state(text: str) -> str:
     """ "ma " → "MA"; ValueError for anything that is not a state or territory."""
     code = (text or "").strip().upper()

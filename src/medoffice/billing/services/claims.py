@@ -40,6 +40,7 @@ from medoffice.billing.models import (
     Encounter,
 )
 from medoffice.core.audit import record_event
+from medoffice.core.inputs import one_line
 from medoffice.core.models import AuditAction
 from medoffice.core.permissions import Actor, actor_user, require
 from medoffice.core.roles import Permission
@@ -371,6 +372,7 @@ def correct_claim(*, claim: Claim, actor: Actor, note: str = "") -> Encounter:
     never sent, or rejected, is voided here and the re-review makes a new original.
     """
     require(actor, Permission.CHANGE_CLAIM, "Your role does not correct claims.")
+    note = one_line(note)
     claim = Claim.objects.select_for_update().get(pk=claim.pk)
     encounter = Encounter.objects.select_for_update().get(pk=claim.encounter_id)
     if claim.frequency == ClaimFrequency.VOID or claim.status == S.VOIDED:
@@ -404,7 +406,7 @@ def correct_claim(*, claim: Claim, actor: Actor, note: str = "") -> Encounter:
         )
     encounter.status = EncounterStatus.DRAFT
     encounter.revision += 1
-    encounter.note = (note or "").strip()[:2000] or f"Correction of claim {claim.control_number}"
+    encounter.note = note[:2000] or f"Correction of claim {claim.control_number}"
     encounter.reviewed_at = None
     encounter.reviewed_by = None
     encounter.save()

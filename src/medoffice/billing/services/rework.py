@@ -17,6 +17,7 @@ from medoffice.billing.error_codes import BillingErrorCode as Code
 from medoffice.billing.models import Claim
 from medoffice.billing.services.claims import transition
 from medoffice.billing.services.scrub import ScrubOutcome, scrub_claims
+from medoffice.core.inputs import one_line
 from medoffice.core.permissions import Actor, require
 from medoffice.core.roles import Permission
 
@@ -26,7 +27,7 @@ MAX_NOTE = 200
 def send_again(*, claim: Claim, actor: Actor, fixed: str) -> ScrubOutcome:
     """The rejected ``claim`` back to draft (``fixed`` says what was mended) and scrubbed again."""
     require(actor, Permission.CHANGE_CLAIM, "Your role does not change claims.")
-    note = " ".join(fixed.split())
+    note = one_line(fixed)
     problems: dict[str, list[ValidationError]] = {}
     if not note:
         problems["fixed"] = [

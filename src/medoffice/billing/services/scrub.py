@@ -39,6 +39,7 @@ from medoffice.billing.models import (
 from medoffice.billing.selectors.reference import scrub_reference
 from medoffice.billing.services.claims import transition
 from medoffice.core.audit import AuditAction, record_event
+from medoffice.core.inputs import one_line
 from medoffice.core.permissions import Actor, actor_user, require
 from medoffice.core.roles import Permission
 
@@ -262,7 +263,7 @@ def scrub_claims(
 def override_warning(*, finding: ClaimFinding, actor: Actor, reason: str) -> ClaimFinding:
     """Let a claim go despite a warning, saying why; an error cannot be overridden."""
     require(actor, Permission.CHANGE_CLAIM, "Your role does not override scrubber warnings.")
-    reason = " ".join((reason or "").split())
+    reason = one_line(reason)
     errors: dict[str, list[ValidationError]] = {}
     if not reason:
         errors["reason"] = [

@@ -15,9 +15,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from medoffice.billing.choices import ClaimStatus
+from medoffice.billing.filters.batches import AcknowledgementFilter, BatchFilter
 from medoffice.billing.filters.claims import RejectedClaimFilter
-from medoffice.billing.models import Acknowledgement, Claim, ClaimBatch, ClaimFinding
+from medoffice.billing.models import Acknowledgement, Claim, ClaimBatch
 from medoffice.billing.selectors import claims as claim_selectors
+from medoffice.billing.selectors import submission as selectors
 from medoffice.billing.services import acks, batches, rework, scrub
 from medoffice.billing.views.claims import ClaimList
 from medoffice.core.audit import record_event
@@ -84,9 +86,7 @@ def send_again(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @permission_required(Permission.CHANGE_CLAIM, raise_exception=True)
 def scrub_all(request: AuthenticatedRequest) -> HttpResponse:
     """Scrub every draft and scrubbed claim the user can see."""
-    chosen = claim_selectors.claims(request.user).filter(
-        status__in=[ClaimStatus.DRAFT, ClaimStatus.SCRUBBED]
-    )
+    chosen = selectors.scrubbable_drafts(request.user)
     outcomes = scrub.scrub_claims(actor=request.user, claims=chosen)
     held = sum(1 for o in outcomes if o.findings)
     messages.info(
@@ -103,14 +103,7 @@ def scrub_all(request: AuthenticatedRequest) -> HttpResponse:
 @require_POST
 @permission_required(Permission.CHANGE_CLAIM, raise_exception=True)
 def override(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    finding = (
-        ClaimFinding.objects.restrict(request.user, "view")
-        .select_related("claim")
-        .filter(pk=pk)
-        .first()
-    )
-    if finding is None:
-        raise Http404("No such finding.")
+    finding = selectors.get_finding(request.user, pk)
     try:
         scrub.override_warning(
             finding=finding, actor=request.user, reason=request.POST.get("reason", "")
@@ -152,6 +145,7 @@ class BatchList(ListPage):
     model = ClaimBatch
     title = "Claim batches"
     intro = "Each 837P file sent: to whom, how many claims, and what the acknowledgements said."
+    filterset_class = BatchFilter
     default_sort = "-created_at"
     data_category = "claims"
     actions_template = "billing/batches/_list_actions.html"
@@ -189,9 +183,7 @@ class BatchList(ListPage):
         return Permission.VIEW_CLAIM
 
     def base_queryset(self) -> QuerySet:
-        return ClaimBatch.objects.restrict(self.request.user, "view").select_related(
-            "clearinghouse", "payer"
-        )
+        return selectors.batches(self.request.user)
 
     def extra_context(self) -> dict[str, Any]:
         ready = batches.ready_electronic(self.request.user).count()
@@ -201,23 +193,11 @@ class BatchList(ListPage):
         }
 
 
-def _batch(request: AuthenticatedRequest, pk: int) -> ClaimBatch:
-    batch = (
-        ClaimBatch.objects.restrict(request.user, "view")
-        .select_related("clearinghouse", "payer", "created_by")
-        .filter(pk=pk)
-        .first()
-    )
-    if batch is None:
-        raise Http404("No such batch.")
-    return batch
-
-
 @require_safe
 @permission_required(Permission.VIEW_CLAIM, raise_exception=True)
 def batch_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    batch = _batch(request, pk)
-    visible = claim_selectors.claims(request.user).filter(batch=batch).order_by("pk")
+    batch = selectors.get_batch(request.user, pk)
+    visible = selectors.batch_claims(request.user, batch)
     counts = dict(visible.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
     return render(
         request,
@@ -237,8 +217,8 @@ def batch_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @permission_required(Permission.VIEW_CLAIM, raise_exception=True)
 def batch_file(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The 837P as sent; holds every claim's patient, so downloads are audited."""
-    batch = _batch(request, pk)
-    if claim_selectors.claims(request.user).filter(batch=batch).count() != batch.claim_count:
+    batch = selectors.get_batch(request.user, pk)
+    if not selectors.whole_batch_visible(request.user, batch):
         raise Http404("The batch holds claims of locations you do not work at.")
     record_event(
         AuditAction.EXPORT,
@@ -256,6 +236,7 @@ class AcknowledgementList(ListPage):
     model = Acknowledgement
     title = "Acknowledgements"
     intro = "999 and 277CA files from the clearinghouse and payers, and what each said."
+    filterset_class = AcknowledgementFilter
     default_sort = "-received_at"
     data_category = "claims"
     actions_template = "billing/acks/_list_actions.html"
@@ -281,7 +262,7 @@ class AcknowledgementList(ListPage):
         return Permission.VIEW_CLAIM
 
     def base_queryset(self) -> QuerySet:
-        return Acknowledgement.objects.restrict(self.request.user, "view").select_related("batch")
+        return selectors.acknowledgements(self.request.user)
 
 
 @require_http_methods(["GET", "POST"])
@@ -320,4 +301,4 @@ class RejectionQueue(ClaimList):
     columns = [*ClaimList.columns[:5], Column("rejection_reason", "Why", sortable=False)]
 
     def base_queryset(self) -> QuerySet:
-        return super().base_queryset().filter(status=ClaimStatus.REJECTED)
+        return selectors.rejected_claims(self.request.user)
