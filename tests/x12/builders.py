@@ -8,8 +8,11 @@ from decimal import Decimal
 
 from medoffice.x12.claims import (
     Address,
+    Adjudication,
+    Adjustment,
     Claim,
     Drug,
+    LineAdjudication,
     Payer,
     Person,
     Provider,
@@ -159,3 +162,44 @@ def envelope(**changes: object) -> Envelope837:
         transaction_control_number=301,
     )
     return replace(base, **changes)  # type: ignore[arg-type]
+
+
+def primary_adjudication(base: Claim, *, paid_share: Decimal = Decimal("0.8")) -> Adjudication:
+    """The primary payer's adjudication of every line of ``base``: ``paid_share`` of each
+    charge paid, the rest split into a contractual (CO-45) and a patient share (PR-2)."""
+    lines = []
+    for number, line in enumerate(base.lines, 1):
+        paid = (line.charge * paid_share).quantize(Decimal("0.01"))
+        rest = line.charge - paid
+        contractual = (rest / 2).quantize(Decimal("0.01"))
+        lines.append(
+            LineAdjudication(
+                number,
+                paid,
+                (Adjustment("CO", "45", contractual), Adjustment("PR", "2", rest - contractual)),
+            )
+        )
+    return Adjudication(
+        paid=sum((a.paid for a in lines), Decimal("0")),
+        adjudicated_on=SERVICE_DAY + dt.timedelta(days=14),
+        lines=tuple(lines),
+    )
+
+
+def secondary_claim(**changes: object) -> Claim:
+    """A claim to the secondary payer after ``PAYER`` (primary) adjudicated it."""
+    base = claim(payer=OTHER_PAYER, **changes)
+    primary = Subscriber(
+        member_id="XJ123456789",
+        person=SUBSCRIBER_PERSON,
+        payer_responsibility="P",
+        filing_indicator="CI",
+        group_number="GRP-77",
+        payer=PAYER,
+        adjudication=primary_adjudication(base),
+    )
+    return replace(
+        base,
+        subscriber=replace(base.subscriber, member_id="BEA998877", payer_responsibility="S"),
+        other_subscribers=(primary,),
+    )

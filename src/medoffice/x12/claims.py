@@ -65,6 +65,36 @@ class Payer:
 
 
 @dataclass(frozen=True)
+class Adjustment:
+    """One CAS adjustment: group (CO, PR, OA, PI, CR), CARC reason code, amount."""
+
+    group: str
+    reason: str
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class LineAdjudication:
+    """What an other payer did with one service line (loop 2430): ``line`` is the 1-based
+    position in ``Claim.lines`` it answers."""
+
+    line: int
+    paid: Decimal
+    adjustments: tuple[Adjustment, ...] = ()
+
+
+@dataclass(frozen=True)
+class Adjudication:
+    """An other payer's adjudication of this claim (loops 2320 AMT*D / CAS, 2430): what it
+    paid, on which date, with the claim-level and the line adjustments."""
+
+    paid: Decimal
+    adjudicated_on: dt.date
+    adjustments: tuple[Adjustment, ...] = ()  # claim level (2320 CAS)
+    lines: tuple[LineAdjudication, ...] = ()
+
+
+@dataclass(frozen=True)
 class Subscriber:
     """The insured person of the payer being billed (loop 2000B/2010BA)."""
 
@@ -78,6 +108,8 @@ class Subscriber:
     # patient's relationship to this insured (SBR02 in loop 2320).
     payer: Payer | None = None
     relationship: str = "18"
+    # What that other payer did with the claim, once it adjudicated it (COB).
+    adjudication: Adjudication | None = None
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from medoffice.x12 import crosswalk as xw
-from medoffice.x12.claims import Address, Claim, Payer, Person, Provider, ServiceLine, Subscriber
+from medoffice.x12.claims import (
+    Address,
+    Adjustment,
+    Claim,
+    Payer,
+    Person,
+    Provider,
+    ServiceLine,
+    Subscriber,
+)
 from medoffice.x12.errors import WriteError
 from medoffice.x12.writer import (
     InterchangeHeader,
@@ -74,6 +83,10 @@ def _money(value: xw.Value) -> Decimal:
     if not isinstance(value, Decimal):
         raise WriteError(f"expected an amount, got {value!r}")
     return value
+
+
+CAS_GROUPS = frozenset({"CO", "CR", "OA", "PI", "PR"})
+MAX_CAS_REASONS = 6  # reason/amount/quantity triplets in one CAS segment
 
 
 def _need(value: str, what: str, claim: Claim) -> str:
@@ -320,6 +333,33 @@ class _ClaimFile:
         for number, line in enumerate(claim.lines, 1):
             self.line(number, line, claim)
 
+    def adjustments(self, adjustments: Sequence[Adjustment], claim: Claim) -> None:
+        """CAS segments: one per group code, its reasons in order (same reasons summed)."""
+        by_group: dict[str, dict[str, Decimal]] = {}
+        for adj in adjustments:
+            group = adj.group.strip().upper()
+            if group not in CAS_GROUPS:
+                raise WriteError(
+                    f"claim {claim.control_number}: {adj.group!r} is not a CAS group code"
+                )
+            reasons = by_group.setdefault(group, {})
+            reason = ident(adj.reason.strip().upper())
+            if not reason:
+                raise WriteError(f"claim {claim.control_number}: an adjustment has no reason")
+            reasons[reason] = reasons.get(reason, Decimal("0")) + adj.amount
+        for group, reasons in by_group.items():
+            if len(reasons) > MAX_CAS_REASONS:
+                raise WriteError(
+                    f"claim {claim.control_number}: more than {MAX_CAS_REASONS} reasons in "
+                    f"adjustment group {group}"
+                )
+            elements: list[str] = [group]
+            for reason, amount in reasons.items():
+                if len(elements) > 1:
+                    elements.append("")  # the previous reason's quantity
+                elements += [reason, decimal_text(amount)]
+            self.out.add("CAS", *elements)
+
     def other_subscriber(self, other: Subscriber, claim: Claim) -> None:
         if other.payer is None:
             raise WriteError(f"claim {claim.control_number}: an other subscriber has no payer")
@@ -335,6 +375,10 @@ class _ClaimFile:
             "",
             other.filing_indicator,
         )
+        adjudication = other.adjudication
+        if adjudication is not None:
+            self.adjustments(adjudication.adjustments, claim)
+            self.out.add("AMT", "D", decimal_text(adjudication.paid))
         self.out.add(
             "OI",
             "",
@@ -350,18 +394,34 @@ class _ClaimFile:
             "MI",
             _need(other.member_id, "the other subscriber's member id", claim),
         )
-        self.out.add(
-            "NM1",
-            "PR",
-            "2",
-            text(other.payer.name),
-            "",
-            "",
-            "",
-            "",
-            "PI",
-            ident(other.payer.payer_id),
-        )
+        if other.person.address is not None:
+            self.address(other.person.address, "other subscriber", claim)
+        payer_id = _need(ident(other.payer.payer_id), "the other payer's id", claim)
+        self.out.add("NM1", "PR", "2", text(other.payer.name), "", "", "", "", "PI", payer_id)
+        if adjudication is not None and not adjudication.lines:
+            # 2330B DTP*573: the adjudication date when no line (2430) carries it.
+            self.out.add("DTP", "573", "D8", date8(adjudication.adjudicated_on))
+
+    def line_adjudications(self, number: int, line: ServiceLine, claim: Claim) -> None:
+        """Loop 2430 for each other payer that adjudicated this line: SVD, CAS, DTP*573."""
+        for other in claim.other_subscribers:
+            adjudication = other.adjudication
+            if adjudication is None or other.payer is None:
+                continue
+            for answer in adjudication.lines:
+                if answer.line != number:
+                    continue
+                modifiers = [ident(str(m)) for m in line.modifiers[:4]]
+                self.out.add(
+                    "SVD",
+                    ident(other.payer.payer_id),
+                    decimal_text(answer.paid),
+                    ["HC", ident(line.procedure_code), *modifiers],
+                    "",
+                    decimal_text(line.units, 3),
+                )
+                self.adjustments(answer.adjustments, claim)
+                self.out.add("DTP", "573", "D8", date8(adjudication.adjudicated_on))
 
     # --- loop 2400 ----------------------------------------------------------------------
 
@@ -436,6 +496,7 @@ class _ClaimFile:
                 out.add("PRV", "PE", "PXC", ident(line.rendering.taxonomy))
         if line.ordering is not None:
             self.provider("DK", line.ordering)
+        self.line_adjudications(number, line, claim)
 
 
 def write_837p(claims: Iterable[Claim], envelope: Envelope837, *, line_breaks: bool = True) -> str:
