@@ -101,3 +101,11 @@ class BillingErrorCode(StrEnum):
     ERROR_NOT_OVERRIDABLE = "error_not_overridable"
     ALREADY_OVERRIDDEN = "already_overridden"
     CLAIM_LOCKED = "claim_locked"
+    # coordination of benefits (the next payer's claim)
+    NEXT_PAYER_NOT_BILLABLE = "next_payer_not_billable"
+    ADJUSTMENT_GROUP_INVALID = "adjustment_group_invalid"
+    ADJUSTMENT_REASON_INVALID = "adjustment_reason_invalid"
+    ADJUDICATION_UNBALANCED = "adjudication_unbalanced"
+    DATE_INVALID = "date_invalid"
+    LINE_UNKNOWN = "line_unknown"
+    LINE_MISSING = "line_missing"
