@@ -171,7 +171,8 @@ def test_the_secondary_claim_carries_the_primary_payer_and_its_adjudication():
     follow = bill_secondary(primary)
     built = claim_for_x12(follow)
     (other,) = built.other_subscribers
-    assert other.payer is not None and other.payer.payer_id == primary.payer.payer_id
+    assert other.payer is not None
+    assert other.payer.payer_id == primary.payer.payer_id
     assert other.payer_responsibility == "P"
     assert built.subscriber.payer_responsibility == "S"
     assert other.adjudication is not None
