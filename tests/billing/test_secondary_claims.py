@@ -201,3 +201,23 @@ def test_a_tertiary_claim_follows_the_adjudicated_secondary_and_validates():
     built = claim_for_x12(third)
     assert [o.payer_responsibility for o in built.other_subscribers] == ["P", "S"]
     assert pyx12_errors(write_837p([built], b.envelope())) == []
+
+
+def test_the_secondary_claim_scrubs_clean_and_is_no_duplicate_of_the_primary():
+    from medoffice.billing.services import scrub
+
+    follow = bill_secondary(accepted_primary())
+    scrub.scrub_claims(actor=SYSTEM, claims=Claim.objects.filter(pk=follow.pk))
+    follow.refresh_from_db()
+    assert list(follow.findings.values_list("code", flat=True)) == []
+    assert follow.status == ClaimStatus.READY
+
+
+def test_the_demo_bills_a_few_secondary_payers():
+    from medoffice.billing.demo_cob import bill_secondaries
+
+    primaries = [accepted_primary() for _ in range(3)]
+    made = bill_secondaries(actor=SYSTEM, today=primaries[0].date_of_service, count=2)
+    assert made == 2
+    assert Claim.objects.filter(responsibility=Responsibility.SECONDARY).count() == 2
+    assert PayerAdjudication.objects.count() == 2

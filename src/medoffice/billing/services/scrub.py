@@ -131,11 +131,13 @@ def _inputs(
 ) -> list[scrubber.ScrubInput]:
     plain = claims_for_x12(claims)
     patients = {c.patient_id for c in claims}
-    others: dict[int, list[scrubber.OtherClaim]] = defaultdict(list)
+    # A duplicate is the same service billed to the same payer: the primary's claim is no
+    # duplicate of the secondary's.
+    others: dict[int, list[tuple[int | None, scrubber.OtherClaim]]] = defaultdict(list)
     lines_of: dict[int, list[tuple[dt.date, str]]] = defaultdict(list)
     other_rows = list(
         Claim.objects.filter(patient_id__in=patients).values_list(
-            "pk", "patient_id", "control_number", "status"
+            "pk", "patient_id", "control_number", "status", "payer_id"
         )
     )
     from medoffice.billing.models import ClaimLine
@@ -144,12 +146,15 @@ def _inputs(
         "claim_id", "service_from", "procedure_code"
     ):
         lines_of[claim_id].append((day, code))
-    for pk, patient_id, control, status in other_rows:
+    for pk, patient_id, control, status, payer_id in other_rows:
         others[patient_id].append(
-            scrubber.OtherClaim(
-                control_number=control,
-                status=_OTHER_STATUS[ClaimStatus(status)],
-                services=tuple(lines_of.get(pk, ())),
+            (
+                payer_id,
+                scrubber.OtherClaim(
+                    control_number=control,
+                    status=_OTHER_STATUS[ClaimStatus(status)],
+                    services=tuple(lines_of.get(pk, ())),
+                ),
             )
         )
     filings: dict[int, list[scrubber.PreviousFiling]] = defaultdict(list)
@@ -181,8 +186,8 @@ def _inputs(
                 previous_filings=tuple(filings.get(claim.pk, ())),
                 other_claims=tuple(
                     o
-                    for o in others.get(claim.patient_id, ())
-                    if o.control_number != claim.control_number
+                    for payer_id, o in others.get(claim.patient_id, ())
+                    if o.control_number != claim.control_number and payer_id == claim.payer_id
                 ),
             )
         )
