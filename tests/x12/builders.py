@@ -203,3 +203,24 @@ def secondary_claim(**changes: object) -> Claim:
         subscriber=replace(base.subscriber, member_id="BEA998877", payer_responsibility="S"),
         other_subscribers=(primary,),
     )
+
+
+def boxes_claim(**changes: object) -> Claim:
+    """``full_claim`` with boxes 11b, 15, 16, 18, 19, 24C and 24H filled and phones for 5/7."""
+    base = full_claim()
+    person = replace(SUBSCRIBER_PERSON, phone="4135550123")
+    first, *rest = base.lines
+    built = replace(
+        base,
+        subscriber=replace(base.subscriber, person=person),
+        other_claim_id="PC778899",
+        other_date=dt.date(2026, 10, 28),
+        other_date_qualifier="454",
+        unable_to_work_from=dt.date(2026, 11, 2),
+        unable_to_work_to=dt.date(2026, 11, 30),
+        hospitalized_from=dt.date(2026, 11, 3),
+        hospitalized_to=dt.date(2026, 11, 6),
+        note="Corrected diagnosis per the hospital discharge summary",
+        lines=(replace(first, emergency=True, epsdt=True, family_planning=True), *rest),
+    )
+    return replace(built, **changes)  # type: ignore[arg-type]
