@@ -220,7 +220,29 @@ def boxes_claim(**changes: object) -> Claim:
         unable_to_work_to=dt.date(2026, 11, 30),
         hospitalized_from=dt.date(2026, 11, 3),
         hospitalized_to=dt.date(2026, 11, 6),
-        note="Corrected diagnosis per the hospital discharge summary",
+        note="Corrected diagnosis per the discharge summary",
         lines=(replace(first, emergency=True, epsdt=True, family_planning=True), *rest),
+    )
+    return replace(built, **changes)  # type: ignore[arg-type]
+
+
+def every_box_claim(**changes: object) -> Claim:
+    """``boxes_claim`` billed to the secondary payer after the primary paid: boxes 9, 9a, 9d,
+    11d and 29 filled too."""
+    base = boxes_claim()
+    primary = Subscriber(
+        member_id="XJ123456789",
+        person=SUBSCRIBER_PERSON,
+        payer_responsibility="P",
+        group_number="GRP-77",
+        plan_name="Gold",
+        payer=PAYER,
+        adjudication=primary_adjudication(base),
+    )
+    built = replace(
+        base,
+        payer=OTHER_PAYER,
+        subscriber=replace(base.subscriber, member_id="BEA998877", payer_responsibility="S"),
+        other_subscribers=(primary,),
     )
     return replace(built, **changes)  # type: ignore[arg-type]

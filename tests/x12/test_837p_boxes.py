@@ -31,9 +31,7 @@ def test_the_dates_of_boxes_14_to_18_are_2300_dtps_in_the_guides_order() -> None
 
 def test_box_19_is_the_claim_note() -> None:
     text = write_837p([b.boxes_claim()], b.envelope())
-    assert first(text, "NTE", "ADD").get(2) == (
-        "CORRECTED DIAGNOSIS PER THE HOSPITAL DISCHARGE SUMMARY"
-    )
+    assert first(text, "NTE", "ADD").get(2) == ("CORRECTED DIAGNOSIS PER THE DISCHARGE SUMMARY")
 
 
 def test_a_start_of_disability_alone_is_dtp_360() -> None:

@@ -101,7 +101,16 @@ def patient_person(patient: Patient) -> x12.Person:
         date_of_birth=patient.date_of_birth,
         sex=_SEX.get(patient.sex, "U"),
         address=_address(patient),
+        phone=_phone(patient.phone_home or patient.phone),
     )
+
+
+def _phone(value: str) -> str:
+    """Ten digits (a leading 1 dropped), or empty when the number is not a US one."""
+    digits = _digits(value)
+    if len(digits) == 11 and digits.startswith("1"):
+        digits = digits[1:]
+    return digits if len(digits) == 10 else ""
 
 
 def subscriber_person(coverage: Coverage, patient: Patient) -> x12.Person:
@@ -167,6 +176,14 @@ _CLAIM_FIELDS = (
     "encounter__referring_name",
     "encounter__referring_npi",
     "prior_payer_claim_id",
+    "encounter__referring_qualifier",
+    "encounter__other_date",
+    "encounter__other_date_qualifier",
+    "encounter__unable_to_work_from",
+    "encounter__unable_to_work_to",
+    "encounter__hospitalized_from",
+    "encounter__hospitalized_to",
+    "encounter__claim_note",
 )
 _LINE_FIELDS = (
     "claim_id",
@@ -257,7 +274,7 @@ def claims_for_x12(claims: QuerySet[Claim] | Iterable[Claim]) -> list[x12.Claim]
         for loc in Location.objects.filter(pk__in={r[11] for r in rows})
     }
     billing = billing_provider(practice)
-    priors = _prior_claims({r[-1] for r in rows if r[-1]})
+    priors = _prior_claims({r[15] for r in rows if r[15]})
     people: dict[int, x12.Person] = {}
 
     def person(patient_id: int) -> x12.Person:
@@ -284,6 +301,14 @@ def claims_for_x12(claims: QuerySet[Claim] | Iterable[Claim]) -> list[x12.Claim]
         referring_name,
         referring_npi,
         prior_id,
+        referring_qualifier,
+        other_date,
+        other_date_qualifier,
+        unable_to_work_from,
+        unable_to_work_to,
+        hospitalized_from,
+        hospitalized_to,
+        claim_note,
     ) in rows:
         coverage = coverages.get(coverage_id) if coverage_id else None
         if responsibility == Responsibility.PATIENT or coverage is None or payer_id is None:
@@ -327,6 +352,14 @@ def claims_for_x12(claims: QuerySet[Claim] | Iterable[Claim]) -> list[x12.Claim]
                 else "",
                 prior_authorization=prior_authorization,
                 referring=referring_provider(referring_name, referring_npi),
+                referring_qualifier=referring_qualifier or "DN",
+                other_date=other_date if other_date_qualifier else None,
+                other_date_qualifier=other_date_qualifier if other_date else "",
+                unable_to_work_from=unable_to_work_from,
+                unable_to_work_to=unable_to_work_to,
+                hospitalized_from=hospitalized_from,
+                hospitalized_to=hospitalized_to,
+                note=claim_note,
                 rendering=renderers[provider_id],
                 facility=facilities[location_id],
                 patient_account=patients[patient_id].mrn,

@@ -62,9 +62,9 @@ class Encounter(Timestamps):
     hospitalized_to = models.DateField(null=True, blank=True)
     claim_note = models.CharField(
         "additional claim information",
-        max_length=80,
+        max_length=48,
         blank=True,
-        help_text="CMS-1500 box 19; sent as the claim note (NTE*ADD).",
+        help_text="CMS-1500 box 19 (what fits on the form); sent as the claim note (NTE*ADD).",
     )
     status = models.CharField(
         max_length=10, choices=EncounterStatus.choices, default=EncounterStatus.DRAFT
