@@ -109,3 +109,4 @@ class BillingErrorCode(StrEnum):
     DATE_INVALID = "date_invalid"
     LINE_UNKNOWN = "line_unknown"
     LINE_MISSING = "line_missing"
+    REFERRING_ROLE_INVALID = "referring_role_invalid"
