@@ -221,3 +221,19 @@ def test_the_demo_bills_a_few_secondary_payers():
     assert made == 2
     assert Claim.objects.filter(responsibility=Responsibility.SECONDARY).count() == 2
     assert PayerAdjudication.objects.count() == 2
+
+
+def test_a_correction_of_the_visit_replaces_the_primary_claim_not_the_secondary():
+    from medoffice.billing.services.encounters import review_encounter, send_to_review
+
+    primary = accepted_primary()
+    follow = bill_secondary(primary)
+    for status in ("ready", "submitted", "accepted"):
+        follow = claim_services.transition(claim=follow, to=status, actor=SYSTEM)
+    primary.refresh_from_db()
+    encounter = claim_services.correct_claim(claim=primary, actor=SYSTEM, note="wrong code")
+    encounter = send_to_review(actor=SYSTEM, encounter=encounter)
+    review_encounter(actor=SYSTEM, encounter=encounter, approve=True)
+    replacement = Claim.objects.get(frequency="7")
+    assert replacement.replaces == primary
+    assert replacement.responsibility == Responsibility.PRIMARY
