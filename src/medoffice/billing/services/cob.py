@@ -210,7 +210,9 @@ def bill_next_payer(
     changes nothing then. Returns the new (draft) claim.
     """
     require(actor, Permission.CHANGE_CLAIM, "Your role does not bill claims.")
-    claim = Claim.objects.select_for_update().select_related("coverage").get(pk=claim.pk)
+    claim = (
+        Claim.objects.select_for_update(of=("self",)).select_related("coverage").get(pk=claim.pk)
+    )
     refusal = next_payer_refusal(claim)
     if refusal:
         raise ValidationError(
