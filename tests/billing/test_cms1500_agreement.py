@@ -32,6 +32,10 @@ CLAIMS = {
     "dependent": b.dependent_claim(),
     "J-code with NDC, 12 diagnoses, NOC, referring, rendering and facility": b.full_claim(),
     "replacement (frequency 7, REF*F8)": REPLACEMENT,
+    "boxes 11b, 15, 16, 18, 19, 24C and 24H": b.boxes_claim(),
+    "secondary claim: boxes 9, 9a, 9d, 11d, 29": b.every_box_claim(),
+    "box 17 supervising provider (DQ)": b.boxes_claim(referring_qualifier="DQ"),
+    "box 16 start alone (DTP*360)": b.boxes_claim(unable_to_work_to=None),
 }
 
 
@@ -66,9 +70,49 @@ def paper_from_837(text: str) -> dict[str, str]:
     line = 0
     loop = ""
     patient_dmg_loop = ""
+    in_claim = other_payer = False  # past CLM; inside a 2320/2330 other-payer loop
+    paid = Decimal("0")
     for segment in segments(text):
         sid, get = segment.id, segment.get
-        if sid == "NM1":
+        if sid == "SBR" and in_claim and not line:
+            other_payer = True
+            if not want.get("9a"):
+                want["9a"] = get(3)
+                want["9d"] = get(4)
+                want["11d-yes"] = "X"
+        elif sid == "NM1" and other_payer and not line:
+            loop = f"other-{get(1)}"
+            if get(1) == "IL" and "9" not in want:
+                want["9"] = _person(segment)
+        elif sid == "AMT" and get(1) in {"F5", "D"}:
+            paid += Decimal(get(2))
+            want["29-dollars"], want["29-cents"] = _money(str(paid))
+        elif sid == "REF" and get(1) == "Y4":
+            want["11b-qual"], want["11b"] = "Y4", get(2)
+        elif sid == "DTP" and get(1) in {"454", "304", "453", "439", "455", "471", "090", "091"}:
+            want["15-qual"] = get(1)
+            want["15-mm"], want["15-dd"], want["15-yyyy"] = _date(get(3), short=False)
+        elif sid == "DTP" and get(1) in {"314", "360", "361", "435", "096"}:
+            box = {"314": "16", "360": "16", "361": "16", "435": "18", "096": "18"}[get(1)]
+            start, _, end = get(3).partition("-")
+            parts = (
+                [("from", start), ("to", end)]
+                if end
+                else [("to" if get(1) in {"361", "096"} else "from", start)]
+            )
+            for side, day in parts:
+                (
+                    want[f"{box}-{side}-mm"],
+                    want[f"{box}-{side}-dd"],
+                    want[f"{box}-{side}-yyyy"],
+                ) = _date(day, short=False)
+        elif sid == "NTE" and get(1) == "ADD":
+            want["19"] = get(2)
+        elif sid == "NM1" and get(1) == "DQ":
+            want["17-qual"] = "DQ"
+            want["17"] = _provider(segment)
+            want["17b"] = get(9)
+        elif sid == "NM1":
             loop = get(1)
             if get(1) == "IL":
                 want["1a"] = get(9)
@@ -109,6 +153,7 @@ def paper_from_837(text: str) -> dict[str, str]:
             phone = get(4)
             want["33-phone-area"], want["33-phone"] = phone[:3], phone[3:]
         elif sid == "CLM":
+            in_claim = True
             want["26"] = get(1)
             want["28-dollars"], want["28-cents"] = _money(get(2))
             frequency = segment.component(5, 3)
@@ -144,6 +189,10 @@ def paper_from_837(text: str) -> dict[str, str]:
             want[f"24B.{line}"] = get(5) or want["place"]
             want[f"24E.{line}"] = "".join("ABCDEFGHIJKL"[int(p) - 1] for p in segment.components(7))
             want[f"24J.{line}"] = want.get("rendering", want["33a"])
+            if get(9) == "Y":
+                want[f"24C.{line}"] = "Y"
+            if "Y" in {get(11), get(12)}:
+                want[f"24H.{line}"] = "Y"
         elif sid == "DTP" and get(1) == "472":
             start, _, end = get(3).partition("-")
             (
@@ -259,6 +308,55 @@ DIVERGENCES = {
         "24D-mod1.1",
     ),
 }
+# The boxes of the secondary claim with every box filled, changed on one side.
+EVERY_BOX_DIVERGENCES = {
+    "837P box 19 (NTE*ADD)": (p837, "19", lambda v: v + " X", "19"),
+    "837P box 16 (DTP*314)": (p837, "16-to", lambda v: v.replace(day=29), "16-to-dd"),
+    "837P box 24C (SV109)": (p837, "24C", lambda v: not v, "24C.2"),
+    "paper box 18 (DTP*435)": (paper, "18-from", lambda v: v.replace(day=4), "18-from-dd"),
+    "paper box 15 (DTP*454)": (paper, "15-qual", lambda v: "304", "15-qual"),
+    "paper box 29 (AMT*F5 + AMT*D)": (paper, "29", lambda v: v + 1, "29-dollars"),
+    "paper box 11b (REF*Y4)": (paper, "11b", lambda v: v + "1", "11b"),
+}
+
+
+def test_the_837p_reading_covers_the_added_boxes():
+    boxes = paper_from_837(p837.write_837p([b.every_box_claim()], b.envelope()))
+    for key in (
+        "9",
+        "9a",
+        "11b",
+        "11d-yes",
+        "15-qual",
+        "15-yyyy",
+        "16-from-mm",
+        "16-to-dd",
+        "17-qual",
+        "18-from-yyyy",
+        "18-to-mm",
+        "19",
+        "24C.1",
+        "24H.1",
+        "29-dollars",
+    ):
+        assert key in boxes, key
+
+
+@pytest.mark.parametrize(
+    ("side", "box", "change", "field"),
+    EVERY_BOX_DIVERGENCES.values(),
+    ids=EVERY_BOX_DIVERGENCES.keys(),
+)
+def test_an_added_box_changed_on_one_side_only_is_caught(monkeypatch, side, box, change, field):
+    monkeypatch.setattr(side, "xw", _OneSideChanged(box, change))
+    problems = disagreements(b.every_box_claim())
+    assert any(problem.startswith(f"box {field}:") for problem in problems), problems
+
+
+def test_boxes_5_and_7_print_the_telephone_the_837p_cannot_carry():
+    page = field_texts(cms1500.render_cms1500([b.every_box_claim()], printed_form=True))[0]
+    assert (page["5-phone-area"], page["5-phone"]) == ("413", "5550123")
+    assert (page["7-phone-area"], page["7-phone"]) == ("413", "5550123")
 
 
 @pytest.mark.parametrize(

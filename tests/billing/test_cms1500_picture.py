@@ -47,12 +47,12 @@ def long_names_claim():
 
 @pytest.fixture(scope="module")
 def plain():
-    return page_images(render_cms1500([b.full_claim()], printed_form=False))
+    return page_images(render_cms1500([b.every_box_claim()], printed_form=False))
 
 
 @pytest.fixture(scope="module")
 def printed():
-    return page_images(render_cms1500([b.full_claim()], printed_form=True))
+    return page_images(render_cms1500([b.every_box_claim()], printed_form=True))
 
 
 def test_the_plain_paper_form_has_red_ink_on_its_box_lines(plain):
@@ -96,7 +96,7 @@ def ink_outside_fields(image, page: dict[str, str]) -> int:
 
 
 def test_printed_text_stays_inside_its_fields(printed):
-    assert ink_outside_fields(printed[0], claim_pages(b.full_claim())[0]) == 0
+    assert ink_outside_fields(printed[0], claim_pages(b.every_box_claim())[0]) == 0
 
 
 def test_very_long_names_are_cut_to_their_box_and_leave_the_next_box_empty():

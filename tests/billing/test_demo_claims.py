@@ -56,11 +56,23 @@ def test_about_thirty_charges_wait_for_review(demo):
     assert Encounter.objects.filter(status="review").count() == 30
 
 
-def test_every_claimed_encounter_has_one_original_claim(demo):
+def test_every_claimed_encounter_has_one_original_claim_to_its_primary_payer(demo):
     claimed = Encounter.objects.filter(status="claimed").annotate(
-        originals=Count("claims", filter=Q(claims__frequency="1"))
+        originals=Count(
+            "claims", filter=Q(claims__frequency="1", claims__prior_payer_claim__isnull=True)
+        )
     )
     assert {e.originals for e in claimed} == {1}
+
+
+def test_a_secondary_claim_follows_an_adjudicated_primary_of_the_same_visit(demo):
+    for follow in Claim.objects.filter(prior_payer_claim__isnull=False).select_related(
+        "prior_payer_claim"
+    ):
+        primary = follow.prior_payer_claim
+        assert follow.encounter_id == primary.encounter_id
+        assert primary.status == "adjudicated"
+        assert primary.adjudication.paid > 0
 
 
 def test_claims_come_in_many_statuses(demo):

@@ -719,6 +719,7 @@ MATRIX_EXTENSIONS = [
     "tests.billing.matrix_rows_eligibility",
     "tests.billing.matrix_rows_claims",
     "tests.billing.matrix_rows_submission",
+    "tests.billing.matrix_rows_cob",
     "tests.messaging.matrix_rows",
     "tests.reports.matrix_rows",
 ]

@@ -8,8 +8,11 @@ from decimal import Decimal
 
 from medoffice.x12.claims import (
     Address,
+    Adjudication,
+    Adjustment,
     Claim,
     Drug,
+    LineAdjudication,
     Payer,
     Person,
     Provider,
@@ -159,3 +162,87 @@ def envelope(**changes: object) -> Envelope837:
         transaction_control_number=301,
     )
     return replace(base, **changes)  # type: ignore[arg-type]
+
+
+def primary_adjudication(base: Claim, *, paid_share: Decimal = Decimal("0.8")) -> Adjudication:
+    """The primary payer's adjudication of every line of ``base``: ``paid_share`` of each
+    charge paid, the rest split into a contractual (CO-45) and a patient share (PR-2)."""
+    lines = []
+    for number, line in enumerate(base.lines, 1):
+        paid = (line.charge * paid_share).quantize(Decimal("0.01"))
+        rest = line.charge - paid
+        contractual = (rest / 2).quantize(Decimal("0.01"))
+        lines.append(
+            LineAdjudication(
+                number,
+                paid,
+                (Adjustment("CO", "45", contractual), Adjustment("PR", "2", rest - contractual)),
+            )
+        )
+    return Adjudication(
+        paid=sum((a.paid for a in lines), Decimal("0")),
+        adjudicated_on=SERVICE_DAY + dt.timedelta(days=14),
+        lines=tuple(lines),
+    )
+
+
+def secondary_claim(**changes: object) -> Claim:
+    """A claim to the secondary payer after ``PAYER`` (primary) adjudicated it."""
+    base = claim(payer=OTHER_PAYER, **changes)
+    primary = Subscriber(
+        member_id="XJ123456789",
+        person=SUBSCRIBER_PERSON,
+        payer_responsibility="P",
+        filing_indicator="CI",
+        group_number="GRP-77",
+        payer=PAYER,
+        adjudication=primary_adjudication(base),
+    )
+    return replace(
+        base,
+        subscriber=replace(base.subscriber, member_id="BEA998877", payer_responsibility="S"),
+        other_subscribers=(primary,),
+    )
+
+
+def boxes_claim(**changes: object) -> Claim:
+    """``full_claim`` with boxes 11b, 15, 16, 18, 19, 24C and 24H filled and phones for 5/7."""
+    base = full_claim()
+    person = replace(SUBSCRIBER_PERSON, phone="4135550123")
+    first, *rest = base.lines
+    built = replace(
+        base,
+        subscriber=replace(base.subscriber, person=person),
+        other_claim_id="PC778899",
+        other_date=dt.date(2026, 10, 28),
+        other_date_qualifier="454",
+        unable_to_work_from=dt.date(2026, 11, 2),
+        unable_to_work_to=dt.date(2026, 11, 30),
+        hospitalized_from=dt.date(2026, 11, 3),
+        hospitalized_to=dt.date(2026, 11, 6),
+        note="Corrected diagnosis per the discharge summary",
+        lines=(replace(first, emergency=True, epsdt=True, family_planning=True), *rest),
+    )
+    return replace(built, **changes)  # type: ignore[arg-type]
+
+
+def every_box_claim(**changes: object) -> Claim:
+    """``boxes_claim`` billed to the secondary payer after the primary paid: boxes 9, 9a, 9d,
+    11d and 29 filled too."""
+    base = boxes_claim()
+    primary = Subscriber(
+        member_id="XJ123456789",
+        person=SUBSCRIBER_PERSON,
+        payer_responsibility="P",
+        group_number="GRP-77",
+        plan_name="Gold",
+        payer=PAYER,
+        adjudication=primary_adjudication(base),
+    )
+    built = replace(
+        base,
+        payer=OTHER_PAYER,
+        subscriber=replace(base.subscriber, member_id="BEA998877", payer_responsibility="S"),
+        other_subscribers=(primary,),
+    )
+    return replace(built, **changes)  # type: ignore[arg-type]

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from medoffice.x12 import crosswalk
-from medoffice.x12.claims import Claim, Payer, ServiceLine, Subscriber
+from medoffice.x12.claims import Adjustment, Claim, Payer, ServiceLine, Subscriber
 from medoffice.x12.errors import WriteError
 from medoffice.x12.p837 import write_837p
 from medoffice.x12.reader import Segment, X12Reader
@@ -248,7 +248,7 @@ def claims(draw: st.DrawFn) -> Claim:
     )
     base = b.dependent_claim() if draw(st.booleans()) else b.claim()
     person = replace(b.SUBSCRIBER_PERSON, last_name=draw(names), first_name=draw(names))
-    return replace(
+    built = replace(
         base,
         control_number=draw(st.text(alphabet="ABC0123456789", min_size=1, max_size=20)),
         diagnoses=diagnoses,
@@ -260,6 +260,31 @@ def claims(draw: st.DrawFn) -> Claim:
         original_reference="ORIG1" if freq != "1" else "",
         rendering=draw(st.sampled_from([None, b.RENDERING])),
         referring=draw(st.sampled_from([None, b.REFERRING])),
+    )
+    if not draw(st.booleans()):
+        return built
+    # A secondary claim: the primary's adjudication, per line or for the claim only.
+    share = draw(st.sampled_from([Decimal("0"), Decimal("0.5"), Decimal("0.8"), Decimal("1")]))
+    adjudication = b.primary_adjudication(built, paid_share=share)
+    if draw(st.booleans()):
+        adjudication = replace(
+            adjudication,
+            lines=(),
+            adjustments=(Adjustment("CO", "45", built.total_charge - adjudication.paid),),
+        )
+    primary = Subscriber(
+        member_id="PRI" + draw(st.text(alphabet="0123456789", min_size=1, max_size=10)),
+        person=person,
+        payer_responsibility="P",
+        filing_indicator=draw(st.sampled_from(["CI", "MB", "BL"])),
+        group_number=draw(st.sampled_from(["", "G1"])),
+        payer=b.OTHER_PAYER,
+        adjudication=adjudication,
+    )
+    return replace(
+        built,
+        subscriber=replace(built.subscriber, payer_responsibility="S"),
+        other_subscribers=(primary,),
     )
 
 

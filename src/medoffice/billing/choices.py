@@ -129,3 +129,36 @@ class EligibilityStatus(models.TextChoices):
     INACTIVE = "inactive", "Coverage not active"
     REJECTED = "rejected", "Rejected by the payer"
     FAILED = "failed", "Could not be checked"
+
+
+class AdjustmentGroup(models.TextChoices):
+    """CAS01, the claim adjustment group code of an adjudication (835 and 837P COB)."""
+
+    CONTRACTUAL = "CO", "CO – contractual obligation"
+    PATIENT = "PR", "PR – patient responsibility"
+    OTHER = "OA", "OA – other adjustment"
+    PAYER_INITIATED = "PI", "PI – payer-initiated reduction"
+    CORRECTION = "CR", "CR – correction and reversal"
+
+
+class ReferringRole(models.TextChoices):
+    """CMS-1500 box 17 qualifier and the 837P's NM101 of loop 2310A (DN) / 2420E (DK) /
+    2310D (DQ)."""
+
+    REFERRING = "DN", "Referring provider"
+    ORDERING = "DK", "Ordering provider"
+    SUPERVISING = "DQ", "Supervising provider"
+
+
+class OtherDateKind(models.TextChoices):
+    """CMS-1500 box 15 qualifier: which other date it is (837P 2300 DTP01)."""
+
+    INITIAL_TREATMENT = "454", "Initial treatment"
+    LAST_SEEN = "304", "Latest visit or consultation"
+    ACUTE_MANIFESTATION = "453", "Acute manifestation of a chronic condition"
+    ACCIDENT = "439", "Accident"
+    LAST_XRAY = "455", "Last X-ray"
+    PRESCRIPTION = "471", "Prescription"
+    ASSUMED_CARE = "090", "Report start (assumed care date)"
+    RELINQUISHED_CARE = "091", "Report end (relinquished care date)"
+    FIRST_VISIT = "444", "First visit or consultation"

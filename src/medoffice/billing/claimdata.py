@@ -101,7 +101,16 @@ def patient_person(patient: Patient) -> x12.Person:
         date_of_birth=patient.date_of_birth,
         sex=_SEX.get(patient.sex, "U"),
         address=_address(patient),
+        phone=_phone(patient.phone_home or patient.phone),
     )
+
+
+def _phone(value: str) -> str:
+    """Ten digits (a leading 1 dropped), or empty when the number is not a US one."""
+    digits = _digits(value)
+    if len(digits) == 11 and digits.startswith("1"):
+        digits = digits[1:]
+    return digits if len(digits) == 10 else ""
 
 
 def subscriber_person(coverage: Coverage, patient: Patient) -> x12.Person:
@@ -166,6 +175,15 @@ _CLAIM_FIELDS = (
     "encounter__prior_authorization",
     "encounter__referring_name",
     "encounter__referring_npi",
+    "prior_payer_claim_id",
+    "encounter__referring_qualifier",
+    "encounter__other_date",
+    "encounter__other_date_qualifier",
+    "encounter__unable_to_work_from",
+    "encounter__unable_to_work_to",
+    "encounter__hospitalized_from",
+    "encounter__hospitalized_to",
+    "encounter__claim_note",
 )
 _LINE_FIELDS = (
     "claim_id",
@@ -181,6 +199,7 @@ _LINE_FIELDS = (
     "ndc",
     "ndc_quantity",
     "ndc_unit",
+    "line_number",
 )
 
 # The columns the plain claim reads (the rest of a patient's or coverage's row is not read).
@@ -194,6 +213,8 @@ _PATIENT_FIELDS = (
     "suffix",
     "date_of_birth",
     "sex",
+    "phone",
+    "phone_home",
     *_ADDRESS_FIELDS,
 )
 _COVERAGE_FIELDS = (
@@ -229,6 +250,7 @@ def claims_for_x12(claims: QuerySet[Claim] | Iterable[Claim]) -> list[x12.Claim]
         rows.sort(key=lambda r: order[r[0]])
     ids = [r[0] for r in rows]
     lines: dict[int, list[x12.ServiceLine]] = {pk: [] for pk in ids}
+    positions: dict[int, dict[int, int]] = {pk: {} for pk in ids}  # line number → LX
     for (
         claim_id,
         pk,
@@ -243,6 +265,7 @@ def claims_for_x12(claims: QuerySet[Claim] | Iterable[Claim]) -> list[x12.Claim]
         ndc,
         ndc_quantity,
         ndc_unit,
+        line_number,
     ) in (
         ClaimLine.objects.filter(claim_id__in=ids)
         .order_by("claim_id", "line_number")
@@ -263,6 +286,7 @@ def claims_for_x12(claims: QuerySet[Claim] | Iterable[Claim]) -> list[x12.Claim]
                 line_control_number=str(pk),
             )
         )
+        positions[claim_id][line_number] = len(lines[claim_id])
     patients = {
         p.pk: p for p in Patient.objects.filter(pk__in={r[2] for r in rows}).only(*_PATIENT_FIELDS)
     }
@@ -284,6 +308,7 @@ def claims_for_x12(claims: QuerySet[Claim] | Iterable[Claim]) -> list[x12.Claim]
         for loc in Location.objects.filter(pk__in={r[11] for r in rows})
     }
     billing = billing_provider(practice)
+    priors = _prior_claims({r[15] for r in rows if r[15]})
     people: dict[int, x12.Person] = {}
 
     def person(patient_id: int) -> x12.Person:
@@ -309,6 +334,15 @@ def claims_for_x12(claims: QuerySet[Claim] | Iterable[Claim]) -> list[x12.Claim]
         prior_authorization,
         referring_name,
         referring_npi,
+        prior_id,
+        referring_qualifier,
+        other_date,
+        other_date_qualifier,
+        unable_to_work_from,
+        unable_to_work_to,
+        hospitalized_from,
+        hospitalized_to,
+        claim_note,
     ) in rows:
         coverage = coverages.get(coverage_id) if coverage_id else None
         if responsibility == Responsibility.PATIENT or coverage is None or payer_id is None:
@@ -352,12 +386,99 @@ def claims_for_x12(claims: QuerySet[Claim] | Iterable[Claim]) -> list[x12.Claim]
                 else "",
                 prior_authorization=prior_authorization,
                 referring=referring_provider(referring_name, referring_npi),
+                referring_qualifier=referring_qualifier or "DN",
+                other_date=other_date if other_date_qualifier else None,
+                other_date_qualifier=other_date_qualifier if other_date else "",
+                unable_to_work_from=unable_to_work_from,
+                unable_to_work_to=unable_to_work_to,
+                hospitalized_from=hospitalized_from,
+                hospitalized_to=hospitalized_to,
+                note=claim_note,
                 rendering=renderers[provider_id],
                 facility=facilities[location_id],
                 patient_account=patients[patient_id].mrn,
+                other_subscribers=tuple(
+                    other_subscriber(earlier, patients[patient_id], positions[pk])
+                    for earlier in reversed(_chain(prior_id, priors))
+                ),
             )
         )
     return built
+
+
+def _prior_claims(first: set[int]) -> dict[int, Claim]:
+    """The earlier payers' claims (and theirs, up to the primary) with their adjudication."""
+    found: dict[int, Claim] = {}
+    wanted = set(first)
+    while wanted:
+        batch = (
+            Claim.objects.filter(pk__in=wanted)
+            .select_related("coverage", "payer__billing", "adjudication")
+            .prefetch_related("adjudication__lines__claim_line", "adjudication__adjustments")
+        )
+        for claim in batch:
+            found[claim.pk] = claim
+        wanted = {c.prior_payer_claim_id for c in batch if c.prior_payer_claim_id} - set(found)
+    return found
+
+
+def _chain(prior_id: int | None, priors: dict[int, Claim]) -> list[Claim]:
+    """The claims before this one, the nearest first."""
+    chain: list[Claim] = []
+    while prior_id is not None and prior_id in priors and len(chain) < 3:
+        chain.append(priors[prior_id])
+        prior_id = priors[prior_id].prior_payer_claim_id
+    return chain
+
+
+def adjudication(claim: Claim, positions: dict[int, int]) -> x12.Adjudication | None:
+    """``claim``'s payer's adjudication, its lines placed by ``positions`` (line number → the
+    1-based position of that line on the claim that reports it)."""
+    found = getattr(claim, "adjudication", None)
+    if found is None:
+        return None
+    adjustments = list(found.adjustments.all())
+    by_line: dict[int, list[x12.Adjustment]] = {}
+    for adj in adjustments:
+        if adj.line_id is not None:
+            by_line.setdefault(adj.line_id, []).append(
+                x12.Adjustment(adj.group, adj.reason, adj.amount)
+            )
+    return x12.Adjudication(
+        paid=found.paid,
+        adjudicated_on=found.adjudicated_on,
+        adjustments=tuple(
+            x12.Adjustment(a.group, a.reason, a.amount) for a in adjustments if a.line_id is None
+        ),
+        lines=tuple(
+            x12.LineAdjudication(
+                positions[row.claim_line.line_number], row.paid, tuple(by_line.get(row.pk, ()))
+            )
+            for row in found.lines.all()
+            if row.claim_line.line_number in positions
+        ),
+    )
+
+
+def other_subscriber(earlier: Claim, patient: Patient, positions: dict[int, int]) -> x12.Subscriber:
+    """Loops 2320/2330: an earlier payer of the claim, its insured and its adjudication."""
+    coverage = earlier.coverage
+    if coverage is None or earlier.payer is None:
+        raise ValueError(
+            f"Claim {earlier.control_number} has no payer to report as the other payer."
+        )
+    the_payer, filing = payer(earlier.payer)
+    return x12.Subscriber(
+        member_id=coverage.member_id,
+        person=subscriber_person(coverage, patient),
+        payer_responsibility=earlier.responsibility,
+        filing_indicator=filing,
+        group_number=coverage.group_number,
+        plan_name=coverage.plan_name,
+        payer=the_payer,
+        relationship=coverage.relationship,
+        adjudication=adjudication(earlier, positions),
+    )
 
 
 def claim_for_x12(claim: Claim) -> x12.Claim:

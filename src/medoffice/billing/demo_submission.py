@@ -1,8 +1,9 @@
 """The demo practice's last claims sent the way a biller sends them: the recent draft claims
 scrubbed (the real scrubber), the clean ones submitted in an 837P batch (the real writer),
-and the clearinghouse's 999 imported (written by ``x12.respond``, the stand-in
-clearinghouse), rejecting three claims with the reasons clearinghouses give. So the batch
-list, the acknowledgements, the scrubbed claims and the rejection queue all hold real work.
+the clearinghouse's 999 imported (written by ``x12.respond``, the stand-in clearinghouse),
+rejecting three claims with the reasons clearinghouses give; then a few adjudicated primary
+claims billed to the patient's secondary payer (``demo_cob``). So the batch list, the
+acknowledgements, the scrubbed claims, the rejection queue and COB all hold real work.
 
 Runs after the claims (``billing-claims``, order 37); a second run finds a batch and stops.
 """
@@ -25,6 +26,7 @@ def build_submission(context: dict[str, Any], seed: int = 2026) -> None:
     from django.utils import timezone
 
     from medoffice.billing.choices import ClaimStatus
+    from medoffice.billing.demo_cob import bill_secondaries
     from medoffice.billing.models import Claim, ClaimBatch
     from medoffice.billing.services import acks, batches, scrub
     from medoffice.core.demo.helpers import demo_now
@@ -76,3 +78,4 @@ def build_submission(context: dict[str, Any], seed: int = 2026) -> None:
             acks.import_acknowledgement(
                 content=answer, file_name=f"999-{done.batch.file_name}", actor=actor
             )
+    bill_secondaries(actor=actor, today=min(timezone.localdate(now), timezone.localdate()))

@@ -105,3 +105,12 @@ class BillingErrorCode(StrEnum):
     ACK_FILE_REQUIRED = "ack_file_required"
     ACK_FILE_TOO_LARGE = "ack_file_too_large"
     ACK_FILE_UNREADABLE = "ack_file_unreadable"
+    # coordination of benefits (the next payer's claim)
+    NEXT_PAYER_NOT_BILLABLE = "next_payer_not_billable"
+    ADJUSTMENT_GROUP_INVALID = "adjustment_group_invalid"
+    ADJUSTMENT_REASON_INVALID = "adjustment_reason_invalid"
+    ADJUDICATION_UNBALANCED = "adjudication_unbalanced"
+    DATE_INVALID = "date_invalid"
+    LINE_UNKNOWN = "line_unknown"
+    LINE_MISSING = "line_missing"
+    REFERRING_ROLE_INVALID = "referring_role_invalid"

@@ -6,7 +6,7 @@ charges and the coder queue, claims, batches, acknowledgements and eligibility.
 
 from django.urls import URLPattern, URLResolver, include, path
 
-from medoffice.billing.views import claims, encounters, reference, submission
+from medoffice.billing.views import claims, cob, encounters, reference, submission
 from medoffice.billing.views.cms1500 import claim_cms1500_pdf
 
 app_name = "billing_office"
@@ -52,6 +52,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("claims/<int:pk>/", claims.claim_detail, name="claim"),
     path("claims/<int:pk>/void/", claims.void, name="claim-void"),
     path("claims/<int:pk>/correct/", claims.correct, name="claim-correct"),
+    path("claims/<int:pk>/next-payer/", cob.bill_next_payer, name="claim-next-payer"),
     # scrubbing, batches (837P) and acknowledgements (billing/views/submission.py)
     path("claims/<int:pk>/scrub/", submission.scrub_claim, name="claim-scrub"),
     path("claims/<int:pk>/send-again/", submission.send_again, name="claim-send-again"),

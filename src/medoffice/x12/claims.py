@@ -55,6 +55,7 @@ class Person:
     middle_name: str = ""
     suffix: str = ""
     address: Address | None = None
+    phone: str = ""  # 10 digits; CMS-1500 boxes 5 and 7 only (the 5010 837P carries none)
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,36 @@ class Payer:
     name: str
     payer_id: str
     address: Address | None = None
+
+
+@dataclass(frozen=True)
+class Adjustment:
+    """One CAS adjustment: group (CO, PR, OA, PI, CR), CARC reason code, amount."""
+
+    group: str
+    reason: str
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class LineAdjudication:
+    """What an other payer did with one service line (loop 2430): ``line`` is the 1-based
+    position in ``Claim.lines`` it answers."""
+
+    line: int
+    paid: Decimal
+    adjustments: tuple[Adjustment, ...] = ()
+
+
+@dataclass(frozen=True)
+class Adjudication:
+    """An other payer's adjudication of this claim (loops 2320 AMT*D / CAS, 2430): what it
+    paid, on which date, with the claim-level and the line adjustments."""
+
+    paid: Decimal
+    adjudicated_on: dt.date
+    adjustments: tuple[Adjustment, ...] = ()  # claim level (2320 CAS)
+    lines: tuple[LineAdjudication, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -78,6 +109,8 @@ class Subscriber:
     # patient's relationship to this insured (SBR02 in loop 2320).
     payer: Payer | None = None
     relationship: str = "18"
+    # What that other payer did with the claim, once it adjudicated it (COB).
+    adjudication: Adjudication | None = None
 
 
 @dataclass(frozen=True)
@@ -107,6 +140,9 @@ class ServiceLine:
     ordering: Provider | None = None
     line_control_number: str = ""  # REF*6R, echoed back on the 835
     unit_basis: str = "UN"  # SV103: UN units, MJ minutes (anaesthesia)
+    emergency: bool = False  # SV109 "Y", box 24C
+    epsdt: bool = False  # SV111 "Y", box 24H (EPSDT)
+    family_planning: bool = False  # SV112 "Y", box 24H (family planning)
 
 
 @dataclass(frozen=True)
@@ -133,9 +169,26 @@ class Claim:
     prior_authorization: str = ""  # REF*G1, box 23
     referral_number: str = ""  # REF*9F
     referring: Provider | None = None  # loop 2310A, box 17
+    # Box 17 qualifier: DN referring (2310A), DQ supervising (2310D), DK ordering (2420E on
+    # each line that names no ordering provider of its own).
+    referring_qualifier: str = "DN"
     rendering: Provider | None = None  # loop 2310B, box 24J, when not the billing provider
     facility: Provider | None = None  # loop 2310C, box 32, when not the billing address
     onset_date: dt.date | None = None  # DTP*431, box 14
+    # Box 15: another date of the condition and its DTP01 qualifier (454 initial treatment,
+    # 304 latest visit, 453 acute manifestation, 439 accident, 455 last X-ray, 471
+    # prescription, 090/091 assumed/relinquished care, 444 first visit).
+    other_date: dt.date | None = None
+    other_date_qualifier: str = ""
+    # Box 16: DTP*314 (RD8) for the period, DTP*360 / DTP*361 for a start or end alone.
+    unable_to_work_from: dt.date | None = None
+    unable_to_work_to: dt.date | None = None
+    hospitalized_from: dt.date | None = None  # DTP*435, box 18
+    hospitalized_to: dt.date | None = None  # DTP*096, box 18
+    note: str = ""  # NTE*ADD, box 19 (additional claim information)
+    # Box 11b: the property and casualty claim number (2010BA REF*Y4), for auto accident
+    # and workers' compensation claims.
+    other_claim_id: str = ""
     patient_paid: Decimal = Decimal("0")  # AMT*F5, box 29
     patient_account: str = ""  # box 26 (defaults to the control number)
     other_subscribers: tuple[Subscriber, ...] = field(default=())  # loop 2320, box 9/11d

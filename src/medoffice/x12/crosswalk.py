@@ -67,6 +67,14 @@ def other(claim: Claim) -> Subscriber | None:
     return claim.other_subscribers[0] if claim.other_subscribers else None
 
 
+def other_payers_paid(claim: Claim) -> Decimal:
+    """What the earlier payers paid (2320 AMT*D), for box 29 of a secondary claim."""
+    return sum(
+        (o.adjudication.paid for o in claim.other_subscribers if o.adjudication is not None),
+        Decimal("0"),
+    )
+
+
 def _patient_loop(claim: Claim) -> str:
     return "2010CA" if claim.patient is not None else "2010BA"
 
@@ -121,7 +129,19 @@ CLAIM_ENTRIES: tuple[Entry, ...] = (
         "patient relationship to insured",
         lambda c: c.patient_relationship,
     ),
+    Entry(
+        "5-phone",
+        "none (the 5010 837P carries no patient telephone)",
+        "patient's telephone",
+        lambda c: patient(c).phone,
+    ),
     Entry("7", "2010BA N3/N4", "insured's address", lambda c: c.subscriber.person.address),
+    Entry(
+        "7-phone",
+        "none (the 5010 837P carries no subscriber telephone)",
+        "insured's telephone",
+        lambda c: c.subscriber.person.phone,
+    ),
     Entry(
         "9",
         "2330A NM103-NM107",
@@ -155,6 +175,18 @@ CLAIM_ENTRIES: tuple[Entry, ...] = (
     ),
     Entry("11a-sex", "2010BA DMG03", "insured's sex", lambda c: c.subscriber.person.sex),
     Entry(
+        "11b-qual",
+        "2010BA REF01 (Y4)",
+        "other claim ID qualifier",
+        lambda c: "Y4" if c.other_claim_id else "",
+    ),
+    Entry(
+        "11b",
+        "2010BA REF*Y4",
+        "other claim ID (property and casualty claim number)",
+        lambda c: c.other_claim_id,
+    ),
+    Entry(
         "11", "2000B SBR03", "insured's policy group number", lambda c: c.subscriber.group_number
     ),
     Entry("11c", "2000B SBR04", "insurance plan name", lambda c: c.subscriber.plan_name),
@@ -174,13 +206,51 @@ CLAIM_ENTRIES: tuple[Entry, ...] = (
         "13", "2300 CLM08", "benefits assigned (insured's signature)", lambda c: c.benefits_assigned
     ),
     Entry("14", "2300 DTP*431", "date of current illness (onset)", lambda c: c.onset_date),
-    Entry("17", "2310A NM1*DN", "referring provider", lambda c: c.referring),
+    Entry(
+        "15",
+        "2300 DTP03 (DTP01 = box 15's qualifier)",
+        "other date",
+        lambda c: c.other_date if c.other_date_qualifier else None,
+    ),
+    Entry(
+        "15-qual",
+        "2300 DTP01 (454, 304, 453, 439, 455, 471, 090, 091, 444)",
+        "other date qualifier",
+        lambda c: c.other_date_qualifier if c.other_date else "",
+    ),
+    Entry(
+        "16-from",
+        "2300 DTP*314 RD8 (DTP*360 when no end)",
+        "unable to work from (initial disability period start)",
+        lambda c: c.unable_to_work_from,
+    ),
+    Entry(
+        "16-to",
+        "2300 DTP*314 RD8 (DTP*361 when no start)",
+        "unable to work to (initial disability period end)",
+        lambda c: c.unable_to_work_to,
+    ),
+    Entry(
+        "17-qual",
+        "2310A NM101 DN, 2310D NM101 DQ, or 2420E NM101 DK",
+        "referring provider qualifier (DN referring, DK ordering, DQ supervising)",
+        lambda c: c.referring_qualifier if c.referring else "",
+    ),
+    Entry("17", "2310A NM1*DN (2310D DQ, 2420E DK)", "referring provider", lambda c: c.referring),
     Entry(
         "17b",
-        "2310A NM109",
+        "2310A NM109 (2310D, 2420E)",
         "referring provider NPI",
         lambda c: c.referring.npi if c.referring else "",
     ),
+    Entry(
+        "18-from",
+        "2300 DTP*435",
+        "hospitalization from (admission)",
+        lambda c: c.hospitalized_from,
+    ),
+    Entry("18-to", "2300 DTP*096", "hospitalization to (discharge)", lambda c: c.hospitalized_to),
+    Entry("19", "2300 NTE*ADD", "additional claim information", lambda c: c.note),
     Entry("21", "2300 HI (ABK, then ABF)", "diagnoses A-L", lambda c: tuple(c.diagnoses)),
     Entry("22", "2300 CLM05-3", "resubmission code (claim frequency)", lambda c: c.frequency_code),
     Entry(
@@ -208,7 +278,13 @@ CLAIM_ENTRIES: tuple[Entry, ...] = (
     ),
     Entry("27", "2300 CLM07", "accept assignment", lambda c: c.accepts_assignment),
     Entry("28", "2300 CLM02", "total charge", lambda c: c.total_charge),
-    Entry("29", "2300 AMT*F5", "amount paid (by the patient)", lambda c: c.patient_paid),
+    Entry(
+        "29",
+        "2300 AMT*F5 + each 2320 AMT*D",
+        "amount paid (by the patient and the other payers)",
+        lambda c: c.patient_paid + other_payers_paid(c),
+    ),
+    Entry("29-patient", "2300 AMT*F5", "amount paid by the patient", lambda c: c.patient_paid),
     Entry(
         "31", "2300 CLM06", "signature of physician on file", lambda c: c.provider_signature_on_file
     ),
@@ -240,6 +316,7 @@ LINE_ENTRIES: tuple[LineEntry, ...] = (
         "place of service",
         lambda c, ln: ln.place_of_service or c.place_of_service,
     ),
+    LineEntry("24C", "2400 SV109", "emergency indicator", lambda c, ln: ln.emergency),
     LineEntry("24D", "2400 SV101-2", "procedure code", lambda c, ln: ln.procedure_code),
     LineEntry("24D-modifiers", "2400 SV101-3..6", "modifiers", lambda c, ln: tuple(ln.modifiers)),
     LineEntry(
@@ -253,6 +330,10 @@ LINE_ENTRIES: tuple[LineEntry, ...] = (
     ),
     LineEntry("24F", "2400 SV102", "charges", lambda c, ln: ln.charge),
     LineEntry("24G", "2400 SV104", "days or units", lambda c, ln: ln.units),
+    LineEntry("24H-epsdt", "2400 SV111", "EPSDT indicator", lambda c, ln: ln.epsdt),
+    LineEntry(
+        "24H-family", "2400 SV112", "family planning indicator", lambda c, ln: ln.family_planning
+    ),
     LineEntry(
         "24G-basis", "2400 SV103", "unit basis (UN units, MJ minutes)", lambda c, ln: ln.unit_basis
     ),

@@ -15,7 +15,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from medoffice.x12 import crosswalk as xw
-from medoffice.x12.claims import Address, Claim, Payer, Person, Provider, ServiceLine, Subscriber
+from medoffice.x12.claims import (
+    Address,
+    Adjustment,
+    Claim,
+    Payer,
+    Person,
+    Provider,
+    ServiceLine,
+    Subscriber,
+)
 from medoffice.x12.errors import WriteError
 from medoffice.x12.writer import (
     InterchangeHeader,
@@ -74,6 +83,28 @@ def _money(value: xw.Value) -> Decimal:
     if not isinstance(value, Decimal):
         raise WriteError(f"expected an amount, got {value!r}")
     return value
+
+
+CAS_GROUPS = frozenset({"CO", "CR", "OA", "PI", "PR"})
+MAX_CAS_REASONS = 6
+# The 2300 DTP segments in the guide's order (box 14, 15's qualifiers, 16, 18, 15's others).
+DTP_ORDER = (
+    "431",
+    "454",
+    "304",
+    "453",
+    "439",
+    "455",
+    "471",
+    "314",
+    "360",
+    "361",
+    "435",
+    "096",
+    "090",
+    "091",
+    "444",
+)  # reason/amount/quantity triplets in one CAS segment
 
 
 def _need(value: str, what: str, claim: Claim) -> str:
@@ -221,6 +252,9 @@ class _ClaimFile:
             self.demographics(insured, claim)
         elif insured.address is not None:
             self.address(insured.address, "subscriber", claim)
+        other_claim = _str(xw.claim_value("11b", claim))
+        if other_claim:
+            self.out.add("REF", _str(xw.claim_value("11b-qual", claim)), ident(other_claim))
         carrier = xw.claim_value("carrier", claim)
         assert isinstance(carrier, Payer)
         self.payer(carrier)
@@ -278,10 +312,31 @@ class _ClaimFile:
             "",
             related,
         )
-        onset = xw.claim_value("14", claim)
-        if isinstance(onset, dt.date):
-            out.add("DTP", "431", "D8", date8(onset))
-        paid = _money(xw.claim_value("29", claim))
+        dates: list[tuple[str, str, str]] = []  # qualifier, format, value
+        for qualifier, box in (
+            ("431", "14"),
+            (_str(xw.claim_value("15-qual", claim)), "15"),
+            ("435", "18-from"),
+            ("096", "18-to"),
+        ):
+            day = xw.claim_value(box, claim)
+            if isinstance(day, dt.date) and qualifier:
+                if qualifier not in DTP_ORDER:
+                    raise WriteError(
+                        f"claim {claim.control_number}: {qualifier!r} is not a box 15 qualifier"
+                    )
+                dates.append((qualifier, "D8", date8(day)))
+        # Box 16, one disability DTP: 314 the period (RD8), else 360 its start or 361 its end.
+        start, end = xw.claim_value("16-from", claim), xw.claim_value("16-to", claim)
+        if isinstance(start, dt.date) and isinstance(end, dt.date):
+            dates.append(("314", "RD8", f"{date8(start)}-{date8(end)}"))
+        elif isinstance(start, dt.date):
+            dates.append(("360", "D8", date8(start)))
+        elif isinstance(end, dt.date):
+            dates.append(("361", "D8", date8(end)))
+        for qualifier, form, value in sorted(dates, key=lambda d: DTP_ORDER.index(d[0])):
+            out.add("DTP", qualifier, form, value)
+        paid = _money(xw.claim_value("29-patient", claim))
         if paid > 0:
             out.add("AMT", "F5", decimal_text(paid))
         for qualifier, box in (("9F", "23-referral"), ("G1", "23")):
@@ -296,6 +351,9 @@ class _ClaimFile:
                 claim,
             )
             out.add("REF", "F8", ident(original))
+        note = text(_str(xw.claim_value("19", claim)))[:80]
+        if note:
+            out.add("NTE", "ADD", note)
         diagnoses = xw.claim_value("21", claim)
         assert isinstance(diagnoses, tuple)
         if not diagnoses or len(diagnoses) > 12:
@@ -305,7 +363,10 @@ class _ClaimFile:
         codes = [ident(str(code)).replace(".", "") for code in diagnoses]
         out.add("HI", ("ABK", codes[0]), *(("ABF", code) for code in codes[1:]))
         referring = xw.claim_value("17", claim)
-        if isinstance(referring, Provider):
+        role = _str(xw.claim_value("17-qual", claim))
+        if isinstance(referring, Provider) and role not in {"DN", "DK", "DQ"}:
+            raise WriteError(f"claim {claim.control_number}: box 17 qualifier {role!r}")
+        if isinstance(referring, Provider) and role == "DN":
             self.name("DN", referring, "XX", _str(xw.claim_value("17b", claim)))
         if claim.rendering is not None:
             self.provider("82", claim.rendering)
@@ -315,10 +376,39 @@ class _ClaimFile:
         if isinstance(facility, Provider):
             self.name("77", facility, "XX", _str(xw.claim_value("32a", claim)))
             self.address(facility.address, "service facility", claim)
+        if isinstance(referring, Provider) and role == "DQ":  # loop 2310D
+            self.name("DQ", referring, "XX", _str(xw.claim_value("17b", claim)))
         for other in claim.other_subscribers:
             self.other_subscriber(other, claim)
         for number, line in enumerate(claim.lines, 1):
             self.line(number, line, claim)
+
+    def adjustments(self, adjustments: Sequence[Adjustment], claim: Claim) -> None:
+        """CAS segments: one per group code, its reasons in order (same reasons summed)."""
+        by_group: dict[str, dict[str, Decimal]] = {}
+        for adj in adjustments:
+            group = adj.group.strip().upper()
+            if group not in CAS_GROUPS:
+                raise WriteError(
+                    f"claim {claim.control_number}: {adj.group!r} is not a CAS group code"
+                )
+            reasons = by_group.setdefault(group, {})
+            reason = ident(adj.reason.strip().upper())
+            if not reason:
+                raise WriteError(f"claim {claim.control_number}: an adjustment has no reason")
+            reasons[reason] = reasons.get(reason, Decimal("0")) + adj.amount
+        for group, reasons in by_group.items():
+            if len(reasons) > MAX_CAS_REASONS:
+                raise WriteError(
+                    f"claim {claim.control_number}: more than {MAX_CAS_REASONS} reasons in "
+                    f"adjustment group {group}"
+                )
+            elements: list[str] = [group]
+            for reason, amount in reasons.items():
+                if len(elements) > 1:
+                    elements.append("")  # the previous reason's quantity
+                elements += [reason, decimal_text(amount)]
+            self.out.add("CAS", *elements)
 
     def other_subscriber(self, other: Subscriber, claim: Claim) -> None:
         if other.payer is None:
@@ -335,6 +425,10 @@ class _ClaimFile:
             "",
             other.filing_indicator,
         )
+        adjudication = other.adjudication
+        if adjudication is not None:
+            self.adjustments(adjudication.adjustments, claim)
+            self.out.add("AMT", "D", decimal_text(adjudication.paid))
         self.out.add(
             "OI",
             "",
@@ -350,18 +444,34 @@ class _ClaimFile:
             "MI",
             _need(other.member_id, "the other subscriber's member id", claim),
         )
-        self.out.add(
-            "NM1",
-            "PR",
-            "2",
-            text(other.payer.name),
-            "",
-            "",
-            "",
-            "",
-            "PI",
-            ident(other.payer.payer_id),
-        )
+        if other.person.address is not None:
+            self.address(other.person.address, "other subscriber", claim)
+        payer_id = _need(ident(other.payer.payer_id), "the other payer's id", claim)
+        self.out.add("NM1", "PR", "2", text(other.payer.name), "", "", "", "", "PI", payer_id)
+        if adjudication is not None and not adjudication.lines:
+            # 2330B DTP*573: the adjudication date when no line (2430) carries it.
+            self.out.add("DTP", "573", "D8", date8(adjudication.adjudicated_on))
+
+    def line_adjudications(self, number: int, line: ServiceLine, claim: Claim) -> None:
+        """Loop 2430 for each other payer that adjudicated this line: SVD, CAS, DTP*573."""
+        for other in claim.other_subscribers:
+            adjudication = other.adjudication
+            if adjudication is None or other.payer is None:
+                continue
+            for answer in adjudication.lines:
+                if answer.line != number:
+                    continue
+                modifiers = [ident(str(m)) for m in line.modifiers[:4]]
+                self.out.add(
+                    "SVD",
+                    ident(other.payer.payer_id),
+                    decimal_text(answer.paid),
+                    ["HC", ident(line.procedure_code), *modifiers],
+                    "",
+                    decimal_text(line.units, 3),
+                )
+                self.adjustments(answer.adjustments, claim)
+                self.out.add("DTP", "573", "D8", date8(adjudication.adjudicated_on))
 
     # --- loop 2400 ----------------------------------------------------------------------
 
@@ -405,6 +515,11 @@ class _ClaimFile:
             ident(place) if place != claim.place_of_service else "",
             "",
             [str(p) for p in pointers],
+            "",
+            "Y" if _flag(xw.line_value("24C", claim, line)) else "",
+            "",
+            "Y" if _flag(xw.line_value("24H-epsdt", claim, line)) else "",
+            "Y" if _flag(xw.line_value("24H-family", claim, line)) else "",
         )
         dates = xw.line_value("24A", claim, line)
         assert isinstance(dates, tuple)
@@ -434,8 +549,12 @@ class _ClaimFile:
             self.name("82", line.rendering, "XX", _str(xw.line_value("24J", claim, line)))
             if line.rendering.taxonomy:
                 out.add("PRV", "PE", "PXC", ident(line.rendering.taxonomy))
-        if line.ordering is not None:
-            self.provider("DK", line.ordering)
+        ordering = line.ordering
+        if ordering is None and claim.referring is not None and claim.referring_qualifier == "DK":
+            ordering = claim.referring  # box 17 DK: the ordering provider of every line
+        if ordering is not None:
+            self.provider("DK", ordering)
+        self.line_adjudications(number, line, claim)
 
 
 def write_837p(claims: Iterable[Claim], envelope: Envelope837, *, line_breaks: bool = True) -> str:

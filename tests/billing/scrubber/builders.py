@@ -23,8 +23,11 @@ from medoffice.billing.scrubber import (
 )
 from medoffice.x12.claims import (
     Address,
+    Adjudication,
+    Adjustment,
     Claim,
     Drug,
+    LineAdjudication,
     Payer,
     Person,
     Provider,
@@ -207,4 +210,35 @@ def with_subscriber_person(inp: ScrubInput, **changes: Any) -> ScrubInput:
         subscriber=dataclasses.replace(
             subscriber, person=dataclasses.replace(subscriber.person, **changes)
         ),
+    )
+
+
+def secondary_input(inp: ScrubInput | None = None) -> ScrubInput:
+    """``inp`` (the clean claim) billed to the secondary payer after the primary paid 80 % of
+    each line, the rest a contractual adjustment: balanced, so no COB edit fires."""
+    inp = inp or clean_input()
+    claim = inp.claim
+    answers = tuple(
+        LineAdjudication(
+            n,
+            (paid := (ln.charge * Decimal("0.8")).quantize(Decimal("0.01"))),
+            (Adjustment("CO", "45", ln.charge - paid),),
+        )
+        for n, ln in enumerate(claim.lines, 1)
+    )
+    primary = Subscriber(
+        "PRI5550001",
+        person(),
+        payer_responsibility="P",
+        payer=Payer("Pioneer Mutual", "PION1"),
+        adjudication=Adjudication(
+            paid=sum((a.paid for a in answers), Decimal("0")),
+            adjudicated_on=SERVICE_DATE + dt.timedelta(days=5),
+            lines=answers,
+        ),
+    )
+    return with_claim(
+        inp,
+        subscriber=dataclasses.replace(claim.subscriber, payer_responsibility="S"),
+        other_subscribers=(primary,),
     )

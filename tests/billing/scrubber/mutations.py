@@ -24,6 +24,7 @@ from tests.billing.scrubber.builders import (
     line,
     person,
     provider,
+    secondary_input,
     with_billing,
     with_claim,
     with_line,
@@ -34,6 +35,26 @@ from tests.billing.scrubber.builders import (
 Mutation = Callable[[ScrubInput], ScrubInput]
 C = ScrubCode
 DAY = dt.timedelta(days=1)
+
+
+def _primary_answer(inp: ScrubInput, **changes: object) -> ScrubInput:
+    """The clean claim as a secondary claim, the primary's adjudication changed."""
+    inp = secondary_input(inp)
+    (primary,) = inp.claim.other_subscribers
+    assert primary.adjudication is not None
+    adjudication = dataclasses.replace(primary.adjudication, **changes)
+    return with_claim(
+        inp, other_subscribers=(dataclasses.replace(primary, adjudication=adjudication),)
+    )
+
+
+def _line_paid_more(inp: ScrubInput) -> ScrubInput:
+    inp = secondary_input(inp)
+    (primary,) = inp.claim.other_subscribers
+    assert primary.adjudication is not None
+    first, *rest = primary.adjudication.lines
+    lines = (dataclasses.replace(first, paid=first.paid + Decimal("1")), *rest)
+    return _primary_answer(inp, lines=lines)
 
 
 def _subscriber(inp: ScrubInput, **changes: object) -> ScrubInput:
@@ -163,6 +184,16 @@ MUTATIONS: dict[ScrubCode, Mutation] = {
     C.TIMELY_FILING_NEAR: lambda i: dataclasses.replace(i, today=SERVICE_DATE + 70 * DAY),
     C.DUPLICATE_CLAIM: _other_claim(OtherClaimStatus.SUBMITTED),
     C.DUPLICATE_OF_DENIED_CLAIM: _other_claim(OtherClaimStatus.DENIED),
+    C.COB_OTHER_PAYER_MISSING: lambda i: _subscriber(i, payer_responsibility="S"),
+    C.COB_ADJUDICATION_MISSING: lambda i: with_claim(
+        secondary_input(i),
+        other_subscribers=tuple(
+            dataclasses.replace(o, adjudication=None)
+            for o in secondary_input(i).claim.other_subscribers
+        ),
+    ),
+    C.COB_LINE_UNBALANCED: _line_paid_more,
+    C.COB_CLAIM_UNBALANCED: lambda i: _primary_answer(i, paid=Decimal("1.00")),
 }
 
 __all__ = ["MUTATIONS", "Mutation", "person"]

@@ -173,6 +173,13 @@ def _put_address(page: dict[str, str], box: str, address: object) -> None:
         _put(page, f"{box}-zip", zip_code(address.postal_code))
 
 
+def _put_phone(page: dict[str, str], box: str, phone: object) -> None:
+    digits = "".join(ch for ch in str(phone or "") if ch.isdigit())
+    if len(digits) == 10:
+        _put(page, f"{box}-phone-area", digits[:3])
+        _put(page, f"{box}-phone", digits[3:])
+
+
 def _put_sex(page: dict[str, str], box: str, sex: object) -> None:
     if sex in {"M", "F"}:
         _put(page, f"{box}-{str(sex).lower()}", X)
@@ -211,8 +218,10 @@ def _claim_boxes(claim: Claim) -> dict[str, str]:
     if isinstance(insured, Person):
         _put(page, "4", person_name(insured, LAYOUT["4"].width))
     _put_address(page, "5", v["5"])
+    _put_phone(page, "5", v["5-phone"])
     _put(page, RELATIONSHIP.get(str(v["6"]), "6-other"), X)
     _put_address(page, "7", v["7"])
+    _put_phone(page, "7", v["7-phone"])
 
     other = v["9"]
     if isinstance(other, Person):
@@ -229,6 +238,9 @@ def _claim_boxes(claim: Claim) -> dict[str, str]:
     _put(page, "11", paper_text(str(v["11"])))
     _put_date(page, "11a", v["11a"], short_year=False)
     _put_sex(page, "11a", v["11a-sex"])
+    if v["11b"]:
+        _put(page, "11b-qual", str(v["11b-qual"]))
+        _put(page, "11b", paper_text(str(v["11b"])))
     _put(page, "11c", paper_text(str(v["11c"])))
     _put(page, "11d-yes" if v["11d"] else "11d-no", X)
 
@@ -239,11 +251,19 @@ def _claim_boxes(claim: Claim) -> dict[str, str]:
     if isinstance(v["14"], dt.date):
         _put_date(page, "14", v["14"], short_year=False)
         _put(page, "14-qual", "431")  # onset of current symptoms or illness
+    if isinstance(v["15"], dt.date):
+        _put(page, "15-qual", str(v["15-qual"]))
+        _put_date(page, "15", v["15"], short_year=False)
+    _put_date(page, "16-from", v["16-from"], short_year=False)
+    _put_date(page, "16-to", v["16-to"], short_year=False)
     referring = v["17"]
     if isinstance(referring, Provider):
-        _put(page, "17-qual", "DN")  # referring provider
+        _put(page, "17-qual", str(v["17-qual"]))  # DN referring, DK ordering, DQ supervising
         _put(page, "17", provider_name(referring, LAYOUT["17"].width))
         _put(page, "17b", str(v["17b"]))
+    _put_date(page, "18-from", v["18-from"], short_year=False)
+    _put_date(page, "18-to", v["18-to"], short_year=False)
+    _put(page, "19", paper_text(str(v["19"])))
 
     diagnoses = v["21"]
     assert isinstance(diagnoses, tuple)
@@ -315,6 +335,8 @@ def _line_boxes(page: dict[str, str], number: int, line: dict[str, xw.Value], cl
             put(f"24A-{part}-dd", dd)
             put(f"24A-{part}-yy", yy)
     put("24B", paper_text(str(line["24B"])))
+    if line["24C"] is True:
+        put("24C", "Y")
     put("24D", paper_text(str(line["24D"])))
     modifiers = line["24D-modifiers"]
     assert isinstance(modifiers, tuple)
@@ -332,6 +354,8 @@ def _line_boxes(page: dict[str, str], number: int, line: dict[str, xw.Value], cl
     units = line["24G"]
     if isinstance(units, Decimal):
         put("24G", number_text(units))
+    if line["24H-epsdt"] is True or line["24H-family"] is True:
+        put("24H", "Y")
     put("24J", str(line["24J"]))
 
 

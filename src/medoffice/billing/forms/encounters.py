@@ -97,6 +97,14 @@ def charges_from_post(post: Mapping[str, Any]) -> ChargesInput:
         place_of_service=str(post.get("place_of_service", "")),
         prior_authorization=str(post.get("prior_authorization", "")),
         note=str(post.get("note", "")),
+        referring_qualifier=str(post.get("referring_qualifier", "DN")),
+        other_date=str(post.get("other_date", "")),
+        other_date_qualifier=str(post.get("other_date_qualifier", "")),
+        unable_to_work_from=str(post.get("unable_to_work_from", "")),
+        unable_to_work_to=str(post.get("unable_to_work_to", "")),
+        hospitalized_from=str(post.get("hospitalized_from", "")),
+        hospitalized_to=str(post.get("hospitalized_to", "")),
+        claim_note=str(post.get("claim_note", "")),
     )
 
 

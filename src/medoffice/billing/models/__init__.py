@@ -12,6 +12,11 @@ from medoffice.billing.models.claims import (
     ControlNumber,
     EligibilityCheck,
 )
+from medoffice.billing.models.cob import (
+    AdjudicationAdjustment,
+    AdjudicationLine,
+    PayerAdjudication,
+)
 from medoffice.billing.models.codes import (
     AddOnCode,
     Modifier,
@@ -27,6 +32,8 @@ from medoffice.billing.models.payments import PatientPayment, PaymentRefund
 __all__ = [
     "Acknowledgement",
     "AddOnCode",
+    "AdjudicationAdjustment",
+    "AdjudicationLine",
     "ChargeLine",
     "Claim",
     "ClaimBatch",
@@ -43,6 +50,7 @@ __all__ = [
     "Modifier",
     "MueLimit",
     "PatientPayment",
+    "PayerAdjudication",
     "PayerProfile",
     "PaymentRefund",
     "PlaceOfService",

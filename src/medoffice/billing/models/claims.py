@@ -133,6 +133,14 @@ class Claim(models.Model):
     replaces = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections"
     )
+    prior_payer_claim = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="next_payer_claims",
+        help_text="For a secondary (tertiary) claim: the claim of the payer that paid before.",
+    )
     payer_claim_number = models.CharField(
         max_length=50, blank=True, help_text="The payer's number for the claim (277CA or 835)."
     )

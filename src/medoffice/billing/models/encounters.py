@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from medoffice.billing.choices import EncounterStatus
+from medoffice.billing.choices import EncounterStatus, OtherDateKind, ReferringRole
 from medoffice.core.models.bases import Timestamps
 from medoffice.core.querysets import RestrictedQuerySet
 from medoffice.core.roles import Permission
@@ -43,7 +43,29 @@ class Encounter(Timestamps):
     place_of_service = models.CharField(max_length=2)
     referring_name = models.CharField("referring provider", max_length=120, blank=True)
     referring_npi = models.CharField("referring provider's NPI", max_length=10, blank=True)
+    referring_qualifier = models.CharField(
+        "referring provider's role",
+        max_length=2,
+        choices=ReferringRole.choices,
+        default=ReferringRole.REFERRING,
+        help_text="CMS-1500 box 17 qualifier: referring, ordering or supervising provider.",
+    )
     prior_authorization = models.CharField(max_length=50, blank=True)
+    # CMS-1500 boxes 15, 16, 18 and 19 (837P 2300 DTP and NTE*ADD).
+    other_date = models.DateField("other date", null=True, blank=True)
+    other_date_qualifier = models.CharField(
+        "other date is", max_length=3, choices=OtherDateKind.choices, blank=True
+    )
+    unable_to_work_from = models.DateField(null=True, blank=True)
+    unable_to_work_to = models.DateField(null=True, blank=True)
+    hospitalized_from = models.DateField(null=True, blank=True)
+    hospitalized_to = models.DateField(null=True, blank=True)
+    claim_note = models.CharField(
+        "additional claim information",
+        max_length=48,
+        blank=True,
+        help_text="CMS-1500 box 19 (what fits on the form); sent as the claim note (NTE*ADD).",
+    )
     status = models.CharField(
         max_length=10, choices=EncounterStatus.choices, default=EncounterStatus.DRAFT
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from medoffice.billing.scrubber import (  # noqa: F401  (importing registers the rules)
     checks_claim,
+    checks_cob,
     checks_diagnoses,
     checks_edits,
     checks_filing,

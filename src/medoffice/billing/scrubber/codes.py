@@ -37,6 +37,11 @@ class ScrubCode(StrEnum):
     PATIENT_ADDRESS_MISSING = "patient_address_missing"
     PATIENT_ZIP_INVALID = "patient_zip_invalid"
     COVERAGE_NOT_ACTIVE = "coverage_not_active"
+    # coordination of benefits (loops 2320/2330/2430)
+    COB_OTHER_PAYER_MISSING = "cob_other_payer_missing"
+    COB_ADJUDICATION_MISSING = "cob_adjudication_missing"
+    COB_LINE_UNBALANCED = "cob_line_unbalanced"
+    COB_CLAIM_UNBALANCED = "cob_claim_unbalanced"
     # claim header (loop 2300)
     FREQUENCY_CODE_INVALID = "frequency_code_invalid"
     ORIGINAL_REFERENCE_MISSING = "original_reference_missing"

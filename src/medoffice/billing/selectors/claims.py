@@ -22,7 +22,7 @@ def get_claim(user: Actor, pk: int, *, audit: bool = True) -> Claim:
     """One claim with its lines, findings and history; every opening is audited."""
     claim = (
         claims(user)
-        .select_related("coverage", "replaces", "batch", "created_by")
+        .select_related("coverage", "replaces", "batch", "created_by", "prior_payer_claim")
         .prefetch_related(
             "lines",
             Prefetch("findings", queryset=ClaimFinding.objects.select_related("overridden_by")),

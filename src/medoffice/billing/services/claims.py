@@ -124,10 +124,12 @@ def _record(claim: Claim, from_status: str, actor: Actor, note: str, at: dt.date
 
 
 def replacement_target(encounter: Encounter) -> Claim | None:
-    """The claim a re-reviewed correction replaces: the payer holds it, nothing voided or
-    replaced it yet."""
+    """The claim a re-reviewed correction replaces: the primary payer's (a secondary claim
+    follows it), the payer holds it, nothing voided or replaced it yet."""
     return (
-        Claim.objects.filter(encounter=encounter, status__in=AT_THE_PAYER)
+        Claim.objects.filter(
+            encounter=encounter, status__in=AT_THE_PAYER, prior_payer_claim__isnull=True
+        )
         .exclude(frequency=ClaimFrequency.VOID)
         .exclude(corrections__status__in=set(S.values) - {S.VOIDED})
         .order_by("-pk")

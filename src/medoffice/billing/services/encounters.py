@@ -25,7 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from medoffice.billing import icd10
-from medoffice.billing.choices import EncounterStatus
+from medoffice.billing.choices import EncounterStatus, OtherDateKind, ReferringRole
 from medoffice.billing.error_codes import BillingErrorCode as Code
 from medoffice.billing.models import (
     ChargeLine,
@@ -93,6 +93,76 @@ class ChargesInput:
     place_of_service: str = ""
     prior_authorization: str = ""
     note: str = ""
+    # CMS-1500 boxes 15-19 (837P 2300 DTP and NTE*ADD): dates as YYYY-MM-DD or ``date``.
+    referring_qualifier: str = ReferringRole.REFERRING.value
+    other_date: Any = ""
+    other_date_qualifier: str = ""
+    unable_to_work_from: Any = ""
+    unable_to_work_to: Any = ""
+    hospitalized_from: Any = ""
+    hospitalized_to: Any = ""
+    claim_note: str = ""
+
+
+CLAIM_NOTE_MAX = 48  # what fits in box 19
+
+
+def _optional_date(errors: dict[str, ValidationError], name: str, value: Any) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value
+    text = str(value or "").strip()
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        errors[name] = ValidationError("Enter the date as YYYY-MM-DD.", code=Code.DATE_INVALID)
+        return None
+
+
+def _claim_boxes(errors: dict[str, ValidationError], data: ChargesInput) -> dict[str, Any]:
+    """Boxes 15-19 of the visit's claim, checked: every problem goes in ``errors``."""
+    found: dict[str, Any] = {
+        name: _optional_date(errors, name, getattr(data, name))
+        for name in (
+            "other_date",
+            "unable_to_work_from",
+            "unable_to_work_to",
+            "hospitalized_from",
+            "hospitalized_to",
+        )
+    }
+    qualifier = (data.other_date_qualifier or "").strip()
+    if qualifier and qualifier not in OtherDateKind.values:
+        errors["other_date_qualifier"] = ValidationError(
+            "Choose what the other date is.", code=Code.DATE_INVALID
+        )
+    elif bool(qualifier) != bool(found["other_date"]) and "other_date" not in errors:
+        errors["other_date_qualifier" if found["other_date"] else "other_date"] = ValidationError(
+            "Box 15 needs both the other date and what it is.", code=Code.DATE_INVALID
+        )
+    found["other_date_qualifier"] = qualifier
+    for start, end in (
+        ("unable_to_work_from", "unable_to_work_to"),
+        ("hospitalized_from", "hospitalized_to"),
+    ):
+        if found[start] and found[end] and found[end] < found[start]:
+            errors[end] = ValidationError(
+                "The end cannot be before the start.", code=Code.DATE_INVALID
+            )
+    role = (data.referring_qualifier or ReferringRole.REFERRING).strip()
+    if role not in ReferringRole.values:
+        errors["referring_qualifier"] = ValidationError(
+            "Choose referring, ordering or supervising.", code=Code.REFERRING_ROLE_INVALID
+        )
+    found["referring_qualifier"] = role
+    note = " ".join((data.claim_note or "").split())
+    if len(note) > CLAIM_NOTE_MAX:
+        errors["claim_note"] = ValidationError(
+            f"Box 19 holds at most {CLAIM_NOTE_MAX} characters.", code=Code.TEXT_TOO_LONG
+        )
+    found["claim_note"] = note
+    return found
 
 
 def pointer_letter(position: int) -> str:
@@ -442,6 +512,7 @@ def save_charges(*, actor: Actor, encounter: Encounter, data: ChargesInput) -> E
             code=Code.PLACE_OF_SERVICE_INVALID,
         )
     prior_authorization = _text(errors, "prior_authorization", data.prior_authorization, 50)
+    boxes = _claim_boxes(errors, data)
     note = (data.note or "").strip()
     if len(note) > 2000:
         errors["note"] = ValidationError("At most 2000 characters.", code=Code.TEXT_TOO_LONG)
@@ -474,6 +545,8 @@ def save_charges(*, actor: Actor, encounter: Encounter, data: ChargesInput) -> E
     encounter.referring_npi = referring_npi
     encounter.place_of_service = place
     encounter.prior_authorization = prior_authorization
+    for name, value in boxes.items():
+        setattr(encounter, name, value)
     encounter.note = note
     encounter.coded_by = actor_user(actor)
     encounter.coded_at = timezone.now()
@@ -603,4 +676,16 @@ def charges_input_from_encounter(encounter: Encounter) -> ChargesInput:
         place_of_service=encounter.place_of_service,
         prior_authorization=encounter.prior_authorization,
         note=encounter.note,
+        referring_qualifier=encounter.referring_qualifier,
+        other_date=_iso(encounter.other_date),
+        other_date_qualifier=encounter.other_date_qualifier,
+        unable_to_work_from=_iso(encounter.unable_to_work_from),
+        unable_to_work_to=_iso(encounter.unable_to_work_to),
+        hospitalized_from=_iso(encounter.hospitalized_from),
+        hospitalized_to=_iso(encounter.hospitalized_to),
+        claim_note=encounter.claim_note,
     )
+
+
+def _iso(day: dt.date | None) -> str:
+    return day.isoformat() if day else ""

@@ -91,23 +91,29 @@ def _inputs(
             "coverage__effective_to",
             "payer__billing__timely_filing_rule",
             "payer__billing__timely_filing_days",
+            "payer_id",
         )
     )
     patients = claims.values("patient_id")
-    others: dict[int, list[scrubber.OtherClaim]] = defaultdict(list)
+    # A duplicate is the same service billed to the same payer: the primary's claim is no
+    # duplicate of the secondary's.
+    others: dict[int, list[tuple[int | None, scrubber.OtherClaim]]] = defaultdict(list)
     lines_of: dict[int, list[tuple[dt.date, str]]] = defaultdict(list)
     for claim_id, day, code in ClaimLine.objects.filter(claim__patient_id__in=patients).values_list(
         "claim_id", "service_from", "procedure_code"
     ):
         lines_of[claim_id].append((day, code))
-    for pk, patient_id, control, status in Claim.objects.filter(
+    for pk, patient_id, control, status, payer_id in Claim.objects.filter(
         patient_id__in=patients
-    ).values_list("pk", "patient_id", "control_number", "status"):
+    ).values_list("pk", "patient_id", "control_number", "status", "payer_id"):
         others[patient_id].append(
-            scrubber.OtherClaim(
-                control_number=control,
-                status=_OTHER_STATUS[ClaimStatus(status)],
-                services=tuple(lines_of.get(pk, ())),
+            (
+                payer_id,
+                scrubber.OtherClaim(
+                    control_number=control,
+                    status=_OTHER_STATUS[ClaimStatus(status)],
+                    services=tuple(lines_of.get(pk, ())),
+                ),
             )
         )
     filings: dict[int, list[scrubber.PreviousFiling]] = defaultdict(list)
@@ -128,6 +134,7 @@ def _inputs(
         effective_to,
         rule,
         days,
+        payer,
     ), x in zip(facts, plain, strict=True):
         filing = rules.get((rule, days))
         if filing is None:
@@ -151,7 +158,9 @@ def _inputs(
                 timely_filing=filing,
                 previous_filings=tuple(filings.get(pk, ())),
                 other_claims=tuple(
-                    o for o in others.get(patient_id, ()) if o.control_number != control
+                    o
+                    for other_payer, o in others.get(patient_id, ())
+                    if o.control_number != control and other_payer == payer
                 ),
             )
         )

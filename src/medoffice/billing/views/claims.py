@@ -12,11 +12,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from medoffice.billing import icd10
-from medoffice.billing.choices import ClaimFrequency, ClaimStatus
+from medoffice.billing.choices import ClaimFrequency, ClaimStatus, Responsibility
 from medoffice.billing.filters.claims import ClaimFilter
-from medoffice.billing.models import Claim, ProcedureCode
+from medoffice.billing.models import Claim, PayerAdjudication, ProcedureCode
 from medoffice.billing.selectors import claims as selectors
 from medoffice.billing.services import claims as services
+from medoffice.billing.services import cob
 from medoffice.billing.services.encounters import pointer_letter
 from medoffice.core.formaction import refusal_text
 from medoffice.core.http import AuthenticatedRequest
@@ -103,6 +104,12 @@ def claim_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         for i, code in enumerate(claim.diagnosis_list, start=1)
     ]
     can_change = request.user.has_perm(Permission.CHANGE_CLAIM)
+    next_payer = ""
+    if can_change and claim.status in cob.BILLABLE_AFTER and not cob.next_payer_refusal(claim):
+        next_payer = "secondary" if claim.responsibility == Responsibility.PRIMARY else "tertiary"
+    adjudication = None
+    if claim.status in {ClaimStatus.ADJUDICATED, ClaimStatus.CLOSED}:
+        adjudication = PayerAdjudication.objects.filter(claim=claim).first()
     return render(
         request,
         "billing/claims/detail.html",
@@ -119,6 +126,9 @@ def claim_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             and claim.frequency != ClaimFrequency.VOID
             and claim.status not in {ClaimStatus.VOIDED, ClaimStatus.SUBMITTED},
             "encounter": claim.encounter,
+            "next_payer": next_payer,
+            "adjudication": adjudication,
+            "next_payer_claims": list(claim.next_payer_claims.all()) if adjudication else [],
             "can_scrub": can_change
             and claim.status in {ClaimStatus.DRAFT, ClaimStatus.SCRUBBED, ClaimStatus.READY},
             "can_send_again": can_change and claim.status == ClaimStatus.REJECTED,

@@ -20,7 +20,7 @@ from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from medoffice.billing import icd10
-from medoffice.billing.choices import EncounterStatus
+from medoffice.billing.choices import EncounterStatus, OtherDateKind, ReferringRole
 from medoffice.billing.filters.encounters import CodingQueueFilter
 from medoffice.billing.forms.encounters import LINE_FIELDS, charges_from_post, line_count
 from medoffice.billing.models import Encounter, Modifier, PlaceOfService, ProcedureCode
@@ -133,6 +133,8 @@ def _form_context(
         "error_count": sum(len(v) for v in errors.values()),
         "providers": providers,
         "places": list(PlaceOfService.objects.filter(is_active=True).values_list("code", "name")),
+        "referring_roles": ReferringRole.choices,
+        "other_date_kinds": OtherDateKind.choices,
         "modifiers": list(
             Modifier.objects.filter(is_active=True).values_list("code", "description")
         ),
