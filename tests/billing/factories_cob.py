@@ -9,7 +9,8 @@ from medoffice.billing.models import Claim
 from medoffice.billing.services import claims as claim_services
 from medoffice.billing.services.cob import AdjustmentEntry, LineEntry, bill_next_payer
 from medoffice.core.models import Practice
-from tests.billing.factories_claims import PayerProfileFactory, claimed_encounter, seen_visit
+from tests.billing.factories_claims import claimed_encounter, seen_visit
+from tests.billing.factories_reference import PayerProfileFactory
 from tests.factories import SYSTEM, LocationFactory, PatientFactory
 from tests.patients.factories import CoverageFactory, PayerFactory
 
