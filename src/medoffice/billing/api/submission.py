@@ -284,6 +284,20 @@ def _findings(claim: Claim) -> list[dict[str, Any]]:
     ]
 
 
+def _scrubbed(request: ApiRequest, outcome: scrub.ScrubOutcome) -> dict[str, Any]:
+    """A claim just scrubbed, as ``ScrubOut``; the claim's patient read is audited."""
+    claim = outcome.claim
+    audit_patient_read(request, claim, "claims")
+    return {
+        "claim_id": claim.pk,
+        "control_number": claim.control_number,
+        "status": claim.status,
+        "errors": outcome.errors,
+        "warnings": outcome.warnings,
+        "findings": _findings(claim),
+    }
+
+
 def _listed(request: ApiRequest, object_type: str, what: str) -> None:
     audit(
         request,
@@ -348,15 +362,7 @@ def scrub_claim(request: ApiRequest, id: int = row_id()) -> Any:
             code=Code.CLAIM_LOCKED,
         )
     (outcome,) = outcomes
-    audit_patient_read(request, outcome.claim, "claims")
-    return {
-        "claim_id": claim.pk,
-        "control_number": claim.control_number,
-        "status": outcome.claim.status,
-        "errors": outcome.errors,
-        "warnings": outcome.warnings,
-        "findings": _findings(claim),
-    }
+    return _scrubbed(request, outcome)
 
 
 @router.post(
@@ -400,15 +406,7 @@ def send_claim_again(request: ApiRequest, payload: SendAgainIn, id: int = row_id
     except ValidationError:
         request.api_audited = False
         raise
-    audit_patient_read(request, outcome.claim, "claims")
-    return {
-        "claim_id": claim.pk,
-        "control_number": claim.control_number,
-        "status": outcome.claim.status,
-        "errors": outcome.errors,
-        "warnings": outcome.warnings,
-        "findings": _findings(claim),
-    }
+    return _scrubbed(request, outcome)
 
 
 # --- batches -------------------------------------------------------------------------------
