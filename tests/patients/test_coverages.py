@@ -7,11 +7,11 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 
 from medoffice.core.models import AuditEvent
 from medoffice.patients.models import Coverage
 from tests.factories import PatientFactory
+from tests.frontdesk.factories import local_today
 from tests.patients.factories import PNG_BYTES, ConsentFactory, CoverageFactory, PayerFactory
 
 pytestmark = pytest.mark.django_db
@@ -153,13 +153,16 @@ def test_the_service_holds_a_copay_from_code_to_the_limit(location):
     assert "copay" in caught.value.error_dict
 
 
-def test_end_asks_for_confirmation_with_todays_date_and_changes_nothing_yet(desk, location):
+def test_end_asks_for_confirmation_with_todays_date_and_changes_nothing_yet(
+    desk, location, clock_at
+):
+    clock_at(20, 30)  # evening in the practice: already tomorrow in UTC
     patient = PatientFactory(home_location=location)
     coverage = CoverageFactory(patient=patient, order=1)
     response = desk.get(f"/patients/coverages/{coverage.pk}/end/")
     html = response.content.decode()
     assert response.status_code == 200
-    assert f'value="{timezone.localdate():%Y-%m-%d}"' in html
+    assert f'value="{local_today():%Y-%m-%d}"' in html
     assert "End coverage" in html
     assert f'href="/patients/{patient.pk}/">Cancel' in html
     coverage.refresh_from_db()
