@@ -45,6 +45,63 @@ def _clock_from_the_environment() -> Iterator[None]:
         yield
 
 
+class _OneRequestAtATime:
+    """A WSGI application that lets one request use the database at a time.
+
+    On SQLite the test database is in memory, and Django hands the live server's
+    request threads the test's own connection (the only one that sees it). Two
+    requests at once (a page and its type-ahead fetch) then share one sqlite3
+    connection, which fails with "cannot open savepoint - SQL statements in
+    progress". The threads still accept connections (a browser's keep-alive
+    connection must not block the others); only the application is taken in turn,
+    until the response, streamed or not, is closed.
+    """
+
+    def __init__(self, application: Callable[..., Any]) -> None:
+        self.application = application
+        self.lock = threading.Lock()
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        self.lock.acquire()
+        try:
+            result = self.application(environ, start_response)
+        except BaseException:
+            self.lock.release()
+            raise
+        return _ReleasedOnClose(result, self.lock)
+
+
+class _ReleasedOnClose:
+    def __init__(self, result: Any, lock: threading.Lock) -> None:
+        self.result = result
+        self.lock = lock
+        self.released = False
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self.result)
+
+    def close(self) -> None:
+        try:
+            close = getattr(self.result, "close", None)
+            if close is not None:
+                close()
+        finally:
+            if not self.released:
+                self.released = True
+                self.lock.release()
+
+
+@pytest.fixture(scope="session")
+def live_server(live_server):
+    """pytest-django's live server; on in-memory SQLite it takes requests one at a time."""
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        server = live_server.thread.httpd
+        application = server.get_app()
+        if not isinstance(application, _OneRequestAtATime):
+            server.set_app(_OneRequestAtATime(application))
+    return live_server
+
+
 @pytest.fixture(autouse=True)
 def audit_checkpoint_file(tmp_path_factory, settings) -> Path:
     """Each test keeps its own external audit checkpoints (core/auditcheckpoints.py).
