@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import QuerySet
 
@@ -267,11 +268,13 @@ def claims_for_x12(claims: QuerySet[Claim] | Iterable[Claim]) -> list[x12.Claim]
         ndc_unit,
         line_number,
     ) in (
-        ClaimLine.objects.filter(claim_id__in=ids)
+        ClaimLine.objects.filter(claim_id__in=queryset.values("pk"))
         .order_by("claim_id", "line_number")
         .values_list(*_LINE_FIELDS)
         .iterator(chunk_size=5000)
     ):
+        if claim_id not in lines:  # a claim that joined the queryset after its rows were read
+            continue
         lines[claim_id].append(
             x12.ServiceLine(
                 procedure_code=code,
@@ -287,13 +290,18 @@ def claims_for_x12(claims: QuerySet[Claim] | Iterable[Claim]) -> list[x12.Claim]
             )
         )
         positions[claim_id][line_number] = len(lines[claim_id])
-    patients = {
-        p.pk: p for p in Patient.objects.filter(pk__in={r[2] for r in rows}).only(*_PATIENT_FIELDS)
+    # Named rows, not models: the builders read attributes only, and thousands of model
+    # instances cost more than the rest of the batch's reading.
+    patients: dict[int, Any] = {
+        p.pk: p
+        for p in Patient.objects.filter(pk__in={r[2] for r in rows}).values_list(
+            *_PATIENT_FIELDS, named=True
+        )
     }
-    coverages = {
+    coverages: dict[int, Any] = {
         c.pk: c
-        for c in Coverage.objects.filter(pk__in={r[4] for r in rows if r[4]}).only(
-            *_COVERAGE_FIELDS
+        for c in Coverage.objects.filter(pk__in={r[4] for r in rows if r[4]}).values_list(
+            *_COVERAGE_FIELDS, named=True
         )
     }
     payers = {

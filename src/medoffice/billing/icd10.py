@@ -13,6 +13,7 @@ parses the CDC's XML (2 to 5 seconds here), so web workers build it as they star
 from __future__ import annotations
 
 import bisect
+import gc
 import re
 import threading
 from collections.abc import Iterable, Iterator
@@ -75,7 +76,20 @@ def _index() -> _Index:
     with _index_lock:
         if not _built:
             _built.append(_build_index())
+            _spare_the_collector()
     return _built[0]
+
+
+def _spare_the_collector() -> None:
+    """Keep the garbage collector from walking the code set on every full collection.
+
+    The package's parsed release and the index are about 700,000 objects that live as long
+    as the process; each full collection walked them all (0.2 to 0.5 s, a batch of 4,000
+    claims exported met one or two). Collected once, then moved to the collector's
+    permanent generation (``gc.freeze``), they are never walked again.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def warm_up() -> None:

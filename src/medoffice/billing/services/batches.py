@@ -31,6 +31,7 @@ from medoffice.billing.models import (
 )
 from medoffice.billing.transport import FileDropTransport, Transport, TransportError, transport_for
 from medoffice.core.audit import AuditAction, record_event
+from medoffice.core.batchwork import collector_paused
 from medoffice.core.permissions import Actor, actor_user, require
 from medoffice.core.roles import Permission
 from medoffice.patients.models import Payer
@@ -82,14 +83,15 @@ def ready_electronic(actor: Actor) -> QuerySet[Claim]:
     )
 
 
-def _groups(claims: QuerySet[Claim]) -> dict[tuple[int | None, int | None], list[int]]:
-    """Claim ids by (clearinghouse, payer billed directly)."""
-    grouped: dict[tuple[int | None, int | None], list[int]] = {}
-    for pk, payer_id, house_id in claims.values_list(
-        "pk", "payer_id", "payer__billing__clearinghouse_id"
+def _groups(claims: QuerySet[Claim]) -> dict[tuple[int | None, int | None], set[int]]:
+    """The payers of the claims by destination: (clearinghouse, None) or (None, the payer
+    billed directly)."""
+    grouped: dict[tuple[int | None, int | None], set[int]] = {}
+    for payer_id, house_id in (
+        claims.order_by().values_list("payer_id", "payer__billing__clearinghouse_id").distinct()
     ):
         key = (house_id, None) if house_id else (None, payer_id)
-        grouped.setdefault(key, []).append(pk)
+        grouped.setdefault(key, set()).add(payer_id)
     return grouped
 
 
@@ -227,22 +229,32 @@ def export_ready_claims(
     """Write every ready electronic claim (or those of ``claims`` that are ready) into one
     837P per clearinghouse or directly billed payer; mark them submitted; deliver."""
     require(actor, Permission.CHANGE_CLAIM, "Your role does not submit claims.")
+    with collector_paused():
+        return _export(actor, claims, out_dir, now)
+
+
+def _export(
+    actor: Actor,
+    claims: QuerySet[Claim] | None,
+    out_dir: Path | None,
+    now: dt.datetime | None,
+) -> ExportResult:
     user = actor_user(actor)
     when = timezone.localtime(now or timezone.now())
     chosen = ready_electronic(actor)
     if claims is not None:
         chosen = chosen.filter(pk__in=claims.values("pk"))
     result = ExportResult()
-    for (house_id, payer_id), ids in _groups(chosen).items():
+    for (house_id, payer_id), payer_ids in _groups(chosen).items():
         house = Clearinghouse.objects.get(pk=house_id) if house_id else None
         payer = Payer.objects.get(pk=payer_id) if payer_id else None
         destination = house.name if house else payer.name if payer else "payer"
+        # The destination's claims by their (few) payers, not by a list of thousands of ids;
+        # a claim that became ready since is in both reads, and only what the locked read
+        # returned (``numbers``) is written.
+        group = chosen.filter(payer_id__in=payer_ids)
         with transaction.atomic():
-            locked = (
-                Claim.objects.select_for_update()
-                .filter(pk__in=ids, status=ClaimStatus.READY)
-                .order_by("pk")
-            )
+            locked = group.select_for_update(of=("self",))
             charges: dict[int, Decimal] = {}
             numbers: dict[int, str] = {}
             for pk, number, charge in locked.values_list("pk", "control_number", "total_charge"):
@@ -257,7 +269,7 @@ def export_ready_claims(
             )
             envelope = _envelope(house, payer, when, control_numbers)
             content, written = _write(
-                Claim.objects.filter(pk__in=list(numbers)).order_by("pk"),
+                group,
                 numbers,
                 envelope,
                 result.refused,

@@ -39,6 +39,7 @@ from medoffice.billing.models import (
 from medoffice.billing.selectors.reference import scrub_reference
 from medoffice.billing.services.claims import transition
 from medoffice.core.audit import AuditAction, record_event
+from medoffice.core.batchwork import collector_paused
 from medoffice.core.inputs import one_line
 from medoffice.core.permissions import Actor, actor_user, require
 from medoffice.core.roles import Permission
@@ -186,6 +187,13 @@ def scrub_claims(
 ) -> list[ScrubOutcome]:
     """Scrub the claims that can still change (draft, scrubbed, ready); store what was found."""
     require(actor, Permission.CHANGE_CLAIM, "Your role does not scrub claims.")
+    with collector_paused():
+        return _scrub_claims(actor, claims, today)
+
+
+def _scrub_claims(
+    actor: Actor, claims: QuerySet[Claim], today: dt.date | None
+) -> list[ScrubOutcome]:
     user = actor_user(actor)
     now = timezone.now()
     today = today or timezone.localdate(now)
