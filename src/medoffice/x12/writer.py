@@ -113,6 +113,7 @@ class SegmentWriter:
     ) -> None:
         self.separators = separators
         self.end = separators.segment + ("\n" if line_breaks else "")
+        self._element = separators.element
         self._join = separators.element.join
         self.parts: list[str] = []
         self.count = 0
@@ -122,14 +123,16 @@ class SegmentWriter:
 
     def add(self, segment_id: str, *elements: Element) -> None:
         """Write one segment; a sequence element is a composite."""
-        composite = self._composite
-        values = [segment_id]
-        values += [
-            element if isinstance(element, str) else composite(element) for element in elements
+        values = [
+            element if isinstance(element, str) else self._composite(element)
+            for element in elements
         ]
-        while len(values) > 1 and not values[-1]:
+        while values and not values[-1]:
             values.pop()
-        self.parts.append(self._join(values) + self.end)
+        if values:
+            self.parts.append(f"{segment_id}{self._element}{self._join(values)}{self.end}")
+        else:
+            self.parts.append(segment_id + self.end)
         self.count += 1
 
     def _composite(self, element: Sequence[str]) -> str:

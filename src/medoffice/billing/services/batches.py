@@ -17,7 +17,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.db import connection, transaction
-from django.db.models import Field, QuerySet
+from django.db.models import F, Field, QuerySet, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from medoffice.billing.choices import ClaimStatus, SubmissionMethod
@@ -290,11 +291,12 @@ def _export(
                 created_by=user,
                 created_at=when,
             )
+            # One pass over the rows (each UPDATE rewrites every row it touches).
             Claim.objects.filter(pk__in=written).update(
-                status=ClaimStatus.SUBMITTED, submitted_at=when, batch=batch
-            )
-            Claim.objects.filter(batch=batch, first_submitted_at__isnull=True).update(
-                first_submitted_at=when
+                status=ClaimStatus.SUBMITTED,
+                submitted_at=when,
+                batch=batch,
+                first_submitted_at=Coalesce(F("first_submitted_at"), Value(when)),
             )
             _record_transitions(
                 batch, user.pk if user else None, f"in batch {isa:09d} to {destination}"
