@@ -176,6 +176,42 @@ def test_export_writes_one_pyx12_valid_batch_per_clearinghouse_and_submits(
         assert claim.first_submitted_at
 
 
+def test_a_claim_exported_again_keeps_the_date_it_was_first_submitted(practice_ready, tmp_path):
+    (claim, *_) = _ready(practice_ready, tmp_path)
+    first = dt.datetime(2026, 11, 2, 14, 0, tzinfo=dt.UTC)
+    Claim.objects.filter(pk=claim.pk).update(first_submitted_at=first)
+
+    batches.export_ready_claims(actor=SYSTEM, out_dir=tmp_path / "out")
+
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.SUBMITTED
+    assert claim.first_submitted_at == first
+    assert claim.submitted_at > first
+
+
+def test_a_claim_that_becomes_ready_after_the_export_started_is_not_marked_submitted(
+    practice_ready, tmp_path, monkeypatch
+):
+    """Only the claims the export locked and wrote are marked; a late one waits."""
+    claims = _ready(practice_ready, tmp_path)
+    late = claims[-1]
+    Claim.objects.filter(pk=late.pk).update(status=ClaimStatus.SCRUBBED)
+    written = batches._write
+
+    def write_then_a_claim_turns_ready(*args, **kwargs):
+        Claim.objects.filter(pk=late.pk).update(status=ClaimStatus.READY)
+        return written(*args, **kwargs)
+
+    monkeypatch.setattr(batches, "_write", write_then_a_claim_turns_ready)
+
+    result = batches.export_ready_claims(actor=SYSTEM, out_dir=tmp_path / "out")
+
+    late.refresh_from_db()
+    assert late.status == ClaimStatus.READY
+    assert late.batch_id is None
+    assert all(late.control_number not in done.batch.content for done in result.batches)
+
+
 def test_the_control_numbers_of_two_batches_differ(practice_ready, tmp_path):
     _ready(practice_ready, tmp_path)
 
