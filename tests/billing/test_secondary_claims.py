@@ -122,6 +122,14 @@ def test_every_error_is_reported_at_once():
     }
 
 
+def test_a_missing_payment_date_asks_for_the_eobs_payment_date():
+    primary = accepted_primary()
+    with pytest.raises(ValidationError) as caught:
+        bill_secondary(primary, adjudicated_on="", paid="115.00", lines=eob_lines())
+    (message,) = caught.value.message_dict["adjudicated_on"]
+    assert "EOB's payment date" in message
+
+
 def test_the_claim_total_must_balance_with_the_paid_amount():
     primary = accepted_primary()
     with pytest.raises(ValidationError) as caught:

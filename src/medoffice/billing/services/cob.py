@@ -178,7 +178,10 @@ def _date(
             day = None
     if day is None:
         errors["adjudicated_on"] = [
-            ValidationError("Enter the date the payer paid, as YYYY-MM-DD.", code=Code.DATE_INVALID)
+            ValidationError(
+                "Enter the date the payer paid (the EOB's payment date; in the API as YYYY-MM-DD).",
+                code=Code.DATE_INVALID,
+            )
         ]
     elif day < claim.date_of_service:
         errors["adjudicated_on"] = [
