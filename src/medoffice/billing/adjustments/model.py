@@ -118,7 +118,7 @@ class RemarkCode:
 
 
 _REASON = re.compile(r"[A-Z0-9]{1,5}\Z", re.ASCII)
-_REMARK = re.compile(r"(?:M|MA|N)[0-9]{1,3}\Z", re.ASCII)
+_REMARK = re.compile(r"(?:M|MA|N)[0-9]{1,4}\Z", re.ASCII)
 
 
 def normalize_group(group: str) -> str:
