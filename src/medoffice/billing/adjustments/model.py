@@ -96,8 +96,8 @@ DENIAL_CATEGORIES: frozenset[DenialCategory] = frozenset(
 class ReasonCode:
     """One claim adjustment reason code (CARC), described in MedOffice's own words.
 
-    ``retired``: X12 has taken the code out of its current list (its replacement is named
-    in the description); older remittances and other payers' COB data still carry it.
+    ``retired``: X12 has taken the code out of its current list (the description says so,
+    with the codes used instead where known); old remittances and COB data still carry it.
     """
 
     code: str
