@@ -77,6 +77,8 @@ class Writer835:
             raise WriteError("a payment is already open: end it first")
         self._sets += 1
         out = self.out
+        if control_number is None and start.control_number.isdigit():
+            control_number = int(start.control_number)
         self._control = transaction_control(control_number or self._sets)
         out.start_count()
         out.add("ST", "835", self._control)
