@@ -486,3 +486,12 @@ def test_arbitrary_bytes_raise_only_typed_errors(data: bytes) -> None:
 @given(st.lists(st.sampled_from(FULL), min_size=1, max_size=30))
 def test_shuffled_835_segments_raise_only_typed_errors(body: list[str]) -> None:
     only_typed_errors(read_835, interchange(body))
+
+
+def test_a_payment_without_its_se_is_an_envelope_error_and_the_next_one_reads() -> None:
+    text = interchange(FULL, FULL)
+    first_se = text.index("SE*")
+    cut = text[:first_se] + text[text.index("\n", first_se) + 1 :]
+    result = read_835(cut, strict=False)
+    assert [r.start.control_number for r in result.remittances] == ["0002"]
+    assert any("has no SE" in str(e) for e in result.envelope_errors)

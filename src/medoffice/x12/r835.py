@@ -378,6 +378,7 @@ def _money(segment: Segment, position: int, what: str) -> Decimal:
 
 _NUMBERS: dict[str, Decimal] = {}
 _DATES: dict[tuple[str, ...], Dated] = {}
+_NAMES: dict[tuple[str, ...], Name] = {}
 _CACHE_LIMIT = 20_000
 
 
@@ -447,6 +448,16 @@ def _contact(segment: Segment) -> Contact:
 
 
 def _name(segment: Segment) -> Name:
+    found = _NAMES.get(segment.elements)
+    if found is None:
+        found = _new_name(segment)
+        if len(_NAMES) >= _CACHE_LIMIT:
+            _NAMES.clear()
+        _NAMES[segment.elements] = found
+    return found
+
+
+def _new_name(segment: Segment) -> Name:
     get = segment.get
     return Name(
         entity=_required(segment, 1, "the entity code"),
@@ -745,7 +756,12 @@ class Reader835:
             if envelope_errors:
                 self._envelope(envelope_errors)
             if line is not None and sid in _LINE_SEGMENTS:
-                self._line_segment(line, segment, sid)
+                if sid == "CAS":  # the two commonest written out: a call less each
+                    line.adjustments += _adjustments(segment)
+                elif sid == "DTM":
+                    line.dates.append(_DATES.get(segment.elements) or _dated(segment))
+                else:
+                    self._line_segment(line, segment, sid)
                 continue
             if claim is not None and line is None and sid in _CLAIM_SEGMENTS:
                 self._claim_segment(claim, segment, sid)
@@ -800,7 +816,10 @@ class Reader835:
             elif sid == "ST":
                 if segment.get(1).strip() != "835":
                     raise _error(segment, 1, f"transaction set {segment.get(1)[:10]!r}, not an 835")
+                # An ST while a set is open: the envelope checker reports the missing SE;
+                # whatever of that set was unfinished is dropped with it.
                 st, start, header, party, parties = segment, None, _Header(), None, {}
+                claim = line = None
                 group, summaries, plbs, claims, paid_total = "", [], [], 0, _ZERO
             elif sid == "SE":
                 if st is None or start is None:
