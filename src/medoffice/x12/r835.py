@@ -23,602 +23,90 @@ is kept raw with ``readable`` False, for posting to send to exceptions.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
-from typing import IO
+from decimal import Decimal
 
-from medoffice.x12.errors import BalanceError, ContentError, TruncatedError, X12Error
-from medoffice.x12.reader import CHUNK_SIZE, ISA_ELEMENTS, Segment, Source, X12Reader
-
-ADJUSTMENT_GROUPS = {
-    "CO": "contractual obligation",
-    "CR": "correction and reversal",
-    "OA": "other adjustment",
-    "PI": "payer initiated reduction",
-    "PR": "patient responsibility",
-}
-PROCEDURE_QUALIFIERS = frozenset(
-    {"AD", "ER", "HC", "HP", "IV", "N4", "N6", "NU", "UI", "WK", "ZZ", "ND", "NH"}
+from medoffice.x12._r835_elements import (
+    _CACHE_LIMIT,
+    _DATES,
+    _NUMBERS,
+    _adjustments,
+    _contact,
+    _date,
+    _dated,
+    _decimal,
+    _error,
+    _figure,
+    _foreign_separator,
+    _head,
+    _layout_warnings,
+    _money,
+    _name,
+    _optional_decimal,
+    _provider_adjustments,
+    _raw,
+    _reference,
+    _required,
 )
-CLAIM_NAMES = {
-    "QC": "patient",
-    "IL": "insured",
-    "74": "corrected_insured",
-    "82": "rendering_provider",
-    "TT": "crossover_carrier",
-    "PR": "corrected_payer",
-}
-TRIPLETS = 6  # CAS: up to six reason/amount/quantity groups
-PLB_PAIRS = 6  # PLB: up to six reason/amount pairs
+from medoffice.x12.errors import BalanceError, ContentError, TruncatedError, X12Error
+from medoffice.x12.reader import Segment, Source, X12Reader
+from medoffice.x12.remittance import (
+    CLAIM_NAMES,
+    PROCEDURE_QUALIFIERS,
+    Adjustment,
+    ClaimPayment,
+    Contact,
+    Dated,
+    Event,
+    Figure,
+    Name,
+    Party,
+    Payment,
+    Procedure,
+    ProviderAdjustment,
+    ProviderSummary,
+    Read835,
+    ReadWarning,
+    Reference,
+    Remark,
+    Remittance,
+    RemittanceEnd,
+    RemittanceStart,
+    ServicePayment,
+    Trace,
+)
+
+__all__ = [  # the typed result lives in ``remittance``; readers import it from here too
+    "Adjustment",
+    "ClaimPayment",
+    "Contact",
+    "Dated",
+    "Event",
+    "Figure",
+    "Name",
+    "Party",
+    "Payment",
+    "Procedure",
+    "ProviderAdjustment",
+    "ProviderSummary",
+    "Read835",
+    "ReadWarning",
+    "Reader835",
+    "Reference",
+    "Remark",
+    "Remittance",
+    "RemittanceEnd",
+    "RemittanceStart",
+    "ServicePayment",
+    "Trace",
+    "iter_835",
+    "read_835",
+]
+
 _ZERO = Decimal(0)
 _CLAIM_SEGMENTS = frozenset({"CAS", "NM1", "MIA", "MOA", "REF", "DTM", "PER", "AMT", "QTY"})
 _LINE_SEGMENTS = frozenset({"DTM", "CAS", "REF", "AMT", "QTY", "LQ"})
 _PARTY_SEGMENTS = frozenset({"N3", "N4", "REF", "PER", "RDM"})
-
-
-# --- the typed result -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ReadWarning:
-    """Something tolerated: the file is read, but a person may want to know."""
-
-    code: str
-    message: str
-    segment_number: int
-    segment_id: str
-    element: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class Reference:
-    qualifier: str  # REF01
-    value: str  # REF02
-
-
-@dataclass(frozen=True, slots=True)
-class Dated:
-    qualifier: str  # DTM01: 405 production, 232/233 statement, 472/150/151 service, 036/050…
-    date: dt.date  # DTM02
-
-
-@dataclass(frozen=True, slots=True)
-class Figure:
-    qualifier: str  # AMT01 / QTY01
-    value: Decimal  # AMT02 / QTY02
-
-
-@dataclass(frozen=True, slots=True)
-class Remark:
-    qualifier: str  # LQ01: HE remark code (RARC), RX NCPDP reject code
-    code: str  # LQ02
-
-
-@dataclass(frozen=True)
-class Contact:
-    function: str  # PER01: BL technical, CX claims, IC website
-    name: str  # PER02
-    numbers: tuple[tuple[str, str], ...]  # (PER03, PER04), (PER05, PER06), (PER07, PER08)
-
-
-@dataclass(frozen=True)
-class Party:
-    """1000A (N1*PR, the payer) or 1000B (N1*PE, the payee)."""
-
-    entity: str  # N101
-    name: str  # N102
-    id_qualifier: str  # N103
-    identifier: str  # N104
-    address: tuple[str, ...] = ()  # N301, N302
-    city: str = ""  # N401
-    state: str = ""  # N402
-    postal_code: str = ""  # N403
-    country: str = ""  # N404
-    references: tuple[Reference, ...] = ()
-    contacts: tuple[Contact, ...] = ()
-    delivery: tuple[str, ...] = ()  # RDM, raw
-    segment_number: int = field(default=0, compare=False)
-
-
-@dataclass(frozen=True)
-class Payment:
-    """BPR: the money itself."""
-
-    handling: str  # BPR01: C payment with remittance, I remittance only, H notification, …
-    amount: Decimal  # BPR02
-    credit_debit: str  # BPR03: C or D
-    method: str  # BPR04: ACH, BOP, CHK, FWT, NON
-    format: str = ""  # BPR05: CCP, CTX
-    banking: tuple[str, ...] = ()  # BPR06…BPR15 raw (DFI ids, accounts, originating company)
-    date: dt.date | None = None  # BPR16
-    segment_number: int = field(default=0, compare=False)
-
-
-@dataclass(frozen=True)
-class Trace:
-    """TRN: the reassociation trace (check or EFT number) and the payer's id."""
-
-    number: str  # TRN02
-    originator: str  # TRN03
-    supplemental: str = ""  # TRN04
-    kind: str = "1"  # TRN01
-
-
-@dataclass(frozen=True, slots=True)
-class Adjustment:
-    """One CAS triplet: group (CO/PR/OA/PI/CR), reason (CARC), amount, quantity."""
-
-    group: str
-    reason: str
-    amount: Decimal
-    quantity: Decimal | None = None
-    segment_number: int = field(default=0, compare=False)
-
-
-@dataclass(frozen=True)
-class Name:
-    """An NM1 in 2100: patient, insured, corrected insured, rendering, crossover, payer."""
-
-    entity: str  # NM101
-    kind: str  # NM102: 1 person, 2 organisation
-    last: str  # NM103
-    first: str = ""  # NM104
-    middle: str = ""  # NM105
-    suffix: str = ""  # NM107
-    id_qualifier: str = ""  # NM108
-    identifier: str = ""  # NM109
-
-
-@dataclass(frozen=True, slots=True)
-class Procedure:
-    """A C003 composite (SVC01 or SVC06): qualifier, code, up to four modifiers, description."""
-
-    qualifier: str
-    code: str
-    modifiers: tuple[str, ...] = ()
-    description: str = ""
-    raw: str = field(default="", compare=False)
-    readable: bool = True
-
-
-@dataclass(frozen=True, slots=True)
-class ServicePayment:
-    """A 2110 loop: one service line as the payer adjudicated it."""
-
-    procedure: Procedure  # SVC01
-    charge: Decimal  # SVC02
-    paid: Decimal  # SVC03
-    revenue_code: str = ""  # SVC04
-    units: Decimal | None = None  # SVC05 (paid units)
-    original_procedure: Procedure | None = None  # SVC06, when the payer paid another code
-    original_units: Decimal | None = None  # SVC07
-    dates: tuple[Dated, ...] = ()  # 472 service, 150 start, 151 end
-    adjustments: tuple[Adjustment, ...] = ()
-    references: tuple[Reference, ...] = ()  # 6R line control number, 1B, LU, …
-    amounts: tuple[Figure, ...] = ()  # B6 allowed, KH late filing, T/T2 tax, ZK…
-    quantities: tuple[Figure, ...] = ()
-    remarks: tuple[Remark, ...] = ()  # LQ*HE remark codes
-    segment_number: int = field(default=0, compare=False)
-
-    @property
-    def line_control_number(self) -> str:
-        return next((r.value for r in self.references if r.qualifier == "6R"), "")
-
-    @property
-    def allowed(self) -> Decimal | None:
-        return next((a.value for a in self.amounts if a.qualifier == "B6"), None)
-
-    @property
-    def service_date(self) -> dt.date | None:
-        return next((d.date for d in self.dates if d.qualifier in {"472", "150"}), None)
-
-    @property
-    def adjusted(self) -> Decimal:
-        return sum((a.amount for a in self.adjustments), _ZERO)
-
-
-@dataclass(frozen=True)
-class ClaimPayment:
-    """A 2100 loop: the payer's answer to one of our claims."""
-
-    claim_id: str  # CLP01, our patient control number (CLM01)
-    status: str  # CLP02: 1 primary, 2 secondary, 3 tertiary, 4 denied, 22 reversal, …
-    charge: Decimal  # CLP03
-    paid: Decimal  # CLP04
-    patient_responsibility: Decimal | None = None  # CLP05
-    filing_indicator: str = ""  # CLP06
-    payer_claim_number: str = ""  # CLP07
-    facility_type: str = ""  # CLP08
-    frequency: str = ""  # CLP09
-    drg: tuple[str, ...] = ()  # CLP10…CLP14 raw
-    patient: Name | None = None  # NM1*QC
-    insured: Name | None = None  # NM1*IL
-    corrected_insured: Name | None = None  # NM1*74
-    rendering_provider: Name | None = None  # NM1*82
-    crossover_carrier: Name | None = None  # NM1*TT
-    corrected_payer: Name | None = None  # NM1*PR
-    other_names: tuple[Name, ...] = ()  # NM1*GB and the like
-    adjustments: tuple[Adjustment, ...] = ()  # claim-level CAS
-    inpatient: tuple[str, ...] | None = None  # MIA raw
-    outpatient: tuple[str, ...] | None = None  # MOA raw
-    references: tuple[Reference, ...] = ()
-    dates: tuple[Dated, ...] = ()  # 232/233 statement, 036/050 coverage, received…
-    contacts: tuple[Contact, ...] = ()
-    amounts: tuple[Figure, ...] = ()  # AU coverage, DY per day, F5 patient paid, I interest…
-    quantities: tuple[Figure, ...] = ()
-    lines: tuple[ServicePayment, ...] = ()
-    service_group: str = ""  # LX01 of the 2000 loop it sits in
-    segment_number: int = field(default=0, compare=False)
-
-    @property
-    def remark_codes(self) -> tuple[str, ...]:
-        """RARCs of MOA03…07 and MIA05, MIA20…23."""
-        found: list[str] = []
-        if self.outpatient:
-            found += [v for v in self.outpatient[2:7] if v]
-        if self.inpatient:
-            picks = [4, 19, 20, 21, 22]
-            found += [self.inpatient[i] for i in picks if i < len(self.inpatient)]
-        return tuple(code for code in found if code)
-
-    @property
-    def adjusted(self) -> Decimal:
-        own = sum((a.amount for a in self.adjustments), _ZERO)
-        return own + sum((line.adjusted for line in self.lines), _ZERO)
-
-
-@dataclass(frozen=True)
-class ProviderAdjustment:
-    """One PLB pair: a reason (WO, FB, L6 interest, 72, J1, CS, …) and its amount."""
-
-    provider_id: str  # PLB01
-    fiscal_period: dt.date  # PLB02
-    reason: str  # PLB03-1 …
-    reference: str  # PLB03-2 …
-    amount: Decimal  # PLB04 … (positive: taken from the payment)
-    segment_number: int = field(default=0, compare=False)
-
-
-@dataclass(frozen=True)
-class ProviderSummary:
-    """An LX (2000) header with its TS3 and TS2, raw."""
-
-    number: str  # LX01
-    ts3: tuple[str, ...] = ()
-    ts2: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class RemittanceStart:
-    """Everything of a payment before its first claim."""
-
-    control_number: str  # ST02
-    payment: Payment
-    trace: Trace
-    payer: Party
-    payee: Party
-    currency: tuple[str, ...] = ()  # CUR raw
-    references: tuple[Reference, ...] = ()  # EV receiver id, F2 version
-    dates: tuple[Dated, ...] = ()  # 405 production date
-    segment_number: int = field(default=0, compare=False)
-
-    @property
-    def production_date(self) -> dt.date | None:
-        return next((d.date for d in self.dates if d.qualifier == "405"), None)
-
-
-@dataclass(frozen=True)
-class RemittanceEnd:
-    control_number: str
-    provider_adjustments: tuple[ProviderAdjustment, ...]
-    summaries: tuple[ProviderSummary, ...]
-    claims: int
-    segment_number: int = field(default=0, compare=False)
-
-
-@dataclass(frozen=True)
-class Remittance:
-    """One ST…SE: one payment with its claims and provider-level adjustments."""
-
-    start: RemittanceStart
-    claims: tuple[ClaimPayment, ...]
-    provider_adjustments: tuple[ProviderAdjustment, ...] = ()
-    summaries: tuple[ProviderSummary, ...] = ()
-
-    @property
-    def payment(self) -> Payment:
-        return self.start.payment
-
-    @property
-    def trace(self) -> Trace:
-        return self.start.trace
-
-    @property
-    def payer(self) -> Party:
-        return self.start.payer
-
-    @property
-    def payee(self) -> Party:
-        return self.start.payee
-
-
-@dataclass(frozen=True)
-class Read835:
-    remittances: tuple[Remittance, ...]
-    warnings: tuple[ReadWarning, ...]
-    errors: tuple[X12Error, ...]  # balance problems (when not strict)
-    envelope_errors: tuple[X12Error, ...]
-
-
-Event = RemittanceStart | ClaimPayment | RemittanceEnd
-
-
-# --- small readers --------------------------------------------------------------------------
-
-
-def _error(segment: Segment, position: int, message: str) -> ContentError:
-    return ContentError(
-        message, segment_number=segment.number, segment_id=segment.id, element=position
-    )
-
-
-def _required(segment: Segment, position: int, what: str) -> str:
-    elements = segment.elements
-    value = elements[position - 1].strip() if position <= len(elements) else ""
-    if not value:
-        raise _error(segment, position, f"{what} ({segment.id}{position:02d}) is missing")
-    return value
-
-
-def _money(segment: Segment, position: int, what: str) -> Decimal:
-    return _decimal(_required(segment, position, what), segment, position)
-
-
-_NUMBERS: dict[str, Decimal] = {}
-_DATES: dict[tuple[str, ...], Dated] = {}
-_NAMES: dict[tuple[str, ...], Name] = {}
-_CACHE_LIMIT = 20_000
-
-
-def _decimal(value: str, segment: Segment, position: int) -> Decimal:
-    """``value`` as a finite Decimal; the same text read again is the same (immutable) value."""
-    found = _NUMBERS.get(value)
-    if found is not None:
-        return found
-    try:
-        number = Decimal(value)
-    except InvalidOperation:
-        raise _error(segment, position, f"{value[:20]!r} is not a number") from None
-    if not number.is_finite():
-        raise _error(segment, position, f"{value[:20]!r} is not a number")
-    if len(_NUMBERS) >= _CACHE_LIMIT:
-        _NUMBERS.clear()
-    _NUMBERS[value] = number
-    return number
-
-
-def _optional_decimal(segment: Segment, position: int) -> Decimal | None:
-    value = segment.get(position).strip()
-    return _decimal(value, segment, position) if value else None
-
-
-def _date(segment: Segment, position: int, what: str) -> dt.date:
-    value = _required(segment, position, what)
-    try:
-        if len(value) != 8 or not value.isdigit() or not value.isascii():
-            raise ValueError(value)
-        return dt.date(int(value[:4]), int(value[4:6]), int(value[6:]))
-    except ValueError:
-        raise _error(segment, position, f"{value[:20]!r} is not a date (CCYYMMDD)") from None
-
-
-def _raw(values: tuple[str, ...]) -> tuple[str, ...]:
-    end = len(values)
-    while end and not values[end - 1]:
-        end -= 1
-    return values[:end]
-
-
-def _reference(segment: Segment) -> Reference:
-    return Reference(_required(segment, 1, "the reference qualifier"), segment.get(2))
-
-
-def _dated(segment: Segment) -> Dated:
-    key = segment.elements
-    found = _DATES.get(key)
-    if found is None:
-        found = Dated(_required(segment, 1, "the date qualifier"), _date(segment, 2, "the date"))
-        if len(_DATES) >= _CACHE_LIMIT:
-            _DATES.clear()
-        _DATES[key] = found
-    return found
-
-
-def _figure(segment: Segment) -> Figure:
-    return Figure(_required(segment, 1, "the qualifier"), _money(segment, 2, "the value"))
-
-
-def _contact(segment: Segment) -> Contact:
-    numbers = tuple(
-        (segment.get(at), segment.get(at + 1)) for at in (3, 5, 7) if segment.get(at + 1)
-    )
-    return Contact(_required(segment, 1, "the contact function"), segment.get(2), numbers)
-
-
-def _name(segment: Segment) -> Name:
-    found = _NAMES.get(segment.elements)
-    if found is None:
-        found = _new_name(segment)
-        if len(_NAMES) >= _CACHE_LIMIT:
-            _NAMES.clear()
-        _NAMES[segment.elements] = found
-    return found
-
-
-def _new_name(segment: Segment) -> Name:
-    get = segment.get
-    return Name(
-        entity=_required(segment, 1, "the entity code"),
-        kind=get(2),
-        last=get(3),
-        first=get(4),
-        middle=get(5),
-        suffix=get(7),
-        id_qualifier=get(8),
-        identifier=get(9),
-    )
-
-
-def _adjustments(segment: Segment) -> list[Adjustment]:
-    elements = segment.elements
-    if len(elements) == 3 and elements[0] in ADJUSTMENT_GROUPS and elements[1]:  # the usual
-        return [
-            Adjustment(
-                elements[0],
-                elements[1],
-                _NUMBERS.get(elements[2]) or _decimal(elements[2], segment, 3),
-                None,
-                segment.number,
-            )
-        ]
-    group = elements[0].strip() if elements else ""
-    if group not in ADJUSTMENT_GROUPS:
-        raise _error(
-            segment, 1, f"adjustment group {group[:10]!r} is not one of {sorted(ADJUSTMENT_GROUPS)}"
-        )
-    found: list[Adjustment] = []
-    size = len(elements)
-    for triplet in range(TRIPLETS):
-        at = 2 + 3 * triplet  # CAS02, CAS05, …, CAS17
-        reason = elements[at - 1].strip() if at <= size else ""
-        value = elements[at].strip() if at < size else ""
-        quantity = elements[at + 1].strip() if at + 1 < size else ""
-        if not reason:
-            if value or quantity:
-                raise _error(segment, at, f"an adjustment amount (CAS{at + 1:02d}) has no reason")
-            if triplet == 0:
-                raise _error(segment, 2, "the adjustment reason (CAS02) is missing")
-            continue
-        if not value:
-            raise _error(segment, at + 1, f"the adjustment amount (CAS{at + 1:02d}) is missing")
-        found.append(
-            Adjustment(
-                group,
-                reason,
-                _decimal(value, segment, at + 1),
-                _decimal(quantity, segment, at + 2) if quantity else None,
-                segment.number,
-            )
-        )
-    if size > 3 * TRIPLETS + 1:
-        raise _error(segment, 3 * TRIPLETS + 2, "a CAS holds at most six adjustments")
-    return found
-
-
-def _provider_adjustments(segment: Segment) -> list[ProviderAdjustment]:
-    provider = _required(segment, 1, "the provider identifier")
-    period = _date(segment, 2, "the fiscal period date")
-    found: list[ProviderAdjustment] = []
-    for pair in range(PLB_PAIRS):
-        at = 3 + 2 * pair
-        parts = segment.components(at)
-        value = segment.get(at + 1).strip()
-        if not parts or not parts[0].strip():
-            if value:
-                raise _error(segment, at, f"a provider adjustment (PLB{at + 1:02d}) has no reason")
-            if pair == 0:
-                raise _error(segment, 3, "the adjustment reason (PLB03) is missing")
-            continue
-        if not value:
-            raise _error(segment, at + 1, f"the adjustment amount (PLB{at + 1:02d}) is missing")
-        found.append(
-            ProviderAdjustment(
-                provider,
-                period,
-                parts[0].strip(),
-                parts[1] if len(parts) > 1 else "",
-                _decimal(value, segment, at + 1),
-                segment.number,
-            )
-        )
-    if len(segment.elements) > 2 + 2 * PLB_PAIRS:
-        raise _error(segment, 3 + 2 * PLB_PAIRS, "a PLB holds at most six adjustments")
-    return found
-
-
-def _foreign_separator(raw: str) -> str:
-    """The character a composite was really split on, when it is not ISA16 (or "")."""
-    for index, char in enumerate(raw):
-        if char.isalnum() or char == " ":
-            continue
-        return char if raw[:index] in PROCEDURE_QUALIFIERS and index + 1 < len(raw) else ""
-    return ""
-
-
-# --- the layout warnings --------------------------------------------------------------------
-
-
-class _Prefixed:
-    """A file object whose first chunk was already read to look at the layout."""
-
-    def __init__(self, first: str | bytes, rest: IO[str] | IO[bytes]) -> None:
-        self._first: str | bytes | None = first
-        self._rest = rest
-
-    def read(self, size: int = -1) -> str | bytes:
-        if self._first is not None:
-            first, self._first = self._first, None
-            if first:
-                return first
-        return self._rest.read(size)
-
-
-def _head(source: Source) -> tuple[Source, str]:
-    """The first few KiB of ``source`` as text (for the layout), and the source to read."""
-    if isinstance(source, str):
-        return source, source[:4096]
-    if isinstance(source, (bytes, bytearray)):
-        return source, bytes(source[:4096]).decode("utf-8", "replace")
-    if isinstance(source, os.PathLike):
-        try:
-            with open(os.fspath(source), "rb") as handle:
-                return source, handle.read(4096).decode("utf-8", "replace")
-        except OSError:
-            return source, ""  # the tokenizer reports it
-    try:
-        first = source.read(CHUNK_SIZE)
-    except (OSError, UnicodeDecodeError):
-        return source, ""
-    text = first if isinstance(first, str) else first[:4096].decode("utf-8", "replace")
-    return _Prefixed(first, source), text[:4096]  # type: ignore[return-value]
-
-
-def _layout_warnings(head: str) -> list[ReadWarning]:
-    found: list[ReadWarning] = []
-    if head.startswith("\ufeff"):
-        found.append(
-            ReadWarning("byte-order-mark", "a UTF-8 byte-order mark precedes the ISA", 1, "ISA")
-        )
-    text = head.lstrip("\ufeff \t\r\n")
-    if not text.startswith("ISA") or len(text) < 4:
-        return found
-    marks = [i for i, char in enumerate(text[:150]) if char == text[3]]
-    if len(marks) < ISA_ELEMENTS or marks[ISA_ELEMENTS - 1] + 3 >= len(text):
-        return found
-    terminator_at = marks[ISA_ELEMENTS - 1] + 2
-    terminator, after = text[terminator_at], text[terminator_at + 1 : terminator_at + 3]
-    if terminator in "\r\n":
-        return found
-    if after.startswith("\r\n"):
-        found.append(ReadWarning("crlf", "segments end in CRLF (line breaks skipped)", 1, "ISA"))
-    elif after.startswith("\n"):
-        found.append(ReadWarning("lf", "segments end in a line feed (skipped)", 1, "ISA"))
-    elif "\n" not in text.rstrip() and "\r" not in text.rstrip():
-        found.append(ReadWarning("one-line", "the whole file is on one line", 1, "ISA"))
-    return found
-
 
 # --- the streaming reader -------------------------------------------------------------------
 
