@@ -6,6 +6,5 @@ segments and checks envelopes; ``writer`` holds the writing primitives; ``crossw
 the CMS-1500 ↔ 837P table; ``p837`` writes the 837P; ``ack999``, ``ca277`` and
 ``eligibility`` read the 999/TA1, the 277CA and the 271 and write the 270; ``r835`` streams
 an 835 remittance into typed, balanced claims (the types in ``remittance``) and ``w835``
-writes one. Every problem is an
-``errors.X12Error``.
+writes one. Every problem is an ``errors.X12Error``.
 """
