@@ -71,3 +71,7 @@ class ContentError(X12Error):
 
 class WriteError(X12Error):
     """A value cannot be written into the X12 being generated (missing or not writable)."""
+
+
+class BalanceError(ContentError):
+    """Amounts that must add up do not: a claim, a service line or the payment's total."""
