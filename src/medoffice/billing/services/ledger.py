@@ -642,4 +642,22 @@ def reverse_entry(
             "A reversal is not reversed; post the movement again.",
             Code.LEDGER_REVERSAL_OF_REVERSAL,
         )
+    if entry.kind == K.PATIENT_REFUND:
+        raise _refuse(
+            NON_FIELD_ERRORS,
+            "A refund's entry follows the money given back; it is not reversed here.",
+            Code.LEDGER_KIND_INVALID,
+        )
+    if (
+        entry.kind == K.PATIENT_PAYMENT
+        and LedgerEntry.objects.filter(
+            patient_payment_id=entry.patient_payment_id, kind=K.PATIENT_REFUND
+        ).exists()
+    ):
+        raise _refuse(
+            NON_FIELD_ERRORS,
+            "A refund already took part of this payment back from its lines; apply or refund "
+            "what is left instead of reversing the application.",
+            Code.LEDGER_KIND_INVALID,
+        )
     return _reverse(actor, entry, reason, allows_credit)
