@@ -69,3 +69,4 @@ class BillingConfig(AppConfig):
         register_builder(
             "billing-submission", "medoffice.billing.demo_submission.build_submission", order=37
         )
+        register_builder("billing-ledger", "medoffice.billing.demo_ledger.build_ledger", order=39)

@@ -268,7 +268,7 @@ def claims_for_x12(claims: QuerySet[Claim] | Iterable[Claim]) -> list[x12.Claim]
         ndc_unit,
         line_number,
     ) in (
-        ClaimLine.objects.filter(claim_id__in=queryset.values("pk"))
+        ClaimLine.objects.filter(claim_id__in=queryset.values_list("pk", flat=True))
         .order_by("claim_id", "line_number")
         .values_list(*_LINE_FIELDS)
         .iterator(chunk_size=5000)

@@ -39,7 +39,7 @@ class LedgerQuerySet(RestrictedQuerySet):
     def update(self, **kwargs: Any) -> NoReturn:
         raise LedgerIsAppendOnly("Ledger entries are never changed; post a reversal.")
 
-    def delete(self) -> NoReturn:  # type: ignore[override]
+    def delete(self) -> NoReturn:
         raise LedgerIsAppendOnly("Ledger entries are never deleted; post a reversal.")
 
 
@@ -133,5 +133,5 @@ class LedgerEntry(models.Model):
             raise LedgerIsAppendOnly("Ledger entries are never changed; post a reversal.")
         super().save(*args, **kwargs)
 
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:  # type: ignore[override]
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise LedgerIsAppendOnly("Ledger entries are never deleted; post a reversal.")

@@ -85,7 +85,7 @@ def line_balance_of(line_id: int) -> Balance:
 def party_balance_of(line_id: int, party: str, payer_id: int | None) -> Decimal:
     """What one party (a payer, or the patient) owes on the line."""
     entries = LedgerEntry.objects.filter(charge_line_id=line_id, party=party)
-    if party == INSURANCE:
+    if party == INSURANCE and payer_id is not None:
         entries = entries.filter(payer_id=payer_id)
     return entries.order_by().aggregate(total=_sum())["total"]
 

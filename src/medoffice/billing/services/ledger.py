@@ -288,21 +288,28 @@ def transfer(
     line = _locked_lines([line.pk])[line.pk]
     _check_balance(line, from_party, from_payer_id, -amount, False)
     now = timezone.now()
-    common = dict(
-        kind=K.TRANSFER,
-        actor=actor,
-        at=now,
-        effective_date=effective_date,
-        claim=claim,
-        note=note,
-        **codes,
-    )
-    giving = _entry(line, party=from_party, payer_id=from_payer_id, amount=-amount, **common)
-    giving.save()
-    receiving = _entry(
-        line, party=to_party, payer_id=to_payer_id, amount=amount, counterpart=giving, **common
-    )
-    receiving.save()
+    halves: list[LedgerEntry] = []
+    for party, payer_id, moved, counterpart in (
+        (from_party, from_payer_id, -amount, None),
+        (to_party, to_payer_id, amount, "giving"),
+    ):
+        half = _entry(
+            line,
+            kind=K.TRANSFER,
+            party=party,
+            payer_id=payer_id,
+            amount=moved,
+            actor=actor,
+            at=now,
+            effective_date=effective_date,
+            claim=claim,
+            note=note,
+            counterpart=halves[0] if counterpart else None,
+            **codes,
+        )
+        half.save()
+        halves.append(half)
+    giving, receiving = halves
     _audit(
         actor,
         line,
