@@ -32,6 +32,13 @@ class BillingConfig(AppConfig):
             NavEntry("Billing", "Batches", "billing_office:batches", Permission.VIEW_CLAIM, 32),
             NavEntry(
                 "Billing",
+                "Credit balances",
+                "billing_office:credit-balances",
+                Permission.VIEW_LEDGER,
+                34,
+            ),
+            NavEntry(
+                "Billing",
                 "Acknowledgements",
                 "billing_office:acknowledgements",
                 Permission.VIEW_CLAIM,

@@ -224,3 +224,106 @@ def credit_lines(user: User | SystemActor) -> list[CreditLine]:
 def credit_patients(user: User | SystemActor) -> dict[int, Balance]:
     """The patients whose balance in all (insurance and patient) is below zero."""
     return {pid: b for pid, b in patient_balances(user).items() if b.total < 0}
+
+
+# --- the patient's ledger page -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LedgerRow:
+    """One entry as the patient's ledger shows it, with the line's balances after it."""
+
+    entry: LedgerEntry
+    insurance: Decimal  # the entry's amount when it moved insurance, else None-like zero
+    patient: Decimal
+    line_insurance: Decimal  # the line's balances after this entry
+    line_patient: Decimal
+    running_total: Decimal  # the patient's whole balance after this entry
+
+
+@dataclass
+class LedgerLine:
+    line: Any
+    rows: list[LedgerRow]
+
+
+@dataclass
+class LedgerVisit:
+    encounter: Any
+    lines: list[LedgerLine]
+
+
+def patient_ledger(user: User | SystemActor, patient_id: int) -> list[LedgerVisit]:
+    """The patient's entries the user may see, by visit (oldest first) and line, each with
+    the running balances: the line's insurance and patient balance, and the patient's total
+    (summed in the order the visits and lines are shown)."""
+    entries = (
+        entries_for(user)
+        .filter(patient_id=patient_id)
+        .select_related(
+            "charge_line__encounter__rendering_provider",
+            "charge_line__encounter__location",
+            "payer",
+            "posted_by",
+        )
+        .order_by(
+            "charge_line__encounter__date_of_service",
+            "charge_line__encounter_id",
+            "charge_line__line_number",
+            "charge_line_id",
+            "posted_at",
+            "pk",
+        )
+    )
+    visits: list[LedgerVisit] = []
+    total = ZERO
+    for entry in entries:
+        line = entry.charge_line
+        if not visits or visits[-1].encounter.pk != line.encounter_id:
+            visits.append(LedgerVisit(line.encounter, []))
+        lines = visits[-1].lines
+        if not lines or lines[-1].line.pk != line.pk:
+            lines.append(LedgerLine(line, []))
+        rows = lines[-1].rows
+        before_ins = rows[-1].line_insurance if rows else ZERO
+        before_pat = rows[-1].line_patient if rows else ZERO
+        ins = entry.amount if entry.party == INSURANCE else ZERO
+        pat = entry.amount if entry.party == PATIENT else ZERO
+        total += entry.amount
+        rows.append(LedgerRow(entry, ins, pat, before_ins + ins, before_pat + pat, total))
+    return visits
+
+
+def patient_unapplied(user: User | SystemActor, patient_id: int) -> Decimal:
+    """The patient's desk money not applied yet, of the payments the user may see."""
+    total = ZERO
+    for payment in PatientPayment.objects.restrict(user, "view").filter(
+        patient_id=patient_id, voided_at__isnull=True
+    ):
+        total += unapplied_of(payment)
+    return total
+
+
+def credit_line_rows(user: User | SystemActor) -> QuerySet[Any]:
+    """The lines in credit as rows for the credit-balance report: each with its insurance
+    and patient balance (``insurance_balance``, ``patient_balance``) and ``patient_id``."""
+    from django.db.models import F
+
+    from medoffice.billing.models import ChargeLine
+
+    return (
+        ChargeLine.with_removed.filter(pk__in=entries_for(user).order_by().values("charge_line_id"))
+        .annotate(
+            insurance_balance=Coalesce(
+                Sum("ledger_entries__amount", filter=Q(ledger_entries__party=INSURANCE)),
+                Value(ZERO),
+            ),
+            patient_balance=Coalesce(
+                Sum("ledger_entries__amount", filter=Q(ledger_entries__party=PATIENT)),
+                Value(ZERO),
+            ),
+            patient_id=F("encounter__patient_id"),
+        )
+        .filter(Q(insurance_balance__lt=0) | Q(patient_balance__lt=0))
+        .select_related("encounter__patient", "encounter__location")
+    )
