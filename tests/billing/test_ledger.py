@@ -405,6 +405,49 @@ def test_a_reversal_is_not_reversed(visit, payer_id):
     assert error_codes(exc.value) == {NON_FIELD_ERRORS: [Code.LEDGER_REVERSAL_OF_REVERSAL]}
 
 
+def test_a_refunds_entry_is_not_reversed(visit):
+    line = lines_of(visit)[0]
+    patient_owes(visit, line, "30.00")
+    payment = desk_payment(visit.patient, "30.00")
+    service.apply_payment(actor=SYSTEM, payment=payment)
+    refund_payment(
+        actor=UserFactory(roles=[Role.OFFICE_MANAGER]),
+        payment=payment,
+        amount="5.00",
+        reason="Overpaid",
+    )
+    with pytest.raises(ValidationError) as exc:
+        service.reverse_entry(
+            actor=SYSTEM, entry=line.ledger_entries.get(kind=LedgerKind.PATIENT_REFUND), reason="x"
+        )
+    assert error_codes(exc.value) == {NON_FIELD_ERRORS: [Code.LEDGER_KIND_INVALID]}
+
+
+def test_an_application_a_refund_took_money_back_from_is_not_reversed(visit):
+    line = lines_of(visit)[0]
+    patient_owes(visit, line, "30.00")
+    payment = desk_payment(visit.patient, "30.00")
+    (applied,) = service.apply_payment(actor=SYSTEM, payment=payment)
+    refund_payment(
+        actor=UserFactory(roles=[Role.OFFICE_MANAGER]),
+        payment=payment,
+        amount="5.00",
+        reason="Overpaid",
+    )
+    with pytest.raises(ValidationError) as exc:
+        service.reverse_entry(actor=SYSTEM, entry=applied, reason="Wrong line")
+    assert error_codes(exc.value) == {NON_FIELD_ERRORS: [Code.LEDGER_KIND_INVALID]}
+
+
+def test_reversing_an_application_makes_the_money_unapplied_again(visit):
+    line = lines_of(visit)[0]
+    patient_owes(visit, line, "30.00")
+    payment = desk_payment(visit.patient, "30.00")
+    (applied,) = service.apply_payment(actor=SYSTEM, payment=payment)
+    service.reverse_entry(actor=SYSTEM, entry=applied, reason="Wrong line")
+    assert (owed(line, PAT), balances.unapplied_of(payment)) == (D("30.00"), D("30.00"))
+
+
 def test_reversing_a_charge_after_a_payment_is_refused_unless_a_credit(visit, payer_id):
     line = lines_of(visit)[1]
     service.post_insurance_payment(actor=SYSTEM, line=line, payer_id=payer_id, amount="10.00")
