@@ -114,6 +114,15 @@ def test_a_corrected_charge_posts_only_the_difference(visit, payer_id):
     assert list(line.ledger_entries.values_list("amount", flat=True)) == [D("20.00"), D("15.00")]
 
 
+def test_a_claim_voided_with_the_payer_takes_its_charges_back(visit, payer_id):
+    claim = claim_of(visit)
+    for status in (ClaimStatus.READY, ClaimStatus.SUBMITTED):
+        claim = claim_service.transition(claim=claim, to=status, actor=SYSTEM)
+    claim = claim_service.mark_accepted(claim=claim, actor=SYSTEM, payer_claim_number="PCN-9")
+    claim_service.void_claim(claim=claim, actor=SYSTEM, reason="Billed in error")
+    assert balances.payer_balances(SYSTEM) == {payer_id: D("0.00")}
+
+
 # --- the ledger is append-only ----------------------------------------------------------------
 
 

@@ -39,7 +39,7 @@ from medoffice.billing.models import (
     ControlNumber,
     Encounter,
 )
-from medoffice.billing.services.ledger import post_charges
+from medoffice.billing.services.ledger import post_charges, reverse_charges
 from medoffice.core.audit import record_event
 from medoffice.core.inputs import one_line
 from medoffice.core.models import AuditAction
@@ -356,6 +356,7 @@ def void_claim(*, claim: Claim, actor: Actor, reason: str) -> Claim:
     transition(
         claim=claim, to=S.VOIDED, actor=actor, note=f"void claim {void.control_number}: {reason}"
     )
+    reverse_charges(encounter=claim.encounter, claim=claim, actor=actor)
     record_event(
         AuditAction.CREATE,
         user=actor,

@@ -11,6 +11,8 @@ party's balance on a line below zero, unless the caller says it is a credit
   charge goes to the claim's payer (the patient when self-pay). Idempotent: a line gets a
   charge entry only for the difference between its charge and what was charged before, so
   a second call posts nothing and a corrected charge posts the change.
+- ``reverse_charges(encounter=…, claim=…)``: a claim voided with the payer takes its
+  visit's charges back (called by ``void_claim``).
 - ``transfer(…)``: move a balance from one party to another (insurance → patient
   responsibility, primary → secondary): two entries, the second naming the first.
 - ``post_insurance_payment``, ``write_off`` (contractual, other, denial, small balance).
@@ -253,6 +255,26 @@ def post_charges(*, encounter: Encounter, claim: Claim, actor: Actor) -> list[Le
             detail=f"charges posted on {len(entries)} lines for claim {claim.control_number}",
         )
     return entries
+
+
+@transaction.atomic
+def reverse_charges(*, encounter: Encounter, claim: Claim, actor: Actor) -> list[LedgerEntry]:
+    """A claim voided with the payer takes its visit's charges back: a reversal of each
+    charge entry not reversed yet (a credit may remain where money was already posted)."""
+    line_ids = list(
+        ChargeLine.with_removed.filter(encounter=encounter).values_list("pk", flat=True)
+    )
+    _locked_lines(line_ids)
+    reversed_entries: list[LedgerEntry] = []
+    for entry in (
+        LedgerEntry.objects.filter(
+            charge_line_id__in=line_ids, kind=K.CHARGE, reversal__isnull=True
+        )
+        .select_related("charge_line__encounter")
+        .order_by("pk")
+    ):
+        reversed_entries += _reverse(actor, entry, f"claim {claim.control_number} voided", True)
+    return reversed_entries
 
 
 # --- transfers, payments, adjustments ---------------------------------------------------
