@@ -3,11 +3,11 @@
 Runs after the claims (``billing-claims``) and their submission (``billing-submission``):
 every visit with an original claim gets one charge entry per line to the claim's payer (to
 the patient for self-pay) as ``billing.services.ledger.post_charges`` posts them; a claim
-the payer voided has its charges reversed, as ``void_claim`` does. A copay taken at check-in for a claimed visit
-moves that much of the first line from the payer to the patient (group PR, reason 3) and
-is applied there, as ``apply_payment`` does; copays of visits not claimed yet stay
-unapplied. Remittances (835) are not posted here. Bulk inserts; a second run finds the
-entries there and does nothing.
+the payer voided has its charges reversed, as ``void_claim`` does. A copay taken at
+check-in for a claimed visit moves that much of the first line from the payer to the
+patient (group PR, reason 3) and is applied there, as ``apply_payment`` does; copays of
+visits not claimed yet stay unapplied. Remittances (835) are not posted here. Bulk
+inserts; a second run finds the entries there and does nothing.
 """
 
 from __future__ import annotations
