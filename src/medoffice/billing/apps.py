@@ -32,6 +32,13 @@ class BillingConfig(AppConfig):
             NavEntry("Billing", "Batches", "billing_office:batches", Permission.VIEW_CLAIM, 32),
             NavEntry(
                 "Billing",
+                "Credit balances",
+                "billing_office:credit-balances",
+                Permission.VIEW_LEDGER,
+                34,
+            ),
+            NavEntry(
+                "Billing",
                 "Acknowledgements",
                 "billing_office:acknowledgements",
                 Permission.VIEW_CLAIM,
@@ -69,3 +76,4 @@ class BillingConfig(AppConfig):
         register_builder(
             "billing-submission", "medoffice.billing.demo_submission.build_submission", order=37
         )
+        register_builder("billing-ledger", "medoffice.billing.demo_ledger.build_ledger", order=39)

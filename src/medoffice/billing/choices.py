@@ -162,3 +162,25 @@ class OtherDateKind(models.TextChoices):
     ASSUMED_CARE = "090", "Report start (assumed care date)"
     RELINQUISHED_CARE = "091", "Report end (relinquished care date)"
     FIRST_VISIT = "444", "First visit or consultation"
+
+
+class LedgerKind(models.TextChoices):
+    """What moved money on a service line (``LedgerEntry.kind``)."""
+
+    CHARGE = "charge", "Charge"
+    INSURANCE_PAYMENT = "ins_payment", "Insurance payment"
+    CONTRACTUAL = "contractual", "Contractual adjustment"
+    OTHER_ADJUSTMENT = "adjustment", "Other adjustment"
+    DENIAL_WRITE_OFF = "denial_wo", "Denial write-off"
+    TRANSFER = "transfer", "Transfer of responsibility"
+    PATIENT_PAYMENT = "pt_payment", "Patient payment"
+    PATIENT_REFUND = "pt_refund", "Patient refund"
+    SMALL_BALANCE = "small_wo", "Small-balance write-off"
+    REVERSAL = "reversal", "Reversal"
+
+
+class LedgerParty(models.TextChoices):
+    """Who owes the amount an entry moves: a payer (insurance) or the patient."""
+
+    INSURANCE = "insurance", "Insurance"
+    PATIENT = "patient", "Patient"

@@ -1,12 +1,12 @@
 """The billing office's pages, under /billing/: code sets, payers and fee schedules,
-charges and the coder queue, claims, batches, acknowledgements and eligibility.
+charges and the coder queue, the ledger and credit balances, claims, batches, acknowledgements and eligibility.
 
 (The desk's payments stay under /front-desk/payments/, ``billing/urls.py``.)
 """
 
 from django.urls import URLPattern, URLResolver, include, path
 
-from medoffice.billing.views import claims, cob, encounters, reference, submission
+from medoffice.billing.views import claims, cob, encounters, ledger, reference, submission
 from medoffice.billing.views.cms1500 import claim_cms1500_pdf
 
 app_name = "billing_office"
@@ -48,6 +48,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("lookup/icd10/", encounters.icd10_options, name="icd10-options"),
     path("lookup/procedures/", encounters.procedure_options, name="procedure-options"),
     path("lookup/charge/", encounters.charge_price, name="charge-price"),
+    path("patients/<int:pk>/ledger/", ledger.patient_ledger, name="patient-ledger"),
+    path("credit-balances/", ledger.CreditBalanceList.as_view(), name="credit-balances"),
     path("claims/", claims.ClaimList.as_view(), name="claims"),
     path("claims/<int:pk>/", claims.claim_detail, name="claim"),
     path("claims/<int:pk>/void/", claims.void, name="claim-void"),

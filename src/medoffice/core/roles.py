@@ -65,6 +65,9 @@ class Permission(StrEnum):
     ADD_PATIENTPAYMENT = "billing.add_patientpayment"
     VOID_PATIENTPAYMENT = "billing.void_patientpayment"
     REFUND_PATIENTPAYMENT = "billing.refund_patientpayment"
+    APPLY_PATIENTPAYMENT = "billing.apply_patientpayment"
+    VIEW_LEDGER = "billing.view_ledgerentry"
+    POST_LEDGER = "billing.add_ledgerentry"
     VIEW_BILLING_REFERENCE = "billing.view_reference"
     CHANGE_BILLING_REFERENCE = "billing.change_reference"
     VIEW_ENCOUNTER = "billing.view_encounter"
@@ -101,6 +104,9 @@ PERMISSION_LABELS: dict[Permission, str] = {
     Permission.ADD_PATIENTPAYMENT: "Take payments at the desk and print receipts",
     Permission.VOID_PATIENTPAYMENT: "Void a payment taken in error, the same day, with a reason",
     Permission.REFUND_PATIENTPAYMENT: "Refund a payment (up to what was paid), with a reason",
+    Permission.APPLY_PATIENTPAYMENT: "Apply a desk payment to the patient's balances",
+    Permission.VIEW_LEDGER: "See patients' ledgers and the credit balances",
+    Permission.POST_LEDGER: "Post to the ledger: transfers, adjustments, write-offs, reversals",
     Permission.VIEW_BILLING_REFERENCE: "See code sets, NCCI edits, payers' billing settings and fee schedules",
     Permission.CHANGE_BILLING_REFERENCE: "Import code sets and NCCI edits; change payers, plans, clearinghouses and fee schedules",
     Permission.VIEW_ENCOUNTER: "See visits' charges (within the user's locations)",
@@ -126,6 +132,9 @@ BILLING_WORK = frozenset(
         Permission.CHANGE_CLAIM,
         Permission.VIEW_ELIGIBILITY,
         Permission.CHECK_ELIGIBILITY,
+        Permission.VIEW_LEDGER,
+        Permission.POST_LEDGER,
+        Permission.APPLY_PATIENTPAYMENT,
     }
 )
 
@@ -169,6 +178,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_PATIENTPAYMENT,
             Permission.ADD_PATIENTPAYMENT,
             Permission.VOID_PATIENTPAYMENT,
+            Permission.APPLY_PATIENTPAYMENT,
             Permission.VIEW_BILLING_REFERENCE,
             Permission.VIEW_ENCOUNTER,
             Permission.CODE_ENCOUNTER,

@@ -1,5 +1,5 @@
 """Billing's models: desk payments, code sets, payers' billing profiles, fee schedules,
-charges (encounters) and claims."""
+charges (encounters), claims and the ledger."""
 
 from medoffice.billing.models.claims import (
     Acknowledgement,
@@ -27,6 +27,7 @@ from medoffice.billing.models.codes import (
 )
 from medoffice.billing.models.encounters import ChargeLine, Encounter, EncounterDiagnosis
 from medoffice.billing.models.fees import FeeSchedule, FeeScheduleEntry, PayerProfile, Plan
+from medoffice.billing.models.ledger import LedgerEntry, LedgerIsAppendOnly
 from medoffice.billing.models.payments import PatientPayment, PaymentRefund
 
 __all__ = [
@@ -47,6 +48,8 @@ __all__ = [
     "EncounterDiagnosis",
     "FeeSchedule",
     "FeeScheduleEntry",
+    "LedgerEntry",
+    "LedgerIsAppendOnly",
     "Modifier",
     "MueLimit",
     "PatientPayment",

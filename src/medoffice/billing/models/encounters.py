@@ -101,6 +101,14 @@ class EncounterPartQuerySet(RestrictedQuerySet):
     permission_map = {"view": Permission.VIEW_ENCOUNTER, "change": Permission.CODE_ENCOUNTER}
 
 
+class ChargeLineManager(models.Manager.from_queryset(EncounterPartQuerySet)):  # type: ignore[misc]
+    """The lines a visit carries now: a line removed by a correction after the ledger
+    charged it stays as a row (its entries hang on it) but is no longer the visit's."""
+
+    def get_queryset(self) -> EncounterPartQuerySet:
+        return super().get_queryset().filter(removed_at__isnull=True)
+
+
 class EncounterDiagnosis(models.Model):
     encounter = models.ForeignKey(Encounter, on_delete=models.CASCADE, related_name="diagnoses")
     position = models.PositiveSmallIntegerField(
@@ -153,14 +161,20 @@ class ChargeLine(models.Model):
     ndc_quantity = models.DecimalField(max_digits=10, decimal_places=3, null=True, blank=True)
     ndc_unit = models.CharField("NDC unit", max_length=2, blank=True)
     service_to = models.DateField(null=True, blank=True)
+    # Set when a correction removed a line the ledger had charged (its charge reversed).
+    removed_at = models.DateTimeField(null=True, blank=True)
 
-    objects = EncounterPartQuerySet.as_manager()
+    objects = ChargeLineManager()
+    with_removed = EncounterPartQuerySet.as_manager()
 
     class Meta:
         ordering = ["line_number"]
+        base_manager_name = "with_removed"
         constraints = [
             models.UniqueConstraint(
-                fields=["encounter", "line_number"], name="charge_line_number_unique"
+                fields=["encounter", "line_number"],
+                condition=models.Q(removed_at__isnull=True),
+                name="charge_line_number_unique",
             ),
             models.CheckConstraint(condition=models.Q(units__gt=0), name="charge_units_positive"),
             models.CheckConstraint(condition=models.Q(charge__gte=0), name="charge_not_negative"),

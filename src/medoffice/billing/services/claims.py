@@ -3,7 +3,7 @@
 ``create_claims(encounter=…, actor=…)`` makes one claim per visit per responsible payer:
 the primary coverage in force on the date of service, or a self-pay claim when there is
 none. Its lines copy the charge lines, so what a claim billed never changes; the encounter
-locks (CLAIMED).
+locks (CLAIMED) and its lines' charges go to the ledger (``ledger.post_charges``).
 
 ``transition(claim=…, to=…, actor=…, note=…)`` is the one way a status changes; each change
 is a ``ClaimTransition`` row. The parts that send and hear back call:
@@ -39,6 +39,7 @@ from medoffice.billing.models import (
     ControlNumber,
     Encounter,
 )
+from medoffice.billing.services.ledger import post_charges, reverse_charges
 from medoffice.core.audit import record_event
 from medoffice.core.inputs import one_line
 from medoffice.core.models import AuditAction
@@ -186,6 +187,7 @@ def create_claims(*, encounter: Encounter, actor: Actor) -> list[Claim]:
     )
     encounter.status = EncounterStatus.CLAIMED
     encounter.save(update_fields=["status", "updated_at"])
+    post_charges(encounter=encounter, claim=claim, actor=actor)
     record_event(
         AuditAction.CREATE,
         user=actor,
@@ -354,6 +356,7 @@ def void_claim(*, claim: Claim, actor: Actor, reason: str) -> Claim:
     transition(
         claim=claim, to=S.VOIDED, actor=actor, note=f"void claim {void.control_number}: {reason}"
     )
+    reverse_charges(encounter=claim.encounter, claim=claim, actor=actor)
     record_event(
         AuditAction.CREATE,
         user=actor,

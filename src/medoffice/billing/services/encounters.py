@@ -518,14 +518,23 @@ def save_charges(*, actor: Actor, encounter: Encounter, data: ChargesInput) -> E
         errors["note"] = ValidationError("At most 2000 characters.", code=Code.TEXT_TOO_LONG)
     if errors:
         raise ValidationError(errors)
+    kept = {line.line_number: line for line in encounter.lines.all()}
+    dropped = [line for number, line in kept.items() if number > len(lines)]
+    posted = {line.pk for line in dropped if line.ledger_entries.exists()}
     encounter.diagnoses.all().delete()
-    encounter.lines.all().delete()
+    # A line the ledger charged stays as a row, removed; the next claim reverses its charge.
+    ChargeLine.objects.filter(pk__in=posted).update(removed_at=timezone.now())
+    ChargeLine.objects.filter(
+        pk__in=[line.pk for line in dropped if line.pk not in posted]
+    ).delete()
     EncounterDiagnosis.objects.bulk_create(
         EncounterDiagnosis(encounter=encounter, position=i, code=code)
         for i, code in enumerate(diagnoses, start=1)
     )
-    ChargeLine.objects.bulk_create(
+    # Lines keep their rows by number: the ledger's entries hang on them across corrections.
+    rows = [
         ChargeLine(
+            pk=kept[i].pk if i in kept else None,
             encounter=encounter,
             line_number=i,
             procedure_code=line.procedure_code,
@@ -539,7 +548,24 @@ def save_charges(*, actor: Actor, encounter: Encounter, data: ChargesInput) -> E
             ndc_unit=line.ndc_unit,
         )
         for i, line in enumerate(lines, start=1)
+    ]
+    changed = [row for row in rows if row.pk is not None]
+    ChargeLine.objects.bulk_update(
+        changed,
+        [
+            "procedure_code",
+            "modifiers",
+            "units",
+            "charge",
+            "diagnosis_pointers",
+            "description",
+            "ndc",
+            "ndc_quantity",
+            "ndc_unit",
+            "service_to",
+        ],
     )
+    ChargeLine.objects.bulk_create([row for row in rows if row.pk is None])
     encounter.rendering_provider_id = provider_id
     encounter.referring_name = referring_name
     encounter.referring_npi = referring_npi

@@ -1,4 +1,8 @@
-"""Writes for money taken at the desk: a payment with its receipt number, audited."""
+"""Writes for money taken at the desk: a payment with its receipt number, audited.
+
+A payment is unapplied credit on the patient until ``ledger.apply_payment`` applies it to
+lines; a void reverses its applications and a refund takes back from the lines what the
+unapplied money does not cover (``ledger.payment_voided`` / ``payment_refunded``)."""
 
 from __future__ import annotations
 
@@ -255,6 +259,9 @@ def void_payment(
         data_category="payment",
         detail=f"void {payment.receipt_number} {payment.amount}: {reason}",
     )
+    from medoffice.billing.services.ledger import payment_voided  # ledger uses clean_amount
+
+    payment_voided(actor=actor, payment=payment)
     return payment
 
 
@@ -319,4 +326,7 @@ def refund_payment(
         data_category="payment",
         detail=f"refund {format_money(amount)} on {payment.receipt_number}: {reason}",
     )
+    from medoffice.billing.services.ledger import payment_refunded
+
+    payment_refunded(actor=actor, refund=refund)
     return refund
