@@ -152,6 +152,29 @@ def test_a_transfer_moves_the_balance_to_the_patient(visit, payer_id):
     assert (owed(line, INS, payer_id), owed(line, PAT)) == (D("120.00"), D("30.00"))
 
 
+def test_balances_are_exact_to_the_cent_however_the_database_adds(visit, payer_id):
+    """SQLite adds decimals in floating point; the balance is still 150.00 - 0.10 x 3."""
+    line = lines_of(visit)[0]
+    for _ in range(3):
+        patient_owes(visit, line, "0.10")
+    assert owed(line, INS, payer_id) == D("149.70")
+    assert balances.total_ar(SYSTEM).total == balances.line_balance_of(line.pk).total + sum(
+        (balances.line_balance_of(other.pk).total for other in lines_of(visit)[1:]), D("0")
+    )
+
+
+def test_a_line_paid_to_zero_in_odd_cents_is_not_a_credit(visit, payer_id):
+    line = lines_of(visit)[0]
+    balance = owed(line, INS, payer_id)
+    for part in ("0.10", "0.20"):
+        patient_owes(visit, line, part)
+    service.post_insurance_payment(
+        actor=SYSTEM, line=line, payer_id=payer_id, amount=str(balance - D("0.30"))
+    )
+    assert owed(line, INS, payer_id) == D("0.00")
+    assert not balances.credit_line_rows(SYSTEM).filter(pk=line.pk).exists()
+
+
 def test_the_receiving_half_of_a_transfer_names_the_giving_half(visit):
     line = lines_of(visit)[0]
     giving, receiving = service.transfer(

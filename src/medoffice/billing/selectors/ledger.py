@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import DecimalField, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, Round
 
 from medoffice.billing.choices import ClaimStatus, LedgerParty, Responsibility
 from medoffice.billing.models import Claim, LedgerEntry, PatientPayment, PaymentRefund
@@ -38,8 +38,25 @@ WAITING_FOR_PAYER = frozenset(
 )
 
 
-def _sum(condition: Q | None = None) -> Coalesce:
-    return Coalesce(Sum("amount", filter=condition), Value(ZERO))
+_CENTS = DecimalField(max_digits=14, decimal_places=2)
+
+
+def cents_sum(field: str, condition: Q | None = None) -> Round:
+    """The sum of ``field`` in cents, 0 when there is nothing to sum.
+
+    SQLite sums a decimal column in binary floating point (74.13 came back as
+    74.1300000000001, a zero balance as -1e-14), so the sum is rounded to the cent in the
+    query itself: comparisons with zero in SQL (the credit report) then hold too.
+    """
+    return Round(
+        Coalesce(Sum(field, filter=condition), Value(ZERO), output_field=_CENTS),
+        2,
+        output_field=_CENTS,
+    )
+
+
+def _sum(condition: Q | None = None) -> Round:
+    return cents_sum("amount", condition)
 
 
 @dataclass(frozen=True)
@@ -314,14 +331,10 @@ def credit_line_rows(user: User | SystemActor) -> QuerySet[Any]:
     return (
         ChargeLine.with_removed.filter(pk__in=entries_for(user).order_by().values("charge_line_id"))
         .annotate(
-            insurance_balance=Coalesce(
-                Sum("ledger_entries__amount", filter=Q(ledger_entries__party=INSURANCE)),
-                Value(ZERO),
+            insurance_balance=cents_sum(
+                "ledger_entries__amount", Q(ledger_entries__party=INSURANCE)
             ),
-            patient_balance=Coalesce(
-                Sum("ledger_entries__amount", filter=Q(ledger_entries__party=PATIENT)),
-                Value(ZERO),
-            ),
+            patient_balance=cents_sum("ledger_entries__amount", Q(ledger_entries__party=PATIENT)),
             patient_id=F("encounter__patient_id"),
         )
         .filter(Q(insurance_balance__lt=0) | Q(patient_balance__lt=0))

@@ -32,7 +32,7 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import Q
 from django.utils import timezone
 
 from medoffice.billing.choices import LedgerKind, LedgerParty, Responsibility
@@ -47,6 +47,7 @@ from medoffice.billing.models import (
 )
 from medoffice.billing.selectors.ledger import (
     ZERO,
+    cents_sum,
     party_balance_of,
     unapplied_of,
 )
@@ -446,7 +447,7 @@ def _oldest_first(patient_id: int) -> list[tuple[int, Decimal]]:
             "charge_line__encounter_id",
             "charge_line__line_number",
         )
-        .annotate(total=Sum("amount"))
+        .annotate(total=cents_sum("amount"))
         .filter(total__gt=0)
     )
     ordered = sorted(
