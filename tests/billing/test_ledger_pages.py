@@ -113,3 +113,20 @@ def test_a_user_of_another_location_sees_no_credit_balances(client_for, credit):
     elsewhere = client_for(Role.BILLER, locations=[LocationFactory()])
     page = elsewhere.get(reverse("billing_office:credit-balances"))
     assert b"-$5.00" not in page.content
+
+
+def record_url(visit) -> str:
+    return reverse("patients:detail", args=[visit.patient_id])
+
+
+def test_the_patient_record_shows_the_balances_and_the_way_to_the_ledger(client_for, visit):
+    html = client_for(Role.BILLER).get(record_url(visit)).content.decode()
+    banner = html[html.index('data-testid="banner-ledger"') :]
+    banner = banner[: banner.index("</dd>")]
+    assert "Insurance $140.00, patient $30.00" in banner
+    assert ledger_url(visit) in banner
+
+
+def test_the_front_desk_sees_no_ledger_on_the_patient_record(client_for, visit):
+    html = client_for(Role.FRONT_DESK).get(record_url(visit)).content.decode()
+    assert 'data-testid="banner-ledger"' not in html

@@ -8,8 +8,22 @@ class BillingConfig(AppConfig):
     api_router = "medoffice.billing.api.router"
 
     def ready(self) -> None:
+        from medoffice.billing.selectors.ledger import record_banner
         from medoffice.core.navigation import NavEntry, register
         from medoffice.core.roles import Permission
+        from medoffice.patients.record import RecordPart
+        from medoffice.patients.record import register as register_part
+
+        register_part(
+            RecordPart(
+                "banner_ledger",
+                "billing/record/banner_ledger.html",
+                record_banner,
+                "banner",
+                Permission.VIEW_LEDGER,
+                order=20,
+            )
+        )
 
         register(
             NavEntry(

@@ -9,7 +9,7 @@ entries ``restrict(user, "view")`` lets them see.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -340,3 +340,9 @@ def credit_line_rows(user: User | SystemActor) -> QuerySet[Any]:
         .filter(Q(insurance_balance__lt=0) | Q(patient_balance__lt=0))
         .select_related("encounter__patient", "encounter__location")
     )
+
+
+def record_banner(user: User, patient: Any, params: Mapping[str, str]) -> dict[str, Any]:
+    """The patient record's banner fact (``patients.record``): the balances, and the way to
+    the ledger."""
+    return {"balance": patient_balance(user, patient.pk), "patient_id": patient.pk}
