@@ -53,6 +53,7 @@ from medoffice.x12.errors import WriteError, X12Error
 
 MAX_FILE = 20 * 1024 * 1024
 MAX_NOTE = 2000
+MAX_ASK_IDS = 5000  # claims named in one API request
 MAX_FOLLOW_UP_DAYS = 366 * 2
 ASKABLE = (ClaimStatus.SUBMITTED, ClaimStatus.ACCEPTED)
 # What the biller does next, by the answer's kind (``x12.claimstatus.kind_of``).
