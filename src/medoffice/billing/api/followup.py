@@ -14,6 +14,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig, ValidationError
+from django.db.models import QuerySet
 from ninja import Body, Field, File, Query, Router, Schema, UploadedFile
 from ninja.pagination import paginate
 
@@ -178,6 +179,7 @@ def list_awaiting_answer(request: ApiRequest, filters: Query[AwaitingQuery]) -> 
 def ask_payers(request: ApiRequest, payload: Body[AskIn | None] = None) -> Any:
     _changing(request, "billing.statusrequestfile")
     payload = payload or AskIn.model_validate({})
+    chosen: QuerySet[Claim]
     if payload.claim_ids is not None:
         if any(not 1 <= pk <= MAX_ID for pk in payload.claim_ids):
             raise ValidationError(

@@ -159,12 +159,11 @@ def ask_payers(
     require(actor, Permission.CHANGE_CLAIM, "Your role does not ask payers about claims.")
     user = actor_user(actor)
     when = timezone.localtime(now or timezone.now())
-    ids = (
-        claims.values("pk")
-        if isinstance(claims, QuerySet)
-        else [claim.pk for claim in claims if claim.pk is not None]
-    )
-    chosen = askable(actor).filter(pk__in=ids)
+    chosen = askable(actor)
+    if isinstance(claims, QuerySet):
+        chosen = chosen.filter(pk__in=claims.values_list("pk", flat=True))
+    else:
+        chosen = chosen.filter(pk__in=[claim.pk for claim in claims if claim.pk is not None])
     result = AskResult()
     for (house_id, payer_id), payer_ids in _groups(chosen).items():
         house = Clearinghouse.objects.get(pk=house_id) if house_id else None

@@ -98,7 +98,7 @@ class FollowUpList(ListPage):
     def base_queryset(self) -> QuerySet:
         return selectors.awaiting_answer(self.request.user, days=0)
 
-    def get(self, request: AuthenticatedRequest) -> HttpResponseBase:  # type: ignore[override]
+    def get(self, request: AuthenticatedRequest) -> HttpResponseBase:
         # The page shows the tasks and files above the list; htmx swaps the table alone.
         self.template_name = "core/list.html" if request.htmx else "billing/followup/list.html"
         return super().get(request)
@@ -148,7 +148,9 @@ def ask(request: AuthenticatedRequest) -> HttpResponse:
             messages.error(
                 request,
                 "These filters cannot be used: "
-                + " ".join(f"{k}: {' '.join(v)}" for k, v in filterset.form.errors.items()),
+                + " ".join(
+                    f"{k}: {' '.join(str(m) for m in v)}" for k, v in filterset.form.errors.items()
+                ),
             )
             return redirect(back)
         chosen = filterset.qs
