@@ -30,6 +30,7 @@ from medoffice.x12.reader import X12Reader
 from tests.billing.factories_claims import office_visit_codes
 from tests.billing.factories_followup import Answer, answer_277, waiting_claim
 from tests.factories import SYSTEM, LocationFactory, UserFactory
+from tests.x12.fuzzing import mutations
 
 pytestmark = pytest.mark.django_db
 
@@ -379,6 +380,28 @@ def test_any_amount_paid_is_stored_or_left_empty_never_an_exception(location, ou
     text = answer_277(Answer(claim.control_number, "F1:65")).replace("*125.00~", f"*125.00*{paid}~")
 
     report = _import(text)
+
+    assert report.ok or report.problems
+
+
+def test_nul_in_the_trace_number_and_the_payers_words_never_breaks_the_import(location, outbox):
+    claim = waiting_claim(location, outbox)
+    text = answer_277(
+        Answer(claim.control_number, "P1:20"), Answer("BAD\x00NUMBER", "P1:20")
+    ).replace("*20261130**125.00~", "*20261130**125.00********WAIT\x00ING~", 1)
+
+    report = _import(text)
+
+    assert [line.outcome for line in report.lines] == ["pending", "not found"]
+    assert StatusInquiry.objects.get(claim=claim).description.endswith(": WAITING")
+
+
+@settings(
+    max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None
+)
+@given(data=mutations(answer_277(Answer("SYNC0001", "F1:65", paid=Decimal("80.00")))))
+def test_a_mutated_277_gives_a_report_never_an_exception(data):
+    report = _import(data)
 
     assert report.ok or report.problems
 

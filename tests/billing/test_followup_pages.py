@@ -105,9 +105,19 @@ def test_asking_about_typed_claim_numbers_asks_about_those_only(biller, claim, l
     assert not StatusInquiry.objects.filter(claim=other).exists()
 
 
-def test_asking_with_odd_filters_writes_nothing(biller, claim):
-    biller.post(reverse("billing_office:follow-up-ask"), {"days": "1e309", "payer": "9" * 30})
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"days": "1e309", "payer": "9" * 30},
+        {"last_kind": "\x00"},
+        {"claims": "C\x00 " + "9" * 40},
+        {"claims": " ".join(f"C{n}" for n in range(600))},
+    ],
+)
+def test_asking_with_odd_input_writes_nothing_and_says_why(biller, claim, fields):
+    page = biller.post(reverse("billing_office:follow-up-ask"), fields)
 
+    assert page.status_code == 302
     assert not StatusRequestFile.objects.exists()
 
 
@@ -229,3 +239,29 @@ def test_a_task_due_is_listed_atop_the_follow_up_page_and_marked_done(biller, cl
 
 def test_the_front_desk_may_not_open_the_follow_up_list(client_for, location):
     assert client_for(Role.FRONT_DESK, locations=[location]).get(reverse(LIST)).status_code == 403
+
+
+def test_another_locations_biller_cannot_note_the_claim(client_for, claim):
+    other = client_for(Role.BILLER, locations=[LocationFactory()])
+
+    page = other.post(reverse("billing_office:claim-notes", args=[claim.pk]), {"text": "Hello"})
+
+    assert page.status_code == 404
+    assert not ClaimNote.objects.exists()
+
+
+def test_another_locations_biller_cannot_mark_the_task_done(client_for, claim):
+    note = followup.add_note(
+        claim=claim,
+        text="Call",
+        follow_up_on=dt.date(2026, 12, 1),
+        actor=SYSTEM,
+        today=dt.date(2026, 12, 1),
+    )
+    other = client_for(Role.BILLER, locations=[LocationFactory()])
+
+    page = other.post(reverse("billing_office:claim-note-done", args=[note.pk]))
+
+    assert page.status_code == 404
+    note.refresh_from_db()
+    assert note.done_at is None

@@ -53,6 +53,7 @@ from medoffice.x12.errors import WriteError, X12Error
 
 MAX_FILE = 20 * 1024 * 1024
 MAX_NOTE = 2000
+MAX_NUMBER = 20  # Claim.control_number's length
 MAX_ASK_IDS = 5000  # claims named in one API request
 MAX_FOLLOW_UP_DAYS = 366 * 2
 ASKABLE = (ClaimStatus.SUBMITTED, ClaimStatus.ACCEPTED)
@@ -285,11 +286,16 @@ def import_claim_status(*, content: bytes | str, file_name: str, actor: Actor) -
     report.notes.extend(str(e) for e in found.envelope_errors)
     name = one_line(file_name)[:200] or "upload"
     when = timezone.now()
+    # Only numbers a claim could have are looked up (NUL, which PostgreSQL refuses, or a
+    # number longer than ours is no claim of ours).
+    wanted = {
+        answer.control_number
+        for answer in found.claims
+        if answer.control_number.isprintable() and len(answer.control_number) <= MAX_NUMBER
+    }
     mine = {
         claim.control_number: claim
-        for claim in Claim.objects.restrict(actor, "view").filter(
-            control_number__in=[answer.control_number for answer in found.claims]
-        )
+        for claim in Claim.objects.restrict(actor, "view").filter(control_number__in=wanted)
     }
     touched: list[int] = []
     with transaction.atomic():
@@ -297,11 +303,13 @@ def import_claim_status(*, content: bytes | str, file_name: str, actor: Actor) -
             claim = mine.get(answer.control_number)
             if claim is None:
                 report.lines.append(
-                    StatusLine(answer.control_number[:50], "not found", "no claim of yours")
+                    StatusLine(
+                        one_line(answer.control_number)[:50], "not found", "no claim of yours"
+                    )
                 )
                 continue
             status = answer.statuses[0] if answer.statuses else None
-            description = status.description if status else "the answer has no status"
+            description = one_line(status.description) if status else "the answer has no status"
             inquiry = (
                 StatusInquiry.objects.select_for_update()
                 .filter(claim=claim, answered_at__isnull=True)
@@ -309,13 +317,13 @@ def import_claim_status(*, content: bytes | str, file_name: str, actor: Actor) -
                 .first()
             ) or StatusInquiry(claim=claim)
             inquiry.answered_at = when
-            inquiry.category = (status.category if status else "")[:3]
-            inquiry.status_code = (status.code if status else "")[:5]
+            inquiry.category = one_line(status.category if status else "")[:3]
+            inquiry.status_code = one_line(status.code if status else "")[:5]
             inquiry.kind = answer.kind[:20]
             inquiry.description = description[:500]
             inquiry.charged = _money(status.charged if status else None)
             inquiry.paid = _money(status.paid if status else None)
-            inquiry.payer_claim_number = answer.payer_claim_number.strip()[:50]
+            inquiry.payer_claim_number = one_line(answer.payer_claim_number)[:50]
             inquiry.answer_file_name = name
             inquiry.save()
             if inquiry.payer_claim_number and not claim.payer_claim_number:

@@ -116,7 +116,7 @@ class FollowUpList(ListPage):
 
 
 def _numbers(text: str) -> list[str]:
-    return [n for n in re.split(r"[\s,;]+", text[:20000]) if n][: MAX_NUMBERS + 1]
+    return [n for n in re.split(r"[\s,;]+", one_line(text[:20000])) if n][: MAX_NUMBERS + 1]
 
 
 @require_POST
