@@ -265,3 +265,14 @@ def test_another_locations_biller_cannot_mark_the_task_done(client_for, claim):
     assert page.status_code == 404
     note.refresh_from_db()
     assert note.done_at is None
+
+
+def test_a_task_goes_only_to_someone_who_works_the_claims_location(client_for, claim, location):
+    from medoffice.billing.forms.followup import claim_workers
+
+    here = client_for(Role.BILLER, locations=[location]).user
+    everywhere = client_for(Role.OFFICE_MANAGER).user
+    client_for(Role.BILLER, locations=[LocationFactory()])
+    client_for(Role.FRONT_DESK, locations=[location])
+
+    assert set(claim_workers(claim)) == {here, everywhere}

@@ -5,24 +5,27 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from medoffice.billing.models import Claim
 from medoffice.core.forms import BootstrapMixin, typed_date_field
 from medoffice.core.models import User
-from medoffice.core.roles import Permission
+from medoffice.core.roles import ROLE_PERMISSIONS, Permission
 
 
 def claim_workers(claim: Claim) -> QuerySet[User]:
-    """The active users who work claims and may see this one (who a task may go to)."""
-    users = User.objects.filter(is_active=True).order_by("last_name", "first_name", "pk")
-    ids = [
-        user.pk
-        for user in users
-        if user.has_perm(Permission.CHANGE_CLAIM)
-        and Claim.objects.restrict(user, "view").filter(pk=claim.pk).exists()
+    """The active users who work claims and may see this one (who a task may go to): a
+    role that changes claims, and every location or the claim's among theirs."""
+    roles = [
+        r.value for r, granted in ROLE_PERMISSIONS.items() if Permission.CHANGE_CLAIM in granted
     ]
-    return users.filter(pk__in=ids)
+    location = claim.encounter.location_id
+    return (
+        User.objects.filter(is_active=True, role_assignments__role__in=roles)
+        .filter(Q(locations__isnull=True) | Q(locations=location))
+        .distinct()
+        .order_by("last_name", "first_name", "pk")
+    )
 
 
 class NoteForm(BootstrapMixin, forms.Form):
