@@ -721,6 +721,7 @@ MATRIX_EXTENSIONS = [
     "tests.billing.matrix_rows_submission",
     "tests.billing.matrix_rows_cob",
     "tests.billing.matrix_rows_ledger",
+    "tests.billing.matrix_rows_followup",
     "tests.messaging.matrix_rows",
     "tests.reports.matrix_rows",
 ]

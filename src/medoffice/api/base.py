@@ -151,7 +151,8 @@ AREAS: list[tuple[str, str, tuple[str, ...]]] = [
         "Code sets, NCCI edits, payers' billing profiles, fee schedules and their imports; "
         "insurance eligibility: the checks (270 inquiries) and the payers' answers (271); "
         "visits' charges (diagnoses, service lines, coder review), claims, ICD-10-CM search; "
-        "claims out: scrubbing, 837P batches, acknowledgements (999, 277CA), rejections.",
+        "claims out: scrubbing, 837P batches, acknowledgements (999, 277CA), rejections; "
+        "follow-up of silent claims: claim status requests (276) and answers (277).",
         (
             "billing",
             "encounters",
@@ -160,6 +161,7 @@ AREAS: list[tuple[str, str, tuple[str, ...]]] = [
             "icd10",
             "batches",
             "acknowledgements",
+            "claim-status",
         ),
     ),
     ("Reports", "The practice's figures.", ("reports",)),

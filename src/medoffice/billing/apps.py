@@ -58,6 +58,7 @@ class BillingConfig(AppConfig):
                 Permission.VIEW_CLAIM,
                 33,
             ),
+            NavEntry("Billing", "Follow-up", "billing_office:follow-up", Permission.VIEW_CLAIM, 34),
         )
         for label, url_name, order in (
             ("Codes", "billing_office:codes", 40),

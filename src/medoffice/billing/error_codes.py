@@ -105,6 +105,15 @@ class BillingErrorCode(StrEnum):
     ACK_FILE_REQUIRED = "ack_file_required"
     ACK_FILE_TOO_LARGE = "ack_file_too_large"
     ACK_FILE_UNREADABLE = "ack_file_unreadable"
+    # follow-up: claim status (276/277), notes and tasks
+    NOTHING_TO_ASK = "nothing_to_ask"
+    STATUS_FILE_REQUIRED = "status_file_required"
+    STATUS_FILE_TOO_LARGE = "status_file_too_large"
+    STATUS_FILE_UNREADABLE = "status_file_unreadable"
+    FOLLOW_UP_DATE_REQUIRED = "follow_up_date_required"
+    ASSIGNEE_INVALID = "assignee_invalid"
+    NOT_A_TASK = "not_a_task"
+    TASK_DONE = "task_done"
     # coordination of benefits (the next payer's claim)
     NEXT_PAYER_NOT_BILLABLE = "next_payer_not_billable"
     ADJUSTMENT_GROUP_INVALID = "adjustment_group_invalid"

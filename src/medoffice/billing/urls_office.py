@@ -6,7 +6,15 @@ charges and the coder queue, the ledger and credit balances, claims, batches, ac
 
 from django.urls import URLPattern, URLResolver, include, path
 
-from medoffice.billing.views import claims, cob, encounters, ledger, reference, submission
+from medoffice.billing.views import (
+    claims,
+    cob,
+    encounters,
+    followup,
+    ledger,
+    reference,
+    submission,
+)
 from medoffice.billing.views.cms1500 import claim_cms1500_pdf
 
 app_name = "billing_office"
@@ -71,4 +79,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
         submission.acknowledgement_upload,
         name="acknowledgement-upload",
     ),
+    # following up silent claims: 276, 277, notes and tasks (billing/views/followup.py)
+    path("follow-up/", followup.FollowUpList.as_view(), name="follow-up"),
+    path("follow-up/ask/", followup.ask, name="follow-up-ask"),
+    path("follow-up/files/<int:pk>/", followup.request_file, name="follow-up-file"),
+    path("follow-up/answers/", followup.answers_upload, name="follow-up-answers"),
+    path("claims/<int:pk>/notes/", followup.add_note, name="claim-notes"),
+    path("notes/<int:pk>/done/", followup.complete_task, name="claim-note-done"),
 ]

@@ -2,14 +2,17 @@
 
 from medoffice.billing.api.claims import router as claims_router
 from medoffice.billing.api.eligibility import router as eligibility_router
+from medoffice.billing.api.followup import router as followup_router
 from medoffice.billing.api.payments import router
 from medoffice.billing.api.reference import router as reference_router
 from medoffice.billing.api.submission import router as submission_router
 
 router.add_router("", reference_router)
 router.add_router("", eligibility_router)
-# Before the claims' router: its /claims/{id} would otherwise take /claims/rejected.
+# Before the claims' router: its /claims/{id} would otherwise take /claims/rejected and
+# /claims/awaiting-answer.
 router.add_router("", submission_router)
+router.add_router("", followup_router)
 router.add_router("", claims_router)
 
 __all__ = ["router"]

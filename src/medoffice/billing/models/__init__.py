@@ -1,5 +1,5 @@
 """Billing's models: desk payments, code sets, payers' billing profiles, fee schedules,
-charges (encounters), claims and the ledger."""
+charges (encounters), claims, their follow-up and the ledger."""
 
 from medoffice.billing.models.claims import (
     Acknowledgement,
@@ -27,6 +27,7 @@ from medoffice.billing.models.codes import (
 )
 from medoffice.billing.models.encounters import ChargeLine, Encounter, EncounterDiagnosis
 from medoffice.billing.models.fees import FeeSchedule, FeeScheduleEntry, PayerProfile, Plan
+from medoffice.billing.models.followup import ClaimNote, StatusInquiry, StatusRequestFile
 from medoffice.billing.models.ledger import LedgerEntry, LedgerIsAppendOnly
 from medoffice.billing.models.payments import PatientPayment, PaymentRefund
 
@@ -40,6 +41,7 @@ __all__ = [
     "ClaimBatch",
     "ClaimFinding",
     "ClaimLine",
+    "ClaimNote",
     "ClaimTransition",
     "Clearinghouse",
     "ControlNumber",
@@ -60,4 +62,6 @@ __all__ = [
     "Plan",
     "ProcedureCode",
     "PtpEdit",
+    "StatusInquiry",
+    "StatusRequestFile",
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
@@ -14,8 +16,10 @@ from django.views.decorators.http import require_POST, require_safe
 from medoffice.billing import icd10
 from medoffice.billing.choices import ClaimFrequency, ClaimStatus, Responsibility
 from medoffice.billing.filters.claims import ClaimFilter
+from medoffice.billing.forms.followup import NoteForm
 from medoffice.billing.models import Claim, PayerAdjudication, ProcedureCode
 from medoffice.billing.selectors import claims as selectors
+from medoffice.billing.selectors import followup
 from medoffice.billing.services import claims as services
 from medoffice.billing.services import cob
 from medoffice.billing.services.encounters import pointer_letter
@@ -82,7 +86,13 @@ class ClaimList(ListPage):
 @require_safe
 @permission_required(Permission.VIEW_CLAIM, raise_exception=True)
 def claim_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    claim = selectors.get_claim(request.user, pk)
+    return render_claim(request, selectors.get_claim(request.user, pk))
+
+
+def render_claim(
+    request: AuthenticatedRequest, claim: Claim, note_form: Any = None, *, status: int = 200
+) -> HttpResponse:
+    """The claim page (with ``note_form`` bound and its errors when a note was refused)."""
     codes = {line.procedure_code for line in claim.lines.all()}
     names = dict(
         ProcedureCode.objects.filter(code__in=codes).values_list("code", "short_description")
@@ -132,7 +142,12 @@ def claim_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "can_scrub": can_change
             and claim.status in {ClaimStatus.DRAFT, ClaimStatus.SCRUBBED, ClaimStatus.READY},
             "can_send_again": can_change and claim.status == ClaimStatus.REJECTED,
+            "inquiries": list(followup.inquiries(request.user, claim)),
+            "notes": list(followup.notes(request.user, claim)),
+            "note_form": note_form or (NoteForm(claim=claim) if can_change else None),
+            "can_note": can_change,
         },
+        status=status,
     )
 
 
