@@ -25,6 +25,7 @@ from medoffice.billing.services import followup as services
 from medoffice.billing.views.claims import render_claim
 from medoffice.core.audit import record_event
 from medoffice.core.formaction import errors_onto_form, refusal_text
+from medoffice.core.formats import as_date
 from medoffice.core.http import AuthenticatedRequest
 from medoffice.core.inputs import one_line
 from medoffice.core.listing import Column, ListPage
@@ -64,15 +65,25 @@ class FollowUpList(ListPage):
         ),
         Column("payer", "Payer", order_by="payer__name", value=lambda c: c.payer.name),
         Column("date_of_service", "Date of service"),
-        Column("first_submitted_at", "First submitted"),
+        Column(
+            "first_submitted_at",
+            "First sent",
+            value=lambda c: as_date(c.first_submitted_at),
+            export=lambda c: c.first_submitted_at,
+        ),
         Column(
             "days_waiting",
-            "Days waiting",
+            "Days",
             sortable=False,
             value=selectors.days_waiting,
             css="text-end",
         ),
-        Column("last_asked_at", "Last asked", value=lambda c: _when(c.last_asked_at)),
+        Column(
+            "last_asked_at",
+            "Last asked",
+            value=lambda c: as_date(c.last_asked_at) if c.last_asked_at else "",
+            export=lambda c: _when(c.last_asked_at),
+        ),
         Column(
             "last_answer_kind",
             "Last answer",
