@@ -25,6 +25,7 @@ from decimal import Decimal
 
 from medoffice.x12._reading import amount, date8, read_checked, require
 from medoffice.x12.claims import Payer, Person, Provider
+from medoffice.x12.eligibility import person_name
 from medoffice.x12.errors import ContentError, WriteError, X12Error
 from medoffice.x12.reader import Segment, Source
 from medoffice.x12.writer import (
@@ -217,19 +218,8 @@ def write_276(
                     raise WriteError(f"claim {request.control_number}: the member id is missing")
                 if dependent is None:
                     _person(out, "IL", request.subscriber, member)
-                else:
-                    out.add(
-                        "NM1",
-                        "IL",
-                        "1",
-                        text(request.subscriber.last_name),
-                        text(request.subscriber.first_name),
-                        "",
-                        "",
-                        "",
-                        "MI",
-                        member,
-                    )
+                else:  # the subscriber named only; the patient's DMG is in 2000E
+                    person_name(out, "IL", request.subscriber, member)
                     hl += 1
                     out.add("HL", str(hl), str(hl - 1), "23")
                     _person(out, "QC", dependent, "")
@@ -248,18 +238,7 @@ def _person(out: SegmentWriter, entity: str, who: Person, member: str) -> None:
             write_date8(who.date_of_birth),
             who.sex if who.sex in {"M", "F"} else "U",
         )
-    out.add(
-        "NM1",
-        entity,
-        "1",
-        text(who.last_name),
-        text(who.first_name),
-        text(who.middle_name),
-        "",
-        text(who.suffix),
-        "MI" if member else "",
-        member,
-    )
+    person_name(out, entity, who, member)
 
 
 def _claim(out: SegmentWriter, request: StatusRequest) -> None:

@@ -200,8 +200,9 @@ def write_270(
     return out.text()
 
 
-def _name(out: SegmentWriter, entity: str, who: Person, member: str) -> None:
-    """NM1 (IL subscriber with the member id, 03 dependent without) and its DMG."""
+def person_name(out: SegmentWriter, entity: str, who: Person, member: str) -> None:
+    """NM1 of a person: ``entity`` (IL subscriber, 03 or QC dependent), the name, and the
+    member id (MI) when given. The 270 and the 276 write it the same way."""
     out.add(
         "NM1",
         entity,
@@ -214,6 +215,11 @@ def _name(out: SegmentWriter, entity: str, who: Person, member: str) -> None:
         "MI" if member else "",
         member,
     )
+
+
+def _name(out: SegmentWriter, entity: str, who: Person, member: str) -> None:
+    """NM1 (IL subscriber with the member id, 03 dependent without) and its DMG."""
+    person_name(out, entity, who, member)
     if who.date_of_birth is not None:
         out.add("DMG", "D8", date8(who.date_of_birth), who.sex if who.sex in {"M", "F"} else "")
 
