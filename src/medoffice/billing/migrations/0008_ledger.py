@@ -10,7 +10,9 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('billing', '0007_secondary_claims_and_cms1500_boxes'),
-        ('core', '0014_address_states_zip_phone'),
+        # core.Location is all it needs (core 0001); like billing's other migrations it does
+        # not wait for core's later ones, so a backup restored from before them migrates.
+        ('core', '0002_audit_append_only'),
         ('patients', '0005_merged_into_without_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
