@@ -9,6 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from medoffice.core.models import AuditEvent
+from medoffice.core.roles import Role
 from medoffice.patients.models import Coverage
 from tests.factories import PatientFactory
 from tests.frontdesk.factories import local_today
@@ -154,9 +155,11 @@ def test_the_service_holds_a_copay_from_code_to_the_limit(location):
 
 
 def test_end_asks_for_confirmation_with_todays_date_and_changes_nothing_yet(
-    desk, location, clock_at
+    client_for, location, clock_at
 ):
     clock_at(20, 30)  # evening in the practice: already tomorrow in UTC
+    # Logged in after the clock moved: a session begun at the real time would have idled out.
+    desk = client_for(Role.FRONT_DESK, locations=[location])
     patient = PatientFactory(home_location=location)
     coverage = CoverageFactory(patient=patient, order=1)
     response = desk.get(f"/patients/coverages/{coverage.pk}/end/")
