@@ -14,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from medoffice.x12._reading import amount, date8, read_checked, require
+from medoffice.x12._reading import amount, date8, one_of, read_checked, require
 from medoffice.x12.errors import ContentError, X12Error
 from medoffice.x12.reader import Segment, Source
 
@@ -152,14 +152,7 @@ def read_277ca(source: Source) -> Report277CA:
             levels, current = {}, None
         elif sid == "HL":
             number = require(segment, 1, "the hierarchical id")
-            code = require(segment, 3, "the hierarchical level code")
-            if code not in LEVELS:
-                raise ContentError(
-                    f"hierarchical level {code!r} is not one of {sorted(LEVELS)}",
-                    segment_number=segment.number,
-                    segment_id="HL",
-                    element=3,
-                )
+            one_of(segment, 3, LEVELS, "the hierarchical level code")
             parent_id = segment.get(2).strip()
             if parent_id and parent_id not in levels:
                 raise ContentError(

@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from medoffice.x12._reading import amount, date8, read_checked, require
+from medoffice.x12._reading import amount, date8, one_of, read_checked, require
 from medoffice.x12.claims import Payer, Person, Provider
 from medoffice.x12.eligibility import person_name
 from medoffice.x12.errors import ContentError, WriteError, X12Error
@@ -452,14 +452,7 @@ def read_277(source: Source) -> Response277:
     for segment in listed:
         sid = segment.id
         if sid == "HL":
-            code = require(segment, 3, "the hierarchical level code")
-            if code not in LEVELS:
-                raise ContentError(
-                    f"hierarchical level {code!r} is not one of {sorted(LEVELS)}",
-                    segment_number=segment.number,
-                    segment_id="HL",
-                    element=3,
-                )
+            code = one_of(segment, 3, LEVELS, "the hierarchical level code")
             level, claim, line = code, None, None
         elif sid == "NM1":
             entity = segment.get(1)
