@@ -190,9 +190,15 @@ def database_on_disk(tmp_path: Path) -> Iterator[None]:
         return
     path = tmp_path / "concurrency.sqlite3"
     connection.ensure_connection()
-    target = sqlite3.connect(path)
-    connection.connection.backup(target)
-    target.close()
+    # The copy is put in WAL mode here, and this connection stays open until the end,
+    # as a running server's would: otherwise the threads' first connections convert
+    # the file from rollback mode all at once, and each last close removes the WAL
+    # while another thread opens it. Both can answer "database is locked" at once,
+    # without the busy timeout (sqlite.org/wal.html, "Sometimes queries return
+    # SQLITE_BUSY in WAL mode"); CI saw it once (session 20).
+    keeper = sqlite3.connect(path)
+    connection.connection.backup(keeper)
+    keeper.execute("PRAGMA journal_mode=WAL")
     original = connection.settings_dict["NAME"]
     connection.settings_dict["NAME"] = str(path)
     try:
@@ -201,6 +207,7 @@ def database_on_disk(tmp_path: Path) -> Iterator[None]:
         # Back to the in-memory name first: closing the test's connection under the
         # file's name would really close it, and the in-memory database with it.
         connection.settings_dict["NAME"] = original
+        keeper.close()
 
 
 @pytest.fixture

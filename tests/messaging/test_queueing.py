@@ -166,7 +166,7 @@ def test_the_reminder_uses_the_office_managers_edited_template(visit):
 
 def test_a_reminder_carries_no_clinical_content(practice):
     visit = AppointmentFactory(
-        patient=ReachablePatientFactory(),
+        patient=ReachablePatientFactory(last_name="Quorvane"),
         start=open_weekday_at(10, days_ahead=7),
         reason="chest pain follow-up",
         note="discuss biopsy results",

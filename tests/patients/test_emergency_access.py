@@ -30,7 +30,8 @@ def location_b(practice):
 
 @pytest.fixture
 def patient_at_b(location_b):
-    return PatientFactory(home_location=location_b, mrn="M0900001")
+    # A surname no page text contains ("Chang" is in "Change password").
+    return PatientFactory(home_location=location_b, mrn="M0900001", last_name="Quorvane")
 
 
 @pytest.fixture
