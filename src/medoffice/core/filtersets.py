@@ -77,16 +77,22 @@ def filter_rows(
     return filterset.qs
 
 
+def list_url(url: str, values: Mapping[str, Any]) -> str:
+    """The list's address filtered by ``values`` (None: not given), as a figure links it."""
+    from urllib.parse import urlencode
+
+    data = {key: str(value) for key, value in values.items() if value is not None}
+    return f"{url}?{urlencode(data)}" if data else url
+
+
 def list_figure(
     url: str, filterset_class: type[FilterSet], queryset: QuerySet, values: Mapping[str, Any]
 ) -> dict[str, Any]:
     """A home-page figure and the list behind it: the count of the rows ``filterset_class``
     keeps of ``queryset`` (the list page's own rows) for ``values``, and the list's address
     filtered by the same values, so the figure and the list it opens always agree."""
-    from urllib.parse import urlencode
-
     data = {key: str(value) for key, value in values.items() if value is not None}
     return {
         "count": filter_rows(filterset_class, queryset, data).count(),
-        "url": f"{url}?{urlencode(data)}" if data else url,
+        "url": list_url(url, data),
     }

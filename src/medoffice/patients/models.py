@@ -136,6 +136,8 @@ class Patient(Timestamps):
             models.Index(fields=["search_last", "search_first"], name="patient_search_last"),
             models.Index(fields=["search_first", "search_last"], name="patient_search_first"),
             models.Index(fields=["date_of_birth"], name="patient_dob"),
+            # The home page's recently changed patients (newest first, eight of them).
+            models.Index(fields=["-updated_at"], name="patient_recent"),
             # Partial: most home and work phones are empty, which would make planners
             # judge a full index useless; searches add the same "not empty" condition.
             models.Index(

@@ -294,7 +294,7 @@ def appointments_between(user: User, start: dt.datetime, end: dt.datetime) -> Qu
     """The user's view of the book between two instants (location scope applied)."""
     return (
         Appointment.objects.restrict(user, "view")
-        .filter(start__lt=end, end__gt=start)
+        .filter(start__lt=end, end__gt=start, start__gt=start - LONGEST_VISIT)
         .select_related("patient", "provider", "appointment_type", "location", "room")
         .order_by("start", "provider__last_name")
     )

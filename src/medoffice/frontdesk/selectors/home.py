@@ -11,12 +11,12 @@ import statistics
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 
 from medoffice.billing import selectors as billing
-from medoffice.billing.filters import PaymentFilter
-from medoffice.core.filtersets import list_figure
+from medoffice.core.filtersets import list_figure, list_url
 from medoffice.core.models import User
 from medoffice.core.roles import Permission
 from medoffice.frontdesk.choices import S
@@ -24,6 +24,7 @@ from medoffice.frontdesk.selectors.board import alert_level
 from medoffice.frontdesk.selectors.common import appointment_url
 from medoffice.messaging.filters import MessageFilter
 from medoffice.messaging.models import Message, MessageKind, MessageStatus
+from medoffice.patients.models import Coverage
 from medoffice.scheduling import selectors
 from medoffice.scheduling.filters import (
     BOOKED,
@@ -36,6 +37,17 @@ from medoffice.scheduling.models import Appointment, Recall, WaitlistEntry
 
 SHOWN = 8  # rows of a panel's list before "and N more"
 FAILED_REMINDER_DAYS = 7  # the failed reminders the manager's home counts: this past week
+
+
+DESK_FIELDS = (
+    "status",
+    "start",
+    "arrived_at",
+    "roomed_at",
+    "location_id",
+    "patient__first_name",
+    "patient__last_name",
+)
 
 
 def _today_bounds() -> tuple[dt.date, dt.datetime, dt.datetime]:
@@ -53,6 +65,9 @@ def _waiting(user: User, start: dt.datetime, end: dt.datetime) -> list[Appointme
     return list(
         selectors.appointments_between(user, start, end)
         .filter(start__gte=start, status__in=[S.ARRIVED, S.ROOMED], arrived_at__isnull=False)
+        .select_related(None)
+        .select_related("patient")
+        .only(*DESK_FIELDS)
         .order_by("arrived_at")
     )
 
@@ -93,16 +108,10 @@ def office_day(user: User) -> dict[str, Any]:
         copays = billing.copays_by_method(user, today)
         payments = reverse("billing:payments")
         base = {"date": day, "kind": "copay"}
-        copays["url"] = list_figure(payments, PaymentFilter, billing.counted_payments(user), base)[
-            "url"
-        ]
+        # The totals come from copays_by_method; each figure links the payments list.
+        copays["url"] = list_url(payments, base)
         for m in copays["methods"]:
-            m["url"] = list_figure(
-                payments,
-                PaymentFilter,
-                billing.counted_payments(user),
-                {**base, "method": m["method"]},
-            )["url"]
+            m["url"] = list_url(payments, {**base, "method": m["method"]})
         figures["copays"] = copays
     sunday = today + dt.timedelta(days=6 - today.weekday())
     figures["recalls"] = {
@@ -142,11 +151,24 @@ def desk_day(user: User) -> dict[str, Any]:
         selectors.appointments_between(user, start, end)
         .filter(start__gte=start)
         .exclude(status__in=[S.CANCELLED, S.NO_SHOW, S.LEFT_WITHOUT_BEING_SEEN])
-        .prefetch_related("patient__coverages")
+        # Only what the panel shows: a whole day's visits with their patients and
+        # coverages would otherwise be most of the home page's time.
+        .select_related(None)
+        .select_related("patient")
+        .only(*DESK_FIELDS)
+        .prefetch_related(
+            Prefetch(
+                "patient__coverages",
+                queryset=Coverage.objects.only(
+                    "patient_id", "copay", "order", "is_active", "effective_from", "effective_to"
+                ),
+            )
+        )
     )
     arrived = sorted(
         (a for a in today_visits if a.arrived_at), key=lambda a: a.arrived_at or a.start
     )
+    # Links are made only for the rows the panel shows.
     arrivals = [
         {
             "name": _name(a),
@@ -154,7 +176,7 @@ def desk_day(user: User) -> dict[str, Any]:
             "status": a.get_status_display(),
             "url": appointment_url(user, a),
         }
-        for a in arrived
+        for a in arrived[:SHOWN]
     ]
     too_long: list[dict[str, Any]] = []
     for a in arrived:
@@ -180,28 +202,30 @@ def desk_day(user: User) -> dict[str, Any]:
         .filter(appointment__in=[a.pk for a in today_visits], kind="copay")
         .values_list("appointment_id", flat=True)
     )
-    to_collect: list[dict[str, Any]] = []
+    due: list[tuple[Appointment, Decimal]] = []
     for a in sorted(today_visits, key=lambda a: a.start):
         if a.pk in paid or a.status in {S.COMPLETED}:
             continue
         copay = _copay_due(a, start.date())
         if copay:
-            to_collect.append(
-                {
-                    "name": _name(a),
-                    "time": timezone.localtime(a.start),
-                    "copay": copay,
-                    "status": a.get_status_display(),
-                    "url": appointment_url(user, a),
-                }
-            )
+            due.append((a, copay))
+    to_collect = [
+        {
+            "name": _name(a),
+            "time": timezone.localtime(a.start),
+            "copay": copay,
+            "status": a.get_status_display(),
+            "url": appointment_url(user, a),
+        }
+        for a, copay in due[:SHOWN]
+    ]
     return {
-        "arrivals": arrivals[:SHOWN],
-        "arrivals_more": max(0, len(arrivals) - SHOWN),
+        "arrivals": arrivals,
+        "arrivals_more": max(0, len(arrived) - SHOWN),
         "too_long": too_long,
-        "to_collect": to_collect[:SHOWN],
-        "to_collect_more": max(0, len(to_collect) - SHOWN),
-        "to_collect_total": sum((c["copay"] for c in to_collect), Decimal("0.00")),
+        "to_collect": to_collect,
+        "to_collect_more": max(0, len(due) - SHOWN),
+        "to_collect_total": sum((copay for _, copay in due), Decimal("0.00")),
     }
 
 
