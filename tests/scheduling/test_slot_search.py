@@ -100,3 +100,40 @@ def test_a_repeated_search_does_not_read_the_bookings_again(book):
     ]
     assert reads_bookings, "a booking makes the next search read the bookings again"
     assert not [q for q in first.captured_queries if "scheduling_appointment_resources" in q["sql"]]
+
+
+def _weekly(book, start_date, weeks, limit):
+    found = selectors.open_slots(
+        book["kind"],
+        start_date=start_date,
+        end_date=start_date + dt.timedelta(weeks=weeks),
+        step=30,
+        limit=limit,
+    )
+    return [slot.start for slot in found]
+
+
+def test_a_limited_search_filled_by_its_first_days_gives_the_first_slots_of_the_range(book):
+    # Two slots a week: six slots are in the first three weeks of the thirteen.
+    start_date = book["day"].date()
+    first = _weekly(book, start_date, 13, limit=4)
+    everything = _weekly(book, start_date, 13, limit=None)
+    assert first == everything[:4]
+    assert first[-1] - first[0] < dt.timedelta(days=selectors.FIRST_LOOK_DAYS)
+
+
+def test_a_limited_search_its_first_days_cannot_fill_reads_the_whole_range(book):
+    start_date = book["day"].date()
+    found = _weekly(book, start_date, 13, limit=20)
+    assert found == _weekly(book, start_date, 13, limit=None)[:20]
+    assert found[-1] - found[0] > dt.timedelta(days=selectors.FIRST_LOOK_DAYS)
+
+
+def test_a_limited_search_finds_slots_that_begin_after_its_first_days(book):
+    TemplateBlock.objects.filter(provider=book["provider"]).update(
+        effective_from=book["day"].date() + dt.timedelta(days=selectors.FIRST_LOOK_DAYS + 7)
+    )
+    start_date = book["day"].date()
+    found = _weekly(book, start_date, 13, limit=4)
+    assert len(found) == 4
+    assert found[0].date() > start_date + dt.timedelta(days=selectors.FIRST_LOOK_DAYS)

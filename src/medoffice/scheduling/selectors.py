@@ -156,6 +156,9 @@ def engine_unavailability(
 # bound lets the database read the window's rows from the index on ``start`` alone.
 LONGEST_VISIT = dt.timedelta(minutes=480)
 
+# A search with a limit looks at its first this many days before the whole range.
+FIRST_LOOK_DAYS = 14
+
 
 def _active_touching(start: dt.datetime, end: dt.datetime) -> QuerySet[Appointment]:
     return Appointment.objects.active().filter(
@@ -270,24 +273,44 @@ def open_slots(
     limit: int | None = 20,
     now: dt.datetime | None = None,
     step: int = 15,
+    first_look_days: int | None = FIRST_LOOK_DAYS,
 ) -> list[engine.Slot]:
-    """Open slots for a type across providers and locations, first ``limit`` in time order."""
+    """Open slots for a type across providers and locations, first ``limit`` in time order.
+
+    With a limit, the first ``first_look_days`` are searched first and the whole range only
+    when they hold fewer than ``limit`` slots (None: the whole range at once, for a limit
+    that a few days seldom fill): the first slots of a shorter range, when
+    there are enough of them, are the first slots of the whole range, and a shorter range
+    costs less to check and read (its bookings, its fingerprint).
+    """
     tz = practice_zone()
     now = now or timezone.now()
     kind = engine_type(appointment_type)
-    calendar = availability_calendar(
-        start_date=start_date, end_date=end_date, provider_ids=provider_ids, tz=tz
-    )
-    return calendar.find_slots(
-        kind,
-        start_date=start_date,
-        end_date=end_date,
-        now=now,
-        provider_ids=list(provider_ids) if provider_ids is not None else None,
-        location_ids=list(location_ids) if location_ids is not None else None,
-        step=step,
-        limit=limit,
-    )
+    providers = list(provider_ids) if provider_ids is not None else None
+    locations = list(location_ids) if location_ids is not None else None
+    ends = [end_date]
+    if limit is not None and first_look_days is not None:
+        first_look = start_date + dt.timedelta(days=first_look_days)
+        if first_look < end_date:
+            ends.insert(0, first_look)
+    slots: list[engine.Slot] = []
+    for until in ends:
+        calendar = availability_calendar(
+            start_date=start_date, end_date=until, provider_ids=providers, tz=tz
+        )
+        slots = calendar.find_slots(
+            kind,
+            start_date=start_date,
+            end_date=until,
+            now=now,
+            provider_ids=providers,
+            location_ids=locations,
+            step=step,
+            limit=limit,
+        )
+        if limit is not None and len(slots) >= limit:
+            break
+    return slots
 
 
 def appointments_between(user: User, start: dt.datetime, end: dt.datetime) -> QuerySet[Appointment]:

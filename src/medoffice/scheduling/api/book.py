@@ -178,6 +178,7 @@ def slots(request: ApiRequest, filters: Query[SlotFilter]) -> list[dict[str, Any
         provider_ids=[filters.provider] if filters.provider else None,
         location_ids=locations,
         limit=100,
+        first_look_days=None,  # a hundred slots take most of a month
     )
     audit(request, AuditAction.READ, object_type="scheduling.slot", detail=f"type {kind.pk}")
     return [
