@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0014_address_states_zip_phone'),
-        ('patients', '0005_merged_into_without_index'),
+        ("core", "0014_address_states_zip_phone"),
+        ("patients", "0005_merged_into_without_index"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='patient',
-            index=models.Index(fields=['-updated_at'], name='patient_recent'),
+            model_name="patient",
+            index=models.Index(fields=["-updated_at"], name="patient_recent"),
         ),
     ]

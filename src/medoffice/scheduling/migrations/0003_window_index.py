@@ -5,26 +5,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0014_address_states_zip_phone'),
-        ('patients', '0006_recent_index'),
-        ('scheduling', '0002_messages_move_to_messaging'),
+        ("core", "0014_address_states_zip_phone"),
+        ("patients", "0006_recent_index"),
+        ("scheduling", "0002_messages_move_to_messaging"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='appointment',
-            name='appt_status_start',
+            model_name="appointment",
+            name="appt_status_start",
         ),
         migrations.AlterField(
-            model_name='appointment',
-            name='start',
+            model_name="appointment",
+            name="start",
             field=models.DateTimeField(),
         ),
         migrations.AddIndex(
-            model_name='appointment',
-            index=models.Index(fields=['start', 'status', 'end', 'updated_at', 'location', 'provider'], name='appt_window'),
+            model_name="appointment",
+            index=models.Index(
+                fields=["start", "status", "end", "updated_at", "location", "provider"],
+                name="appt_window",
+            ),
         ),
     ]
