@@ -349,7 +349,7 @@ def bar_layout(
     for _c, _name, _i, value, x, w in _bars(layout, categories, series):
         figure = _fmt(round(value, 1))
         fw = text_width(figure)
-        if fw <= w + 1:
+        if fw <= w:  # no wider than its bar: neighbours' figures keep the bars' gap
             top = layout.y_of(value) if value > 0 else layout.bottom - STUB
             centre = x + w / 2
             box = Box(centre - fw / 2, top - 2 - FONT_SIZE, fw, FONT_SIZE)
