@@ -115,3 +115,17 @@ def test_no_template_writes_a_date_or_time_format_of_its_own():
         "Write dates with |as_date, |as_time, |as_datetime or |as_weekday_date "
         '(medoffice.core.formats), or |date:"Y-m-d" for an input\'s value:\n' + "\n".join(offenders)
     )
+
+
+@given(st.dates())
+def test_a_date_is_written_as_django_writes_the_practice_date_format(day):
+    from django.utils import dateformat
+
+    assert as_date(day) == dateformat.format(day, "m/d/Y")
+
+
+@given(st.datetimes(timezones=st.just(dt.UTC), min_value=dt.datetime(2, 1, 1)))
+def test_an_aware_date_time_is_written_as_its_local_date(moment):
+    from django.utils import dateformat
+
+    assert as_date(moment) == dateformat.format(timezone.localtime(moment), "m/d/Y")

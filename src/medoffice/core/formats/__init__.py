@@ -43,6 +43,11 @@ def _format(value: Moment | None, pattern: str) -> str:
 
 def as_date(value: dt.date | dt.datetime | None) -> str:
     """12/01/2026"""
+    if DATE_FORMAT == "m/d/Y" and isinstance(value, dt.date):
+        # The same text as Django's date format, without its parser: reports write
+        # hundreds of dates per page.
+        day = local(value)
+        return f"{day.month:02d}/{day.day:02d}/{day.year:04d}"
     return _format(value, DATE_FORMAT)
 
 
