@@ -35,10 +35,10 @@ from medoffice.billing.models.payments import PatientPayment, PaymentRefund
 __all__ = [
     "Acknowledgement",
     "AddOnCode",
-    "Appeal",
-    "AppealTemplate",
     "AdjudicationAdjustment",
     "AdjudicationLine",
+    "Appeal",
+    "AppealTemplate",
     "ChargeLine",
     "Claim",
     "ClaimBatch",
