@@ -25,6 +25,7 @@ QUEUE = "billing_office:denials"
 @pytest.fixture
 def location(practice):
     office_visit_codes()
+    services.ensure_templates()  # a demo test's flush may have taken the seeded ones
     return LocationFactory()
 
 

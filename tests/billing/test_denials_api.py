@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from medoffice.billing.models import Appeal
+from medoffice.billing.services import denials as services
 from medoffice.core.roles import Role
 from tests.billing.factories_claims import office_visit_codes
 from tests.billing.factories_denials import a_denial, denied_claim
@@ -20,6 +21,7 @@ JSON = "application/json"
 @pytest.fixture
 def location(practice):
     office_visit_codes()
+    services.ensure_templates()  # a demo test's flush may have taken the seeded ones
     return LocationFactory()
 
 

@@ -115,9 +115,11 @@ def build_denials(context: dict[str, Any], seed: int = 2026) -> None:
     # Five appeals, with letters from the built-in templates (the denials they name are
     # appealed, or were and came back overturned or upheld).
     templates = {t.key: t for t in AppealTemplate.objects.all()}
-    appealable = list(Denial.objects.filter(status__in=["appealed", "upheld", "overturned"])
+    appealable = list(
+        Denial.objects.filter(status__in=["appealed", "upheld", "overturned"])
         .select_related("claim__patient", "claim__payer", "claim__coverage")
-        .order_by("pk")[:APPEALS])
+        .order_by("pk")[:APPEALS]
+    )
     from medoffice.billing.selectors.denials import letter_values
 
     for denial in appealable:

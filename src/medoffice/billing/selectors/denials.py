@@ -171,12 +171,12 @@ def groups(rows: QuerySet[Denial]) -> Groups:
         except ValueError:
             label = key
         result.by_category.append(Group(key, label, row["n"], row["total"]))
-    for row in plain.values("group_code", "reason_code").annotate(
+    for code_row in plain.values("group_code", "reason_code").annotate(
         n=Count("pk"), total=cents_sum("amount")
     ):
-        key = f"{row['group_code']}-{row['reason_code']}"
+        key = f"{code_row['group_code']}-{code_row['reason_code']}"
         result.by_code.append(
-            Group(key, key, row["n"], row["total"], reason_words(row["reason_code"]))
+            Group(key, key, code_row["n"], code_row["total"], reason_words(code_row["reason_code"]))
         )
     remarks: dict[str, Group] = {}
     for codes, amount in plain.exclude(remark_codes="").values_list("remark_codes", "amount"):
