@@ -235,3 +235,37 @@ def test_the_report_shows_the_rate_and_top_reasons(biller, denial):
     assert page.status_code == 200
     assert b"CO-16" in page.content
     assert b"100.0 %" in page.content  # one claim decided, one denied
+
+
+PAYER = {
+    "name": "Synthetic Appeals Plan",
+    "filing_indicator": "CI",
+    "timely_filing_rule": "days",
+    "timely_filing_days": "180",
+    "submission": "paper",
+    "claims_address_line1": "1 Main Street",
+    "claims_city": "Springfield",
+    "claims_state": "MA",
+    "claims_postal_code": "01103",
+}
+
+
+def test_the_payers_appeal_days_are_set_on_its_page(client_for, location):
+    from medoffice.billing.models import PayerProfile
+
+    manager = client_for(Role.OFFICE_MANAGER)
+
+    page = manager.post(reverse("billing_office:payer-new"), {**PAYER, "appeal_days": "60"})
+
+    assert page.status_code == 302
+    assert PayerProfile.objects.get(payer__name=PAYER["name"]).appeal_days == 60
+
+
+@pytest.mark.parametrize("days", ["0", "1e309", "9999"])
+def test_odd_appeal_days_are_refused_naming_the_field(client_for, location, days):
+    manager = client_for(Role.OFFICE_MANAGER)
+
+    page = manager.post(reverse("billing_office:payer-new"), {**PAYER, "appeal_days": days})
+
+    assert page.status_code == 400
+    assert b'data-field-error="appeal_days"' in page.content

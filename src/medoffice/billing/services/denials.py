@@ -68,7 +68,7 @@ MAX_NOTES = 4000
 MAX_LETTER = 20000
 MAX_REMARKS = 8
 MAX_SOURCE_ID = 40
-SOURCE_KINDS = frozenset({"era", "manual", "277", "import"})
+SOURCE_KINDS = frozenset({"era", "remittance", "manual", "277", "import"})
 ZERO = Decimal("0.00")
 
 # Where a denial may go from each status (write-offs go through ``write_off_denial``).
