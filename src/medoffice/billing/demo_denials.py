@@ -44,7 +44,14 @@ def build_denials(context: dict[str, Any], seed: int = 2026) -> None:
 
     from medoffice.billing import appeal_letters
     from medoffice.billing.adjustments import DenialCategory, denial_category
-    from medoffice.billing.models import Appeal, AppealTemplate, ChargeLine, Claim, Denial
+    from medoffice.billing.models import (
+        Appeal,
+        AppealTemplate,
+        ChargeLine,
+        Claim,
+        Denial,
+        DenialEvent,
+    )
     from medoffice.billing.services.denials import DEFAULT_APPEAL_DAYS
 
     if Denial.objects.exists():
@@ -112,6 +119,27 @@ def build_denials(context: dict[str, Any], seed: int = 2026) -> None:
             )
         )
     Denial.objects.bulk_create(rows, batch_size=BATCH)
+    events = []
+    for denial in rows:
+        if denial.pk is None:  # a backend that does not return ids (not ours)
+            break
+        events.append(
+            DenialEvent(
+                denial_id=denial.pk, to_status="open", reason="opened from era", by=biller, at=now
+            )
+        )
+        if denial.status != "open":
+            events.append(
+                DenialEvent(
+                    denial_id=denial.pk,
+                    from_status="open",
+                    to_status=denial.status,
+                    reason="worked by the biller",
+                    by=biller,
+                    at=now,
+                )
+            )
+    DenialEvent.objects.bulk_create(events, batch_size=BATCH)
     # Five appeals, with letters from the built-in templates (the denials they name are
     # appealed, or were and came back overturned or upheld).
     templates = {t.key: t for t in AppealTemplate.objects.all()}
