@@ -59,6 +59,7 @@ class BillingConfig(AppConfig):
                 33,
             ),
             NavEntry("Billing", "Follow-up", "billing_office:follow-up", Permission.VIEW_CLAIM, 34),
+            NavEntry("Billing", "Denials", "billing_office:denials", Permission.VIEW_CLAIM, 35),
         )
         for label, url_name, order in (
             ("Codes", "billing_office:codes", 40),
@@ -92,3 +93,6 @@ class BillingConfig(AppConfig):
             "billing-submission", "medoffice.billing.demo_submission.build_submission", order=37
         )
         register_builder("billing-ledger", "medoffice.billing.demo_ledger.build_ledger", order=39)
+        register_builder(
+            "billing-ledger-denials", "medoffice.billing.demo_denials.build_denials", order=39
+        )

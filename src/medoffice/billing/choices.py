@@ -184,3 +184,28 @@ class LedgerParty(models.TextChoices):
 
     INSURANCE = "insurance", "Insurance"
     PATIENT = "patient", "Patient"
+
+
+class DenialStatus(models.TextChoices):
+    """Where a denial stands: being worked (open, appealed, corrected) or settled."""
+
+    OPEN = "open", "Open"
+    APPEALED = "appealed", "Appealed"
+    CORRECTED = "corrected", "Corrected claim sent"
+    WRITTEN_OFF = "written_off", "Written off"
+    UPHELD = "upheld", "Upheld by the payer"
+    OVERTURNED = "overturned", "Overturned (won)"
+    CLOSED = "closed", "Closed"
+
+
+class AppealMethod(models.TextChoices):
+    MAIL = "mail", "Mail"
+    FAX = "fax", "Fax"
+    PORTAL = "portal", "Payer's portal"
+    ELECTRONIC = "electronic", "Electronic (clearinghouse)"
+
+
+class AppealOutcome(models.TextChoices):
+    PENDING = "pending", "Waiting for the payer"
+    OVERTURNED = "overturned", "Overturned (paid)"
+    UPHELD = "upheld", "Upheld (still denied)"

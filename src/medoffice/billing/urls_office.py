@@ -1,5 +1,5 @@
 """The billing office's pages, under /billing/: code sets, payers and fee schedules,
-charges and the coder queue, the ledger and credit balances, claims, batches, acknowledgements and eligibility.
+charges and the coder queue, the ledger and credit balances, claims, batches, acknowledgements, eligibility, denials and appeals.
 
 (The desk's payments stay under /front-desk/payments/, ``billing/urls.py``.)
 """
@@ -9,6 +9,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from medoffice.billing.views import (
     claims,
     cob,
+    denials,
     encounters,
     followup,
     ledger,
@@ -86,4 +87,20 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("follow-up/answers/", followup.answers_upload, name="follow-up-answers"),
     path("claims/<int:pk>/notes/", followup.add_note, name="claim-notes"),
     path("notes/<int:pk>/done/", followup.complete_task, name="claim-note-done"),
+    # denials and appeals (billing/views/denials.py)
+    path("denials/", denials.DenialList.as_view(), name="denials"),
+    path("denials/report/", denials.denial_report, name="denial-report"),
+    path("denials/<int:pk>/", denials.denial_detail, name="denial"),
+    path("denials/<int:pk>/status/", denials.denial_status, name="denial-status"),
+    path("denials/<int:pk>/assign/", denials.denial_assign, name="denial-assign"),
+    path("denials/<int:pk>/write-off/", denials.denial_write_off, name="denial-write-off"),
+    path("denials/<int:pk>/correct/", denials.denial_correct, name="denial-correct"),
+    path("denials/<int:pk>/void/", denials.denial_void, name="denial-void"),
+    path("denials/<int:pk>/appeal/", denials.appeal_new, name="denial-appeal"),
+    path("claims/<int:pk>/denials/new/", denials.denial_new, name="claim-denial-new"),
+    path("appeals/<int:pk>/letter.pdf", denials.appeal_letter, name="appeal-letter"),
+    path("appeals/<int:pk>/outcome/", denials.appeal_outcome, name="appeal-outcome"),
+    path("appeal-templates/", denials.template_list, name="appeal-templates"),
+    path("appeal-templates/new/", denials.template_edit, name="appeal-template-new"),
+    path("appeal-templates/<int:pk>/", denials.template_edit, name="appeal-template"),
 ]

@@ -1,6 +1,7 @@
 """Billing's JSON API: one router made of each part's."""
 
 from medoffice.billing.api.claims import router as claims_router
+from medoffice.billing.api.denials import router as denials_router
 from medoffice.billing.api.eligibility import router as eligibility_router
 from medoffice.billing.api.followup import router as followup_router
 from medoffice.billing.api.payments import router
@@ -13,6 +14,7 @@ router.add_router("", eligibility_router)
 # /claims/awaiting-answer.
 router.add_router("", submission_router)
 router.add_router("", followup_router)
+router.add_router("", denials_router)
 router.add_router("", claims_router)
 
 __all__ = ["router"]

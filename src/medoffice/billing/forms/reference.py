@@ -84,6 +84,13 @@ class PayerForm(BootstrapMixin, forms.Form):
         initial=180,
         help_text="Under the Medicare rule this is one calendar year (42 CFR 424.44).",
     )
+    appeal_days = forms.IntegerField(
+        label="Days to appeal a denial",
+        min_value=1,
+        max_value=3650,
+        required=False,
+        help_text="Empty: 90 days.",
+    )
     submission = forms.ChoiceField(label="Claims go", choices=SubmissionMethod.choices)
     clearinghouse = forms.ModelChoiceField(
         label="Clearinghouse",
@@ -109,6 +116,7 @@ class PayerForm(BootstrapMixin, forms.Form):
                 "filing_indicator",
                 "timely_filing_rule",
                 "timely_filing_days",
+                "appeal_days",
                 "submission",
                 "clearinghouse",
                 "claims_address_line1",

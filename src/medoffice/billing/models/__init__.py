@@ -25,6 +25,7 @@ from medoffice.billing.models.codes import (
     ProcedureCode,
     PtpEdit,
 )
+from medoffice.billing.models.denials import Appeal, AppealTemplate, Denial, DenialEvent
 from medoffice.billing.models.encounters import ChargeLine, Encounter, EncounterDiagnosis
 from medoffice.billing.models.fees import FeeSchedule, FeeScheduleEntry, PayerProfile, Plan
 from medoffice.billing.models.followup import ClaimNote, StatusInquiry, StatusRequestFile
@@ -36,6 +37,8 @@ __all__ = [
     "AddOnCode",
     "AdjudicationAdjustment",
     "AdjudicationLine",
+    "Appeal",
+    "AppealTemplate",
     "ChargeLine",
     "Claim",
     "ClaimBatch",
@@ -45,6 +48,8 @@ __all__ = [
     "ClaimTransition",
     "Clearinghouse",
     "ControlNumber",
+    "Denial",
+    "DenialEvent",
     "EligibilityCheck",
     "Encounter",
     "EncounterDiagnosis",

@@ -47,6 +47,12 @@ class PayerProfile(models.Model):
         blank=True,
         related_name="payers",
     )
+    appeal_days = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(3650)],
+        help_text="Days after a denial to appeal it (empty: the practice's default, 90).",
+    )
     claims_address_line1 = models.CharField("claims address", max_length=120, blank=True)
     claims_address_line2 = models.CharField(max_length=120, blank=True)
     claims_city = models.CharField(max_length=80, blank=True)

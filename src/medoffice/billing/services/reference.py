@@ -30,6 +30,7 @@ PROFILE_FIELDS = (
     "filing_indicator",
     "timely_filing_rule",
     "timely_filing_days",
+    "appeal_days",
     "submission",
     "clearinghouse",
     "claims_address_line1",
