@@ -184,3 +184,24 @@ class LedgerParty(models.TextChoices):
 
     INSURANCE = "insurance", "Insurance"
     PATIENT = "patient", "Patient"
+
+
+class PlanStatus(models.TextChoices):
+    """Where a patient's payment plan is."""
+
+    ACTIVE = "active", "Active"
+    COMPLETED = "completed", "Completed"
+    CANCELLED = "cancelled", "Cancelled"
+    DEFAULTED = "defaulted", "Defaulted"
+
+
+class PlanFrequency(models.TextChoices):
+    MONTHLY = "monthly", "Monthly"
+
+
+class CheckoutStatus(models.TextChoices):
+    """An online payment started from a pay link: opened at the processor, then paid or not."""
+
+    OPEN = "open", "Open"
+    PAID = "paid", "Paid"
+    EXPIRED = "expired", "Expired"

@@ -30,6 +30,7 @@ from medoffice.billing.models.fees import FeeSchedule, FeeScheduleEntry, PayerPr
 from medoffice.billing.models.followup import ClaimNote, StatusInquiry, StatusRequestFile
 from medoffice.billing.models.ledger import LedgerEntry, LedgerIsAppendOnly
 from medoffice.billing.models.payments import PatientPayment, PaymentRefund
+from medoffice.billing.models.plans import OnlineCheckout, PaymentPlan, PaymentPlanInstalment
 
 __all__ = [
     "Acknowledgement",
@@ -53,10 +54,13 @@ __all__ = [
     "LedgerEntry",
     "LedgerIsAppendOnly",
     "Modifier",
+    "OnlineCheckout",
     "MueLimit",
     "PatientPayment",
     "PayerAdjudication",
     "PayerProfile",
+    "PaymentPlan",
+    "PaymentPlanInstalment",
     "PaymentRefund",
     "PlaceOfService",
     "Plan",
