@@ -68,7 +68,9 @@ class FakeStripe(BaseHTTPRequestHandler):
         session_id = urllib.parse.unquote(self.path.rsplit("/", 1)[-1])
         session = type(self).sessions.get(session_id)
         if session is None:
-            return self._answer(404, {"error": {"message": f"No such checkout.session: {session_id}"}})
+            return self._answer(
+                404, {"error": {"message": f"No such checkout.session: {session_id}"}}
+            )
         return self._answer(200, session)
 
     def log_message(self, *args: object) -> None:

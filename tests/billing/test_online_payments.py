@@ -54,9 +54,7 @@ def start(patient) -> tuple[Client, str, str]:
 
 def deliver(client: Client, body: bytes, *, secret: str = WEBHOOK_SECRET, at: int | None = None):
     header = signature_header(body, secret, int(time.time()) if at is None else at)
-    return client.post(
-        WEBHOOK, body, content_type="application/json", HTTP_STRIPE_SIGNATURE=header
-    )
+    return client.post(WEBHOOK, body, content_type="application/json", HTTP_STRIPE_SIGNATURE=header)
 
 
 # --- the adapter --------------------------------------------------------------------------

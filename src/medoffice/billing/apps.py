@@ -92,3 +92,15 @@ class BillingConfig(AppConfig):
             "billing-submission", "medoffice.billing.demo_submission.build_submission", order=37
         )
         register_builder("billing-ledger", "medoffice.billing.demo_ledger.build_ledger", order=39)
+        register_builder("billing-plans", "medoffice.billing.demo_plans.build_plans", order=39)
+        from medoffice.billing.reminders import register_message_kinds
+        from medoffice.billing.tasks import schedule_patient_billing_run
+
+        register_message_kinds()
+        register_periodic(
+            PeriodicTask(
+                "patient-billing",
+                schedule_patient_billing_run,
+                "Payment plans and balance reminders will be looked at every hour.",
+            )
+        )

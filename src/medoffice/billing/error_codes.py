@@ -136,3 +136,12 @@ class BillingErrorCode(StrEnum):
     LEDGER_LINE_OF_OTHER_PATIENT = "ledger_line_of_other_patient"
     LEDGER_PAYMENT_VOID = "ledger_payment_void"
     LEDGER_CODE_INVALID = "ledger_code_invalid"
+    # payment plans
+    PLAN_TOTAL_REQUIRED = "plan_total_required"
+    PLAN_TOTAL_TOO_LARGE = "plan_total_too_large"
+    PLAN_INSTALMENT_INVALID = "plan_instalment_invalid"
+    PLAN_START_INVALID = "plan_start_invalid"
+    PLAN_DAY_INVALID = "plan_day_invalid"
+    PLAN_ALREADY_ACTIVE = "plan_already_active"
+    PLAN_NOT_ACTIVE = "plan_not_active"
+    PLAN_TOO_MANY_INSTALMENTS = "plan_too_many_instalments"

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 
 ZERO = Decimal("0.00")
 MAX_INSTALMENTS = 120
@@ -37,6 +37,11 @@ def first_due(start: dt.date, day_of_month: int) -> dt.date:
     return candidate if candidate >= start else _month_later(candidate, 1, day_of_month)
 
 
+def instalment_count(total: Decimal, instalment: Decimal) -> int:
+    """How many instalments of ``instalment`` pay ``total`` (the last one may be less)."""
+    return int((total / instalment).to_integral_value(rounding=ROUND_CEILING))
+
+
 def schedule(
     total: Decimal, instalment: Decimal, start: dt.date, day_of_month: int
 ) -> list[Instalment]:
@@ -46,13 +51,13 @@ def schedule(
         raise ValueError("the instalment is at most the total")
     if not 1 <= day_of_month <= 28:
         raise ValueError("the day of the month is 1 to 28")
-    count = -(-total // instalment)  # ceiling
+    count = instalment_count(total, instalment)
     if count > MAX_INSTALMENTS:
         raise ValueError(f"at most {MAX_INSTALMENTS} instalments")
     first = first_due(start, day_of_month)
     result = []
     left = total
-    for number in range(1, int(count) + 1):
+    for number in range(1, count + 1):
         amount = min(instalment, left)
         result.append(Instalment(number, _month_later(first, number - 1, day_of_month), amount))
         left -= amount
@@ -73,9 +78,7 @@ class Standing:
         return self.next_due is None
 
 
-def standing(
-    instalments: list[Instalment], paid: Decimal, today: dt.date
-) -> Standing:
+def standing(instalments: list[Instalment], paid: Decimal, today: dt.date) -> Standing:
     total = sum((i.amount for i in instalments), ZERO)
     remaining = max(paid, ZERO)
     covered = 0

@@ -4,6 +4,7 @@ from medoffice.billing.api.claims import router as claims_router
 from medoffice.billing.api.eligibility import router as eligibility_router
 from medoffice.billing.api.followup import router as followup_router
 from medoffice.billing.api.payments import router
+from medoffice.billing.api.plans import router as plans_router
 from medoffice.billing.api.reference import router as reference_router
 from medoffice.billing.api.submission import router as submission_router
 
@@ -14,5 +15,6 @@ router.add_router("", eligibility_router)
 router.add_router("", submission_router)
 router.add_router("", followup_router)
 router.add_router("", claims_router)
+router.add_router("", plans_router)
 
 __all__ = ["router"]

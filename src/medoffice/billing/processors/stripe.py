@@ -196,7 +196,9 @@ class StripeCheckout:
             raise WebhookRefused("The webhook body is not JSON.") from exc
         if not isinstance(event, dict) or not isinstance(event.get("type"), str):
             raise WebhookRefused("The webhook body is not a Stripe event.")
-        obj = (event.get("data") or {}).get("object") if isinstance(event.get("data"), dict) else None
+        obj = (
+            (event.get("data") or {}).get("object") if isinstance(event.get("data"), dict) else None
+        )
         session = (
             _session(obj)
             if isinstance(obj, dict) and obj.get("object") == "checkout.session"
