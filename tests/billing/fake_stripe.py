@@ -90,8 +90,8 @@ def completed_event(session: dict[str, Any], event_id: str = "evt_1") -> bytes:
     ).encode()
 
 
-@pytest.fixture
-def stripe(settings) -> Iterator[type[FakeStripe]]:
+@pytest.fixture(name="stripe")
+def fake_stripe_server(settings) -> Iterator[type[FakeStripe]]:
     FakeStripe.requests, FakeStripe.sessions, FakeStripe.by_key = [], {}, {}
     FakeStripe.refuse = False
     server = HTTPServer(("127.0.0.1", 0), FakeStripe)

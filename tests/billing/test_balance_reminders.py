@@ -46,8 +46,10 @@ def test_a_patient_due_a_balance_with_text_consent_gets_a_text_with_the_pay_link
     report = reminders.queue_balance_reminders(actor=SYSTEM)
     [message] = balance_messages(patient)
     assert report.queued == 1
-    assert message.channel == "sms" and message.to == patient.phone
-    assert "$170.00" in message.body and "/p/pay/" in message.body
+    assert message.channel == "sms"
+    assert message.to == patient.phone
+    assert "$170.00" in message.body
+    assert "/p/pay/" in message.body
 
 
 def test_the_pay_link_in_the_text_opens_the_pay_page():
@@ -139,7 +141,8 @@ def test_the_hourly_task_queues_and_sends_the_texts(settings, tmp_path):
     settings.SMS_FILE_PATH = str(tmp_path)
     patient = owing()
     result = patient_billing.call()
-    assert result["balance_reminders"] == 1 and result["sent"] >= 1
+    assert result["balance_reminders"] == 1
+    assert result["sent"] >= 1
     assert balance_messages(patient).get().status == "sent"
     assert len(list(tmp_path.iterdir())) >= 1
 

@@ -19,7 +19,11 @@ from medoffice.billing.selectors import ledger as balances
 from medoffice.core.models import AuditEvent
 from tests.billing.factories_claims import office_visit_codes
 from tests.billing.factories_ledger import claimed_visit
-from tests.billing.fake_stripe import WEBHOOK_SECRET, completed_event, stripe  # noqa: F401
+from tests.billing.fake_stripe import (  # noqa: F401 - the fixture
+    WEBHOOK_SECRET,
+    completed_event,
+    fake_stripe_server,
+)
 from tests.factories import SYSTEM
 
 pytestmark = pytest.mark.django_db
@@ -113,7 +117,8 @@ def test_a_webhook_signed_with_the_secret_is_accepted():
         body, {"Stripe-Signature": signature_header(body, "whsec_x", now)}, now=now
     )
     assert event.type == "checkout.session.completed"
-    assert event.session is not None and event.session.paid
+    assert event.session is not None
+    assert event.session.paid
 
 
 @pytest.mark.parametrize(
@@ -148,7 +153,8 @@ def test_an_old_signature_is_refused_as_a_replay():
 def test_the_none_processor_is_the_default_and_takes_nothing(settings):
     settings.PAYMENT_PROCESSOR = "none"
     processor = get_processor()
-    assert processor.name == "none" and not processor.configured
+    assert processor.name == "none"
+    assert not processor.configured
 
 
 # --- the pages and the webhook ---------------------------------------------------------------

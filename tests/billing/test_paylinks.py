@@ -9,7 +9,8 @@ import time_machine
 from django.core import signing
 from django.core.cache import cache
 from django.test import Client
-from hypothesis import given, settings as hsettings
+from hypothesis import given
+from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from medoffice.billing import paylinks
@@ -85,9 +86,11 @@ def test_a_token_expires_after_the_setting_with_410(settings):
         token = paylinks.make_token(patient_id=5)
     with time_machine.travel(dt.datetime(2026, 3, 1, 12, tzinfo=dt.UTC), tick=False):
         assert paylinks.read_token(token).patient_id == 5  # 59 days: still good
-    with time_machine.travel(dt.datetime(2026, 3, 3, 12, tzinfo=dt.UTC), tick=False):
-        with pytest.raises(paylinks.PayLinkRefused) as refused:
-            paylinks.read_token(token)
+    with (
+        time_machine.travel(dt.datetime(2026, 3, 3, 12, tzinfo=dt.UTC), tick=False),
+        pytest.raises(paylinks.PayLinkRefused) as refused,
+    ):
+        paylinks.read_token(token)
     assert refused.value.status == 410
 
 

@@ -97,7 +97,8 @@ def test_the_front_desk_cannot_set_up_a_plan(patient):
 
 def test_a_cancelled_plan_says_why(patient):
     plan = service.cancel_plan(actor=SYSTEM, plan=make_plan(patient), reason="Paid by a relative")
-    assert plan.status == PlanStatus.CANCELLED and plan.end_reason == "Paid by a relative"
+    assert plan.status == PlanStatus.CANCELLED
+    assert plan.end_reason == "Paid by a relative"
 
 
 def test_a_cancellation_needs_a_reason(patient):
@@ -110,7 +111,8 @@ def test_payments_after_the_plan_began_count_toward_its_instalments(patient):
     plan = make_plan(patient)
     desk_payment(patient, "60.00")
     standing = service.plan_view(plan).standing
-    assert standing.covered == 1 and standing.paid == D("60.00")
+    assert standing.covered == 1
+    assert standing.paid == D("60.00")
 
 
 def test_a_void_payment_does_not_count(patient):
@@ -172,7 +174,8 @@ def test_the_biller_sets_up_a_plan_from_the_ledger_page(patient, client_for):
         },
     )
     plan = PaymentPlan.objects.get(patient=patient)
-    assert answer.status_code == 302 and answer["Location"] == f"/billing/payment-plans/{plan.pk}/"
+    assert answer.status_code == 302
+    assert answer["Location"] == f"/billing/payment-plans/{plan.pk}/"
     assert plan.instalments.count() == 5
 
 
@@ -204,7 +207,8 @@ def test_the_biller_cancels_a_plan_on_its_page(patient, client_for):
         f"/billing/payment-plans/{plan.pk}/cancel/", {"reason": "Patient asked"}
     )
     plan.refresh_from_db()
-    assert answer.status_code == 302 and plan.status == PlanStatus.CANCELLED
+    assert answer.status_code == 302
+    assert plan.status == PlanStatus.CANCELLED
 
 
 def test_a_plan_of_another_location_is_not_found(patient, client_for):
@@ -221,7 +225,8 @@ def test_the_api_lists_a_patients_plans_with_their_instalments(patient, api_for)
     answer = api_for(Role.BILLER).get(f"/api/v1/patients/{patient.pk}/payment-plans")
     assert answer.status_code == 200
     [plan] = answer.json()
-    assert plan["status"] == "active" and len(plan["instalments"]) == 3
+    assert plan["status"] == "active"
+    assert len(plan["instalments"]) == 3
 
 
 def test_the_api_sets_up_a_plan(patient, api_for):

@@ -83,7 +83,7 @@ PLACEHOLDERS = {
     "instalment_date": "The plan instalment's due date",
 }
 
-DEFAULTS = {
+DEFAULTS: dict[str, dict[tuple[str, str], tuple[str, str]]] = {
     BALANCE_KIND: {
         (MessageChannel.SMS, "en"): (
             "",

@@ -28,6 +28,7 @@ from medoffice.billing.models import OnlineCheckout, PatientPayment
 from medoffice.billing.processors import PaymentProcessor, ProcessorError, SessionStatus
 from medoffice.billing.services.ledger import apply_payment
 from medoffice.billing.services.payments import take_payment
+from medoffice.billing.services.plans import location_of
 from medoffice.core.audit import record_event
 from medoffice.core.models import AuditAction
 from medoffice.core.permissions import SystemActor
@@ -74,7 +75,7 @@ def start_checkout(
     )
     row = OnlineCheckout.objects.create(
         patient=patient,
-        location_id=patient.home_location_id,
+        location_id=location_of(patient),
         processor=processor.name,
         session_id=checkout.session_id,
         amount=amount,

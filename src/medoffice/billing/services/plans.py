@@ -39,6 +39,25 @@ from medoffice.patients.models import Patient
 ZERO = Decimal("0.00")
 
 
+def location_of(patient: Patient) -> int:
+    """Where a patient's plan (or online payment) belongs: their home location, else the
+    location of their latest charged visit, else the practice's first."""
+    from medoffice.billing.models import Encounter
+    from medoffice.core.models import Location
+
+    if patient.home_location_id is not None:
+        return patient.home_location_id
+    latest = (
+        Encounter.objects.filter(patient=patient)
+        .order_by("-date_of_service", "-pk")
+        .values_list("location_id", flat=True)
+        .first()
+    )
+    if latest is not None:
+        return int(latest)
+    return int(Location.objects.order_by("pk").values_list("pk", flat=True)[0])
+
+
 def today() -> dt.date:
     return timezone.now().astimezone(practice_zone()).date()
 
@@ -137,7 +156,7 @@ def create_plan(
     assert start is not None
     plan = PaymentPlan(
         patient=patient,
-        location_id=patient.home_location_id,
+        location_id=location_of(patient),
         total=cleaned["total"],
         instalment_amount=cleaned["instalment_amount"],
         start_date=start,
