@@ -260,3 +260,13 @@ def test_a_refusing_processor_leaves_the_patient_on_the_page_with_a_message(stri
     assert answer.status_code == 200
     assert 'data-testid="pay-problem"' in answer.content.decode()
     assert not OnlineCheckout.objects.exists()
+
+
+def test_the_receipt_of_an_online_payment_says_it_was_paid_online(stripe, patient, client_for):
+    from medoffice.core.roles import Role
+
+    client, _, session_id = start(patient)
+    deliver(client, completed_event(stripe.pay(session_id)))
+    payment = PatientPayment.objects.get(patient=patient)
+    receipt = client_for(Role.FRONT_DESK).get(f"/front-desk/payments/{payment.pk}/receipt/")
+    assert "Paid online by card" in receipt.content.decode()
