@@ -205,6 +205,13 @@ class Config:
     redis_url: str
     # billing
     eligibility_days_ahead: int
+    pay_link_max_age_days: int
+    payment_processor: str
+    stripe_api_base_url: str
+    stripe_secret_key: str
+    stripe_webhook_secret: str
+    balance_reminder_every_days: int
+    plan_default_after_days: int
     # API
     api_rate: str
     api_token_failure_rate: str
@@ -303,6 +310,13 @@ class Config:
             task_backend=cast(TaskBackend, env.choice("TASK_BACKEND", "database", TASK_BACKENDS)),
             redis_url=env.text("REDIS_URL", "redis://127.0.0.1:6379/0"),
             eligibility_days_ahead=env.integer("ELIGIBILITY_DAYS_AHEAD", 3, minimum=0),
+            pay_link_max_age_days=env.integer("PAY_LINK_MAX_AGE_DAYS", 60, minimum=1),
+            payment_processor=env.choice("PAYMENT_PROCESSOR", "none", ("none", "stripe")),
+            stripe_api_base_url=env.url("STRIPE_API_BASE_URL", "https://api.stripe.com"),
+            stripe_secret_key=env.text("STRIPE_SECRET_KEY", ""),
+            stripe_webhook_secret=env.text("STRIPE_WEBHOOK_SECRET", ""),
+            balance_reminder_every_days=env.integer("BALANCE_REMINDER_EVERY_DAYS", 30, minimum=1),
+            plan_default_after_days=env.integer("PLAN_DEFAULT_AFTER_DAYS", 15, minimum=1),
             api_rate=env.rate("API_RATE", api_rate_default),
             api_token_failure_rate=env.rate("API_TOKEN_FAILURE_RATE", failure_rate_default),
             public_link_failure_rate=env.rate("PUBLIC_LINK_FAILURE_RATE", failure_rate_default),

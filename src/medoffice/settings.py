@@ -276,6 +276,20 @@ else:
 # --- billing ---------------------------------------------------------------
 # How many days before a visit its insurance is checked (a 270 to the payer).
 ELIGIBILITY_DAYS_AHEAD = CONFIG.eligibility_days_ahead
+# Paying online (billing/paylinks.py, billing/processors/): how long a pay link printed on a
+# statement or sent in a reminder works, and which card processor takes the payment ("none":
+# the pay page says how to pay by phone or mail). The Stripe keys come from its dashboard.
+PAY_LINK_MAX_AGE_DAYS = CONFIG.pay_link_max_age_days
+PAYMENT_PROCESSOR = CONFIG.payment_processor
+PAYMENT_CURRENCY = "usd"
+STRIPE_API_BASE_URL = CONFIG.stripe_api_base_url
+STRIPE_SECRET_KEY = CONFIG.stripe_secret_key
+STRIPE_WEBHOOK_SECRET = CONFIG.stripe_webhook_secret
+STRIPE_TIMEOUT_SECONDS = 10.0
+# Balance text reminders: at most one per patient in this many days, between 8:00 and 21:00.
+BALANCE_REMINDER_EVERY_DAYS = CONFIG.balance_reminder_every_days
+# A payment plan's instalment unpaid this many days after its due date defaults the plan.
+PLAN_DEFAULT_AFTER_DAYS = CONFIG.plan_default_after_days
 
 # --- API ------------------------------------------------------------------
 NINJA_PAGINATION_PER_PAGE = 50

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import URLPattern, URLResolver, include, path
 
 from medoffice.api import api
+from medoffice.billing.urls_pay import urlpatterns as pay_urlpatterns
 from medoffice.core.admin import site as admin_site
 from medoffice.scheduling.urls import public_urlpatterns
 
@@ -25,6 +26,7 @@ def _mark_public(patterns: list[Any]) -> None:
 api_urls = api.urls
 _mark_public(api_urls[0])
 _mark_public(public_urlpatterns)
+_mark_public(pay_urlpatterns)
 
 urlpatterns = [
     path("", include("medoffice.core.urls")),
@@ -34,6 +36,7 @@ urlpatterns = [
     path("front-desk/payments/", include("medoffice.billing.urls")),
     path("billing/", include("medoffice.billing.urls_office")),
     path("front-desk/", include("medoffice.frontdesk.urls")),
+    path("p/pay/", include((pay_urlpatterns, "pay"))),
     path("p/", include((public_urlpatterns, "public"))),
     path("reports/", include("medoffice.reports.urls")),
     path("admin/", admin_site.urls),

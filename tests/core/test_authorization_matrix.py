@@ -723,6 +723,7 @@ MATRIX_EXTENSIONS = [
     "tests.billing.matrix_rows_ledger",
     "tests.billing.matrix_rows_followup",
     "tests.billing.matrix_rows_denials",
+    "tests.billing.matrix_rows_paylinks",
     "tests.messaging.matrix_rows",
     "tests.reports.matrix_rows",
 ]

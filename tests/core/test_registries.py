@@ -50,6 +50,7 @@ def test_the_worker_schedules_the_periodic_tasks_the_apps_registered():
         "failure-summaries",
         "reminders",
         "eligibility",
+        "patient-billing",
     ]
 
 
@@ -66,6 +67,7 @@ def test_the_demo_builders_run_in_the_order_their_apps_registered():
         "medoffice.billing.demo_eligibility.build_eligibility",
         "medoffice.billing.demo_ledger.build_ledger",
         "medoffice.billing.demo_denials.build_denials",
+        "medoffice.billing.demo_plans.build_plans",
         "medoffice.messaging.demo.build_defaults",
         "medoffice.scheduling.demo.outreach.build_outreach",
         "medoffice.patients.demo.build_emergency_access",

@@ -96,3 +96,15 @@ class BillingConfig(AppConfig):
         register_builder(
             "billing-ledger-denials", "medoffice.billing.demo_denials.build_denials", order=39
         )
+        register_builder("billing-plans", "medoffice.billing.demo_plans.build_plans", order=39)
+        from medoffice.billing.reminders import register_message_kinds
+        from medoffice.billing.tasks import schedule_patient_billing_run
+
+        register_message_kinds()
+        register_periodic(
+            PeriodicTask(
+                "patient-billing",
+                schedule_patient_billing_run,
+                "Payment plans and balance reminders will be looked at every hour.",
+            )
+        )

@@ -209,3 +209,24 @@ class AppealOutcome(models.TextChoices):
     PENDING = "pending", "Waiting for the payer"
     OVERTURNED = "overturned", "Overturned (paid)"
     UPHELD = "upheld", "Upheld (still denied)"
+
+
+class PlanStatus(models.TextChoices):
+    """Where a patient's payment plan is."""
+
+    ACTIVE = "active", "Active"
+    COMPLETED = "completed", "Completed"
+    CANCELLED = "cancelled", "Cancelled"
+    DEFAULTED = "defaulted", "Defaulted"
+
+
+class PlanFrequency(models.TextChoices):
+    MONTHLY = "monthly", "Monthly"
+
+
+class CheckoutStatus(models.TextChoices):
+    """An online payment started from a pay link: opened at the processor, then paid or not."""
+
+    OPEN = "open", "Open"
+    PAID = "paid", "Paid"
+    EXPIRED = "expired", "Expired"

@@ -150,3 +150,12 @@ class BillingErrorCode(StrEnum):
     APPEAL_METHOD_INVALID = "appeal_method_invalid"
     APPEAL_OUTCOME_INVALID = "appeal_outcome_invalid"
     APPEAL_TEMPLATE_INVALID = "appeal_template_invalid"
+    # payment plans
+    PLAN_TOTAL_REQUIRED = "plan_total_required"
+    PLAN_TOTAL_TOO_LARGE = "plan_total_too_large"
+    PLAN_INSTALMENT_INVALID = "plan_instalment_invalid"
+    PLAN_START_INVALID = "plan_start_invalid"
+    PLAN_DAY_INVALID = "plan_day_invalid"
+    PLAN_ALREADY_ACTIVE = "plan_already_active"
+    PLAN_NOT_ACTIVE = "plan_not_active"
+    PLAN_TOO_MANY_INSTALMENTS = "plan_too_many_instalments"

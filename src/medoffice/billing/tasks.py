@@ -49,3 +49,39 @@ def schedule_eligibility_run(now: dt.datetime | None = None) -> dt.datetime | No
     """Enqueue the next hourly run unless one is waiting."""
     when = (now or dt.datetime.now(dt.UTC)) + INTERVAL
     return schedule_periodic_run(check_eligibility, when, what="hourly eligibility checks")
+
+
+# --- patients' balances: plans and reminders, every hour -------------------------------------
+
+
+@task()
+def patient_billing(*, reschedule: bool = False) -> dict[str, Any]:
+    """Refresh the payment plans' status, queue plan and balance reminders (only between
+    8:00 and 21:00 practice time) and send what is queued."""
+    from medoffice.billing import reminders
+    from medoffice.billing.services.plans import refresh_plans
+    from medoffice.messaging.services import send_queued_messages
+
+    actor = SystemActor("task: patient_billing")
+    try:
+        plans = refresh_plans(actor=actor)
+        plan_reminders = reminders.queue_plan_reminders(actor=actor)
+        balance = reminders.queue_balance_reminders(actor=actor)
+        sent = send_queued_messages(actor=actor)
+    finally:
+        if reschedule:
+            schedule_patient_billing_run()
+    return {
+        "plans": plans,
+        "plan_reminders": plan_reminders.queued,
+        "balance_reminders": balance.queued,
+        "sent": sent.sent,
+    }
+
+
+def schedule_patient_billing_run(now: dt.datetime | None = None) -> dt.datetime | None:
+    """Enqueue the next hourly run unless one is waiting."""
+    when = (now or dt.datetime.now(dt.UTC)) + INTERVAL
+    return schedule_periodic_run(
+        patient_billing, when, what="hourly payment plans and balance reminders"
+    )

@@ -13,6 +13,7 @@ from medoffice.billing.views import (
     encounters,
     followup,
     ledger,
+    plans,
     reference,
     submission,
 )
@@ -59,6 +60,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("lookup/charge/", encounters.charge_price, name="charge-price"),
     path("patients/<int:pk>/ledger/", ledger.patient_ledger, name="patient-ledger"),
     path("credit-balances/", ledger.CreditBalanceList.as_view(), name="credit-balances"),
+    path("patients/<int:pk>/payment-plans/new/", plans.plan_new, name="payment-plan-new"),
+    path("payment-plans/<int:pk>/", plans.plan_detail, name="payment-plan"),
+    path("payment-plans/<int:pk>/cancel/", plans.plan_cancel, name="payment-plan-cancel"),
     path("claims/", claims.ClaimList.as_view(), name="claims"),
     path("claims/<int:pk>/", claims.claim_detail, name="claim"),
     path("claims/<int:pk>/void/", claims.void, name="claim-void"),

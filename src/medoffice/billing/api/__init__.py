@@ -5,6 +5,7 @@ from medoffice.billing.api.denials import router as denials_router
 from medoffice.billing.api.eligibility import router as eligibility_router
 from medoffice.billing.api.followup import router as followup_router
 from medoffice.billing.api.payments import router
+from medoffice.billing.api.plans import router as plans_router
 from medoffice.billing.api.reference import router as reference_router
 from medoffice.billing.api.submission import router as submission_router
 
@@ -16,5 +17,6 @@ router.add_router("", submission_router)
 router.add_router("", followup_router)
 router.add_router("", denials_router)
 router.add_router("", claims_router)
+router.add_router("", plans_router)
 
 __all__ = ["router"]

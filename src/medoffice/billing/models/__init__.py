@@ -31,6 +31,7 @@ from medoffice.billing.models.fees import FeeSchedule, FeeScheduleEntry, PayerPr
 from medoffice.billing.models.followup import ClaimNote, StatusInquiry, StatusRequestFile
 from medoffice.billing.models.ledger import LedgerEntry, LedgerIsAppendOnly
 from medoffice.billing.models.payments import PatientPayment, PaymentRefund
+from medoffice.billing.models.plans import OnlineCheckout, PaymentPlan, PaymentPlanInstalment
 
 __all__ = [
     "Acknowledgement",
@@ -59,9 +60,12 @@ __all__ = [
     "LedgerIsAppendOnly",
     "Modifier",
     "MueLimit",
+    "OnlineCheckout",
     "PatientPayment",
     "PayerAdjudication",
     "PayerProfile",
+    "PaymentPlan",
+    "PaymentPlanInstalment",
     "PaymentRefund",
     "PlaceOfService",
     "Plan",

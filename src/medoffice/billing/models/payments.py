@@ -45,9 +45,13 @@ class PatientPayment(models.Model):
         max_length=60, blank=True, help_text="Check number or the last four digits of the card."
     )
     kind = models.CharField(max_length=10, default="copay")
+    # None for a payment made online through a pay link (no one at the desk took it).
     received_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # The card processor's id of an online payment (its checkout session), unique: a
+    # webhook delivered twice posts one payment.
+    processor_reference = models.CharField(max_length=255, blank=True)
     received_at = models.DateTimeField()
     # A void takes back a payment entered in error, the same practice day; the receipt
     # stays (numbers have no gaps) and prints as void.
@@ -76,6 +80,11 @@ class PatientPayment(models.Model):
                     & ~models.Q(void_reason="")
                 ),
                 name="payment_void_complete",
+            ),
+            models.UniqueConstraint(
+                fields=["processor_reference"],
+                condition=~models.Q(processor_reference=""),
+                name="payment_processor_reference_once",
             ),
         ]
 

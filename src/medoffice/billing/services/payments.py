@@ -23,7 +23,7 @@ from medoffice.core.audit import record_change, record_event
 from medoffice.core.formats import as_date
 from medoffice.core.models import AuditAction, Location, User, practice_zone
 from medoffice.core.money import MoneyError, format_money, parse_money
-from medoffice.core.permissions import require
+from medoffice.core.permissions import Actor, actor_user, require
 from medoffice.core.roles import Permission
 from medoffice.patients.models import Patient
 
@@ -114,7 +114,7 @@ def reference_problem(method: str, reference: str) -> ValidationError | None:
 @transaction.atomic
 def take_payment(
     *,
-    actor: User,
+    actor: Actor,
     patient: Patient,
     location: Location,
     amount: Any,
@@ -123,8 +123,13 @@ def take_payment(
     appointment: Any = None,
     kind: str = "copay",
     now: dt.datetime | None = None,
+    processor_reference: str = "",
 ) -> PatientPayment:
-    """Record money a patient paid at the desk and give it the next receipt number."""
+    """Record money a patient paid and give it the next receipt number.
+
+    At the desk ``actor`` is the user who took it; a payment made online through a pay
+    link is taken by the system (a ``SystemActor``: no one received it) and carries the
+    card processor's ``processor_reference``."""
     require(actor, Permission.ADD_PATIENTPAYMENT, "Your role does not take payments.")
     errors: dict[str, ValidationError] = {}
     try:
@@ -167,8 +172,9 @@ def take_payment(
                     method=method,
                     reference=reference,
                     kind=kind,
-                    received_by=actor,
+                    received_by=actor_user(actor),
                     received_at=now,
+                    processor_reference=processor_reference,
                 )
             break
         except IntegrityError:

@@ -13,8 +13,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from medoffice.billing.filters.ledger import CreditFilter
-from medoffice.billing.models import LedgerEntry
+from medoffice.billing.models import LedgerEntry, PaymentPlan
 from medoffice.billing.selectors import ledger as selectors
+from medoffice.billing.services.plans import plan_view
 from medoffice.core.http import AuthenticatedRequest
 from medoffice.core.listing import Column, ListPage
 from medoffice.core.money import CENT, format_money
@@ -36,6 +37,13 @@ def patient_ledger(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "balance": selectors.patient_balance(request.user, patient.pk),
             "due": selectors.patient_due(request.user, patient.pk),
             "unapplied": selectors.patient_unapplied(request.user, patient.pk),
+            "plans": [
+                plan_view(plan)
+                for plan in PaymentPlan.objects.restrict(request.user, "view").filter(
+                    patient_id=patient.pk
+                )
+            ],
+            "can_plan": request.user.has_perm(Permission.POST_LEDGER),
         },
     )
 

@@ -1,0 +1,53 @@
+"""Payment plans' forms: a new plan for a patient's balance, and a plan's cancellation."""
+
+from __future__ import annotations
+
+from django import forms
+
+from medoffice.billing import services as billing_services
+from medoffice.core.forms import BootstrapMixin, MoneyField
+
+
+class PlanForm(BootstrapMixin, forms.Form):
+    total = MoneyField(
+        label="Plan total ($)",
+        maximum=billing_services.MAX_PAYMENT,
+        error_messages={"required": "Enter the total the plan spreads out."},
+        widget=forms.TextInput(attrs={"data-testid": "plan-total"}),
+    )
+    instalment_amount = MoneyField(
+        label="Monthly instalment ($)",
+        maximum=billing_services.MAX_PAYMENT,
+        error_messages={"required": "Enter the amount of each monthly instalment."},
+        widget=forms.TextInput(attrs={"data-testid": "plan-instalment"}),
+    )
+    start_date = forms.DateField(
+        label="Start date",
+        error_messages={
+            "required": "Enter the day the plan starts.",
+            "invalid": "Enter the start date as YYYY-MM-DD, e.g. 2026-01-15.",
+        },
+        widget=forms.DateInput(attrs={"type": "date", "data-testid": "plan-start"}),
+    )
+    day_of_month = forms.IntegerField(
+        label="Instalments due on day of the month",
+        min_value=1,
+        max_value=28,
+        error_messages={
+            "required": "Choose the day of the month the instalments are due (1 to 28).",
+            "min_value": "Choose a day of the month from 1 to 28 (every month has it).",
+            "max_value": "Choose a day of the month from 1 to 28 (every month has it).",
+            "invalid": "Choose a day of the month from 1 to 28 (every month has it).",
+        },
+        widget=forms.NumberInput(attrs={"data-testid": "plan-day"}),
+    )
+    note = forms.CharField(label="Note", required=False, max_length=200)
+
+
+class CancelPlanForm(BootstrapMixin, forms.Form):
+    reason = forms.CharField(
+        label="Why is the plan cancelled?",
+        max_length=200,
+        error_messages={"required": "Say why the plan is cancelled."},
+        widget=forms.TextInput(attrs={"data-testid": "plan-cancel-reason"}),
+    )
