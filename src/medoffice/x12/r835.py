@@ -339,6 +339,23 @@ class Reader835:
                             if dated is not None:
                                 claim.dates.append(dated)
                                 continue
+                        elif sid == "AMT" and size == 3:
+                            qualifier, text = parts[1].strip(), parts[2].strip()
+                            if qualifier and text:
+                                try:
+                                    value = decimal(text)
+                                except InvalidOperation:
+                                    value = _NAN
+                                if value.is_finite():
+                                    claim.amounts.append(figure(qualifier, value))
+                                    continue
+                        elif sid == "REF" and size >= 2:
+                            qualifier = parts[1].strip()
+                            if qualifier:
+                                claim.references.append(
+                                    reference(qualifier, parts[2] if size > 2 else "")
+                                )
+                                continue
                     if sid not in known_ids:  # the ids read above are known good
                         check_id(sid, number)
                         known_ids.add(sid)
@@ -392,10 +409,12 @@ class Reader835:
                         raise _error(segment, 0, "a service line (SVC) outside a claim (CLP)")
                     if line is not None:
                         claim.lines.append(self._finish_line(line, claim))
+                    raw = parts[1] if len(parts) > 1 else ""
+                    procedure = self._procedures.get((raw, segment.separators.component))
                     line = _Line(
                         segment,
-                        self._procedure(segment, 1, required=True),  # type: ignore[arg-type]
-                        self._procedure(segment, 6, required=False),
+                        procedure or self._procedure(segment, 1, required=True),  # type: ignore[arg-type]
+                        self._procedure(segment, 6, required=False) if len(parts) > 6 else None,
                     )
                     continue
                 if sid == "CLP" or sid == "LX" or sid == "PLB" or sid == "SE":
