@@ -121,6 +121,7 @@ __all__ = [  # the typed result lives in ``remittance``; readers import it from 
 
 _ZERO = Decimal(0)
 _NAN = Decimal("NaN")
+_TEXT_CACHE_LIMIT = 4096  # dates and names found by their segment's text (a patient's is new)
 _CLAIM_SEGMENTS = frozenset({"CAS", "NM1", "MIA", "MOA", "REF", "DTM", "PER", "AMT", "QTY"})
 _LINE_SEGMENTS = frozenset({"DTM", "CAS", "REF", "AMT", "QTY", "LQ"})
 _PARTY_SEGMENTS = frozenset({"N3", "N4", "REF", "PER", "RDM"})
@@ -261,7 +262,7 @@ class Reader835:
         known_ids: set[str] = set()
         number = 0
         sid = ""
-        position = 0  # the segment's position in its set (ST = 1), as the checker counts
+        set_start = 0  # the number of the open set's ST
         in_set = False
         separators: Separators | None = None
         st: Segment | None = None
@@ -293,8 +294,7 @@ class Reader835:
                 number += 1
                 parts = piece.split(element)
                 sid = parts[0]
-                if in_set and sid not in envelope_ids:
-                    position += 1
+                if in_set:  # none of the ids read here is an envelope's
                     size = len(parts)
                     if line is not None:
                         if sid == "CAS":
@@ -356,13 +356,14 @@ class Reader835:
                                     reference(qualifier, parts[2] if size > 2 else "")
                                 )
                                 continue
+                if in_set and sid not in envelope_ids:
                     if sid not in known_ids:  # the ids read above are known good
                         check_id(sid, number)
                         known_ids.add(sid)
                     segment = Segment(number, sid, tuple(parts[1:]), separators)
                     if sid == "DTM" and (line is not None or claim is not None):
                         dated = _dated(segment)  # then found by its text (a date has no number)
-                        if len(dates) >= _CACHE_LIMIT:
+                        if len(dates) >= _TEXT_CACHE_LIMIT:
                             dates.clear()
                         dates[piece] = dated
                         if line is not None:
@@ -372,7 +373,7 @@ class Reader835:
                         continue
                     elif sid == "NM1" and claim is not None and line is None:
                         name = _name(segment)
-                        if len(names) >= _CACHE_LIMIT:
+                        if len(names) >= _TEXT_CACHE_LIMIT:
                             names.clear()
                         names[piece] = name
                         if name.entity in CLAIM_NAMES and name.entity not in claim.names:
@@ -385,12 +386,12 @@ class Reader835:
                         check_id(sid, number)
                         known_ids.add(sid)
                     segment = Segment(number, sid, tuple(parts[1:]), separators)
-                    if in_set:
-                        position += 1
-                    envelopes.set_position = position
+                    if in_set:  # every segment since the ST counts, this one too
+                        envelopes.set_position = number - set_start + 1
                     check(segment)
-                    position = envelopes.set_position
                     in_set = envelopes.in_set
+                    if sid == "ST":
+                        set_start = number
                     if envelope_errors:
                         self._envelope(envelope_errors)
                 if line is not None and sid in _LINE_SEGMENTS:
@@ -707,8 +708,13 @@ class Reader835:
         elements = segment.elements
         size = len(elements)
         if size >= 3 and elements[1] and elements[2]:
-            charge = _finite(elements[1]) or _decimal(elements[1], segment, 2)
-            paid = _finite(elements[2]) or _decimal(elements[2], segment, 3)
+            try:
+                charge, paid = Decimal(elements[1]), Decimal(elements[2])
+            except InvalidOperation:
+                charge = paid = _NAN
+            if not (charge.is_finite() and paid.is_finite()):  # the error names which
+                charge = _decimal(elements[1], segment, 2)
+                paid = _decimal(elements[2], segment, 3)
         else:
             charge = _money(segment, 2, "the line charge")
             paid = _money(segment, 3, "the line payment")
