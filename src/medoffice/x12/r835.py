@@ -121,6 +121,7 @@ __all__ = [  # the typed result lives in ``remittance``; readers import it from 
 
 _ZERO = Decimal(0)
 _NAN = Decimal("NaN")
+_UNITS = {str(count): Decimal(count) for count in range(1, 10)}
 _TEXT_CACHE_LIMIT = 4096  # dates and names found by their segment's text (a patient's is new)
 _CLAIM_SEGMENTS = frozenset({"CAS", "NM1", "MIA", "MOA", "REF", "DTM", "PER", "AMT", "QTY"})
 _LINE_SEGMENTS = frozenset({"DTM", "CAS", "REF", "AMT", "QTY", "LQ"})
@@ -734,13 +735,17 @@ class Reader835:
             )
         claim.line_adjusted += adjusted
         units = elements[4].strip() if size > 4 else ""
+        units_paid = _UNITS.get(units) if units else None  # "1" most of the time
+        if units and units_paid is None:
+            units_paid = _finite(units) or _decimal(units, segment, 5)
         original_units = elements[6].strip() if size > 6 else ""
+        quantities, remarks = line.quantities, line.remarks
         return ServicePayment(
             line.procedure,
             charge,
             paid,
             elements[3] if size > 3 else "",
-            (_finite(units) or _decimal(units, segment, 5)) if units else None,
+            units_paid,
             line.original,
             (_finite(original_units) or _decimal(original_units, segment, 7))
             if original_units
@@ -749,8 +754,8 @@ class Reader835:
             adjustments,
             tuple(line.references),
             tuple(line.amounts),
-            tuple(line.quantities),
-            tuple(line.remarks),
+            tuple(quantities) if quantities else (),
+            tuple(remarks) if remarks else (),
             segment.number,
         )
 
@@ -770,6 +775,7 @@ class Reader835:
         responsibility = elements[4].strip()
         names = claim.names
         adjustments = tuple(claim.adjustments)
+        drg = elements[9:14]
         done = ClaimPayment(
             claim_id,
             status,
@@ -782,22 +788,22 @@ class Reader835:
             elements[6],
             elements[7],
             elements[8],
-            _raw(segment.elements[9:14]),
+            _raw(drg) if drg else (),
             names.get("QC"),
             names.get("IL"),
             names.get("74"),
             names.get("82"),
             names.get("TT"),
             names.get("PR"),
-            tuple(claim.other_names),
+            tuple(claim.other_names) if claim.other_names else (),
             adjustments,
             claim.inpatient,
             claim.outpatient,
             tuple(claim.references),
             tuple(claim.dates),
-            tuple(claim.contacts),
+            tuple(claim.contacts) if claim.contacts else (),
             tuple(claim.amounts),
-            tuple(claim.quantities),
+            tuple(claim.quantities) if claim.quantities else (),
             tuple(claim.lines),
             claim.group,
             segment.number,
