@@ -132,16 +132,18 @@ def _name(segment: Segment) -> Name:
 
 
 def _new_name(segment: Segment) -> Name:
-    get = segment.get
+    elements = segment.elements
+    if len(elements) < 9:
+        elements = elements + ("",) * (9 - len(elements))
     return Name(
-        entity=_required(segment, 1, "the entity code"),
-        kind=get(2),
-        last=get(3),
-        first=get(4),
-        middle=get(5),
-        suffix=get(7),
-        id_qualifier=get(8),
-        identifier=get(9),
+        _required(segment, 1, "the entity code"),
+        elements[1],
+        elements[2],
+        elements[3],
+        elements[4],
+        elements[6],
+        elements[7],
+        elements[8],
     )
 
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from medoffice.x12._r835_elements import (
     _CACHE_LIMIT,
@@ -42,15 +42,31 @@ from medoffice.x12._r835_elements import (
     _layout_warnings,
     _money,
     _name,
-    _optional_decimal,
     _provider_adjustments,
     _raw,
     _reference,
     _required,
 )
-from medoffice.x12.errors import BalanceError, ContentError, TruncatedError, X12Error
-from medoffice.x12.reader import Segment, Source, X12Reader
+from medoffice.x12.errors import (
+    BalanceError,
+    ContentError,
+    TruncatedError,
+    X12Error,
+    X12SyntaxError,
+)
+from medoffice.x12.reader import (
+    _ENVELOPE_IDS,
+    Segment,
+    Separators,
+    Source,
+    X12Reader,
+    _NoTerminator,
+    check_id,
+    no_terminator,
+    piece_lists,
+)
 from medoffice.x12.remittance import (
+    ADJUSTMENT_GROUPS,
     CLAIM_NAMES,
     PROCEDURE_QUALIFIERS,
     Adjustment,
@@ -104,6 +120,9 @@ __all__ = [  # the typed result lives in ``remittance``; readers import it from 
 ]
 
 _ZERO = Decimal(0)
+_NAN = Decimal("NaN")
+_UNITS = {str(count): Decimal(count) for count in range(1, 10)}
+_TEXT_CACHE_LIMIT = 4096  # dates and names found by their segment's text (a patient's is new)
 _CLAIM_SEGMENTS = frozenset({"CAS", "NM1", "MIA", "MOA", "REF", "DTM", "PER", "AMT", "QTY"})
 _LINE_SEGMENTS = frozenset({"DTM", "CAS", "REF", "AMT", "QTY", "LQ"})
 _PARTY_SEGMENTS = frozenset({"N3", "N4", "REF", "PER", "RDM"})
@@ -119,6 +138,7 @@ class _Claim:
         "dates",
         "group",
         "inpatient",
+        "line_adjusted",
         "lines",
         "names",
         "other_names",
@@ -142,6 +162,7 @@ class _Claim:
         self.amounts: list[Figure] = []
         self.quantities: list[Figure] = []
         self.lines: list[ServicePayment] = []
+        self.line_adjusted = _ZERO  # Σ of the lines' CAS, added up as each line ends
 
 
 class _Line:
@@ -215,6 +236,8 @@ class Reader835:
         self.errors: list[X12Error] = []  # balance problems when not strict
         self.envelope_errors: list[X12Error] = []
         self._procedures: dict[tuple[str, str], Procedure] = {}
+        self._dates: dict[str, Dated] = {}  # by the DTM's text: its dates are few
+        self._names: dict[str, Name] = {}  # by the NM1's text: providers repeat
 
     def _warn(self, code: str, message: str, segment: Segment, element: int = 0) -> None:
         self.warnings.append(ReadWarning(code, message, segment.number, segment.id, element))
@@ -225,8 +248,24 @@ class Reader835:
         self.errors.append(error)
 
     def __iter__(self) -> Iterator[Event]:
-        envelopes = X12Reader(self._source, strict=False)
+        # The tokenizer, the envelope checks and the 835's own reading are one loop: the
+        # commonest segments inside a set (CAS, DTM, REF, AMT, NM1 in their usual shape) are
+        # read straight from the split text, without a ``Segment``; every other segment, and
+        # any of those in another shape, goes the general way below with its ``Segment``.
+        envelopes = X12Reader(self._source, strict=False)  # its checks only: never iterated
         envelope_errors = envelopes.errors
+        check = envelopes.check
+        dates = self._dates
+        names = self._names
+        groups = ADJUSTMENT_GROUPS
+        envelope_ids = _ENVELOPE_IDS
+        decimal, adjustment, reference, figure = Decimal, Adjustment, Reference, Figure
+        known_ids: set[str] = set()
+        number = 0
+        sid = ""
+        set_start = 0  # the number of the open set's ST
+        in_set = False
+        separators: Separators | None = None
         st: Segment | None = None
         start: RemittanceStart | None = None
         header = _Header()
@@ -239,107 +278,229 @@ class Reader835:
         plbs: list[ProviderAdjustment] = []
         claims = 0
         paid_total = _ZERO
-        for segment in envelopes:
-            sid = segment.id
-            if envelope_errors:
-                self._envelope(envelope_errors)
-            if line is not None and sid in _LINE_SEGMENTS:
-                if sid == "CAS":  # the two commonest written out: a call less each
-                    line.adjustments += _adjustments(segment)
-                elif sid == "DTM":
-                    line.dates.append(_DATES.get(segment.elements) or _dated(segment))
-                else:
-                    self._line_segment(line, segment, sid)
-                continue
-            if claim is not None and line is None and sid in _CLAIM_SEGMENTS:
-                self._claim_segment(claim, segment, sid)
-                continue
-            if sid == "SVC":
-                if claim is None:
-                    raise _error(segment, 0, "a service line (SVC) outside a claim (CLP)")
-                if line is not None:
-                    claim.lines.append(self._finish_line(line))
-                line = _Line(
-                    segment,
-                    self._procedure(segment, 1, required=True),  # type: ignore[arg-type]
-                    self._procedure(segment, 6, required=False),
-                )
-                continue
-            if sid == "CLP" or sid == "LX" or sid == "PLB" or sid == "SE":
-                if claim is not None:
+        chunks = piece_lists(self._source)
+        while True:
+            try:
+                separators, strip, pieces = next(chunks)
+            except StopIteration:
+                break
+            except _NoTerminator:
+                raise no_terminator(separators, number) from None
+            element = separators.element
+            for piece in pieces:
+                if strip:
+                    piece = piece.strip()
+                if not piece:
+                    continue
+                number += 1
+                parts = piece.split(element)
+                sid = parts[0]
+                if in_set:  # none of the ids read here is an envelope's
+                    size = len(parts)
                     if line is not None:
-                        claim.lines.append(self._finish_line(line))
-                        line = None
-                    done = self._finish_claim(claim)
-                    paid_total += done.paid
-                    claims += 1
-                    claim = None
-                    yield done
-                if st is not None and start is None:
-                    start = self._start(st, header, parties, segment)
-                    yield start
-            if sid == "CLP":
-                if st is None or plbs:
-                    raise _error(segment, 0, "a claim (CLP) out of place")
-                claim = _Claim(segment, group)
-            elif sid == "LX":
-                if st is None or plbs:
-                    raise _error(segment, 0, "a header number (LX) out of place")
-                group = _required(segment, 1, "the header number")
-                summaries.append(ProviderSummary(group))
-            elif sid in ("TS3", "TS2"):
-                if not summaries or claim is not None:
-                    raise _error(segment, 0, f"{sid} is not right after an LX")
-                last = summaries[-1]
-                values = _raw(segment.elements)
-                summaries[-1] = (
-                    ProviderSummary(last.number, values, last.ts2)
-                    if sid == "TS3"
-                    else ProviderSummary(last.number, last.ts3, values)
-                )
-            elif sid == "PLB":
-                if st is None:
-                    raise _error(segment, 0, "a PLB outside a transaction set")
-                plbs += _provider_adjustments(segment)
-            elif sid == "ST":
-                if segment.get(1).strip() != "835":
-                    raise _error(segment, 1, f"transaction set {segment.get(1)[:10]!r}, not an 835")
-                # An ST while a set is open: the envelope checker reports the missing SE;
-                # whatever of that set was unfinished is dropped with it.
-                st, start, header, party, parties = segment, None, _Header(), None, {}
-                claim = line = None
-                group, summaries, plbs, claims, paid_total = "", [], [], 0, _ZERO
-            elif sid == "SE":
-                if st is None or start is None:
-                    continue  # the envelope checker reports it
-                self._check_payment(start, paid_total, plbs)
-                yield RemittanceEnd(
-                    start.control_number, tuple(plbs), tuple(summaries), claims, segment.number
-                )
-                st = start = party = None
-            elif sid in ("ISA", "GS", "GE", "IEA", "TA1"):
-                continue
-            elif st is None or start is not None:
-                self._warn("unexpected", f"{sid} is not expected here; skipped", segment)
-            elif sid == "N1":
-                party = _Party(segment)
-                entity = segment.get(1).strip()
-                if entity in parties:
-                    raise _error(segment, 1, f"a second N1*{entity} in the payment")
-                if entity in {"PR", "PE"}:
-                    parties[entity] = party
+                        if sid == "CAS":
+                            if size == 4 and parts[1] in groups and parts[2]:
+                                try:
+                                    value = decimal(parts[3])
+                                except InvalidOperation:
+                                    value = _NAN
+                                if value.is_finite():
+                                    line.adjustments.append(
+                                        adjustment(parts[1], parts[2], value, None, number)
+                                    )
+                                    continue
+                        elif sid == "DTM":
+                            dated = dates.get(piece)
+                            if dated is not None:
+                                line.dates.append(dated)
+                                continue
+                        elif sid == "REF":
+                            if size == 3 and parts[1]:
+                                line.references.append(reference(parts[1], parts[2]))
+                                continue
+                        elif sid == "AMT" and size == 3 and parts[1] and parts[2]:
+                            try:
+                                value = decimal(parts[2])
+                            except InvalidOperation:
+                                value = _NAN
+                            if value.is_finite():
+                                line.amounts.append(figure(parts[1], value))
+                                continue
+                    elif claim is not None:
+                        if sid == "NM1":
+                            name = names.get(piece)
+                            if name is not None:
+                                if name.entity in CLAIM_NAMES and name.entity not in claim.names:
+                                    claim.names[name.entity] = name
+                                else:
+                                    claim.other_names.append(name)
+                                continue
+                        elif sid == "DTM":
+                            dated = dates.get(piece)
+                            if dated is not None:
+                                claim.dates.append(dated)
+                                continue
+                        elif sid == "AMT" and size == 3:
+                            qualifier, text = parts[1].strip(), parts[2].strip()
+                            if qualifier and text:
+                                try:
+                                    value = decimal(text)
+                                except InvalidOperation:
+                                    value = _NAN
+                                if value.is_finite():
+                                    claim.amounts.append(figure(qualifier, value))
+                                    continue
+                        elif sid == "REF" and size >= 2:
+                            qualifier = parts[1].strip()
+                            if qualifier:
+                                claim.references.append(
+                                    reference(qualifier, parts[2] if size > 2 else "")
+                                )
+                                continue
+                if in_set and sid not in envelope_ids:
+                    if sid not in known_ids:  # the ids read above are known good
+                        check_id(sid, number)
+                        known_ids.add(sid)
+                    segment = Segment(number, sid, tuple(parts[1:]), separators)
+                    if sid == "DTM" and (line is not None or claim is not None):
+                        dated = _dated(segment)  # then found by its text (a date has no number)
+                        if len(dates) >= _TEXT_CACHE_LIMIT:
+                            dates.clear()
+                        dates[piece] = dated
+                        if line is not None:
+                            line.dates.append(dated)
+                        elif claim is not None:
+                            claim.dates.append(dated)
+                        continue
+                    elif sid == "NM1" and claim is not None and line is None:
+                        name = _name(segment)
+                        if len(names) >= _TEXT_CACHE_LIMIT:
+                            names.clear()
+                        names[piece] = name
+                        if name.entity in CLAIM_NAMES and name.entity not in claim.names:
+                            claim.names[name.entity] = name
+                        else:
+                            claim.other_names.append(name)
+                        continue
                 else:
-                    self._warn("unexpected", f"N1*{entity[:3]} is neither PR nor PE", segment, 1)
-            elif party is not None and sid in _PARTY_SEGMENTS:
-                self._party_segment(party, segment, sid)
-            elif sid in ("BPR", "TRN", "CUR") and sid not in header.segments:
-                header.segments[sid] = segment
-            elif sid == "REF":
-                header.references.append(segment)
-            elif sid == "DTM":
-                header.dates.append(segment)
-            else:
-                self._warn("unexpected", f"{sid} is not expected here; skipped", segment)
+                    if sid not in known_ids:
+                        check_id(sid, number)
+                        known_ids.add(sid)
+                    segment = Segment(number, sid, tuple(parts[1:]), separators)
+                    if in_set:  # every segment since the ST counts, this one too
+                        envelopes.set_position = number - set_start + 1
+                    check(segment)
+                    in_set = envelopes.in_set
+                    if sid == "ST":
+                        set_start = number
+                    if envelope_errors:
+                        self._envelope(envelope_errors)
+                if line is not None and sid in _LINE_SEGMENTS:
+                    if sid == "CAS":  # the two commonest written out: a call less each
+                        line.adjustments += _adjustments(segment)
+                    elif sid == "DTM":
+                        line.dates.append(_DATES.get(segment.elements) or _dated(segment))
+                    else:
+                        self._line_segment(line, segment, sid)
+                    continue
+                if claim is not None and line is None and sid in _CLAIM_SEGMENTS:
+                    self._claim_segment(claim, segment, sid)
+                    continue
+                if sid == "SVC":
+                    if claim is None:
+                        raise _error(segment, 0, "a service line (SVC) outside a claim (CLP)")
+                    if line is not None:
+                        claim.lines.append(self._finish_line(line, claim))
+                    raw = parts[1] if len(parts) > 1 else ""
+                    procedure = self._procedures.get((raw, segment.separators.component))
+                    line = _Line(
+                        segment,
+                        procedure or self._procedure(segment, 1, required=True),  # type: ignore[arg-type]
+                        self._procedure(segment, 6, required=False) if len(parts) > 6 else None,
+                    )
+                    continue
+                if sid == "CLP" or sid == "LX" or sid == "PLB" or sid == "SE":
+                    if claim is not None:
+                        if line is not None:
+                            claim.lines.append(self._finish_line(line, claim))
+                            line = None
+                        done = self._finish_claim(claim)
+                        paid_total += done.paid
+                        claims += 1
+                        claim = None
+                        yield done
+                    if st is not None and start is None:
+                        start = self._start(st, header, parties, segment)
+                        yield start
+                if sid == "CLP":
+                    if st is None or plbs:
+                        raise _error(segment, 0, "a claim (CLP) out of place")
+                    claim = _Claim(segment, group)
+                elif sid == "LX":
+                    if st is None or plbs:
+                        raise _error(segment, 0, "a header number (LX) out of place")
+                    group = _required(segment, 1, "the header number")
+                    summaries.append(ProviderSummary(group))
+                elif sid in ("TS3", "TS2"):
+                    if not summaries or claim is not None:
+                        raise _error(segment, 0, f"{sid} is not right after an LX")
+                    last = summaries[-1]
+                    values = _raw(segment.elements)
+                    summaries[-1] = (
+                        ProviderSummary(last.number, values, last.ts2)
+                        if sid == "TS3"
+                        else ProviderSummary(last.number, last.ts3, values)
+                    )
+                elif sid == "PLB":
+                    if st is None:
+                        raise _error(segment, 0, "a PLB outside a transaction set")
+                    plbs += _provider_adjustments(segment)
+                elif sid == "ST":
+                    if segment.get(1).strip() != "835":
+                        raise _error(
+                            segment, 1, f"transaction set {segment.get(1)[:10]!r}, not an 835"
+                        )
+                    # An ST while a set is open: the envelope checker reports the missing SE;
+                    # whatever of that set was unfinished is dropped with it.
+                    st, start, header, party, parties = segment, None, _Header(), None, {}
+                    claim = line = None
+                    group, summaries, plbs, claims, paid_total = "", [], [], 0, _ZERO
+                elif sid == "SE":
+                    if st is None or start is None:
+                        continue  # the envelope checker reports it
+                    self._check_payment(start, paid_total, plbs)
+                    yield RemittanceEnd(
+                        start.control_number, tuple(plbs), tuple(summaries), claims, segment.number
+                    )
+                    st = start = party = None
+                elif sid in ("ISA", "GS", "GE", "IEA", "TA1"):
+                    continue
+                elif st is None or start is not None:
+                    self._warn("unexpected", f"{sid} is not expected here; skipped", segment)
+                elif sid == "N1":
+                    party = _Party(segment)
+                    entity = segment.get(1).strip()
+                    if entity in parties:
+                        raise _error(segment, 1, f"a second N1*{entity} in the payment")
+                    if entity in {"PR", "PE"}:
+                        parties[entity] = party
+                    else:
+                        self._warn(
+                            "unexpected", f"N1*{entity[:3]} is neither PR nor PE", segment, 1
+                        )
+                elif party is not None and sid in _PARTY_SEGMENTS:
+                    self._party_segment(party, segment, sid)
+                elif sid in ("BPR", "TRN", "CUR") and sid not in header.segments:
+                    header.segments[sid] = segment
+                elif sid == "REF":
+                    header.references.append(segment)
+                elif sid == "DTM":
+                    header.dates.append(segment)
+                else:
+                    self._warn("unexpected", f"{sid} is not expected here; skipped", segment)
+        if not number:
+            raise X12SyntaxError("the file holds no segment")
+        envelopes.finish(number, sid)
         self._envelope(envelope_errors)
 
     def _envelope(self, found: list[X12Error]) -> None:
@@ -543,13 +704,18 @@ class Reader835:
         else:
             claim.contacts.append(_contact(segment))
 
-    def _finish_line(self, line: _Line) -> ServicePayment:
+    def _finish_line(self, line: _Line, claim: _Claim) -> ServicePayment:
         segment = line.segment
         elements = segment.elements
-        if len(elements) >= 3 and elements[1] and elements[2]:
-            numbers = _NUMBERS
-            charge = numbers.get(elements[1]) or _decimal(elements[1], segment, 2)
-            paid = numbers.get(elements[2]) or _decimal(elements[2], segment, 3)
+        size = len(elements)
+        if size >= 3 and elements[1] and elements[2]:
+            try:
+                charge, paid = Decimal(elements[1]), Decimal(elements[2])
+            except InvalidOperation:
+                charge = paid = _NAN
+            if not (charge.is_finite() and paid.is_finite()):  # the error names which
+                charge = _decimal(elements[1], segment, 2)
+                paid = _decimal(elements[2], segment, 3)
         else:
             charge = _money(segment, 2, "the line charge")
             paid = _money(segment, 3, "the line payment")
@@ -567,70 +733,106 @@ class Reader835:
                     element=3,
                 )
             )
-        size = len(elements)
+        claim.line_adjusted += adjusted
+        units = elements[4].strip() if size > 4 else ""
+        units_paid = _UNITS.get(units) if units else None  # "1" most of the time
+        if units and units_paid is None:
+            units_paid = _finite(units) or _decimal(units, segment, 5)
+        original_units = elements[6].strip() if size > 6 else ""
+        quantities, remarks = line.quantities, line.remarks
         return ServicePayment(
             line.procedure,
             charge,
             paid,
             elements[3] if size > 3 else "",
-            _optional_decimal(segment, 5) if size > 4 else None,
+            units_paid,
             line.original,
-            _optional_decimal(segment, 7) if size > 6 else None,
+            (_finite(original_units) or _decimal(original_units, segment, 7))
+            if original_units
+            else None,
             tuple(line.dates),
             adjustments,
             tuple(line.references),
             tuple(line.amounts),
-            tuple(line.quantities),
-            tuple(line.remarks),
+            tuple(quantities) if quantities else (),
+            tuple(remarks) if remarks else (),
             segment.number,
         )
 
     def _finish_claim(self, claim: _Claim) -> ClaimPayment:
         segment = claim.segment
-        get = segment.get
+        elements = segment.elements
+        if len(elements) < 9:
+            elements = elements + ("",) * (9 - len(elements))
+        claim_id = elements[0].strip() or _required(segment, 1, "the claim id")
+        status = elements[1].strip() or _required(segment, 2, "the claim status")
+        charge = _finite(elements[2].strip()) if elements[2] else None
+        if charge is None:
+            charge = _money(segment, 3, "the claim charge")
+        paid = _finite(elements[3].strip()) if elements[3] else None
+        if paid is None:
+            paid = _money(segment, 4, "the claim payment")
+        responsibility = elements[4].strip()
         names = claim.names
+        adjustments = tuple(claim.adjustments)
+        drg = elements[9:14]
         done = ClaimPayment(
-            claim_id=_required(segment, 1, "the claim id"),
-            status=_required(segment, 2, "the claim status"),
-            charge=_money(segment, 3, "the claim charge"),
-            paid=_money(segment, 4, "the claim payment"),
-            patient_responsibility=_optional_decimal(segment, 5),
-            filing_indicator=get(6),
-            payer_claim_number=get(7),
-            facility_type=get(8),
-            frequency=get(9),
-            drg=_raw(segment.elements[9:14]),
-            patient=names.get("QC"),
-            insured=names.get("IL"),
-            corrected_insured=names.get("74"),
-            rendering_provider=names.get("82"),
-            crossover_carrier=names.get("TT"),
-            corrected_payer=names.get("PR"),
-            other_names=tuple(claim.other_names),
-            adjustments=tuple(claim.adjustments),
-            inpatient=claim.inpatient,
-            outpatient=claim.outpatient,
-            references=tuple(claim.references),
-            dates=tuple(claim.dates),
-            contacts=tuple(claim.contacts),
-            amounts=tuple(claim.amounts),
-            quantities=tuple(claim.quantities),
-            lines=tuple(claim.lines),
-            service_group=claim.group,
-            segment_number=segment.number,
+            claim_id,
+            status,
+            charge,
+            paid,
+            (_finite(responsibility) or _decimal(responsibility, segment, 5))
+            if responsibility
+            else None,
+            elements[5],
+            elements[6],
+            elements[7],
+            elements[8],
+            _raw(drg) if drg else (),
+            names.get("QC"),
+            names.get("IL"),
+            names.get("74"),
+            names.get("82"),
+            names.get("TT"),
+            names.get("PR"),
+            tuple(claim.other_names) if claim.other_names else (),
+            adjustments,
+            claim.inpatient,
+            claim.outpatient,
+            tuple(claim.references),
+            tuple(claim.dates),
+            tuple(claim.contacts) if claim.contacts else (),
+            tuple(claim.amounts),
+            tuple(claim.quantities) if claim.quantities else (),
+            tuple(claim.lines),
+            claim.group,
+            segment.number,
         )
-        if done.charge - done.paid != done.adjusted:
+        own = _ZERO
+        for adjustment in adjustments:
+            own += adjustment.amount
+        adjusted = own + claim.line_adjusted  # = done.adjusted, added up in the same order
+        if charge - paid != adjusted:
             self._unbalanced(
                 BalanceError(
-                    f"claim {done.claim_id[:38]!r}: charge {done.charge} − paid {done.paid} = "
-                    f"{done.charge - done.paid} but its adjustments (claim and lines) add up "
-                    f"to {done.adjusted}",
+                    f"claim {claim_id[:38]!r}: charge {charge} − paid {paid} = "
+                    f"{charge - paid} but its adjustments (claim and lines) add up "
+                    f"to {adjusted}",
                     segment_number=segment.number,
                     segment_id="CLP",
                     element=4,
                 )
             )
         return done
+
+
+def _finite(value: str) -> Decimal | None:
+    """``value`` as a finite Decimal, or None (the caller's slower path names the error)."""
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
 
 
 def iter_835(source: Source, *, strict: bool = True) -> Reader835:

@@ -194,8 +194,18 @@ def _valid_id(segment_id: str) -> bool:
     return 2 <= len(segment_id) <= 3 and segment_id.isascii() and segment_id.isalnum()
 
 
-def segments(source: Source) -> Iterator[Segment]:
-    """Tokenize ``source``: yield every segment with its number; raise ``X12SyntaxError``."""
+class _NoTerminator(Exception):
+    """Raised by ``piece_lists`` when a buffer outgrows ``MAX_SEGMENT`` (numbered by its reader)."""
+
+
+def piece_lists(source: Source) -> Iterator[tuple[Separators, bool, list[str]]]:
+    """The raw segment texts of ``source``, a chunk's worth at a time, with the separators.
+
+    Each item is ``(separators, strip, pieces)``: ``pieces`` are the texts between segment
+    terminators (the first list holds the ISA alone), ``strip`` tells whether each must be
+    stripped of line breaks (the terminator being one). Empty pieces are the reader's to
+    skip. A buffer with no terminator in ``MAX_SEGMENT`` characters raises ``_NoTerminator``.
+    """
     chunks = _text_chunks(source)
     head = ""
     for chunk in chunks:
@@ -212,53 +222,69 @@ def segments(source: Source) -> Iterator[Segment]:
             segment_number=1,
         )
     separators, end = _separators_from_isa(head)
-    element, terminator = separators.element, separators.segment
+    terminator = separators.segment
     # Line breaks after terminators are layout, not data: when the terminator is not
     # itself a line break, drop them from each chunk at once (one C-level pass) rather
     # than stripping every segment.
     breaks_are_layout = terminator not in _LINE_BREAKS
-    known_ids: set[str] = set()
-    number = 0
+    strip = not breaks_are_layout
 
     def pieces_of(text: str) -> list[str]:
         if breaks_are_layout:
             text = text.replace("\r", "").replace("\n", "")
         return text.split(terminator)
 
-    def piece_lists() -> Iterator[list[str]]:
-        yield [head[: end - 1].strip(_LINE_BREAKS)]
-        buffer = head[end:]
-        for chunk in chunks:
-            buffer += chunk
-            pieces = pieces_of(buffer)
-            buffer = pieces.pop()
-            if len(buffer) > MAX_SEGMENT:
-                raise X12SyntaxError(
-                    f"no segment terminator {terminator!r} in {MAX_SEGMENT:,} characters",
-                    segment_number=number + 1,
-                )
-            yield pieces
-        yield pieces_of(buffer)
+    yield separators, strip, [head[: end - 1].strip(_LINE_BREAKS)]
+    buffer = head[end:]
+    for chunk in chunks:
+        buffer += chunk
+        pieces = pieces_of(buffer)
+        buffer = pieces.pop()
+        if len(buffer) > MAX_SEGMENT:
+            raise _NoTerminator
+        yield separators, strip, pieces
+    yield separators, strip, pieces_of(buffer)
 
+
+def no_terminator(separators: Separators | None, number: int) -> X12SyntaxError:
+    """The error for a file whose terminator is not found; ``number`` segments were read."""
+    terminator = separators.segment if separators is not None else "~"
+    return X12SyntaxError(
+        f"no segment terminator {terminator!r} in {MAX_SEGMENT:,} characters",
+        segment_number=number + 1,
+    )
+
+
+def segments(source: Source) -> Iterator[Segment]:
+    """Tokenize ``source``: yield every segment with its number; raise ``X12SyntaxError``."""
+    known_ids: set[str] = set()
+    number = 0
+    separators: Separators | None = None
     # The loop body is written out rather than called per segment: at tens of thousands
     # of segments a second, the call is a fair part of the cost.
-    strip = not breaks_are_layout
-    for pieces in piece_lists():
-        for piece in pieces:
-            if strip:
-                piece = piece.strip()
-            if not piece:
-                continue
-            number += 1
-            parts = piece.split(element)
-            segment_id = parts[0]
-            if segment_id not in known_ids:
-                if not _valid_id(segment_id):
-                    raise X12SyntaxError(
-                        f"{segment_id[:20]!r} is not a segment id", segment_number=number
-                    )
-                known_ids.add(segment_id)
-            yield Segment(number, segment_id, tuple(parts[1:]), separators)
+    try:
+        for separators, strip, pieces in piece_lists(source):
+            element = separators.element
+            for piece in pieces:
+                if strip:
+                    piece = piece.strip()
+                if not piece:
+                    continue
+                number += 1
+                parts = piece.split(element)
+                segment_id = parts[0]
+                if segment_id not in known_ids:
+                    check_id(segment_id, number)
+                    known_ids.add(segment_id)
+                yield Segment(number, segment_id, tuple(parts[1:]), separators)
+    except _NoTerminator:
+        raise no_terminator(separators, number) from None
+
+
+def check_id(segment_id: str, number: int) -> None:
+    """Raise ``X12SyntaxError`` when ``segment_id`` is no segment id."""
+    if not _valid_id(segment_id):
+        raise X12SyntaxError(f"{segment_id[:20]!r} is not a segment id", segment_number=number)
 
 
 def _count(segment: Segment, position: int) -> int | None:
@@ -282,96 +308,112 @@ class X12Reader:
         self.separators: Separators = DEFAULT_SEPARATORS
         self.set_position = 0
         self.interchanges = 0
+        self._isa: Segment | None = None
+        self._gs: Segment | None = None
+        self._st: Segment | None = None
+        self._groups = 0
+        self._sets = 0
 
     def _problem(self, error: X12Error) -> None:
         if self.strict:
             raise error
         self.errors.append(error)
 
+    @property
+    def in_set(self) -> bool:
+        """Whether an ST is open (a segment other than an envelope's is then the set's)."""
+        return self._st is not None
+
     def __iter__(self) -> Iterator[Segment]:
-        isa: Segment | None = None
-        gs: Segment | None = None
-        st: Segment | None = None
-        groups = sets = 0
         last: Segment | None = None
+        check = self.check
         for segment in self._segments:
             last = segment
-            sid = segment.id
-            if st is not None:
+            if self._st is not None:
                 self.set_position += 1
-                if sid not in _ENVELOPE_IDS:  # the common case first: a segment inside a set
+                if segment.id not in _ENVELOPE_IDS:  # the common case first: inside a set
                     yield segment
                     continue
-            if sid == "ISA":
-                self.separators = segment.separators
-                if isa is not None:
-                    self._problem(self._unclosed(isa, "IEA", segment))
-                isa, gs, st, groups = segment, None, None, 0
-                self.interchanges += 1
-                if len(segment.elements) != ISA_ELEMENTS:
-                    self._problem(
-                        X12SyntaxError(
-                            f"the ISA has {len(segment.elements)} elements, 16 expected",
-                            segment_number=segment.number,
-                            segment_id="ISA",
-                        )
-                    )
-            elif sid == "IEA":
-                if isa is None:
-                    self._problem(self._outside(segment, "an ISA"))
-                else:
-                    if gs is not None:
-                        self._problem(self._unclosed(gs, "GE", segment))
-                    self._match(segment, 2, isa, 13)
-                    self._tally(segment, 1, groups, "functional groups")
-                isa = gs = st = None
-            elif sid == "TA1":
-                if isa is None or gs is not None:
-                    self._problem(self._outside(segment, "an ISA and before any GS"))
-            elif sid == "GS":
-                if isa is None:
-                    self._problem(self._outside(segment, "an ISA"))
-                if gs is not None:
-                    self._problem(self._unclosed(gs, "GE", segment))
-                gs, st, sets = segment, None, 0
-                groups += 1
-            elif sid == "GE":
-                if gs is None:
-                    self._problem(self._outside(segment, "a GS"))
-                else:
-                    if st is not None:
-                        self._problem(self._unclosed(st, "SE", segment))
-                    self._match(segment, 2, gs, 6)
-                    self._tally(segment, 1, sets, "transaction sets")
-                gs = st = None
-            elif sid == "ST":
-                if gs is None:
-                    self._problem(self._outside(segment, "a GS"))
-                if st is not None:
-                    self._problem(self._unclosed(st, "SE", segment))
-                st = segment
-                sets += 1
-                self.set_position = 1
-            elif sid == "SE":
-                if st is None:
-                    self._problem(self._outside(segment, "an ST"))
-                else:
-                    self._match(segment, 2, st, 2)
-                    self._tally(segment, 1, self.set_position, "segments (ST to SE)")
-                st = None
-            elif st is None:
-                self._problem(self._outside(segment, "an ST"))
+            check(segment)
             yield segment
         if last is None:
             raise X12SyntaxError("the file holds no segment")
-        for envelope, trailer in ((st, "SE"), (gs, "GE"), (isa, "IEA")):
+        self.finish(last.number, last.id)
+
+    def check(self, segment: Segment) -> None:
+        """Check one envelope segment (or one outside any set); ``set_position`` counted."""
+        sid = segment.id
+        isa, gs, st = self._isa, self._gs, self._st
+        if sid == "ISA":
+            self.separators = segment.separators
+            if isa is not None:
+                self._problem(self._unclosed(isa, "IEA", segment))
+            self._isa, self._gs, self._st, self._groups = segment, None, None, 0
+            self.interchanges += 1
+            if len(segment.elements) != ISA_ELEMENTS:
+                self._problem(
+                    X12SyntaxError(
+                        f"the ISA has {len(segment.elements)} elements, 16 expected",
+                        segment_number=segment.number,
+                        segment_id="ISA",
+                    )
+                )
+        elif sid == "IEA":
+            if isa is None:
+                self._problem(self._outside(segment, "an ISA"))
+            else:
+                if gs is not None:
+                    self._problem(self._unclosed(gs, "GE", segment))
+                self._match(segment, 2, isa, 13)
+                self._tally(segment, 1, self._groups, "functional groups")
+            self._isa = self._gs = self._st = None
+        elif sid == "TA1":
+            if isa is None or gs is not None:
+                self._problem(self._outside(segment, "an ISA and before any GS"))
+        elif sid == "GS":
+            if isa is None:
+                self._problem(self._outside(segment, "an ISA"))
+            if gs is not None:
+                self._problem(self._unclosed(gs, "GE", segment))
+            self._gs, self._st, self._sets = segment, None, 0
+            self._groups += 1
+        elif sid == "GE":
+            if gs is None:
+                self._problem(self._outside(segment, "a GS"))
+            else:
+                if st is not None:
+                    self._problem(self._unclosed(st, "SE", segment))
+                self._match(segment, 2, gs, 6)
+                self._tally(segment, 1, self._sets, "transaction sets")
+            self._gs = self._st = None
+        elif sid == "ST":
+            if gs is None:
+                self._problem(self._outside(segment, "a GS"))
+            if st is not None:
+                self._problem(self._unclosed(st, "SE", segment))
+            self._st = segment
+            self._sets += 1
+            self.set_position = 1
+        elif sid == "SE":
+            if st is None:
+                self._problem(self._outside(segment, "an ST"))
+            else:
+                self._match(segment, 2, st, 2)
+                self._tally(segment, 1, self.set_position, "segments (ST to SE)")
+            self._st = None
+        elif st is None:
+            self._problem(self._outside(segment, "an ST"))
+
+    def finish(self, number: int, segment_id: str) -> None:
+        """At the end of the file (its last segment ``number``, ``segment_id``): what is open."""
+        for envelope, trailer in ((self._st, "SE"), (self._gs, "GE"), (self._isa, "IEA")):
             if envelope is not None:
                 self._problem(
                     TruncatedError(
                         f"the file ends before the {trailer} closing the {envelope.id} "
                         f"of segment {envelope.number}",
-                        segment_number=last.number,
-                        segment_id=last.id,
+                        segment_number=number,
+                        segment_id=segment_id,
                     )
                 )
 
