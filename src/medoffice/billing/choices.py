@@ -184,3 +184,11 @@ class LedgerParty(models.TextChoices):
 
     INSURANCE = "insurance", "Insurance"
     PATIENT = "patient", "Patient"
+
+
+class ContractMethod(models.TextChoices):
+    """How a managed-care contract prices a service line (``billing/contracts.py``)."""
+
+    FEE_SCHEDULE = "schedule", "The payer's fee schedule"
+    PERCENT_OF_MEDICARE = "medicare", "A percent of the Medicare fee schedule"
+    PERCENT_OF_CHARGES = "charges", "A percent of billed charges"

@@ -136,3 +136,7 @@ class BillingErrorCode(StrEnum):
     LEDGER_LINE_OF_OTHER_PATIENT = "ledger_line_of_other_patient"
     LEDGER_PAYMENT_VOID = "ledger_payment_void"
     LEDGER_CODE_INVALID = "ledger_code_invalid"
+    # managed-care contracts
+    CONTRACT_OVERLAP = "contract_overlap"
+    CONTRACT_TERMS_INVALID = "contract_terms_invalid"
+    CONTRACT_ALREADY_ENDED = "contract_already_ended"

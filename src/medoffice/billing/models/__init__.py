@@ -1,5 +1,5 @@
 """Billing's models: desk payments, code sets, payers' billing profiles, fee schedules,
-charges (encounters), claims, their follow-up and the ledger."""
+charges (encounters), claims, their follow-up, the ledger and managed-care contracts."""
 
 from medoffice.billing.models.claims import (
     Acknowledgement,
@@ -25,6 +25,7 @@ from medoffice.billing.models.codes import (
     ProcedureCode,
     PtpEdit,
 )
+from medoffice.billing.models.contracts import Contract, ContractCarveOut, LineAdjudication
 from medoffice.billing.models.encounters import ChargeLine, Encounter, EncounterDiagnosis
 from medoffice.billing.models.fees import FeeSchedule, FeeScheduleEntry, PayerProfile, Plan
 from medoffice.billing.models.followup import ClaimNote, StatusInquiry, StatusRequestFile
@@ -44,6 +45,8 @@ __all__ = [
     "ClaimNote",
     "ClaimTransition",
     "Clearinghouse",
+    "Contract",
+    "ContractCarveOut",
     "ControlNumber",
     "EligibilityCheck",
     "Encounter",
@@ -52,6 +55,7 @@ __all__ = [
     "FeeScheduleEntry",
     "LedgerEntry",
     "LedgerIsAppendOnly",
+    "LineAdjudication",
     "Modifier",
     "MueLimit",
     "PatientPayment",

@@ -1,0 +1,293 @@
+"""Managed-care contracts written: a contract saved (new or changed, or a draft from the
+what-if), ended on a day, and each service line's adjudication recorded with what the
+contract in force on the date of service expected the payer to allow.
+
+``save_contract`` checks everything at once and raises one ``ValidationError`` keyed by field
+(``payer``, ``name``, ``effective_from``, ``effective_to``, ``method``, ``fee_schedule``,
+``percent``, ``carve_outs``, ``timely_filing_days``…); a contract whose dates meet another
+(not draft) contract of the payer is refused naming it. Nothing is written then.
+
+``record_adjudication`` is what the 835 posting calls for each service line it posts (and
+the EOB entry in ``services/cob.py`` today); it writes one ``LineAdjudication`` and is
+idempotent per (line, claim, source): the same source recorded again returns the row there.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from medoffice.billing import contracts as pure
+from medoffice.billing.choices import ContractMethod, FeeScheduleKind
+from medoffice.billing.error_codes import BillingErrorCode as Code
+from medoffice.billing.models import (
+    ChargeLine,
+    Claim,
+    Contract,
+    ContractCarveOut,
+    FeeSchedule,
+    LineAdjudication,
+)
+from medoffice.billing.selectors import contracts as selectors
+from medoffice.core.audit import record_event
+from medoffice.core.bounds import date_problem
+from medoffice.core.formats import as_date
+from medoffice.core.models import AuditAction
+from medoffice.core.permissions import Actor, actor_user, require
+from medoffice.core.roles import Permission
+from medoffice.patients.models import Payer
+
+MAX_NAME = 120
+MAX_NOTES = 5000
+MAX_ATTACHMENT = 200
+
+
+def _error(errors: dict[str, list[ValidationError]], name: str, text: str, code: str) -> None:
+    errors.setdefault(name, []).append(ValidationError(text, code=code))
+
+
+@transaction.atomic
+def save_contract(
+    *,
+    contract: Contract | None = None,
+    payer: Payer | None,
+    name: str,
+    effective_from: dt.date | None,
+    effective_to: dt.date | None,
+    method: str,
+    fee_schedule: FeeSchedule | None,
+    percent: Decimal | None,
+    carve_outs: Sequence[pure.CarveOut] = (),
+    timely_filing_days: int | None = None,
+    notes: str = "",
+    attachment_name: str = "",
+    is_draft: bool = False,
+    actor: Actor,
+) -> Contract:
+    """Create (``contract`` None) or change a contract; its carve-outs are replaced."""
+    require(actor, Permission.CHANGE_CONTRACT, "Your role does not change contracts.")
+    errors: dict[str, list[ValidationError]] = {}
+    bad = Code.CONTRACT_TERMS_INVALID
+    name = " ".join(name.split())
+    if not name:
+        _error(errors, "name", "Name the contract.", bad)
+    elif len(name) > MAX_NAME:
+        _error(errors, "name", f"The name can be at most {MAX_NAME} characters.", bad)
+    if payer is None:
+        _error(errors, "payer", "Choose the payer.", bad)
+    if effective_from is None:
+        _error(errors, "effective_from", "Enter the first day the contract is in force.", bad)
+    for field_name, day in (("effective_from", effective_from), ("effective_to", effective_to)):
+        if day is not None and date_problem(day):
+            _error(errors, field_name, str(date_problem(day)), bad)
+    if effective_from and effective_to and effective_to < effective_from:
+        _error(errors, "effective_to", "The last day cannot be before the first day.", bad)
+    if method not in ContractMethod.values:
+        _error(errors, "method", "Choose how the contract prices a service.", bad)
+    if method in (ContractMethod.FEE_SCHEDULE, ContractMethod.PERCENT_OF_MEDICARE):
+        if fee_schedule is None:
+            _error(errors, "fee_schedule", "Choose the fee schedule the contract uses.", bad)
+        elif fee_schedule.kind != FeeScheduleKind.ALLOWED:
+            _error(
+                errors, "fee_schedule", "Choose a payer's allowed-amount schedule, not charges.", bad
+            )
+        elif (
+            method == ContractMethod.FEE_SCHEDULE
+            and payer is not None
+            and fee_schedule.payer_id != payer.pk
+        ):
+            _error(
+                errors,
+                "fee_schedule",
+                f"“{fee_schedule.name}” is another payer's schedule; choose {payer.name}'s.",
+                bad,
+            )
+    if method in (ContractMethod.PERCENT_OF_MEDICARE, ContractMethod.PERCENT_OF_CHARGES):
+        if percent is None:
+            _error(errors, "percent", "Enter the percent the contract pays.", bad)
+        else:
+            try:
+                pure.parse_percent(percent)
+            except ValueError as exc:
+                _error(errors, "percent", str(exc), bad)
+    if method == ContractMethod.PERCENT_OF_CHARGES:
+        fee_schedule = None
+    if method == ContractMethod.FEE_SCHEDULE:
+        percent = None
+    if timely_filing_days is not None and not 1 <= timely_filing_days <= 3650:
+        _error(errors, "timely_filing_days", "Timely filing is 1 to 3,650 days.", bad)
+    if len(notes) > MAX_NOTES:
+        _error(errors, "notes", f"The notes can be at most {MAX_NOTES} characters.", bad)
+    attachment_name = " ".join(attachment_name.split())
+    if len(attachment_name) > MAX_ATTACHMENT:
+        _error(errors, "attachment_name", f"At most {MAX_ATTACHMENT} characters.", bad)
+    if not errors and not is_draft:
+        assert payer is not None and effective_from is not None
+        payer = Payer.objects.select_for_update().get(pk=payer.pk)  # one save at a time
+        other = selectors.overlapping(
+            payer.pk, effective_from, effective_to, exclude=contract.pk if contract else None
+        )
+        if other is not None:
+            until = f"to {as_date(other.effective_to)}" if other.effective_to else "with no end"
+            _error(
+                errors,
+                "effective_from",
+                f"{payer.name} already has a contract in force then: “{other.name}”, "
+                f"{as_date(other.effective_from)} {until}. End it first or change the dates.",
+                Code.CONTRACT_OVERLAP,
+            )
+    if errors:
+        raise ValidationError(errors)
+    assert payer is not None and effective_from is not None
+    now = timezone.now()
+    fields = {
+        "payer": payer,
+        "name": name,
+        "effective_from": effective_from,
+        "effective_to": effective_to,
+        "method": method,
+        "fee_schedule": fee_schedule,
+        "percent": percent,
+        "timely_filing_days": timely_filing_days,
+        "notes": notes.strip(),
+        "attachment_name": attachment_name,
+        "is_draft": is_draft,
+        "updated_at": now,
+    }
+    creating = contract is None
+    if contract is None:
+        contract = Contract.objects.create(**fields, created_at=now, created_by=actor_user(actor))
+    else:
+        for key, value in fields.items():
+            setattr(contract, key, value)
+        contract.save()
+        contract.carve_outs.all().delete()
+    ContractCarveOut.objects.bulk_create(
+        ContractCarveOut(
+            contract=contract, code=c.code, modifier=c.modifier, amount=c.amount, percent=c.percent
+        )
+        for c in carve_outs
+    )
+    record_event(
+        AuditAction.CREATE if creating else AuditAction.UPDATE,
+        user=actor,
+        obj=contract,
+        data_category="billing reference",
+        detail=f"{'draft ' if is_draft else ''}contract {contract.name} of {payer.name}",
+    )
+    return contract
+
+
+@transaction.atomic
+def end_contract(*, contract: Contract, last_day: dt.date | None, actor: Actor) -> Contract:
+    """The contract is in force until ``last_day`` (included), no longer."""
+    require(actor, Permission.CHANGE_CONTRACT, "Your role does not change contracts.")
+    contract = Contract.objects.select_for_update().get(pk=contract.pk)
+    bad = Code.CONTRACT_TERMS_INVALID
+    errors: dict[str, list[ValidationError]] = {}
+    if last_day is None:
+        _error(errors, "last_day", "Enter the contract's last day.", bad)
+    elif date_problem(last_day):
+        _error(errors, "last_day", str(date_problem(last_day)), bad)
+    elif last_day < contract.effective_from:
+        _error(
+            errors,
+            "last_day",
+            f"The last day cannot be before the first, {as_date(contract.effective_from)}.",
+            bad,
+        )
+    elif contract.effective_to is not None and contract.effective_to <= last_day:
+        _error(
+            errors,
+            "last_day",
+            f"The contract already ends on {as_date(contract.effective_to)}.",
+            Code.CONTRACT_ALREADY_ENDED,
+        )
+    if errors:
+        raise ValidationError(errors)
+    assert last_day is not None
+    contract.effective_to = last_day
+    contract.updated_at = timezone.now()
+    contract.save(update_fields=["effective_to", "updated_at"])
+    record_event(
+        AuditAction.UPDATE,
+        user=actor,
+        obj=contract,
+        data_category="billing reference",
+        detail=f"contract {contract.name} ended on {last_day.isoformat()}",
+    )
+    return contract
+
+
+def record_adjudication(
+    *,
+    charge_line: ChargeLine,
+    claim: Claim,
+    payer: Payer,
+    allowed: Decimal,
+    paid: Decimal,
+    source_kind: str,
+    source_id: str,
+    actor: Actor,
+) -> LineAdjudication:
+    """Store how ``payer`` adjudicated the line on ``claim`` (allowed = paid + the patient's
+    responsibility), with the expected allowed amount of the payer's contract in force on the
+    date of service (None without one). The caller owns the transaction and the audit of the
+    posting; the same (line, claim, source) recorded twice returns the first row."""
+    require(actor, Permission.CHANGE_CLAIM, "Your role does not post adjudications.")
+    if not source_kind or not source_id:
+        raise ValidationError(
+            "An adjudication names its source (kind and id).", code=Code.CONTRACT_TERMS_INVALID
+        )
+    existing = LineAdjudication.objects.filter(
+        charge_line=charge_line, claim=claim, source_kind=source_kind, source_id=source_id[:40]
+    ).first()
+    if existing is not None:
+        return existing
+    encounter = charge_line.encounter
+    day = encounter.date_of_service
+    contract = selectors.contract_in_force(payer.pk, day)
+    expected = None
+    if contract is not None:
+        terms = selectors.terms_of(contract, codes=[charge_line.procedure_code])
+        expected = pure.expected_allowed(
+            terms,
+            code=charge_line.procedure_code,
+            modifiers=charge_line.modifier_list,
+            units=charge_line.units,
+            service_date=day,
+            billed=charge_line.charge,
+        )
+    row = LineAdjudication(
+        charge_line=charge_line,
+        claim=claim,
+        payer=payer,
+        patient_id=encounter.patient_id,
+        location_id=encounter.location_id,
+        service_date=day,
+        code=charge_line.procedure_code,
+        modifiers=charge_line.modifiers,
+        units=charge_line.units,
+        billed=charge_line.charge,
+        allowed=allowed,
+        paid=paid,
+        expected_allowed=expected,
+        contract=contract,
+        source_kind=source_kind[:20],
+        source_id=source_id[:40],
+        posted_at=timezone.now(),
+        posted_by=actor_user(actor),
+    )
+    try:
+        with transaction.atomic():
+            row.save()
+    except IntegrityError:  # the same source recorded at the same moment
+        return LineAdjudication.objects.get(
+            charge_line=charge_line, claim=claim, source_kind=row.source_kind, source_id=row.source_id
+        )
+    return row
