@@ -59,6 +59,16 @@ class BillingConfig(AppConfig):
                 33,
             ),
             NavEntry("Billing", "Follow-up", "billing_office:follow-up", Permission.VIEW_CLAIM, 34),
+            NavEntry(
+                "Billing", "Contracts", "billing_office:contracts", Permission.VIEW_CONTRACT, 45
+            ),
+            NavEntry(
+                "Billing",
+                "Underpayments",
+                "billing_office:underpayments",
+                Permission.VIEW_CONTRACT,
+                46,
+            ),
         )
         for label, url_name, order in (
             ("Codes", "billing_office:codes", 40),
@@ -92,3 +102,6 @@ class BillingConfig(AppConfig):
             "billing-submission", "medoffice.billing.demo_submission.build_submission", order=37
         )
         register_builder("billing-ledger", "medoffice.billing.demo_ledger.build_ledger", order=39)
+        register_builder(
+            "billing-contracts", "medoffice.billing.demo_contracts.build_contracts", order=40
+        )

@@ -49,7 +49,9 @@ class Rate:
     effective_to: dt.date | None = None
 
     def in_force(self, day: dt.date) -> bool:
-        return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
+        return self.effective_from <= day and (
+            self.effective_to is None or day <= self.effective_to
+        )
 
 
 @dataclass(frozen=True)
@@ -94,7 +96,9 @@ class ContractTerms:
         object.__setattr__(self, "_carved", {(c.code, c.modifier): c for c in self.carve_outs})
 
     def in_force(self, day: dt.date) -> bool:
-        return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
+        return self.effective_from <= day and (
+            self.effective_to is None or day <= self.effective_to
+        )
 
     def rate(self, code: str, modifiers: Sequence[str], day: dt.date) -> Decimal | None:
         """The schedule's rate for one unit on the day, or None."""

@@ -1,5 +1,6 @@
 """The billing office's pages, under /billing/: code sets, payers and fee schedules,
-charges and the coder queue, the ledger and credit balances, claims, batches, acknowledgements and eligibility.
+charges and the coder queue, the ledger and credit balances, claims, batches, acknowledgements,
+eligibility and managed-care contracts.
 
 (The desk's payments stay under /front-desk/payments/, ``billing/urls.py``.)
 """
@@ -9,6 +10,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from medoffice.billing.views import (
     claims,
     cob,
+    contracts,
     encounters,
     followup,
     ledger,
@@ -86,4 +88,13 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("follow-up/answers/", followup.answers_upload, name="follow-up-answers"),
     path("claims/<int:pk>/notes/", followup.add_note, name="claim-notes"),
     path("notes/<int:pk>/done/", followup.complete_task, name="claim-note-done"),
+    # managed-care contracts, underpayments and the what-if (billing/views/contracts.py)
+    path("contracts/", contracts.ContractList.as_view(), name="contracts"),
+    path("contracts/new/", contracts.contract_edit, name="contract-new"),
+    path("contracts/underpayments/", contracts.underpayments, name="underpayments"),
+    path("contracts/what-if/", contracts.what_if, name="what-if"),
+    path("contracts/what-if/draft/", contracts.what_if_draft, name="what-if-draft"),
+    path("contracts/<int:pk>/", contracts.contract_detail, name="contract"),
+    path("contracts/<int:pk>/edit/", contracts.contract_edit, name="contract-edit"),
+    path("contracts/<int:pk>/end/", contracts.contract_end, name="contract-end"),
 ]

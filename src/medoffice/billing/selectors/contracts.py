@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -12,16 +13,19 @@ from django.db.models import F, Q, QuerySet
 from django.http import Http404
 
 from medoffice.billing import contracts as pure
+from medoffice.billing.choices import FeeScheduleKind
 from medoffice.billing.models import (
     ChargeLine,
     Claim,
     Contract,
+    FeeSchedule,
     FeeScheduleEntry,
     LineAdjudication,
 )
 from medoffice.core.audit import record_event
 from medoffice.core.models import AuditAction
 from medoffice.core.permissions import Actor
+from medoffice.patients.models import Payer
 
 ZERO = Decimal("0")
 
@@ -190,9 +194,12 @@ def underpayments(
 # --- the what-if's volume --------------------------------------------------------------------
 
 
-def volume(user: Actor, payer_id: int, *, until: dt.date, months: int = 12) -> list[pure.Volume]:
+def volume(
+    user: Actor, payer_id: int, *, until: dt.date, months: int = 12
+) -> tuple[list[pure.Volume], str]:
     """The payer's service lines of the ``months`` before ``until``: from the adjudications
-    posted (one per line, the latest), else from the charge lines billed to the payer."""
+    posted (one per line, the latest; "adjudications"), else from the charge lines billed to
+    the payer ("charges"). The user's locations only."""
     since = _months_before(until, months)
     adjudicated = (
         LineAdjudication.objects.restrict(user, "view")
@@ -208,7 +215,7 @@ def volume(user: Actor, payer_id: int, *, until: dt.date, months: int = 12) -> l
         seen.add(line_id)
         rows.append(pure.Volume(code, _mods(modifiers), units, billed, day))
     if rows:
-        return rows
+        return rows, "adjudications"
     encounter_ids = (
         Claim.objects.restrict(user, "view")
         .filter(payer_id=payer_id, date_of_service__gt=since, date_of_service__lte=until)
@@ -218,12 +225,10 @@ def volume(user: Actor, payer_id: int, *, until: dt.date, months: int = 12) -> l
     for code, modifiers, units, charge, day in (
         ChargeLine.objects.filter(encounter_id__in=encounter_ids)
         .order_by("pk")
-        .values_list(
-            "procedure_code", "modifiers", "units", "charge", "encounter__date_of_service"
-        )
+        .values_list("procedure_code", "modifiers", "units", "charge", "encounter__date_of_service")
     ):
         rows.append(pure.Volume(code, _mods(modifiers), units, charge, day))
-    return rows
+    return rows, "charges"
 
 
 def _mods(text: str) -> tuple[str, ...]:
@@ -244,3 +249,81 @@ def _months_before(day: dt.date, months: int) -> dt.date:
 
 def codes_in(rows: Sequence[pure.Volume]) -> set[str]:
     return {row.code for row in rows}
+
+
+def current_terms(payer_id: int, day: dt.date) -> tuple[Contract | None, pure.ContractTerms | None]:
+    """What prices the payer's lines today: its contract in force, else its active
+    allowed-amount schedule (as a fee-schedule contract without dates), else nothing."""
+    contract = contract_in_force(payer_id, day)
+    if contract is not None:
+        return contract, terms_of(contract)
+    schedule = (
+        FeeSchedule.objects.filter(kind=FeeScheduleKind.ALLOWED, payer_id=payer_id, is_active=True)
+        .order_by("pk")
+        .first()
+    )
+    if schedule is None:
+        return None, None
+    rates = [
+        pure.Rate(code, modifier, amount, start, end)
+        for code, modifier, amount, start, end in schedule.entries.values_list(
+            "code", "modifier", "amount", "effective_from", "effective_to"
+        )
+    ]
+    return None, pure.ContractTerms(
+        method=pure.FEE_SCHEDULE, effective_from=dt.date.min, rates=rates, payer_id=payer_id
+    )
+
+
+@dataclass
+class WhatIf:
+    payer: Payer
+    since: dt.date
+    until: dt.date
+    contract: Contract | None
+    priced: bool  # something prices the payer's lines today
+    source: str  # "adjudications" or "charges"
+    rows: list[pure.CodeChange]
+    line_count: int
+
+    @property
+    def current(self) -> Decimal:
+        return sum((r.current for r in self.rows), ZERO)
+
+    @property
+    def proposed(self) -> Decimal:
+        return sum((r.proposed for r in self.rows), ZERO)
+
+    @property
+    def change(self) -> Decimal:
+        return self.proposed - self.current
+
+
+def run_what_if(
+    user: Actor,
+    payer: Payer,
+    *,
+    today: dt.date,
+    proposed_rates: dict[str, Decimal],
+    percent_change: Decimal | None,
+) -> WhatIf:
+    """The payer's last 12 months' volume priced as today and as proposed. Reads only
+    counts and amounts (no patient is shown); nothing is written."""
+    rows, source = volume(user, payer.pk, until=today)
+    contract, terms = current_terms(payer.pk, today)
+    # Price every line with today's terms: the negotiation is about the rates from now on.
+    if terms is not None:
+        rows = [dataclasses.replace(r, service_date=today) for r in rows]
+    changes = pure.what_if(
+        rows, current=terms, proposed_rates=proposed_rates, percent_change=percent_change
+    )
+    return WhatIf(
+        payer=payer,
+        since=_months_before(today, 12),
+        until=today,
+        contract=contract,
+        priced=terms is not None,
+        source=source,
+        rows=changes,
+        line_count=len(rows),
+    )

@@ -38,9 +38,9 @@ from medoffice.billing.models import (
     ClaimLine,
     PayerAdjudication,
 )
-from medoffice.billing.services.contracts import record_adjudication
 from medoffice.billing.services.claims import _copy_lines, _record, reserve_control_numbers
 from medoffice.billing.services.claims import transition as claim_transition
+from medoffice.billing.services.contracts import record_adjudication
 from medoffice.core.audit import record_event
 from medoffice.core.models import AuditAction
 from medoffice.core.money import MoneyError, format_money, parse_money

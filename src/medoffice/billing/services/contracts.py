@@ -31,6 +31,7 @@ from medoffice.billing.models import (
     Contract,
     ContractCarveOut,
     FeeSchedule,
+    FeeScheduleEntry,
     LineAdjudication,
 )
 from medoffice.billing.selectors import contracts as selectors
@@ -94,7 +95,10 @@ def save_contract(
             _error(errors, "fee_schedule", "Choose the fee schedule the contract uses.", bad)
         elif fee_schedule.kind != FeeScheduleKind.ALLOWED:
             _error(
-                errors, "fee_schedule", "Choose a payer's allowed-amount schedule, not charges.", bad
+                errors,
+                "fee_schedule",
+                "Choose a payer's allowed-amount schedule, not charges.",
+                bad,
             )
         elif (
             method == ContractMethod.FEE_SCHEDULE
@@ -127,7 +131,8 @@ def save_contract(
     if len(attachment_name) > MAX_ATTACHMENT:
         _error(errors, "attachment_name", f"At most {MAX_ATTACHMENT} characters.", bad)
     if not errors and not is_draft:
-        assert payer is not None and effective_from is not None
+        assert payer is not None
+        assert effective_from is not None
         payer = Payer.objects.select_for_update().get(pk=payer.pk)  # one save at a time
         other = selectors.overlapping(
             payer.pk, effective_from, effective_to, exclude=contract.pk if contract else None
@@ -143,7 +148,8 @@ def save_contract(
             )
     if errors:
         raise ValidationError(errors)
-    assert payer is not None and effective_from is not None
+    assert payer is not None
+    assert effective_from is not None
     now = timezone.now()
     fields = {
         "payer": payer,
@@ -288,6 +294,99 @@ def record_adjudication(
             row.save()
     except IntegrityError:  # the same source recorded at the same moment
         return LineAdjudication.objects.get(
-            charge_line=charge_line, claim=claim, source_kind=row.source_kind, source_id=row.source_id
+            charge_line=charge_line,
+            claim=claim,
+            source_kind=row.source_kind,
+            source_id=row.source_id,
         )
     return row
+
+
+def save_what_if_draft(
+    *,
+    payer: Payer,
+    name: str,
+    effective_from: dt.date | None,
+    proposed_rates: dict[str, Decimal],
+    percent_change: Decimal | None,
+    today: dt.date,
+    actor: Actor,
+) -> Contract:
+    """The what-if's proposal kept as a draft contract (never in force): the terms pricing
+    the payer today, the percent change applied to them, the proposed rates as carve-outs."""
+    require(actor, Permission.CHANGE_CONTRACT, "Your role does not change contracts.")
+    contract, _ = selectors.current_terms(payer.pk, today)
+    carve_outs = {
+        (c.code, c.modifier): c
+        for c in (
+            [
+                pure.CarveOut(c.code, c.modifier, c.amount, c.percent)
+                for c in contract.carve_outs.all()
+            ]
+            if contract
+            else []
+        )
+    }
+    method: str
+    schedule: FeeSchedule | None
+    percent: Decimal | None
+    if contract is not None:
+        method, schedule, percent = contract.method, contract.fee_schedule, contract.percent
+    else:
+        schedule = (
+            FeeSchedule.objects.filter(kind=FeeScheduleKind.ALLOWED, payer=payer, is_active=True)
+            .order_by("pk")
+            .first()
+        )
+        if schedule is None:
+            raise ValidationError(
+                {
+                    "payer": ValidationError(
+                        f"{payer.name} has no contract and no allowed-amount schedule to start "
+                        "the draft from; enter the contract first.",
+                        code=Code.CONTRACT_TERMS_INVALID,
+                    )
+                }
+            )
+        method, percent = ContractMethod.FEE_SCHEDULE, None
+    if percent_change is not None:
+        factor = (pure.HUNDRED + percent_change) / pure.HUNDRED
+        for key, carve in list(carve_outs.items()):
+            if carve.amount is not None:
+                carve_outs[key] = pure.CarveOut(
+                    carve.code, carve.modifier, amount=pure.cents(carve.amount * factor)
+                )
+        if method == ContractMethod.FEE_SCHEDULE:
+            # A schedule cannot be scaled: today's rate of each code, changed, as a carve-out.
+            assert schedule is not None
+            carved = set(carve_outs)
+            for code, modifier, amount in (
+                FeeScheduleEntry.objects.filter(schedule=schedule, effective_from__lte=today)
+                .exclude(effective_to__lt=today)
+                .order_by("code", "modifier", "effective_from")
+                .values_list("code", "modifier", "amount")
+            ):
+                if (code, modifier) not in carved:
+                    carve_outs[(code, modifier)] = pure.CarveOut(
+                        code, modifier, amount=pure.cents(amount * factor)
+                    )
+        elif percent is not None:
+            percent = min((percent * factor).quantize(Decimal("0.001")), Decimal("1000"))
+    for code, rate in proposed_rates.items():
+        for key in [k for k in carve_outs if k[0] == code]:
+            del carve_outs[key]
+        carve_outs[(code, "")] = pure.CarveOut(code, "", amount=rate)
+    return save_contract(
+        payer=payer,
+        name=name,
+        effective_from=effective_from,
+        effective_to=None,
+        method=method,
+        fee_schedule=schedule,
+        percent=percent,
+        carve_outs=sorted(carve_outs.values(), key=lambda c: (c.code, c.modifier)),
+        timely_filing_days=contract.timely_filing_days if contract else None,
+        notes="Draft saved from the what-if.",
+        is_draft=True,
+        actor=actor,
+    )
