@@ -38,7 +38,9 @@ class _PayerChoice(forms.Form):
 def carve_out_text(contract: Contract) -> str:
     lines = []
     for carve in contract.carve_outs.all():
-        price = f"{carve.amount}" if carve.amount is not None else f"{carve.percent.normalize()}%"
+        price = (
+            f"{carve.amount}" if carve.amount is not None else f"{carve.percent.normalize():f}%"
+        )
         lines.append(f"{carve.code},{carve.modifier},{price}")
     return "\n".join(lines)
 
@@ -105,7 +107,7 @@ class ContractForm(BootstrapMixin, _PayerChoice):
             "effective_to": contract.effective_to,
             "method": contract.method,
             "fee_schedule": str(contract.fee_schedule_id or ""),
-            "percent": contract.percent.normalize() if contract.percent is not None else "",
+            "percent": f"{contract.percent.normalize():f}" if contract.percent is not None else "",
             "carve_outs": carve_out_text(contract),
             "timely_filing_days": contract.timely_filing_days,
             "notes": contract.notes,

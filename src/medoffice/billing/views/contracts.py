@@ -42,19 +42,22 @@ from medoffice.core.formats import as_date
 from medoffice.core.http import AuthenticatedRequest
 from medoffice.core.listing import Column, ListPage, csv_cell
 from medoffice.core.models import AuditAction
-from medoffice.core.money import format_money
 from medoffice.core.roles import Permission
 
 VIEW = Permission.VIEW_CONTRACT
 CHANGE = Permission.CHANGE_CONTRACT
 
 
+def _percent(value: Decimal | None) -> str:
+    return "" if value is None else f"{value.normalize():f}"
+
+
 def _terms(contract: Contract) -> str:
     if contract.method == "schedule":
         return f"{contract.fee_schedule}"
     if contract.method == "medicare":
-        return f"{contract.percent:g} % of {contract.fee_schedule}"
-    return f"{contract.percent:g} % of billed charges"
+        return f"{_percent(contract.percent)} % of {contract.fee_schedule}"
+    return f"{_percent(contract.percent)} % of billed charges"
 
 
 class ContractList(ListPage):
@@ -404,6 +407,3 @@ def what_if_draft(request: AuthenticatedRequest) -> HttpResponse:
         status=400,
     )
 
-
-def money(value: Decimal) -> str:
-    return format_money(value)
