@@ -204,7 +204,8 @@ def test_the_report_csv_has_every_underpaid_line(manager, underpaid):
 
     lines = answer.content.decode().splitlines()
     assert lines[0].startswith("Service date,Claim")
-    assert len(lines) == 2 and short.claim.control_number in lines[1]
+    assert len(lines) == 2
+    assert short.claim.control_number in lines[1]
 
 
 @pytest.mark.parametrize(

@@ -52,7 +52,10 @@ def contract_fields(payer, **changes):
 
 
 def messages_of(caught) -> dict[str, str]:
-    return {k: " ".join(str(m) for e in v for m in e.messages) for k, v in caught.value.error_dict.items()}
+    return {
+        k: " ".join(str(m) for e in v for m in e.messages)
+        for k, v in caught.value.error_dict.items()
+    }
 
 
 def test_a_contract_is_saved_with_its_carve_outs_and_audited():
@@ -62,7 +65,9 @@ def test_a_contract_is_saved_with_its_carve_outs_and_audited():
     )
 
     assert contract.carve_outs.get().percent == Decimal("80")
-    assert AuditEvent.objects.filter(object_type="billing.contract", object_id=str(contract.pk)).exists()
+    assert AuditEvent.objects.filter(
+        object_type="billing.contract", object_id=str(contract.pk)
+    ).exists()
 
 
 def test_every_problem_of_a_contract_is_named_at_once():

@@ -113,6 +113,9 @@ def build_contracts(context: dict[str, Any], seed: int = 2026) -> None:
         .order_by("pk")
         .only("pk", "encounter_id", "payer_id", "date_of_service", "created_at")
     }
+    # Claims whose EOB was typed in (the demo's secondary claims) have their rows already.
+    done = set(LineAdjudication.objects.values_list("claim_id", flat=True))
+    claims = {e: c for e, c in claims.items() if c.pk not in done}
     if not claims:
         return
     users = demo_users(context)
@@ -139,13 +142,15 @@ def build_contracts(context: dict[str, Any], seed: int = 2026) -> None:
         lines[line.encounter_id].append(line)
     zone = timezone.get_current_timezone()
     for encounter_id, claim in claims.items():
+        payer_id = claim.payer_id
+        assert payer_id is not None  # the query asked for payers with a contract
         posted = claim.created_at + dt.timedelta(days=18 + rng.randrange(10))
         if posted > now:
             continue
         for line in lines[encounter_id]:
             day = line.encounter.date_of_service
             expected = pure.expected_allowed(
-                terms[claim.payer_id],
+                terms[payer_id],
                 code=line.procedure_code,
                 modifiers=line.modifier_list,
                 units=line.units,
@@ -160,7 +165,7 @@ def build_contracts(context: dict[str, Any], seed: int = 2026) -> None:
                 LineAdjudication(
                     charge_line_id=line.pk,
                     claim_id=claim.pk,
-                    payer_id=claim.payer_id,
+                    payer_id=payer_id,
                     patient_id=line.encounter.patient_id,
                     location_id=line.encounter.location_id,
                     service_date=day,
@@ -171,7 +176,7 @@ def build_contracts(context: dict[str, Any], seed: int = 2026) -> None:
                     allowed=allowed,
                     paid=pure.cents(allowed * Decimal("0.8")),
                     expected_allowed=expected,
-                    contract_id=contracts[claim.payer_id].pk,
+                    contract_id=contracts[payer_id].pk,
                     source_kind="demo",
                     source_id=f"demo-{posted.astimezone(zone).date().isoformat()}",
                     posted_at=posted,

@@ -38,9 +38,10 @@ class _PayerChoice(forms.Form):
 def carve_out_text(contract: Contract) -> str:
     lines = []
     for carve in contract.carve_outs.all():
-        price = (
-            f"{carve.amount}" if carve.amount is not None else f"{carve.percent.normalize():f}%"
-        )
+        if carve.amount is not None:
+            price = f"{carve.amount}"
+        else:
+            price = f"{Decimal(carve.percent or 0).normalize():f}%"
         lines.append(f"{carve.code},{carve.modifier},{price}")
     return "\n".join(lines)
 

@@ -328,7 +328,7 @@ def bill_next_payer(
             AdjudicationAdjustment(adjudication=adjudication, line=row, group=g, reason=r, amount=a)
             for g, r, a in line_adjustments
         )
-        if number in charge_lines:
+        if number in charge_lines and claim.payer is not None:
             # Allowed: what the payer paid and what it left to the patient (group PR).
             patient_share = sum(
                 (a for g, _, a in line_adjustments if g == AdjustmentGroup.PATIENT), Decimal("0")

@@ -224,7 +224,7 @@ def underpayments(request: AuthenticatedRequest) -> HttpResponse:
     wants_csv = request.GET.get("format") == "csv"
     if form.is_bound and not form.is_valid():
         if wants_csv:
-            text = "\n".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())
+            text = "\n".join(f"{k}: {' '.join(str(m) for m in v)}" for k, v in form.errors.items())
             return HttpResponse(text, status=400, content_type="text/plain")
     else:
         data = form.cleaned_data if form.is_bound else {}
@@ -406,4 +406,3 @@ def what_if_draft(request: AuthenticatedRequest) -> HttpResponse:
         },
         status=400,
     )
-
