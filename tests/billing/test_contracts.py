@@ -241,3 +241,24 @@ def test_a_draft_needs_something_to_start_from():
             today=dt.date(2026, 12, 2),
             actor=SYSTEM,
         )
+
+
+def test_many_lines_of_one_source_are_recorded_together_in_order():
+    from medoffice.billing.services.contracts import AdjudicatedLine, record_adjudications
+    from tests.billing.factories_ledger import claim_of, claimed_visit, lines_of
+
+    encounter = claimed_visit()
+    claim = claim_of(encounter)
+    ContractFactory(payer=claim.payer, percent=Decimal("50"))
+    lines = [
+        AdjudicatedLine(line, claim, claim.payer_id, Decimal("10.00"), Decimal("8.00"))
+        for line in lines_of(encounter)
+    ]
+
+    rows = record_adjudications(lines, source_kind="remittance", source_id="835-1", actor=SYSTEM)
+    again = record_adjudications(lines, source_kind="remittance", source_id="835-1", actor=SYSTEM)
+
+    assert [r.code for r in rows] == ["99213", "36415"]
+    assert [r.expected_allowed for r in rows] == [Decimal("75.00"), Decimal("10.00")]
+    assert [r.pk for r in again] == [r.pk for r in rows]
+    assert LineAdjudication.objects.count() == 2

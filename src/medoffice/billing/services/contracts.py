@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -230,6 +231,18 @@ def end_contract(*, contract: Contract, last_day: dt.date | None, actor: Actor) 
     return contract
 
 
+@dataclass(frozen=True)
+class AdjudicatedLine:
+    """One service line as a payer adjudicated it, for ``record_adjudications``; the charge
+    line is read with its encounter (``select_related("encounter")`` saves a query a line)."""
+
+    charge_line: ChargeLine
+    claim: Claim
+    payer_id: int
+    allowed: Decimal
+    paid: Decimal
+
+
 def record_adjudication(
     *,
     charge_line: ChargeLine,
@@ -245,61 +258,110 @@ def record_adjudication(
     responsibility), with the expected allowed amount of the payer's contract in force on the
     date of service (None without one). The caller owns the transaction and the audit of the
     posting; the same (line, claim, source) recorded twice returns the first row."""
+    [row] = record_adjudications(
+        [AdjudicatedLine(charge_line, claim, payer.pk, allowed, paid)],
+        source_kind=source_kind,
+        source_id=source_id,
+        actor=actor,
+    )
+    return row
+
+
+def record_adjudications(
+    lines: Sequence[AdjudicatedLine], *, source_kind: str, source_id: str, actor: Actor
+) -> list[LineAdjudication]:
+    """``record_adjudication`` for many lines of one source (an 835 payment) at once: the
+    payers' contracts and their rates read once, the rows inserted together. Returns a row
+    per line, in order (the row already there for a line recorded before from the source)."""
     require(actor, Permission.CHANGE_CLAIM, "Your role does not post adjudications.")
     if not source_kind or not source_id:
         raise ValidationError(
             "An adjudication names its source (kind and id).", code=Code.CONTRACT_TERMS_INVALID
         )
-    existing = LineAdjudication.objects.filter(
-        charge_line=charge_line, claim=claim, source_kind=source_kind, source_id=source_id[:40]
-    ).first()
-    if existing is not None:
-        return existing
-    encounter = charge_line.encounter
-    day = encounter.date_of_service
-    contract = selectors.contract_in_force(payer.pk, day)
-    expected = None
-    if contract is not None:
-        terms = selectors.terms_of(contract, codes=[charge_line.procedure_code])
-        expected = pure.expected_allowed(
-            terms,
-            code=charge_line.procedure_code,
-            modifiers=charge_line.modifier_list,
-            units=charge_line.units,
-            service_date=day,
-            billed=charge_line.charge,
+    kind, ident = source_kind[:20], source_id[:40]
+    existing = {
+        (row.charge_line_id, row.claim_id): row
+        for row in LineAdjudication.objects.filter(
+            source_kind=kind,
+            source_id=ident,
+            charge_line_id__in=[line.charge_line.pk for line in lines],
         )
-    row = LineAdjudication(
-        charge_line=charge_line,
-        claim=claim,
-        payer=payer,
-        patient_id=encounter.patient_id,
-        location_id=encounter.location_id,
-        service_date=day,
-        code=charge_line.procedure_code,
-        modifiers=charge_line.modifiers,
-        units=charge_line.units,
-        billed=charge_line.charge,
-        allowed=allowed,
-        paid=paid,
-        expected_allowed=expected,
-        contract=contract,
-        source_kind=source_kind[:20],
-        source_id=source_id[:40],
-        posted_at=timezone.now(),
-        posted_by=actor_user(actor),
-    )
+    }
+    fresh = [line for line in lines if (line.charge_line.pk, line.claim.pk) not in existing]
+    by_payer: dict[int, list[Contract]] = {}
+    for found in (
+        Contract.objects.filter(payer_id__in={line.payer_id for line in fresh}, is_draft=False)
+        .prefetch_related("carve_outs")
+        .order_by("-effective_from", "-pk")
+    ):
+        by_payer.setdefault(found.payer_id, []).append(found)
+    codes = {line.charge_line.procedure_code for line in fresh}
+    terms: dict[int, pure.ContractTerms] = {}
+    now = timezone.now()
+    user = actor_user(actor)
+    rows: list[LineAdjudication] = []
+    for line in fresh:
+        charge = line.charge_line
+        encounter = charge.encounter
+        day = encounter.date_of_service
+        contract = next(
+            (c for c in by_payer.get(line.payer_id, []) if _in_force(c, day)),
+            None,
+        )
+        expected = None
+        if contract is not None:
+            if contract.pk not in terms:
+                terms[contract.pk] = selectors.terms_of(contract, codes=codes)
+            expected = pure.expected_allowed(
+                terms[contract.pk],
+                code=charge.procedure_code,
+                modifiers=charge.modifier_list,
+                units=charge.units,
+                service_date=day,
+                billed=charge.charge,
+            )
+        rows.append(
+            LineAdjudication(
+                charge_line=charge,
+                claim=line.claim,
+                payer_id=line.payer_id,
+                patient_id=encounter.patient_id,
+                location_id=encounter.location_id,
+                service_date=day,
+                code=charge.procedure_code,
+                modifiers=charge.modifiers,
+                units=charge.units,
+                billed=charge.charge,
+                allowed=line.allowed,
+                paid=line.paid,
+                expected_allowed=expected,
+                contract=contract,
+                source_kind=kind,
+                source_id=ident,
+                posted_at=now,
+                posted_by=user,
+            )
+        )
     try:
         with transaction.atomic():
-            row.save()
-    except IntegrityError:  # the same source recorded at the same moment
-        return LineAdjudication.objects.get(
-            charge_line=charge_line,
-            claim=claim,
-            source_kind=row.source_kind,
-            source_id=row.source_id,
-        )
-    return row
+            LineAdjudication.objects.bulk_create(rows, batch_size=1000)
+    except IntegrityError:  # the same source recorded at the same moment: read what is there
+        rows = []
+        existing = {
+            (row.charge_line_id, row.claim_id): row
+            for row in LineAdjudication.objects.filter(source_kind=kind, source_id=ident)
+        }
+    made = {(row.charge_line_id, row.claim_id): row for row in rows}
+    return [
+        existing.get(key) or made[key]
+        for key in ((line.charge_line.pk, line.claim.pk) for line in lines)
+    ]
+
+
+def _in_force(contract: Contract, day: dt.date) -> bool:
+    return contract.effective_from <= day and (
+        contract.effective_to is None or day <= contract.effective_to
+    )
 
 
 def save_what_if_draft(
