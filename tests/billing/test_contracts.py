@@ -262,3 +262,21 @@ def test_many_lines_of_one_source_are_recorded_together_in_order():
     assert [r.expected_allowed for r in rows] == [Decimal("75.00"), Decimal("10.00")]
     assert [r.pk for r in again] == [r.pk for r in rows]
     assert LineAdjudication.objects.count() == 2
+
+
+def test_a_line_named_twice_in_one_source_is_recorded_once():
+    from medoffice.billing.services.contracts import AdjudicatedLine, record_adjudications
+    from tests.billing.factories_ledger import claim_of, claimed_visit, lines_of
+
+    encounter = claimed_visit()
+    claim = claim_of(encounter)
+    line = AdjudicatedLine(
+        lines_of(encounter)[0], claim, claim.payer_id, Decimal("10.00"), Decimal("8.00")
+    )
+
+    first, second = record_adjudications(
+        [line, line], source_kind="remittance", source_id="835-2", actor=SYSTEM
+    )
+
+    assert first.pk == second.pk
+    assert LineAdjudication.objects.count() == 1

@@ -287,7 +287,12 @@ def record_adjudications(
             charge_line_id__in=[line.charge_line.pk for line in lines],
         )
     }
-    fresh = [line for line in lines if (line.charge_line.pk, line.claim.pk) not in existing]
+    fresh_by_key: dict[tuple[int, int], AdjudicatedLine] = {}
+    for line in lines:  # a line named twice is recorded once
+        key = (line.charge_line.pk, line.claim.pk)
+        if key not in existing:
+            fresh_by_key.setdefault(key, line)
+    fresh = list(fresh_by_key.values())
     by_payer: dict[int, list[Contract]] = {}
     for found in (
         Contract.objects.filter(payer_id__in={line.payer_id for line in fresh}, is_draft=False)
@@ -351,6 +356,8 @@ def record_adjudications(
             (row.charge_line_id, row.claim_id): row
             for row in LineAdjudication.objects.filter(source_kind=kind, source_id=ident)
         }
+        if any(key not in existing for key in fresh_by_key):
+            raise
     made = {(row.charge_line_id, row.claim_id): row for row in rows}
     return [
         existing.get(key) or made[key]
