@@ -724,6 +724,7 @@ MATRIX_EXTENSIONS = [
     "tests.billing.matrix_rows_followup",
     "tests.billing.matrix_rows_denials",
     "tests.billing.matrix_rows_paylinks",
+    "tests.billing.matrix_rows_contracts",
     "tests.messaging.matrix_rows",
     "tests.reports.matrix_rows",
 ]

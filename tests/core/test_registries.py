@@ -69,6 +69,7 @@ def test_the_demo_builders_run_in_the_order_their_apps_registered():
         "medoffice.billing.demo_denials.build_denials",
         "medoffice.billing.demo_plans.build_plans",
         "medoffice.messaging.demo.build_defaults",
+        "medoffice.billing.demo_contracts.build_contracts",
         "medoffice.scheduling.demo.outreach.build_outreach",
         "medoffice.patients.demo.build_emergency_access",
         "medoffice.core.demo.practice.build_attention_items",

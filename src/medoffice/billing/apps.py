@@ -60,6 +60,16 @@ class BillingConfig(AppConfig):
             ),
             NavEntry("Billing", "Follow-up", "billing_office:follow-up", Permission.VIEW_CLAIM, 34),
             NavEntry("Billing", "Denials", "billing_office:denials", Permission.VIEW_CLAIM, 35),
+            NavEntry(
+                "Billing", "Contracts", "billing_office:contracts", Permission.VIEW_CONTRACT, 45
+            ),
+            NavEntry(
+                "Billing",
+                "Underpayments",
+                "billing_office:underpayments",
+                Permission.VIEW_CONTRACT,
+                46,
+            ),
         )
         for label, url_name, order in (
             ("Codes", "billing_office:codes", 40),
@@ -107,4 +117,7 @@ class BillingConfig(AppConfig):
                 schedule_patient_billing_run,
                 "Payment plans and balance reminders will be looked at every hour.",
             )
+        )
+        register_builder(
+            "billing-contracts", "medoffice.billing.demo_contracts.build_contracts", order=40
         )

@@ -230,3 +230,11 @@ class CheckoutStatus(models.TextChoices):
     OPEN = "open", "Open"
     PAID = "paid", "Paid"
     EXPIRED = "expired", "Expired"
+
+
+class ContractMethod(models.TextChoices):
+    """How a managed-care contract prices a service line (``billing/contracts.py``)."""
+
+    FEE_SCHEDULE = "schedule", "The payer's fee schedule"
+    PERCENT_OF_MEDICARE = "medicare", "A percent of the Medicare fee schedule"
+    PERCENT_OF_CHARGES = "charges", "A percent of billed charges"

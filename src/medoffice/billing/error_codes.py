@@ -159,3 +159,7 @@ class BillingErrorCode(StrEnum):
     PLAN_ALREADY_ACTIVE = "plan_already_active"
     PLAN_NOT_ACTIVE = "plan_not_active"
     PLAN_TOO_MANY_INSTALMENTS = "plan_too_many_instalments"
+    # managed-care contracts
+    CONTRACT_OVERLAP = "contract_overlap"
+    CONTRACT_TERMS_INVALID = "contract_terms_invalid"
+    CONTRACT_ALREADY_ENDED = "contract_already_ended"

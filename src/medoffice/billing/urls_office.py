@@ -1,5 +1,6 @@
 """The billing office's pages, under /billing/: code sets, payers and fee schedules,
-charges and the coder queue, the ledger and credit balances, claims, batches, acknowledgements, eligibility, denials and appeals.
+charges and the coder queue, the ledger and credit balances, claims, batches, acknowledgements,
+eligibility, denials and appeals, managed-care contracts.
 
 (The desk's payments stay under /front-desk/payments/, ``billing/urls.py``.)
 """
@@ -10,6 +11,7 @@ from medoffice.billing.views import (
     claims,
     cob,
     denials,
+    contracts,
     encounters,
     followup,
     ledger,
@@ -107,4 +109,13 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("appeal-templates/", denials.template_list, name="appeal-templates"),
     path("appeal-templates/new/", denials.template_edit, name="appeal-template-new"),
     path("appeal-templates/<int:pk>/", denials.template_edit, name="appeal-template"),
+    # managed-care contracts, underpayments and the what-if (billing/views/contracts.py)
+    path("contracts/", contracts.ContractList.as_view(), name="contracts"),
+    path("contracts/new/", contracts.contract_edit, name="contract-new"),
+    path("contracts/underpayments/", contracts.underpayments, name="underpayments"),
+    path("contracts/what-if/", contracts.what_if, name="what-if"),
+    path("contracts/what-if/draft/", contracts.what_if_draft, name="what-if-draft"),
+    path("contracts/<int:pk>/", contracts.contract_detail, name="contract"),
+    path("contracts/<int:pk>/edit/", contracts.contract_edit, name="contract-edit"),
+    path("contracts/<int:pk>/end/", contracts.contract_end, name="contract-end"),
 ]

@@ -77,6 +77,8 @@ class Permission(StrEnum):
     CHANGE_CLAIM = "billing.change_claim"
     VIEW_ELIGIBILITY = "billing.view_eligibility"
     CHECK_ELIGIBILITY = "billing.check_eligibility"
+    VIEW_CONTRACT = "billing.view_contract"
+    CHANGE_CONTRACT = "billing.change_contract"
 
 
 PERMISSION_LABELS: dict[Permission, str] = {
@@ -116,6 +118,8 @@ PERMISSION_LABELS: dict[Permission, str] = {
     Permission.CHANGE_CLAIM: "Scrub, submit, void and replace claims; import acknowledgements",
     Permission.VIEW_ELIGIBILITY: "See insurance eligibility answers",
     Permission.CHECK_ELIGIBILITY: "Ask payers for eligibility (270) and import their answers (271)",
+    Permission.VIEW_CONTRACT: "See managed-care contracts, the underpayment report and the what-if",
+    Permission.CHANGE_CONTRACT: "Create, change and end managed-care contracts; save a what-if as a draft",
 }
 
 _ALL_STAFF = {Permission.VIEW_PRACTICE}
@@ -164,6 +168,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.ADD_PATIENTPAYMENT,
             Permission.VOID_PATIENTPAYMENT,
             Permission.REFUND_PATIENTPAYMENT,
+            Permission.VIEW_CONTRACT,
+            Permission.CHANGE_CONTRACT,
             *BILLING_WORK,
         }
     ),
@@ -195,6 +201,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_PATIENTPAYMENT,
             Permission.ADD_PATIENTPAYMENT,
             Permission.REFUND_PATIENTPAYMENT,
+            Permission.VIEW_CONTRACT,
             *BILLING_WORK,
         }
     ),

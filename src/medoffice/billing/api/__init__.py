@@ -2,6 +2,7 @@
 
 from medoffice.billing.api.claims import router as claims_router
 from medoffice.billing.api.denials import router as denials_router
+from medoffice.billing.api.contracts import router as contracts_router
 from medoffice.billing.api.eligibility import router as eligibility_router
 from medoffice.billing.api.followup import router as followup_router
 from medoffice.billing.api.payments import router
@@ -10,6 +11,7 @@ from medoffice.billing.api.reference import router as reference_router
 from medoffice.billing.api.submission import router as submission_router
 
 router.add_router("", reference_router)
+router.add_router("", contracts_router)
 router.add_router("", eligibility_router)
 # Before the claims' router: its /claims/{id} would otherwise take /claims/rejected and
 # /claims/awaiting-answer.

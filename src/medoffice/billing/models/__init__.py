@@ -1,5 +1,5 @@
 """Billing's models: desk payments, code sets, payers' billing profiles, fee schedules,
-charges (encounters), claims, their follow-up and the ledger."""
+charges (encounters), claims, their follow-up, the ledger and managed-care contracts."""
 
 from medoffice.billing.models.claims import (
     Acknowledgement,
@@ -26,6 +26,7 @@ from medoffice.billing.models.codes import (
     PtpEdit,
 )
 from medoffice.billing.models.denials import Appeal, AppealTemplate, Denial, DenialEvent
+from medoffice.billing.models.contracts import Contract, ContractCarveOut, LineAdjudication
 from medoffice.billing.models.encounters import ChargeLine, Encounter, EncounterDiagnosis
 from medoffice.billing.models.fees import FeeSchedule, FeeScheduleEntry, PayerProfile, Plan
 from medoffice.billing.models.followup import ClaimNote, StatusInquiry, StatusRequestFile
@@ -48,6 +49,8 @@ __all__ = [
     "ClaimNote",
     "ClaimTransition",
     "Clearinghouse",
+    "Contract",
+    "ContractCarveOut",
     "ControlNumber",
     "Denial",
     "DenialEvent",
@@ -58,6 +61,7 @@ __all__ = [
     "FeeScheduleEntry",
     "LedgerEntry",
     "LedgerIsAppendOnly",
+    "LineAdjudication",
     "Modifier",
     "MueLimit",
     "OnlineCheckout",

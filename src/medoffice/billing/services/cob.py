@@ -5,7 +5,8 @@ adjudication from its EOB: the date, what it paid in all, and per service line w
 and why the rest was adjusted (CAS group, reason code, amount). ``bill_next_payer`` checks it
 balances the way an 835 must (each line: charge − paid = Σ its adjustments; the claim:
 total charge − paid = Σ every adjustment), reporting every problem at once, stores it
-(``PayerAdjudication``), records the claim's move to ADJUDICATED, and makes the claim for
+(``PayerAdjudication``, and per service line a ``LineAdjudication`` with what the payer's
+contract expected it to allow), records the claim's move to ADJUDICATED, and makes the claim for
 the next coverage in order (2 → secondary, 3 → tertiary) that carries it in loops 2320/2430.
 The earlier claim's own lines and history are never changed.
 """
@@ -32,12 +33,14 @@ from medoffice.billing.error_codes import BillingErrorCode as Code
 from medoffice.billing.models import (
     AdjudicationAdjustment,
     AdjudicationLine,
+    ChargeLine,
     Claim,
     ClaimLine,
     PayerAdjudication,
 )
 from medoffice.billing.services.claims import _copy_lines, _record, reserve_control_numbers
 from medoffice.billing.services.claims import transition as claim_transition
+from medoffice.billing.services.contracts import record_adjudication
 from medoffice.core.audit import record_event
 from medoffice.core.models import AuditAction
 from medoffice.core.money import MoneyError, format_money, parse_money
@@ -311,6 +314,12 @@ def bill_next_payer(
         AdjudicationAdjustment(adjudication=adjudication, group=g, reason=r, amount=a)
         for g, r, a in claim_adjustments
     )
+    charge_lines = {
+        line.line_number: line
+        for line in ChargeLine.objects.filter(encounter_id=claim.encounter_id).select_related(
+            "encounter"
+        )
+    }
     for number, (line_paid, line_adjustments) in sorted(entered.items()):
         row = AdjudicationLine.objects.create(
             adjudication=adjudication, claim_line=claim_lines[number], paid=line_paid
@@ -319,6 +328,21 @@ def bill_next_payer(
             AdjudicationAdjustment(adjudication=adjudication, line=row, group=g, reason=r, amount=a)
             for g, r, a in line_adjustments
         )
+        if number in charge_lines and claim.payer is not None:
+            # Allowed: what the payer paid and what it left to the patient (group PR).
+            patient_share = sum(
+                (a for g, _, a in line_adjustments if g == AdjustmentGroup.PATIENT), Decimal("0")
+            )
+            record_adjudication(
+                charge_line=charge_lines[number],
+                claim=claim,
+                payer=claim.payer,
+                allowed=line_paid + patient_share,
+                paid=line_paid,
+                source_kind="eob",
+                source_id=str(adjudication.pk),
+                actor=actor,
+            )
     responsibility = NEXT_RESPONSIBILITY[CoverageOrder(coverage.order)]
     follow = Claim.objects.create(
         encounter_id=claim.encounter_id,
