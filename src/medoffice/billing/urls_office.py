@@ -10,8 +10,8 @@ from django.urls import URLPattern, URLResolver, include, path
 from medoffice.billing.views import (
     claims,
     cob,
-    denials,
     contracts,
+    denials,
     encounters,
     followup,
     ledger,

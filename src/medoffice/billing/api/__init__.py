@@ -1,8 +1,8 @@
 """Billing's JSON API: one router made of each part's."""
 
 from medoffice.billing.api.claims import router as claims_router
-from medoffice.billing.api.denials import router as denials_router
 from medoffice.billing.api.contracts import router as contracts_router
+from medoffice.billing.api.denials import router as denials_router
 from medoffice.billing.api.eligibility import router as eligibility_router
 from medoffice.billing.api.followup import router as followup_router
 from medoffice.billing.api.payments import router

@@ -25,8 +25,8 @@ from medoffice.billing.models.codes import (
     ProcedureCode,
     PtpEdit,
 )
-from medoffice.billing.models.denials import Appeal, AppealTemplate, Denial, DenialEvent
 from medoffice.billing.models.contracts import Contract, ContractCarveOut, LineAdjudication
+from medoffice.billing.models.denials import Appeal, AppealTemplate, Denial, DenialEvent
 from medoffice.billing.models.encounters import ChargeLine, Encounter, EncounterDiagnosis
 from medoffice.billing.models.fees import FeeSchedule, FeeScheduleEntry, PayerProfile, Plan
 from medoffice.billing.models.followup import ClaimNote, StatusInquiry, StatusRequestFile
