@@ -26,12 +26,34 @@ from medoffice.billing.models.codes import (
     PtpEdit,
 )
 from medoffice.billing.models.encounters import ChargeLine, Encounter, EncounterDiagnosis
+from medoffice.billing.models.era import (
+    CoverageUpdateProposal,
+    EraClaimPayment,
+    EraException,
+    EraExceptionKind,
+    EraFile,
+    EraPayment,
+    EraProviderAdjustment,
+    EraStatus,
+    PostingRule,
+    ProposalStatus,
+)
 from medoffice.billing.models.fees import FeeSchedule, FeeScheduleEntry, PayerProfile, Plan
 from medoffice.billing.models.followup import ClaimNote, StatusInquiry, StatusRequestFile
 from medoffice.billing.models.ledger import LedgerEntry, LedgerIsAppendOnly
 from medoffice.billing.models.payments import PatientPayment, PaymentRefund
 
 __all__ = [
+    "CoverageUpdateProposal",
+    "EraClaimPayment",
+    "EraException",
+    "EraExceptionKind",
+    "EraFile",
+    "EraPayment",
+    "EraProviderAdjustment",
+    "EraStatus",
+    "PostingRule",
+    "ProposalStatus",
     "Acknowledgement",
     "AddOnCode",
     "AdjudicationAdjustment",
