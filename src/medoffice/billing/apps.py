@@ -59,6 +59,9 @@ class BillingConfig(AppConfig):
                 33,
             ),
             NavEntry("Billing", "Follow-up", "billing_office:follow-up", Permission.VIEW_CLAIM, 34),
+            NavEntry(
+                "Billing", "Remittances (ERA)", "billing_office:era-files", Permission.VIEW_LEDGER, 33
+            ),
         )
         for label, url_name, order in (
             ("Codes", "billing_office:codes", 40),

@@ -136,3 +136,11 @@ class BillingErrorCode(StrEnum):
     LEDGER_LINE_OF_OTHER_PATIENT = "ledger_line_of_other_patient"
     LEDGER_PAYMENT_VOID = "ledger_payment_void"
     LEDGER_CODE_INVALID = "ledger_code_invalid"
+    # remittances (835)
+    ERA_FILE_REQUIRED = "era_file_required"
+    ERA_FILE_TOO_LARGE = "era_file_too_large"
+    ERA_FILE_UNREADABLE = "era_file_unreadable"
+    ERA_EXCEPTION_RESOLVED = "era_exception_resolved"
+    ERA_EXCEPTION_NOT_MATCHABLE = "era_exception_not_matchable"
+    ERA_CLAIM_INVALID = "era_claim_invalid"
+    ERA_NOTE_REQUIRED = "era_note_required"

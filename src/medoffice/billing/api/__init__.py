@@ -2,6 +2,7 @@
 
 from medoffice.billing.api.claims import router as claims_router
 from medoffice.billing.api.eligibility import router as eligibility_router
+from medoffice.billing.api.era import router as era_router
 from medoffice.billing.api.followup import router as followup_router
 from medoffice.billing.api.payments import router
 from medoffice.billing.api.reference import router as reference_router
@@ -13,6 +14,7 @@ router.add_router("", eligibility_router)
 # /claims/awaiting-answer.
 router.add_router("", submission_router)
 router.add_router("", followup_router)
+router.add_router("", era_router)
 router.add_router("", claims_router)
 
 __all__ = ["router"]

@@ -50,6 +50,7 @@ from medoffice.billing.adjustments import (
     normalize_reason,
 )
 from medoffice.billing.choices import ClaimStatus, LedgerKind, LedgerParty
+from medoffice.billing.error_codes import BillingErrorCode as Code
 from medoffice.billing.models import (
     ChargeLine,
     Claim,
@@ -1011,8 +1012,8 @@ def import_era(*, data: bytes, filename: str, actor: Actor) -> EraImportResult:
 # --- the exceptions queue ----------------------------------------------------------------
 
 
-def _refuse(field_name: str, message: str) -> ValidationError:
-    return ValidationError({field_name: ValidationError(message, code="invalid")})
+def _refuse(field_name: str, message: str, code: str) -> ValidationError:
+    return ValidationError({field_name: ValidationError(message, code=code)})
 
 
 @transaction.atomic
@@ -1021,10 +1022,12 @@ def resolve_exception(*, exception: EraException, actor: Actor, note: str) -> Er
     require(actor, Permission.POST_LEDGER, "Your role does not work remittance exceptions.")
     note = (note or "").strip()
     if not note or len(note) > 200:
-        raise _refuse("note", "Say in at most 200 characters what was done about it.")
+        raise _refuse(
+            "note", "Say in at most 200 characters what was done about it.", Code.ERA_NOTE_REQUIRED
+        )
     exception = EraException.objects.select_for_update().get(pk=exception.pk)
     if exception.resolved_at is not None:
-        raise _refuse("note", "This exception is already resolved.")
+        raise _refuse("note", "This exception is already resolved.", Code.ERA_EXCEPTION_RESOLVED)
     exception.resolved_at = timezone.now()
     exception.resolved_by = actor_user(actor)
     exception.resolution = note
@@ -1045,16 +1048,24 @@ def match_exception(*, exception: EraException, claim: Claim, actor: Actor) -> E
     require(actor, Permission.POST_LEDGER, "Your role does not work remittance exceptions.")
     exception = EraException.objects.select_for_update().get(pk=exception.pk)
     if exception.resolved_at is not None:
-        raise _refuse("claim", "This exception is already resolved.")
+        raise _refuse("claim", "This exception is already resolved.", Code.ERA_EXCEPTION_RESOLVED)
     if exception.kind != EraExceptionKind.UNKNOWN_CLAIM or exception.claim_payment_id is None:
-        raise _refuse("claim", "Only a claim payment that matched no claim is matched by hand.")
+        raise _refuse(
+            "claim",
+            "Only a claim payment that matched no claim is matched by hand.",
+            Code.ERA_EXCEPTION_NOT_MATCHABLE,
+        )
     cp = EraClaimPayment.objects.select_for_update().get(pk=exception.claim_payment_id)
     if cp.posted:
-        raise _refuse("claim", "This claim payment is already posted.")
+        raise _refuse(
+            "claim", "This claim payment is already posted.", Code.ERA_EXCEPTION_RESOLVED
+        )
     if not Claim.objects.restrict(actor, "view").filter(pk=claim.pk).exists():
-        raise _refuse("claim", "Choose one of your claims.")
+        raise _refuse("claim", "Choose one of your claims.", Code.ERA_CLAIM_INVALID)
     if claim.payer_id is None:
-        raise _refuse("claim", "A self-pay claim takes no insurance payment.")
+        raise _refuse(
+            "claim", "A self-pay claim takes no insurance payment.", Code.ERA_CLAIM_INVALID
+        )
     row = (
         Claim.objects.filter(pk=claim.pk)
         .values_list(
