@@ -3,7 +3,7 @@ payments and claims, and the open exceptions; through the same service and selec
 the pages (``billing/views/era.py``).
 
 Uploading needs ``POST_LEDGER``, reading ``VIEW_LEDGER`` (403 without). A file that cannot
-be read (truncated, malformed, unbalanced) posts nothing and answers 422 naming the
+be read (truncated, malformed, unbalanced) posts nothing and answers 400 naming the
 segment's number, its id and the element (``era_file_unreadable``).
 """
 
