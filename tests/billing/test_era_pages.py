@@ -68,7 +68,7 @@ def test_opening_a_file_is_audited_with_its_patients(biller, claim):
     biller.get(f"/billing/remittances/{result.era_file.pk}/")
     event = AuditEvent.objects.filter(object_type="billing.erafile", action="read").last()
     assert event is not None
-    assert claim.patient_id in [*event.shown_patient_ids(), event.patient_id]
+    assert claim.patient_id in [*event.shown_patient_ids, event.patient_id]
 
 
 def test_a_user_of_another_location_does_not_see_the_claim(claim):
