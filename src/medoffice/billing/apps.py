@@ -95,3 +95,6 @@ class BillingConfig(AppConfig):
             "billing-submission", "medoffice.billing.demo_submission.build_submission", order=37
         )
         register_builder("billing-ledger", "medoffice.billing.demo_ledger.build_ledger", order=39)
+        register_builder(
+            "billing-remittances", "medoffice.billing.demo_era.build_remittances", order=39
+        )

@@ -6,8 +6,9 @@ Each opening of a file or an exception is audited with the patients it shows."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
 from django.http import Http404
 
 from medoffice.billing.models import (
@@ -104,3 +105,17 @@ def get_exception(user: Actor, pk: int) -> EraException:
         detail=f"remittance exception {exception.pk}",
     )
     return exception
+
+
+def auto_posting_rate() -> tuple[Decimal, Decimal]:
+    """(paid dollars posted by the import with no exception on their claim, all paid dollars)
+    over every remittance imported (reversals left out): the auto-posting rate's parts."""
+    rows = EraClaimPayment.objects.filter(is_reversal=False)
+    total = rows.aggregate(total=Sum("paid"))["total"] or Decimal(0)
+    auto = (
+        rows.filter(posted=True, posted_by_hand=False)
+        .exclude(exceptions__isnull=False)
+        .aggregate(total=Sum("paid"))["total"]
+        or Decimal(0)
+    )
+    return auto, total

@@ -495,6 +495,11 @@ class _Poster:
     ) -> None:
         giving, taking = (INS, PAT) if amount > 0 else (PAT, INS)
         moved = abs(amount)
+        if amount > 0:  # what the payer no longer carries is the patient's already (a copay
+            # taken at the desk moved it): move at most what is left with the payer
+            moved = min(moved, max(self.balances[(line_id, INS, claim.payer_id)], _ZERO))
+            if not moved:
+                return
         self._entry(claim, line_id, source_id, K.TRANSFER, giving, -moved, adjustment, remarks, on)
         index = len(self.pending) - 1
         receiving = self._entry(
@@ -604,7 +609,8 @@ class _Poster:
             if paid:
                 self._entry(claim, line_id, cp.pk, K.INSURANCE_PAYMENT, INS, -paid, None, (), on)
             line_remarks = list(remarks) + list(clp.remarks)
-            for adjustment in adjustments:
+            # the patient's share last: it moves what the payment and write-offs leave
+            for adjustment in sorted(adjustments, key=lambda a: a.group == "PR"):
                 if not adjustment.amount:
                     continue
                 try:
