@@ -99,7 +99,9 @@ def prepare(count: int) -> dict[str, Any]:
     by_payer: dict[int, list[Any]] = defaultdict(list)
     payers: dict[int, Any] = {}
     for claim in claims:
-        by_payer[claim.payer_id].append(_answer(claim, lines[claim.pk], rng, ClaimAnswer, LineAnswer))
+        by_payer[claim.payer_id].append(
+            _answer(claim, lines[claim.pk], rng, ClaimAnswer, LineAnswer)
+        )
         payers[claim.payer_id] = claim.payer
     today = timezone.localdate()
     payments = [

@@ -35,8 +35,10 @@ def test_two_imports_of_one_file_at_once_post_it_once(tmp_path):
         try:
             barrier.wait(timeout=30)
             result = import_era(data=data, filename=name, actor=SYSTEM)
-            outcome = "posted" if result.payments_posted else "skipped:" + " ".join(
-                result.already_imported
+            outcome = (
+                "posted"
+                if result.payments_posted
+                else "skipped:" + " ".join(result.already_imported)
             )
         except Exception as exc:
             outcome = f"error:{type(exc).__name__}:{exc}"

@@ -36,9 +36,7 @@ def biller():
 
 
 def upload(client, data, name="remit.835"):
-    return client.post(
-        "/billing/remittances/import/", {"file": SimpleUploadedFile(name, data)}
-    )
+    return client.post("/billing/remittances/import/", {"file": SimpleUploadedFile(name, data)})
 
 
 def test_uploading_an_835_posts_it_and_shows_the_counts(biller, claim):
@@ -60,7 +58,8 @@ def test_the_file_page_lists_the_claims_with_paid_adjusted_and_patient_share(bil
     result = import_era(data=era_for(claim), filename="remit.835", actor=SYSTEM)
     page = biller.get(f"/billing/remittances/{result.era_file.pk}/").content.decode()
     assert claim.control_number in page
-    assert "$90.00" in page and "$25.00" in page
+    assert "$90.00" in page
+    assert "$25.00" in page
 
 
 def test_opening_a_file_is_audited_with_its_patients(biller, claim):

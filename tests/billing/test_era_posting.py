@@ -3,8 +3,6 @@ file posts once; a bad file posts nothing; what cannot be matched goes to except
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import pytest
 
 from medoffice.billing.choices import ClaimStatus, LedgerKind, LedgerParty
@@ -252,7 +250,9 @@ def test_claim_level_adjustments_with_no_lines_are_spread_on_the_lines(claim):
 
 def test_an_unknown_reason_code_goes_to_exceptions_and_the_rest_posts(claim):
     answer = paid_in_full_answer(claim)
-    object.__setattr__(answer.lines[1], "adjustments", (("CO", "Z99", D("5")), ("PR", "1", D("15"))))
+    object.__setattr__(
+        answer.lines[1], "adjustments", (("CO", "Z99", D("5")), ("PR", "1", D("15")))
+    )
     result = post(era_for(claim, answer))
     exception = EraException.objects.get()
     assert exception.kind == EraExceptionKind.UNKNOWN_CODE
@@ -275,9 +275,12 @@ def test_a_payer_rule_overrides_the_default(claim):
         payer=other.payer, group_code="CO", reason_code="45", action="other_adjustment"
     )
     post(era_for(other, trace="T2"), "t2.835")
-    assert LedgerEntry.objects.filter(
-        claim=other, kind=LedgerKind.OTHER_ADJUSTMENT, reason_code="45"
-    ).count() == 2
+    assert (
+        LedgerEntry.objects.filter(
+            claim=other, kind=LedgerKind.OTHER_ADJUSTMENT, reason_code="45"
+        ).count()
+        == 2
+    )
 
 
 def test_a_crossover_marks_the_claim_forwarded(claim):

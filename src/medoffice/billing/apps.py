@@ -60,7 +60,11 @@ class BillingConfig(AppConfig):
             ),
             NavEntry("Billing", "Follow-up", "billing_office:follow-up", Permission.VIEW_CLAIM, 34),
             NavEntry(
-                "Billing", "Remittances (ERA)", "billing_office:era-files", Permission.VIEW_LEDGER, 33
+                "Billing",
+                "Remittances (ERA)",
+                "billing_office:era-files",
+                Permission.VIEW_LEDGER,
+                33,
             ),
         )
         for label, url_name, order in (

@@ -62,7 +62,7 @@ def build_remittances(context: dict[str, Any], seed: int = 2026) -> None:
     ):
         lines[line.claim_id].append(line)
     rng = random.Random(seed)
-    by_payer: dict[int, list[Any]] = defaultdict(list)
+    by_payer: dict[Any, list[Any]] = defaultdict(list)
     paid_answers: list[tuple[Any, Any]] = []
     for claim in claims:
         mine = lines.get(claim.pk)
@@ -78,7 +78,7 @@ def build_remittances(context: dict[str, Any], seed: int = 2026) -> None:
             and rng.random() < 0.2
         ):
             paid_answers.append((claim, answer))
-    payers = {c.payer_id: c.payer for c in claims}
+    payers: dict[Any, Any] = {c.payer_id: c.payer for c in claims}
     payments = []
     for n, (payer_id, answers) in enumerate(sorted(by_payer.items())):
         payer = payers[payer_id]

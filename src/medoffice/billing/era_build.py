@@ -98,9 +98,9 @@ def claim_payment(answer: ClaimAnswer) -> ClaimPayment:
     claim_adjustments = _adjustments(answer.claim_adjustments)
     charge = sum((line.charge for line in lines), _ZERO) if lines else answer.charge or _ZERO
     paid = sum((line.paid for line in lines), _ZERO) if lines else answer.paid or _ZERO
-    patient = sum(
-        (a.amount for a in claim_adjustments if a.group == "PR"), _ZERO
-    ) + sum((a.amount for ln in lines for a in ln.adjustments if a.group == "PR"), _ZERO)
+    patient = sum((a.amount for a in claim_adjustments if a.group == "PR"), _ZERO) + sum(
+        (a.amount for ln in lines for a in ln.adjustments if a.group == "PR"), _ZERO
+    )
     return ClaimPayment(
         claim_id=answer.claim_id,
         status=answer.status,
@@ -109,10 +109,19 @@ def claim_payment(answer: ClaimAnswer) -> ClaimPayment:
         patient_responsibility=patient,
         filing_indicator="CI",
         payer_claim_number=answer.payer_claim_number or f"PCN{answer.claim_id}",
-        patient=Name("QC", "1", answer.patient_last, answer.patient_first, "", "", "MI",
-                     answer.member_id),
-        corrected_insured=Name("74", "1", answer.patient_last, answer.patient_first, "", "",
-                               "C", answer.corrected_member_id)
+        patient=Name(
+            "QC", "1", answer.patient_last, answer.patient_first, "", "", "MI", answer.member_id
+        ),
+        corrected_insured=Name(
+            "74",
+            "1",
+            answer.patient_last,
+            answer.patient_first,
+            "",
+            "",
+            "C",
+            answer.corrected_member_id,
+        )
         if answer.corrected_member_id
         else None,
         crossover_carrier=Name("TT", "2", answer.crossover_to, "", "", "", "PI", "XOVER1")
@@ -154,7 +163,8 @@ def era_text(payments: Sequence[PaymentAnswer], *, control: int = 1) -> str:
         receiver_id="MEDOFFICE",
         interchange_control_number=control,
         group_control_number=control,
-        created=dt.datetime.combine(payments[0].paid_on if payments else dt.date.today(),
-                                    dt.time(9, 0)),
+        created=dt.datetime.combine(
+            payments[0].paid_on if payments else dt.date(2026, 1, 1), dt.time(9, 0)
+        ),
     )
     return write_835([remittance(p) for p in payments], header)

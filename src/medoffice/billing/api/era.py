@@ -155,9 +155,7 @@ def upload_era(request: ApiRequest, file: File[UploadedFile]) -> Any:
             data=file.read(), filename=file.name or "upload.835", actor=request.auth
         )
     except services.EraFileRefused as exc:
-        raise _unreadable(
-            request, f"Nothing was posted: {exc}", Code.ERA_FILE_UNREADABLE
-        ) from None
+        raise _unreadable(request, f"Nothing was posted: {exc}", Code.ERA_FILE_UNREADABLE) from None
     request.api_audited = True
     return {
         "era_file": _file_row(result.era_file),

@@ -112,10 +112,7 @@ def auto_posting_rate() -> tuple[Decimal, Decimal]:
     over every remittance imported (reversals left out): the auto-posting rate's parts."""
     rows = EraClaimPayment.objects.filter(is_reversal=False)
     total = rows.aggregate(total=Sum("paid"))["total"] or Decimal(0)
-    auto = (
-        rows.filter(posted=True, posted_by_hand=False)
-        .exclude(exceptions__isnull=False)
-        .aggregate(total=Sum("paid"))["total"]
-        or Decimal(0)
-    )
+    auto = rows.filter(posted=True, posted_by_hand=False).exclude(
+        exceptions__isnull=False
+    ).aggregate(total=Sum("paid"))["total"] or Decimal(0)
     return auto, total

@@ -86,7 +86,6 @@ from medoffice.x12.r835 import (
     ClaimPayment,
     Procedure,
     Remittance,
-    ServicePayment,
     read_835,
 )
 
@@ -590,18 +589,20 @@ class _Poster:
             usable = [(lid, c) for lid, c in targets if lid is not None]
             weights = [c for _, c in usable]
             paid_shares = spread(clp.paid, weights)
-            plan = [(lid, share, [], []) for (lid, _), share in zip(usable, paid_shares, strict=True)]
+            plan = [
+                (lid, share, [], []) for (lid, _), share in zip(usable, paid_shares, strict=True)
+            ]
         if claim_level and plan:
-            weights = [b.charge for b in billed if mapping.get((claim.pk, b.key)) in {p[0] for p in plan}]
+            weights = [
+                b.charge for b in billed if mapping.get((claim.pk, b.key)) in {p[0] for p in plan}
+            ]
             if len(weights) != len(plan):
                 weights = [Decimal(1)] * len(plan)
             for adjustment in claim_level:
                 shares = spread(adjustment.amount, weights)
                 for entry, share in zip(plan, shares, strict=True):
                     if share:
-                        entry[2].append(
-                            Adjustment(adjustment.group, adjustment.reason, share)
-                        )
+                        entry[2].append(Adjustment(adjustment.group, adjustment.reason, share))
         elif claim_level and not plan:
             clean = False
         denied: list[tuple[int | None, Adjustment]] = []
@@ -633,7 +634,8 @@ class _Poster:
                     continue
                 self._adjust(claim, line_id, cp, action, adjustment, line_remarks, on, denied)
         if not denied and clp.status == DENIED and clp.paid == 0:
-            denied = [(None, a) for a in clp.adjustments] + [
+            whole: list[tuple[int | None, Adjustment]] = [(None, a) for a in clp.adjustments]
+            denied = whole + [
                 (None, a) for line in paid_lines for a in line.adjustments if a.group != "PR"
             ]
         if denied:
@@ -722,7 +724,7 @@ class _Poster:
             update["payer_claim_number"] = payer_claim_number[:50]
         if claim.status not in _OPEN_AT_PAYER:
             return
-        steps = []
+        steps: list[tuple[str, str]] = []
         if claim.status == ClaimStatus.SUBMITTED:
             steps.append((ClaimStatus.SUBMITTED, ClaimStatus.ACCEPTED))
             steps.append((ClaimStatus.ACCEPTED, ClaimStatus.ADJUDICATED))
@@ -851,9 +853,7 @@ def _post_remittance(
         pr = (
             clp.patient_responsibility
             if clp.patient_responsibility is not None
-            else sum(
-                (a.amount for a in clp.adjustments if a.group == "PR"), _ZERO
-            )
+            else sum((a.amount for a in clp.adjustments if a.group == "PR"), _ZERO)
             + sum((a.amount for ln in clp.lines for a in ln.adjustments if a.group == "PR"), _ZERO)
         )
         rows.append(
@@ -899,7 +899,12 @@ def _post_remittance(
             continue
         result.claims_matched += 1
         clean = poster.post_claim(
-            cp, _from_data(cp.data), claim, billed.get(claim.pk, []), mapping, remittance.payment.date
+            cp,
+            _from_data(cp.data),
+            claim,
+            billed.get(claim.pk, []),
+            mapping,
+            remittance.payment.date,
         )
         if clean and clp.status != REVERSAL:
             result.paid_auto_posted += clp.paid
@@ -1063,9 +1068,7 @@ def match_exception(*, exception: EraException, claim: Claim, actor: Actor) -> E
         )
     cp = EraClaimPayment.objects.select_for_update().get(pk=exception.claim_payment_id)
     if cp.posted:
-        raise _refuse(
-            "claim", "This claim payment is already posted.", Code.ERA_EXCEPTION_RESOLVED
-        )
+        raise _refuse("claim", "This claim payment is already posted.", Code.ERA_EXCEPTION_RESOLVED)
     if not Claim.objects.restrict(actor, "view").filter(pk=claim.pk).exists():
         raise _refuse("claim", "Choose one of your claims.", Code.ERA_CLAIM_INVALID)
     if claim.payer_id is None:
@@ -1091,12 +1094,10 @@ def match_exception(*, exception: EraException, claim: Claim, actor: Actor) -> E
     result = EraImportResult(era_file=era_file)
     poster = _Poster(actor, era_file, result)
     payer_ids = [target.payer_id]
-    claims, billed, mapping = poster.load(payer_ids, [claim.control_number])
+    _claims, billed, mapping = poster.load(payer_ids, [claim.control_number])
     cp.claim_id = target.pk
     cp.location_id = target.location_id
-    poster.post_claim(
-        cp, _from_data(cp.data), target, billed.get(target.pk, []), mapping, None
-    )
+    poster.post_claim(cp, _from_data(cp.data), target, billed.get(target.pk, []), mapping, None)
     if cp.status_code != REVERSAL:
         poster.move_claim(target, cp.payer_claim_number, "835 matched by hand")
     poster.finish()

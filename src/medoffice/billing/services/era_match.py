@@ -52,8 +52,8 @@ def split_procedure(qualifier: str, code: str, modifiers: Sequence[str]) -> Paid
             glued = [rest[i : i + 2] for i in range(0, len(rest), 2)]
             code, mods = head, glued + mods
     elif " " in code:
-        head, *rest = code.split()
-        code, mods = head, [m for m in rest if m] + mods
+        head, *others = code.split()
+        code, mods = head, [m for m in others if m] + mods
     return PaidProcedure(qualifier, code, tuple(mods))
 
 
