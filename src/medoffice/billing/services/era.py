@@ -37,7 +37,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
@@ -349,6 +349,7 @@ class _Poster:
     def __init__(self, actor: Actor, era_file: EraFile, result: EraImportResult) -> None:
         self.actor = actor
         self.user = actor_user(actor)
+        self.user_pk = self.user.pk if self.user is not None else None
         self.era_file = era_file
         self.result = result
         self.rules = Rules.load()
@@ -454,7 +455,7 @@ class _Poster:
         key = (line_id, party, payer_id)
         balance = self.balances[key] + amount
         self.balances[key] = balance
-        codes: dict[str, str] = {}
+        codes: dict[str, str] = {"group_code": "", "reason_code": "", "remark_codes": ""}
         if adjustment is not None:
             codes = {
                 "group_code": adjustment.group[:2],
@@ -475,7 +476,8 @@ class _Poster:
             source_id=str(source_id),
             effective_date=effective_date or self.today,
             posted_at=self.now,
-            posted_by=self.user,
+            posted_by_id=self.user_pk,
+            **_UNSET,
             **codes,
             **fields,
         )
@@ -510,11 +512,13 @@ class _Poster:
     def flush(self) -> None:
         if not self.pending:
             return
-        LedgerEntry.objects.bulk_create(self.pending, batch_size=1000)
-        if self.receiving:
+        giving = {index for _, index in self.receiving}
+        if giving:  # the giving halves need their ids: the receiving halves name them
+            LedgerEntry.objects.bulk_create([self.pending[i] for i in sorted(giving)])
             for entry, index in self.receiving:
                 entry.counterpart_id = self.pending[index].pk
-            LedgerEntry.objects.bulk_create([e for e, _ in self.receiving], batch_size=1000)
+        rest = [e for i, e in enumerate(self.pending) if i not in giving]
+        _insert_entries(rest + [e for e, _ in self.receiving])
         self.pending, self.receiving = [], []
 
     def exception(
@@ -759,7 +763,62 @@ class _Poster:
             for start in range(0, len(pks), _CHUNK):
                 Claim.objects.filter(pk__in=pks[start : start + _CHUNK]).update(**dict(items))
         if numbers:
-            Claim.objects.bulk_update(numbers, ["payer_claim_number"], batch_size=500)
+            table = connection.ops.quote_name(Claim._meta.db_table)
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    # the table's name from the model; values are parameters
+                    f"UPDATE {table} SET payer_claim_number = %s WHERE id = %s",  # noqa: S608
+                    [(c.payer_claim_number, c.pk) for c in numbers],
+                )
+
+
+# Fields an entry of the posting never sets (given, so the model does not look defaults up).
+_UNSET: dict[str, Any] = {
+    "reverses_id": None,
+    "patient_payment_id": None,
+    "payment_refund_id": None,
+    "note": "",
+}
+
+
+def _insert_entries(entries: list[LedgerEntry]) -> None:
+    """Insert ledger entries without ids coming back (the bulk of a posting): one
+    ``executemany`` with each value adapted as Django's own insert adapts it."""
+    if not entries:
+        return
+    ops = connection.ops
+    fields = [f for f in LedgerEntry._meta.concrete_fields if not f.primary_key]
+    adapters: list[Any] = []
+    for f in fields:
+        kind = f.get_internal_type()
+        if kind == "DecimalField":
+            adapters.append(
+                lambda v, f=f: ops.adapt_decimalfield_value(v, f.max_digits, f.decimal_places)
+            )
+        elif kind == "DateTimeField":
+            adapters.append(ops.adapt_datetimefield_value)
+        elif kind == "DateField":
+            adapters.append(ops.adapt_datefield_value)
+        else:
+            adapters.append(None)
+    names = [f.attname for f in fields]
+    columns = ", ".join(ops.quote_name(f.column) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    table = ops.quote_name(LedgerEntry._meta.db_table)
+    # names from the model's fields; every value is a parameter
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608
+    rows = []
+    for entry in entries:
+        values = entry.__dict__
+        rows.append(
+            [
+                values[name] if adapt is None or values[name] is None else adapt(values[name])
+                for name, adapt in zip(names, adapters, strict=True)
+            ]
+        )
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 2000):
+            cursor.executemany(sql, rows[start : start + 2000])
 
 
 def _payer_identifier(remittance: Remittance) -> str:
@@ -871,11 +930,11 @@ def _post_remittance(
                 patient_name=_person(clp.patient),
                 forwarded_to=forwarded[:60],
                 is_reversal=clp.status == REVERSAL,
+                posted=claim is not None,
                 data=claim_data(clp),
             )
         )
     EraClaimPayment.objects.bulk_create(rows, batch_size=500)
-    posted: list[int] = []
     proposals: list[CoverageUpdateProposal] = []
     notes: list[ClaimNote] = []
     for clp, cp in zip(remittance.claims, rows, strict=True):
@@ -908,7 +967,6 @@ def _post_remittance(
         )
         if clean and clp.status != REVERSAL:
             result.paid_auto_posted += clp.paid
-        posted.append(cp.pk)
         if cp.is_denial:
             result.denials.append(cp)
         if cp.forwarded_to:
@@ -936,10 +994,6 @@ def _post_remittance(
             )
         if clp.status != REVERSAL:
             poster.move_claim(claim, clp.payer_claim_number, f"835 {key['trace_number']}")
-    for start_at in range(0, len(posted), _CHUNK):
-        EraClaimPayment.objects.filter(pk__in=posted[start_at : start_at + _CHUNK]).update(
-            posted=True
-        )
     denials = [cp.pk for cp in rows if cp.is_denial]
     for start_at in range(0, len(denials), _CHUNK):
         EraClaimPayment.objects.filter(pk__in=denials[start_at : start_at + _CHUNK]).update(
