@@ -35,7 +35,7 @@ def build_remittances(context: dict[str, Any], seed: int = 2026) -> None:
     from django.utils import timezone
 
     from medoffice.billing.era_build import ClaimAnswer, LineAnswer, PaymentAnswer, era_text
-    from medoffice.billing.models import Claim, ClaimLine, EraFile
+    from medoffice.billing.models import Claim, ClaimLine, EraFile, LedgerEntry
     from medoffice.billing.services.era import import_era
     from medoffice.core.permissions import SystemActor
 
@@ -61,6 +61,11 @@ def build_remittances(context: dict[str, Any], seed: int = 2026) -> None:
         "claim_id", "line_number"
     ):
         lines[line.claim_id].append(line)
+    copays: dict[int, Decimal] = defaultdict(Decimal)
+    for claim_id, amount in LedgerEntry.objects.filter(
+        claim_id__in=[c.pk for c in claims], kind="transfer", party="patient", reason_code="3"
+    ).values_list("claim_id", "amount"):
+        copays[claim_id] += amount
     rng = random.Random(seed)
     by_payer: dict[Any, list[Any]] = defaultdict(list)
     paid_answers: list[tuple[Any, Any]] = []
@@ -68,7 +73,9 @@ def build_remittances(context: dict[str, Any], seed: int = 2026) -> None:
         mine = lines.get(claim.pk)
         if not mine:
             continue
-        answer = _answer(claim, mine, rng, ClaimAnswer, LineAnswer)
+        answer = _answer(
+            claim, mine, rng, ClaimAnswer, LineAnswer, copay=copays.get(claim.pk, Decimal(0))
+        )
         by_payer[claim.payer_id].append(answer)
         first_payer = paid_answers[0][0].payer_id if paid_answers else claim.payer_id
         if (
@@ -128,7 +135,15 @@ def build_remittances(context: dict[str, Any], seed: int = 2026) -> None:
         import_era(data=data, filename=name, actor=actor)
 
 
-def _answer(claim: Any, mine: list[Any], rng: random.Random, ClaimAnswer: Any, LineAnswer: Any):
+def _answer(
+    claim: Any,
+    mine: list[Any],
+    rng: random.Random,
+    ClaimAnswer: Any,
+    LineAnswer: Any,
+    copay: Decimal = Decimal(0),
+) -> Any:
+    """How the payer answered one claim; a copay taken at the desk comes back as PR-3."""
     roll = rng.random()
     patient = claim.patient
     base = {
@@ -155,7 +170,7 @@ def _answer(claim: Any, mine: list[Any], rng: random.Random, ClaimAnswer: Any, L
             status="4",
             **base,
         )
-    share = rng.choice(["1", "2", "2", "3", "", ""])
+    share = "3" if copay else rng.choice(["1", "2", "2", "3", "", ""])
     underpaid = roll > 1 - UNDERPAID_RATE
     answers = []
     for n, line in enumerate(mine):
@@ -165,7 +180,7 @@ def _answer(claim: Any, mine: list[Any], rng: random.Random, ClaimAnswer: Any, L
         allowed = _cents(line.charge * rate)
         patient_part = Decimal(0)
         if share == "3" and n == 0:
-            patient_part = min(allowed, Decimal(rng.choice([20, 25, 30, 40])))
+            patient_part = min(allowed, copay or Decimal(rng.choice([20, 25, 30, 40])))
         elif share == "2":
             patient_part = _cents(allowed * Decimal("0.2"))
         elif share == "1" and n == 0:
