@@ -802,7 +802,7 @@ def _insert_entries(entries: list[LedgerEntry]) -> None:
         else:
             adapters.append(None)
     names = [f.attname for f in fields]
-    columns = ", ".join(ops.quote_name(f.column) for f in fields)
+    columns = ", ".join(ops.quote_name(str(f.column)) for f in fields)
     marks = ", ".join(["%s"] * len(fields))
     table = ops.quote_name(LedgerEntry._meta.db_table)
     # names from the model's fields; every value is a parameter
