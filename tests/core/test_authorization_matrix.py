@@ -725,6 +725,7 @@ MATRIX_EXTENSIONS = [
     "tests.billing.matrix_rows_denials",
     "tests.billing.matrix_rows_paylinks",
     "tests.billing.matrix_rows_contracts",
+    "tests.billing.matrix_rows_era",
     "tests.messaging.matrix_rows",
     "tests.reports.matrix_rows",
 ]

@@ -70,6 +70,13 @@ class BillingConfig(AppConfig):
                 Permission.VIEW_CONTRACT,
                 46,
             ),
+            NavEntry(
+                "Billing",
+                "Remittances (ERA)",
+                "billing_office:era-files",
+                Permission.VIEW_LEDGER,
+                33,
+            ),
         )
         for label, url_name, order in (
             ("Codes", "billing_office:codes", 40),
@@ -104,9 +111,9 @@ class BillingConfig(AppConfig):
         )
         register_builder("billing-ledger", "medoffice.billing.demo_ledger.build_ledger", order=39)
         register_builder(
-            "billing-ledger-denials", "medoffice.billing.demo_denials.build_denials", order=39
+            "billing-ledger-denials", "medoffice.billing.demo_denials.build_denials", order=40
         )
-        register_builder("billing-plans", "medoffice.billing.demo_plans.build_plans", order=39)
+        register_builder("billing-plans", "medoffice.billing.demo_plans.build_plans", order=40)
         from medoffice.billing.reminders import register_message_kinds
         from medoffice.billing.tasks import schedule_patient_billing_run
 
@@ -120,4 +127,7 @@ class BillingConfig(AppConfig):
         )
         register_builder(
             "billing-contracts", "medoffice.billing.demo_contracts.build_contracts", order=40
+        )
+        register_builder(
+            "billing-remittances", "medoffice.billing.demo_era.build_remittances", order=39
         )

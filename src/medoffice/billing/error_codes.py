@@ -163,3 +163,11 @@ class BillingErrorCode(StrEnum):
     CONTRACT_OVERLAP = "contract_overlap"
     CONTRACT_TERMS_INVALID = "contract_terms_invalid"
     CONTRACT_ALREADY_ENDED = "contract_already_ended"
+    # remittances (835)
+    ERA_FILE_REQUIRED = "era_file_required"
+    ERA_FILE_TOO_LARGE = "era_file_too_large"
+    ERA_FILE_UNREADABLE = "era_file_unreadable"
+    ERA_EXCEPTION_RESOLVED = "era_exception_resolved"
+    ERA_EXCEPTION_NOT_MATCHABLE = "era_exception_not_matchable"
+    ERA_CLAIM_INVALID = "era_claim_invalid"
+    ERA_NOTE_REQUIRED = "era_note_required"

@@ -13,6 +13,7 @@ from medoffice.billing.views import (
     contracts,
     denials,
     encounters,
+    era,
     followup,
     ledger,
     plans,
@@ -81,6 +82,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("batches/<int:pk>/", submission.batch_detail, name="batch"),
     path("batches/<int:pk>/file.x12", submission.batch_file, name="batch-file"),
     path("acknowledgements/", submission.AcknowledgementList.as_view(), name="acknowledgements"),
+    # remittances (835) and their exceptions (billing/views/era.py)
+    path("remittances/", era.EraFileList.as_view(), name="era-files"),
+    path("remittances/import/", era.era_upload, name="era-upload"),
+    path("remittances/<int:pk>/", era.era_file_detail, name="era-file"),
+    path("remittances/exceptions/", era.EraExceptionList.as_view(), name="era-exceptions"),
+    path("remittances/exceptions/<int:pk>/", era.era_exception, name="era-exception"),
     path(
         "acknowledgements/import/",
         submission.acknowledgement_upload,

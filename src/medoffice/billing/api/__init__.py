@@ -4,6 +4,7 @@ from medoffice.billing.api.claims import router as claims_router
 from medoffice.billing.api.contracts import router as contracts_router
 from medoffice.billing.api.denials import router as denials_router
 from medoffice.billing.api.eligibility import router as eligibility_router
+from medoffice.billing.api.era import router as era_router
 from medoffice.billing.api.followup import router as followup_router
 from medoffice.billing.api.payments import router
 from medoffice.billing.api.plans import router as plans_router
@@ -18,6 +19,7 @@ router.add_router("", eligibility_router)
 router.add_router("", submission_router)
 router.add_router("", followup_router)
 router.add_router("", denials_router)
+router.add_router("", era_router)
 router.add_router("", claims_router)
 router.add_router("", plans_router)
 

@@ -28,6 +28,18 @@ from medoffice.billing.models.codes import (
 from medoffice.billing.models.contracts import Contract, ContractCarveOut, LineAdjudication
 from medoffice.billing.models.denials import Appeal, AppealTemplate, Denial, DenialEvent
 from medoffice.billing.models.encounters import ChargeLine, Encounter, EncounterDiagnosis
+from medoffice.billing.models.era import (
+    CoverageUpdateProposal,
+    EraClaimPayment,
+    EraException,
+    EraExceptionKind,
+    EraFile,
+    EraPayment,
+    EraProviderAdjustment,
+    EraStatus,
+    PostingRule,
+    ProposalStatus,
+)
 from medoffice.billing.models.fees import FeeSchedule, FeeScheduleEntry, PayerProfile, Plan
 from medoffice.billing.models.followup import ClaimNote, StatusInquiry, StatusRequestFile
 from medoffice.billing.models.ledger import LedgerEntry, LedgerIsAppendOnly
@@ -52,11 +64,19 @@ __all__ = [
     "Contract",
     "ContractCarveOut",
     "ControlNumber",
+    "CoverageUpdateProposal",
     "Denial",
     "DenialEvent",
     "EligibilityCheck",
     "Encounter",
     "EncounterDiagnosis",
+    "EraClaimPayment",
+    "EraException",
+    "EraExceptionKind",
+    "EraFile",
+    "EraPayment",
+    "EraProviderAdjustment",
+    "EraStatus",
     "FeeSchedule",
     "FeeScheduleEntry",
     "LedgerEntry",
@@ -73,7 +93,9 @@ __all__ = [
     "PaymentRefund",
     "PlaceOfService",
     "Plan",
+    "PostingRule",
     "ProcedureCode",
+    "ProposalStatus",
     "PtpEdit",
     "StatusInquiry",
     "StatusRequestFile",
