@@ -2,9 +2,11 @@
 give most (CO-16 with N290, CO-197, CO-29, CO-50, CO-18, PR-204, CO-22, CO-97), in
 several statuses, and five appeals with their letters from the built-in templates.
 
-Runs after the ledger (``billing-ledger``). Until the 835 posting opens them from the
-demo's remittances, they are made here directly (source "era", a synthetic TRN), in bulk.
-A second run finds denials there and does nothing.
+Runs after the remittances (``billing-remittances``), whose posting opens a denial for
+each zero-pay line: those are worked here (about forty of them put in other statuses, as a
+biller would have). Without remittances (a demo built without them), the denials are made
+here directly (source "era", a synthetic TRN), in bulk. A second run finds appeals there
+and does nothing.
 """
 
 from __future__ import annotations
@@ -37,29 +39,71 @@ STATUSES = ("open",) * 6 + (
     "overturned",
     "closed",
 )
+SETTLED = {"written_off", "upheld", "overturned", "closed"}
 
 
 def build_denials(context: dict[str, Any], seed: int = 2026) -> None:
     from django.utils import timezone
 
-    from medoffice.billing import appeal_letters
-    from medoffice.billing.adjustments import DenialCategory, denial_category
-    from medoffice.billing.models import (
-        Appeal,
-        AppealTemplate,
-        ChargeLine,
-        Claim,
-        Denial,
-        DenialEvent,
-    )
-    from medoffice.billing.services.denials import DEFAULT_APPEAL_DAYS
+    from medoffice.billing.models import Appeal, Denial
 
-    if Denial.objects.exists():
+    if Appeal.objects.exists() or (
+        Denial.objects.exists() and not Denial.objects.filter(status="open").exists()
+    ):
         return
     rng = random.Random(seed)
     users = demo_users(context)
     biller = users.get("biller") or next(iter(users.values()), None)
     today = timezone.localdate()
+    if Denial.objects.exists():
+        _work_posted_denials(biller)
+    else:
+        _make_denials(rng, biller, today)
+    _appeals(biller, today)
+
+
+def _work_posted_denials(biller: Any) -> None:
+    """The posting's open denials, about forty of them worked into other statuses."""
+    from django.utils import timezone
+
+    from medoffice.billing.models import Denial, DenialEvent
+
+    now = timezone.now()
+    chosen = list(Denial.objects.filter(status="open").order_by("denied_on", "pk")[:WANTED])
+    changed = []
+    events = []
+    for index, denial in enumerate(chosen):
+        status = STATUSES[index % len(STATUSES)]
+        denial.assigned_to = biller if index % 3 == 0 else None
+        if status != "open":
+            denial.status = status
+            denial.closed_at = now if status in SETTLED else None
+            denial.recovered = denial.amount if status == "overturned" else None
+            events.append(
+                DenialEvent(
+                    denial_id=denial.pk,
+                    from_status="open",
+                    to_status=status,
+                    reason="worked by the biller",
+                    by=biller,
+                    at=now,
+                )
+            )
+        changed.append(denial)
+    Denial.objects.bulk_update(
+        changed, ["status", "closed_at", "recovered", "assigned_to"], batch_size=BATCH
+    )
+    DenialEvent.objects.bulk_create(events, batch_size=BATCH)
+
+
+def _make_denials(rng: random.Random, biller: Any, today: dt.date) -> None:
+    """About forty denials made directly on the older claims (no remittances to post)."""
+    from django.utils import timezone
+
+    from medoffice.billing.adjustments import DenialCategory, denial_category
+    from medoffice.billing.models import ChargeLine, Claim, Denial, DenialEvent
+    from medoffice.billing.services.denials import DEFAULT_APPEAL_DAYS
+
     claims = list(
         Claim.objects.filter(
             frequency="1",
@@ -93,7 +137,7 @@ def build_denials(context: dict[str, Any], seed: int = 2026) -> None:
         status = STATUSES[index % len(STATUSES)]
         denied_on = min(today, claim.date_of_service + dt.timedelta(days=rng.randint(18, 35)))
         category = denial_category(group, reason, remarks) or DenialCategory.OTHER
-        settled = status in {"written_off", "upheld", "overturned", "closed"}
+        settled = status in SETTLED
         amount = (line.charge * share).quantize(Decimal("0.01"))
         rows.append(
             Denial(
@@ -140,6 +184,15 @@ def build_denials(context: dict[str, Any], seed: int = 2026) -> None:
                 )
             )
     DenialEvent.objects.bulk_create(events, batch_size=BATCH)
+
+
+def _appeals(biller: Any, today: dt.date) -> None:
+    from django.utils import timezone
+
+    from medoffice.billing import appeal_letters
+    from medoffice.billing.models import Appeal, AppealTemplate, Denial
+
+    now = timezone.now()
     # Five appeals, with letters from the built-in templates (the denials they name are
     # appealed, or were and came back overturned or upheld).
     templates = {t.key: t for t in AppealTemplate.objects.all()}

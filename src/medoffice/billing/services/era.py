@@ -57,6 +57,7 @@ from medoffice.billing.models import (
     ClaimLine,
     ClaimNote,
     ClaimTransition,
+    Contract,
     CoverageUpdateProposal,
     EraClaimPayment,
     EraException,
@@ -68,6 +69,8 @@ from medoffice.billing.models import (
     LedgerEntry,
     PostingRule,
 )
+from medoffice.billing.services.contracts import AdjudicatedLine, record_adjudications
+from medoffice.billing.services.denials import DenialInput, open_denials
 from medoffice.billing.services.era_match import (
     BilledLine,
     PaidProcedure,
@@ -214,15 +217,81 @@ class Rules:
         return found
 
 
-# --- the seam for the denial queue --------------------------------------------------
+# --- what the posting hands on: denials to the queue, adjudicated lines to contracts ----
+
+# (charge line id or None for the whole claim, the CAS, its RARCs)
+Denied = list[tuple[int | None, Adjustment, tuple[str, ...]]]
 
 
-def _denials_found(
-    claim_payment: EraClaimPayment, adjustments: list[tuple[int | None, Adjustment]]
-) -> None:
-    """A zero-pay denial was posted: ``adjustments`` are (charge line id, CAS) with the
-    denial action. The denial queue hooks in here (wired at merge); nothing else to do."""
-    return None
+def _open_denials(poster: _Poster, claims: dict[int, Claim], on: dt.date) -> None:
+    """Each zero-pay denial posted opens its denials in the queue (idempotent per claim
+    payment); a denial the queue refuses becomes an exception, the rest still posts."""
+    for cp, claim_pk, denied in poster.denied:
+        claim = claims.get(claim_pk)
+        if claim is None:
+            continue
+        items = [
+            DenialInput(
+                charge_line_id=line_id,
+                group=adjustment.group,
+                reason=adjustment.reason,
+                remarks=remarks,
+                amount=adjustment.amount,
+            )
+            for line_id, adjustment, remarks in denied
+        ]
+        try:
+            open_denials(
+                claim=claim,
+                adjustments=items,
+                source_kind=SOURCE,
+                source_id=str(cp.pk),
+                actor=poster.actor,
+                denied_on=on,
+            )
+        except ValidationError as refused:
+            poster.exception(
+                EraExceptionKind.UNKNOWN_CODE,
+                f"Claim {cp.claim_identifier}: denied, but the denial queue refused it "
+                f"({'; '.join(refused.messages)}); open it by hand.",
+                cp,
+            )
+    poster.denied = []
+
+
+def _record_adjudications(poster: _Poster, payment: EraPayment) -> None:
+    """The payment's adjudicated lines (allowed = paid + the patient's share) stored with
+    the amount the payer's contract expected, for the payers that have a contract."""
+    lines, poster.adjudicated = poster.adjudicated, []
+    payer_ids = {payer_id for _, payer_id, *_ in lines}
+    contracted = set(
+        Contract.objects.filter(payer_id__in=payer_ids, is_draft=False).values_list(
+            "payer_id", flat=True
+        )
+    )
+    lines = [line for line in lines if line[1] in contracted]
+    if not lines:
+        return
+    charge_lines = ChargeLine.objects.select_related("encounter").in_bulk(
+        [line_id for _, _, line_id, _, _ in lines]
+    )
+    claims = Claim.objects.in_bulk({claim_pk for claim_pk, *_ in lines})
+    record_adjudications(
+        [
+            AdjudicatedLine(
+                charge_line=charge_lines[line_id],
+                claim=claims[claim_pk],
+                payer_id=payer_id,
+                allowed=allowed,
+                paid=paid,
+            )
+            for claim_pk, payer_id, line_id, paid, allowed in lines
+            if line_id in charge_lines and claim_pk in claims
+        ],
+        source_kind=SOURCE,
+        source_id=f"payment {payment.pk}",
+        actor=poster.actor,
+    )
 
 
 # --- plain data of a CLP loop, kept on the claim payment ----------------------------
@@ -361,6 +430,9 @@ class _Poster:
         self.exceptions: list[EraException] = []
         self.transitions: list[ClaimTransition] = []
         self.claim_updates: dict[int, dict[str, Any]] = {}
+        self.denied: list[tuple[EraClaimPayment, int, Denied]] = []
+        # (claim, payer, charge line, paid, allowed) of each line the payer adjudicated
+        self.adjudicated: list[tuple[int, int, int, Decimal, Decimal]] = []
 
     # -- loading what the payment's claims need, in a few queries --
 
@@ -609,8 +681,13 @@ class _Poster:
                         entry[2].append(Adjustment(adjustment.group, adjustment.reason, share))
         elif claim_level and not plan:
             clean = False
-        denied: list[tuple[int | None, Adjustment]] = []
+        denied: Denied = []
         for line_id, paid, adjustments, remarks in plan:
+            patient_share = sum((a.amount for a in adjustments if a.group == "PR"), _ZERO)
+            if (paid or patient_share) and claim.payer_id is not None:
+                self.adjudicated.append(
+                    (claim.pk, claim.payer_id, line_id, paid, paid + patient_share)
+                )
             if paid:
                 self._entry(claim, line_id, cp.pk, K.INSURANCE_PAYMENT, INS, -paid, None, (), on)
             line_remarks = list(remarks) + list(clp.remarks)
@@ -638,13 +715,17 @@ class _Poster:
                     continue
                 self._adjust(claim, line_id, cp, action, adjustment, line_remarks, on, denied)
         if not denied and clp.status == DENIED and clp.paid == 0:
-            whole: list[tuple[int | None, Adjustment]] = [(None, a) for a in clp.adjustments]
+            remarks = tuple(clp.remarks)
+            whole: Denied = [(None, a, remarks) for a in clp.adjustments]
             denied = whole + [
-                (None, a) for line in paid_lines for a in line.adjustments if a.group != "PR"
+                (None, a, remarks)
+                for line in paid_lines
+                for a in line.adjustments
+                if a.group != "PR"
             ]
         if denied:
             cp.is_denial = True
-            _denials_found(cp, denied)
+            self.denied.append((cp, claim.pk, denied))
         return clean
 
     def _adjust(
@@ -656,7 +737,7 @@ class _Poster:
         adjustment: Adjustment,
         remarks: list[str],
         on: dt.date | None,
-        denied: list[tuple[int | None, Adjustment]],
+        denied: Denied,
     ) -> None:
         amount = adjustment.amount
         if action == PostingAction.CONTRACTUAL_WRITE_OFF:
@@ -668,7 +749,7 @@ class _Poster:
                 claim, line_id, cp.pk, K.OTHER_ADJUSTMENT, INS, -amount, adjustment, remarks, on
             )
         elif action == PostingAction.DENIAL:
-            denied.append((line_id, adjustment))
+            denied.append((line_id, adjustment, tuple(remarks)))
 
     def _reverse(self, cp: EraClaimPayment, claim: _ClaimRow) -> bool:
         self.flush()
@@ -1001,6 +1082,10 @@ def _post_remittance(
         )
     CoverageUpdateProposal.objects.bulk_create(proposals)
     ClaimNote.objects.bulk_create(notes)
+    if poster.denied:
+        by_pk = Claim.objects.in_bulk({claim_pk for _, claim_pk, _ in poster.denied})
+        _open_denials(poster, by_pk, remittance.payment.date or poster.today)
+    _record_adjudications(poster, payment)
 
 
 def _decode(data: bytes) -> str:

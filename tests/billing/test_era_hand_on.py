@@ -1,0 +1,87 @@
+"""What an 835's posting hands on: a zero-pay denial opens denials in the queue, and each
+line a contracted payer adjudicated is stored with the amount its contract expected."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from medoffice.billing.era_build import ClaimAnswer, LineAnswer
+from medoffice.billing.models import Denial, EraClaimPayment, EraException, LineAdjudication
+from tests.billing.factories_claims import office_visit_codes
+from tests.billing.factories_contracts import ContractFactory
+from tests.billing.factories_era import PAID_ON, D, era_for, submitted_claim
+from tests.billing.test_era_posting import post
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def codes(practice):
+    office_visit_codes()
+
+
+@pytest.fixture
+def claim():
+    return submitted_claim()
+
+
+def _denied(claim, reason="197"):
+    return ClaimAnswer(
+        claim.control_number,
+        (
+            LineAnswer("99213", D("150"), D("0"), (("CO", reason, D("150")),), ("25",)),
+            LineAnswer("36415", D("20"), D("0"), (("CO", reason, D("20")),)),
+        ),
+        status="4",
+    )
+
+
+def test_a_zero_pay_denial_opens_a_denial_per_line_in_the_queue(claim):
+    post(era_for(claim, _denied(claim)))
+    denials = list(Denial.objects.order_by("amount"))
+    assert [(d.group_code, d.reason_code, d.amount) for d in denials] == [
+        ("CO", "197", D("20.00")),
+        ("CO", "197", D("150.00")),
+    ]
+    assert {d.claim_id for d in denials} == {claim.pk}
+    assert {d.status for d in denials} == {"open"}
+
+
+def test_the_denials_name_the_claim_payment_and_the_payments_date(claim):
+    post(era_for(claim, _denied(claim)))
+    cp = EraClaimPayment.objects.get()
+    denial = Denial.objects.order_by("amount").last()
+    assert (denial.source_kind, denial.source_id) == ("era", str(cp.pk))
+    assert denial.denied_on == PAID_ON
+
+
+def test_importing_the_denial_again_opens_nothing_more(claim):
+    data = era_for(claim, _denied(claim))
+    post(data)
+    post(data)
+    assert Denial.objects.count() == 2
+
+
+def test_a_paid_claim_opens_no_denial(claim):
+    post(era_for(claim))
+    assert not Denial.objects.exists()
+    assert not EraException.objects.exists()
+
+
+def test_a_contracted_payers_lines_are_stored_with_the_expected_allowed_amount(claim):
+    ContractFactory(payer=claim.payer, method="charges", percent=Decimal("60"))
+    post(era_for(claim))
+    rows = {row.code: row for row in LineAdjudication.objects.all()}
+    # 99213 $150 paid 90 + PR 10; 36415 $20 paid 0 + PR 15 (the typical answer)
+    assert rows["99213"].allowed == D("100.00")
+    assert rows["99213"].paid == D("90.00")
+    assert rows["99213"].expected_allowed == D("90.00")
+    assert rows["36415"].allowed == D("15.00")
+    assert rows["36415"].expected_allowed == D("12.00")
+
+
+def test_a_payer_without_a_contract_stores_no_adjudications(claim):
+    post(era_for(claim))
+    assert not LineAdjudication.objects.exists()
