@@ -276,6 +276,12 @@ else:
 # --- billing ---------------------------------------------------------------
 # How many days before a visit its insurance is checked (a 270 to the payer).
 ELIGIBILITY_DAYS_AHEAD = CONFIG.eligibility_days_ahead
+# Patient statements (billing/services/statements.py): a guarantor gets a statement when
+# their patient due is above the minimum; balances under the small-balance threshold older
+# than the days given are written off by the small-balance rule.
+STATEMENT_MINIMUM_DUE = "5.00"
+SMALL_BALANCE_THRESHOLD = "2.00"
+SMALL_BALANCE_DAYS = 90
 
 # --- API ------------------------------------------------------------------
 NINJA_PAGINATION_PER_PAGE = 50

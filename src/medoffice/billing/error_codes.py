@@ -136,3 +136,11 @@ class BillingErrorCode(StrEnum):
     LEDGER_LINE_OF_OTHER_PATIENT = "ledger_line_of_other_patient"
     LEDGER_PAYMENT_VOID = "ledger_payment_void"
     LEDGER_CODE_INVALID = "ledger_code_invalid"
+    # statements and collections
+    STATEMENT_DATE_INVALID = "statement_date_invalid"
+    STATEMENT_LOCATION_INVALID = "statement_location_invalid"
+    STATEMENT_AMOUNT_INVALID = "statement_amount_invalid"
+    STATEMENT_RUN_BUSY = "statement_run_busy"
+    COLLECTIONS_ALREADY = "collections_already"
+    COLLECTIONS_NOT_FLAGGED = "collections_not_flagged"
+    COLLECTIONS_NO_BALANCE = "collections_no_balance"

@@ -30,6 +30,13 @@ from medoffice.billing.models.fees import FeeSchedule, FeeScheduleEntry, PayerPr
 from medoffice.billing.models.followup import ClaimNote, StatusInquiry, StatusRequestFile
 from medoffice.billing.models.ledger import LedgerEntry, LedgerIsAppendOnly
 from medoffice.billing.models.payments import PatientPayment, PaymentRefund
+from medoffice.billing.models.statements import (
+    CollectionsFlag,
+    DunningStage,
+    Statement,
+    StatementDelivery,
+    StatementRun,
+)
 
 __all__ = [
     "Acknowledgement",
@@ -43,6 +50,8 @@ __all__ = [
     "ClaimLine",
     "ClaimNote",
     "ClaimTransition",
+    "CollectionsFlag",
+    "DunningStage",
     "Clearinghouse",
     "ControlNumber",
     "EligibilityCheck",
@@ -62,6 +71,9 @@ __all__ = [
     "Plan",
     "ProcedureCode",
     "PtpEdit",
+    "Statement",
+    "StatementDelivery",
+    "StatementRun",
     "StatusInquiry",
     "StatusRequestFile",
 ]
