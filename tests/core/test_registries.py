@@ -65,6 +65,7 @@ def test_the_demo_builders_run_in_the_order_their_apps_registered():
         "medoffice.billing.demo_submission.build_submission",
         "medoffice.billing.demo_eligibility.build_eligibility",
         "medoffice.billing.demo_ledger.build_ledger",
+        "medoffice.billing.demo_statements.build_statements",
         "medoffice.messaging.demo.build_defaults",
         "medoffice.scheduling.demo.outreach.build_outreach",
         "medoffice.patients.demo.build_emergency_access",

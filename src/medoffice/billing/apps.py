@@ -59,6 +59,12 @@ class BillingConfig(AppConfig):
                 33,
             ),
             NavEntry("Billing", "Follow-up", "billing_office:follow-up", Permission.VIEW_CLAIM, 34),
+            NavEntry(
+                "Billing", "Statements", "billing_office:statements", Permission.VIEW_LEDGER, 36
+            ),
+            NavEntry(
+                "Billing", "Collections", "billing_office:collections", Permission.VIEW_LEDGER, 37
+            ),
         )
         for label, url_name, order in (
             ("Codes", "billing_office:codes", 40),
@@ -92,3 +98,6 @@ class BillingConfig(AppConfig):
             "billing-submission", "medoffice.billing.demo_submission.build_submission", order=37
         )
         register_builder("billing-ledger", "medoffice.billing.demo_ledger.build_ledger", order=39)
+        register_builder(
+            "billing-statements", "medoffice.billing.demo_statements.build_statements", order=39
+        )
