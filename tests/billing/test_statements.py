@@ -117,13 +117,13 @@ def test_the_minimum_is_a_setting():
 
 def test_a_parent_gets_one_statement_for_two_children():
     location = LocationFactory()
-    parent = dict(
-        guarantor_relationship=Relationship.CHILD,
-        guarantor_first_name="Dana",
-        guarantor_last_name="Okafor",
-        guarantor_date_of_birth=dt.date(1980, 5, 1),
-        guarantor_address="4 Oak Lane, Springfield, MA 01103",
-    )
+    parent = {
+        "guarantor_relationship": Relationship.CHILD,
+        "guarantor_first_name": "Dana",
+        "guarantor_last_name": "Okafor",
+        "guarantor_date_of_birth": dt.date(1980, 5, 1),
+        "guarantor_address": "4 Oak Lane, Springfield, MA 01103",
+    }
     first = self_pay_visit(guarantor(location, **parent))
     second = self_pay_visit(guarantor(location, **parent))
     run()
@@ -262,7 +262,9 @@ def test_payments_since_the_last_statement_are_listed():
 
 def test_an_account_in_collections_gets_no_statement():
     visit = self_pay_visit()
-    service.flag_to_collections(patient=visit.patient, reason="No answer to 3 notices", actor=SYSTEM)
+    service.flag_to_collections(
+        patient=visit.patient, reason="No answer to 3 notices", actor=SYSTEM
+    )
     run()
     assert statements_of(visit.patient) == []
 

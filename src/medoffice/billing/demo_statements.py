@@ -30,10 +30,9 @@ def build_statements(context: dict[str, Any], seed: int = 2026) -> None:
     run = service.run_statements(as_of=last_month_end, actor=actor)
     if CollectionsFlag.objects.exists():
         return
-    oldest = (
-        run.statements.select_related("patient")
-        .order_by("-aging_over_120", "-aging_91_120", "-amount_due", "pk")[:3]
-    )
+    oldest = run.statements.select_related("patient").order_by(
+        "-aging_over_120", "-aging_91_120", "-amount_due", "pk"
+    )[:3]
     for statement in oldest:
         service.flag_to_collections(
             patient=statement.patient,

@@ -96,6 +96,11 @@ def guarantor_key(
     if relationship_is_self or not (first_name.strip() or last_name.strip()):
         return f"p{patient_id}"
     raw = "|".join(
-        [_fold(first_name), _fold(last_name), date_of_birth.isoformat() if date_of_birth else "", _fold(address)]
+        [
+            _fold(first_name),
+            _fold(last_name),
+            date_of_birth.isoformat() if date_of_birth else "",
+            _fold(address),
+        ]
     )
     return "g" + hashlib.sha256(raw.encode()).hexdigest()[:32]

@@ -5,6 +5,7 @@ from medoffice.billing.api.eligibility import router as eligibility_router
 from medoffice.billing.api.followup import router as followup_router
 from medoffice.billing.api.payments import router
 from medoffice.billing.api.reference import router as reference_router
+from medoffice.billing.api.statements import router as statements_router
 from medoffice.billing.api.submission import router as submission_router
 
 router.add_router("", reference_router)
@@ -13,6 +14,7 @@ router.add_router("", eligibility_router)
 # /claims/awaiting-answer.
 router.add_router("", submission_router)
 router.add_router("", followup_router)
+router.add_router("", statements_router)
 router.add_router("", claims_router)
 
 __all__ = ["router"]

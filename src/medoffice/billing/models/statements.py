@@ -49,7 +49,9 @@ class StatementRun(models.Model):
     period = models.DateField(help_text="The first day of the statement month.")
     as_of = models.DateField()
     scope = models.CharField(
-        max_length=200, blank=True, help_text="The location ids run for, comma-separated; empty: all."
+        max_length=200,
+        blank=True,
+        help_text="The location ids run for, comma-separated; empty: all.",
     )
     started_at = models.DateTimeField()
     run_by = models.ForeignKey(

@@ -27,7 +27,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from medoffice.billing import statement_rules as rules
@@ -97,6 +96,11 @@ def _refuse(field_name: str, message: str, code: str) -> ValidationError:
 
 def _today() -> dt.date:
     return timezone.now().astimezone(practice_zone()).date()
+
+
+def practice_today() -> dt.date:
+    """Today in the practice's time zone (a run's date when none is given)."""
+    return _today()
 
 
 def clean_as_of(value: Any, field_name: str = "as_of") -> dt.date:
@@ -176,26 +180,51 @@ class GuarantorDue:
     key: str
     patients: list[Patient] = field(default_factory=list)
     visits: dict[int, Decimal] = field(default_factory=dict)  # encounter id → patient due
+    locations: dict[int, int] = field(default_factory=dict)  # encounter id → its location
+
+    @property
+    def location_id(self) -> int:
+        """The location of the newest visit stated (the statement's, for the scope)."""
+        return self.locations[max(self.locations)]
 
     @property
     def total(self) -> Decimal:
         return sum(self.visits.values(), ZERO)
 
 
+def patients_of_guarantor(patient: Patient) -> list[int]:
+    """The patients billed with ``patient`` (the same guarantor), ``patient`` included."""
+    key = guarantor_key_of(patient)
+    if key.startswith("p"):
+        return [patient.pk]
+    alike = Patient.objects.filter(
+        guarantor_last_name__iexact=patient.guarantor_last_name.strip(),
+        guarantor_first_name__iexact=patient.guarantor_first_name.strip(),
+    )
+    return sorted({patient.pk} | {p.pk for p in alike if guarantor_key_of(p) == key})
+
+
 def dues_by_guarantor(
-    actor: Actor, location_ids: list[int] | None = None
+    actor: Actor, location_ids: list[int] | None = None, patient_ids: list[int] | None = None
 ) -> dict[str, GuarantorDue]:
     """Every guarantor with a patient due: the visits every payer has adjudicated, with
     the patient's balance on each (visits the actor may see, in ``location_ids``)."""
     entries = LedgerEntry.objects.restrict(actor, "view").filter(party=PATIENT)
     if location_ids is not None:
         entries = entries.filter(location_id__in=location_ids)
+    if patient_ids is not None:
+        entries = entries.filter(patient_id__in=patient_ids)
     rows = (
         entries.order_by()
-        .values("patient_id", "charge_line__encounter_id")
+        .values("patient_id", "charge_line__encounter_id", "location_id")
         .annotate(total=cents_sum("amount"))
     )
-    by_visit = {(r["patient_id"], r["charge_line__encounter_id"]): r["total"] for r in rows}
+    by_visit: dict[tuple[int, int], Decimal] = {}
+    visit_location: dict[int, int] = {}
+    for r in rows:
+        pair = (r["patient_id"], r["charge_line__encounter_id"])
+        by_visit[pair] = by_visit.get(pair, ZERO) + r["total"]
+        visit_location[r["charge_line__encounter_id"]] = r["location_id"]
     waiting = visits_waiting_for_payer({v for _p, v in by_visit})
     patient_ids = {p for (p, v), t in by_visit.items() if v not in waiting and t}
     patients = Patient.objects.in_bulk(patient_ids)
@@ -209,6 +238,7 @@ def dues_by_guarantor(
         if patient not in due.patients:
             due.patients.append(patient)
         due.visits[visit_id] = total
+        due.locations[visit_id] = visit_location[visit_id]
     return found
 
 
@@ -273,9 +303,7 @@ def _how_to_pay(location: Location) -> dict[str, str]:
     return {
         "practice": str(practice) if practice else "MedOffice",
         "phone": location.phone or (practice.phone if practice else ""),
-        "mail_to": (
-            f"{practice}, {practice.address_text}" if practice else location.name
-        ),
+        "mail_to": (f"{practice}, {practice.address_text}" if practice else location.name),
     }
 
 
@@ -369,9 +397,9 @@ def _candidates(
     keys = list(dues)
     flagged = active_collections_keys(keys)
     stated = set(
-        Statement.objects.filter(
-            period=rules.month_of(as_of), guarantor_key__in=keys
-        ).values_list("guarantor_key", flat=True)
+        Statement.objects.filter(period=rules.month_of(as_of), guarantor_key__in=keys).values_list(
+            "guarantor_key", flat=True
+        )
     )
     chosen, below = [], 0
     for key, due in dues.items():
@@ -393,9 +421,7 @@ def _candidates(
     return chosen, preview
 
 
-def preview_statements(
-    *, as_of: Any, actor: Actor, location_ids: Any = None
-) -> StatementPreview:
+def preview_statements(*, as_of: Any, actor: Actor, location_ids: Any = None) -> StatementPreview:
     """What a run would do: how many statements, for how much (nothing is written)."""
     require(actor, Permission.POST_LEDGER, REFUSED)
     as_of = clean_as_of(as_of)
@@ -404,9 +430,7 @@ def preview_statements(
 
 
 @transaction.atomic
-def run_statements(
-    *, as_of: Any, actor: Actor, location_ids: Any = None
-) -> StatementRun:
+def run_statements(*, as_of: Any, actor: Actor, location_ids: Any = None) -> StatementRun:
     """Statements for the month of ``as_of``: one per guarantor due more than the minimum,
     not in collections and not stated this month yet (see the module's notes)."""
     require(actor, Permission.POST_LEDGER, REFUSED)
@@ -430,24 +454,23 @@ def run_statements(
         return run
     keys = [d.key for d in chosen]
     previous: dict[str, Statement] = {}
-    for s in Statement.objects.filter(guarantor_key__in=keys, as_of__lt=as_of).order_by("as_of", "pk"):
+    for s in Statement.objects.filter(guarantor_key__in=keys, as_of__lt=as_of).order_by(
+        "as_of", "pk"
+    ):
         previous[s.guarantor_key] = s
     all_ids = [p.pk for d in chosen for p in d.patients]
     consents: dict[int, list[Consent]] = defaultdict(list)
     for consent in Consent.objects.filter(patient_id__in=all_ids, kind=ConsentKind.EMAIL):
         consents[consent.patient_id].append(consent)
-    locations = Location.objects.in_bulk(
-        {p.home_location_id for d in chosen for p in d.patients if p.home_location_id}
-    )
-    fallback_location = (
-        LedgerEntry.objects.filter(patient_id__in=all_ids).values_list("location_id", flat=True).first()
-    )
+    locations = Location.objects.in_bulk({d.location_id for d in chosen})
     made: list[tuple[Statement, list[Patient], dict[str, str]]] = []
     for due in chosen:
         patient = min(due.patients, key=lambda p: p.pk)
         ids = [p.pk for p in due.patients]
         before = previous.get(due.key)
-        since_date = before.as_of + dt.timedelta(days=1) if before else as_of - dt.timedelta(days=30)
+        since_date = (
+            before.as_of + dt.timedelta(days=1) if before else as_of - dt.timedelta(days=30)
+        )
         payments = _payments_since(ids, since_date, as_of)
         paid = sum((Decimal(p["amount"]) for p in payments), ZERO)
         since = rules.balance_since(
@@ -462,8 +485,8 @@ def run_statements(
         aging = rules.aging(
             ((dt.date.fromisoformat(v["date"]), Decimal(v["patient_due"])) for v in details), as_of
         )
-        location_id = patient.home_location_id or fallback_location
-        location = locations.get(location_id) or Location.objects.get(pk=location_id)
+        location_id = due.location_id
+        location = locations[location_id]
         how = _how_to_pay(location)
         due_by = as_of + dt.timedelta(days=30)
         address, why_not = "", ""
@@ -517,9 +540,7 @@ def run_statements(
             "Another statement run for this month is under way; try again in a minute.",
             Code.STATEMENT_RUN_BUSY,
         ) from None
-    saved = list(
-        Statement.objects.filter(run=run, guarantor_key__in=keys).order_by("pk")
-    )
+    saved = list(Statement.objects.filter(run=run, guarantor_key__in=keys).order_by("pk"))
     by_key = {s.guarantor_key: s for s in saved}
     through = Statement.patients.through
     through.objects.bulk_create(
@@ -563,7 +584,9 @@ def _queue_emails(statements: list[tuple[Statement, dict[str, str]]], now: dt.da
         return
     Message.objects.bulk_create(messages)
     created = Message.objects.filter(
-        kind=STATEMENT_MESSAGE_KIND, scheduled_for=now, patient_id__in=[s.patient_id for s, _ in emailed]
+        kind=STATEMENT_MESSAGE_KIND,
+        scheduled_for=now,
+        patient_id__in=[s.patient_id for s, _ in emailed],
     ).order_by("pk")
     by_patient = {m.patient_id: m.pk for m in created}
     for statement, _how in emailed:
@@ -593,7 +616,9 @@ def write_off_small_balances(
             raise InvalidOperation
     except (InvalidOperation, ValueError):
         raise _refuse(
-            "threshold", "The threshold is an amount above $0 and at most $100.", Code.STATEMENT_AMOUNT_INVALID
+            "threshold",
+            "The threshold is an amount above $0 and at most $100.",
+            Code.STATEMENT_AMOUNT_INVALID,
         ) from None
     try:
         age = small_balance_days() if days in (None, "") else int(days)
@@ -606,9 +631,9 @@ def write_off_small_balances(
     dues = dues_by_guarantor(actor, _clean_locations(location_ids))
     cutoff = as_of - dt.timedelta(days=age)
     visit_dates = dict(
-        Encounter.objects.filter(
-            pk__in=[v for d in dues.values() for v in d.visits]
-        ).values_list("pk", "date_of_service")
+        Encounter.objects.filter(pk__in=[v for d in dues.values() for v in d.visits]).values_list(
+            "pk", "date_of_service"
+        )
     )
     entries: list[LedgerEntry] = []
     note = f"{SMALL_BALANCE_NOTE}: under {format_money(limit)}, over {age} days"
@@ -665,14 +690,15 @@ def flag_to_collections(*, patient: Patient, reason: Any, actor: Actor) -> Colle
         raise _refuse(
             NON_FIELD_ERRORS, "This account is in collections already.", Code.COLLECTIONS_ALREADY
         )
-    dues = dues_by_guarantor(actor)
-    due = dues.get(key)
+    due = dues_by_guarantor(actor, patient_ids=patients_of_guarantor(patient)).get(key)
     location_id = patient.home_location_id or (
         LedgerEntry.objects.filter(patient=patient).values_list("location_id", flat=True).first()
     )
     if location_id is None:
         raise _refuse(
-            NON_FIELD_ERRORS, "The patient has no location and no visit.", Code.COLLECTIONS_NO_BALANCE
+            NON_FIELD_ERRORS,
+            "The patient has no location and no visit.",
+            Code.COLLECTIONS_NO_BALANCE,
         )
     now = timezone.now()
     try:
@@ -710,7 +736,9 @@ def unflag_collections(*, flag: CollectionsFlag, reason: Any, actor: Actor) -> C
     flag = CollectionsFlag.objects.select_for_update().get(pk=flag.pk)
     if flag.reversed_at is not None:
         raise _refuse(
-            NON_FIELD_ERRORS, "This account is not in collections any more.", Code.COLLECTIONS_NOT_FLAGGED
+            NON_FIELD_ERRORS,
+            "This account is not in collections any more.",
+            Code.COLLECTIONS_NOT_FLAGGED,
         )
     flag.reversed_at = timezone.now()
     flag.reversed_by = actor_user(actor)

@@ -49,9 +49,7 @@ def statement_runs(request: AuthenticatedRequest) -> HttpResponse:
         form = RunForm(request.POST)
         if form.is_valid():
             try:
-                run = services.run_statements(
-                    as_of=form.cleaned_data["as_of"], actor=request.user
-                )
+                run = services.run_statements(as_of=form.cleaned_data["as_of"], actor=request.user)
             except ValidationError as exc:
                 errors_onto_form(form, exc)
             else:
@@ -89,7 +87,9 @@ def statement_runs(request: AuthenticatedRequest) -> HttpResponse:
 @permission_required(VIEW, raise_exception=True)
 def statement_run(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     run = selectors.get_run(request.user, pk)
-    statements = list(selectors.run_statements_seen(request.user, run).order_by("guarantor_name", "pk"))
+    statements = list(
+        selectors.run_statements_seen(request.user, run).order_by("guarantor_name", "pk")
+    )
     record_event(
         AuditAction.READ,
         user=request.user,
@@ -138,7 +138,9 @@ def statement_file(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return response
 
 
-def _history(request: AuthenticatedRequest, pk: int, form: ReasonForm | None, status: int = 200) -> HttpResponse:
+def _history(
+    request: AuthenticatedRequest, pk: int, form: ReasonForm | None, status: int = 200
+) -> HttpResponse:
     patient = get_patient(request.user, pk, data_category="statements")
     key = services.guarantor_key_of(patient)
     return render(
@@ -210,10 +212,14 @@ def unflag_collections(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     flag = selectors.get_flag(request.user, pk)
     form = ReasonForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Say why the account comes back from collections (200 characters at most).")
+        messages.error(
+            request, "Say why the account comes back from collections (200 characters at most)."
+        )
         return redirect("billing_office:collections")
     try:
-        services.unflag_collections(flag=flag, reason=form.cleaned_data["reason"], actor=request.user)
+        services.unflag_collections(
+            flag=flag, reason=form.cleaned_data["reason"], actor=request.user
+        )
     except ValidationError as exc:
         messages.error(request, refusal_text(exc))
     else:
