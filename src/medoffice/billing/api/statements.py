@@ -36,6 +36,7 @@ from medoffice.billing.selectors import statements as selectors
 from medoffice.billing.services import statements as services
 from medoffice.core.http import ApiRequest
 from medoffice.core.models import AuditAction
+from medoffice.core.money import CENT
 from medoffice.core.roles import Permission
 from medoffice.patients.models import Patient
 
@@ -96,7 +97,7 @@ def _run_row(run: StatementRun) -> dict[str, Any]:
         "statements": run.seen,  # type: ignore[attr-defined]  # annotated
         "emailed": run.emailed,  # type: ignore[attr-defined]
         "to_print": run.printed,  # type: ignore[attr-defined]
-        "total_due": run.total_due or services.ZERO,  # type: ignore[attr-defined]
+        "total_due": (run.total_due or services.ZERO).quantize(CENT),  # type: ignore[attr-defined]
     }
 
 
