@@ -226,8 +226,8 @@ def dues_by_guarantor(
         by_visit[pair] = by_visit.get(pair, ZERO) + r["total"]
         visit_location[r["charge_line__encounter_id"]] = r["location_id"]
     waiting = visits_waiting_for_payer({v for _p, v in by_visit})
-    patient_ids = {p for (p, v), t in by_visit.items() if v not in waiting and t}
-    patients = Patient.objects.in_bulk(patient_ids)
+    owing = {p for (p, v), t in by_visit.items() if v not in waiting and t}
+    patients = Patient.objects.in_bulk(owing)
     found: dict[str, GuarantorDue] = {}
     for (patient_id, visit_id), total in sorted(by_visit.items()):
         if visit_id in waiting or not total or patient_id not in patients:
