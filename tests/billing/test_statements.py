@@ -366,3 +366,27 @@ def test_an_odd_threshold_is_refused_naming_the_field(threshold):
     with pytest.raises(ValidationError) as caught:
         service.write_off_small_balances(as_of=today(), actor=SYSTEM, threshold=threshold)
     assert "threshold" in caught.value.error_dict
+
+
+# --- bulk ---------------------------------------------------------------------------------------
+
+
+def _queries_of_a_run(guarantors: int, location) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(guarantors):
+        patient = guarantor(location)
+        consents_to_email(patient, email=f"p{patient.pk}@example.org")
+        self_pay_visit(patient)
+    with CaptureQueriesContext(connection) as captured:
+        run()
+    return len(captured.captured_queries)
+
+
+def test_a_run_takes_as_many_queries_for_six_guarantors_as_for_two():
+    location = LocationFactory()
+    two = _queries_of_a_run(2, location)
+    Statement.objects.all().delete()
+    Message.objects.all().delete()
+    assert _queries_of_a_run(6, location) <= two  # the second run finds its run made

@@ -249,7 +249,8 @@ def _money(value: Decimal) -> str:
     return str(value.quantize(CENT))
 
 
-def _visit_details(visit_dues: dict[int, Decimal], as_of: dt.date) -> list[dict[str, Any]]:
+def _visit_details(visit_dues: dict[int, Decimal], as_of: dt.date) -> dict[int, dict[str, Any]]:
+    """Each visit's line on the statement, by visit id (three queries for all of them)."""
     visits = (
         Encounter.objects.filter(pk__in=list(visit_dues))
         .select_related("rendering_provider", "patient")
@@ -277,24 +278,22 @@ def _visit_details(visit_dues: dict[int, Decimal], as_of: dt.date) -> list[dict[
         .values_list("encounter_id", "procedure_code", "modifiers")
     ):
         codes[visit_id].append(f"{code}-{modifiers}" if modifiers else code)
-    details = []
+    details = {}
     for visit in visits:
         s = sums[visit.pk]
-        details.append(
-            {
-                "date": visit.date_of_service.isoformat(),
-                "patient": f"{visit.patient.first_name} {visit.patient.last_name}",
-                "provider": str(visit.rendering_provider),
-                "codes": ", ".join(codes[visit.pk]),
-                "charges": _money(s["charges"]),
-                "insurance_paid": _money(s["insurance_paid"]),
-                "insurance_adjusted": _money(s["insurance_adjusted"]),
-                "patient_paid": _money(s["patient_paid"]),
-                "patient_adjusted": _money(s["patient_adjusted"]),
-                "patient_due": _money(visit_dues[visit.pk]),
-                "aging": rules.aging_bucket(visit.date_of_service, as_of),
-            }
-        )
+        details[visit.pk] = {
+            "date": visit.date_of_service.isoformat(),
+            "patient": f"{visit.patient.first_name} {visit.patient.last_name}",
+            "provider": str(visit.rendering_provider),
+            "codes": ", ".join(codes[visit.pk]),
+            "charges": _money(s["charges"]),
+            "insurance_paid": _money(s["insurance_paid"]),
+            "insurance_adjusted": _money(s["insurance_adjusted"]),
+            "patient_paid": _money(s["patient_paid"]),
+            "patient_adjusted": _money(s["patient_adjusted"]),
+            "patient_due": _money(visit_dues[visit.pk]),
+            "aging": rules.aging_bucket(visit.date_of_service, as_of),
+        }
     return details
 
 
@@ -307,24 +306,34 @@ def _how_to_pay(location: Location) -> dict[str, str]:
     }
 
 
-def _payments_since(patient_ids: list[int], since: dt.date, as_of: dt.date) -> list[dict[str, str]]:
+def _payments_by_patient(
+    patient_ids: list[int], since: dt.date, as_of: dt.date
+) -> dict[int, list[tuple[dt.date, dict[str, str]]]]:
+    """The desk payments of these patients received from ``since`` to ``as_of`` (one
+    query), by patient: (the day received, the statement's row)."""
     zone = practice_zone()
     start = dt.datetime.combine(since, dt.time.min, tzinfo=zone)
     end = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
-    return [
-        {
-            "date": p.received_at.astimezone(zone).date().isoformat(),
-            "receipt": p.receipt_number,
-            "method": p.get_method_display(),
-            "amount": _money(p.amount),
-        }
-        for p in PatientPayment.objects.filter(
-            patient_id__in=patient_ids,
-            voided_at__isnull=True,
-            received_at__gte=start,
-            received_at__lt=end,
-        ).order_by("received_at", "pk")
-    ]
+    found: dict[int, list[tuple[dt.date, dict[str, str]]]] = defaultdict(list)
+    for p in PatientPayment.objects.filter(
+        patient_id__in=patient_ids,
+        voided_at__isnull=True,
+        received_at__gte=start,
+        received_at__lt=end,
+    ).order_by("received_at", "pk"):
+        day = p.received_at.astimezone(zone).date()
+        found[p.patient_id].append(
+            (
+                day,
+                {
+                    "date": day.isoformat(),
+                    "receipt": p.receipt_number,
+                    "method": p.get_method_display(),
+                    "amount": _money(p.amount),
+                },
+            )
+        )
+    return found
 
 
 def _email_address(patient: Patient, consents: list[Consent]) -> tuple[str, str]:
@@ -463,6 +472,18 @@ def run_statements(*, as_of: Any, actor: Actor, location_ids: Any = None) -> Sta
     for consent in Consent.objects.filter(patient_id__in=all_ids, kind=ConsentKind.EMAIL):
         consents[consent.patient_id].append(consent)
     locations = Location.objects.in_bulk({d.location_id for d in chosen})
+    all_details = _visit_details({v: t for d in chosen for v, t in d.visits.items()}, as_of)
+    visit_order = {v: detail["date"] for v, detail in all_details.items()}
+    earliest = min(
+        (
+            previous[d.key].as_of + dt.timedelta(days=1)
+            if d.key in previous
+            else as_of - dt.timedelta(days=30)
+        )
+        for d in chosen
+    )
+    all_payments = _payments_by_patient(all_ids, earliest, as_of)
+    how_by_location: dict[int, dict[str, str]] = {}
     made: list[tuple[Statement, list[Patient], dict[str, str]]] = []
     for due in chosen:
         patient = min(due.patients, key=lambda p: p.pk)
@@ -471,7 +492,10 @@ def run_statements(*, as_of: Any, actor: Actor, location_ids: Any = None) -> Sta
         since_date = (
             before.as_of + dt.timedelta(days=1) if before else as_of - dt.timedelta(days=30)
         )
-        payments = _payments_since(ids, since_date, as_of)
+        payments = [
+            row for pid in ids for day, row in all_payments.get(pid, []) if day >= since_date
+        ]
+        payments.sort(key=lambda row: (row["date"], row["receipt"]))
         paid = sum((Decimal(p["amount"]) for p in payments), ZERO)
         since = rules.balance_since(
             as_of,
@@ -481,13 +505,15 @@ def run_statements(*, as_of: Any, actor: Actor, location_ids: Any = None) -> Sta
             paid,
         )
         stage = rules.dunning_stage(since, as_of)
-        details = _visit_details(due.visits, as_of)
+        details = [all_details[v] for v in sorted(due.visits, key=lambda v: (visit_order[v], v))]
         aging = rules.aging(
             ((dt.date.fromisoformat(v["date"]), Decimal(v["patient_due"])) for v in details), as_of
         )
         location_id = due.location_id
         location = locations[location_id]
-        how = _how_to_pay(location)
+        if location_id not in how_by_location:
+            how_by_location[location_id] = _how_to_pay(location)
+        how = how_by_location[location_id]
         due_by = as_of + dt.timedelta(days=30)
         address, why_not = "", ""
         for p in sorted(due.patients, key=lambda p: p.pk):
