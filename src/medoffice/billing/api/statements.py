@@ -31,6 +31,7 @@ from medoffice.api.common import (
 )
 from medoffice.api.errors import error_responses
 from medoffice.billing import statement_pdf
+from medoffice.billing.error_codes import BillingErrorCode as Code
 from medoffice.billing.models import Statement, StatementRun
 from medoffice.billing.selectors import statements as selectors
 from medoffice.billing.services import statements as services
@@ -139,7 +140,14 @@ def run_statements(request: ApiRequest, payload: Body[RunIn | None] = None) -> A
     payload = payload or RunIn.model_validate({})
     if payload.location_ids and any(not 1 <= pk <= MAX_ID for pk in payload.location_ids):
         raise ValidationError(
-            {"location_ids": [ValidationError("Location ids are whole numbers from 1.")]}
+            {
+                "location_ids": [
+                    ValidationError(
+                        "Location ids are whole numbers from 1.",
+                        code=Code.STATEMENT_LOCATION_INVALID,
+                    )
+                ]
+            }
         )
     run = services.run_statements(
         as_of=payload.as_of or services.practice_today(),
