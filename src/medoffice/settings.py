@@ -290,6 +290,12 @@ STRIPE_TIMEOUT_SECONDS = 10.0
 BALANCE_REMINDER_EVERY_DAYS = CONFIG.balance_reminder_every_days
 # A payment plan's instalment unpaid this many days after its due date defaults the plan.
 PLAN_DEFAULT_AFTER_DAYS = CONFIG.plan_default_after_days
+# Patient statements (billing/services/statements.py): a guarantor gets a statement when
+# their patient due is above the minimum; balances under the small-balance threshold older
+# than the days given are written off by the small-balance rule.
+STATEMENT_MINIMUM_DUE = "5.00"
+SMALL_BALANCE_THRESHOLD = "2.00"
+SMALL_BALANCE_DAYS = 90
 
 # --- API ------------------------------------------------------------------
 NINJA_PAGINATION_PER_PAGE = 50

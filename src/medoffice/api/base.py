@@ -103,6 +103,10 @@ OPERATION_IDS = {
     "eligibility_checks": "listEligibilityChecks",
     "eligibility_check": "getEligibilityCheck",
     "import_eligibility_271": "importEligibility271",
+    "run_statements": "runStatements",
+    "list_runs": "listStatementRuns",
+    "patient_statements": "listPatientStatements",
+    "statement_file": "downloadStatement",
     # Reports
     "wait_times": "reportWaitTimes",
     "no_shows": "reportNoShows",
@@ -152,7 +156,8 @@ AREAS: list[tuple[str, str, tuple[str, ...]]] = [
         "insurance eligibility: the checks (270 inquiries) and the payers' answers (271); "
         "visits' charges (diagnoses, service lines, coder review), claims, ICD-10-CM search; "
         "claims out: scrubbing, 837P batches, acknowledgements (999, 277CA), rejections; "
-        "follow-up of silent claims: claim status requests (276) and answers (277).",
+        "follow-up of silent claims: claim status requests (276) and answers (277); "
+        "patient statements: the monthly runs, a patient's statements and their PDFs.",
         (
             "billing",
             "encounters",
@@ -162,6 +167,8 @@ AREAS: list[tuple[str, str, tuple[str, ...]]] = [
             "batches",
             "acknowledgements",
             "claim-status",
+            "statement-runs",
+            "patients/{id}/statements",
         ),
     ),
     ("Reports", "The practice's figures.", ("reports",)),

@@ -77,6 +77,12 @@ class BillingConfig(AppConfig):
                 Permission.VIEW_LEDGER,
                 33,
             ),
+            NavEntry(
+                "Billing", "Statements", "billing_office:statements", Permission.VIEW_LEDGER, 36
+            ),
+            NavEntry(
+                "Billing", "Collections", "billing_office:collections", Permission.VIEW_LEDGER, 37
+            ),
         )
         for label, url_name, order in (
             ("Codes", "billing_office:codes", 40),
@@ -130,4 +136,7 @@ class BillingConfig(AppConfig):
         )
         register_builder(
             "billing-remittances", "medoffice.billing.demo_era.build_remittances", order=39
+        )
+        register_builder(
+            "billing-statements", "medoffice.billing.demo_statements.build_statements", order=40
         )

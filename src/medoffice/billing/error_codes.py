@@ -171,3 +171,11 @@ class BillingErrorCode(StrEnum):
     ERA_EXCEPTION_NOT_MATCHABLE = "era_exception_not_matchable"
     ERA_CLAIM_INVALID = "era_claim_invalid"
     ERA_NOTE_REQUIRED = "era_note_required"
+    # statements and collections
+    STATEMENT_DATE_INVALID = "statement_date_invalid"
+    STATEMENT_LOCATION_INVALID = "statement_location_invalid"
+    STATEMENT_AMOUNT_INVALID = "statement_amount_invalid"
+    STATEMENT_RUN_BUSY = "statement_run_busy"
+    COLLECTIONS_ALREADY = "collections_already"
+    COLLECTIONS_NOT_FLAGGED = "collections_not_flagged"
+    COLLECTIONS_NO_BALANCE = "collections_no_balance"

@@ -108,6 +108,20 @@ def receipt_document(payment: PatientPayment) -> Any:
         return _layout(html)
 
 
+def html_to_pdf(html: str) -> bytes:
+    """Lay out ``html`` (a document of billing's: a statement, a run's print file) with the
+    process's renderer and return the PDF's bytes."""
+    with _render_lock:
+        data: bytes = _layout(html).write_pdf()
+    return data
+
+
+def html_to_document(html: str) -> Any:
+    """The laid-out WeasyPrint document of ``html`` (its ``pages``)."""
+    with _render_lock:
+        return _layout(html)
+
+
 def warm_up() -> None:
     """Make the process's renderer and lay out one small page, so the first receipt is quick."""
     with _render_lock:

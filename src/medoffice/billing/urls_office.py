@@ -18,6 +18,7 @@ from medoffice.billing.views import (
     ledger,
     plans,
     reference,
+    statements,
     submission,
 )
 from medoffice.billing.views.cms1500 import claim_cms1500_pdf
@@ -66,6 +67,38 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("patients/<int:pk>/payment-plans/new/", plans.plan_new, name="payment-plan-new"),
     path("payment-plans/<int:pk>/", plans.plan_detail, name="payment-plan"),
     path("payment-plans/<int:pk>/cancel/", plans.plan_cancel, name="payment-plan-cancel"),
+    # patient statements, collections, small balances (billing/views/statements.py)
+    path("statements/", statements.statement_runs, name="statements"),
+    path("statements/runs/<int:pk>/", statements.statement_run, name="statement-run"),
+    path(
+        "statements/runs/<int:pk>/print.pdf",
+        statements.statement_run_print,
+        name="statement-run-print",
+    ),
+    path("statements/<int:pk>.pdf", statements.statement_file, name="statement-pdf"),
+    path(
+        "patients/<int:pk>/statements/",
+        statements.patient_statements,
+        name="patient-statements",
+    ),
+    path(
+        "patients/<int:pk>/collections/",
+        statements.flag_collections,
+        name="patient-collections",
+    ),
+    path("collections/", statements.collections, name="collections"),
+    path("collections/export.csv", statements.collections_export, name="collections-export"),
+    path(
+        "collections/<int:pk>/reverse/",
+        statements.unflag_collections,
+        name="collections-reverse",
+    ),
+    path("small-balances/", statements.small_balances, name="small-balances"),
+    path(
+        "small-balances/<int:pk>/reverse/",
+        statements.reverse_small_balance,
+        name="small-balance-reverse",
+    ),
     path("claims/", claims.ClaimList.as_view(), name="claims"),
     path("claims/<int:pk>/", claims.claim_detail, name="claim"),
     path("claims/<int:pk>/void/", claims.void, name="claim-void"),

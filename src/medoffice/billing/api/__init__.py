@@ -9,6 +9,7 @@ from medoffice.billing.api.followup import router as followup_router
 from medoffice.billing.api.payments import router
 from medoffice.billing.api.plans import router as plans_router
 from medoffice.billing.api.reference import router as reference_router
+from medoffice.billing.api.statements import router as statements_router
 from medoffice.billing.api.submission import router as submission_router
 
 router.add_router("", reference_router)
@@ -20,6 +21,7 @@ router.add_router("", submission_router)
 router.add_router("", followup_router)
 router.add_router("", denials_router)
 router.add_router("", era_router)
+router.add_router("", statements_router)
 router.add_router("", claims_router)
 router.add_router("", plans_router)
 

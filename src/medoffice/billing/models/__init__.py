@@ -45,6 +45,13 @@ from medoffice.billing.models.followup import ClaimNote, StatusInquiry, StatusRe
 from medoffice.billing.models.ledger import LedgerEntry, LedgerIsAppendOnly
 from medoffice.billing.models.payments import PatientPayment, PaymentRefund
 from medoffice.billing.models.plans import OnlineCheckout, PaymentPlan, PaymentPlanInstalment
+from medoffice.billing.models.statements import (
+    CollectionsFlag,
+    DunningStage,
+    Statement,
+    StatementDelivery,
+    StatementRun,
+)
 
 __all__ = [
     "Acknowledgement",
@@ -61,12 +68,14 @@ __all__ = [
     "ClaimNote",
     "ClaimTransition",
     "Clearinghouse",
+    "CollectionsFlag",
     "Contract",
     "ContractCarveOut",
     "ControlNumber",
     "CoverageUpdateProposal",
     "Denial",
     "DenialEvent",
+    "DunningStage",
     "EligibilityCheck",
     "Encounter",
     "EncounterDiagnosis",
@@ -97,6 +106,9 @@ __all__ = [
     "ProcedureCode",
     "ProposalStatus",
     "PtpEdit",
+    "Statement",
+    "StatementDelivery",
+    "StatementRun",
     "StatusInquiry",
     "StatusRequestFile",
 ]

@@ -1,0 +1,22 @@
+"""The statement pages' forms: the run's date, a collections flag and its reversal, the
+small-balance rule."""
+
+from __future__ import annotations
+
+from django import forms
+
+from medoffice.core.forms import BootstrapMixin, typed_date_field
+
+
+class RunForm(BootstrapMixin, forms.Form):
+    as_of = typed_date_field("Statement date", help_text="The statements' month is this date's.")
+
+
+class ReasonForm(BootstrapMixin, forms.Form):
+    reason = forms.CharField(label="Reason", max_length=200)
+
+
+class SmallBalanceForm(BootstrapMixin, forms.Form):
+    as_of = typed_date_field("As of")
+    threshold = forms.CharField(label="Under (dollars)", required=False, max_length=20)
+    days = forms.CharField(label="Older than (days)", required=False, max_length=10)
