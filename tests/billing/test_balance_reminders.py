@@ -94,6 +94,25 @@ def test_a_registered_exclusion_such_as_collections_leaves_the_patient_out(monke
     assert not balance_messages(patient).exists()
 
 
+def test_no_text_to_a_patient_whose_account_is_in_collections():
+    from medoffice.billing.services.statements import flag_to_collections
+
+    patient = owing()
+    flag_to_collections(patient=patient, reason="Sent to the agency", actor=SYSTEM)
+    reminders.queue_balance_reminders(actor=SYSTEM)
+    assert not balance_messages(patient).exists()
+
+
+def test_a_patient_taken_out_of_collections_gets_texts_again():
+    from medoffice.billing.services.statements import flag_to_collections, unflag_collections
+
+    patient = owing()
+    flag = flag_to_collections(patient=patient, reason="Sent to the agency", actor=SYSTEM)
+    unflag_collections(flag=flag, reason="Paid the agency", actor=SYSTEM)
+    reminders.queue_balance_reminders(actor=SYSTEM)
+    assert balance_messages(patient).count() == 1
+
+
 def test_no_text_to_a_patient_with_nothing_due():
     patient = ReachablePatientFactory()
     reminders.queue_balance_reminders(actor=SYSTEM)

@@ -124,6 +124,10 @@ class BillingConfig(AppConfig):
         from medoffice.billing.tasks import schedule_patient_billing_run
 
         register_message_kinds()
+        from medoffice.billing.reminders import exclude_from_balance_reminders
+        from medoffice.billing.services.statements import patients_in_collections
+
+        exclude_from_balance_reminders(patients_in_collections)
         register_periodic(
             PeriodicTask(
                 "patient-billing",

@@ -73,9 +73,12 @@ STAGE_MESSAGES = {
 
 
 def statement_pay_url(statement: Statement) -> str:
-    """The pay link printed on the statement and its e-mail ("" until the lead wires the
-    signed pay link in)."""
-    return ""
+    """The signed pay link printed on the statement and its e-mail: it opens the statement's
+    patient's balance without an account (``billing.paylinks``); made again at each print,
+    so a statement reprinted later carries a link that has not expired."""
+    from medoffice.billing.paylinks import pay_url
+
+    return pay_url(patient_id=statement.patient_id, statement_id=statement.pk)
 
 
 def minimum_due() -> Decimal:
@@ -170,6 +173,25 @@ def active_collections_keys(keys: list[str] | None = None) -> set[str]:
     if keys is not None:
         flags = flags.filter(guarantor_key__in=keys)
     return set(flags.values_list("guarantor_key", flat=True))
+
+
+def patients_in_collections(patient_ids: set[int]) -> set[int]:
+    """Those of ``patient_ids`` whose guarantor's account is in collections (balance
+    reminders leave them out: the agency has the account)."""
+    flagged = active_collections_keys()
+    if not flagged or not patient_ids:
+        return set()
+    return {
+        patient.pk
+        for patient in Patient.objects.filter(pk__in=patient_ids).only(
+            "guarantor_relationship",
+            "guarantor_first_name",
+            "guarantor_last_name",
+            "guarantor_date_of_birth",
+            "guarantor_address",
+        )
+        if guarantor_key_of(patient) in flagged
+    }
 
 
 # --- what is due ----------------------------------------------------------------------------
