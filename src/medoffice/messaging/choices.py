@@ -12,6 +12,10 @@ class MessageKind(models.TextChoices):
     REMINDER = "reminder", "Appointment reminder"
     WAITLIST_OFFER = "waitlist_offer", "Waitlist offer"
     RECALL = "recall", "Recall"
+    # billing's (billing/reminders.py, billing/services/statements.py)
+    BALANCE_REMINDER = "balance_reminder", "Balance reminder"
+    PLAN_REMINDER = "plan_reminder", "Payment plan reminder"
+    STATEMENT = "statement", "Statement"
 
 
 class MessageStatus(models.TextChoices):
