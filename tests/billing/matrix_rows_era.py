@@ -69,6 +69,12 @@ ROWS = [
         BILLERS,
         target="billing_era_file",
     ),
+    page(
+        "/billing/remittances/<int:pk>/advice.pdf",
+        "One remittance as a remittance advice (PDF)",
+        BILLERS,
+        target="billing_era_file",
+    ),
     page("/billing/remittances/exceptions/", "Remittance exceptions queue", BILLERS),
     page(
         "/billing/remittances/exceptions/<int:pk>/",

@@ -119,6 +119,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("remittances/", era.EraFileList.as_view(), name="era-files"),
     path("remittances/import/", era.era_upload, name="era-upload"),
     path("remittances/<int:pk>/", era.era_file_detail, name="era-file"),
+    path("remittances/<int:pk>/advice.pdf", era.era_file_pdf, name="era-file-pdf"),
     path("remittances/exceptions/", era.EraExceptionList.as_view(), name="era-exceptions"),
     path("remittances/exceptions/<int:pk>/", era.era_exception, name="era-exception"),
     path(

@@ -7,19 +7,23 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from medoffice.billing.models import Claim, EraException, EraFile
+from medoffice.billing.remittance_pdf import remittance_advice_response
 from medoffice.billing.selectors import era as selectors
 from medoffice.billing.services import era as services
+from medoffice.core.audit import record_event
 from medoffice.core.formaction import refusal_text
 from medoffice.core.http import AuthenticatedRequest
 from medoffice.core.listing import Column, ListPage
+from medoffice.core.models import AuditAction
 from medoffice.core.money import format_money
 from medoffice.core.roles import Permission
+from medoffice.x12.errors import X12Error
 
 
 class EraFileList(ListPage):
@@ -123,6 +127,46 @@ def era_file_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "billing/era/detail.html",
         {"title": f"Remittance {view.era_file.file_name}", "view": view},
     )
+
+
+@require_safe
+@permission_required(Permission.VIEW_LEDGER, raise_exception=True)
+def era_file_pdf(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The file as a remittance advice (PDF): every payment and claim, or one claim's
+    (``?claim=<CLP01>``); a user limited to some locations gets only their claims."""
+    era_file = selectors.era_files(request.user).filter(pk=pk).first()
+    if era_file is None:
+        raise Http404("No such ERA file.")
+    shown = list(selectors.claim_payments(request.user).filter(payment__era_file=era_file))
+    allowed = {cp.claim_identifier for cp in shown}
+    wanted = request.GET.get("claim", "").strip()
+    claim_ids: set[str] | None = None
+    if wanted:
+        if wanted not in allowed:
+            raise Http404("No such claim in this file.")
+        claim_ids = {wanted}
+        shown = [cp for cp in shown if cp.claim_identifier == wanted]
+    elif request.user.location_ids() is not None:
+        if not allowed:
+            raise Http404("No claim of this file is at your locations.")
+        claim_ids = allowed
+    try:
+        response = remittance_advice_response(
+            era_file.content.encode("utf-8"), era_file.file_name, claim_ids
+        )
+    except X12Error as refused:
+        messages.error(request, f"This file cannot be shown as a remittance advice: {refused}")
+        return redirect("billing_office:era-file", pk=era_file.pk)
+    record_event(
+        AuditAction.PRINT,
+        user=request.user,
+        obj=era_file,
+        patient_ids=[cp.claim.patient_id for cp in shown if cp.claim is not None],
+        data_category="ledger",
+        detail=f"remittance advice of {era_file.file_name[:80]}"
+        + (f", claim {wanted[:38]}" if wanted else ""),
+    )
+    return response
 
 
 @require_http_methods(["GET", "POST"])
