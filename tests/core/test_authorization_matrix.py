@@ -722,6 +722,7 @@ MATRIX_EXTENSIONS = [
     "tests.billing.matrix_rows_cob",
     "tests.billing.matrix_rows_ledger",
     "tests.billing.matrix_rows_followup",
+    "tests.billing.matrix_rows_aging",
     "tests.messaging.matrix_rows",
     "tests.reports.matrix_rows",
 ]

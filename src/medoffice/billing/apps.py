@@ -59,6 +59,7 @@ class BillingConfig(AppConfig):
                 33,
             ),
             NavEntry("Billing", "Follow-up", "billing_office:follow-up", Permission.VIEW_CLAIM, 34),
+            NavEntry("Billing", "A/R aging", "billing_office:aging", Permission.VIEW_LEDGER, 34),
         )
         for label, url_name, order in (
             ("Codes", "billing_office:codes", 40),

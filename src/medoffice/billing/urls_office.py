@@ -7,6 +7,7 @@ charges and the coder queue, the ledger and credit balances, claims, batches, ac
 from django.urls import URLPattern, URLResolver, include, path
 
 from medoffice.billing.views import (
+    aging,
     claims,
     cob,
     encounters,
@@ -58,6 +59,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("lookup/charge/", encounters.charge_price, name="charge-price"),
     path("patients/<int:pk>/ledger/", ledger.patient_ledger, name="patient-ledger"),
     path("credit-balances/", ledger.CreditBalanceList.as_view(), name="credit-balances"),
+    path("aging/", aging.aging, name="aging"),
     path("claims/", claims.ClaimList.as_view(), name="claims"),
     path("claims/<int:pk>/", claims.claim_detail, name="claim"),
     path("claims/<int:pk>/void/", claims.void, name="claim-void"),

@@ -1,5 +1,6 @@
 """Billing's JSON API: one router made of each part's."""
 
+from medoffice.billing.api.aging import router as aging_router
 from medoffice.billing.api.claims import router as claims_router
 from medoffice.billing.api.eligibility import router as eligibility_router
 from medoffice.billing.api.followup import router as followup_router
@@ -14,5 +15,6 @@ router.add_router("", eligibility_router)
 router.add_router("", submission_router)
 router.add_router("", followup_router)
 router.add_router("", claims_router)
+router.add_router("", aging_router)
 
 __all__ = ["router"]
