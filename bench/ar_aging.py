@@ -76,7 +76,9 @@ def build(count: int) -> dict[str, Any]:
     providers = list(Provider.objects.values_list("pk", flat=True))
     locations = list(Location.objects.values_list("pk", flat=True))
     kind = AppointmentType.objects.order_by("pk").first()
-    assert kind is not None and patients and providers
+    assert kind is not None
+    assert patients
+    assert providers
     zone = timezone.get_current_timezone()
     today = timezone.localdate()
     now = timezone.now()
@@ -137,17 +139,27 @@ def build(count: int) -> dict[str, Any]:
                     "posted_at": now,
                 }  # fmt: skip
 
-                def entry(kind: str, amount: Decimal, days: int, payer_id: Any = payer,
-                          party: str = "insurance", **extra: Any) -> LedgerEntry:
+                def entry(
+                    kind: str,
+                    amount: Decimal,
+                    days: int,
+                    payer_id: Any = payer,
+                    party: str = "insurance",
+                    e: Any = e,
+                    common: dict[str, Any] = common,
+                    **extra: Any,
+                ) -> LedgerEntry:
                     day = min(e.date_of_service + dt.timedelta(days=days), today)
-                    return LedgerEntry(kind=kind, party=party, payer_id=payer_id,
-                                       amount=amount, effective_date=day, **common, **extra)  # fmt: skip
+                    return LedgerEntry(
+                        kind=kind, party=party, payer_id=payer_id, amount=amount,
+                        effective_date=day, **common, **extra,
+                    )  # fmt: skip
 
                 rows.append(entry("charge", line.charge, 1))
                 if age > 30 and rng.random() < 0.8:
                     paid = (line.charge * Decimal("0.55")).quantize(Decimal("0.01"))
                     contractual = (line.charge * Decimal("0.30")).quantize(Decimal("0.01"))
-                    rows.append(entry("payment", -paid, 25))
+                    rows.append(entry("ins_payment", -paid, 25))
                     rows.append(entry("contractual", -contractual, 25, group_code="CO",
                                       reason_code="45"))  # fmt: skip
                     rest = line.charge - paid - contractual
@@ -157,7 +169,7 @@ def build(count: int) -> dict[str, Any]:
                         rows.append(entry("transfer", rest, 25, payer_id=None, party="patient",
                                           group_code="PR", reason_code="2"))  # fmt: skip
                         if age > 60 and rng.random() < 0.6:
-                            rows.append(entry("patient_payment", -rest, 55, payer_id=None,
+                            rows.append(entry("pt_payment", -rest, 55, payer_id=None,
                                               party="patient"))  # fmt: skip
             LedgerEntry.objects.bulk_create(rows, batch_size=5000)
         entries += len(rows)
@@ -179,12 +191,12 @@ def measure(count: int) -> dict[str, Any]:
     from django.core.management import call_command
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
+    from tests.conftest import login_client
+    from tests.factories import UserFactory
 
     from medoffice.billing.selectors import aging
     from medoffice.core.models import User
     from medoffice.core.roles import Role
-    from tests.conftest import login_client
-    from tests.factories import UserFactory
 
     call_command("collectstatic", interactive=False, verbosity=0)
     started = time.perf_counter()

@@ -115,7 +115,7 @@ def manager(**kw):
      (121, "days_over_120")],
 )  # fmt: skip
 def test_the_sql_puts_a_visit_in_the_bucket_of_its_age(days, bucket):
-    visit, as_of = age_visit(days)
+    _visit, as_of = age_visit(days)
     view = selectors.aging_by_payer(manager(), as_of=as_of)
     (row,) = view.rows
     assert row.buckets[bucket] == D("170.00")
@@ -263,7 +263,7 @@ def as_of_param(*visits) -> str:
 
 @pytest.mark.django_db
 def test_a_northgate_user_sees_only_northgates_balances(two_offices):
-    northgate, ours, theirs = two_offices
+    northgate, ours, _theirs = two_offices
     user = manager(locations=[northgate])
     day = selectors.today()
     assert selectors.aging_by_payer(user, as_of=day).total == D("170.00")
@@ -288,7 +288,8 @@ def test_a_northgate_biller_never_sees_a_riverside_patient_on_the_page_drill_dow
         f"?by=payer&as_of={day}&payer={payer}&format=csv",
     ):
         body = client.get(URL + query).content.decode()
-        assert "Rivera" not in body and claim_of(theirs).control_number not in body, query
+        assert "Rivera" not in body, query
+        assert claim_of(theirs).control_number not in body, query
     assert "Northwood" in client.get(f"{URL}?by=patient&as_of={day}").content.decode()
 
 
@@ -296,7 +297,7 @@ def test_a_northgate_biller_never_sees_a_riverside_patient_on_the_page_drill_dow
 def test_a_northgate_user_choosing_riverside_is_refused_naming_the_location(
     client_for, two_offices
 ):
-    northgate, ours, theirs = two_offices
+    northgate, _ours, theirs = two_offices
     riverside = theirs.location
     client = client_for(Role.BILLER, locations=[northgate])
     page = client.get(f"{URL}?location={riverside.pk}")
@@ -307,9 +308,11 @@ def test_a_northgate_user_choosing_riverside_is_refused_naming_the_location(
 @pytest.mark.django_db
 def test_the_api_by_patient_leaves_out_other_locations(api_for, two_offices):
     northgate, ours, theirs = two_offices
-    body = api_for(Role.BILLER, locations=[northgate]).get(
-        f"{API}?by=patient&as_of={as_of_param(ours, theirs)}"
-    ).json()
+    body = (
+        api_for(Role.BILLER, locations=[northgate])
+        .get(f"{API}?by=patient&as_of={as_of_param(ours, theirs)}")
+        .json()
+    )
     assert [r["patient_id"] for r in body["rows"]] == [ours.patient_id]
     assert body["total"] == "10.00"
 
@@ -340,7 +343,9 @@ def test_a_patients_row_links_to_the_patients_ledger(client_for):
     visit, as_of = age_visit(10)
     to_patient(visit)
     page = client_for(Role.BILLER).get(f"{URL}?by=patient&as_of={as_of}")
-    assert reverse("billing_office:patient-ledger", args=[visit.patient_id]) in page.content.decode()
+    assert (
+        reverse("billing_office:patient-ledger", args=[visit.patient_id]) in page.content.decode()
+    )
 
 
 @pytest.mark.django_db
@@ -360,8 +365,10 @@ def test_the_csv_has_a_row_per_payer_and_the_totals(client_for):
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode()
                                        if response.streaming else response.content.decode())))  # fmt: skip
     assert rows[0][:7] == ["Payer", "0–30", "31–60", "61–90", "91–120", "120+", "Total"]
-    assert rows[2][0] == selectors.PATIENTS_ROW and rows[2][2] == "30.00"
-    assert rows[-1][0] == "Total" and rows[-1][6] == "170.00"
+    assert rows[2][0] == selectors.PATIENTS_ROW
+    assert rows[2][2] == "30.00"
+    assert rows[-1][0] == "Total"
+    assert rows[-1][6] == "170.00"
 
 
 @pytest.mark.django_db
@@ -386,7 +393,8 @@ def test_a_bad_as_of_on_the_page_is_a_form_error_not_a_500(client_for, bad):
 @pytest.mark.django_db
 def test_a_bad_as_of_for_the_csv_is_a_400_naming_the_field(client_for):
     response = client_for(Role.BILLER).get(f"{URL}?as_of=9999-99-99&format=csv")
-    assert response.status_code == 400 and response.content.startswith(b"as_of:")
+    assert response.status_code == 400
+    assert response.content.startswith(b"as_of:")
 
 
 @pytest.mark.django_db
@@ -407,7 +415,8 @@ def test_the_api_gives_the_payers_buckets_as_strings_of_dollars(api_for):
         "170.00",
         "170.00",
     )
-    assert body["by"] == "payer" and body["as_of"] == as_of.isoformat()
+    assert body["by"] == "payer"
+    assert body["as_of"] == as_of.isoformat()
 
 
 @pytest.mark.django_db
