@@ -224,8 +224,10 @@ def measure(count: int) -> dict[str, Any]:
         # Counted by a wrapper: a request resets the connection's query log when it starts.
         executed: list[str] = []
 
-        def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-            executed.append(sql)
+        def count(
+            execute: Any, sql: str, params: Any, many: bool, context: Any, log: Any = executed
+        ) -> Any:
+            log.append(sql)
             return execute(sql, params, many, context)
 
         with connection.execute_wrapper(count):
