@@ -130,11 +130,11 @@ def aging_by_payer(
     """Each payer's balance by bucket, and the patients' share as one more row (``key``
     None, last); largest total first. One grouped query, and one for the payers' names."""
     as_of = as_of or today()
-    grouped = list(
+    grouped: list[Any] = list(
         aged_entries(user, as_of, location_id)
         .values("payer_id")
         .annotate(**_sums(as_of))
-        .exclude(total=0)
+        .exclude(Q(total=0))
     )
     names = dict(
         Payer.objects.filter(pk__in=[r["payer_id"] for r in grouped if r["payer_id"]]).values_list(
@@ -217,7 +217,7 @@ def aging_by_patient(
         .filter(payer__isnull=True)
         .values("patient_id")
         .annotate(**_sums(as_of))
-        .exclude(total=0)
+        .exclude(Q(total=0))
     )
     ordered = _ordered(grouped, sort, ("patient__last_name", "patient__first_name", "patient_id"))
     page, totals, count = _page(ordered, offset, limit)
@@ -271,10 +271,10 @@ def aging_by_claim(
     as_of = as_of or today()
     grouped = (
         aged_entries(user, as_of, location_id)
-        .filter(payer_id=payer_id)
+        .filter(Q(payer_id=payer_id) if payer_id is not None else Q(payer__isnull=True))
         .values("claim_id", "patient_id")
         .annotate(**_sums(as_of))
-        .exclude(total=0)
+        .exclude(Q(total=0))
     )
     ordered = _ordered(grouped, sort, ("claim_id",))
     page, totals, count = _page(ordered, offset, limit)

@@ -137,7 +137,7 @@ def revenue_kpis(user: User | SystemActor, *, on: dt.date | None = None) -> Reve
     entries = entries_for(user).order_by()
 
     # 1. Money by month of effect.
-    flows = {
+    flows: dict[dt.date, Any] = {
         _key(row["month"]): row
         for row in entries.filter(effective_date__gte=first, effective_date__lte=on)
         .annotate(month=TruncMonth("effective_date"))
@@ -168,7 +168,7 @@ def revenue_kpis(user: User | SystemActor, *, on: dt.date | None = None) -> Reve
     # 3. Claims by month first submitted.
     claims = Claim.objects.restrict(user, "view").order_by()
     on_claim = LedgerEntry.objects.filter(claim_id=OuterRef("pk"))
-    submitted = {
+    submitted: dict[dt.date, Any] = {
         _key(row["month"]): row
         for row in claims.filter(
             first_submitted_at__date__gte=first, first_submitted_at__date__lte=on
@@ -187,17 +187,17 @@ def revenue_kpis(user: User | SystemActor, *, on: dt.date | None = None) -> Reve
         )
     }
     # 4. Claims by month made: the first scrub.
-    scrubbed = {
+    scrubbed: dict[dt.date, Any] = {
         _key(row["month"]): row
         for row in claims.filter(
             created_at__date__gte=first, created_at__date__lte=on, first_scrub_clean__isnull=False
         )
         .annotate(month=TruncMonth("created_at", tzinfo=zone))
         .values("month")
-        .annotate(scrubbed=Count("pk"), clean=Count("pk", filter=Q(first_scrub_clean=True)))
+        .annotate(scrubbed=Count("pk"), clean_count=Count("pk", filter=Q(first_scrub_clean=True)))
     }
     # 5. Desk payments for a visit.
-    collected = {
+    collected: dict[dt.date, Decimal] = {
         _key(row["month"]): row["total"]
         for row in PatientPayment.objects.restrict(user, "view")
         .order_by()
@@ -215,7 +215,7 @@ def revenue_kpis(user: User | SystemActor, *, on: dt.date | None = None) -> Reve
     series: dict[str, list[Decimal | None]] = {key: [] for key, _l, _u in FIGURES}
     ar = standing["opening"]
     for n, (start, end) in enumerate(zip(months, ends, strict=True)):
-        flow = flows.get(start, {})
+        flow: dict[str, Any] = flows.get(start, {})
         charges = flow.get("charges", ZERO)
         payments = -flow.get("payments", ZERO)
         refunds = flow.get("refunds", ZERO)
@@ -233,16 +233,16 @@ def revenue_kpis(user: User | SystemActor, *, on: dt.date | None = None) -> Reve
         series["gross_collection_rate"].append(
             _safe(kpis.gross_collection_rate, max(payments, ZERO), max(charges, ZERO))
         )
-        sent = submitted.get(start, {})
+        sent: dict[str, Any] = submitted.get(start, {})
         series["denial_rate"].append(
             _safe(kpis.denial_rate, sent.get("denied_count", 0), sent.get("count", 0))
         )
         series["first_pass_resolution_rate"].append(
             _safe(kpis.first_pass_resolution_rate, sent.get("first_pass", 0), sent.get("count", 0))
         )
-        scrub = scrubbed.get(start, {})
+        scrub: dict[str, Any] = scrubbed.get(start, {})
         series["clean_claim_rate"].append(
-            _safe(kpis.clean_claim_rate, scrub.get("clean", 0), scrub.get("scrubbed", 0))
+            _safe(kpis.clean_claim_rate, scrub.get("clean_count", 0), scrub.get("scrubbed", 0))
         )
         for days_over in (90, 120):
             old = min(max(standing[f"over_{days_over}_{n}"], ZERO), positive_ar)

@@ -76,6 +76,11 @@ def _link(request: AuthenticatedRequest, aging: Any, row: Any) -> str:
     return "?" + query.urlencode()
 
 
+def _kept(query: Any) -> dict[str, str]:
+    """The day and the location, which every tab and the way back keep."""
+    return {k: str(query.get(k)) for k in ("as_of", "location") if query.get(k)}
+
+
 def _first_column(aging: Any) -> str:
     return {"payer": "Payer", "patient": "Patient", "claim": "Claim"}[aging.by]
 
@@ -175,7 +180,7 @@ def aging(request: AuthenticatedRequest) -> HttpResponse:
         }
     tabs = []
     for value, label in (("payer", "By payer"), ("patient", "By patient")):
-        tab_query = {k: v for k, v in query.items() if k in {"as_of", "location"} and v}
+        tab_query = _kept(query)
         tab_query["by"] = value
         tabs.append(
             {
@@ -200,7 +205,6 @@ def aging(request: AuthenticatedRequest) -> HttpResponse:
             "shares": [share_text(s) for s in result.shares.values()],
             "query": query.urlencode(),
             "sort_query": sort_query.urlencode(),
-            "back": "?"
-            + urlencode({k: v for k, v in query.items() if k in {"as_of", "location"} and v}),
+            "back": "?" + urlencode(_kept(query)),
         },
     )
