@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from medoffice.billing import aging
@@ -56,6 +56,7 @@ def test_a_balance_is_in_the_bucket_of_its_age_in_days(age, bucket):
     assert aging.bucket_of(as_of - dt.timedelta(days=age), as_of) == bucket
 
 
+@settings(suppress_health_check=[HealthCheck.too_slow])  # two plain dates; a busy machine
 @given(service_date=DATES, as_of=DATES)
 def test_the_cutoffs_the_sql_compares_with_put_every_date_in_the_same_bucket(service_date, as_of):
     earliest = dict(aging.cutoffs(as_of))
@@ -437,3 +438,20 @@ def test_an_unknown_view_in_the_api_is_a_400_naming_by(api_for):
 @pytest.mark.django_db
 def test_the_api_refuses_the_front_desk(api_for):
     assert api_for(Role.FRONT_DESK).get(API).status_code == 403
+
+
+@pytest.mark.django_db
+def test_by_payer_sorts_by_a_column_and_keeps_the_patients_share_last():
+    small = claimed_visit()
+    big = claimed_visit()
+    service.post_insurance_payment(
+        actor=SYSTEM, line=lines_of(small)[0], payer_id=claim_of(small).payer_id,
+        amount="100.00",
+    )  # fmt: skip
+    to_patient(big, "5.00")
+    view = selectors.aging_by_payer(manager(), sort="total")
+    assert [r.key for r in view.rows] == [
+        claim_of(small).payer_id,
+        claim_of(big).payer_id,
+        None,
+    ]

@@ -42,8 +42,8 @@ class AgingQuery(Schema):
     sort: str | None = Field(
         None,
         max_length=20,
-        description="By patient: `name`, `total` or a bucket's key, `-` first for largest "
-        "first (`-total`, the default).",
+        description="`name`, `total` or a bucket's key, `-` first for largest first "
+        "(`-total`, the default); the patients' share's row stays last by payer.",
     )
     limit: int = Field(selectors.PAGE_SIZE, ge=1, le=selectors.MAX_PAGE_SIZE)
     offset: int = Field(0, ge=0, le=10**9)
@@ -121,7 +121,7 @@ def ar_aging(request: ApiRequest, filters: Query[AgingQuery]) -> Any:
             limit=filters.limit,
         )
     else:
-        result = selectors.aging_by_payer(request.auth, **common)
+        result = selectors.aging_by_payer(request.auth, **common, sort=cleaned["sort"])
     audit(
         request,
         AuditAction.READ,

@@ -125,10 +125,15 @@ def _shares(totals: dict[str, Decimal], total: Decimal) -> dict[str, Decimal | N
 
 
 def aging_by_payer(
-    user: User | SystemActor, *, as_of: dt.date | None = None, location_id: int | None = None
+    user: User | SystemActor,
+    *,
+    as_of: dt.date | None = None,
+    location_id: int | None = None,
+    sort: str = DEFAULT_SORT,
 ) -> Aging:
     """Each payer's balance by bucket, and the patients' share as one more row (``key``
-    None, last); largest total first. One grouped query, and one for the payers' names."""
+    None, always last); sorted by ``sort`` (``SORTS``, largest total first by default).
+    One grouped query, and one for the payers' names."""
     as_of = as_of or today()
     grouped: list[Any] = list(
         aged_entries(user, as_of, location_id)
@@ -156,7 +161,15 @@ def aging_by_payer(
                 share=share(row_total, total),
             )
         )
-    rows.sort(key=lambda row: (row.key is None, -row.total, row.name))
+    sort = sort if sort.lstrip("-") in SORTS else DEFAULT_SORT
+    bare, descending = sort.lstrip("-"), sort.startswith("-")
+    payers = [r for r in rows if r.key is not None]
+    payers.sort(key=lambda row: row.name)
+    if bare == "name":
+        payers.sort(key=lambda row: row.name.casefold(), reverse=descending)
+    else:
+        payers.sort(key=lambda row: row.amount(bare), reverse=descending)
+    rows = payers + [r for r in rows if r.key is None]
     return Aging(
         as_of=as_of,
         by="payer",
@@ -164,6 +177,7 @@ def aging_by_payer(
         totals=totals,
         total=total,
         count=len(rows),
+        sort=sort,
         shares=_shares(totals, total),
     )
 

@@ -39,7 +39,7 @@ def _aging(request: AuthenticatedRequest, form: AgingForm, everything: bool) -> 
     }
     payer = data.get("payer")
     if data["by"] == "payer" and payer is None:
-        return selectors.aging_by_payer(request.user, **common)
+        return selectors.aging_by_payer(request.user, **common, sort=data["sort"])
     page = {
         "sort": data["sort"],
         "offset": 0 if everything else (data["page"] - 1) * selectors.PAGE_SIZE,
@@ -149,14 +149,13 @@ def aging(request: AuthenticatedRequest) -> HttpResponse:
     headers = []
     for key, label in [("name", _first_column(result)), *COLUMNS]:
         state = "asc" if result.sort == key else "desc" if result.sort == "-" + key else ""
-        sortable = result.by != "payer"
         headers.append(
             {
                 "key": key,
                 "label": label,
                 "state": state,
                 "next_sort": ("-" + key) if state != "desc" else key,
-                "sortable": sortable,
+                "sortable": True,
             }
         )
     rows = [
