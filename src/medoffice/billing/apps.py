@@ -83,6 +83,7 @@ class BillingConfig(AppConfig):
             NavEntry(
                 "Billing", "Collections", "billing_office:collections", Permission.VIEW_LEDGER, 37
             ),
+            NavEntry("Billing", "A/R aging", "billing_office:aging", Permission.VIEW_LEDGER, 34),
         )
         for label, url_name, order in (
             ("Codes", "billing_office:codes", 40),

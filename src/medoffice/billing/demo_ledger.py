@@ -69,6 +69,7 @@ def build_ledger(context: dict[str, Any], seed: int = 2026) -> None:
             charge_line_id=line.pk,
             patient_id=line.encounter.patient_id,
             location_id=line.encounter.location_id,
+            service_date=line.encounter.date_of_service,
             claim_id=claim.pk,
             posted_by=biller,
             **fields,

@@ -8,6 +8,7 @@ eligibility, denials and appeals, managed-care contracts.
 from django.urls import URLPattern, URLResolver, include, path
 
 from medoffice.billing.views import (
+    aging,
     claims,
     cob,
     contracts,
@@ -99,6 +100,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         statements.reverse_small_balance,
         name="small-balance-reverse",
     ),
+    path("aging/", aging.aging, name="aging"),
     path("claims/", claims.ClaimList.as_view(), name="claims"),
     path("claims/<int:pk>/", claims.claim_detail, name="claim"),
     path("claims/<int:pk>/void/", claims.void, name="claim-void"),

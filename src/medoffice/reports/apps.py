@@ -11,7 +11,22 @@ class ReportsConfig(AppConfig):
     api_prefix = "/reports"
 
     def ready(self) -> None:
+        from medoffice.core.homepanels import HomePanel
+        from medoffice.core.homepanels import register as register_panel
         from medoffice.core.navigation import NavEntry, register
+        from medoffice.reports.panels import revenue_panel
+
+        # The revenue KPIs: for the roles that see the ledger's figures (office manager,
+        # biller).
+        register_panel(
+            HomePanel(
+                "revenue",
+                "reports/panels/revenue.html",
+                revenue_panel,
+                Permission.VIEW_LEDGER,
+                order=30,
+            )
+        )
 
         reports = Permission.VIEW_REPORTS
         register(

@@ -1,5 +1,6 @@
 """Billing's JSON API: one router made of each part's."""
 
+from medoffice.billing.api.aging import router as aging_router
 from medoffice.billing.api.claims import router as claims_router
 from medoffice.billing.api.contracts import router as contracts_router
 from medoffice.billing.api.denials import router as denials_router
@@ -24,5 +25,6 @@ router.add_router("", era_router)
 router.add_router("", statements_router)
 router.add_router("", claims_router)
 router.add_router("", plans_router)
+router.add_router("", aging_router)
 
 __all__ = ["router"]

@@ -95,6 +95,8 @@ class LedgerEntry(models.Model):
     remark_codes = models.CharField("RARCs", max_length=40, blank=True)
     note = models.CharField(max_length=200, blank=True)
     effective_date = models.DateField()
+    # Denormalised from the line's visit (its date of service): the A/R aging counts from it.
+    service_date = models.DateField()
     posted_at = models.DateTimeField()
     posted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -110,6 +112,12 @@ class LedgerEntry(models.Model):
             models.Index(fields=["payer", "effective_date"], name="ledger_payer"),
             models.Index(fields=["party", "effective_date"], name="ledger_party"),
             models.Index(fields=["charge_line", "party"], name="ledger_line_party"),
+            # The aging (billing.selectors.aging): grouped by payer (none: the patient's
+            # share), or by patient where there is no payer; covers the columns it reads.
+            models.Index(
+                fields=["payer", "patient", "service_date", "effective_date", "location", "amount"],
+                name="ledger_aging",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=~models.Q(amount=0), name="ledger_amount_not_zero"),

@@ -147,6 +147,7 @@ def _entry(
         payer_id=payer_id,
         amount=amount,
         effective_date=effective_date or _today(),
+        service_date=line.encounter.date_of_service,
         posted_at=at,
         posted_by=actor_user(actor),
         **fields,
