@@ -410,6 +410,7 @@ class _ClaimRow:
     status: str
     coverage_id: int | None
     payer_claim_number: str
+    date_of_service: dt.date  # every entry's service date (A/R ages by it)
 
 
 class _Poster:
@@ -454,6 +455,7 @@ class _Poster:
                     "status",
                     "coverage_id",
                     "payer_claim_number",
+                    "encounter__date_of_service",
                 ):
                     claims[row[0]] = _ClaimRow(*row[1:])
         billed: dict[int, list[BilledLine]] = defaultdict(list)
@@ -547,6 +549,7 @@ class _Poster:
             source_kind=SOURCE,
             source_id=str(source_id),
             effective_date=effective_date or self.today,
+            service_date=claim.date_of_service,
             posted_at=self.now,
             posted_by_id=self.user_pk,
             **_UNSET,
@@ -794,6 +797,7 @@ class _Poster:
                     source_id=str(cp.pk),
                     note=f"reversed by the payer (835 CLP02 22, {cp.payer_claim_number})"[:200],
                     effective_date=self.today,
+                    service_date=entry.service_date,
                     posted_at=self.now,
                     posted_by=self.user,
                 )
@@ -1225,6 +1229,7 @@ def match_exception(*, exception: EraException, claim: Claim, actor: Actor) -> E
             "status",
             "coverage_id",
             "payer_claim_number",
+            "encounter__date_of_service",
         )
         .get()
     )
