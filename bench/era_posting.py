@@ -88,6 +88,7 @@ def prepare(count: int) -> dict[str, Any]:
             amount=line.charge,
             claim_id=claim.pk,
             effective_date=claim.date_of_service,
+            service_date=claim.date_of_service,
             posted_at=now,
         )
         for claim in claims
