@@ -85,3 +85,13 @@ def test_a_contracted_payers_lines_are_stored_with_the_expected_allowed_amount(c
 def test_a_payer_without_a_contract_stores_no_adjudications(claim):
     post(era_for(claim))
     assert not LineAdjudication.objects.exists()
+
+
+def test_a_claim_the_payer_forwarded_is_not_billed_to_the_next_payer(claim):
+    from medoffice.billing.services.cob import next_payer_refusal
+    from tests.billing.factories_era import paid_in_full_answer
+
+    post(era_for(claim, paid_in_full_answer(claim, status="19", crossover_to="MEDIGAP PLAN")))
+    claim.refresh_from_db()
+    assert "forwarded claim" in next_payer_refusal(claim)
+    assert "MEDIGAP PLAN" in next_payer_refusal(claim)

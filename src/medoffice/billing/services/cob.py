@@ -36,6 +36,7 @@ from medoffice.billing.models import (
     ChargeLine,
     Claim,
     ClaimLine,
+    EraClaimPayment,
     PayerAdjudication,
 )
 from medoffice.billing.services.claims import _copy_lines, _record, reserve_control_numbers
@@ -107,6 +108,17 @@ def next_payer_refusal(claim: Claim) -> str:
         )
     if PayerAdjudication.objects.filter(claim_id=claim.pk).exists():
         return f"The adjudication of claim {claim.control_number} is already entered."
+    forwarded = (
+        EraClaimPayment.objects.filter(claim_id=claim.pk)
+        .exclude(forwarded_to="")
+        .values_list("forwarded_to", flat=True)
+        .first()
+    )
+    if forwarded:
+        return (
+            f"The payer forwarded claim {claim.control_number} to {forwarded} itself "
+            "(a crossover, on its remittance): no secondary claim is sent."
+        )
     if next_coverage(claim) is None:
         return (
             "The patient has no further coverage (secondary, then tertiary) active on the date "
