@@ -718,10 +718,10 @@ class _Poster:
                     continue
                 self._adjust(claim, line_id, cp, action, adjustment, line_remarks, on, denied)
         if not denied and clp.status == DENIED and clp.paid == 0:
-            remarks = tuple(clp.remarks)
-            whole: Denied = [(None, a, remarks) for a in clp.adjustments]
+            claim_remarks = tuple(clp.remarks)
+            whole: Denied = [(None, a, claim_remarks) for a in clp.adjustments]
             denied = whole + [
-                (None, a, remarks)
+                (None, a, claim_remarks)
                 for line in paid_lines
                 for a in line.adjustments
                 if a.group != "PR"

@@ -47,6 +47,7 @@ def as_date(value: dt.date | dt.datetime | None) -> str:
         # The same text as Django's date format, without its parser: reports write
         # hundreds of dates per page.
         day = local(value)
+        assert isinstance(day, dt.date)  # a date stays a date; a date-time, its local one
         return f"{day.month:02d}/{day.day:02d}/{day.year:04d}"
     return _format(value, DATE_FORMAT)
 
