@@ -42,23 +42,12 @@ from medoffice.x12.r835 import (
     ServicePayment,
     read_835,
 )
+from medoffice.x12.remittance import CLAIM_STATUSES
 
 ADVICE_TEMPLATE = "billing/era/remittance_advice.html"
 ADVICE_STYLESHEET = "billing/remittance_advice.css"
 _ZERO = Decimal(0)
 
-CLAIM_STATUSES = {  # CLP02
-    "1": "processed as primary",
-    "2": "processed as secondary",
-    "3": "processed as tertiary",
-    "4": "denied",
-    "19": "processed as primary, forwarded to another payer",
-    "20": "processed as secondary, forwarded to another payer",
-    "21": "processed as tertiary, forwarded to another payer",
-    "22": "reversal of a previous payment",
-    "23": "not our claim, forwarded to another payer",
-    "25": "predetermination pricing only, no payment",
-}
 PAYMENT_METHODS = {  # BPR04
     "ACH": "electronic funds transfer (ACH)",
     "BOP": "financial institution option",

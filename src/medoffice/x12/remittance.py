@@ -78,6 +78,21 @@ def _quick_init(cls: type[_T]) -> type[_T]:
     return cls
 
 
+# What a claim payment's status (CLP02) says, in words.
+CLAIM_STATUSES = {  # CLP02
+    "1": "processed as primary",
+    "2": "processed as secondary",
+    "3": "processed as tertiary",
+    "4": "denied",
+    "19": "processed as primary, forwarded to another payer",
+    "20": "processed as secondary, forwarded to another payer",
+    "21": "processed as tertiary, forwarded to another payer",
+    "22": "reversal of a previous payment",
+    "23": "not our claim, forwarded to another payer",
+    "25": "predetermination pricing only, no payment",
+}
+
+
 # --- the typed result -----------------------------------------------------------------------
 
 

@@ -147,6 +147,13 @@ class EraClaimPayment(models.Model):
     def __str__(self) -> str:
         return f"{self.claim_identifier} ({self.status_code})"
 
+    @property
+    def status_text(self) -> str:
+        """CLP02 in words ("processed as primary", "denied" …)."""
+        from medoffice.x12.remittance import CLAIM_STATUSES
+
+        return CLAIM_STATUSES.get(self.status_code, f"status {self.status_code}")
+
 
 class EraProviderAdjustment(models.Model):
     """One PLB pair: a takeback, interest, a forward balance…, linked to its payment."""
