@@ -215,3 +215,20 @@ def print_section(lines: list[str], script: str) -> None:
     """Print a markdown section, closed by the command that reproduces it."""
     command = f"Command: `.venv/bin/python bench/{Path(script).name}`"
     print("\n".join([*lines, "", command, ""]))
+
+
+def child_on_sqlite(script: str, *args: str) -> dict[str, Any]:
+    """``script``'s child run with ``args`` on a fresh SQLite file, production settings."""
+    with temporary_sqlite() as database:
+        env = production_env(database.url, database.folder)
+        return run_child(script, *args, env=env, relay="")
+
+
+def child_on_postgres(script: str, database_name: str, *args: str) -> dict[str, Any] | str:
+    """The same on a PostgreSQL database made (and dropped) for the run; the reason as
+    text when the server cannot be reached."""
+    try:
+        with postgres_database(database_name) as url, temporary_folder() as var_dir:
+            return run_child(script, *args, env=production_env(url, var_dir), relay="")
+    except PostgresUnreachable as exc:
+        return str(exc)

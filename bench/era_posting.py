@@ -24,14 +24,13 @@ from pathlib import Path
 from typing import Any
 
 from _common import (
-    PostgresUnreachable,
     arguments,
-    postgres_database,
+    child_on_postgres,
+    child_on_sqlite,
     print_result,
     print_section,
     production_env,
     run_child,
-    temporary_folder,
     temporary_sqlite,
 )
 
@@ -191,19 +190,11 @@ def demo_rate() -> dict[str, Any]:
 
 
 def on_sqlite(count: int) -> dict[str, Any]:
-    with temporary_sqlite() as database:
-        env = production_env(database.url, database.folder)
-        return run_child(__file__, "--claims", str(count), env=env, relay="")
+    return child_on_sqlite(__file__, "--claims", str(count))
 
 
 def on_postgres(count: int) -> dict[str, Any] | str:
-    try:
-        with postgres_database(PG_DATABASE) as url, temporary_folder() as var_dir:
-            return run_child(
-                __file__, "--claims", str(count), env=production_env(url, var_dir), relay=""
-            )
-    except PostgresUnreachable as exc:
-        return str(exc)
+    return child_on_postgres(__file__, PG_DATABASE, "--claims", str(count))
 
 
 def on_demo() -> dict[str, Any]:
