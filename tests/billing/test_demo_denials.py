@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from medoffice.billing.demo_denials import REASONS, build_denials
+from medoffice.billing.demo_era import DENIALS
 from medoffice.billing.models import Appeal, Denial
 from tests.scheduling.test_demo import build_small
 
@@ -33,8 +34,17 @@ def demo(django_db_setup, django_db_blocker):
 def test_the_demo_has_denials_with_the_usual_reasons(demo):
     codes = set(Denial.objects.values_list("group_code", "reason_code"))
 
-    assert 0 < Denial.objects.count() <= 40
-    assert codes <= {(group, reason) for group, reason, _remarks, _share in REASONS}
+    assert Denial.objects.exists()
+    assert codes <= set(DENIALS) | {(group, reason) for group, reason, _r, _s in REASONS}
+
+
+def test_the_demo_denials_come_from_its_remittances(demo):
+    from medoffice.billing.models import EraClaimPayment
+
+    denied = set(EraClaimPayment.objects.filter(is_denial=True).values_list("pk", flat=True))
+
+    assert set(Denial.objects.values_list("source_kind", flat=True)) == {"era"}
+    assert {int(pk) for pk in Denial.objects.values_list("source_id", flat=True)} <= denied
 
 
 def test_the_demo_denials_are_in_several_statuses(demo):
