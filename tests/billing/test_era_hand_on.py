@@ -95,3 +95,32 @@ def test_a_claim_the_payer_forwarded_is_not_billed_to_the_next_payer(claim):
     claim.refresh_from_db()
     assert "forwarded claim" in next_payer_refusal(claim)
     assert "MEDIGAP PLAN" in next_payer_refusal(claim)
+
+
+def test_a_desk_copay_larger_than_the_payers_share_comes_back_and_no_party_goes_below_zero(
+    claim,
+):
+    from medoffice.billing.models import ChargeLine
+    from medoffice.billing.selectors import ledger as balances
+    from medoffice.billing.services.ledger import transfer
+    from tests.factories import SYSTEM
+
+    visit = ChargeLine.objects.filter(encounter=claim.encounter).order_by("line_number").first()
+    # the desk moved a $60 copay of the $150 visit to the patient before the payer answered
+    transfer(
+        actor=SYSTEM,
+        line=visit,
+        amount="60.00",
+        from_party="insurance",
+        to_party="patient",
+        from_payer_id=claim.payer_id,
+        claim=claim,
+        group_code="PR",
+        reason_code="3",
+    )
+    # the payer: 99213 paid 90, CO-45 50, the patient's share only PR-2 10
+    post(era_for(claim))
+    insurance = balances.party_balance_of(visit.pk, "insurance", claim.payer_id)
+    patient = balances.party_balance_of(visit.pk, "patient", None)
+    assert insurance == D("0.00")
+    assert patient == D("10.00")

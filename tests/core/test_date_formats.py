@@ -12,7 +12,7 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from medoffice.core.formats import as_date, as_datetime, as_time, as_weekday_date
+from medoffice.core.formats import as_date, as_datetime, as_month, as_time, as_weekday_date
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "medoffice"
 NEW_YORK = ZoneInfo("America/New_York")
@@ -112,7 +112,7 @@ def test_no_template_writes_a_date_or_time_format_of_its_own():
         if own_formats(line)
     ]
     assert not offenders, (
-        "Write dates with |as_date, |as_time, |as_datetime or |as_weekday_date "
+        "Write dates with |as_date, |as_time, |as_datetime, |as_weekday_date or |as_month "
         '(medoffice.core.formats), or |date:"Y-m-d" for an input\'s value:\n' + "\n".join(offenders)
     )
 
@@ -129,3 +129,7 @@ def test_an_aware_date_time_is_written_as_its_local_date(moment):
     from django.utils import dateformat
 
     assert as_date(moment) == dateformat.format(timezone.localtime(moment), "m/d/Y")
+
+
+def test_a_month_is_written_with_its_name_and_year():
+    assert as_month(dt.date(2026, 12, 1)) == "December 2026"

@@ -54,6 +54,11 @@ def test_only_log_in_health_the_signed_links_and_the_api_are_public():
         "public:confirm",
         "public:cancel",
         "public:calendar-feed",
+        # a statement's signed pay link, its return page, and the card processor's
+        # webhook (refused without the processor's signature)
+        "pay:page",
+        "pay:done",
+        "pay:webhook",
     }
 
 

@@ -162,7 +162,9 @@ urlpatterns: list[Any] = [
 
 @pytest.mark.urls(__name__)
 def test_the_fuzzer_finds_a_view_that_fails_on_an_edge_date(manager):
-    @settings(max_examples=200, deadline=None, database=None)
+    # Enough examples that the one failing date is drawn all but never (200 missed it
+    # about one run in thirty).
+    @settings(max_examples=1000, deadline=None, database=None)
     @given(pairs_for(["date"]))
     def check(pairs: list[tuple[str, str]]) -> None:
         address = f"/fuzz-probe/?{query(pairs)}"

@@ -22,6 +22,7 @@ def test_the_home_page_shows_the_registered_panels_in_order(client_for):
         "today",
         "accounts",
         "emergency_accesses",
+        "revenue",
         "audit",
         "recent_patients",
     ]

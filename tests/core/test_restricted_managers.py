@@ -20,6 +20,9 @@ EXEMPT: dict[str, str] = {
     # The last ISA/GS/ST control numbers used: counters the batch service locks and
     # raises; no page, API operation or export reads them, and they name no patient.
     "billing.ControlNumber": "the X12 control-number counters, read only by the batch service",
+    # A denial's status history: read only as ``denial.events`` of a denial the user was
+    # given through the denials' restricted queryset; no list, API or export reads it alone.
+    "billing.DenialEvent": "a denial's history, read only through its (restricted) denial",
 }
 
 

@@ -103,9 +103,10 @@ def ar_aging(request: ApiRequest, filters: Query[AgingQuery]) -> Any:
     form = AgingForm({k: v for k, v in data.items() if v is not None}, user=request.auth)
     if not form.is_valid():
         names = {"location": "location_id"}
-        raise ValidationError(
-            {names.get(name, name): errors for name, errors in form.errors.as_data().items()}
-        )
+        refused: dict[str, list[ValidationError]] = {}
+        for name, found in form.errors.as_data().items():  # the form's errors, coded
+            refused[names.get(name, name)] = found
+        raise ValidationError(refused)
     cleaned = form.cleaned_data
     location = cleaned.get("location")
     common: dict[str, Any] = {

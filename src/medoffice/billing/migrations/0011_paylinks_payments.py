@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('billing', '0010_denials_queue'),
-        ('core', '0014_address_states_zip_phone'),
+        ('core', '0002_audit_append_only'),
         ('patients', '0005_merged_into_without_index'),
         ('scheduling', '0002_messages_move_to_messaging'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

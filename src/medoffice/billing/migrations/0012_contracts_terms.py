@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('billing', '0011_paylinks_payments'),
-        ('core', '0014_address_states_zip_phone'),
+        ('core', '0002_audit_append_only'),
         ('patients', '0005_merged_into_without_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('billing', '0013_era_posting'),
-        ('core', '0014_address_states_zip_phone'),
+        ('core', '0002_audit_append_only'),
         ('messaging', '0001_initial'),
         ('patients', '0005_merged_into_without_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

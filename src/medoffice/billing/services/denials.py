@@ -104,7 +104,8 @@ class _Problems:
 
     def raise_any(self) -> None:
         if self.errors:
-            raise ValidationError(self.errors)
+            coded = self.errors  # every message went in through add(), with its code
+            raise ValidationError(coded)
 
 
 def _refusal(message: str, code: str, name: str = NON_FIELD_ERRORS) -> ValidationError:

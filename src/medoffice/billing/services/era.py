@@ -573,7 +573,14 @@ class _Poster:
         moved = abs(amount)
         if amount > 0:  # what the payer no longer carries is the patient's already (a copay
             # taken at the desk moved it): move at most what is left with the payer
-            moved = min(moved, max(self.balances[(line_id, INS, claim.payer_id)], _ZERO))
+            carried = self.balances[(line_id, INS, claim.payer_id)]
+            if carried < 0:
+                # The desk moved more to the patient than the payer's share of the line:
+                # the excess comes back to the payer's side, where the write-off took it;
+                # what the patient paid beyond their share is then their credit.
+                giving, taking, moved = PAT, INS, -carried
+            else:
+                moved = min(moved, carried)
             if not moved:
                 return
         self._entry(claim, line_id, source_id, K.TRANSFER, giving, -moved, adjustment, remarks, on)

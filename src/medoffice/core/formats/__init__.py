@@ -22,6 +22,7 @@ DATE_FORMAT = _formats.DATE_FORMAT
 TIME_FORMAT = _formats.TIME_FORMAT
 DATETIME_FORMAT = _formats.DATETIME_FORMAT
 WEEKDAY_DATE_FORMAT = _formats.WEEKDAY_DATE_FORMAT
+YEAR_MONTH_FORMAT = _formats.YEAR_MONTH_FORMAT
 
 Moment = dt.date | dt.datetime | dt.time
 
@@ -67,13 +68,20 @@ def as_weekday_date(value: dt.date | dt.datetime | None) -> str:
     return _format(value, WEEKDAY_DATE_FORMAT)
 
 
+def as_month(value: dt.date | dt.datetime | None) -> str:
+    """December 2026 (a month: a statement run's, a monthly figure's)"""
+    return _format(value, YEAR_MONTH_FORMAT)
+
+
 __all__ = [
     "DATETIME_FORMAT",
     "DATE_FORMAT",
     "TIME_FORMAT",
     "WEEKDAY_DATE_FORMAT",
+    "YEAR_MONTH_FORMAT",
     "as_date",
     "as_datetime",
+    "as_month",
     "as_time",
     "as_weekday_date",
     "local",

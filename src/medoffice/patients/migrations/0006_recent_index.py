@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0014_address_states_zip_phone"),
+        ("core", "0002_audit_append_only"),
         ("patients", "0005_merged_into_without_index"),
     ]
 

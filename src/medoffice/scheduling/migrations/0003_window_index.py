@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0014_address_states_zip_phone"),
+        ("core", "0002_audit_append_only"),
         ("patients", "0006_recent_index"),
         ("scheduling", "0002_messages_move_to_messaging"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
