@@ -9,7 +9,8 @@ import pytest
 from django.db import connection
 
 from medoffice.billing.models import EraPayment, LedgerEntry
-from medoffice.billing.services.era import import_era, seed_posting_rules
+from medoffice.billing.services.era import import_era
+from medoffice.billing.services.era_rules import seed_posting_rules
 from tests.billing.factories_claims import office_visit_codes
 from tests.billing.factories_era import era_for, submitted_claim
 from tests.conftest import database_on_disk, in_new_thread

@@ -22,7 +22,8 @@ from medoffice.billing.models import (
     PostingRule,
 )
 from medoffice.billing.selectors import ledger as balances
-from medoffice.billing.services.era import EraFileRefused, import_era, match_exception
+from medoffice.billing.services.era import EraFileRefused, import_era
+from medoffice.billing.services.era_exceptions import match_exception
 from medoffice.core.models import AuditEvent
 from medoffice.core.roles import Role
 from tests.billing.factories_claims import office_visit_codes

@@ -16,6 +16,7 @@ from medoffice.billing.models import Claim, EraException, EraFile
 from medoffice.billing.remittance_pdf import remittance_advice_response
 from medoffice.billing.selectors import era as selectors
 from medoffice.billing.services import era as services
+from medoffice.billing.services import era_exceptions
 from medoffice.core.audit import record_event
 from medoffice.core.formaction import refusal_text
 from medoffice.core.http import AuthenticatedRequest
@@ -190,10 +191,10 @@ def era_exception(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                     raise ValidationError(
                         {"claim": ValidationError(f"No claim of yours is numbered “{number}”.")}
                     )
-                services.match_exception(exception=exception, claim=claim, actor=request.user)
+                era_exceptions.match_exception(exception=exception, claim=claim, actor=request.user)
                 messages.success(request, f"Posted to claim {claim.control_number}.")
             elif action == "resolve":
-                services.resolve_exception(
+                era_exceptions.resolve_exception(
                     exception=exception, actor=request.user, note=request.POST.get("note", "")
                 )
                 messages.success(request, "The exception is resolved.")
