@@ -37,7 +37,7 @@ from medoffice.billing.models import Contract
 from medoffice.billing.selectors import contracts as selectors
 from medoffice.billing.services import contracts as services
 from medoffice.core.audit import record_event
-from medoffice.core.formaction import errors_onto_form
+from medoffice.core.formaction import errors_onto_form, run_form_action
 from medoffice.core.formats import as_date
 from medoffice.core.http import AuthenticatedRequest
 from medoffice.core.listing import Column, ListPage, csv_cell
@@ -141,15 +141,15 @@ def contract_edit(request: AuthenticatedRequest, pk: int | None = None) -> HttpR
     contract = selectors.get_contract(request.user, pk) if pk else None
     initial = ContractForm.initial_of(contract) if contract else None
     form = ContractForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                saved = _save(form, request, contract)
-        except ValidationError as exc:
-            errors_onto_form(form, exc)
-        else:
-            messages.success(request, f"Saved {saved.name}.")
-            return redirect("billing_office:contract", pk=saved.pk)
+    done = run_form_action(
+        request,
+        form,
+        lambda _data: _save(form, request, contract),
+        success=lambda saved: f"Saved {saved.name}.",
+        redirect_to=lambda saved: redirect("billing_office:contract", pk=saved.pk),
+    )
+    if done is not None:
+        return done
     return render(
         request,
         "billing/contracts/edit.html",
@@ -171,18 +171,17 @@ def contract_edit(request: AuthenticatedRequest, pk: int | None = None) -> HttpR
 def contract_end(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     contract = selectors.get_contract(request.user, pk)
     form = EndContractForm(request.POST)
-    if form.is_valid():
-        try:
-            services.end_contract(
-                contract=contract, last_day=form.cleaned_data["last_day"], actor=request.user
-            )
-        except ValidationError as exc:
-            errors_onto_form(form, exc)
-        else:
-            messages.success(
-                request, f"{contract.name} ends on {as_date(form.cleaned_data['last_day'])}."
-            )
-            return redirect("billing_office:contract", pk=contract.pk)
+    done = run_form_action(
+        request,
+        form,
+        lambda data: services.end_contract(
+            contract=contract, last_day=data["last_day"], actor=request.user
+        ),
+        success=lambda _ended: f"{contract.name} ends on {as_date(form.cleaned_data['last_day'])}.",
+        redirect_to=lambda _ended: redirect("billing_office:contract", pk=contract.pk),
+    )
+    if done is not None:
+        return done
     return render(
         request,
         "billing/contracts/detail.html",

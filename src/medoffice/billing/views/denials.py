@@ -32,7 +32,7 @@ from medoffice.billing.models.denials import WORKING
 from medoffice.billing.selectors import claims as claim_selectors
 from medoffice.billing.selectors import denials as selectors
 from medoffice.billing.services import denials as services
-from medoffice.core.formaction import errors_onto_form, refusal_text
+from medoffice.core.formaction import refusal_text, run_form_action
 from medoffice.core.formats import as_date
 from medoffice.core.http import AuthenticatedRequest
 from medoffice.core.listing import Column, ListPage
@@ -190,22 +190,20 @@ def _refused(request: AuthenticatedRequest, denial: Denial, **forms: Any) -> Htt
 def denial_status(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     denial = selectors.get_denial(request.user, pk, audit=False)
     form = StatusForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.change_status(
-                denial=denial,
-                status=data["status"],
-                reason=data["reason"],
-                recovered=data["recovered"],
-                actor=request.user,
-            )
-        except ValidationError as exc:
-            errors_onto_form(form, exc)
-        else:
-            messages.success(request, "The denial's status is changed.")
-            return redirect(_detail_url(denial))
-    return _refused(request, denial, status_form=form)
+    done = run_form_action(
+        request,
+        form,
+        lambda data: services.change_status(
+            denial=denial,
+            status=data["status"],
+            reason=data["reason"],
+            recovered=data["recovered"],
+            actor=request.user,
+        ),
+        success="The denial's status is changed.",
+        redirect_to=_detail_url(denial),
+    )
+    return done or _refused(request, denial, status_form=form)
 
 
 @require_POST
@@ -213,17 +211,16 @@ def denial_status(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def denial_assign(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     denial = selectors.get_denial(request.user, pk, audit=False)
     form = AssignForm(request.POST, denial=denial)
-    if form.is_valid():
-        try:
-            services.assign_denial(
-                denial=denial, assignee=form.cleaned_data["assigned_to"], actor=request.user
-            )
-        except ValidationError as exc:
-            errors_onto_form(form, exc)
-        else:
-            messages.success(request, "The denial is assigned.")
-            return redirect(_detail_url(denial))
-    return _refused(request, denial, assign_form=form)
+    done = run_form_action(
+        request,
+        form,
+        lambda data: services.assign_denial(
+            denial=denial, assignee=data["assigned_to"], actor=request.user
+        ),
+        success="The denial is assigned.",
+        redirect_to=_detail_url(denial),
+    )
+    return done or _refused(request, denial, assign_form=form)
 
 
 @require_POST
@@ -284,25 +281,26 @@ def denial_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """A denial typed from a letter, a call or a paper EOB, on claim ``pk``."""
     claim = claim_selectors.get_claim(request.user, pk, audit=request.method == "GET")
     form = ManualDenialForm(request.POST or None, claim=claim)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            denial = services.record_denial(
-                claim=claim,
-                charge_line_id=data["line"],
-                group=data["group"],
-                reason=data["reason"],
-                remarks=data["remarks"],
-                amount=data["amount"],
-                denied_on=data["denied_on"],
-                notes=data["notes"],
-                actor=request.user,
-            )
-        except ValidationError as exc:
-            errors_onto_form(form, exc, labels={"charge_line_id": "Service line"})
-        else:
-            messages.success(request, f"Denial {denial.code} recorded.")
-            return redirect(_detail_url(denial))
+    done = run_form_action(
+        request,
+        form,
+        lambda data: services.record_denial(
+            claim=claim,
+            charge_line_id=data["line"],
+            group=data["group"],
+            reason=data["reason"],
+            remarks=data["remarks"],
+            amount=data["amount"],
+            denied_on=data["denied_on"],
+            notes=data["notes"],
+            actor=request.user,
+        ),
+        success=lambda denial: f"Denial {denial.code} recorded.",
+        redirect_to=lambda denial: redirect(_detail_url(denial)),
+        labels={"charge_line_id": "Service line"},
+    )
+    if done is not None:
+        return done
     return render(
         request,
         "billing/denials/new.html",
@@ -328,22 +326,22 @@ def appeal_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         chosen_templates = list(selectors.templates())
     if request.method == "POST":
         form = AppealForm(request.POST, choices=choices)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                appeal = services.create_appeal(
-                    denials=data["denials"],
-                    template=data["template"],
-                    letter_text=data["letter_text"],
-                    method=data["method"],
-                    sent_on=data["sent_on"],
-                    actor=request.user,
-                )
-            except ValidationError as exc:
-                errors_onto_form(form, exc)
-            else:
-                messages.success(request, "The appeal is saved: download its letter below.")
-                return redirect(_detail_url(denial) + f"#appeal-{appeal.pk}")
+        done = run_form_action(
+            request,
+            form,
+            lambda data: services.create_appeal(
+                denials=data["denials"],
+                template=data["template"],
+                letter_text=data["letter_text"],
+                method=data["method"],
+                sent_on=data["sent_on"],
+                actor=request.user,
+            ),
+            success="The appeal is saved: download its letter below.",
+            redirect_to=lambda appeal: redirect(_detail_url(denial) + f"#appeal-{appeal.pk}"),
+        )
+        if done is not None:
+            return done
         status = 400
     else:
         key = request.GET.get("template", "")[:40]
@@ -398,23 +396,21 @@ def appeal_outcome(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if first is None:
         raise Http404("The appeal has no denial.")
     form = OutcomeForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.record_appeal_outcome(
-                appeal=appeal,
-                outcome=data["outcome"],
-                outcome_on=data["outcome_on"],
-                recovered=data["recovered"],
-                reason=data["reason"],
-                actor=request.user,
-            )
-        except ValidationError as exc:
-            errors_onto_form(form, exc)
-        else:
-            messages.success(request, "The appeal's outcome is recorded.")
-            return redirect(_detail_url(first) + f"#appeal-{appeal.pk}")
-    return _refused(request, first, outcome_form=form)
+    done = run_form_action(
+        request,
+        form,
+        lambda data: services.record_appeal_outcome(
+            appeal=appeal,
+            outcome=data["outcome"],
+            outcome_on=data["outcome_on"],
+            recovered=data["recovered"],
+            reason=data["reason"],
+            actor=request.user,
+        ),
+        success="The appeal's outcome is recorded.",
+        redirect_to=_detail_url(first) + f"#appeal-{appeal.pk}",
+    )
+    return done or _refused(request, first, outcome_form=form)
 
 
 @require_safe
@@ -465,21 +461,21 @@ def template_edit(request: AuthenticatedRequest, pk: int | None = None) -> HttpR
         else {"is_active": True}
     )
     form = TemplateForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.save_template(
-                template=template,
-                name=data["name"],
-                body=data["body"],
-                is_active=data["is_active"],
-                actor=request.user,
-            )
-        except ValidationError as exc:
-            errors_onto_form(form, exc)
-        else:
-            messages.success(request, "The template is saved.")
-            return redirect("billing_office:appeal-templates")
+    done = run_form_action(
+        request,
+        form,
+        lambda data: services.save_template(
+            template=template,
+            name=data["name"],
+            body=data["body"],
+            is_active=data["is_active"],
+            actor=request.user,
+        ),
+        success="The template is saved.",
+        redirect_to="billing_office:appeal-templates",
+    )
+    if done is not None:
+        return done
     return render(
         request,
         "billing/denials/template_edit.html",

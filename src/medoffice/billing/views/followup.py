@@ -24,7 +24,7 @@ from medoffice.billing.selectors import followup as selectors
 from medoffice.billing.services import followup as services
 from medoffice.billing.views.claims import render_claim
 from medoffice.core.audit import record_event
-from medoffice.core.formaction import errors_onto_form, refusal_text
+from medoffice.core.formaction import refusal_text, run_form_action
 from medoffice.core.formats import as_date
 from medoffice.core.http import AuthenticatedRequest
 from medoffice.core.inputs import one_line
@@ -233,22 +233,23 @@ def answers_upload(request: AuthenticatedRequest) -> HttpResponse:
 def add_note(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     claim = claim_selectors.get_claim(request.user, pk, audit=False)
     form = NoteForm(request.POST, claim=claim)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            note = services.add_note(
-                claim=claim,
-                text=data["text"],
-                follow_up_on=data["follow_up_on"],
-                assigned_to=data["assigned_to"],
-                actor=request.user,
-            )
-        except ValidationError as exc:
-            errors_onto_form(form, exc)
-        else:
-            messages.success(request, "The task is saved." if note.is_task else "Note saved.")
-            return redirect(reverse("billing_office:claim", args=[claim.pk]) + "#notes")
-    elif not one_line(request.POST.get("text", "")):
+    valid = form.is_valid()
+    done = run_form_action(
+        request,
+        form,
+        lambda data: services.add_note(
+            claim=claim,
+            text=data["text"],
+            follow_up_on=data["follow_up_on"],
+            assigned_to=data["assigned_to"],
+            actor=request.user,
+        ),
+        success=lambda note: "The task is saved." if note.is_task else "Note saved.",
+        redirect_to=reverse("billing_office:claim", args=[claim.pk]) + "#notes",
+    )
+    if done is not None:
+        return done
+    if not valid and not one_line(request.POST.get("text", "")):
         form.add_error("text", "Write the note.")
     return render_claim(request, claim_selectors.get_claim(request.user, pk), form, status=400)
 
