@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import replace
 from decimal import Decimal
 from types import ModuleType
 from typing import Any
@@ -32,7 +33,13 @@ CLAIMS = {
     "dependent": b.dependent_claim(),
     "J-code with NDC, 12 diagnoses, NOC, referring, rendering and facility": b.full_claim(),
     "replacement (frequency 7, REF*F8)": REPLACEMENT,
-    "boxes 11b, 15, 16, 18, 19, 24C and 24H": b.boxes_claim(),
+    "boxes 11b, 15, 16, 18, 19, 20, 24C and 24H": b.boxes_claim(),
+    "box 24H family planning alone, no outside lab": b.boxes_claim(
+        lines=tuple(
+            replace(line, epsdt=False, family_planning=True, purchased_charge=None)
+            for line in b.full_claim().lines
+        )
+    ),
     "secondary claim: boxes 9, 9a, 9d, 11d, 29": b.every_box_claim(),
     "box 17 supervising provider (DQ)": b.boxes_claim(referring_qualifier="DQ"),
     "box 16 start alone (DTP*360)": b.boxes_claim(unable_to_work_to=None),
@@ -71,7 +78,7 @@ def paper_from_837(text: str) -> dict[str, str]:
     loop = ""
     patient_dmg_loop = ""
     in_claim = other_payer = False  # past CLM; inside a 2320/2330 other-payer loop
-    paid = Decimal("0")
+    paid = purchased = Decimal("0")
     for segment in segments(text):
         sid, get = segment.id, segment.get
         if sid == "SBR" and in_claim and not line:
@@ -155,6 +162,7 @@ def paper_from_837(text: str) -> dict[str, str]:
         elif sid == "CLM":
             in_claim = True
             want["26"] = get(1)
+            want["20-no"] = "X"
             want["28-dollars"], want["28-cents"] = _money(get(2))
             frequency = segment.component(5, 3)
             if frequency in {"7", "8"}:
@@ -191,8 +199,15 @@ def paper_from_837(text: str) -> dict[str, str]:
             want[f"24J.{line}"] = want.get("rendering", want["33a"])
             if get(9) == "Y":
                 want[f"24C.{line}"] = "Y"
-            if "Y" in {get(11), get(12)}:
+            if get(11) == "Y":  # NUCC: EPSDT in 24H's shaded part, family planning below
+                want[f"24H-epsdt.{line}"] = "Y"
+            if get(12) == "Y":
                 want[f"24H.{line}"] = "Y"
+        elif sid == "PS1":  # box 20: one YES and the claim's purchase price
+            want.pop("20-no", None)
+            want["20-yes"] = "X"
+            purchased += Decimal(get(2))
+            want["20-dollars"], want["20-cents"] = _money(str(purchased))
         elif sid == "DTP" and get(1) == "472":
             start, _, end = get(3).partition("-")
             (
@@ -313,6 +328,21 @@ EVERY_BOX_DIVERGENCES = {
     "837P box 19 (NTE*ADD)": (p837, "19", lambda v: v + " X", "19"),
     "837P box 16 (DTP*314)": (p837, "16-to", lambda v: v.replace(day=29), "16-to-dd"),
     "837P box 24C (SV109)": (p837, "24C", lambda v: not v, "24C.2"),
+    "837P box 24H EPSDT (SV111)": (p837, "24H-epsdt", lambda v: not v, "24H-epsdt.2"),
+    "837P box 20 (PS102)": (p837, "24-purchased", lambda v: v and v + 1, "20-dollars"),
+    "paper box 20 (PS1 present)": (paper, "20", lambda v: not v, "20-yes"),
+    "paper box 20 charges (PS102)": (
+        paper,
+        "20-charges",
+        lambda v: v + Decimal("0.05"),
+        "20-cents",
+    ),
+    "paper box 24H family planning (SV112)": (
+        paper,
+        "24H-family",
+        lambda v: not v,
+        "24H.1",
+    ),
     "paper box 18 (DTP*435)": (paper, "18-from", lambda v: v.replace(day=4), "18-from-dd"),
     "paper box 15 (DTP*454)": (paper, "15-qual", lambda v: "304", "15-qual"),
     "paper box 29 (AMT*F5 + AMT*D)": (paper, "29", lambda v: v + 1, "29-dollars"),
@@ -337,6 +367,10 @@ def test_the_837p_reading_covers_the_added_boxes():
         "19",
         "24C.1",
         "24H.1",
+        "24H-epsdt.1",
+        "20-yes",
+        "20-dollars",
+        "20-cents",
         "29-dollars",
     ):
         assert key in boxes, key

@@ -206,7 +206,8 @@ def secondary_claim(**changes: object) -> Claim:
 
 
 def boxes_claim(**changes: object) -> Claim:
-    """``full_claim`` with boxes 11b, 15, 16, 18, 19, 24C and 24H filled and phones for 5/7."""
+    """``full_claim`` with boxes 11b, 15, 16, 18, 19, 20 (line 1 bought from an outside lab),
+    24C and 24H filled and phones for 5/7."""
     base = full_claim()
     person = replace(SUBSCRIBER_PERSON, phone="4135550123")
     first, *rest = base.lines
@@ -221,7 +222,17 @@ def boxes_claim(**changes: object) -> Claim:
         hospitalized_from=dt.date(2026, 11, 3),
         hospitalized_to=dt.date(2026, 11, 6),
         note="Corrected diagnosis per the discharge summary",
-        lines=(replace(first, emergency=True, epsdt=True, family_planning=True), *rest),
+        lines=(
+            replace(
+                first,
+                emergency=True,
+                epsdt=True,
+                family_planning=True,
+                purchased_charge=Decimal("18.50"),
+                purchased_from="1245319599",
+            ),
+            *rest,
+        ),
     )
     return replace(built, **changes)  # type: ignore[arg-type]
 

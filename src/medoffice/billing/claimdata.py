@@ -185,6 +185,8 @@ _CLAIM_FIELDS = (
     "encounter__hospitalized_from",
     "encounter__hospitalized_to",
     "encounter__claim_note",
+    "encounter__other_claim_id",
+    "encounter__outside_lab_npi",
 )
 _LINE_FIELDS = (
     "claim_id",
@@ -201,6 +203,10 @@ _LINE_FIELDS = (
     "ndc_quantity",
     "ndc_unit",
     "line_number",
+    "emergency",
+    "epsdt",
+    "family_planning",
+    "purchased_charge",
 )
 
 # The columns the plain claim reads (the rest of a patient's or coverage's row is not read).
@@ -252,6 +258,7 @@ def claims_for_x12(claims: QuerySet[Claim] | Iterable[Claim]) -> list[x12.Claim]
     ids = [r[0] for r in rows]
     lines: dict[int, list[x12.ServiceLine]] = {pk: [] for pk in ids}
     positions: dict[int, dict[int, int]] = {pk: {} for pk in ids}  # line number → LX
+    labs = {r[0]: r[-1] for r in rows if r[-1]}  # box 20: the outside lab of the claim
     for (
         claim_id,
         pk,
@@ -267,6 +274,10 @@ def claims_for_x12(claims: QuerySet[Claim] | Iterable[Claim]) -> list[x12.Claim]
         ndc_quantity,
         ndc_unit,
         line_number,
+        emergency,
+        epsdt,
+        family_planning,
+        purchased_charge,
     ) in (
         ClaimLine.objects.filter(claim_id__in=queryset.values_list("pk", flat=True))
         .order_by("claim_id", "line_number")
@@ -287,6 +298,11 @@ def claims_for_x12(claims: QuerySet[Claim] | Iterable[Claim]) -> list[x12.Claim]
                 description=description,
                 drug=_drug(ndc, ndc_quantity, ndc_unit),
                 line_control_number=str(pk),
+                emergency=emergency,
+                epsdt=epsdt,
+                family_planning=family_planning,
+                purchased_charge=purchased_charge,
+                purchased_from=labs.get(claim_id, "") if purchased_charge is not None else "",
             )
         )
         positions[claim_id][line_number] = len(lines[claim_id])
@@ -351,6 +367,8 @@ def claims_for_x12(claims: QuerySet[Claim] | Iterable[Claim]) -> list[x12.Claim]
         hospitalized_from,
         hospitalized_to,
         claim_note,
+        other_claim_id,
+        _outside_lab,  # read with the lines (box 20)
     ) in rows:
         coverage = coverages.get(coverage_id) if coverage_id else None
         if responsibility == Responsibility.PATIENT or coverage is None or payer_id is None:
@@ -402,6 +420,7 @@ def claims_for_x12(claims: QuerySet[Claim] | Iterable[Claim]) -> list[x12.Claim]
                 hospitalized_from=hospitalized_from,
                 hospitalized_to=hospitalized_to,
                 note=claim_note,
+                other_claim_id=other_claim_id,
                 rendering=renderers[provider_id],
                 facility=facilities[location_id],
                 patient_account=patients[patient_id].mrn,

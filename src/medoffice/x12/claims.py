@@ -143,6 +143,10 @@ class ServiceLine:
     emergency: bool = False  # SV109 "Y", box 24C
     epsdt: bool = False  # SV111 "Y", box 24H (EPSDT)
     family_planning: bool = False  # SV112 "Y", box 24H (family planning)
+    # Box 20: a service bought from an outside lab (2400 PS1): the price paid (PS102) and
+    # the lab's identifier, its NPI (PS101).
+    purchased_charge: Decimal | None = None
+    purchased_from: str = ""
 
 
 @dataclass(frozen=True)

@@ -79,6 +79,14 @@ def _patient_loop(claim: Claim) -> str:
     return "2010CA" if claim.patient is not None else "2010BA"
 
 
+def purchased_total(claim: Claim) -> Decimal:
+    """Box 20's charges: what the claim's purchased services cost (each line's PS102)."""
+    return sum(
+        (ln.purchased_charge for ln in claim.lines if ln.purchased_charge is not None),
+        Decimal("0"),
+    )
+
+
 def rendering_for(claim: Claim, line: ServiceLine) -> Provider:
     """Box 24J: the line's rendering provider, else the claim's, else the billing provider."""
     return line.rendering or claim.rendering or claim.billing_provider
@@ -251,6 +259,18 @@ CLAIM_ENTRIES: tuple[Entry, ...] = (
     ),
     Entry("18-to", "2300 DTP*096", "hospitalization to (discharge)", lambda c: c.hospitalized_to),
     Entry("19", "2300 NTE*ADD", "additional claim information", lambda c: c.note),
+    Entry(
+        "20",
+        "2400 PS1 (present on a line)",
+        "outside lab (purchased services on the claim)",
+        lambda c: any(ln.purchased_charge is not None for ln in c.lines),
+    ),
+    Entry(
+        "20-charges",
+        "2400 PS102 (the sum over the claim's lines)",
+        "outside lab charges (the purchase price)",
+        purchased_total,
+    ),
     Entry("21", "2300 HI (ABK, then ABF)", "diagnoses A-L", lambda c: tuple(c.diagnoses)),
     Entry("22", "2300 CLM05-3", "resubmission code (claim frequency)", lambda c: c.frequency_code),
     Entry(
@@ -333,6 +353,18 @@ LINE_ENTRIES: tuple[LineEntry, ...] = (
     LineEntry("24H-epsdt", "2400 SV111", "EPSDT indicator", lambda c, ln: ln.epsdt),
     LineEntry(
         "24H-family", "2400 SV112", "family planning indicator", lambda c, ln: ln.family_planning
+    ),
+    LineEntry(
+        "24-purchased",
+        "2400 PS102",
+        "purchased service charge (box 20, per line on the 837P)",
+        lambda c, ln: ln.purchased_charge,
+    ),
+    LineEntry(
+        "24-purchased-from",
+        "2400 PS101",
+        "purchased service provider (the outside lab's NPI)",
+        lambda c, ln: ln.purchased_from if ln.purchased_charge is not None else "",
     ),
     LineEntry(
         "24G-basis", "2400 SV103", "unit basis (UN units, MJ minutes)", lambda c, ln: ln.unit_basis

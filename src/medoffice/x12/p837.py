@@ -532,6 +532,15 @@ class _ClaimFile:
             out.add("DTP", "472", "D8", date8(start))
         if line.line_control_number:
             out.add("REF", "6R", ident(line.line_control_number))
+        purchased = xw.line_value("24-purchased", claim, line)
+        if purchased is not None:
+            lab = _str(xw.line_value("24-purchased-from", claim, line))
+            if not lab:
+                raise WriteError(
+                    f"claim {claim.control_number} line {number}: a purchased service "
+                    "(box 20) needs the outside lab's identifier (PS101)"
+                )
+            out.add("PS1", ident(lab), decimal_text(_money(purchased)))
         ndc = _str(xw.line_value("24-ndc", claim, line))
         if ndc:
             quantity = xw.line_value("24-ndc-quantity", claim, line)

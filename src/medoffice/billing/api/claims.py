@@ -64,6 +64,12 @@ class LineOut(Schema):
     ndc: str
     ndc_quantity: Decimal | None
     ndc_unit: str
+    emergency: bool = Field(False, description="Box 24C (SV109).")
+    epsdt: bool = Field(False, description="Box 24H, EPSDT (SV111).")
+    family_planning: bool = Field(False, description="Box 24H, family planning (SV112).")
+    purchased_charge: Decimal | None = Field(
+        None, description="Box 20: the outside lab's price for this line (PS102)."
+    )
 
 
 class EncounterOut(Schema):
@@ -77,6 +83,8 @@ class EncounterOut(Schema):
     referring_name: str
     referring_npi: str
     prior_authorization: str
+    other_claim_id: str = Field("", description="Box 11b (REF*Y4).")
+    outside_lab_npi: str = Field("", description="Box 20: the outside lab (PS101).")
     status: str
     note: str
     revision: int
@@ -108,6 +116,15 @@ class LineIn(Schema):
     ndc: str = Field("", max_length=13)
     ndc_quantity: Decimal | None = Field(None, max_digits=10, decimal_places=3)
     ndc_unit: str = Field("", max_length=2)
+    emergency: bool = Field(False, description="Box 24C (SV109).")
+    epsdt: bool = Field(False, description="Box 24H, EPSDT (SV111).")
+    family_planning: bool = Field(False, description="Box 24H, family planning (SV112).")
+    purchased_charge: Decimal | None = Field(
+        None,
+        max_digits=10,
+        decimal_places=2,
+        description="Box 20: the outside lab's price for this line; needs outside_lab_npi.",
+    )
 
 
 class ChargesIn(Schema):
@@ -119,6 +136,8 @@ class ChargesIn(Schema):
     place_of_service: str = Field("", max_length=2)
     prior_authorization: str = Field("", max_length=50)
     note: str = Field("", max_length=2000)
+    other_claim_id: str = Field("", max_length=30, description="Box 11b (REF*Y4).")
+    outside_lab_npi: str = Field("", max_length=10, description="Box 20: the lab's NPI (PS101).")
     send_to_review: bool = Field(False, description="Also put the charges in the coder queue.")
 
 
@@ -139,6 +158,12 @@ class ClaimLineOut(Schema):
     ndc_quantity: Decimal | None
     ndc_unit: str
     service_from: dt.date
+    emergency: bool = Field(False, description="Box 24C (SV109).")
+    epsdt: bool = Field(False, description="Box 24H, EPSDT (SV111).")
+    family_planning: bool = Field(False, description="Box 24H, family planning (SV112).")
+    purchased_charge: Decimal | None = Field(
+        None, description="Box 20: the outside lab's price for this line (PS102)."
+    )
 
 
 class TransitionOut(Schema):
@@ -221,6 +246,10 @@ def _line(line: Any) -> dict[str, Any]:
         "ndc": line.ndc,
         "ndc_quantity": line.ndc_quantity,
         "ndc_unit": line.ndc_unit,
+        "emergency": line.emergency,
+        "epsdt": line.epsdt,
+        "family_planning": line.family_planning,
+        "purchased_charge": line.purchased_charge,
     }
 
 
@@ -231,6 +260,8 @@ def _encounter(e: Encounter) -> dict[str, Any]:
         "referring_name": e.referring_name,
         "referring_npi": e.referring_npi,
         "prior_authorization": e.prior_authorization,
+        "other_claim_id": e.other_claim_id,
+        "outside_lab_npi": e.outside_lab_npi,
         "note": e.note,
         "diagnoses": [
             {
@@ -373,6 +404,10 @@ def save_charges(request: ApiRequest, payload: ChargesIn, id: int = row_id()) ->
                 ndc=line.ndc,
                 ndc_quantity="" if line.ndc_quantity is None else line.ndc_quantity,
                 ndc_unit=line.ndc_unit,
+                emergency=line.emergency,
+                epsdt=line.epsdt,
+                family_planning=line.family_planning,
+                purchased_charge="" if line.purchased_charge is None else line.purchased_charge,
             )
             for line in payload.lines
         ],
@@ -382,6 +417,8 @@ def save_charges(request: ApiRequest, payload: ChargesIn, id: int = row_id()) ->
         place_of_service=payload.place_of_service,
         prior_authorization=payload.prior_authorization,
         note=payload.note,
+        other_claim_id=payload.other_claim_id,
+        outside_lab_npi=payload.outside_lab_npi,
     )
     with transaction.atomic():
         services.save_charges(actor=request.auth, encounter=encounter, data=data)

@@ -132,14 +132,68 @@ def _current_renderer() -> Any:
     return _renderer
 
 
+def _form_html() -> str:
+    """The drawn form alone: one page with no claim on it."""
+    from django.template.loader import render_to_string
+
+    return render_to_string(
+        "billing/cms1500/claims.html",
+        {
+            "pages": [{"claim": "", "number": 1, "of": 1, "text": ""}],
+            "form": drawn_form(),
+            "printed_form": False,
+            "title": "CMS-1500 form",
+            "font_size": FONT_PT,
+            "letter_spacing": LETTER_SPACING_PT,
+            "line_height": LINE_PT,
+            "ink": INK,
+            "data_style": "",
+        },
+    )
+
+
+_form_page: Any = None
+
+
+def _drawn_form_page(font_config: Any, fetcher: Any) -> Any:
+    """The drawn form laid out once per process (WeasyPrint's layout of its ~250 boxes is
+    most of a plain-paper page's time); each plain-paper page paints it under its data."""
+    global _form_page
+    if _form_page is None:
+        from weasyprint import HTML
+
+        document = HTML(string=_form_html(), url_fetcher=fetcher).render(font_config=font_config)
+        _form_page = document.pages[0]
+    return _form_page
+
+
+def _paint_over(page: Any, form: Any) -> None:
+    """Make ``page`` paint ``form`` first, then its own content."""
+    own = page.paint
+
+    def paint(stream: Any, scale: float = 1) -> None:
+        form.paint(stream, scale)
+        own(stream, scale)
+
+    page.paint = paint
+
+
 def render_cms1500(claims: list[Claim], *, printed_form: bool) -> bytes:
-    """The claims' CMS-1500 pages as one PDF: data only (``printed_form``) or with the form."""
+    """The claims' CMS-1500 pages as one PDF: data only (``printed_form``) or with the form.
+
+    Both versions lay out the same data-only pages; the plain-paper one paints the drawn
+    form (laid out once per process) under each of them.
+    """
     if not claims:
         raise Cms1500Error("no claim to print")
-    html = cms1500_html(claims, printed_form=printed_form)
+    html = cms1500_html(claims, printed_form=True)
     from weasyprint import HTML
 
     with _render_lock:
         font_config, fetcher = _current_renderer()
         document = HTML(string=html, url_fetcher=fetcher).render(font_config=font_config)
+        if not printed_form:
+            form = _drawn_form_page(font_config, fetcher)
+            for page in document.pages:
+                _paint_over(page, form)
         return bytes(document.write_pdf())

@@ -180,6 +180,8 @@ FORM_CAPTIONS: tuple[Caption, ...] = (
     Caption(20.25, 73.6, "F"),
     Caption(26.25, 53.2, "YES"),
     Caption(26.25, 58.2, "NO"),
+    Caption(36.25, 53.2, "YES"),
+    Caption(36.25, 58.2, "NO"),
     Caption(29.25, 1.2, "SIGNED"),
     Caption(29.25, 31, "DATE"),
     Caption(29.25, 50.2, "SIGNED"),
@@ -206,7 +208,8 @@ CHECK_BOXES = tuple(
     key
     for key in LAYOUT
     if key.startswith(("1-", "3-m", "3-f", "6-", "10a-", "10b-y", "10b-n", "10c-", "11a-m"))
-    or key in {"11a-f", "11d-yes", "11d-no", "25-ssn", "25-ein", "27-yes", "27-no"}
+    or key
+    in {"11a-f", "11d-yes", "11d-no", "20-yes", "20-no", "25-ssn", "25-ein", "27-yes", "27-no"}
 )
 
 

@@ -61,7 +61,8 @@ def _box24(line: int) -> dict[str, Field]:
         "24F-dollars": Field(line, 50, 5, right=True),
         "24F-cents": Field(line, 56, 2),
         "24G": Field(line, 59, 3, right=True),
-        "24H": Field(line, 64, 1),
+        "24H-epsdt": Field(line - 1, 64, 1),  # the shaded part: EPSDT
+        "24H": Field(line, 64, 1),  # the unshaded part: family planning
         "24J": Field(line, 68, 10),
     }
 
@@ -150,6 +151,10 @@ LAYOUT: dict[str, Field] = {
     "18-to-dd": Field(34, 70, 2),
     "18-to-yyyy": Field(34, 73, 4),
     "19": Field(36, 1, 48),
+    "20-yes": Field(36, 52),
+    "20-no": Field(36, 57),
+    "20-dollars": Field(36, 62, 8, right=True),
+    "20-cents": Field(36, 71, 2),
     "21-ind": Field(37, 45),
     **{
         f"21-{letter}": Field(38 + index // 4, 3 + 12 * (index % 4), 7)

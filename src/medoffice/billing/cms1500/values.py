@@ -264,6 +264,11 @@ def _claim_boxes(claim: Claim) -> dict[str, str]:
     _put_date(page, "18-from", v["18-from"], short_year=False)
     _put_date(page, "18-to", v["18-to"], short_year=False)
     _put(page, "19", paper_text(str(v["19"])))
+    if v["20"] is True:
+        _put(page, "20-yes", X)
+        _put_money(page, "20", v["20-charges"], f"{name} box 20")
+    else:
+        _put(page, "20-no", X)
 
     diagnoses = v["21"]
     assert isinstance(diagnoses, tuple)
@@ -354,7 +359,9 @@ def _line_boxes(page: dict[str, str], number: int, line: dict[str, xw.Value], cl
     units = line["24G"]
     if isinstance(units, Decimal):
         put("24G", number_text(units))
-    if line["24H-epsdt"] is True or line["24H-family"] is True:
+    if line["24H-epsdt"] is True:  # NUCC: EPSDT in the shaded part, family planning below
+        put("24H-epsdt", "Y")
+    if line["24H-family"] is True:
         put("24H", "Y")
     put("24J", str(line["24J"]))
 

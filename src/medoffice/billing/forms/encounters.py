@@ -32,6 +32,10 @@ LINE_FIELDS = (
     "ndc",
     "ndc_quantity",
     "ndc_unit",
+    "emergency",
+    "epsdt",
+    "family_planning",
+    "purchased_charge",
 )
 _SPLIT = re.compile(r"[\s,;]+")
 
@@ -85,6 +89,10 @@ def charges_from_post(post: Mapping[str, Any]) -> ChargesInput:
                 ndc=raw["ndc"],
                 ndc_quantity=raw["ndc_quantity"],
                 ndc_unit=raw["ndc_unit"],
+                emergency=raw["emergency"],
+                epsdt=raw["epsdt"],
+                family_planning=raw["family_planning"],
+                purchased_charge=raw["purchased_charge"],
             )
         )
     provider = str(post.get("rendering_provider", "")).strip()
@@ -105,6 +113,8 @@ def charges_from_post(post: Mapping[str, Any]) -> ChargesInput:
         hospitalized_from=str(post.get("hospitalized_from", "")),
         hospitalized_to=str(post.get("hospitalized_to", "")),
         claim_note=str(post.get("claim_note", "")),
+        other_claim_id=str(post.get("other_claim_id", "")),
+        outside_lab_npi=str(post.get("outside_lab_npi", "")),
     )
 
 

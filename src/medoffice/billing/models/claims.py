@@ -215,6 +215,12 @@ class ClaimLine(models.Model):
     ndc_unit = models.CharField(max_length=2, blank=True)
     service_from = models.DateField()
     service_to = models.DateField(null=True, blank=True)
+    emergency = models.BooleanField(default=False)  # box 24C, SV109
+    epsdt = models.BooleanField(default=False)  # box 24H, SV111
+    family_planning = models.BooleanField(default=False)  # box 24H, SV112
+    purchased_charge = models.DecimalField(  # box 20, PS102
+        max_digits=10, decimal_places=2, null=True, blank=True
+    )
 
     objects = ClaimPartQuerySet.as_manager()
 

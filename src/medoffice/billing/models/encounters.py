@@ -66,6 +66,21 @@ class Encounter(Timestamps):
         blank=True,
         help_text="CMS-1500 box 19 (what fits on the form); sent as the claim note (NTE*ADD).",
     )
+    # CMS-1500 box 11b (837P 2010BA REF*Y4) and box 20 (2400 PS1).
+    other_claim_id = models.CharField(
+        "other claim ID",
+        max_length=30,
+        blank=True,
+        help_text="CMS-1500 box 11b: the property and casualty (auto or workers' compensation) "
+        "claim number; sent as REF*Y4.",
+    )
+    outside_lab_npi = models.CharField(
+        "outside lab's NPI",
+        max_length=10,
+        blank=True,
+        help_text="CMS-1500 box 20: the lab (or other supplier) that performed the purchased "
+        "services; sent as PS101 on each purchased line.",
+    )
     status = models.CharField(
         max_length=10, choices=EncounterStatus.choices, default=EncounterStatus.DRAFT
     )
@@ -161,6 +176,19 @@ class ChargeLine(models.Model):
     ndc_quantity = models.DecimalField(max_digits=10, decimal_places=3, null=True, blank=True)
     ndc_unit = models.CharField("NDC unit", max_length=2, blank=True)
     service_to = models.DateField(null=True, blank=True)
+    # CMS-1500 box 24C (837P SV109), 24H (SV111 EPSDT, SV112 family planning) and box 20
+    # (2400 PS102: the price paid to the outside lab for this line's service).
+    emergency = models.BooleanField(default=False)
+    epsdt = models.BooleanField("EPSDT", default=False)
+    family_planning = models.BooleanField(default=False)
+    purchased_charge = models.DecimalField(
+        "purchased service charge",
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
     # Set when a correction removed a line the ledger had charged (its charge reversed).
     removed_at = models.DateTimeField(null=True, blank=True)
 

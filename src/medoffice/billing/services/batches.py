@@ -33,6 +33,7 @@ from medoffice.billing.models import (
 from medoffice.billing.transport import FileDropTransport, Transport, TransportError, transport_for
 from medoffice.core.audit import AuditAction, record_event
 from medoffice.core.batchwork import collector_paused
+from medoffice.core.models.practice import practice_cache
 from medoffice.core.permissions import Actor, actor_user, require
 from medoffice.core.roles import Permission
 from medoffice.patients.models import Payer
@@ -230,7 +231,8 @@ def export_ready_claims(
     """Write every ready electronic claim (or those of ``claims`` that are ready) into one
     837P per clearinghouse or directly billed payer; mark them submitted; deliver."""
     require(actor, Permission.CHANGE_CLAIM, "Your role does not submit claims.")
-    with collector_paused():
+    # The practice (billing provider and envelope) read once for every batch, not twice each.
+    with collector_paused(), practice_cache():
         return _export(actor, claims, out_dir, now)
 
 

@@ -108,6 +108,10 @@ def _copy_lines(claim: Claim, source: Iterable[object], on: dt.date) -> list[Cla
             ndc_unit=line.ndc_unit,  # type: ignore[attr-defined]
             service_from=getattr(line, "service_from", on),
             service_to=line.service_to,  # type: ignore[attr-defined]
+            emergency=line.emergency,  # type: ignore[attr-defined]
+            epsdt=line.epsdt,  # type: ignore[attr-defined]
+            family_planning=line.family_planning,  # type: ignore[attr-defined]
+            purchased_charge=line.purchased_charge,  # type: ignore[attr-defined]
         )
         for line in source
     ]

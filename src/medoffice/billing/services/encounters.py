@@ -81,6 +81,11 @@ class LineInput:
     ndc: str = ""
     ndc_quantity: Any = ""
     ndc_unit: str = ""
+    # CMS-1500 box 24C, 24H and (with the visit's outside lab) box 20.
+    emergency: Any = False
+    epsdt: Any = False
+    family_planning: Any = False
+    purchased_charge: Any = ""  # empty: not bought from the outside lab
 
 
 @dataclass
@@ -102,9 +107,13 @@ class ChargesInput:
     hospitalized_from: Any = ""
     hospitalized_to: Any = ""
     claim_note: str = ""
+    other_claim_id: str = ""  # box 11b
+    outside_lab_npi: str = ""  # box 20
 
 
 CLAIM_NOTE_MAX = 48  # what fits in box 19
+OTHER_CLAIM_ID_MAX = 30
+_OTHER_CLAIM_ID = re.compile(r"[A-Za-z0-9 -]*")
 
 
 def _optional_date(errors: dict[str, ValidationError], name: str, value: Any) -> dt.date | None:
@@ -162,6 +171,21 @@ def _claim_boxes(errors: dict[str, ValidationError], data: ChargesInput) -> dict
             f"Box 19 holds at most {CLAIM_NOTE_MAX} characters.", code=Code.TEXT_TOO_LONG
         )
     found["claim_note"] = note
+    other_claim = " ".join((data.other_claim_id or "").split()).upper()
+    if len(other_claim) > OTHER_CLAIM_ID_MAX or not _OTHER_CLAIM_ID.fullmatch(other_claim):
+        errors["other_claim_id"] = ValidationError(
+            f"Enter the other claim number as at most {OTHER_CLAIM_ID_MAX} letters, digits, "
+            "spaces or hyphens.",
+            code=Code.OTHER_CLAIM_ID_INVALID,
+        )
+    found["other_claim_id"] = other_claim
+    lab = (data.outside_lab_npi or "").strip()
+    if lab and not is_valid_npi(lab):
+        errors["outside_lab_npi"] = ValidationError(
+            "Enter the outside lab's 10-digit NPI (the last digit is a check digit).",
+            code=Code.OUTSIDE_LAB_NPI_INVALID,
+        )
+    found["outside_lab_npi"] = lab
     return found
 
 
@@ -276,6 +300,35 @@ class _CleanLine:
     ndc: str
     ndc_quantity: Decimal | None
     ndc_unit: str
+    emergency: bool = False
+    epsdt: bool = False
+    family_planning: bool = False
+    purchased_charge: Decimal | None = None
+
+
+def _flag(errors: dict[str, ValidationError], key: str, value: Any) -> bool:
+    """A check box: true, false, or the text a form or a CSV sends (on, yes, 1, y)."""
+    if isinstance(value, bool):
+        return value
+    text = str(value if value is not None else "").strip().lower()
+    if text in {"", "0", "false", "no", "n", "off"}:
+        return False
+    if text in {"1", "true", "yes", "y", "on"}:
+        return True
+    errors[key] = ValidationError("Tick the box or leave it empty.", code=Code.LINE_FLAG_INVALID)
+    return False
+
+
+def _purchased(errors: dict[str, ValidationError], key: str, value: Any) -> Decimal | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        if isinstance(value, float):
+            raise MoneyError("Enter the price in dollars and cents, e.g. 18.00.")
+        return parse_money(value, maximum=MAX_CHARGE, allow_zero=True)
+    except MoneyError as exc:
+        errors[key] = ValidationError(str(exc), code=Code.PURCHASED_CHARGE_INVALID)
+        return None
 
 
 def _clean_diagnoses(errors: dict[str, ValidationError], raw: list[str]) -> list[str]:
@@ -441,7 +494,19 @@ def _clean_line(
             f"{code} is a drug code: enter the NDC of what was given.", code=Code.NDC_REQUIRED
         )
     return _CleanLine(
-        code, mods, units, charge, pointers, description, ndc, ndc_quantity, ndc_unit if ndc else ""
+        code,
+        mods,
+        units,
+        charge,
+        pointers,
+        description,
+        ndc,
+        ndc_quantity,
+        ndc_unit if ndc else "",
+        emergency=_flag(errors, key + "emergency", line.emergency),
+        epsdt=_flag(errors, key + "epsdt", line.epsdt),
+        family_planning=_flag(errors, key + "family_planning", line.family_planning),
+        purchased_charge=_purchased(errors, key + "purchased_charge", line.purchased_charge),
     )
 
 
@@ -513,6 +578,20 @@ def save_charges(*, actor: Actor, encounter: Encounter, data: ChargesInput) -> E
         )
     prior_authorization = _text(errors, "prior_authorization", data.prior_authorization, 50)
     boxes = _claim_boxes(errors, data)
+    purchased = [n for n, line in enumerate(lines, 1) if line.purchased_charge is not None]
+    if "outside_lab_npi" in errors:
+        pass
+    elif purchased and not boxes["outside_lab_npi"]:
+        errors["outside_lab_npi"] = ValidationError(
+            f"Line {purchased[0]} was bought from an outside lab (box 20): enter the lab's NPI.",
+            code=Code.OUTSIDE_LAB_NPI_REQUIRED,
+        )
+    elif boxes["outside_lab_npi"] and not purchased and lines:
+        errors["outside_lab_npi"] = ValidationError(
+            "No line has a purchase price: enter what the lab charged on its line, or leave "
+            "the outside lab empty.",
+            code=Code.OUTSIDE_LAB_NOT_USED,
+        )
     note = (data.note or "").strip()
     if len(note) > 2000:
         errors["note"] = ValidationError("At most 2000 characters.", code=Code.TEXT_TOO_LONG)
@@ -546,6 +625,10 @@ def save_charges(*, actor: Actor, encounter: Encounter, data: ChargesInput) -> E
             ndc=line.ndc,
             ndc_quantity=line.ndc_quantity,
             ndc_unit=line.ndc_unit,
+            emergency=line.emergency,
+            epsdt=line.epsdt,
+            family_planning=line.family_planning,
+            purchased_charge=line.purchased_charge,
         )
         for i, line in enumerate(lines, start=1)
     ]
@@ -563,6 +646,10 @@ def save_charges(*, actor: Actor, encounter: Encounter, data: ChargesInput) -> E
             "ndc_quantity",
             "ndc_unit",
             "service_to",
+            "emergency",
+            "epsdt",
+            "family_planning",
+            "purchased_charge",
         ],
     )
     ChargeLine.objects.bulk_create([row for row in rows if row.pk is None])
@@ -693,6 +780,12 @@ def charges_input_from_encounter(encounter: Encounter) -> ChargesInput:
                 if line.ndc_quantity is None
                 else str(line.ndc_quantity.normalize()),
                 ndc_unit=line.ndc_unit,
+                emergency=line.emergency,
+                epsdt=line.epsdt,
+                family_planning=line.family_planning,
+                purchased_charge=""
+                if line.purchased_charge is None
+                else str(line.purchased_charge),
             )
             for line in encounter.lines.all()
         ],
@@ -710,6 +803,8 @@ def charges_input_from_encounter(encounter: Encounter) -> ChargesInput:
         hospitalized_from=_iso(encounter.hospitalized_from),
         hospitalized_to=_iso(encounter.hospitalized_to),
         claim_note=encounter.claim_note,
+        other_claim_id=encounter.other_claim_id,
+        outside_lab_npi=encounter.outside_lab_npi,
     )
 
 

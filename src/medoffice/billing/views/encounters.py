@@ -62,6 +62,11 @@ def _procedure_descriptions(codes: set[str]) -> dict[str, str]:
     )
 
 
+def _checked(value: Any) -> bool:
+    """A line's check box as entered (a bool, or what the form posted)."""
+    return value is True or str(value).strip().lower() in {"on", "1", "true", "yes", "y"}
+
+
 def _form_context(
     data: ChargesInput, errors: dict[str, list[str]], rows: int, visit: Appointment
 ) -> dict[str, Any]:
@@ -101,6 +106,10 @@ def _form_context(
             "ndc": line.ndc,
             "ndc_quantity": line.ndc_quantity,
             "ndc_unit": line.ndc_unit,
+            "emergency": _checked(line.emergency),
+            "epsdt": _checked(line.epsdt),
+            "family_planning": _checked(line.family_planning),
+            "purchased_charge": line.purchased_charge,
         }
         lines.append(
             {
