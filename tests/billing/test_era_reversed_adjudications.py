@@ -155,7 +155,7 @@ def test_the_what_if_volume_leaves_out_a_reversed_line(claim):
     post(payment(claim, original(claim), trace="EFT1"))
     post(payment(claim, reversal(claim), trace="EFT2"))
 
-    rows, source = volume(SYSTEM, claim.payer_id, until=claim.date_of_service)
+    _rows, source = volume(SYSTEM, claim.payer_id, until=claim.date_of_service)
     assert source == "charges"  # no adjudication left to count: the lines billed instead
 
 
