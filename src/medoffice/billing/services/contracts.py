@@ -386,15 +386,12 @@ def reverse_adjudications(
         )
     if not claim_ids or not source_ids:
         return 0
-    return (
-        LineAdjudication.objects.filter(
-            claim_id__in=list(claim_ids),
-            source_kind=source_kind[:20],
-            source_id__in=[ident[:40] for ident in source_ids],
-            reversed_at__isnull=True,
-        )
-        .update(reversed_at=timezone.now(), reversed_by_source=reversed_by[:40])
-    )
+    return LineAdjudication.objects.filter(
+        claim_id__in=list(claim_ids),
+        source_kind=source_kind[:20],
+        source_id__in=[ident[:40] for ident in source_ids],
+        reversed_at__isnull=True,
+    ).update(reversed_at=timezone.now(), reversed_by_source=reversed_by[:40])
 
 
 def _in_force(contract: Contract, day: dt.date) -> bool:
