@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from tests.core.test_authorization_matrix import BI, OM, api, page
+from tests.core.test_authorization_matrix import BI, OM, page
 
 BILLERS = {OM, BI}
 
