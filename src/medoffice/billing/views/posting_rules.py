@@ -81,7 +81,9 @@ class PostingRuleList(ListPage):
     def base_queryset(self) -> QuerySet:
         return PostingRule.objects.restrict(self.request.user, "view").select_related("payer")
 
-    def get(self, request: AuthenticatedRequest) -> Any:  # type: ignore[override]  # the table is seeded before its first showing
+    def get(
+        self, request: AuthenticatedRequest
+    ) -> Any:  # the table seeded before it is first shown
         if not PostingRule.objects.exists():
             seed_posting_rules()
         return super().get(request)
