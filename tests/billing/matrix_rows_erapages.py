@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from tests.core.test_authorization_matrix import BI, OM, page
+from tests.core.test_authorization_matrix import BI, OM, api, page
 
 BILLERS = {OM, BI}
 
@@ -96,3 +96,22 @@ TARGETS: dict[str, Callable[[], Any]] = {
     "billing_posting_rule": _rule,
     "billing_coverage_proposal": _proposal,
 }
+
+ROWS += [
+    api("GET", "/api/v1/era-coverage-proposals", "API: corrected insured to confirm", BILLERS),
+    api(
+        "POST",
+        "/api/v1/era-coverage-proposals/{id}/dismiss",
+        "API: dismiss a corrected insured",
+        BILLERS,
+        target="billing_coverage_proposal",
+        body=lambda _target: {"reason": "The card shows the member ID we have."},
+    ),
+    api(
+        "POST",
+        "/api/v1/era-coverage-proposals/{id}/confirm",
+        "API: confirm a corrected insured",
+        BILLERS,
+        target="billing_coverage_proposal",
+    ),
+]

@@ -177,6 +177,7 @@ class BillingErrorCode(StrEnum):
     COVERAGE_PROPOSAL_DECIDED = "coverage_proposal_decided"
     COVERAGE_PROPOSAL_NO_COVERAGE = "coverage_proposal_no_coverage"
     COVERAGE_PROPOSAL_REASON_REQUIRED = "coverage_proposal_reason_required"
+    COVERAGE_PROPOSAL_STATUS_INVALID = "coverage_proposal_status_invalid"
     # statements and collections
     STATEMENT_DATE_INVALID = "statement_date_invalid"
     STATEMENT_LOCATION_INVALID = "statement_location_invalid"
