@@ -177,6 +177,13 @@ class BillingErrorCode(StrEnum):
     ERA_EXCEPTION_NOT_MATCHABLE = "era_exception_not_matchable"
     ERA_CLAIM_INVALID = "era_claim_invalid"
     ERA_NOTE_REQUIRED = "era_note_required"
+    # the posting rules and the corrected insured of remittances
+    POSTING_RULE_INVALID = "posting_rule_invalid"
+    POSTING_RULE_DUPLICATE = "posting_rule_duplicate"
+    COVERAGE_PROPOSAL_DECIDED = "coverage_proposal_decided"
+    COVERAGE_PROPOSAL_NO_COVERAGE = "coverage_proposal_no_coverage"
+    COVERAGE_PROPOSAL_REASON_REQUIRED = "coverage_proposal_reason_required"
+    COVERAGE_PROPOSAL_STATUS_INVALID = "coverage_proposal_status_invalid"
     # statements and collections
     STATEMENT_DATE_INVALID = "statement_date_invalid"
     STATEMENT_LOCATION_INVALID = "statement_location_invalid"

@@ -3,15 +3,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
 
+from medoffice.billing.adjustments import GROUPS
 from medoffice.billing.choices import CodeSet, ModifierIndicator, MueAdjudication, NcciTable
 from medoffice.billing.models import (
     AddOnCode,
     FeeScheduleEntry,
     MueLimit,
+    PostingRule,
     ProcedureCode,
     PtpEdit,
 )
@@ -142,3 +146,30 @@ class PayerFilter(FilterSet):
         if not text:
             return qs
         return qs.filter(Q(name__icontains=text) | Q(payer_id__iexact=text))
+
+
+class PostingRuleFilter(FilterSet):
+    """The posting rules of a payer (or those for all payers), of a group code."""
+
+    payer = django_filters.ChoiceFilter(
+        label="Payer", method="filter_payer", empty_label="Any", choices=[]
+    )
+    group = django_filters.ChoiceFilter(
+        label="Group", field_name="group_code", empty_label="Any", choices=[]
+    )
+
+    class Meta(FilterSet.Meta):
+        model = PostingRule
+        fields: list[str] = []
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.filters["payer"].extra["choices"] = [("all", "All payers' rules")] + [
+            (str(pk), name) for pk, name in Payer.objects.order_by("name").values_list("pk", "name")
+        ]
+        self.filters["group"].extra["choices"] = [(code, code) for code in GROUPS]
+
+    def filter_payer(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        if value == "all":
+            return qs.filter(payer__isnull=True)
+        return qs.filter(payer_id=int(value))

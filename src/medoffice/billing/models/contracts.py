@@ -183,6 +183,12 @@ class LineAdjudication(models.Model):
     posted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Taken back when the payer reversed the posting that stored it (835 CLP02 22): kept for
+    # the record, no longer counted by the underpayment report or the what-if's volume.
+    reversed_at = models.DateTimeField(null=True, blank=True)
+    reversed_by_source = models.CharField(
+        max_length=40, blank=True, help_text="What took it back, e.g. the reversal's claim payment."
+    )
 
     objects = LineAdjudicationQuerySet.as_manager()
 

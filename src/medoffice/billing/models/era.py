@@ -235,6 +235,20 @@ class PostingRule(models.Model):
     class Meta:
         ordering = ["payer_id", "group_code", "reason_code", "pk"]
         indexes = [models.Index(fields=["group_code", "reason_code"], name="posting_rule_code")]
+        constraints = [
+            # One rule per key: NULLs are distinct in a unique index, so the rules for every
+            # payer (no payer) have their own constraint.
+            models.UniqueConstraint(
+                fields=["payer", "group_code", "reason_code", "remark_code", "claim_status"],
+                condition=models.Q(payer__isnull=False),
+                name="posting_rule_once_per_payer",
+            ),
+            models.UniqueConstraint(
+                fields=["group_code", "reason_code", "remark_code", "claim_status"],
+                condition=models.Q(payer__isnull=True),
+                name="posting_rule_once_for_all",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.group_code}-{self.reason_code} → {self.action}"
@@ -268,11 +282,13 @@ class CoverageUpdateProposal(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    dismiss_reason = models.CharField(max_length=200, blank=True)
 
     objects = EraClaimQuerySet.as_manager()
 
     class Meta:
         ordering = ["pk"]
+        indexes = [models.Index(fields=["status", "id"], name="coverage_proposal_status")]
 
     def __str__(self) -> str:
         return f"Corrected insured {self.member_id}"

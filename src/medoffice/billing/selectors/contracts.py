@@ -142,7 +142,11 @@ def underpayments(
     the user's locations only. The lines shown (patients' claims) are audited."""
     qs = (
         LineAdjudication.objects.restrict(user, "view")
-        .filter(expected_allowed__isnull=False, allowed__lt=F("expected_allowed"))
+        .filter(
+            expected_allowed__isnull=False,
+            allowed__lt=F("expected_allowed"),
+            reversed_at__isnull=True,  # a posting the payer reversed no longer counts
+        )
         .select_related("payer", "claim", "patient")
         .order_by("service_date", "pk")
     )
@@ -203,7 +207,12 @@ def volume(
     since = _months_before(until, months)
     adjudicated = (
         LineAdjudication.objects.restrict(user, "view")
-        .filter(payer_id=payer_id, service_date__gt=since, service_date__lte=until)
+        .filter(
+            payer_id=payer_id,
+            service_date__gt=since,
+            service_date__lte=until,
+            reversed_at__isnull=True,
+        )
         .order_by("charge_line_id", "-posted_at", "-pk")
         .values_list("charge_line_id", "code", "modifiers", "units", "billed", "service_date")
     )

@@ -10,6 +10,7 @@ contract in force on the date of service expected the payer to allow.
 ``record_adjudication`` is what the 835 posting calls for each service line it posts (and
 the EOB entry in ``services/cob.py`` today); it writes one ``LineAdjudication`` and is
 idempotent per (line, claim, source): the same source recorded again returns the row there.
+``reverse_adjudications`` takes back what a reversed posting stored (835 CLP02 22).
 """
 
 from __future__ import annotations
@@ -363,6 +364,34 @@ def record_adjudications(
         existing.get(key) or made[key]
         for key in ((line.charge_line.pk, line.claim.pk) for line in lines)
     ]
+
+
+def reverse_adjudications(
+    *,
+    claim_ids: Sequence[int],
+    source_kind: str,
+    source_ids: Sequence[str],
+    reversed_by: str,
+    actor: Actor,
+) -> int:
+    """Take back the adjudications the sources (the postings a payer reversed) stored for
+    the claims: each row is marked reversed (kept for the record) and no longer counts in
+    the underpayment report or the what-if's volume. Rows taken back already stay as they
+    are. The caller owns the transaction and the audit of the posting; returns how many."""
+    require(actor, Permission.CHANGE_CLAIM, "Your role does not post adjudications.")
+    if not source_kind or not reversed_by:
+        raise ValidationError(
+            "A reversal of adjudications names what it reverses and what reverses it.",
+            code=Code.CONTRACT_TERMS_INVALID,
+        )
+    if not claim_ids or not source_ids:
+        return 0
+    return LineAdjudication.objects.filter(
+        claim_id__in=list(claim_ids),
+        source_kind=source_kind[:20],
+        source_id__in=[ident[:40] for ident in source_ids],
+        reversed_at__isnull=True,
+    ).update(reversed_at=timezone.now(), reversed_by_source=reversed_by[:40])
 
 
 def _in_force(contract: Contract, day: dt.date) -> bool:

@@ -13,7 +13,8 @@ and nothing is written. Then, in one transaction:
   ``default_posting_rules()``): contractual write-off, transfer to the patient (deductible,
   coinsurance, copay), other adjustment, denial (flagged: nothing is written off), or
   information only. Adjustments given only at claim level are spread onto the lines.
-- CLP02 22 (reversal) reverses what earlier remittances posted for that claim.
+- CLP02 22 (reversal) reverses what earlier payments posted for that claim, and takes back
+  the line adjudications they stored; a payment's reversals post before its other claims.
 - CLP02 19/20/21 or an NM1*TT: the claim was forwarded to another payer (crossover).
 - NM1*74 (corrected insured): a proposed coverage update for the biller to confirm.
 - PLB items are stored as provider-level rows linked to their payment.
@@ -214,7 +215,12 @@ def _post_remittance(
     EraClaimPayment.objects.bulk_create(rows, batch_size=500)
     proposals: list[CoverageUpdateProposal] = []
     notes: list[ClaimNote] = []
-    for clp, cp in zip(remittance.claims, rows, strict=True):
+    # Reversals first: a corrected claim the payer sent in the same payment (before or after
+    # its reversal) posts on what the reversal left, and stays.
+    in_order = sorted(
+        zip(remittance.claims, rows, strict=True), key=lambda p: p[0].status != REVERSAL
+    )
+    for clp, cp in in_order:
         result.claims += 1
         result.paid_total += clp.paid if clp.status != REVERSAL else ZERO
         claim = claims.get(clp.claim_id)

@@ -35,7 +35,11 @@ from medoffice.billing.models import (
     EraPayment,
     LedgerEntry,
 )
-from medoffice.billing.services.contracts import AdjudicatedLine, record_adjudications
+from medoffice.billing.services.contracts import (
+    AdjudicatedLine,
+    record_adjudications,
+    reverse_adjudications,
+)
 from medoffice.billing.services.denials import DenialInput, open_denials
 from medoffice.billing.services.era_data import ClpData
 from medoffice.billing.services.era_match import (
@@ -533,12 +537,16 @@ class Poster:
             denied.append((line_id, adjustment, tuple(remarks)))
 
     def _reverse(self, cp: EraClaimPayment, claim: ClaimRow) -> bool:
+        """Reverse what earlier payments posted for the claim (a corrected claim in this
+        same payment, before or after the reversal, is the payer's new answer: kept), and
+        take back the line adjudications those postings stored."""
         self.flush()
-        earlier = list(
+        payment_of = dict(
             EraClaimPayment.objects.filter(claim_id=claim.pk, posted=True, is_reversal=False)
-            .exclude(pk=cp.pk)
-            .values_list("pk", flat=True)
+            .exclude(payment_id=cp.payment_id)
+            .values_list("pk", "payment_id")
         )
+        earlier = list(payment_of)
         entries = list(
             LedgerEntry.objects.filter(
                 source_kind=SOURCE,
@@ -581,6 +589,13 @@ class Poster:
                 )
             )
         self.flush()
+        reverse_adjudications(
+            claim_ids=[claim.pk],
+            source_kind=SOURCE,
+            source_ids=sorted({f"payment {payment_of[int(e.source_id)]}" for e in entries}),
+            reversed_by=f"claim payment {cp.pk}",
+            actor=self.actor,
+        )
         self.result.reversals += 1
         return True
 

@@ -3,6 +3,8 @@ claims, and the exceptions queue (match a claim by hand, or resolve)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
@@ -14,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from medoffice.billing.models import Claim, EraException, EraFile
 from medoffice.billing.remittance_pdf import remittance_advice_response
+from medoffice.billing.selectors import coverage_proposals
 from medoffice.billing.selectors import era as selectors
 from medoffice.billing.services import era as services
 from medoffice.billing.services import era_exceptions
@@ -71,6 +74,7 @@ class EraExceptionList(ListPage):
     )
     default_sort = "-created_at"
     data_category = "ledger"
+    actions_template = "billing/era/_exception_actions.html"
     columns = [
         Column("created_at", "Found"),
         Column(
@@ -91,6 +95,9 @@ class EraExceptionList(ListPage):
 
     def base_queryset(self) -> QuerySet:
         return selectors.exceptions(self.request.user)
+
+    def extra_context(self) -> dict[str, Any]:
+        return {"proposals_open": coverage_proposals.open_count(self.request.user)}
 
 
 @require_http_methods(["GET", "POST"])
@@ -126,7 +133,11 @@ def era_file_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "billing/era/detail.html",
-        {"title": f"Remittance {view.era_file.file_name}", "view": view},
+        {
+            "title": f"Remittance {view.era_file.file_name}",
+            "view": view,
+            "proposal_counts": coverage_proposals.counts_of_file(request.user, view.era_file),
+        },
     )
 
 

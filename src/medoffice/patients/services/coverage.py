@@ -58,6 +58,61 @@ def save_coverage(
 ) -> Coverage:
     """Add a coverage to ``patient`` or change ``coverage``; one active coverage per order."""
     require(actor, Permission.CHANGE_PATIENT, "Your role does not change coverages.")
+    return _save_coverage(
+        actor=actor,
+        patient=patient,
+        coverage=coverage,
+        card_front=card_front,
+        card_back=card_back,
+        **fields,
+    )
+
+
+@transaction.atomic
+def correct_insured(
+    *,
+    actor: Actor,
+    coverage: Coverage,
+    member_id: str = "",
+    subscriber_first_name: str = "",
+    subscriber_last_name: str = "",
+    source: str,
+) -> Coverage:
+    """The payer's correction of the insured (an 835's NM1*74: a new member ID, the
+    subscriber's name as the payer has it) applied to the coverage, checked as every change
+    of a coverage is, and audited naming ``source``. Whoever changes patients may apply it,
+    and so may the biller who works the remittances (posting rights). Empty values leave the
+    field as it is."""
+    if not (actor.has_perm(Permission.CHANGE_PATIENT) or actor.has_perm(Permission.POST_LEDGER)):
+        require(actor, Permission.CHANGE_PATIENT, "Your role does not change coverages.")
+    fields = {
+        name: value.strip()
+        for name, value in (
+            ("member_id", member_id),
+            ("subscriber_first_name", subscriber_first_name),
+            ("subscriber_last_name", subscriber_last_name),
+        )
+        if value and value.strip()
+    }
+    return _save_coverage(
+        actor=actor,
+        patient=coverage.patient,
+        coverage=coverage,
+        detail=f"insured corrected by the payer ({source})"[:300],
+        **fields,
+    )
+
+
+def _save_coverage(
+    *,
+    actor: Actor,
+    patient: Patient,
+    coverage: Coverage | None = None,
+    card_front: Any = None,
+    card_back: Any = None,
+    detail: str = "",
+    **fields: Any,
+) -> Coverage:
     creating = coverage is None
     if coverage is None:
         coverage = Coverage(patient=patient)
@@ -131,6 +186,7 @@ def save_coverage(
         obj=coverage,
         patient_id=patient.pk,
         data_category="insurance",
+        detail=detail,
     )
     return coverage
 
