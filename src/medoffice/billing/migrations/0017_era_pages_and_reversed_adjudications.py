@@ -25,7 +25,7 @@ def merge_duplicate_rules(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('billing', '0015_aging_service_date'),
+        ('billing', '0016_cms1500_boxes_20_24'),
         ('core', '0002_audit_append_only'),
     ]
 
