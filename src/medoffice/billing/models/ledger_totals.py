@@ -50,6 +50,9 @@ class PayerDayTotal(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"payer {self.payer_key or 'patients'}: {self.cents} cents ({self.service_date})"
+
 
 class PatientDayTotal(models.Model):
     patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="+")
@@ -75,6 +78,9 @@ class PatientDayTotal(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"patient {self.patient_id}: {self.cents} cents ({self.service_date})"
+
 
 class LedgerTotalsMark(models.Model):
     """One row: the last ledger entry the daily totals include."""
@@ -82,3 +88,6 @@ class LedgerTotalsMark(models.Model):
     last_entry_id = models.BigIntegerField(default=0)
 
     objects = MarkQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"ledger totals up to entry {self.last_entry_id}"

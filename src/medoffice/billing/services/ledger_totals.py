@@ -96,9 +96,7 @@ def fold() -> bool:
 def is_current() -> bool:
     """Whether the totals include every committed entry."""
     mark = (
-        LedgerTotalsMark.objects.filter(pk=MARK_ID)
-        .values_list("last_entry_id", flat=True)
-        .first()
+        LedgerTotalsMark.objects.filter(pk=MARK_ID).values_list("last_entry_id", flat=True).first()
     )
     return not LedgerEntry._base_manager.filter(pk__gt=mark or 0).exists()
 
