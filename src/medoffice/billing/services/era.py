@@ -69,6 +69,7 @@ from medoffice.billing.models import (
     LedgerEntry,
     PostingRule,
 )
+from medoffice.billing.services import ledger_totals
 from medoffice.billing.services.contracts import AdjudicatedLine, record_adjudications
 from medoffice.billing.services.denials import DenialInput, open_denials
 from medoffice.billing.services.era_match import (
@@ -601,6 +602,7 @@ class _Poster:
                 entry.counterpart_id = self.pending[index].pk
         rest = [e for i, e in enumerate(self.pending) if i not in giving]
         _insert_entries(rest + [e for e, _ in self.receiving])
+        ledger_totals.after_commit()  # the aging's daily totals take them in after commit
         self.pending, self.receiving = [], []
 
     def exception(

@@ -14,8 +14,10 @@ the ledger table in SHARE mode (which waits for no one: ``NOWAIT``), a lock no w
 holds while the fold runs. When it cannot have the lock at once the fold gives up and
 says so (``False``); the caller then reads the ledger itself.
 
-``after_commit()`` is the one call a writer adds: the fold runs once its transaction
-committed (a failed fold is harmless, the next one takes the entries).
+``after_commit()`` is the one call a writer of many entries adds (the 835 posting): the
+fold runs once its transaction committed (a failed fold is harmless, the next one takes
+the entries). A writer that does not call it loses nothing: the aging's ``catch_up``
+folds in whatever was written since the mark before it reads.
 
 Nothing here is audited: the rows are figures derived from audited postings.
 """
@@ -107,9 +109,17 @@ def catch_up() -> bool:
     return is_current() or fold()
 
 
+def _fold_after_commit() -> None:
+    fold()
+
+
 def after_commit() -> None:
-    """For a writer: fold its entries in once its transaction has committed."""
-    transaction.on_commit(fold, robust=True)
+    """For a writer: fold its entries in once its transaction has committed (once however
+    often a transaction asks)."""
+    waiting = getattr(connection, "run_on_commit", [])
+    if any(item[1] is _fold_after_commit for item in waiting):
+        return
+    transaction.on_commit(_fold_after_commit, robust=True)
 
 
 __all__ = ["after_commit", "catch_up", "fold", "is_current"]
