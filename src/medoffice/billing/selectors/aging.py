@@ -248,23 +248,29 @@ def _ordered(qs: QuerySet[Any], sort: str, name_fields: Iterable[str]) -> QueryS
 
 
 def _page(
-    grouped: QuerySet[Any], offset: int, limit: int | None, in_cents: bool = False
+    grouped: QuerySet[Any], offset: int, limit: int | None
 ) -> tuple[list[dict[str, Any]], dict[str, Decimal], int]:
     """The page's rows, and the totals and count of all the rows (a second query over the
-    grouped one). ``in_cents``: the amounts are whole cents (the daily totals)."""
+    grouped one)."""
     page = list(grouped[offset : offset + limit] if limit is not None else grouped[offset:])
     # The totals of every row: the grouped query as a subquery, summed.
     summed = grouped.order_by().aggregate(
         count=Count("*"), **{f"all_{k}": Sum(k) for k in AMOUNT_KEYS}
     )
-    if in_cents:
-        page = [_in_dollars(r) for r in page]
-        totals = {k: _dollars(summed[f"all_{k}"]) for k in AMOUNT_KEYS}
-    else:
-        totals = {
-            k: Decimal(summed[f"all_{k}"] or 0).quantize(Decimal("0.01")) for k in AMOUNT_KEYS
-        }
+    totals = {k: Decimal(summed[f"all_{k}"] or 0).quantize(Decimal("0.01")) for k in AMOUNT_KEYS}
     return page, totals, summed["count"]
+
+
+def _page_in_cents(
+    grouped: QuerySet[Any], offset: int, limit: int | None
+) -> tuple[list[dict[str, Any]], dict[str, Decimal], int]:
+    """The same over the daily totals in one pass: every grouped row comes back in its
+    order (a row per patient with a balance, a few numbers each), the page is cut from
+    them and the totals summed in whole cents (exact)."""
+    rows = list(grouped)
+    totals = {k: _dollars(sum(r[k] for r in rows)) for k in AMOUNT_KEYS}
+    page = rows[offset : offset + limit] if limit is not None else rows[offset:]
+    return [_in_dollars(r) for r in page], totals, len(rows)
 
 
 def _limit(limit: int | None) -> int:
@@ -301,7 +307,8 @@ def aging_by_patient(
             .exclude(Q(total=0))
         )
     ordered = _ordered(grouped, sort, ("patient__last_name", "patient__first_name", "patient_id"))
-    page, totals, count = _page(ordered, offset, limit, in_cents)
+    paged = _page_in_cents if in_cents else _page
+    page, totals, count = paged(ordered, offset, limit)
     names = {
         p.pk: f"{p.last_name}, {p.first_name}"
         for p in Patient.objects.filter(pk__in=[r["patient_id"] for r in page]).only(
