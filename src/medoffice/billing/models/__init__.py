@@ -43,6 +43,11 @@ from medoffice.billing.models.era import (
 from medoffice.billing.models.fees import FeeSchedule, FeeScheduleEntry, PayerProfile, Plan
 from medoffice.billing.models.followup import ClaimNote, StatusInquiry, StatusRequestFile
 from medoffice.billing.models.ledger import LedgerEntry, LedgerIsAppendOnly
+from medoffice.billing.models.ledger_totals import (
+    LedgerTotalsMark,
+    PatientDayTotal,
+    PayerDayTotal,
+)
 from medoffice.billing.models.payments import PatientPayment, PaymentRefund
 from medoffice.billing.models.plans import OnlineCheckout, PaymentPlan, PaymentPlanInstalment
 from medoffice.billing.models.statements import (
@@ -90,12 +95,15 @@ __all__ = [
     "FeeScheduleEntry",
     "LedgerEntry",
     "LedgerIsAppendOnly",
+    "LedgerTotalsMark",
     "LineAdjudication",
     "Modifier",
     "MueLimit",
     "OnlineCheckout",
+    "PatientDayTotal",
     "PatientPayment",
     "PayerAdjudication",
+    "PayerDayTotal",
     "PayerProfile",
     "PaymentPlan",
     "PaymentPlanInstalment",

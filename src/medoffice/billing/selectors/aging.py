@@ -2,11 +2,16 @@
 a payer's claims owe, split by how old the balance is (``billing.aging``'s buckets, counted
 from the date of service), as of a day.
 
-Every figure is summed in the database from the ledger's entries, in one grouped query
-with a bucket condition per column (``cents_sum`` with a filter: SQL's CASE/FILTER), over
-the entries the user may see (``entries_for``: the permission and their locations) that
-took effect by ``as_of``. Nothing is summed in Python but the totals of the payer view's
-few rows.
+Every figure is summed in the database in one grouped query with a bucket condition per
+column (SQL's CASE/FILTER), over what the user may see (the permission and their
+locations) that took effect by ``as_of``. The by-payer and by-patient views (and
+``ar_over``) sum the ledger's daily totals (``billing.models.ledger_totals``: whole cents
+per payer or patient, location, date of service and effective date, so every bucket and
+the as-of day are exact), far fewer rows than entries; they are first brought up to date
+(``billing.services.ledger_totals.catch_up``: the entries written since are folded in).
+When the ledger is too busy for that at once, the view sums the entries themselves, as the
+claims of one payer always do (``cents_sum``). Both ways give the same figures to the cent.
+Nothing is summed in Python but the totals of the payer view's few rows.
 
 A line in credit (an overpayment) counts as a negative amount in its bucket: the columns
 are what the payer or the patient owes in net; the credit-balance report lists the lines.
@@ -25,12 +30,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from medoffice.billing.aging import BUCKETS, cutoffs, share
-from medoffice.billing.models import Claim, LedgerEntry
+from medoffice.billing.models import Claim, LedgerEntry, PatientDayTotal, PayerDayTotal
 from medoffice.billing.selectors.ledger import ZERO, cents_sum, entries_for
+from medoffice.billing.services import ledger_totals
 from medoffice.core.models import User, practice_zone
 from medoffice.core.permissions import SystemActor
 from medoffice.patients.models import Patient, Payer
@@ -89,10 +96,10 @@ class Aging:
         return [r.patient_id for r in self.rows if r.patient_id is not None]
 
 
-def _sums(as_of: dt.date) -> dict[str, Any]:
-    """Each bucket's sum and the total, as aggregate expressions: a bucket holds the
-    services on or after its earliest date and before the previous bucket's."""
-    sums: dict[str, Any] = {}
+def _conditions(as_of: dt.date) -> dict[str, Q]:
+    """Each bucket's condition: it holds the services on or after its earliest date and
+    before the previous bucket's."""
+    conditions: dict[str, Q] = {}
     later: dt.date | None = None
     for key, earliest in cutoffs(as_of):
         condition = Q()
@@ -100,10 +107,47 @@ def _sums(as_of: dt.date) -> dict[str, Any]:
             condition &= Q(service_date__gte=earliest)
         if later is not None:
             condition &= Q(service_date__lt=later)
-        sums[key] = cents_sum("amount", condition)
+        conditions[key] = condition
         later = earliest
+    return conditions
+
+
+def _sums(as_of: dt.date) -> dict[str, Any]:
+    """Each bucket's sum and the total of the entries' amounts, as aggregate expressions."""
+    sums: dict[str, Any] = {k: cents_sum("amount", c) for k, c in _conditions(as_of).items()}
     sums["total"] = cents_sum("amount")
     return sums
+
+
+def _cents_sums(as_of: dt.date) -> dict[str, Any]:
+    """The same over the daily totals: whole cents, summed exactly."""
+    sums: dict[str, Any] = {
+        k: Coalesce(Sum("cents", filter=c), Value(0)) for k, c in _conditions(as_of).items()
+    }
+    sums["total"] = Coalesce(Sum("cents"), Value(0))
+    return sums
+
+
+def _dollars(cents: int | None) -> Decimal:
+    return Decimal(cents or 0).scaleb(-2)
+
+
+def _in_dollars(row: dict[str, Any]) -> dict[str, Any]:
+    return {**row, **{k: _dollars(row[k]) for k in AMOUNT_KEYS}}
+
+
+def day_totals(
+    model: type[PayerDayTotal] | type[PatientDayTotal],
+    user: User | SystemActor,
+    as_of: dt.date,
+    location_id: int | None = None,
+) -> QuerySet[Any]:
+    """The daily totals the user may see, in effect on ``as_of`` (bring them up to date
+    first: ``ledger_totals.catch_up``)."""
+    totals = model.objects.restrict(user, "view").filter(effective_date__lte=as_of).order_by()
+    if location_id is not None:
+        totals = totals.filter(location_id=location_id)
+    return totals
 
 
 def aged_entries(
@@ -135,12 +179,22 @@ def aging_by_payer(
     None, always last); sorted by ``sort`` (``SORTS``, largest total first by default).
     One grouped query, and one for the payers' names."""
     as_of = as_of or today()
-    grouped: list[Any] = list(
-        aged_entries(user, as_of, location_id)
-        .values("payer_id")
-        .annotate(**_sums(as_of))
-        .exclude(Q(total=0))
-    )
+    grouped: list[Any]
+    if ledger_totals.catch_up():
+        grouped = [
+            {**_in_dollars(r), "payer_id": r["payer_key"] or None}
+            for r in day_totals(PayerDayTotal, user, as_of, location_id)
+            .values("payer_key")
+            .annotate(**_cents_sums(as_of))
+            .exclude(Q(total=0))
+        ]
+    else:
+        grouped = list(
+            aged_entries(user, as_of, location_id)
+            .values("payer_id")
+            .annotate(**_sums(as_of))
+            .exclude(Q(total=0))
+        )
     names = dict(
         Payer.objects.filter(pk__in=[r["payer_id"] for r in grouped if r["payer_id"]]).values_list(
             "pk", "name"
@@ -200,13 +254,23 @@ def _page(
     grouped one)."""
     page = list(grouped[offset : offset + limit] if limit is not None else grouped[offset:])
     # The totals of every row: the grouped query as a subquery, summed.
-    from django.db.models import Count, Sum
-
     summed = grouped.order_by().aggregate(
         count=Count("*"), **{f"all_{k}": Sum(k) for k in AMOUNT_KEYS}
     )
     totals = {k: Decimal(summed[f"all_{k}"] or 0).quantize(Decimal("0.01")) for k in AMOUNT_KEYS}
     return page, totals, summed["count"]
+
+
+def _page_in_cents(
+    grouped: QuerySet[Any], offset: int, limit: int | None
+) -> tuple[list[dict[str, Any]], dict[str, Decimal], int]:
+    """The same over the daily totals in one pass: every grouped row comes back in its
+    order (a row per patient with a balance, a few numbers each), the page is cut from
+    them and the totals summed in whole cents (exact)."""
+    rows = list(grouped)
+    totals = {k: _dollars(sum(r[k] for r in rows)) for k in AMOUNT_KEYS}
+    page = rows[offset : offset + limit] if limit is not None else rows[offset:]
+    return [_in_dollars(r) for r in page], totals, len(rows)
 
 
 def _limit(limit: int | None) -> int:
@@ -226,15 +290,25 @@ def aging_by_patient(
     page (``limit`` rows from ``offset``; None: every row), sorted by ``sort`` (``SORTS``;
     ``name`` is last then first name). The caller audits the patients shown."""
     as_of = as_of or today()
-    grouped = (
-        aged_entries(user, as_of, location_id)
-        .filter(payer__isnull=True)
-        .values("patient_id")
-        .annotate(**_sums(as_of))
-        .exclude(Q(total=0))
-    )
+    in_cents = ledger_totals.catch_up()
+    if in_cents:
+        grouped = (
+            day_totals(PatientDayTotal, user, as_of, location_id)
+            .values("patient_id")
+            .annotate(**_cents_sums(as_of))
+            .exclude(Q(total=0))
+        )
+    else:
+        grouped = (
+            aged_entries(user, as_of, location_id)
+            .filter(payer__isnull=True)
+            .values("patient_id")
+            .annotate(**_sums(as_of))
+            .exclude(Q(total=0))
+        )
     ordered = _ordered(grouped, sort, ("patient__last_name", "patient__first_name", "patient_id"))
-    page, totals, count = _page(ordered, offset, limit)
+    paged = _page_in_cents if in_cents else _page
+    page, totals, count = paged(ordered, offset, limit)
     names = {
         p.pk: f"{p.last_name}, {p.first_name}"
         for p in Patient.objects.filter(pk__in=[r["patient_id"] for r in page]).only(
@@ -335,8 +409,15 @@ def ar_over(
     """The whole A/R (net) on ``as_of`` and, for each of ``days``, the part older than that
     many days: one query (for the KPI panel)."""
     as_of = as_of or today()
+    older = {d: Q(service_date__lt=as_of - dt.timedelta(days=d)) for d in days}
+    if ledger_totals.catch_up():
+        row = day_totals(PayerDayTotal, user, as_of).aggregate(
+            total=Coalesce(Sum("cents"), Value(0)),
+            **{f"over_{d}": Coalesce(Sum("cents", filter=c), Value(0)) for d, c in older.items()},
+        )
+        return _dollars(row["total"]), {d: _dollars(row[f"over_{d}"]) for d in days}
     sums: dict[str, Any] = {"total": cents_sum("amount")}
-    for d in days:
-        sums[f"over_{d}"] = cents_sum("amount", Q(service_date__lt=as_of - dt.timedelta(days=d)))
+    for d, condition in older.items():
+        sums[f"over_{d}"] = cents_sum("amount", condition)
     row = aged_entries(user, as_of).aggregate(**sums)
     return row["total"], {d: row[f"over_{d}"] for d in days}

@@ -35,6 +35,7 @@ from medoffice.billing.models import (
     EraPayment,
     LedgerEntry,
 )
+from medoffice.billing.services import ledger_totals
 from medoffice.billing.services.contracts import (
     AdjudicatedLine,
     record_adjudications,
@@ -376,6 +377,7 @@ class Poster:
                 entry.counterpart_id = self.pending[index].pk
         rest = [e for i, e in enumerate(self.pending) if i not in giving]
         insert_entries(rest + [e for e, _ in self.receiving])
+        ledger_totals.after_commit()  # the aging's daily totals take them in after commit
         self.pending, self.receiving = [], []
 
     def exception(
