@@ -80,16 +80,16 @@ def test_receipt_outside_the_users_locations_is_not_found(client_for, payment, p
 
 def test_receipts_share_one_font_configuration_and_stylesheet_per_process(payment):
     receipts.receipt_document(payment)
-    first = receipts._renderer
+    first = receipts._renderers[receipts.RECEIPT_STYLESHEET]
     receipts.receipt_document(payment)
-    assert receipts._renderer is first
+    assert receipts._renderers[receipts.RECEIPT_STYLESHEET] is first
 
 
 @pytest.mark.parametrize("url", ["https://fonts.example.com/a.woff2", "file:///etc/passwd"])
 def test_the_receipt_pdf_fetches_nothing(payment, url):
     receipts.receipt_document(payment)
     with pytest.raises(ValueError, match="disallowed protocol"):
-        receipts._renderer.url_fetcher.fetch(url)
+        receipts._renderers[receipts.RECEIPT_STYLESHEET].url_fetcher.fetch(url)
 
 
 def test_a_linked_file_is_left_out_of_the_pdf_not_fetched(caplog):
@@ -99,10 +99,22 @@ def test_a_linked_file_is_left_out_of_the_pdf_not_fetched(caplog):
 
 
 def test_the_warm_up_makes_the_renderer(monkeypatch):
-    monkeypatch.setattr(receipts, "_renderer", None)
+    monkeypatch.setattr(receipts, "_renderers", {})
     receipts.warm_up()
-    assert receipts._renderer is not None
-    assert receipts._renderer.stylesheets
+    assert receipts._renderers[receipts.RECEIPT_STYLESHEET].stylesheets
+
+
+def test_the_warm_up_parses_the_remittance_advices_stylesheet_too(monkeypatch):
+    monkeypatch.setattr(receipts, "_renderers", {})
+    receipts.warm_up()
+    assert receipts._renderers["billing/remittance_advice.css"].stylesheets
+
+
+def test_every_document_shares_the_one_font_configuration(monkeypatch):
+    monkeypatch.setattr(receipts, "_renderers", {})
+    receipts.warm_up()
+    advice = receipts._renderers["billing/remittance_advice.css"]
+    assert advice.font_config is receipts._renderers[receipts.RECEIPT_STYLESHEET].font_config
 
 
 def test_receipt_shows_amounts_with_thousands_separators(client_for, practice):

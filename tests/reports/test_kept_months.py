@@ -202,3 +202,86 @@ def test_the_database_numbers_a_period_as_bisect_does(months, offsets):
         .get()
     )
     assert number == bisect.bisect_right(boundaries, visit.start)
+
+
+def _held(user):
+    def rows_of(period: Filters):
+        return selectors.appointments(user, period).exclude(status=AppointmentStatus.CANCELLED)
+
+    return rows_of
+
+
+def _each_months_own_state(rows_of, pieces):
+    found = {}
+    for i, piece in enumerate(pieces):
+        n, total, top, changed = selectors._fingerprint_query(rows_of(piece)).get()
+        if n:
+            found[i] = (n, total, top, changed)
+    return found
+
+
+def _comparable(states):
+    return {i: (n, total, top, str(changed)[:19]) for i, (n, total, top, changed) in states.items()}
+
+
+def test_the_months_states_read_at_once_are_each_months_own(months, manager):
+    pieces = selectors.month_pieces(months["period"])
+    rows_of = _held(manager)
+    tz = selectors.practice_zone()
+    states = selectors._fingerprints(rows_of, pieces, tz)
+    assert _comparable(states) == _comparable(_each_months_own_state(rows_of, pieces))
+
+
+def test_a_month_without_visits_has_no_state(months, manager):
+    pieces = selectors.month_pieces(months["period"])
+    states = selectors._fingerprints(_held(manager), pieces, selectors.practice_zone())
+    with_visits = {
+        i
+        for i, piece in enumerate(pieces)
+        for v in months["visits"]
+        if piece.start_date
+        <= v.start.astimezone(selectors.practice_zone()).date()
+        <= piece.end_date
+    }
+    assert set(states) == with_visits
+    assert len(states) < len(pieces)
+
+
+def test_a_changed_visit_changes_only_its_months_state(months, manager):
+    pieces = selectors.month_pieces(months["period"])
+    tz = selectors.practice_zone()
+    before = selectors._fingerprints(_held(manager), pieces, tz)
+    late = Appointment.objects.get(pk=months["visits"][2].pk)
+    late.reason = "Follow-up"
+    late.save()
+    after = selectors._fingerprints(_held(manager), pieces, tz)
+    changed = {i for i in before if before[i] != after[i]}
+    assert len(changed) == 1
+    (month,) = changed
+    assert pieces[month].start_date <= late.start.astimezone(tz).date() <= pieces[month].end_date
+
+
+def test_a_location_limited_users_states_count_only_their_locations_visits(
+    months, manager, client_for
+):
+    north_only = client_for(Role.FRONT_DESK, locations=[months["north"]]).user
+    pieces = selectors.month_pieces(months["period"])
+    tz = selectors.practice_zone()
+    everyone = selectors._fingerprints(_held(manager), pieces, tz)
+    north = selectors._fingerprints(_held(north_only), pieces, tz)
+    assert sum(s[0] for s in everyone.values()) == 3
+    assert sum(s[0] for s in north.values()) == 1
+
+
+def test_the_months_states_are_read_in_one_query(months, manager):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    pieces = selectors.month_pieces(months["period"])
+    rows_of = _held(manager)
+    rows_of(pieces[0]).exists()  # the user's roles and locations read beforehand
+    with CaptureQueriesContext(connection) as executed:
+        selectors._fingerprints(rows_of, pieces, selectors.practice_zone())
+    reads = [q["sql"] for q in executed if "scheduling_appointment" in q["sql"]]
+    assert len(reads) == 1
+    assert reads[0].count("UNION ALL") == len(pieces) - 1

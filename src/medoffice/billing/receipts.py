@@ -3,8 +3,11 @@
 The PDF is WeasyPrint's. What does not change between receipts is made once per process
 and kept (`_Renderer`): WeasyPrint's import (about a second), its font configuration
 (fontconfig and Pango's font map) and the parsed stylesheet (read again only when the
-file changes). A web worker makes them when it starts (`warm_up`, from gunicorn's
-`post_worker_init`), so no patient waits for them. Nothing is fetched: the PDF's HTML
+file changes). Billing's other documents are laid out by the same renderer with their own
+stylesheet (`html_to_pdf(html, stylesheet=...)`: the remittance advice), each parsed once
+too: parsing a stylesheet compiles its selectors, several milliseconds a document. A web
+worker makes them when it starts (`warm_up`, from gunicorn's `post_worker_init`), so no
+patient waits for them. Nothing is fetched: the PDF's HTML
 links no file, and the URL fetcher refuses any URL, so a receipt never reaches the network.
 """
 
@@ -58,44 +61,45 @@ class _Renderer:
     url_fetcher: Any  # weasyprint.urls.URLFetcher allowing no protocol
 
 
-_renderer: _Renderer | None = None
-# One receipt laid out at a time per process: the font configuration (Pango's font map) is
+_renderers: dict[str, _Renderer] = {}  # by stylesheet (its name among the static files)
+# One document laid out at a time per process: the font configuration (Pango's font map) is
 # shared, and a receipt takes a few tens of milliseconds.
 _render_lock = threading.Lock()
 
 
-def _stylesheet_stamp() -> tuple[str, float] | None:
-    found = finders.find(RECEIPT_STYLESHEET)
+def _stylesheet_stamp(stylesheet: str) -> tuple[str, float] | None:
+    found = finders.find(stylesheet)
     if not found:
         return None
     path = str(found)
     return path, os.stat(path).st_mtime
 
 
-def _current_renderer() -> _Renderer:
-    """The process's font configuration and parsed stylesheet (call with the lock held)."""
-    global _renderer
-    stamp = _stylesheet_stamp()
-    if _renderer is None or _renderer.stylesheet_stamp != stamp:
+def _current_renderer(stylesheet: str = RECEIPT_STYLESHEET) -> _Renderer:
+    """The process's font configuration and ``stylesheet`` parsed (call with the lock held)."""
+    stamp = _stylesheet_stamp(stylesheet)
+    renderer = _renderers.get(stylesheet)
+    if renderer is None or renderer.stylesheet_stamp != stamp:
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
         from weasyprint.urls import URLFetcher
 
-        font_config = _renderer.font_config if _renderer else FontConfiguration()
+        any_renderer = renderer or next(iter(_renderers.values()), None)
+        font_config = any_renderer.font_config if any_renderer else FontConfiguration()
         no_fetching = URLFetcher(allowed_protocols=frozenset())  # every URL refused
         sheets = (
             [CSS(filename=stamp[0], font_config=font_config, url_fetcher=no_fetching)]
             if stamp
             else []
         )
-        _renderer = _Renderer(font_config, sheets, stamp, no_fetching)
-    return _renderer
+        renderer = _renderers[stylesheet] = _Renderer(font_config, sheets, stamp, no_fetching)
+    return renderer
 
 
-def _layout(html: str) -> Any:
+def _layout(html: str, stylesheet: str = RECEIPT_STYLESHEET) -> Any:
     from weasyprint import HTML
 
-    renderer = _current_renderer()
+    renderer = _current_renderer(stylesheet)
     return HTML(string=html, base_url=str(Path.cwd()), url_fetcher=renderer.url_fetcher).render(
         stylesheets=renderer.stylesheets, font_config=renderer.font_config
     )
@@ -108,24 +112,28 @@ def receipt_document(payment: PatientPayment) -> Any:
         return _layout(html)
 
 
-def html_to_pdf(html: str) -> bytes:
-    """Lay out ``html`` (a document of billing's: a statement, a run's print file) with the
-    process's renderer and return the PDF's bytes."""
+def html_to_pdf(html: str, *, stylesheet: str = RECEIPT_STYLESHEET) -> bytes:
+    """Lay out ``html`` (a document of billing's: a statement, a run's print file, with the
+    receipt's stylesheet; a remittance advice with its own) with the process's renderer and
+    return the PDF's bytes."""
     with _render_lock:
-        data: bytes = _layout(html).write_pdf()
+        data: bytes = _layout(html, stylesheet).write_pdf()
     return data
 
 
-def html_to_document(html: str) -> Any:
+def html_to_document(html: str, *, stylesheet: str = RECEIPT_STYLESHEET) -> Any:
     """The laid-out WeasyPrint document of ``html`` (its ``pages``)."""
     with _render_lock:
-        return _layout(html)
+        return _layout(html, stylesheet)
 
 
-def warm_up() -> None:
-    """Make the process's renderer and lay out one small page, so the first receipt is quick."""
+def warm_up(extra_stylesheets: tuple[str, ...] = ("billing/remittance_advice.css",)) -> None:
+    """Make the process's renderer and lay out one small page, so the first receipt is quick;
+    parse the other documents' stylesheets too."""
     with _render_lock:
         _layout(_WARM_UP_HTML).write_pdf()
+        for stylesheet in extra_stylesheets:
+            _current_renderer(stylesheet)
 
 
 # The receipt's fonts (regular and bold, in the receipt's family) without a payment.

@@ -18,13 +18,11 @@ refuses every URL.
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.staticfiles import finders
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 
@@ -380,30 +378,12 @@ def remittance_advice_html(
     )
 
 
-_lock = threading.Lock()  # one layout at a time per process (the font map is shared)
-_font_config: Any = None
-
-
 def _pdf(html: str) -> bytes:
-    global _font_config
-    from weasyprint import CSS, HTML
-    from weasyprint.text.fonts import FontConfiguration
-    from weasyprint.urls import URLFetcher
+    """The advice laid out by billing's shared renderer (fonts and the parsed stylesheet
+    kept per process, one layout at a time)."""
+    from medoffice.billing.receipts import html_to_pdf
 
-    with _lock:
-        if _font_config is None:
-            _font_config = FontConfiguration()
-        no_fetching = URLFetcher(allowed_protocols=frozenset())  # every URL refused
-        found = finders.find(ADVICE_STYLESHEET)
-        sheets = (
-            [CSS(filename=str(found), font_config=_font_config, url_fetcher=no_fetching)]
-            if found
-            else []
-        )
-        document = HTML(string=html, url_fetcher=no_fetching).render(
-            stylesheets=sheets, font_config=_font_config
-        )
-        return bytes(document.write_pdf())
+    return html_to_pdf(html, stylesheet=ADVICE_STYLESHEET)
 
 
 def remittance_advice_pdf(remittance: Remittance, *, claim_ids: set[str] | None = None) -> bytes:

@@ -256,19 +256,65 @@ def month_pieces(filters: Filters) -> list[Filters]:
     return pieces
 
 
-def _fingerprints(qs: QuerySet, pieces: list[Filters], tz: dt.tzinfo) -> dict[int, tuple[Any, ...]]:
+_PROBE_DAY = dt.date(2000, 1, 3)  # a day no report reads: its bounds are found in the SQL
+
+
+def _fingerprint_query(rows: QuerySet) -> QuerySet:
+    """The rows' count, sum and largest of their ids and latest change, as one row."""
+    return (
+        rows.order_by()
+        .annotate(one=Value(1, output_field=IntegerField()))
+        .values("one")
+        .annotate(n=Count("pk"), total=Sum("pk"), top=Max("pk"), changed=Max("updated_at"))
+        .values_list("n", "total", "top", "changed")
+    )
+
+
+def _fingerprints(
+    rows_of: Callable[[Filters], QuerySet], pieces: list[Filters], tz: dt.tzinfo
+) -> dict[int, tuple[Any, ...]]:
     """Per piece of the period (by its number): the number of rows, the sum and largest of
     their ids and their latest change (one query). Any saved change of a row moves its
-    ``updated_at`` to now, so a piece whose rows changed gets another state."""
-    starts = [dt.datetime.combine(p.start_date, dt.time.min, tzinfo=tz) for p in pieces[1:]]
-    rows = (
-        qs.annotate(piece=period_index("start", starts))
-        .values("piece")
-        .annotate(n=Count("pk"), total=Sum("pk"), top=Max("pk"), changed=Max("updated_at"))
-        .order_by()
-        .values_list("piece", "n", "total", "top", "changed")
-    )
-    return {piece: tuple(rest) for piece, *rest in rows}
+    ``updated_at`` to now, so a piece whose rows changed gets another state.
+
+    One aggregate per piece over its own range of ``start`` (UNION ALL), so the database
+    walks each piece's stretch of the index and sums it as it goes: no period worked out
+    per row and no grouping (on SQLite about half the time of one grouped query). The
+    pieces' queries differ only in their dates: one query, of a day no report reads, is
+    compiled, and each piece's bounds take the places of that day's in its parameters."""
+    if not pieces:
+        return {}
+    probe = replace(pieces[0], start_date=_PROBE_DAY, end_date=_PROBE_DAY)
+    query = _fingerprint_query(rows_of(probe))
+    connection = connections[query.db]
+    try:
+        sql, params = query.query.sql_with_params()
+    except EmptyResultSet:
+        return {}
+    field = query.model._meta.get_field("start")
+
+    def prepared(value: dt.datetime) -> Any:
+        return field.get_db_prep_value(value, connection, prepared=False)
+
+    low, high = (prepared(bound) for bound in probe.bounds(tz))
+    places = [i for i, param in enumerate(params) if param in (low, high)]
+    if sorted(params[i] == low for i in places) != [False, True]:
+        # Not the one lower and one upper bound expected: each piece's own query.
+        unions = [_fingerprint_query(rows_of(piece)) for piece in pieces]
+        rows = [(i, *row) for i, q in enumerate(unions) for row in q]
+        return {i: tuple(rest) for i, *rest in rows if rest[0]}
+    selects, all_params = [], []
+    for i, piece in enumerate(pieces):
+        start, end = (prepared(bound) for bound in piece.bounds(tz))
+        selects.append(f"SELECT {i}, * FROM ({sql}) AS p{i}")  # noqa: S608 - our own SQL
+        all_params += [
+            (start if param == low else end) if n in places else param
+            for n, param in enumerate(params)
+        ]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(selects), all_params)
+        found = cursor.fetchall()
+    return {i: tuple(rest) for i, *rest in found if rest[0]}
 
 
 @dataclass(frozen=True)
@@ -291,7 +337,7 @@ def _monthly(
     """``compute(rows_of(month), month)`` for each month piece of the period that has rows,
     each kept (`_remembered`) while that month's rows are unchanged (`_fingerprints`)."""
     pieces = month_pieces(filters)
-    states = _fingerprints(rows_of(filters), pieces, tz)
+    states = _fingerprints(rows_of, pieces, tz)
     # The query of any one day says which rows a month's query reads but for the dates
     # (the user's scope, the filters): compiled once, it stands for every month's.
     day = dt.date(2000, 1, 3)

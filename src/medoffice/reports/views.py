@@ -30,7 +30,7 @@ from medoffice.reports.forms import ReportFilterForm
 PERMISSION = Permission.VIEW_REPORTS
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     display: str
     raw: Any = ""
@@ -111,7 +111,7 @@ def _respond(
     filters: selectors.Filters,
     extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
-    if request.GET.get("format") == "csv":
+    if _wants_csv(request):
         return _csv(request, report, filters)
     query = request.GET.copy()
     query.pop("format", None)
@@ -328,16 +328,22 @@ UTILISATION_HEADERS = [
 
 
 def _utilisation_rows(rows: Sequence[selectors.UtilisationRow]) -> list[list[Cell]]:
+    # A year by week is over a thousand rows on about 53 weeks: each week's label once.
+    labels = {r.week: as_date(r.week) if r.week else "Whole period" for r in rows}
     return [
         [
-            text(r.provider),
-            text(as_date(r.week) if r.week else "Whole period"),
+            Cell(r.provider, r.provider, numeric=False),
+            Cell(labels[r.week], labels[r.week], numeric=False),
             number(r.booked),
             number(r.available),
             percent(r.utilisation),
         ]
         for r in rows
     ]
+
+
+def _wants_csv(request: AuthenticatedRequest) -> bool:
+    return request.GET.get("format") == "csv"
 
 
 @require_safe
@@ -348,24 +354,27 @@ def utilisation(request: AuthenticatedRequest) -> HttpResponse:
     filters = form.filters(today)
     data = selectors.utilisation(request.user, filters)
     chart = ""
-    if data.by_provider:
-        chart = charts.bar_chart(
-            title="Provider utilisation over the period",
-            desc="Bars: booked minutes as a % of available template minutes, per provider.",
-            **_plotted(data.provider_series),
-            x_label="Provider",
-            y_label="% of available minutes booked",
-        )
     weekly = ""
-    weekly_series = data.weekly_series
-    if weekly_series.categories:
-        weekly = charts.line_chart(
-            title="Provider utilisation by week",
-            desc="Lines: each provider's weekly utilisation in %; a gap means no available time.",
-            **_plotted(weekly_series),
-            x_label="Week starting (Monday)",
-            y_label="% of available minutes booked",
-        )
+    if not _wants_csv(request):  # the CSV has the figures only: no chart is drawn for it
+        if data.by_provider:
+            chart = charts.bar_chart(
+                title="Provider utilisation over the period",
+                desc="Bars: booked minutes as a % of available template minutes, per provider.",
+                **_plotted(data.provider_series),
+                x_label="Provider",
+                y_label="% of available minutes booked",
+            )
+        weekly_series = data.weekly_series
+        if weekly_series.categories:
+            weekly = charts.line_chart(
+                title="Provider utilisation by week",
+                desc=(
+                    "Lines: each provider's weekly utilisation in %; a gap means no available time."
+                ),
+                **_plotted(weekly_series),
+                x_label="Week starting (Monday)",
+                y_label="% of available minutes booked",
+            )
     report = Report("utilisation", "Provider utilisation")
     report.sections = [
         Section(
