@@ -74,6 +74,7 @@ def test_the_demo_builders_run_in_the_order_their_apps_registered():
         "medoffice.billing.demo_plans.build_plans",
         "medoffice.billing.demo_statements.build_statements",
         "medoffice.scheduling.demo.outreach.build_outreach",
+        "medoffice.billing.demo_ledger.build_ledger_totals",
         "medoffice.patients.demo.build_emergency_access",
         "medoffice.core.demo.practice.build_attention_items",
     ]

@@ -145,3 +145,6 @@ class BillingConfig(AppConfig):
         register_builder(
             "billing-statements", "medoffice.billing.demo_statements.build_statements", order=40
         )
+        register_builder(
+            "billing-ledger-totals", "medoffice.billing.demo_ledger.build_ledger_totals", order=41
+        )

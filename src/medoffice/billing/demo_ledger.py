@@ -163,3 +163,10 @@ def build_ledger(context: dict[str, Any], seed: int = 2026) -> None:
         half.counterpart_id = other.pk
     LedgerEntry.objects.bulk_create(receiving, batch_size=BATCH)
     LedgerEntry.objects.bulk_create(applied, batch_size=BATCH)
+
+
+def build_ledger_totals(context: dict[str, Any], seed: int = 2026) -> None:
+    """The A/R aging's daily totals take in every demo entry (so its first page is quick)."""
+    from medoffice.billing.services import ledger_totals
+
+    ledger_totals.fold()
