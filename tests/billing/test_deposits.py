@@ -147,7 +147,7 @@ def test_a_front_desk_user_cannot_enter_deposits():
 
 # --- the bank's CSV ---------------------------------------------------------------------
 
-BANK = b"Date,Amount,Reference\n2026-11-23,90.00,EFT0001\n11/24/2026,\"1,250.00\",EFT0002\n"
+BANK = b'Date,Amount,Reference\n2026-11-23,90.00,EFT0001\n11/24/2026,"1,250.00",EFT0002\n'
 
 
 def test_a_bank_file_imports_each_row_as_a_deposit_and_matches_them(claim):
