@@ -158,7 +158,8 @@ AREAS: list[tuple[str, str, tuple[str, ...]]] = [
         "claims out: scrubbing, 837P batches, acknowledgements (999, 277CA), rejections; "
         "follow-up of silent claims: claim status requests (276) and answers (277); "
         "patient statements: the monthly runs, a patient's statements and their PDFs; "
-        "remittances (835) and their exceptions; A/R aging; denials and appeals; "
+        "remittances (835) and their exceptions; insurance deposits and the provider "
+        "account; A/R aging; denials and appeals; "
         "managed-care contracts; payment plans.",
         (
             "billing",
@@ -173,6 +174,8 @@ AREAS: list[tuple[str, str, tuple[str, ...]]] = [
             "patients/{id}/statements",
             "eras",
             "era-exceptions",
+            "deposits",
+            "provider-account",
             "ar",
             "denials",
         ),

@@ -13,6 +13,7 @@ from medoffice.billing.views import (
     cob,
     contracts,
     denials,
+    deposits,
     encounters,
     era,
     followup,
@@ -124,6 +125,19 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("remittances/<int:pk>/advice.pdf", era.era_file_pdf, name="era-file-pdf"),
     path("remittances/exceptions/", era.EraExceptionList.as_view(), name="era-exceptions"),
     path("remittances/exceptions/<int:pk>/", era.era_exception, name="era-exception"),
+    # insurance deposits, their reconciliation, the provider account (billing/views/deposits.py)
+    path("deposits/", deposits.DepositList.as_view(), name="deposits"),
+    path("deposits/new/", deposits.deposit_new, name="deposit-new"),
+    path("deposits/import/", deposits.deposit_import, name="deposit-import"),
+    path("deposits/<int:pk>/", deposits.deposit_detail, name="deposit"),
+    path("deposits/reconciliation/", deposits.reconciliation, name="deposit-reconciliation"),
+    path(
+        "deposits/reconciliation.csv",
+        deposits.reconciliation_csv,
+        name="deposit-reconciliation-csv",
+    ),
+    path("provider-account/", deposits.provider_account, name="provider-account"),
+    path("options/", deposits.billing_options, name="billing-options"),
     path(
         "acknowledgements/import/",
         submission.acknowledgement_upload,
