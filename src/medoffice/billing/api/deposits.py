@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
@@ -31,7 +32,7 @@ from medoffice.billing.models import InsuranceDeposit, ProviderAccountEntry
 from medoffice.billing.selectors import deposits as selectors
 from medoffice.billing.services import deposits as services
 from medoffice.core.http import ApiRequest
-from medoffice.core.models import AuditAction
+from medoffice.core.models import AuditAction, practice_zone
 from medoffice.core.roles import Permission
 
 router = Router(tags=["billing"])
@@ -176,10 +177,16 @@ def create_deposit(request: ApiRequest, payload: DepositIn) -> Any:
 @router.get(
     "/deposits/reconciliation",
     response={200: ReconciliationOut, **error_responses(400, 403, 422)},
-    summary="Deposits against remittance payments from start to end (at most a year)",
+    summary="Deposits against remittance payments from start to end (at most a year; "
+    "without dates the month so far)",
 )
-def deposit_reconciliation(request: ApiRequest, start: Day, end: Day) -> Any:
+def deposit_reconciliation(
+    request: ApiRequest, start: Day | None = None, end: Day | None = None
+) -> Any:
     restricted(request, InsuranceDeposit)
+    today = timezone.now().astimezone(practice_zone()).date()
+    start = start or today.replace(day=1)
+    end = end or today
     if start > end or (end - start).days > 366:
         raise ValidationError(
             {
