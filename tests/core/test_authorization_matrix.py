@@ -727,6 +727,7 @@ MATRIX_EXTENSIONS = [
     "tests.billing.matrix_rows_contracts",
     "tests.billing.matrix_rows_era",
     "tests.billing.matrix_rows_erapages",
+    "tests.billing.matrix_rows_deposits",
     "tests.billing.matrix_rows_stmts",
     "tests.billing.matrix_rows_aging",
     "tests.messaging.matrix_rows",

@@ -158,7 +158,8 @@ AREAS: list[tuple[str, str, tuple[str, ...]]] = [
         "claims out: scrubbing, 837P batches, acknowledgements (999, 277CA), rejections; "
         "follow-up of silent claims: claim status requests (276) and answers (277); "
         "patient statements: the monthly runs, a patient's statements and their PDFs; "
-        "remittances (835), their exceptions and corrected insured; A/R aging; denials and appeals; "
+        "remittances (835), their exceptions and corrected insured; insurance deposits and "
+        "the provider account; A/R aging; denials and appeals; "
         "managed-care contracts; payment plans.",
         (
             "billing",
@@ -174,6 +175,8 @@ AREAS: list[tuple[str, str, tuple[str, ...]]] = [
             "eras",
             "era-exceptions",
             "era-coverage-proposals",
+            "deposits",
+            "provider-account",
             "ar",
             "denials",
         ),

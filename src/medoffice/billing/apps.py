@@ -77,6 +77,7 @@ class BillingConfig(AppConfig):
                 Permission.VIEW_LEDGER,
                 33,
             ),
+            NavEntry("Billing", "Deposits", "billing_office:deposits", Permission.VIEW_LEDGER, 33),
             NavEntry(
                 "Billing", "Statements", "billing_office:statements", Permission.VIEW_LEDGER, 36
             ),

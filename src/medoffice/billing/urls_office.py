@@ -14,6 +14,7 @@ from medoffice.billing.views import (
     contracts,
     coverage_proposals,
     denials,
+    deposits,
     encounters,
     era,
     followup,
@@ -141,6 +142,19 @@ urlpatterns: list[URLPattern | URLResolver] = [
         posting_rules.posting_rule_delete,
         name="posting-rule-delete",
     ),
+    # insurance deposits, their reconciliation, the provider account (billing/views/deposits.py)
+    path("deposits/", deposits.DepositList.as_view(), name="deposits"),
+    path("deposits/new/", deposits.deposit_new, name="deposit-new"),
+    path("deposits/import/", deposits.deposit_import, name="deposit-import"),
+    path("deposits/<int:pk>/", deposits.deposit_detail, name="deposit"),
+    path("deposits/reconciliation/", deposits.reconciliation, name="deposit-reconciliation"),
+    path(
+        "deposits/reconciliation.csv",
+        deposits.reconciliation_csv,
+        name="deposit-reconciliation-csv",
+    ),
+    path("provider-account/", deposits.provider_account, name="provider-account"),
+    path("options/", deposits.billing_options, name="billing-options"),
     path(
         "acknowledgements/import/",
         submission.acknowledgement_upload,

@@ -5,6 +5,7 @@ from medoffice.billing.api.claims import router as claims_router
 from medoffice.billing.api.contracts import router as contracts_router
 from medoffice.billing.api.coverage_proposals import router as proposals_router
 from medoffice.billing.api.denials import router as denials_router
+from medoffice.billing.api.deposits import router as deposits_router
 from medoffice.billing.api.eligibility import router as eligibility_router
 from medoffice.billing.api.era import router as era_router
 from medoffice.billing.api.followup import router as followup_router
@@ -24,6 +25,7 @@ router.add_router("", followup_router)
 router.add_router("", denials_router)
 router.add_router("", era_router)
 router.add_router("", proposals_router)
+router.add_router("", deposits_router)
 router.add_router("", statements_router)
 router.add_router("", claims_router)
 router.add_router("", plans_router)

@@ -27,6 +27,14 @@ from medoffice.billing.models.codes import (
 )
 from medoffice.billing.models.contracts import Contract, ContractCarveOut, LineAdjudication
 from medoffice.billing.models.denials import Appeal, AppealTemplate, Denial, DenialEvent
+from medoffice.billing.models.deposits import (
+    BillingOptions,
+    DepositMethod,
+    DepositSource,
+    InsuranceDeposit,
+    ProviderAccountEntry,
+    ProviderAdjustmentKind,
+)
 from medoffice.billing.models.encounters import ChargeLine, Encounter, EncounterDiagnosis
 from medoffice.billing.models.era import (
     CoverageUpdateProposal,
@@ -35,6 +43,7 @@ from medoffice.billing.models.era import (
     EraExceptionKind,
     EraFile,
     EraPayment,
+    EraPaymentStatus,
     EraProviderAdjustment,
     EraStatus,
     PostingRule,
@@ -65,6 +74,7 @@ __all__ = [
     "AdjudicationLine",
     "Appeal",
     "AppealTemplate",
+    "BillingOptions",
     "ChargeLine",
     "Claim",
     "ClaimBatch",
@@ -80,6 +90,8 @@ __all__ = [
     "CoverageUpdateProposal",
     "Denial",
     "DenialEvent",
+    "DepositMethod",
+    "DepositSource",
     "DunningStage",
     "EligibilityCheck",
     "Encounter",
@@ -89,10 +101,12 @@ __all__ = [
     "EraExceptionKind",
     "EraFile",
     "EraPayment",
+    "EraPaymentStatus",
     "EraProviderAdjustment",
     "EraStatus",
     "FeeSchedule",
     "FeeScheduleEntry",
+    "InsuranceDeposit",
     "LedgerEntry",
     "LedgerIsAppendOnly",
     "LedgerTotalsMark",
@@ -113,6 +127,8 @@ __all__ = [
     "PostingRule",
     "ProcedureCode",
     "ProposalStatus",
+    "ProviderAccountEntry",
+    "ProviderAdjustmentKind",
     "PtpEdit",
     "Statement",
     "StatementDelivery",

@@ -23,6 +23,12 @@ class EraStatus(models.TextChoices):
     POSTED = "posted", "Posted"
     ALREADY_IMPORTED = "duplicate", "Already imported"
     PARTLY_IMPORTED = "partly", "Partly already imported"
+    WAITING = "waiting", "Waiting for deposit"
+
+
+class EraPaymentStatus(models.TextChoices):
+    POSTED = "posted", "Posted"
+    WAITING = "waiting", "Waiting for deposit"
 
 
 class EraExceptionKind(models.TextChoices):
@@ -94,7 +100,21 @@ class EraPayment(models.Model):
     payment_date = models.DateField(null=True, blank=True)
     production_date = models.DateField(null=True, blank=True)
     claim_count = models.PositiveIntegerField(default=0)
-    posted_at = models.DateTimeField()
+    posted_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(
+        max_length=8, choices=EraPaymentStatus.choices, default=EraPaymentStatus.POSTED
+    )
+    deposit = models.ForeignKey(
+        "billing.InsuranceDeposit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="payments",
+    )
+    matched_at = models.DateTimeField(null=True, blank=True)
+    matched_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     objects = EraQuerySet.as_manager()
 

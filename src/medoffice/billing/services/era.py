@@ -38,6 +38,7 @@ import hashlib
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from medoffice.billing.models import (
@@ -48,23 +49,29 @@ from medoffice.billing.models import (
     EraExceptionKind,
     EraFile,
     EraPayment,
+    EraPaymentStatus,
     EraProviderAdjustment,
     EraStatus,
 )
 from medoffice.billing.services.era_data import claim_data, from_data
+from medoffice.billing.services.era_match import BilledLine
 from medoffice.billing.services.era_poster import (
     CHUNK,
     CROSSOVER,
     REVERSAL,
     ZERO,
+    ClaimRow,
     EraImportResult,
     Poster,
     open_claim_denials,
     person_name,
     record_payment_adjudications,
 )
+from medoffice.billing.services.options import hold_posting
+from medoffice.billing.services.provider_account import post_provider_adjustments
 from medoffice.core.audit import record_event
 from medoffice.core.models import AuditAction, practice_zone
+from medoffice.core.money import format_money
 from medoffice.core.permissions import Actor, actor_user, require
 from medoffice.core.roles import Permission
 from medoffice.patients.models import Payer
@@ -127,8 +134,15 @@ def _local(moment: dt.datetime) -> str:
 
 
 def _post_remittance(
-    poster: Poster, remittance: Remittance, era_file: EraFile, result: EraImportResult
-) -> None:
+    poster: Poster,
+    remittance: Remittance,
+    era_file: EraFile,
+    result: EraImportResult,
+    *,
+    hold: bool = False,
+) -> EraPayment | None:
+    """Store one payment (ST/BPR/TRN) with its claims and PLB items, and post it, or,
+    with ``hold``, leave it waiting for its bank deposit (nothing on the ledger)."""
     start = remittance.start
     key = {
         "payer_identifier": _payer_identifier(remittance),
@@ -143,7 +157,7 @@ def _post_remittance(
             f"{label}: already imported on {_local(found.era_file.uploaded_at)} "
             f"({found.era_file.file_name})"
         )
-        return
+        return None
     payer_ids = _payers_of(remittance)
     try:
         with transaction.atomic():
@@ -157,15 +171,15 @@ def _post_remittance(
                 payment_date=remittance.payment.date,
                 production_date=start.production_date,
                 claim_count=len(remittance.claims),
-                posted_at=poster.now,
+                posted_at=None if hold else poster.now,
+                status=EraPaymentStatus.WAITING if hold else EraPaymentStatus.POSTED,
                 **key,
             )
     except IntegrityError:
         found = _already(key)
         when = _local(found.era_file.uploaded_at) if found else "another import"
         result.already_imported.append(f"{label}: already imported on {when}")
-        return
-    result.payments_posted += 1
+        return None
     EraProviderAdjustment.objects.bulk_create(
         [
             EraProviderAdjustment(
@@ -208,48 +222,78 @@ def _post_remittance(
                 patient_name=person_name(clp.patient),
                 forwarded_to=forwarded[:60],
                 is_reversal=clp.status == REVERSAL,
-                posted=claim is not None,
+                posted=claim is not None and not hold,
                 data=claim_data(clp),
             )
         )
     EraClaimPayment.objects.bulk_create(rows, batch_size=500)
     proposals: list[CoverageUpdateProposal] = []
+    for clp, cp in zip(remittance.claims, rows, strict=True):
+        claim = claims.get(clp.claim_id)
+        if claim is not None and clp.corrected_insured is not None:
+            insured = clp.corrected_insured
+            proposals.append(
+                CoverageUpdateProposal(
+                    claim_payment=cp,
+                    coverage_id=claim.coverage_id,
+                    location_id=claim.location_id,
+                    member_id=insured.identifier[:80],
+                    last_name=insured.last[:60],
+                    first_name=insured.first[:35],
+                )
+            )
+    CoverageUpdateProposal.objects.bulk_create(proposals)
+    if hold:
+        result.payments_waiting.append(f"{label} ({format_money(payment.amount)})")
+        return payment
+    result.payments_posted += 1
+    _post_claims(poster, payment, rows, claims, billed, mapping, payer_known=bool(payer_ids))
+    return payment
+
+
+def _post_claims(
+    poster: Poster,
+    payment: EraPayment,
+    rows: list[EraClaimPayment],
+    claims: dict[str, ClaimRow],
+    billed: dict[int, list[BilledLine]],
+    mapping: dict[tuple[int, int], int],
+    *,
+    payer_known: bool,
+) -> None:
+    """Post a stored payment's claim payments (from their stored CLP data) and its PLB
+    items to the provider account: the same path at import and when a held payment's
+    deposit is matched."""
+    result = poster.result
     notes: list[ClaimNote] = []
     # Reversals first: a corrected claim the payer sent in the same payment (before or after
     # its reversal) posts on what the reversal left, and stays.
-    in_order = sorted(
-        zip(remittance.claims, rows, strict=True), key=lambda p: p[0].status != REVERSAL
-    )
-    for clp, cp in in_order:
+    for cp in sorted(rows, key=lambda row: not row.is_reversal):
+        clp = from_data(cp.data)
         result.claims += 1
-        result.paid_total += clp.paid if clp.status != REVERSAL else ZERO
-        claim = claims.get(clp.claim_id)
+        result.paid_total += cp.paid if not cp.is_reversal else ZERO
+        claim = claims.get(cp.claim_identifier)
         if claim is None:
             why = (
                 "its payer is not one of the practice's payers"
-                if not payer_ids
+                if not payer_known
                 else "no claim of this payer has that number"
             )
             poster.exception(
                 EraExceptionKind.UNKNOWN_CLAIM,
-                f"Claim {clp.claim_id} ({person_name(clp.patient) or 'no name'}, paid {clp.paid}): "
+                f"Claim {cp.claim_identifier} ({cp.patient_name or 'no name'}, paid {cp.paid}): "
                 f"{why}. Match it by hand or resolve it.",
                 cp,
-                amount=clp.paid,
-                raw=f"CLP*{clp.claim_id}*{clp.status}*{clp.charge}*{clp.paid}",
+                amount=cp.paid,
+                raw=f"CLP*{cp.claim_identifier}*{cp.status_code}*{cp.charge}*{cp.paid}",
             )
             continue
         result.claims_matched += 1
         clean = poster.post_claim(
-            cp,
-            from_data(cp.data),
-            claim,
-            billed.get(claim.pk, []),
-            mapping,
-            remittance.payment.date,
+            cp, clp, claim, billed.get(claim.pk, []), mapping, payment.payment_date
         )
-        if clean and clp.status != REVERSAL:
-            result.paid_auto_posted += clp.paid
+        if clean and not cp.is_reversal:
+            result.paid_auto_posted += cp.paid
         if cp.is_denial:
             result.denials.append(cp)
         if cp.forwarded_to:
@@ -263,31 +307,79 @@ def _post_remittance(
                     "no secondary claim to send.",
                 )
             )
-        if clp.corrected_insured is not None:
-            insured = clp.corrected_insured
-            proposals.append(
-                CoverageUpdateProposal(
-                    claim_payment=cp,
-                    coverage_id=claim.coverage_id,
-                    location_id=claim.location_id,
-                    member_id=insured.identifier[:80],
-                    last_name=insured.last[:60],
-                    first_name=insured.first[:35],
-                )
-            )
-        if clp.status != REVERSAL:
-            poster.move_claim(claim, clp.payer_claim_number, f"835 {key['trace_number']}")
+        if not cp.is_reversal:
+            poster.move_claim(claim, cp.payer_claim_number, f"835 {payment.trace_number}")
     denials = [cp.pk for cp in rows if cp.is_denial]
     for start_at in range(0, len(denials), CHUNK):
         EraClaimPayment.objects.filter(pk__in=denials[start_at : start_at + CHUNK]).update(
             is_denial=True
         )
-    CoverageUpdateProposal.objects.bulk_create(proposals)
     ClaimNote.objects.bulk_create(notes)
     if poster.denied:
         by_pk = Claim.objects.in_bulk({claim_pk for _, claim_pk, _ in poster.denied})
-        open_claim_denials(poster, by_pk, remittance.payment.date or poster.today)
+        open_claim_denials(poster, by_pk, payment.payment_date or poster.today)
     record_payment_adjudications(poster, payment)
+    post_provider_adjustments(payment, actor=poster.actor, now=poster.now, on=poster.today)
+
+
+def post_waiting_payment(payment_id: int, *, actor: Actor) -> EraImportResult | None:
+    """Post a payment held for its deposit (all or nothing; ``None`` when it was posted
+    already: posting twice posts nothing). The caller holds the transaction; the payment's row
+    is locked so two matchings at once post it once."""
+    with transaction.atomic():
+        payment = (
+            EraPayment.objects.select_for_update().select_related("era_file").get(pk=payment_id)
+        )
+        if payment.status != EraPaymentStatus.WAITING:
+            return None
+        era_file = payment.era_file
+        result = EraImportResult(era_file=era_file)
+        poster = Poster(actor, era_file, result)
+        rows = list(EraClaimPayment.objects.filter(payment=payment).order_by("pk"))
+        payer_ids = sorted(
+            set(
+                Claim.objects.filter(pk__in=[cp.claim_id for cp in rows if cp.claim_id])
+                .values_list("payer_id", flat=True)
+                .distinct()
+            )
+        )
+        if not payer_ids and payment.payer_id:
+            payer_ids = [payment.payer_id]
+        claims, billed, mapping = poster.load(payer_ids, [cp.claim_identifier for cp in rows])
+        _post_claims(poster, payment, rows, claims, billed, mapping, payer_known=bool(payer_ids))
+        matched = [cp.pk for cp in rows if cp.claim_identifier in claims]
+        for start_at in range(0, len(matched), CHUNK):
+            EraClaimPayment.objects.filter(pk__in=matched[start_at : start_at + CHUNK]).update(
+                posted=True
+            )
+        poster.finish()
+        EraPayment.objects.filter(pk=payment.pk).update(
+            status=EraPaymentStatus.POSTED, posted_at=poster.now
+        )
+        waiting = EraPayment.objects.filter(
+            era_file=era_file, status=EraPaymentStatus.WAITING
+        ).exists()
+        EraFile.objects.filter(pk=era_file.pk).update(
+            status=EraStatus.WAITING if waiting else EraStatus.POSTED,
+            payment_count=F("payment_count") + 1,
+            matched_count=F("matched_count") + result.claims_matched,
+            exception_count=F("exception_count") + len(poster.exceptions),
+            total_paid=F("total_paid") + result.paid_total,
+        )
+        result.payments_posted = 1
+        result.exceptions = len(poster.exceptions)
+        record_event(
+            AuditAction.UPDATE,
+            user=actor,
+            obj=payment,
+            data_category="ledger",
+            detail=(
+                f"held payment {payment.trace_number} posted on its deposit: "
+                f"{result.claims_matched}/{result.claims} claims matched, "
+                f"{result.exceptions} exceptions"
+            ),
+        )
+    return result
 
 
 def _decode(data: bytes) -> str:
@@ -326,12 +418,18 @@ def import_era(*, data: bytes, filename: str, actor: Actor) -> EraImportResult:
         )
         result = EraImportResult(era_file=era_file, warnings=warnings)
         poster = Poster(actor, era_file, result)
+        hold = hold_posting()
+        stored: list[EraPayment] = []
         for remittance in read.remittances:
-            _post_remittance(poster, remittance, era_file, result)
+            payment = _post_remittance(poster, remittance, era_file, result, hold=hold)
+            if payment is not None:
+                stored.append(payment)
         poster.finish()
         result.exceptions = len(poster.exceptions)
         skipped = len(result.already_imported)
-        if skipped and not result.payments_posted:
+        if result.payments_waiting:
+            status = EraStatus.WAITING
+        elif skipped and not result.payments_posted:
             status = EraStatus.ALREADY_IMPORTED
         elif skipped:
             status = EraStatus.PARTLY_IMPORTED
@@ -356,6 +454,10 @@ def import_era(*, data: bytes, filename: str, actor: Actor) -> EraImportResult:
                 f"835 {filename[:80]}: {result.payments_posted} payments, "
                 f"{result.claims_matched}/{result.claims} claims matched, "
                 f"{result.exceptions} exceptions, {skipped} already imported"
+                + (f", {len(result.payments_waiting)} waiting for deposit" if hold else "")
             ),
         )
+        from medoffice.billing.services.deposits import match_new_payments
+
+        match_new_payments(stored, actor=actor)
     return result

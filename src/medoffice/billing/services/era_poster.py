@@ -72,6 +72,7 @@ OPEN_AT_PAYER = frozenset(
 class EraImportResult:
     era_file: EraFile
     payments_posted: int = 0
+    payments_waiting: list[str] = field(default_factory=list)  # held for their deposit
     already_imported: list[str] = field(default_factory=list)
     claims: int = 0
     claims_matched: int = 0
