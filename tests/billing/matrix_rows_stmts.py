@@ -140,6 +140,10 @@ def _reason(_target: Any) -> dict[str, Any]:
     return {"reason": "Agreed a payment plan"}
 
 
+def _schedule_body(_target: Any) -> dict[str, Any]:
+    return {"statement_day": "5", "automatic": "on"}
+
+
 def _nothing(_target: Any) -> dict[str, Any]:
     return {}
 
@@ -186,6 +190,15 @@ ROWS = [
         ok=302,
         target="patient",
         body=_reason,
+    ),
+    page("/billing/statements/schedule/", "Statement schedule: the day, automatic or not", BILLERS),
+    page(
+        "/billing/statements/schedule/",
+        "Statement schedule: save",
+        BILLERS,
+        method="POST",
+        ok=302,
+        body=_schedule_body,
     ),
     page("/billing/collections/", "Accounts in collections", BILLERS),
     page("/billing/collections/export.csv", "Accounts in collections: the agency's CSV", BILLERS),

@@ -51,6 +51,7 @@ from medoffice.billing.models.statements import (
     Statement,
     StatementDelivery,
     StatementRun,
+    StatementSchedule,
 )
 
 __all__ = [
@@ -109,6 +110,7 @@ __all__ = [
     "Statement",
     "StatementDelivery",
     "StatementRun",
+    "StatementSchedule",
     "StatusInquiry",
     "StatusRequestFile",
 ]
