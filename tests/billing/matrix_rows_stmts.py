@@ -238,6 +238,14 @@ ROWS = [
         body=_run_body,
     ),
     api("GET", "/api/v1/statement-runs", "API: the statement runs", BILLERS),
+    api("GET", "/api/v1/statement-schedule", "API: the statement schedule", BILLERS),
+    api(
+        "PUT",
+        "/api/v1/statement-schedule",
+        "API: set the statement schedule",
+        BILLERS,
+        body=lambda _target: {"statement_day": 5, "automatic": True},
+    ),
     api(
         "GET",
         "/api/v1/patients/{id}/statements",

@@ -249,3 +249,35 @@ def test_a_bad_day_on_the_page_is_named_and_nothing_saved(client_for):
 
 def test_the_front_desk_cannot_open_the_schedule(client_for):
     assert client_for(Role.FRONT_DESK).get(PAGE).status_code == 403
+
+
+# --- the API -----------------------------------------------------------------------------------
+
+
+def test_the_api_sets_the_schedule_and_answers_it(api_for):
+    answer = api_for(Role.BILLER).put(
+        "/api/v1/statement-schedule",
+        {"statement_day": 12, "automatic": True},
+        content_type="application/json",
+    )
+    assert answer.status_code == 200
+    assert answer.json()["statement_day"] == 12
+    assert schedule_service.current_schedule().automatic
+
+
+def test_the_api_refuses_a_day_outside_1_to_28_with_its_code(api_for):
+    answer = api_for(Role.BILLER).put(
+        "/api/v1/statement-schedule",
+        {"statement_day": 31, "automatic": True},
+        content_type="application/json",
+    )
+    assert answer.status_code == 400
+    assert Code.STATEMENT_DAY_INVALID in answer.content.decode()
+
+
+def test_the_api_counts_this_months_run(two_guarantors, api_for):
+    automatic_on(5)
+    with time_machine.travel(at(2026, 11, 5), tick=False):
+        schedule_service.run_scheduled_statements()
+        body = api_for(Role.BILLER).get("/api/v1/statement-schedule").json()
+    assert (body["this_month_emailed"], body["this_month_to_print"]) == (1, 1)
