@@ -140,6 +140,10 @@ def _reason(_target: Any) -> dict[str, Any]:
     return {"reason": "Agreed a payment plan"}
 
 
+def _schedule_body(_target: Any) -> dict[str, Any]:
+    return {"statement_day": "5", "automatic": "on"}
+
+
 def _nothing(_target: Any) -> dict[str, Any]:
     return {}
 
@@ -187,6 +191,15 @@ ROWS = [
         target="patient",
         body=_reason,
     ),
+    page("/billing/statements/schedule/", "Statement schedule: the day, automatic or not", BILLERS),
+    page(
+        "/billing/statements/schedule/",
+        "Statement schedule: save",
+        BILLERS,
+        method="POST",
+        ok=302,
+        body=_schedule_body,
+    ),
     page("/billing/collections/", "Accounts in collections", BILLERS),
     page("/billing/collections/export.csv", "Accounts in collections: the agency's CSV", BILLERS),
     page(
@@ -225,6 +238,14 @@ ROWS = [
         body=_run_body,
     ),
     api("GET", "/api/v1/statement-runs", "API: the statement runs", BILLERS),
+    api("GET", "/api/v1/statement-schedule", "API: the statement schedule", BILLERS),
+    api(
+        "PUT",
+        "/api/v1/statement-schedule",
+        "API: set the statement schedule",
+        BILLERS,
+        body=lambda _target: {"statement_day": 5, "automatic": True},
+    ),
     api(
         "GET",
         "/api/v1/patients/{id}/statements",

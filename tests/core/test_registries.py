@@ -52,6 +52,7 @@ def test_the_worker_schedules_the_periodic_tasks_the_apps_registered():
         "reminders",
         "eligibility",
         "patient-billing",
+        "statements",
     ]
 
 

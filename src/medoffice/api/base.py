@@ -157,7 +157,8 @@ AREAS: list[tuple[str, str, tuple[str, ...]]] = [
         "visits' charges (diagnoses, service lines, coder review), claims, ICD-10-CM search; "
         "claims out: scrubbing, 837P batches, acknowledgements (999, 277CA), rejections; "
         "follow-up of silent claims: claim status requests (276) and answers (277); "
-        "patient statements: the monthly runs, a patient's statements and their PDFs; "
+        "patient statements: the monthly runs and their schedule, a patient's statements and "
+        "their PDFs; "
         "remittances (835), their exceptions and corrected insured; insurance deposits and "
         "the provider account; A/R aging; denials and appeals; "
         "managed-care contracts; payment plans.",
@@ -171,6 +172,7 @@ AREAS: list[tuple[str, str, tuple[str, ...]]] = [
             "acknowledgements",
             "claim-status",
             "statement-runs",
+            "statement-schedule",
             "patients/{id}/statements",
             "eras",
             "era-exceptions",

@@ -137,6 +137,15 @@ class BillingConfig(AppConfig):
                 "Payment plans and balance reminders will be looked at every hour.",
             )
         )
+        from medoffice.billing.tasks import schedule_statement_check
+
+        register_periodic(
+            PeriodicTask(
+                "statements",
+                schedule_statement_check,
+                "The statement schedule will be checked every morning (next {when}).",
+            )
+        )
         register_builder(
             "billing-contracts", "medoffice.billing.demo_contracts.build_contracts", order=40
         )

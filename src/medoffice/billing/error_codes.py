@@ -202,6 +202,13 @@ class BillingErrorCode(StrEnum):
     STATEMENT_LOCATION_INVALID = "statement_location_invalid"
     STATEMENT_AMOUNT_INVALID = "statement_amount_invalid"
     STATEMENT_RUN_BUSY = "statement_run_busy"
+    STATEMENT_DAY_INVALID = "statement_day_invalid"
+    STATEMENT_SCHEDULE_INVALID = "statement_schedule_invalid"
+    # paying through a pay link
+    PAY_CHOICE_INVALID = "pay_choice_invalid"
+    PAY_AMOUNT_REQUIRED = "pay_amount_required"
+    PAY_AMOUNT_TOO_SMALL = "pay_amount_too_small"
+    PAY_AMOUNT_TOO_LARGE = "pay_amount_too_large"
     COLLECTIONS_ALREADY = "collections_already"
     COLLECTIONS_NOT_FLAGGED = "collections_not_flagged"
     COLLECTIONS_NO_BALANCE = "collections_no_balance"

@@ -104,3 +104,13 @@ def guarantor_key(
         ]
     )
     return "g" + hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+def automatic_run_due(
+    today: dt.date, statement_day: int, last_automatic_period: dt.date | None
+) -> bool:
+    """Whether the scheduled run makes this month's statements today: on the statement day
+    or later in the month (a worker that was stopped on the day catches up), once a month."""
+    if today.day < statement_day:
+        return False
+    return last_automatic_period != month_of(today)

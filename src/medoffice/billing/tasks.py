@@ -1,4 +1,6 @@
-"""Billing's background work: eligibility every hour.
+"""Billing's background work: eligibility every hour; payment plans and balance reminders
+every hour; the statement schedule every morning at 09:00 practice time (the month's run
+on the statement day when it is automatic).
 
 ``check_eligibility`` queues a check for each visit booked up to ``ELIGIBILITY_DAYS_AHEAD``
 days on (a visit booked at short notice, inside that window, is picked up by the next
@@ -85,3 +87,41 @@ def schedule_patient_billing_run(now: dt.datetime | None = None) -> dt.datetime 
     return schedule_periodic_run(
         patient_billing, when, what="hourly payment plans and balance reminders"
     )
+
+
+# --- the monthly statement run, checked every morning ----------------------------------------
+
+STATEMENT_CHECK_HOUR = 9  # practice time: after the quiet hours, when the office is open
+
+
+@task()
+def scheduled_statements(*, reschedule: bool = False) -> dict[str, Any]:
+    """Make the month's statement run when the schedule says so (see
+    ``services.statement_schedule``) and send the e-mails it queued."""
+    from medoffice.billing.services.statement_schedule import run_scheduled_statements
+    from medoffice.messaging.services import send_queued_messages
+
+    try:
+        result = run_scheduled_statements()
+        sent = send_queued_messages(actor=SystemActor("task: scheduled_statements"))
+    finally:
+        if reschedule:
+            schedule_statement_check()
+    return {
+        "ran": result.ran,
+        "reason": result.reason,
+        "emailed": result.emailed,
+        "to_print": result.to_print,
+        "sent": sent.sent,
+    }
+
+
+def schedule_statement_check(now: dt.datetime | None = None) -> dt.datetime | None:
+    """Enqueue the next morning's check (09:00 practice time) unless one is waiting."""
+    from medoffice.core.models import practice_zone
+    from medoffice.core.tasks import next_nightly_run
+
+    when = next_nightly_run(
+        now or dt.datetime.now(dt.UTC), practice_zone(), hour=STATEMENT_CHECK_HOUR
+    )
+    return schedule_periodic_run(scheduled_statements, when, what="monthly statement run")

@@ -75,6 +75,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("statements/", statements.statement_runs, name="statements"),
     path("statements/runs/<int:pk>/", statements.statement_run, name="statement-run"),
     path(
+        "statements/schedule/",
+        statements.statement_schedule_page,
+        name="statement-schedule",
+    ),
+    path(
         "statements/runs/<int:pk>/print.pdf",
         statements.statement_run_print,
         name="statement-run-print",

@@ -1,5 +1,5 @@
-"""Patient statements as JSON: run the month's statements, list the runs, a patient's
-statement history and a statement's PDF; through the same services and selectors as the
+"""Patient statements as JSON: run the month's statements, list the runs, the statement
+schedule (read and set), a patient's statement history and a statement's PDF; through the same services and selectors as the
 pages (``billing/views/statements.py``).
 
 Runs need ``POST_LEDGER``, reads ``VIEW_LEDGER`` (403 without). Statements of patients
@@ -34,6 +34,7 @@ from medoffice.billing import statement_pdf
 from medoffice.billing.error_codes import BillingErrorCode as Code
 from medoffice.billing.models import Statement, StatementRun
 from medoffice.billing.selectors import statements as selectors
+from medoffice.billing.services import statement_schedule
 from medoffice.billing.services import statements as services
 from medoffice.core.http import ApiRequest
 from medoffice.core.models import AuditAction
@@ -222,3 +223,72 @@ def statement_file(
     response["Content-Disposition"] = f'inline; filename="statement-{statement.number}.pdf"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+class StatementScheduleIn(Schema):
+    statement_day: int = Field(description="The day of the month the statements run, 1 to 28.")
+    automatic: bool = Field(description="Whether the worker makes the month's run that day.")
+
+
+class StatementScheduleOut(Schema):
+    statement_day: int
+    automatic: bool
+    last_automatic_period: dt.date | None = Field(
+        description="The month of the last automatic run (its first day)."
+    )
+    this_month_emailed: int = Field(description="This month's run: statements e-mailed.")
+    this_month_to_print: int = Field(description="This month's run: statements to print.")
+
+
+def _schedule_row(request: ApiRequest) -> dict[str, Any]:
+    schedule = statement_schedule.current_schedule()
+    run = statement_schedule.this_months_run()
+    seen = selectors.runs(request.auth).filter(pk=run.pk).first() if run is not None else None
+    return {
+        "statement_day": schedule.statement_day,
+        "automatic": schedule.automatic,
+        "last_automatic_period": schedule.last_automatic_period,
+        "this_month_emailed": getattr(seen, "emailed", 0),
+        "this_month_to_print": getattr(seen, "printed", 0),
+    }
+
+
+@router.get(
+    "/statement-schedule",
+    response={200: StatementScheduleOut, **error_responses(400, 403, 422)},
+    summary="The statement schedule and this month's run's counts",
+)
+def get_statement_schedule(request: ApiRequest) -> Any:
+    require_permission(
+        request,
+        Permission.VIEW_LEDGER,
+        action=AuditAction.READ,
+        object_type="billing.statementschedule",
+    )
+    audit(
+        request,
+        AuditAction.READ,
+        object_type="billing.statementschedule",
+        data_category="statements",
+        detail=f"API {request.method} {request.path}",
+    )
+    return _schedule_row(request)
+
+
+@router.put(
+    "/statement-schedule",
+    response={200: StatementScheduleOut, **error_responses(400, 403, 422)},
+    summary="Set the statement day and whether the month's run is automatic",
+)
+def set_statement_schedule(request: ApiRequest, payload: StatementScheduleIn) -> Any:
+    require_permission(
+        request,
+        Permission.POST_LEDGER,
+        action=AuditAction.UPDATE,
+        object_type="billing.statementschedule",
+    )
+    statement_schedule.update_schedule(
+        actor=request.auth, statement_day=payload.statement_day, automatic=payload.automatic
+    )
+    request.api_audited = True
+    return _schedule_row(request)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from medoffice.billing import services as billing_services
@@ -51,3 +53,31 @@ class CancelPlanForm(BootstrapMixin, forms.Form):
         error_messages={"required": "Say why the plan is cancelled."},
         widget=forms.TextInput(attrs={"data-testid": "plan-cancel-reason"}),
     )
+
+
+class PayAmountForm(forms.Form):
+    """The pay page's choice of amount: the options the page offers, or another amount
+    (the money field reads it; the service holds it to $1.00 up to the due). Posted
+    without a choice, it is the whole due (the plain Pay button)."""
+
+    choice = forms.ChoiceField(label="Amount to pay", required=False)
+    amount = MoneyField(
+        label="Another amount", required=False, maximum=billing_services.MAX_PAYMENT
+    )
+
+    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choice = self.fields["choice"]
+        assert isinstance(choice, forms.ChoiceField)
+        choice.choices = choices
+        self.fields["amount"].widget.attrs.update(
+            {"class": "form-control", "autocomplete": "off", "placeholder": "0.00"}
+        )
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        # Another amount is read only when it is the choice: what is typed beside another
+        # choice is not what is paid, so it cannot be wrong.
+        errors = self.errors
+        if self.is_bound and self.data.get("choice") != "other" and "amount" in errors:
+            del errors["amount"]

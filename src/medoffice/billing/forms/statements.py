@@ -20,3 +20,17 @@ class SmallBalanceForm(BootstrapMixin, forms.Form):
     as_of = typed_date_field("As of")
     threshold = forms.CharField(label="Under (dollars)", required=False, max_length=20)
     days = forms.CharField(label="Older than (days)", required=False, max_length=10)
+
+
+class ScheduleForm(BootstrapMixin, forms.Form):
+    statement_day = forms.TypedChoiceField(
+        label="Statement day",
+        choices=[(day, str(day)) for day in range(1, 29)],
+        coerce=int,
+        help_text="The day of the month the statements run (1 to 28: every month has it).",
+    )
+    automatic = forms.BooleanField(
+        label="Run the statements automatically on that day",
+        required=False,
+        help_text="E-mails go out at once; the paper statements wait in the run's print file.",
+    )

@@ -65,6 +65,7 @@ from medoffice.billing.models.statements import (
     Statement,
     StatementDelivery,
     StatementRun,
+    StatementSchedule,
 )
 
 __all__ = [
@@ -133,6 +134,7 @@ __all__ = [
     "Statement",
     "StatementDelivery",
     "StatementRun",
+    "StatementSchedule",
     "StatusInquiry",
     "StatusRequestFile",
 ]

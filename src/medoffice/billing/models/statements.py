@@ -161,3 +161,43 @@ class CollectionsFlag(models.Model):
     @property
     def is_active(self) -> bool:
         return self.reversed_at is None
+
+
+class StatementScheduleQuerySet(RestrictedQuerySet):
+    # Practice-wide (one row, no location): any biller sees it; changing it is posting work.
+    permission_map = {"view": Permission.VIEW_LEDGER, "change": Permission.POST_LEDGER}
+
+
+class StatementSchedule(models.Model):
+    """The practice's statement schedule: one row. With ``automatic`` on, the month's run is
+    made by the background worker on ``statement_day`` (practice time);
+    ``last_automatic_period`` is the month it last did so (one automatic run a month)."""
+
+    statement_day = models.PositiveSmallIntegerField(
+        default=5, help_text="The day of the month the statements run (1 to 28)."
+    )
+    automatic = models.BooleanField(
+        default=False, help_text="Run the month's statements on that day without a person."
+    )
+    last_automatic_period = models.DateField(null=True, blank=True)
+    last_automatic_run = models.ForeignKey(
+        StatementRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = StatementScheduleQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(statement_day__gte=1, statement_day__lte=28),
+                name="statement_schedule_day",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        state = "automatic" if self.automatic else "by hand"
+        return f"Statements on day {self.statement_day} ({state})"

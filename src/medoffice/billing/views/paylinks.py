@@ -1,8 +1,12 @@
 """The pay link's public pages (no account) and the card processor's webhook.
 
 ``/p/pay/<token>/`` shows the practice, the patient's first name and last initial, what
-they are due now and a Pay button (a POST: link previews never open a checkout). With no
-processor set up (``PAYMENT_PROCESSOR=none``) it says how to pay by phone or mail.
+they are due now and what they may pay (``online.pay_options``: the whole due, the
+statement's amount, the plan's next instalment, another amount from $1.00 up to the due)
+with a Pay button (a POST: link previews never open a checkout; posted without a choice it
+is the whole due). A refused amount shows the page again with every error, and opens no
+checkout. With no processor set up (``PAYMENT_PROCESSOR=none``) it says how to pay by phone
+or mail.
 
 A token that is not ours, was changed or has expired gets a plain page (404/410) that
 names nothing; refused tokens count against the client address like the other /p/ links
@@ -28,15 +32,16 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from medoffice.billing import paylinks
+from medoffice.billing.forms.plans import PayAmountForm
 from medoffice.billing.processors import (
     ProcessorError,
     WebhookRefused,
     get_processor,
 )
-from medoffice.billing.selectors.ledger import patient_due
 from medoffice.billing.services import online
 from medoffice.core.audit import record_event
 from medoffice.core.failures import record_anonymous_failure
+from medoffice.core.formaction import errors_onto_form
 from medoffice.core.middleware import CONTENT_SECURITY_POLICY, client_ip
 from medoffice.core.models import AuditAction, Location, Practice
 from medoffice.core.permissions import SystemActor
@@ -122,9 +127,27 @@ def _shown_name(patient: Patient) -> str:
     return f"{first} {patient.last_name[:1]}." if patient.last_name else first
 
 
-def _page(request: HttpRequest, token: str, patient: Patient, **extra: object) -> HttpResponse:
+def _form(options: online.PayOptions, data: object = None) -> PayAmountForm:
+    return PayAmountForm(
+        data,
+        choices=[(o.key, o.label) for o in options.options],
+        initial={"choice": online.DUE},
+    )
+
+
+def _page(
+    request: HttpRequest,
+    token: str,
+    patient: Patient,
+    *,
+    link: paylinks.PayLink,
+    form: PayAmountForm | None = None,
+    status: int = 200,
+    **extra: object,
+) -> HttpResponse:
     processor = get_processor()
-    due = patient_due(LINK_HOLDER, patient.pk)
+    options = online.pay_options(patient=patient, statement_id=link.statement_id)
+    due = options.due
     record_event(
         AuditAction.READ,
         user=LINK_HOLDER,
@@ -142,9 +165,13 @@ def _page(request: HttpRequest, token: str, patient: Patient, **extra: object) -
             "due": due,
             "online": processor.configured,
             "token": token,
+            "form": form or _form(options),
+            "options": options.options,
+            "minimum": online.MIN_ONLINE_PAYMENT,
             **_contact(),
             **extra,
         },
+        status=status,
     )
 
 
@@ -160,31 +187,52 @@ def pay_page(request: HttpRequest, token: str) -> HttpResponse:
     except paylinks.PayLinkRefused as exc:
         return _refused(request, exc.status, exc.message)
     if request.method != "POST":
-        return _page(request, token, patient, cancelled="cancelled" in request.GET)
+        return _page(request, token, patient, link=link, cancelled="cancelled" in request.GET)
     processor = get_processor()
-    due = patient_due(LINK_HOLDER, patient.pk)
     if not processor.configured:
-        return _page(request, token, patient, problem="Paying online is not set up.")
+        return _page(request, token, patient, link=link, problem="Paying online is not set up.")
+    options = online.pay_options(patient=patient, statement_id=link.statement_id)
+    if not options.options:
+        return _page(
+            request, token, patient, link=link, problem="There is nothing to pay right now."
+        )
+    form = _form(options, request.POST)
+    amount = None
+    if form.is_valid():
+        try:
+            amount = online.choose_amount(
+                options=options,
+                choice=form.cleaned_data.get("choice"),
+                other=form.cleaned_data.get("amount"),
+            )
+        except ValidationError as exc:
+            errors_onto_form(form, exc)
+    if amount is None:
+        return _page(request, token, patient, link=link, form=form, status=400)
     page_url = _absolute(request, paylinks.pay_path(token))
+    what = "balance" if amount == options.due else "part of the balance"
     try:
         _checkout, redirect_url = online.start_checkout(
             processor=processor,
             patient=patient,
-            amount=due,
+            amount=amount,
             currency=settings.PAYMENT_CURRENCY,
-            description=f"{_contact()['practice']}: balance",
+            description=f"{_contact()['practice']}: {what}",
             success_url=f"{page_url}done/?session_id={{CHECKOUT_SESSION_ID}}",
             cancel_url=f"{page_url}?cancelled=1",
             statement_id=link.statement_id,
         )
     except ValidationError:
-        return _page(request, token, patient, problem="There is nothing to pay right now.")
+        return _page(
+            request, token, patient, link=link, problem="There is nothing to pay right now."
+        )
     except ProcessorError as exc:
         log.warning("pay link checkout refused: %s", exc)
         return _page(
             request,
             token,
             patient,
+            link=link,
             problem="The card payment service cannot be reached just now. "
             "Try again later or pay by phone.",
         )

@@ -17,9 +17,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from medoffice.billing import statement_pdf
-from medoffice.billing.forms.statements import ReasonForm, RunForm, SmallBalanceForm
+from medoffice.billing.forms.statements import (
+    ReasonForm,
+    RunForm,
+    ScheduleForm,
+    SmallBalanceForm,
+)
 from medoffice.billing.models import StatementDelivery
 from medoffice.billing.selectors import statements as selectors
+from medoffice.billing.services import statement_schedule
 from medoffice.billing.services import statements as services
 from medoffice.core.audit import record_event
 from medoffice.core.formaction import errors_onto_form, refusal_text
@@ -78,6 +84,63 @@ def statement_runs(request: AuthenticatedRequest) -> HttpResponse:
             "preview": preview,
             "runs": selectors.runs(request.user)[:24],
             "can_run": request.user.has_perm(WORK),
+            **_month_and_schedule(request),
+        },
+        status=status,
+    )
+
+
+def _month_and_schedule(request: AuthenticatedRequest) -> dict[str, object]:
+    """This month's run (its statements the user may see, by delivery) and the schedule."""
+    run = statement_schedule.this_months_run()
+    month = None
+    if run is not None:
+        seen = selectors.runs(request.user).filter(pk=run.pk).first()
+        if seen is not None:
+            month = {
+                "run": seen,
+                "emailed": getattr(seen, "emailed", 0),  # the selector's counts
+                "to_print": getattr(seen, "printed", 0),
+            }
+    return {"month": month, "schedule": statement_schedule.current_schedule()}
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@permission_required(VIEW, raise_exception=True)
+def statement_schedule_page(request: AuthenticatedRequest) -> HttpResponse:
+    """The statement day and whether the month's run is automatic; POST saves it."""
+    schedule = statement_schedule.current_schedule()
+    status = 200
+    if request.method == "POST":
+        if not request.user.has_perm(WORK):
+            return HttpResponse("Your role does not change the statement schedule.", status=403)
+        form = ScheduleForm(request.POST)
+        if form.is_valid():
+            try:
+                statement_schedule.update_schedule(
+                    actor=request.user,
+                    statement_day=form.cleaned_data["statement_day"],
+                    automatic=form.cleaned_data["automatic"],
+                )
+            except ValidationError as exc:
+                errors_onto_form(form, exc)
+            else:
+                messages.success(request, "The statement schedule is saved.")
+                return redirect("billing_office:statement-schedule")
+        status = 400
+    else:
+        form = ScheduleForm(
+            initial={"statement_day": schedule.statement_day, "automatic": schedule.automatic}
+        )
+    return render(
+        request,
+        "billing/statements/schedule.html",
+        {
+            "title": "Statement schedule",
+            "form": form,
+            "schedule": schedule,
+            "can_change": request.user.has_perm(WORK),
+            **_month_and_schedule(request),
         },
         status=status,
     )
