@@ -1,7 +1,8 @@
 """Indexes for the slow pages: the revenue panel's current month and its cache's version
 (ledger by date of effect; claims by first submission, creation and scrub; desk payments by
-receipt and void), and the credit-balance report (the ledger by line, covering the balance;
-it replaces the line-and-party index, its first two columns)."""
+receipt and void), the denial report (claims adjudicated by month) and the credit-balance
+report (the ledger by line, covering the balance; it replaces the line-and-party index,
+its first two columns)."""
 
 from django.db import migrations, models
 
@@ -12,6 +13,10 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AddIndex(
+            model_name="claimtransition",
+            index=models.Index(fields=["to_status", "at", "claim"], name="transition_status_at"),
+        ),
         migrations.RemoveIndex(
             model_name="ledgerentry",
             name="ledger_line_party",
