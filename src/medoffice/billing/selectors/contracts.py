@@ -172,6 +172,7 @@ def underpayments(
             tolerance_percent=tolerance_percent,
         ):
             continue
+        assert expected is not None  # is_underpaid is False without an expected amount
         for total in (
             payers.setdefault(payer, Total(str(payer), "")),
             codes.setdefault(code, Total(code, code)),
