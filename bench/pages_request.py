@@ -14,8 +14,9 @@ office manager for the rest, else a demo user holding a role the matrix allows. 
 warm-up requests, then ``--requests`` timed ones; a key POST (check in, book) is timed on
 a fresh visit each run. Issue target: p95 ≤ 100 ms, the receipt PDF ≤ 300 ms.
 Prints only its markdown section on stdout.
-Run: .venv/bin/python bench/pages_request.py  (BENCH_ONLY=<substring> measures a subset;
-BENCH_PROFILE=<substring> prints a cProfile of the matching targets on stderr)
+Run: .venv/bin/python bench/pages_request.py  (BENCH_ONLY=<substring> measures a subset,
+several substrings separated by "|" measure each; BENCH_PROFILE=<substring> prints a
+cProfile of the matching targets on stderr)
 """
 
 from __future__ import annotations
@@ -247,11 +248,11 @@ def measure(requests: int) -> dict[str, Any]:
             months = f"{url}{'&' if '?' in url else '?'}from={year_ago}&to={demo.today.isoformat()}"
             plan.append((f"{target.key} (12 months)", username, months))
 
-    only = os.environ.get("BENCH_ONLY", "")
+    only = [part for part in os.environ.get("BENCH_ONLY", "").split("|") if part]
     profile = os.environ.get("BENCH_PROFILE", "")
     results: list[dict[str, Any]] = []
     for key, username, url in plan:
-        if only and only not in key:
+        if only and not any(part in key for part in only):
             continue
         client = client_of(username)
 
@@ -289,7 +290,7 @@ def measure(requests: int) -> dict[str, Any]:
                 **timings.summary(),
             }
         )
-    if not only or "POST" in only:
+    if not only or any("POST" in part for part in only):
         posts = measure_posts(requests, demo, client_of)
         results.extend(posts)
         measured = {row["key"] for row in posts}

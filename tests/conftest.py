@@ -103,6 +103,18 @@ def live_server(live_server):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache() -> Iterator[None]:
+    """Each test starts with Django's cache empty: what one test kept (the revenue panel's
+    finished months, keyed by ids a rolled-back test database hands out again) never
+    answers another."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def audit_checkpoint_file(tmp_path_factory, settings) -> Path:
     """Each test keeps its own external audit checkpoints (core/auditcheckpoints.py).
 

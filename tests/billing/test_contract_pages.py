@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from medoffice.billing.models import Contract
+from medoffice.billing.selectors import contracts as selectors
 from medoffice.core.models import AuditEvent
 from medoffice.core.roles import Role
 from tests.billing.factories_claims import office_visit_codes
@@ -206,6 +207,54 @@ def test_the_report_csv_has_every_underpaid_line(manager, underpaid):
     assert lines[0].startswith("Service date,Claim")
     assert len(lines) == 2
     assert short.claim.control_number in lines[1]
+
+
+@pytest.fixture
+def two_underpaid(payer, underpaid):
+    here, (short, _) = underpaid
+    (later, _) = adjudicated_visit(payer=payer, location=here, allowed=("95.00", "10.00"))
+    return short, later
+
+
+def test_the_report_pages_its_lines_with_the_totals_of_every_line(
+    manager, two_underpaid, monkeypatch
+):
+    monkeypatch.setattr(selectors, "MAX_SHOWN", 1)
+    url = reverse("billing_office:underpayments")
+
+    first, second = manager.get(url), manager.get(url, {"page": "2"})
+
+    shown = [[row.pk for row in page.context["report"].lines] for page in (first, second)]
+    assert sorted(shown) == sorted([[two_underpaid[0].pk], [two_underpaid[1].pk]])
+    assert first.context["report"].total.lines == 2
+    assert first.context["report"].total.shortfall == Decimal("15.00")  # 10 + 5
+
+
+def test_a_page_past_the_last_shows_the_last(manager, two_underpaid, monkeypatch):
+    monkeypatch.setattr(selectors, "MAX_SHOWN", 1)
+
+    page = manager.get(reverse("billing_office:underpayments"), {"page": "5"})
+
+    assert page.context["report"].page == 2
+
+
+@pytest.mark.parametrize("number", ["99999999999999999999", "-1", "\u0663", "1e309", "x\x00"])
+def test_a_page_that_is_not_a_page_number_shows_the_first(
+    manager, two_underpaid, monkeypatch, number
+):
+    monkeypatch.setattr(selectors, "MAX_SHOWN", 1)
+
+    page = manager.get(reverse("billing_office:underpayments"), {"page": number})
+
+    assert (page.status_code, page.context["report"].page) == (200, 1)
+
+
+def test_the_report_csv_keeps_every_line_of_every_page(manager, two_underpaid, monkeypatch):
+    monkeypatch.setattr(selectors, "MAX_SHOWN", 1)
+
+    answer = manager.get(reverse("billing_office:underpayments"), {"format": "csv"})
+
+    assert len(answer.content.decode().splitlines()) == 3
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from medoffice.billing.choices import LedgerParty
 from medoffice.billing.services import ledger as service
+from medoffice.billing.views.ledger import CreditBalanceList
 from medoffice.core.models import AuditEvent
 from medoffice.core.roles import Role
 from tests.billing.factories_claims import office_visit_codes
@@ -113,6 +114,45 @@ def test_a_user_of_another_location_sees_no_credit_balances(client_for, credit):
     elsewhere = client_for(Role.BILLER, locations=[LocationFactory()])
     page = elsewhere.get(reverse("billing_office:credit-balances"))
     assert b"-$5.00" not in page.content
+
+
+@pytest.fixture
+def two_credits(credit):
+    """A second line in credit: line 1 paid $10.00 past its $10.00 left to the payer."""
+    service.post_insurance_payment(
+        actor=SYSTEM, line=lines_of(credit)[0], payer_id=claim_of(credit).payer_id,
+        amount="130.00", allows_credit=True,
+    )  # fmt: skip
+    return credit
+
+
+def test_the_credit_balances_are_paged(client_for, two_credits, monkeypatch):
+    monkeypatch.setattr(CreditBalanceList, "paginate_by", 1)
+    biller = client_for(Role.BILLER)
+
+    first = biller.get(reverse("billing_office:credit-balances"))
+    second = biller.get(reverse("billing_office:credit-balances"), {"page": "2"})
+
+    assert (first.context["paginator"].count, len(first.context["rows"])) == (2, 1)
+    assert first.context["rows"] != second.context["rows"]
+
+
+def test_the_credit_balances_csv_keeps_every_line_of_every_page(
+    client_for, two_credits, monkeypatch
+):
+    monkeypatch.setattr(CreditBalanceList, "paginate_by", 1)
+    answer = client_for(Role.BILLER).get(
+        reverse("billing_office:credit-balances"), {"format": "csv"}
+    )
+    text = b"".join(answer.streaming_content).decode()
+    assert "'-5.00,0.00" in text
+    assert "'-10.00,30.00" in text
+
+
+def test_the_credit_balances_show_each_sides_balance_of_the_line(client_for, two_credits):
+    page = client_for(Role.BILLER).get(reverse("billing_office:credit-balances"))
+    shown = {(line.insurance_balance, line.patient_balance) for line in page.context["page"]}
+    assert shown == {(Decimal("-5.00"), Decimal("0.00")), (Decimal("-10.00"), Decimal("30.00"))}
 
 
 def record_url(visit) -> str:

@@ -170,7 +170,13 @@ class Claim(models.Model):
 
     class Meta:
         ordering = ["-date_of_service", "-pk"]
-        indexes = [models.Index(fields=["status", "payer"], name="claim_status_payer")]
+        indexes = [
+            models.Index(fields=["status", "payer"], name="claim_status_payer"),
+            # The revenue panel's months and its cache's version (selectors/revenue_kpis.py).
+            models.Index(fields=["first_submitted_at"], name="claim_first_submitted"),
+            models.Index(fields=["created_at"], name="claim_created"),
+            models.Index(fields=["scrubbed_at"], name="claim_scrubbed"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(responsibility="self", payer__isnull=True)
@@ -258,6 +264,8 @@ class ClaimTransition(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
+        # The denial report's claims adjudicated by month: covering.
+        indexes = [models.Index(fields=["to_status", "at", "claim"], name="transition_status_at")]
 
     def __str__(self) -> str:
         return f"{self.from_status or 'new'} → {self.to_status}"

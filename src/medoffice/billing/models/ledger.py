@@ -111,7 +111,15 @@ class LedgerEntry(models.Model):
             models.Index(fields=["patient", "party", "effective_date"], name="ledger_patient"),
             models.Index(fields=["payer", "effective_date"], name="ledger_payer"),
             models.Index(fields=["party", "effective_date"], name="ledger_party"),
-            models.Index(fields=["charge_line", "party"], name="ledger_line_party"),
+            # A line's balances, and the credit-balance report grouped by line: covering.
+            models.Index(
+                fields=["charge_line", "party", "amount", "location"], name="ledger_line_balance"
+            ),
+            # The revenue panel's current month (billing.selectors.revenue_kpis): covering.
+            models.Index(
+                fields=["effective_date", "service_date", "kind", "party", "location", "amount"],
+                name="ledger_effective",
+            ),
             # The aging (billing.selectors.aging): grouped by payer (none: the patient's
             # share), or by patient where there is no payer; covers the columns it reads.
             models.Index(

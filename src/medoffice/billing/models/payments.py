@@ -69,6 +69,11 @@ class PatientPayment(models.Model):
 
     class Meta:
         ordering = ["-received_at"]
+        # The revenue panel's months and its cache's version (selectors/revenue_kpis.py).
+        indexes = [
+            models.Index(fields=["received_at"], name="payment_received"),
+            models.Index(fields=["voided_at"], name="payment_voided"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(amount__gt=0), name="payment_amount_positive"

@@ -116,14 +116,17 @@ class Total:
 
 @dataclass
 class Underpayments:
-    lines: list[LineAdjudication]
+    lines: list[LineAdjudication]  # the page's lines (all of them when not paged)
     by_payer: list[Total] = field(default_factory=list)
     by_code: list[Total] = field(default_factory=list)
     total: Total = field(default_factory=lambda: Total("all", "All payers"))
-    truncated: bool = False
+    truncated: bool = False  # more lines than the page shows
+    page: int = 1
+    pages: int = 1
 
 
-MAX_SHOWN = 500
+MAX_SHOWN = 50  # lines a page shows
+_CHUNK = 500  # ids a query names at most
 
 
 def underpayments(
@@ -135,11 +138,16 @@ def underpayments(
     tolerance_amount: Decimal = ZERO,
     tolerance_percent: Decimal = ZERO,
     limit: int | None = MAX_SHOWN,
+    page: int = 1,
     audit: bool = True,
 ) -> Underpayments:
     """The lines the payers allowed below what their contract expects, by more than the
     tolerances (both: an amount and a percent of expected), with totals per payer and code;
-    the user's locations only. The lines shown (patients' claims) are audited."""
+    the user's locations only. ``limit`` lines a page (None: every line), page ``page``
+    (out of range: the nearest). The lines shown (patients' claims) are audited.
+
+    The totals are summed from plain values (one query, no record built); only the lines
+    shown are read as records, with their claim, payer and patient."""
     qs = (
         LineAdjudication.objects.restrict(user, "view")
         .filter(
@@ -147,7 +155,6 @@ def underpayments(
             allowed__lt=F("expected_allowed"),
             reversed_at__isnull=True,  # a posting the payer reversed no longer counts
         )
-        .select_related("payer", "claim", "patient")
         .order_by("service_date", "pk")
     )
     if date_from is not None:
@@ -159,28 +166,41 @@ def underpayments(
     result = Underpayments(lines=[])
     payers: dict[int, Total] = {}
     codes: dict[str, Total] = {}
-    for row in qs.iterator(chunk_size=2000):
+    ids: list[int] = []
+    values = qs.values_list("pk", "payer_id", "code", "expected_allowed", "allowed", "paid")
+    for pk, payer, code, expected, allowed, paid in values.iterator(chunk_size=2000):
         if not pure.is_underpaid(
-            expected=row.expected_allowed,
-            allowed=row.allowed,
+            expected=expected,
+            allowed=allowed,
             tolerance_amount=tolerance_amount,
             tolerance_percent=tolerance_percent,
         ):
             continue
-        assert row.expected_allowed is not None
+        assert expected is not None  # is_underpaid is False without an expected amount
         for total in (
-            payers.setdefault(row.payer_id, Total(str(row.payer_id), row.payer.name)),
-            codes.setdefault(row.code, Total(row.code, row.code)),
+            payers.setdefault(payer, Total(str(payer), "")),
+            codes.setdefault(code, Total(code, code)),
             result.total,
         ):
             total.lines += 1
-            total.expected += row.expected_allowed
-            total.allowed += row.allowed
-            total.paid += row.paid
-        if limit is None or len(result.lines) < limit:
-            result.lines.append(row)
-        else:
-            result.truncated = True
+            total.expected += expected
+            total.allowed += allowed
+            total.paid += paid
+        ids.append(pk)
+    names = dict(Payer.objects.filter(pk__in=list(payers)).values_list("pk", "name"))
+    for payer, total in payers.items():
+        total.label = names.get(payer, "")
+    if limit is not None:
+        result.pages = max(1, -(-len(ids) // limit))
+        result.page = min(max(page, 1), result.pages)
+        shown = ids[(result.page - 1) * limit : result.page * limit]
+        result.truncated = len(shown) < len(ids)
+    else:
+        shown = ids
+    rows = LineAdjudication.objects.select_related("payer", "claim", "patient")
+    for start in range(0, len(shown), _CHUNK):
+        chunk = shown[start : start + _CHUNK]
+        result.lines.extend(rows.filter(pk__in=chunk).order_by("service_date", "pk"))
     result.by_payer = sorted(payers.values(), key=lambda t: (-t.shortfall, t.label))
     result.by_code = sorted(codes.values(), key=lambda t: (-t.shortfall, t.label))
     if audit and result.lines:

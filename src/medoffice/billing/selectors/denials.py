@@ -305,26 +305,37 @@ def report(user: Actor, *, months: int = 12, today: dt.date | None = None) -> Re
     for claim_id, day in mine.filter(denied_on__gte=since).values_list("claim_id", "denied_on"):
         denied_by_month[_month(day)].add(claim_id)
     zone = timezone.get_current_timezone()
-    adjudicated_by_month: dict[dt.date, set[int]] = defaultdict(set)
-    for claim_id, at in (
-        ClaimTransition.objects.restrict(user, "view")
-        .filter(
-            to_status=ClaimStatus.ADJUDICATED,
-            at__gte=dt.datetime.combine(since, dt.time.min, tzinfo=zone),
-        )
-        .values_list("claim_id", "at")
-    ):
-        adjudicated_by_month[_month(at.astimezone(zone).date())].add(claim_id)
+    bounds = [dt.datetime.combine(m, dt.time.min, tzinfo=zone) for m in starts]
+    bounds.append(
+        dt.datetime.combine(_month(starts[-1] + dt.timedelta(days=31)), dt.time.min, tzinfo=zone)
+    )
+    adjudications = ClaimTransition.objects.restrict(user, "view").filter(
+        to_status=ClaimStatus.ADJUDICATED, at__gte=bounds[0]
+    )
+    # The claims adjudicated each month, counted in the database (one query, no rows); the
+    # denied claims (few) adjudicated in their month too are found to count each claim once.
+    adjudicated_count = adjudications.order_by().aggregate(
+        **{
+            f"m{n}": Count(
+                "claim_id", distinct=True, filter=Q(at__gte=bounds[n], at__lt=bounds[n + 1])
+            )
+            for n in range(len(starts))
+        }
+    )
+    denied_ids = set().union(*denied_by_month.values())
+    both: dict[dt.date, set[int]] = defaultdict(set)
+    for claim_id, at in adjudications.filter(claim_id__in=denied_ids).values_list("claim_id", "at"):
+        both[_month(at.astimezone(zone).date())].add(claim_id)
     rates = []
-    for start in starts:
+    for n, start in enumerate(starts):
         denied = denied_by_month.get(start, set())
-        adjudicated = adjudicated_by_month.get(start, set()) | denied
+        adjudicated = adjudicated_count[f"m{n}"] + len(denied - both.get(start, set()))
         rates.append(
             MonthRate(
                 start,
                 len(denied),
-                len(adjudicated),
-                kpis.denial_rate(len(denied), len(adjudicated)) if adjudicated else None,
+                adjudicated,
+                kpis.denial_rate(len(denied), adjudicated) if adjudicated else None,
             )
         )
     window = mine.filter(denied_on__gte=since).order_by()

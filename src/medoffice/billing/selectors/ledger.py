@@ -323,21 +323,39 @@ def patient_unapplied(user: User | SystemActor, patient_id: int) -> Decimal:
 
 def credit_line_rows(user: User | SystemActor) -> QuerySet[Any]:
     """The lines in credit as rows for the credit-balance report: each with its insurance
-    and patient balance (``insurance_balance``, ``patient_balance``) and ``patient_id``."""
-    from django.db.models import F
+    and patient balance (``insurance_balance``, ``patient_balance``) and ``patient_id``.
+
+    One grouped query over the ledger finds the lines in credit (the ``ledger_line_balance``
+    index covers it); the rows are then those few lines, each balance summed from the
+    line's own entries: the page's count, its page and the CSV never sum the ledger again.
+    """
+    from django.db.models import F, OuterRef, Subquery
 
     from medoffice.billing.models import ChargeLine
 
+    in_credit = list(
+        entries_for(user)
+        .order_by()
+        .values("charge_line_id")
+        .annotate(insurance=_sum(Q(party=INSURANCE)), patient=_sum(Q(party=PATIENT)))
+        .filter(Q(insurance__lt=0) | Q(patient__lt=0))
+        .values_list("charge_line_id", flat=True)
+    )
+    on_line = entries_for(user).filter(charge_line_id=OuterRef("pk")).order_by()
+
+    def balance(party: str) -> Coalesce:
+        total = on_line.filter(party=party).values("charge_line_id").annotate(total=_sum())
+        return Coalesce(
+            Subquery(total.values("total"), output_field=_CENTS), Value(ZERO), output_field=_CENTS
+        )
+
     return (
-        ChargeLine.with_removed.filter(pk__in=entries_for(user).order_by().values("charge_line_id"))
+        ChargeLine.with_removed.filter(pk__in=in_credit)
         .annotate(
-            insurance_balance=cents_sum(
-                "ledger_entries__amount", Q(ledger_entries__party=INSURANCE)
-            ),
-            patient_balance=cents_sum("ledger_entries__amount", Q(ledger_entries__party=PATIENT)),
+            insurance_balance=balance(INSURANCE),
+            patient_balance=balance(PATIENT),
             patient_id=F("encounter__patient_id"),
         )
-        .filter(Q(insurance_balance__lt=0) | Q(patient_balance__lt=0))
         .select_related("encounter__patient", "encounter__location")
     )
 

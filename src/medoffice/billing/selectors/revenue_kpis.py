@@ -14,6 +14,15 @@ Five grouped queries, whatever the size of the ledger:
 4. claims by month made: scrubbed, clean at the first scrub;
 5. desk payments taken for a visit (check-in or check-out) by month received.
 
+The finished months change only when the ledger, the claims or the desk payments do: their
+inputs are kept in Django's cache (``settings.CACHES``), keyed by who may see what (the
+permissions and the location set), the day and a version of each input (``_versions``: the
+ledger's largest entry id, the claims' largest id, last scrub and first submission, the
+desk payments' largest id and last void). Only the current month is summed live, from the
+entries dated in it, with the part of its A/R figures owed to older entries kept with the
+finished months. ``revenue_kpis(..., cached=False)`` computes everything afresh; both give
+the same figures (tests/billing/test_revenue_kpi_cache.py).
+
 What MedOffice counts (docs/kpis.md, "The revenue panel"): the A/R is the net of every
 entry (credits lower it, so days in A/R needs no separate credit figure); days in A/R of
 a month is the A/R at its end ÷ (its adjusted charges ÷ its days); the denial and
@@ -24,11 +33,12 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.core.cache import cache
+from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.db.models.functions import TruncMonth
 
 from medoffice.billing import kpis
@@ -128,18 +138,82 @@ def _safe(formula: Any, *args: Any) -> Decimal | None:
     return result
 
 
-def revenue_kpis(user: User | SystemActor, *, on: dt.date | None = None) -> RevenueKpis:
-    """The panel's figures for the 12 months ending with ``on``'s (today by default)."""
-    on = on or today()
-    months = month_starts(on)
-    first, ends = months[0], [min(month_end(m), on) for m in months]
+@dataclass(frozen=True)
+class MonthInputs:
+    """What one month's figures are worked out from (sums in dollars, counts in claims)."""
+
+    charges: Decimal = ZERO
+    payments: Decimal = ZERO  # as summed: negative
+    refunds: Decimal = ZERO
+    contractual: Decimal = ZERO  # as summed: negative
+    net: Decimal = ZERO  # the A/R's change in the month
+    over_90: Decimal = ZERO  # at the month's end
+    over_120: Decimal = ZERO
+    due: Decimal = ZERO  # the patient amounts due on the month's visits
+    submitted: int = 0
+    denied: int = 0
+    first_pass: int = 0
+    scrubbed: int = 0
+    clean: int = 0
+    collected: Decimal = ZERO  # desk payments for a visit
+
+    def plus(self, other: MonthInputs) -> MonthInputs:
+        return MonthInputs(
+            **{f: getattr(self, f) + getattr(other, f) for f in self.__dataclass_fields__}
+        )
+
+
+@dataclass(frozen=True)
+class _Window:
+    opening: Decimal  # the A/R before the first month
+    months: list[MonthInputs]
+    # The current month's A/R figures owed to entries dated before it (finished windows only).
+    carry: MonthInputs = field(default_factory=MonthInputs)
+
+
+def _midnight(day: dt.date, zone: Any) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=zone)
+
+
+def _standing_sums(start: dt.date, end: dt.date, dated: Q) -> dict[str, Any]:
+    """The A/R over 90 and 120 days at ``end`` and the patient amounts due on the visits of
+    ``start``..``end``, of the entries ``dated`` picks (always effective by ``end``)."""
+    dated &= Q(effective_date__lte=end)
+    return {
+        "over_90": cents_sum("amount", dated & Q(service_date__lt=end - dt.timedelta(days=90))),
+        "over_120": cents_sum("amount", dated & Q(service_date__lt=end - dt.timedelta(days=120))),
+        "due": cents_sum(
+            "amount",
+            dated
+            & Q(party=LedgerParty.PATIENT, amount__gt=0, service_date__gte=start)
+            & Q(service_date__lte=end)
+            & ~Q(kind=K.PATIENT_REFUND),
+        ),
+    }
+
+
+def _window(
+    user: User | SystemActor,
+    months: list[dt.date],
+    ends: list[dt.date],
+    *,
+    entries_from: dt.date | None = None,
+    carry: tuple[dt.date, dt.date] | None = None,
+) -> _Window:
+    """The inputs of ``months`` (ending on ``ends``), in five grouped queries.
+
+    ``entries_from``: count only the ledger entries dated from that day (the live current
+    month; no opening A/R then). ``carry``: also sum, for that month (start, end), the A/R
+    figures of the entries dated before its start.
+    """
+    first, last = months[0], ends[-1]
     zone = practice_zone()
     entries = entries_for(user).order_by()
 
     # 1. Money by month of effect.
     flows: dict[dt.date, Any] = {
         _key(row["month"]): row
-        for row in entries.filter(effective_date__gte=first, effective_date__lte=on)
+        for row in entries.filter(effective_date__gte=first, effective_date__lte=last)
         .annotate(month=TruncMonth("effective_date"))
         .values("month")
         .annotate(
@@ -151,28 +225,27 @@ def revenue_kpis(user: User | SystemActor, *, on: dt.date | None = None) -> Reve
         )
     }
     # 2. The A/R before the window; the old A/R at each month's end; patient amounts due.
-    sums: dict[str, Any] = {"opening": cents_sum("amount", Q(effective_date__lt=first))}
+    dated = Q() if entries_from is None else Q(effective_date__gte=entries_from)
+    sums: dict[str, Any] = {}
+    if entries_from is None:
+        sums["opening"] = cents_sum("amount", Q(effective_date__lt=first))
     for n, (start, end) in enumerate(zip(months, ends, strict=True)):
-        for days in (90, 120):
-            sums[f"over_{days}_{n}"] = cents_sum(
-                "amount",
-                Q(effective_date__lte=end, service_date__lt=end - dt.timedelta(days=days)),
-            )
-        sums[f"due_{n}"] = cents_sum(
-            "amount",
-            Q(party=LedgerParty.PATIENT, amount__gt=0, service_date__gte=start)
-            & Q(service_date__lte=end, effective_date__lte=end)
-            & ~Q(kind=K.PATIENT_REFUND),
-        )
-    standing = entries.filter(effective_date__lte=on).aggregate(**sums)
+        sums.update({f"{k}_{n}": v for k, v in _standing_sums(start, end, dated).items()})
+    if carry is not None:
+        before = Q(effective_date__lt=carry[0])
+        sums.update({f"{k}_carry": v for k, v in _standing_sums(*carry, before).items()})
+    # (the carry reads entries dated before its month: by ``last``, as the window's do)
+    standing_rows = entries.filter(effective_date__lte=last)
+    if entries_from is not None:
+        standing_rows = standing_rows.filter(effective_date__gte=entries_from)
+    standing = standing_rows.aggregate(**sums)
     # 3. Claims by month first submitted.
+    since, until = _midnight(first, zone), _midnight(last + dt.timedelta(days=1), zone)
     claims = Claim.objects.restrict(user, "view").order_by()
     on_claim = LedgerEntry.objects.filter(claim_id=OuterRef("pk"))
     submitted: dict[dt.date, Any] = {
         _key(row["month"]): row
-        for row in claims.filter(
-            first_submitted_at__date__gte=first, first_submitted_at__date__lte=on
-        )
+        for row in claims.filter(first_submitted_at__gte=since, first_submitted_at__lt=until)
         .annotate(
             month=TruncMonth("first_submitted_at", tzinfo=zone),
             denied=Exists(on_claim.filter(kind=K.DENIAL_WRITE_OFF)),
@@ -190,7 +263,7 @@ def revenue_kpis(user: User | SystemActor, *, on: dt.date | None = None) -> Reve
     scrubbed: dict[dt.date, Any] = {
         _key(row["month"]): row
         for row in claims.filter(
-            created_at__date__gte=first, created_at__date__lte=on, first_scrub_clean__isnull=False
+            created_at__gte=since, created_at__lt=until, first_scrub_clean__isnull=False
         )
         .annotate(month=TruncMonth("created_at", tzinfo=zone))
         .values("month")
@@ -204,23 +277,123 @@ def revenue_kpis(user: User | SystemActor, *, on: dt.date | None = None) -> Reve
         .filter(
             appointment__isnull=False,
             voided_at__isnull=True,
-            received_at__date__gte=first,
-            received_at__date__lte=on,
+            received_at__gte=since,
+            received_at__lt=until,
         )
         .annotate(month=TruncMonth("received_at", tzinfo=zone))
         .values("month")
         .annotate(total=cents_sum("amount"))
     }
-
-    series: dict[str, list[Decimal | None]] = {key: [] for key, _l, _u in FIGURES}
-    ar = standing["opening"]
-    for n, (start, end) in enumerate(zip(months, ends, strict=True)):
+    inputs = []
+    for n, start in enumerate(months):
         flow: dict[str, Any] = flows.get(start, {})
-        charges = flow.get("charges", ZERO)
-        payments = -flow.get("payments", ZERO)
-        refunds = flow.get("refunds", ZERO)
-        contractual = -flow.get("contractual", ZERO)
-        ar += flow.get("net", ZERO)
+        sent: dict[str, Any] = submitted.get(start, {})
+        scrub: dict[str, Any] = scrubbed.get(start, {})
+        inputs.append(
+            MonthInputs(
+                charges=flow.get("charges", ZERO),
+                payments=flow.get("payments", ZERO),
+                refunds=flow.get("refunds", ZERO),
+                contractual=flow.get("contractual", ZERO),
+                net=flow.get("net", ZERO),
+                over_90=standing[f"over_90_{n}"],
+                over_120=standing[f"over_120_{n}"],
+                due=standing[f"due_{n}"],
+                submitted=sent.get("count", 0),
+                denied=sent.get("denied_count", 0),
+                first_pass=sent.get("first_pass", 0),
+                scrubbed=scrub.get("scrubbed", 0),
+                clean=scrub.get("clean_count", 0),
+                collected=collected.get(start, ZERO),
+            )
+        )
+    carried = MonthInputs()
+    if carry is not None:
+        carried = MonthInputs(
+            over_90=standing["over_90_carry"],
+            over_120=standing["over_120_carry"],
+            due=standing["due_carry"],
+        )
+    return _Window(standing.get("opening", ZERO), inputs, carried)
+
+
+def _scope(user: User | SystemActor) -> str:
+    """Who sees what, for the cache key: the three permissions and the location set."""
+    perms = "".join(
+        "1" if user.has_perm(model.objects.all().permission_for("view")) else "0"
+        for model in (LedgerEntry, Claim, PatientPayment)
+    )
+    locations = user.location_ids()
+    where = "all" if locations is None else ".".join(str(i) for i in sorted(locations))
+    return f"{perms}:{where}"
+
+
+def _versions() -> str:
+    """A cheap version of every input: it changes whenever an input that a finished month's
+    figures read is added or changed (ledger entries are never changed nor deleted)."""
+    # One maximum a query: each is then read from the end of its index, not a scan.
+    parts = [
+        model.objects.aggregate(value=Max(column))["value"]
+        for model, column in (
+            (LedgerEntry, "pk"),
+            (Claim, "pk"),
+            (Claim, "scrubbed_at"),
+            (Claim, "first_submitted_at"),
+            (PatientPayment, "pk"),
+            (PatientPayment, "voided_at"),
+        )
+    ]
+
+    def text(value: Any) -> str:
+        return value.isoformat() if isinstance(value, dt.datetime) else str(value)
+
+    return "/".join(text(v) for v in parts)
+
+
+CACHE_SECONDS = 24 * 3600
+
+
+def _finished_window(
+    user: User | SystemActor, months: list[dt.date], ends: list[dt.date], on: dt.date
+) -> _Window:
+    key = f"billing:revenue-kpis:1:{_scope(user)}:{on.isoformat()}:{_versions()}"
+    kept: _Window | None = cache.get(key)
+    if kept is None:
+        kept = _window(user, months[:-1], ends[:-1], carry=(months[-1], ends[-1]))
+        cache.set(key, kept, CACHE_SECONDS)
+    return kept
+
+
+def month_inputs(
+    user: User | SystemActor, on: dt.date, *, cached: bool = True
+) -> tuple[list[dt.date], Decimal, list[MonthInputs]]:
+    """The 12 months ending with ``on``'s, the A/R before them and each month's inputs:
+    the finished months from the cache (``cached``), the current one live."""
+    months = month_starts(on)
+    ends = [min(month_end(m), on) for m in months]
+    if not cached:
+        window = _window(user, months, ends)
+        return months, window.opening, window.months
+    finished = _finished_window(user, months, ends, on)
+    live = _window(user, months[-1:], ends[-1:], entries_from=months[-1]).months[0]
+    current = live.plus(finished.carry)
+    return months, finished.opening, [*finished.months, current]
+
+
+def revenue_kpis(
+    user: User | SystemActor, *, on: dt.date | None = None, cached: bool = True
+) -> RevenueKpis:
+    """The panel's figures for the 12 months ending with ``on``'s (today by default)."""
+    on = on or today()
+    months, ar, inputs = month_inputs(user, on, cached=cached)
+    ends = [min(month_end(m), on) for m in months]
+    series: dict[str, list[Decimal | None]] = {key: [] for key, _l, _u in FIGURES}
+    for month, start, end in zip(inputs, months, ends, strict=True):
+        charges = month.charges
+        payments = -month.payments
+        refunds = month.refunds
+        contractual = -month.contractual
+        ar += month.net
         positive_ar = max(ar, ZERO)
         days = (end - start).days + 1
         series["days_in_ar"].append(
@@ -233,25 +406,19 @@ def revenue_kpis(user: User | SystemActor, *, on: dt.date | None = None) -> Reve
         series["gross_collection_rate"].append(
             _safe(kpis.gross_collection_rate, max(payments, ZERO), max(charges, ZERO))
         )
-        sent: dict[str, Any] = submitted.get(start, {})
-        series["denial_rate"].append(
-            _safe(kpis.denial_rate, sent.get("denied_count", 0), sent.get("count", 0))
-        )
+        series["denial_rate"].append(_safe(kpis.denial_rate, month.denied, month.submitted))
         series["first_pass_resolution_rate"].append(
-            _safe(kpis.first_pass_resolution_rate, sent.get("first_pass", 0), sent.get("count", 0))
+            _safe(kpis.first_pass_resolution_rate, month.first_pass, month.submitted)
         )
-        scrub: dict[str, Any] = scrubbed.get(start, {})
-        series["clean_claim_rate"].append(
-            _safe(kpis.clean_claim_rate, scrub.get("clean_count", 0), scrub.get("scrubbed", 0))
-        )
-        for days_over in (90, 120):
-            old = min(max(standing[f"over_{days_over}_{n}"], ZERO), positive_ar)
-            series[f"ar_over_{days_over}_share"].append(_safe(kpis.ar_over_share, old, positive_ar))
+        series["clean_claim_rate"].append(_safe(kpis.clean_claim_rate, month.clean, month.scrubbed))
+        for days_over, old in ((90, month.over_90), (120, month.over_120)):
+            share = _safe(kpis.ar_over_share, min(max(old, ZERO), positive_ar), positive_ar)
+            series[f"ar_over_{days_over}_share"].append(share)
         series["point_of_service_collection_rate"].append(
             _safe(
                 kpis.point_of_service_collection_rate,
-                max(collected.get(start, ZERO), ZERO),
-                max(standing[f"due_{n}"], ZERO),
+                max(month.collected, ZERO),
+                max(month.due, ZERO),
             )
         )
     figures = [

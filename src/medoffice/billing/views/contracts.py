@@ -236,12 +236,14 @@ def underpayments(request: AuthenticatedRequest) -> HttpResponse:
             tolerance_amount=data.get("tolerance_amount") or Decimal("0"),
             tolerance_percent=data.get("tolerance_percent") or Decimal("0"),
             limit=None if wants_csv else selectors.MAX_SHOWN,
+            page=_page_number(request.GET.get("page")),
             audit=not wants_csv,
         )
         if wants_csv:
             return _underpayments_csv(request, report)
     query = request.GET.copy()
     query.pop("format", None)
+    query.pop("page", None)
     return render(
         request,
         "billing/contracts/underpayments.html",
@@ -253,6 +255,13 @@ def underpayments(request: AuthenticatedRequest) -> HttpResponse:
         },
         status=400 if form.errors else 200,
     )
+
+
+def _page_number(text: str | None) -> int:
+    """The page asked for; anything but a plain page number is the first page."""
+    if text is None or not text.isascii() or not text.isdigit() or len(text) > 9:
+        return 1
+    return int(text)
 
 
 def _underpayments_csv(
