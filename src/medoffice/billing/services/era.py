@@ -58,6 +58,7 @@ from medoffice.billing.services.era_poster import (
     ZERO,
     EraImportResult,
     Poster,
+    insert_rows,
     open_claim_denials,
     person_name,
     record_payment_adjudications,
@@ -211,7 +212,7 @@ def _post_remittance(
                 data=claim_data(clp),
             )
         )
-    EraClaimPayment.objects.bulk_create(rows, batch_size=500)
+    insert_rows(EraClaimPayment, rows, returning=True)
     proposals: list[CoverageUpdateProposal] = []
     notes: list[ClaimNote] = []
     for clp, cp in zip(remittance.claims, rows, strict=True):

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connection, models
 from django.db.models import Model, Sum
 from django.db.models.base import ModelState
 from django.utils import timezone
@@ -690,6 +690,20 @@ def made(model: type[M], **values: Any) -> M:
     return obj
 
 
+# Fields whose Python value is the database's (given by attname: a key's id).
+_PLAIN = (
+    models.CharField,
+    models.TextField,
+    models.BooleanField,
+    models.IntegerField,
+    models.BigIntegerField,
+    models.PositiveIntegerField,
+    models.PositiveSmallIntegerField,
+    models.SmallIntegerField,
+    models.ForeignKey,
+    models.OneToOneField,
+)
+
 # PostgreSQL takes at most 65,535 parameters in one statement.
 _MAX_PARAMETERS = 65_535
 
@@ -710,19 +724,19 @@ def _table(model: type[Model]) -> _Table:
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     adapters: list[Any] = []
     for f in fields:
-        kind = f.get_internal_type()
-        if kind == "DecimalField":
+        kind = type(f)
+        if kind is models.DecimalField:
             adapters.append(
                 lambda v, f=f: ops.adapt_decimalfield_value(v, f.max_digits, f.decimal_places)
             )
-        elif kind == "DateTimeField":
+        elif kind is models.DateTimeField:
             adapters.append(ops.adapt_datetimefield_value)
-        elif kind == "DateField":
+        elif kind is models.DateField:
             adapters.append(ops.adapt_datefield_value)
-        elif kind == "JSONField":
-            adapters.append(lambda v, f=f: f.get_db_prep_save(v, connection))
-        else:
+        elif kind in _PLAIN:
             adapters.append(None)
+        else:  # any other field (JSON, encrypted, …) prepares its own value
+            adapters.append(lambda v, f=f: f.get_db_prep_save(v, connection))
     return _Table(
         names=[f.attname for f in fields],
         adapters=adapters,
