@@ -637,7 +637,7 @@ class Poster:
 
 
 def _set_payer_claim_numbers(numbers: list[tuple[int, str]]) -> None:
-    """The claims' payer claim numbers: on PostgreSQL one ``UPDATE … FROM (VALUES …)`` per
+    """The claims' payer claim numbers: on PostgreSQL one ``UPDATE … FROM UNNEST(…)`` per
     few thousand claims; on SQLite an ``executemany`` (in process, no round trips)."""
     table = connection.ops.quote_name(Claim._meta.db_table)
     with connection.cursor() as cursor:
@@ -650,12 +650,12 @@ def _set_payer_claim_numbers(numbers: list[tuple[int, str]]) -> None:
             return
         for start in range(0, len(numbers), 5000):
             batch = numbers[start : start + 5000]
-            values = ", ".join(["(%s::bigint, %s::varchar)"] * len(batch))
             cursor.execute(
                 # the table's name from the model; values are parameters
                 f"UPDATE {table} AS c SET payer_claim_number = v.number "  # noqa: S608
-                f"FROM (VALUES {values}) AS v(id, number) WHERE c.id = v.id",
-                [value for row in batch for value in row],
+                "FROM UNNEST((%s)::bigint[], (%s)::varchar[]) AS v(id, number) "
+                "WHERE c.id = v.id",
+                [[pk for pk, _ in batch], [number for _, number in batch]],
             )
 
 
@@ -748,11 +748,11 @@ def _table(model: type[Model]) -> _Table:
 
 def insert_rows(model: type[Model], objects: Sequence[Model], *, returning: bool = False) -> None:
     """Insert ``objects`` of ``model`` as Django's own insert would (each value adapted the
-    same way) without its per-field preparation: on PostgreSQL as multi-row ``INSERT …
-    VALUES (…), (…)`` statements (one round trip per a few thousand rows), on SQLite as one
-    ``executemany`` (in process). ``returning``: the new ids are set on the objects (one
-    multi-row ``INSERT … RETURNING id`` per batch, rows back in the order given, as
-    ``bulk_create`` has them). No signals, no ``save()``: for the posting's own rows."""
+    same way) without its per-field preparation: on PostgreSQL as ``INSERT … SELECT * FROM
+    UNNEST(column arrays)`` (one round trip per 5,000 rows), on SQLite as one
+    ``executemany`` (in process). ``returning``: the new ids are set on the objects
+    (``RETURNING id``, rows back in the order given, as ``bulk_create`` has them).
+    No signals, no ``save()``: for the posting's own rows."""
     if not objects:
         return
     table = _table(model)
@@ -765,26 +765,37 @@ def insert_rows(model: type[Model], objects: Sequence[Model], *, returning: bool
                 for name, adapt in zip(table.names, table.adapters, strict=True)
             ]
         )
-    width = len(table.names)
-    one = "(" + ", ".join(["%s"] * width) + ")"
-    head = f"INSERT INTO {table.table} ({table.columns}) VALUES "  # noqa: S608
     ops = connection.ops
+    head = f"INSERT INTO {table.table} ({table.columns}) "
+    back = " RETURNING " + ops.quote_name("id") if returning else ""
     with connection.cursor() as cursor:
-        if connection.vendor != "postgresql" and not returning:
-            for start in range(0, len(rows), 2000):
-                # names from the model's fields; every value is a parameter
-                cursor.executemany(head + one, rows[start : start + 2000])
-            return
-        size = min(ops.bulk_batch_size(table.fields, objects), _MAX_PARAMETERS // width, 2000)
-        size = max(size, 1)
+        if connection.vendor == "postgresql":
+            # One array per column: a few parameters whatever the rows (psycopg parses
+            # a long query's placeholders anew each time), as Django's bulk_create does.
+            types = [f.db_type(connection).split("(")[0] for f in table.fields]
+            arrays = ", ".join(f"(%s)::{kind}[]" for kind in types)
+            sql = f"{head}SELECT * FROM UNNEST({arrays}){back}"  # noqa: S608 (model names)
+            size = 5000
+        else:
+            width = len(table.names)
+            one = "(" + ", ".join(["%s"] * width) + ")"
+            if not returning:
+                for start in range(0, len(rows), 2000):
+                    # names from the model's fields; every value is a parameter
+                    cursor.executemany(head + "VALUES " + one, rows[start : start + 2000])
+                return
+            size = max(1, ops.bulk_batch_size(table.fields, objects))
         for start in range(0, len(rows), size):
             batch = rows[start : start + size]
-            sql = head + ", ".join([one] * len(batch))  # every value is a parameter
-            params = [value for row in batch for value in row]
+            if connection.vendor == "postgresql":
+                cursor.execute(sql, [list(column) for column in zip(*batch, strict=True)])
+            else:
+                cursor.execute(
+                    head + "VALUES " + ", ".join([one] * len(batch)) + back,
+                    [value for row in batch for value in row],
+                )
             if not returning:
-                cursor.execute(sql, params)
                 continue
-            cursor.execute(sql + " RETURNING " + ops.quote_name("id"), params)
             for obj, (pk,) in zip(objects[start : start + size], cursor.fetchall(), strict=True):
                 obj.pk = pk
                 obj._state.adding = False
