@@ -12,7 +12,8 @@ post every entry, one transaction). Goal: ≤ 10 s.
 Then the demo's remittances (``medoffice demo-data`` in another fresh database, SQLite):
 the share of paid dollars posted with no exception on their claim. Goal: ≥ 98 %.
 Run: .venv/bin/python bench/era_posting.py [--claims N]
-(BENCH_PROFILE=1 prints a cProfile of the posting on stderr)
+(BENCH_PROFILE=1 prints a cProfile of the posting on stderr; BENCH_QUERIES=1 counts the
+statements it sends, an ``executemany`` as one)
 """
 
 from __future__ import annotations
@@ -146,6 +147,18 @@ def measure(count: int) -> dict[str, Any]:
     def post() -> Any:
         return import_era(data=data, filename="bench.835", actor=actor)
 
+    queries: list[str] = []
+    if os.environ.get("BENCH_QUERIES") == "1":  # the statements sent, not timed
+        from django.test.utils import CaptureQueriesContext
+
+        real = post
+
+        def post() -> Any:
+            with CaptureQueriesContext(connection) as captured:
+                done = real()
+            queries.extend(q["sql"] for q in captured.captured_queries)
+            return done
+
     w0, c0 = time.perf_counter(), time.process_time()
     if os.environ.get("BENCH_PROFILE") == "1":
         profile = cProfile.Profile()
@@ -167,6 +180,7 @@ def measure(count: int) -> dict[str, Any]:
         "entries": LedgerEntry.objects.filter(source_kind="era").count(),
         "rate": float(result.auto_posting_rate or 0),
         "load": os.getloadavg()[0],
+        "statements": len(queries),
     }
 
 
@@ -248,6 +262,11 @@ def main() -> None:
             f"{result['megabytes']:.1f} MB of 835, {result['matched']:,} claims matched, "
             f"{result['denials']} denials; built in {result['build_s']:.0f} s. Load average "
             f"at the end: {result['load']:.2f}."
+            + (
+                f" Statements sent (BENCH_QUERIES): {result['statements']:,}."
+                if result.get("statements")
+                else ""
+            )
         )
     lines += ["", *notes]
     if os.environ.get("BENCH_ERA_NO_DEMO") == "1":

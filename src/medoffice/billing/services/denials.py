@@ -12,6 +12,7 @@ form's problems at once, and nothing is written then.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -124,6 +125,20 @@ def appeal_days(payer_id: int | None) -> int:
         if days:
             return int(days)
     return int(getattr(settings, "BILLING_APPEAL_DAYS", DEFAULT_APPEAL_DAYS))
+
+
+def appeal_days_of(payer_ids: Iterable[int | None]) -> dict[int | None, int]:
+    """``appeal_days`` of many payers in one query."""
+    default = int(getattr(settings, "BILLING_APPEAL_DAYS", DEFAULT_APPEAL_DAYS))
+    wanted = {pk for pk in payer_ids if pk is not None}
+    days: dict[int | None, int] = dict.fromkeys(wanted, default)
+    days[None] = default
+    for payer_id, found in PayerProfile.objects.filter(payer_id__in=wanted).values_list(
+        "payer_id", "appeal_days"
+    ):
+        if found:
+            days[payer_id] = int(found)
+    return days
 
 
 def _amount(value: Any, problems: _Problems, name: str = "amount") -> Decimal | None:
@@ -252,20 +267,28 @@ def _audit(action: AuditAction, denial: Denial, actor: Actor, detail: str) -> No
     )
 
 
-def open_denials(
-    *,
+@dataclass(frozen=True)
+class _Opening:
+    """One claim's denials to open, checked: the source, the day, the merged inputs."""
+
+    kind: str
+    ident: str
+    day: dt.date
+    text: str
+    merged: dict[tuple[int | None, str, str], _Clean]
+
+
+def _opening(
     claim: Claim,
     adjustments: Sequence[DenialInput],
     source_kind: str,
     source_id: str,
-    actor: Actor,
-    denied_on: dt.date | None = None,
-    notes: str = "",
-) -> list[Denial]:
-    """The claim's denials for ``adjustments``: those already opened from this source are
-    returned as they are, the others made (status open, due by the payer's appeal days).
-    Two inputs of one key (line, group, reason) are one denial of their summed amount."""
-    require(actor, Permission.CHANGE_CLAIM, "Your role does not open denials.")
+    denied_on: dt.date | None,
+    notes: str,
+    line_ids: set[int] | None = None,
+) -> _Opening:
+    """``open_denials``' checks (every problem at once, a ``ValidationError``); the claim's
+    visit's line ids read unless given."""
     problems = _Problems()
     kind, ident = _clean_source(source_kind, source_id, problems)
     day = _clean_day(denied_on, "denied_on", problems)
@@ -277,9 +300,12 @@ def open_denials(
             "claim", "Only a claim billed to a payer can be denied.", Code.DENIAL_CLAIM_INVALID
         )
         problems.raise_any()
-    line_ids = set(
-        ChargeLine.with_removed.filter(encounter_id=claim.encounter_id).values_list("pk", flat=True)
-    )
+    if line_ids is None:
+        line_ids = set(
+            ChargeLine.with_removed.filter(encounter_id=claim.encounter_id).values_list(
+                "pk", flat=True
+            )
+        )
     merged: dict[tuple[int | None, str, str], _Clean] = {}
     for index, item in enumerate(adjustments):
         prefix = f"adjustments.{index}." if len(adjustments) > 1 else ""
@@ -295,8 +321,66 @@ def open_denials(
             )
         merged[key] = clean
     problems.raise_any()
-    if not merged:
+    return _Opening(kind, ident, day, text, merged)
+
+
+def _new_denial(
+    locked: Claim, opening: _Opening, clean: _Clean, due: dt.date, user: Any, now: dt.datetime
+) -> Denial:
+    return Denial(
+        claim=locked,
+        charge_line_id=clean.charge_line_id,
+        patient_id=locked.patient_id,
+        payer_id=locked.payer_id,
+        group_code=clean.group,
+        reason_code=clean.reason,
+        remark_codes=",".join(clean.remarks),
+        amount=clean.amount,
+        category=clean.category,
+        denied_on=opening.day,
+        source_kind=opening.kind,
+        source_id=opening.ident,
+        status=S.OPEN,
+        due_on=due,
+        notes=opening.text,
+        created_at=now,
+        created_by=user,
+    )
+
+
+def _audit_opened(locked: Claim, opening: _Opening, made: list[Denial], actor: Actor) -> None:
+    record_event(
+        AuditAction.CREATE,
+        user=actor,
+        object_type="billing.denial",
+        object_id=made[0].pk if len(made) == 1 else "",
+        patient_id=locked.patient_id,
+        data_category="claims",
+        detail=(
+            f"{len(made)} denial(s) on claim {locked.control_number} from {opening.kind} "
+            f"{opening.ident}: " + ", ".join(f"{d.code} {format_money(d.amount)}" for d in made)
+        )[:500],
+    )
+
+
+def open_denials(
+    *,
+    claim: Claim,
+    adjustments: Sequence[DenialInput],
+    source_kind: str,
+    source_id: str,
+    actor: Actor,
+    denied_on: dt.date | None = None,
+    notes: str = "",
+) -> list[Denial]:
+    """The claim's denials for ``adjustments``: those already opened from this source are
+    returned as they are, the others made (status open, due by the payer's appeal days).
+    Two inputs of one key (line, group, reason) are one denial of their summed amount."""
+    require(actor, Permission.CHANGE_CLAIM, "Your role does not open denials.")
+    opening = _opening(claim, adjustments, source_kind, source_id, denied_on, notes)
+    if not opening.merged:
         return []
+    kind, ident = opening.kind, opening.ident
     now = timezone.now()
     made: list[Denial] = []
     result: list[Denial] = []
@@ -306,48 +390,126 @@ def open_denials(
             (d.charge_line_id, d.group_code, d.reason_code): d
             for d in Denial.objects.filter(claim=locked, source_kind=kind, source_id=ident)
         }
-        due = day + dt.timedelta(days=appeal_days(locked.payer_id))
-        for key, clean in merged.items():
+        due = opening.day + dt.timedelta(days=appeal_days(locked.payer_id))
+        for key, clean in opening.merged.items():
             found = existing.get(key)
             if found is not None:
                 result.append(found)
                 continue
-            denial = Denial.objects.create(
-                claim=locked,
-                charge_line_id=clean.charge_line_id,
-                patient_id=locked.patient_id,
-                payer_id=locked.payer_id,
-                group_code=clean.group,
-                reason_code=clean.reason,
-                remark_codes=",".join(clean.remarks),
-                amount=clean.amount,
-                category=clean.category,
-                denied_on=day,
-                source_kind=kind,
-                source_id=ident,
-                status=S.OPEN,
-                due_on=due,
-                notes=text,
-                created_at=now,
-                created_by=actor_user(actor),
-            )
+            denial = _new_denial(locked, opening, clean, due, actor_user(actor), now)
+            denial.save(force_insert=True)
             _event(denial, "", f"opened from {kind} {ident}".strip(), actor, now)
             made.append(denial)
             result.append(denial)
         if made:
-            record_event(
-                AuditAction.CREATE,
-                user=actor,
-                object_type="billing.denial",
-                object_id=made[0].pk if len(made) == 1 else "",
-                patient_id=locked.patient_id,
-                data_category="claims",
-                detail=(
-                    f"{len(made)} denial(s) on claim {locked.control_number} from {kind} "
-                    f"{ident}: " + ", ".join(f"{d.code} {format_money(d.amount)}" for d in made)
-                )[:500],
-            )
+            _audit_opened(locked, opening, made, actor)
     return result
+
+
+@dataclass(frozen=True)
+class DenialRequest:
+    """One claim's denied adjustments for ``open_many_denials`` (its source id: the claim
+    payment)."""
+
+    claim: Claim
+    adjustments: Sequence[DenialInput]
+    source_id: str
+
+
+def open_many_denials(
+    requests: Sequence[DenialRequest],
+    *,
+    source_kind: str,
+    actor: Actor,
+    denied_on: dt.date | None = None,
+) -> list[list[Denial] | ValidationError]:
+    """``open_denials`` for many claims at once (an 835 posting's): each request checked
+    as ``open_denials`` checks it, a refused one answered by its ``ValidationError`` with
+    nothing of it written; the others' claims locked, their denials read and written
+    together, each claim's opening audited as ``open_denials`` audits it. One answer per
+    request, in order."""
+    require(actor, Permission.CHANGE_CLAIM, "Your role does not open denials.")
+    encounters = {r.claim.encounter_id for r in requests if r.claim.pk is not None}
+    line_ids: dict[int, set[int]] = defaultdict(set)
+    for chunk in _chunks(sorted(encounters)):
+        for pk, encounter_id in ChargeLine.with_removed.filter(encounter_id__in=chunk).values_list(
+            "pk", "encounter_id"
+        ):
+            line_ids[encounter_id].add(pk)
+    answers: list[list[Denial] | ValidationError] = []
+    openings: dict[int, _Opening] = {}
+    for index, request in enumerate(requests):
+        try:
+            opening = _opening(
+                request.claim,
+                request.adjustments,
+                source_kind,
+                request.source_id,
+                denied_on,
+                "",
+                line_ids.get(request.claim.encounter_id, set()),
+            )
+        except ValidationError as refused:
+            answers.append(refused)
+            continue
+        answers.append([])
+        if opening.merged:
+            openings[index] = opening
+    if not openings:
+        return answers
+    now = timezone.now()
+    user = actor_user(actor)
+    with transaction.atomic():
+        claim_pks = sorted({requests[i].claim.pk for i in openings})
+        locked: dict[int, Claim] = {}
+        for chunk in _chunks(claim_pks):
+            locked.update(Claim.objects.select_for_update().in_bulk(chunk))
+        kinds = {o.kind for o in openings.values()}
+        existing: dict[tuple[int, str, str, int | None, str, str], Denial] = {}
+        for chunk in _chunks(claim_pks):
+            for d in Denial.objects.filter(claim_id__in=chunk, source_kind__in=kinds):
+                source = (d.claim_id, d.source_kind, d.source_id)
+                existing[(*source, d.charge_line_id, d.group_code, d.reason_code)] = d
+        days = appeal_days_of({c.payer_id for c in locked.values()})
+        made: dict[int, list[Denial]] = {}
+        for index, opening in openings.items():
+            claim = locked[requests[index].claim.pk]
+            due = opening.day + dt.timedelta(days=days[claim.payer_id])
+            result = answers[index]
+            assert isinstance(result, list)
+            for key, clean in opening.merged.items():
+                found = existing.get((claim.pk, opening.kind, opening.ident, *key))
+                if found is not None:
+                    result.append(found)
+                    continue
+                denial = _new_denial(claim, opening, clean, due, user, now)
+                made.setdefault(index, []).append(denial)
+                result.append(denial)
+        Denial.objects.bulk_create([d for ds in made.values() for d in ds], batch_size=500)
+        DenialEvent.objects.bulk_create(
+            [
+                DenialEvent(
+                    denial=denial,
+                    from_status="",
+                    to_status=denial.status,
+                    reason=f"opened from {openings[index].kind} {openings[index].ident}".strip()[
+                        :MAX_REASON
+                    ],
+                    by=user,
+                    at=now,
+                )
+                for index, ds in made.items()
+                for denial in ds
+            ],
+            batch_size=500,
+        )
+        for index, ds in made.items():
+            _audit_opened(locked[requests[index].claim.pk], openings[index], ds, actor)
+    return answers
+
+
+def _chunks(items: Sequence[Any], size: int = 500) -> list[Sequence[Any]]:
+    return [items[start : start + size] for start in range(0, len(items), size)]
 
 
 def record_denial(

@@ -63,6 +63,7 @@ from medoffice.billing.services.era_poster import (
     ClaimRow,
     EraImportResult,
     Poster,
+    insert_rows,
     open_claim_denials,
     person_name,
     record_payment_adjudications,
@@ -226,7 +227,7 @@ def _post_remittance(
                 data=claim_data(clp),
             )
         )
-    EraClaimPayment.objects.bulk_create(rows, batch_size=500)
+    insert_rows(EraClaimPayment, rows, returning=True)
     proposals: list[CoverageUpdateProposal] = []
     for clp, cp in zip(remittance.claims, rows, strict=True):
         claim = claims.get(clp.claim_id)
