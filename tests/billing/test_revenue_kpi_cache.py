@@ -167,3 +167,41 @@ def test_a_user_of_the_location_gets_its_figures_once_another_location_has_money
     kept = figures(limited)
 
     assert kept.ar < revenue_kpis(manager()).ar
+
+
+def _windows_summed(monkeypatch) -> list:
+    windows: list = []
+    summed = selector._window
+    monkeypatch.setattr(
+        selector, "_window", lambda *a, **k: windows.append(a[1]) or summed(*a, **k)
+    )
+    return windows
+
+
+def test_a_copay_taken_today_keeps_the_finished_months(history, here, monkeypatch):
+    user = manager()
+    revenue_kpis(user)
+    june = claimed_visit(location=here, days_ago=0)
+    desk_payment(june.patient, "25.00", location=here)
+    windows = _windows_summed(monkeypatch)
+
+    kept = revenue_kpis(user)
+
+    assert windows == [[dt.date(2026, 6, 1)]]  # only the current month summed
+    assert kept == revenue_kpis(user, cached=False)
+
+
+def test_a_payment_on_a_claim_sent_in_a_finished_month_sums_them_again(history, monkeypatch):
+    _april, may = history
+    sent_in_may = dt.datetime(2026, 5, 16, 16, 0, tzinfo=dt.UTC)
+    Claim.objects.filter(pk=claim_of(may).pk).update(first_submitted_at=sent_in_may)
+    user = manager()
+    revenue_kpis(user)
+    service.post_insurance_payment(actor=SYSTEM, line=lines_of(may)[0], claim=claim_of(may),
+                                   payer_id=claim_of(may).payer_id, amount="50.00")  # fmt: skip
+    windows = _windows_summed(monkeypatch)
+
+    kept = revenue_kpis(user)
+
+    assert len(windows) == 2  # the finished months again, and the current one
+    assert kept == revenue_kpis(user, cached=False)

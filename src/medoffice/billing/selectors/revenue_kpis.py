@@ -16,9 +16,12 @@ Five grouped queries, whatever the size of the ledger:
 
 The finished months change only when the ledger, the claims or the desk payments do: their
 inputs are kept in Django's cache (``settings.CACHES``), keyed by who may see what (the
-permissions and the location set), the day and a version of each input (``_versions``: the
-ledger's largest entry id, the claims' largest id, last scrub and first submission, the
-desk payments' largest id and last void). Only the current month is summed live, from the
+permissions and the location set) and the day, with a version of each input (``_versions``:
+the ledger's largest entry id, the claims' largest id, last scrub and first submission, the
+desk payments' largest id and last void). A later look whose changes since reach only the
+current month (``_reaches_finished_months``: a charge, copay or payment of this month on a
+claim of this month) keeps them; any other change sums them again. Only the current month
+is summed live, from the
 entries dated in it, with the part of its A/R figures owed to older entries kept with the
 finished months. ``revenue_kpis(..., cached=False)`` computes everything afresh; both give
 the same figures (tests/billing/test_revenue_kpi_cache.py).
@@ -328,26 +331,81 @@ def _scope(user: User | SystemActor) -> str:
     return f"{perms}:{where}"
 
 
-def _versions() -> str:
-    """A cheap version of every input: it changes whenever an input that a finished month's
-    figures read is added or changed (ledger entries are never changed nor deleted)."""
-    # One maximum a query: each is then read from the end of its index, not a scan.
-    parts = [
-        model.objects.aggregate(value=Max(column))["value"]
-        for model, column in (
-            (LedgerEntry, "pk"),
-            (Claim, "pk"),
-            (Claim, "scrubbed_at"),
-            (Claim, "first_submitted_at"),
-            (PatientPayment, "pk"),
-            (PatientPayment, "voided_at"),
+# What the finished months read, each with a cheap version (one maximum a query: read from
+# the end of its index, not a scan): (name, model, column).
+_VERSIONED: tuple[tuple[str, Any, str], ...] = (
+    ("entry", LedgerEntry, "pk"),
+    ("claim", Claim, "pk"),
+    ("scrubbed", Claim, "scrubbed_at"),
+    ("submitted", Claim, "first_submitted_at"),
+    ("payment", PatientPayment, "pk"),
+    ("voided", PatientPayment, "voided_at"),
+)
+
+
+def _versions() -> dict[str, Any]:
+    """A version of every input: one of them changes whenever an input that a finished
+    month's figures read is added or changed (ledger entries are never changed nor
+    deleted)."""
+    return {
+        name: model.objects.aggregate(value=Max(column))["value"]
+        for name, model, column in _VERSIONED
+    }
+
+
+def _reaches_finished_months(
+    kept: dict[str, Any], now: dict[str, Any], month: dt.date, zone: Any
+) -> bool:
+    """Whether what was added or changed since the versions ``kept`` can change a finished
+    month's figures (``month``: the current month's first day). Most of a day's work does
+    not: a charge, a copay or a payment dated this month on a claim made this month. Each
+    question reads only the rows since the kept version (the end of an index); any doubt
+    answers True (the months are summed again)."""
+    start = _midnight(month, zone)
+
+    def changed(name: str) -> bool:
+        return bool(now[name] != kept[name])
+
+    if changed("entry"):
+        new = LedgerEntry.objects.filter(pk__gt=kept["entry"] or 0)
+        if new.filter(effective_date__lt=month).exists():
+            return True  # dated back into a finished month
+        if new.filter(
+            kind__in=[K.DENIAL_WRITE_OFF, K.INSURANCE_PAYMENT], claim__first_submitted_at__lt=start
+        ).exists():
+            return True  # denied or paid: an earlier month's denial and first-pass rates
+    if changed("claim") and (
+        Claim.objects.filter(pk__gt=kept["claim"] or 0)
+        .filter(
+            Q(created_at__lt=start)
+            | Q(first_submitted_at__lt=start)
+            | Q(replaces__first_submitted_at__lt=start)
         )
-    ]
-
-    def text(value: Any) -> str:
-        return value.isoformat() if isinstance(value, dt.datetime) else str(value)
-
-    return "/".join(text(v) for v in parts)
+        .exists()
+    ):
+        return True
+    if changed("scrubbed") and (
+        kept["scrubbed"] is None
+        or Claim.objects.filter(scrubbed_at__gt=kept["scrubbed"], created_at__lt=start).exists()
+    ):
+        return True
+    if changed("submitted") and (
+        kept["submitted"] is None
+        or Claim.objects.filter(
+            first_submitted_at__gt=kept["submitted"], first_submitted_at__lt=start
+        ).exists()
+    ):
+        return True
+    if changed("payment") and (
+        PatientPayment.objects.filter(pk__gt=kept["payment"] or 0, received_at__lt=start).exists()
+    ):
+        return True
+    return changed("voided") and (
+        kept["voided"] is None
+        or PatientPayment.objects.filter(
+            voided_at__gt=kept["voided"], received_at__lt=start
+        ).exists()
+    )
 
 
 CACHE_SECONDS = 24 * 3600
@@ -356,12 +414,22 @@ CACHE_SECONDS = 24 * 3600
 def _finished_window(
     user: User | SystemActor, months: list[dt.date], ends: list[dt.date], on: dt.date
 ) -> _Window:
-    key = f"billing:revenue-kpis:1:{_scope(user)}:{on.isoformat()}:{_versions()}"
-    kept: _Window | None = cache.get(key)
-    if kept is None:
-        kept = _window(user, months[:-1], ends[:-1], carry=(months[-1], ends[-1]))
-        cache.set(key, kept, CACHE_SECONDS)
-    return kept
+    """The finished months' inputs, kept with the versions they were computed at: a later
+    look whose changes since reach only the current month keeps them (with the new
+    versions); else they are summed again."""
+    key = f"billing:revenue-kpis:2:{_scope(user)}:{on.isoformat()}"
+    versions = _versions()
+    kept: tuple[dict[str, Any], _Window] | None = cache.get(key)
+    if kept is not None:
+        kept_versions, window = kept
+        if kept_versions == versions:
+            return window
+        if not _reaches_finished_months(kept_versions, versions, months[-1], practice_zone()):
+            cache.set(key, (versions, window), CACHE_SECONDS)
+            return window
+    window = _window(user, months[:-1], ends[:-1], carry=(months[-1], ends[-1]))
+    cache.set(key, (versions, window), CACHE_SECONDS)
+    return window
 
 
 def month_inputs(
