@@ -365,6 +365,10 @@ def build_claims(context: dict[str, Any], seed: int = 2026) -> None:
         "ndc",
         "ndc_quantity",
         "ndc_unit",
+        "emergency",
+        "epsdt",
+        "family_planning",
+        "purchased_charge",
     ]
 
     def line_values(line: Any) -> tuple[Any, ...]:
