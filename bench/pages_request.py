@@ -147,6 +147,12 @@ def measure(requests: int) -> dict[str, Any]:
 
     call_command("collectstatic", interactive=False, verbosity=0)
     call_command("demo_data", quiet_logins=True, verbosity=0)
+    import gc
+
+    # A server's worker holds none of the demo build's objects (and freezes what it loaded,
+    # see gunicorn_conf): without this, full collections over them pause random requests.
+    gc.collect()
+    gc.freeze()
 
     from tests.conftest import login_client
     from tests.core import query_counts

@@ -17,8 +17,14 @@ wsgi.SERVER = SERVER_NAME  # read by each response as it is made
 def post_worker_init(worker: object) -> None:
     """Make the receipt PDF's renderer and the ICD-10-CM search index as the worker starts,
     in the background (the worker answers meanwhile; a receipt or a diagnosis search asked
-    for during the warm-up waits for it)."""
+    for during the warm-up waits for it). What the worker loaded to start (Django, the apps,
+    the URL and template machinery) is moved out of the garbage collector's sight: it lives
+    as long as the worker, and scanning it in full collections only pauses requests."""
+    import gc
     import threading
+
+    gc.collect()
+    gc.freeze()
 
     from medoffice.billing import icd10, receipts
 
