@@ -38,6 +38,10 @@ def _new_rule(_target: Any) -> dict[str, Any]:
     return {"group_code": "CO", "reason_code": "B98", "action": "contractual_write_off"}
 
 
+def _changed_rule(_target: Any) -> dict[str, Any]:
+    return {"group_code": "OA", "reason_code": "B99", "action": "patient_other"}
+
+
 def _dismiss(_target: Any) -> dict[str, Any]:
     return {"action": "dismiss", "reason": "The card shows the member ID we have."}
 
@@ -58,6 +62,15 @@ ROWS = [
         "One posting rule",
         BILLERS,
         target="billing_posting_rule",
+    ),
+    page(
+        "/billing/remittances/rules/<int:pk>/",
+        "Change a posting rule",
+        BILLERS,
+        method="POST",
+        ok=302,
+        target="billing_posting_rule",
+        body=_changed_rule,
     ),
     page(
         "/billing/remittances/rules/<int:pk>/delete/",
