@@ -16,7 +16,12 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from medoffice.billing import statement_pdf
-from medoffice.billing.models import CollectionsFlag, Statement, StatementRun
+from medoffice.billing.models import (
+    CollectionsFlag,
+    Statement,
+    StatementPrintFile,
+    StatementRun,
+)
 from medoffice.billing.services import statements as service
 from medoffice.core.models import AuditEvent
 from medoffice.core.roles import Role
@@ -144,6 +149,66 @@ def test_the_run_print_file_has_one_page_per_paper_statement(biller):
     response = biller.get(f"/billing/statements/runs/{run.pk}/print.pdf")
     assert len(pdf_pages(response.content)) == 2
     assert pdf_text(response.content).count("Amount due: $170.00") == 2
+
+
+def test_a_run_lays_out_its_print_file_once_it_is_saved(django_capture_on_commit_callbacks):
+    self_pay_visit()
+    with django_capture_on_commit_callbacks(execute=True):
+        run = service.run_statements(as_of=today(), actor=SYSTEM)
+    kept = StatementPrintFile.objects.get(run=run)
+    assert len(pdf_pages(bytes(kept.content))) == 1
+
+
+def test_the_print_file_opened_again_is_the_kept_one(biller):
+    self_pay_visit()
+    run = service.run_statements(as_of=today(), actor=SYSTEM)
+    biller.get(f"/billing/statements/runs/{run.pk}/print.pdf")
+    StatementPrintFile.objects.filter(run=run).update(content=b"%PDF-kept")
+    response = biller.get(f"/billing/statements/runs/{run.pk}/print.pdf")
+    assert response.content == b"%PDF-kept"
+
+
+def test_opening_the_kept_print_file_is_audited_each_time(biller):
+    self_pay_visit()
+    run = service.run_statements(as_of=today(), actor=SYSTEM)
+    biller.get(f"/billing/statements/runs/{run.pk}/print.pdf")
+    biller.get(f"/billing/statements/runs/{run.pk}/print.pdf")
+    assert (
+        AuditEvent.objects.filter(action="print", object_type="billing.statementrun").count() == 2
+    )
+
+
+def test_the_month_run_again_with_a_new_statement_makes_the_print_file_again(biller):
+    self_pay_visit()
+    run = service.run_statements(as_of=today(), actor=SYSTEM)
+    biller.get(f"/billing/statements/runs/{run.pk}/print.pdf")
+    self_pay_visit()
+    service.run_statements(as_of=today(), actor=SYSTEM)
+    response = biller.get(f"/billing/statements/runs/{run.pk}/print.pdf")
+    assert len(pdf_pages(response.content)) == 2
+
+
+def test_a_print_file_whose_pay_links_near_their_end_is_made_again(biller, settings):
+    settings.PAY_LINK_MAX_AGE_DAYS = 60
+    self_pay_visit()
+    run = service.run_statements(as_of=today(), actor=SYSTEM)
+    biller.get(f"/billing/statements/runs/{run.pk}/print.pdf")
+    StatementPrintFile.objects.filter(run=run).update(
+        content=b"%PDF-old", made_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=31)
+    )
+    response = biller.get(f"/billing/statements/runs/{run.pk}/print.pdf")
+    assert len(pdf_pages(response.content)) == 1
+
+
+def test_a_location_limited_biller_prints_only_the_statements_of_their_locations(client_for):
+    northgate, riverside = LocationFactory(), LocationFactory()
+    self_pay_visit(location=northgate)
+    self_pay_visit(location=riverside)
+    run = service.run_statements(as_of=today(), actor=SYSTEM)
+    client_for(Role.BILLER).get(f"/billing/statements/runs/{run.pk}/print.pdf")
+    limited = client_for(Role.BILLER, locations=[northgate])
+    response = limited.get(f"/billing/statements/runs/{run.pk}/print.pdf")
+    assert len(pdf_pages(response.content)) == 1
 
 
 # --- history and collections -------------------------------------------------------------------

@@ -11,10 +11,17 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from medoffice.billing import statement_rules as rules
-from medoffice.billing.models import Statement, StatementDelivery, StatementRun
+from medoffice.billing.models import (
+    Statement,
+    StatementDelivery,
+    StatementPrintFile,
+    StatementRun,
+)
 from medoffice.billing.receipts import html_to_pdf
 from medoffice.billing.services.statements import statement_pay_url
 from medoffice.core.audit import record_event
@@ -77,10 +84,56 @@ def to_print(run: StatementRun) -> list[Statement]:
     )
 
 
-def run_print_pdf(run: StatementRun, *, actor: Actor, statements: list[Statement]) -> bytes:
+def _ids(statements: Iterable[Statement]) -> str:
+    return ",".join(str(s.pk) for s in statements)
+
+
+def print_file_fresh_for() -> dt.timedelta:
+    """How long a stored print file is served: its pay links keep at least a month (or,
+    with links valid two months or less, half their life) after it is printed."""
+    days = settings.PAY_LINK_MAX_AGE_DAYS
+    return dt.timedelta(days=days - 30 if days > 60 else days / 2)
+
+
+def _laid_out(run: StatementRun, statements: list[Statement]) -> bytes:
+    return html_to_pdf(render_statements_html(statements, f"{run}: to print"))
+
+
+def _keep(run: StatementRun, statements: list[Statement]) -> bytes:
+    data = _laid_out(run, statements) if statements else b""
+    StatementPrintFile.objects.update_or_create(
+        run=run,
+        defaults={"statement_ids": _ids(statements), "made_at": timezone.now(), "content": data},
+    )
+    return data
+
+
+def store_print_file(run: StatementRun) -> bytes:
+    """Lay out the run's whole print file now and keep it (the run calls this once it is
+    saved, so the biller who opens the file does not wait for the mailing's layout)."""
+    return _keep(run, to_print(run))
+
+
+def _print_file(run: StatementRun, statements: list[Statement]) -> bytes:
+    """The kept file when it holds exactly ``statements`` (all the run's statements to
+    print) and is fresh; else laid out again and kept."""
+    kept = (
+        StatementPrintFile.objects.filter(run=run, statement_ids=_ids(statements))
+        .filter(made_at__gt=timezone.now() - print_file_fresh_for())
+        .values_list("content", flat=True)
+        .first()
+    )
+    return bytes(kept) if kept else _keep(run, statements)
+
+
+def run_print_pdf(
+    run: StatementRun, *, actor: Actor, statements: list[Statement], whole_run: bool = False
+) -> bytes:
     """Every statement of the run that goes by mail, one after the other (one file to
-    print); ``statements`` are those the actor may see."""
-    data = html_to_pdf(render_statements_html(statements, f"{run}: to print"))
+    print); ``statements`` are those the actor may see. ``whole_run``: they are all the
+    run's statements to print, so the kept file serves (a user limited to some locations
+    gets theirs laid out each time)."""
+    data = _print_file(run, statements) if whole_run else _laid_out(run, statements)
     record_event(
         AuditAction.PRINT,
         user=actor,

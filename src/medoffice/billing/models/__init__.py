@@ -64,6 +64,7 @@ from medoffice.billing.models.statements import (
     DunningStage,
     Statement,
     StatementDelivery,
+    StatementPrintFile,
     StatementRun,
     StatementSchedule,
 )
@@ -133,6 +134,7 @@ __all__ = [
     "PtpEdit",
     "Statement",
     "StatementDelivery",
+    "StatementPrintFile",
     "StatementRun",
     "StatementSchedule",
     "StatusInquiry",

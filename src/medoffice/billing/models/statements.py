@@ -71,6 +71,26 @@ class StatementRun(models.Model):
         return f"Statements of {self.period:%B %Y}"
 
 
+class StatementPrintFile(models.Model):
+    """A run's print file as it was laid out (every statement to print, one per page), so
+    that opening it again reads it instead of laying out the whole mailing again.
+    ``statement_ids`` names what it holds: when the month is run again and adds statements
+    to print, the file is made again; it is made again too once its pay links have less
+    than a month to go (``statement_pdf.print_file``)."""
+
+    run = models.OneToOneField(
+        StatementRun, on_delete=models.CASCADE, primary_key=True, related_name="print_file"
+    )
+    statement_ids = models.TextField(help_text="The statements in the file, comma-separated.")
+    made_at = models.DateTimeField()
+    content = models.BinaryField()
+
+    objects = StatementRunQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"Print file of {self.run}"
+
+
 class Statement(models.Model):
     run = models.ForeignKey(StatementRun, on_delete=models.PROTECT, related_name="statements")
     period = models.DateField()

@@ -607,7 +607,17 @@ def run_statements(*, as_of: Any, actor: Actor, location_ids: Any = None) -> Sta
         data_category="statements",
         detail=f"{len(saved)} statements for {period:%Y-%m}",
     )
+    if any(s.delivery == StatementDelivery.PRINT for s in saved):
+        transaction.on_commit(lambda: _store_print_file(run), robust=True)
     return run
+
+
+def _store_print_file(run: StatementRun) -> None:
+    """The run's print file laid out once the run is saved (the biller who opens it then
+    reads it instead of waiting for the mailing's layout)."""
+    from medoffice.billing.statement_pdf import store_print_file
+
+    store_print_file(run)
 
 
 def _queue_emails(statements: list[tuple[Statement, dict[str, str]]], now: dt.datetime) -> None:

@@ -185,7 +185,12 @@ def statement_run_print(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
     if not statements:
         return HttpResponse("No statement of this run goes to print.", status=404)
-    data = statement_pdf.run_print_pdf(run, actor=request.user, statements=statements)
+    data = statement_pdf.run_print_pdf(
+        run,
+        actor=request.user,
+        statements=statements,
+        whole_run=request.user.location_ids() is None,
+    )
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="statements-{run.period:%Y-%m}.pdf"'
     return response
