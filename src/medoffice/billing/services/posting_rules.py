@@ -171,7 +171,9 @@ def save_posting_rule(
 def delete_posting_rule(*, actor: Actor, rule: PostingRule) -> None:
     """Delete a rule: later postings fall back on the group's ``*`` rule, or on exceptions."""
     require(actor, Permission.POST_LEDGER, "Your role does not change the posting rules.")
-    rule = PostingRule.objects.select_related("payer").select_for_update(of=("self",)).get(pk=rule.pk)
+    rule = (
+        PostingRule.objects.select_related("payer").select_for_update(of=("self",)).get(pk=rule.pk)
+    )
     label = f"{rule_label(rule)} → {rule.action}"
     pk = rule.pk
     rule.delete()
