@@ -150,6 +150,13 @@ def test_the_reconciliation_page_refuses_a_period_of_more_than_a_year(biller):
     assert response.status_code == 400
 
 
+def test_the_reconciliation_links_to_last_month_early_in_the_month():
+    with time_machine.travel("2026-12-03 09:00:00-05:00", tick=False):
+        biller = login_client(UserFactory(roles=[Role.BILLER]))
+        html = biller.get("/billing/deposits/reconciliation/").content.decode()
+    assert "?start=2026-11-01&amp;end=2026-11-30" in html
+
+
 def test_the_office_manager_turns_hold_posting_on_on_the_options_page():
     manager = login_client(UserFactory(roles=[Role.OFFICE_MANAGER]))
     response = manager.post("/billing/options/", {"hold_posting_until_deposit": "on"})

@@ -150,10 +150,21 @@ class BillingConfig(AppConfig):
             "billing-contracts", "medoffice.billing.demo_contracts.build_contracts", order=40
         )
         register_builder(
+            "billing-posting-rules", "medoffice.billing.demo_era.build_posting_rules", order=39
+        )
+        register_builder(
             "billing-remittances", "medoffice.billing.demo_era.build_remittances", order=39
         )
         register_builder(
+            "billing-deposits", "medoffice.billing.demo_deposits.build_deposits", order=40
+        )
+        register_builder(
             "billing-statements", "medoffice.billing.demo_statements.build_statements", order=40
+        )
+        register_builder(
+            "billing-statement-schedule",
+            "medoffice.billing.demo_statements.build_statement_schedule",
+            order=40,
         )
         register_builder(
             "billing-ledger-totals", "medoffice.billing.demo_ledger.build_ledger_totals", order=41

@@ -5,9 +5,15 @@ Runs after the ledger (``billing-ledger``). Per payer one file: most claims paid
 CO-45 contractual write-off and a patient share (PR-1 deductible, PR-2 coinsurance or PR-3
 copay), about 6 % denied with varied reasons (CO-16, CO-197, CO-29, CO-50, CO-18, PR-204),
 a few underpaid (a larger reduction under CO-45), one payment with PLB interest (L6) and
-one with a takeback (WO); five claims of the practice's former system (exceptions). A
-second file reverses three paid claims (CLP02 22) and pays them again. A second run finds
-remittances there and does nothing.
+one with a takeback (WO); five claims of the practice's former system (exceptions); two
+paid claims of the second payer carry a corrected insured (NM1*74: the member ID with the
+person code 01 the payer added), for the biller to confirm or dismiss. A second file
+reverses three paid claims (CLP02 22) and pays them again. A second run finds remittances
+there and does nothing.
+
+``build_posting_rules`` (before the remittances) seeds the posting-rule table with the
+defaults and adds one payer's own rule (CO-45 with RARC N381 for the first payer), so the
+rules page shows both kinds.
 """
 
 from __future__ import annotations
@@ -23,6 +29,8 @@ AGE_DAYS = 21
 DENIAL_RATE = 0.06
 UNDERPAID_RATE = 0.03
 DENIALS = [("CO", "16"), ("CO", "197"), ("CO", "29"), ("CO", "50"), ("CO", "18"), ("PR", "204")]
+CORRECTED_INSURED = 2  # paid claims of the second payer with NM1*74
+PERSON_CODE = "01"
 _CENT = Decimal("0.01")
 
 
@@ -85,6 +93,7 @@ def build_remittances(context: dict[str, Any], seed: int = 2026) -> None:
             and rng.random() < 0.2
         ):
             paid_answers.append((claim, answer))
+    _correct_insured(claims, by_payer, {id(a) for _c, a in paid_answers})
     payers: dict[Any, Any] = {c.payer_id: c.payer for c in claims}
     payments = []
     for n, (payer_id, answers) in enumerate(sorted(by_payer.items())):
@@ -133,6 +142,65 @@ def build_remittances(context: dict[str, Any], seed: int = 2026) -> None:
         data = era_text([reversal], control=len(payments) + 1).encode()
         (folder / name).write_bytes(data)
         import_era(data=data, filename=name, actor=actor)
+
+
+def _correct_insured(
+    claims: list[Any], by_payer: dict[Any, list[Any]], reversed_answers: set[int]
+) -> None:
+    """The second payer's first paid claims (not reversed later) name a corrected insured:
+    the coverage's member ID with the person code the payer added. No random draw, so
+    the other answers stay as they were."""
+    from medoffice.patients.models import Coverage
+
+    payer_ids = sorted(by_payer)
+    if len(payer_ids) < 2:
+        return
+    answers = by_payer[payer_ids[1]]
+    by_control = {c.control_number: c for c in claims}
+    coverages = dict(
+        Coverage.objects.filter(
+            pk__in=[c.coverage_id for c in claims if c.coverage_id]
+        ).values_list("pk", "member_id")
+    )
+    changed = 0
+    for n, answer in enumerate(answers):
+        claim = by_control.get(answer.claim_id)
+        member_id = coverages.get(claim.coverage_id) if claim is not None else None
+        if (
+            answer.status != "1"
+            or id(answer) in reversed_answers
+            or not member_id
+            or len(member_id) > 38
+        ):
+            continue
+        answers[n] = replace(answer, corrected_member_id=f"{member_id}{PERSON_CODE}")
+        changed += 1
+        if changed == CORRECTED_INSURED:
+            return
+
+
+def build_posting_rules(context: dict[str, Any], seed: int = 2026) -> None:
+    """The default posting rules, and one payer's own rule; a second run adds nothing."""
+    from medoffice.billing.models import PostingRule
+    from medoffice.billing.services.era_rules import seed_posting_rules
+    from medoffice.billing.services.posting_rules import save_posting_rule
+    from medoffice.core.permissions import SystemActor
+    from medoffice.patients.models import Payer
+
+    seed_posting_rules()
+    if PostingRule.objects.filter(payer__isnull=False).exists():
+        return
+    payer = Payer.objects.filter(is_active=True).order_by("pk").first()
+    if payer is None:
+        return
+    save_posting_rule(
+        actor=SystemActor("demo: posting rules"),
+        payer=payer,
+        group_code="CO",
+        reason_code="45",
+        remark_code="N381",
+        action="contractual_write_off",
+    )
 
 
 def _answer(

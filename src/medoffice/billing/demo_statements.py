@@ -39,3 +39,21 @@ def build_statements(context: dict[str, Any], seed: int = 2026) -> None:
             reason="No payment after three notices (demo)",
             actor=actor,
         )
+
+
+STATEMENT_DAY = 3  # early in the month: last month's charges and remittances are in
+
+
+def build_statement_schedule(context: dict[str, Any], seed: int = 2026) -> None:
+    """The month's statements run by themselves on the 3rd; a schedule set already (by the
+    demo or by the office) is left as it is."""
+    from medoffice.billing.services import statement_schedule
+    from medoffice.core.permissions import SystemActor
+
+    if statement_schedule.current_schedule().updated_at is not None:
+        return
+    statement_schedule.update_schedule(
+        actor=SystemActor("demo: statement schedule"),
+        statement_day=STATEMENT_DAY,
+        automatic=True,
+    )

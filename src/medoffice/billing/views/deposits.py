@@ -239,10 +239,17 @@ def reconciliation(request: AuthenticatedRequest) -> HttpResponse:
     start, end, error = _period(request)
     report = selectors.reconciliation(request.user, start=start, end=end)
     _audit_read(request, f"deposit reconciliation {start.isoformat()} to {end.isoformat()}")
+    today = timezone.now().astimezone(practice_zone()).date()
+    last_month_end = today.replace(day=1) - dt.timedelta(days=1)
     return render(
         request,
         "billing/deposits/reconciliation.html",
-        {"title": "Deposits and remittances", "report": report, "error": error},
+        {
+            "title": "Deposits and remittances",
+            "report": report,
+            "error": error,
+            "last_month": (last_month_end.replace(day=1), last_month_end),
+        },
         status=400 if error else 200,
     )
 

@@ -66,7 +66,8 @@ class PostingRuleList(ListPage):
             link=lambda r: reverse("billing_office:posting-rule", args=[r.pk]),
         ),
         Column("reason_code", "CARC"),
-        Column("description", "Reason", sortable=False, value=_description),
+        # the CARC's description can be long: it wraps, so the action stays in view
+        Column("description", "Reason", sortable=False, value=_description, css="cell-wrap"),
         Column("remark_code", "RARC"),
         Column("claim_status", "CLP02"),
         Column("action", "Action", value=lambda r: ACTION_LABELS.get(r.action, r.action)),
