@@ -84,7 +84,17 @@ class DemoTargets:
 
     def value(self, target: str, user: Any) -> Any:
         """The record for ``target``, from the demo if it has one (else None)."""
-        from medoffice.billing.models import PatientPayment
+        from types import SimpleNamespace
+
+        from medoffice.billing.models import (
+            ClaimBatch,
+            Contract,
+            EraFile,
+            PatientPayment,
+            PostingRule,
+            ProcedureCode,
+            StatementRun,
+        )
         from medoffice.messaging.models import MessageTemplate, ReminderRule
         from medoffice.patients.models import Consent, Coverage, PatientAlert, PatientDocument
         from medoffice.scheduling.models import (
@@ -129,6 +139,18 @@ class DemoTargets:
             "overbook_rule": lambda: OverbookRule.objects.order_by("pk").first(),
             "message_template": lambda: MessageTemplate.objects.order_by("pk").first(),
             "reminder_rule": lambda: ReminderRule.objects.order_by("pk").first(),
+            # the demo's own billing records, as large as the practice's (a factory's
+            # would be a one-claim file or a one-statement run)
+            "billing_batch": lambda: ClaimBatch.objects.order_by("-pk").first(),
+            "billing_era_file": lambda: EraFile.objects.order_by("pk").first(),
+            "billing_statement_run": lambda: StatementRun.objects.order_by("-pk").first(),
+            "billing_contract": lambda: Contract.objects.order_by("pk").first(),
+            "billing_posting_rule": lambda: PostingRule.objects.order_by("pk").first(),
+            "ref_code": lambda: (
+                SimpleNamespace(pk="99213")
+                if ProcedureCode.objects.filter(code="99213").exists()
+                else None
+            ),
         }.get(target)
         return chosen() if chosen else None
 
