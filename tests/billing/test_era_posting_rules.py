@@ -172,6 +172,24 @@ def test_the_page_lists_the_rules_with_the_carcs_description(client_for):
     assert {row[1]["value"] for row in response.context["rows"]} == {"CO"}
 
 
+def test_the_page_lists_the_carcs_of_a_group_in_their_numeric_order(client_for):
+    for code in ("103", "A1", "11", "*", "10"):
+        rule(reason_code=code)
+
+    response = client_for(Role.BILLER).get(RULES)
+
+    assert [row[2]["value"] for row in response.context["rows"]] == ["*", "10", "11", "103", "A1"]
+
+
+def test_sorting_by_carc_follows_the_numeric_order_too(client_for):
+    for code in ("103", "11", "10"):
+        rule(reason_code=code)
+
+    response = client_for(Role.BILLER).get(RULES, {"sort": "-reason_code"})
+
+    assert [row[2]["value"] for row in response.context["rows"]] == ["103", "11", "10"]
+
+
 def test_the_page_says_a_change_affects_later_postings_only(client_for):
     response = client_for(Role.BILLER).get(RULES)
 

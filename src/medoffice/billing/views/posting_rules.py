@@ -9,7 +9,8 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Case, QuerySet, Value, When
+from django.db.models.functions import Concat, LPad
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -63,9 +64,10 @@ class PostingRuleList(ListPage):
         Column(
             "group_code",
             "Group",
+            order_by="group_order",
             link=lambda r: reverse("billing_office:posting-rule", args=[r.pk]),
         ),
-        Column("reason_code", "CARC"),
+        Column("reason_code", "CARC", order_by="carc_order"),
         # the CARC's description can be long: it wraps, so the action stays in view
         Column("description", "Reason", sortable=False, value=_description, css="cell-wrap"),
         Column("remark_code", "RARC"),
@@ -80,7 +82,21 @@ class PostingRuleList(ListPage):
         return Permission.VIEW_LEDGER
 
     def base_queryset(self) -> QuerySet:
-        return PostingRule.objects.restrict(self.request.user, "view").select_related("payer")
+        # CARCs in their numeric order (10 before 103): "*" first, then the numbers padded
+        # to five, then the codes that start with a letter (A1, B7, P2...) padded alike
+        carc = Concat(
+            Case(
+                When(reason_code="*", then=Value("0")),
+                When(reason_code__gte="0", reason_code__lt=":", then=Value("1")),
+                default=Value("2"),
+            ),
+            LPad("reason_code", 5, Value("0")),
+        )
+        return (
+            PostingRule.objects.restrict(self.request.user, "view")
+            .select_related("payer")
+            .annotate(carc_order=carc, group_order=Concat("group_code", carc))
+        )
 
     def get(
         self, request: AuthenticatedRequest
