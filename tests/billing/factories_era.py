@@ -56,6 +56,28 @@ def paid_in_full_answer(claim: Claim, **changes: Any) -> ClaimAnswer:
     return answer
 
 
+def denied_answer(claim: Claim) -> ClaimAnswer:
+    """Both lines denied (CO-197, no authorisation): the payer pays nothing."""
+    day = claim.date_of_service
+    return ClaimAnswer(
+        claim_id=claim.control_number,
+        lines=(
+            LineAnswer(
+                "99213",
+                D("150.00"),
+                D("0.00"),
+                (("CO", "197", D("150.00")),),
+                modifiers=("25",),
+                service_date=day,
+            ),
+            LineAnswer(
+                "36415", D("20.00"), D("0.00"), (("CO", "197", D("20.00")),), service_date=day
+            ),
+        ),
+        status="4",
+    )
+
+
 def era_for(
     claim: Claim,
     *answers: ClaimAnswer,

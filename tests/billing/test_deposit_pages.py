@@ -21,7 +21,7 @@ from tests.api.conftest import api_for  # noqa: F401  (the fixture)
 from tests.billing.factories_claims import office_visit_codes
 from tests.billing.factories_deposits import deposit
 from tests.billing.factories_deposits import hold_posting as turn_on
-from tests.billing.factories_era import PAID_ON, D, era_for, submitted_claim
+from tests.billing.factories_era import PAID_ON, D, denied_answer, era_for, submitted_claim
 from tests.conftest import login_client
 from tests.factories import SYSTEM, UserFactory
 
@@ -126,6 +126,14 @@ def test_the_reconciliation_lists_payments_without_deposit_and_differences(claim
     assert report.deposits_without_payment == [lone]
     assert [(r.deposit, r.difference) for r in report.differences] == [(short, D("-5.00"))]
     assert (report.deposited, report.paid) == (D("125.00"), D("180.00"))
+
+
+def test_the_reconciliation_does_not_wait_for_a_deposit_of_a_payment_of_nothing(claim):
+    post(era_for(claim, denied_answer(claim)))
+    report = reconciliation(
+        UserFactory(roles=[Role.BILLER]), start=PAID_ON.replace(day=1), end=PAID_ON
+    )
+    assert report.payments_without_deposit == []
 
 
 def test_the_reconciliation_counts_a_payment_whose_plb_explains_its_amount_as_balanced(claim):

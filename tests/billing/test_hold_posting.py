@@ -24,7 +24,7 @@ from medoffice.core.roles import Role
 from tests.billing.factories_claims import office_visit_codes
 from tests.billing.factories_deposits import deposit
 from tests.billing.factories_deposits import hold_posting as turn_on
-from tests.billing.factories_era import D, era_for, submitted_claim
+from tests.billing.factories_era import D, denied_answer, era_for, submitted_claim
 from tests.factories import SYSTEM, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -81,6 +81,12 @@ def test_with_the_option_on_an_import_posts_nothing_and_the_payment_waits(claim)
     assert result.payments_waiting == [
         "payment EFT0001 of " + claim.payer.name.upper() + " ($90.00)"
     ]
+
+
+def test_with_the_option_on_a_payment_of_nothing_posts_at_once(claim):
+    turn_on()
+    post(era_for(claim, denied_answer(claim)))
+    assert EraPayment.objects.get().status == EraPaymentStatus.POSTED
 
 
 def test_matching_the_deposit_posts_the_waiting_payment_as_an_import_would(claim):

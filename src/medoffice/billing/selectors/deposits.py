@@ -184,7 +184,8 @@ def reconciliation(user: Actor, *, start: dt.date, end: dt.date) -> Reconciliati
     return Reconciliation(
         start=start,
         end=end,
-        payments_without_deposit=[p for p in paid if p.deposit_id is None],
+        # a payment of $0 or less moves no money: the bank has nothing to show for it
+        payments_without_deposit=[p for p in paid if p.deposit_id is None and p.amount > 0],
         deposits_without_payment=[d for d in rows if not matched_total(d)],
         differences=[
             DepositDifference(d, matched_total(d))

@@ -422,7 +422,9 @@ def import_era(*, data: bytes, filename: str, actor: Actor) -> EraImportResult:
         hold = hold_posting()
         stored: list[EraPayment] = []
         for remittance in read.remittances:
-            payment = _post_remittance(poster, remittance, era_file, result, hold=hold)
+            # no money moves on a payment of $0 or less: no deposit will come to wait for
+            waits = hold and remittance.payment.amount > 0
+            payment = _post_remittance(poster, remittance, era_file, result, hold=waits)
             if payment is not None:
                 stored.append(payment)
         poster.finish()
