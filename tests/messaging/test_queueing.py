@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import time_machine
 
 from medoffice.messaging.models import Message, MessageTemplate
 from medoffice.scheduling import reminders, services
+from tests.conftest import PRACTICE_ZONE
 from tests.factories import SYSTEM
 from tests.messaging.factories import (
     ConsentFactory,
@@ -182,13 +184,16 @@ def test_a_reminder_carries_no_clinical_content(practice):
 
 
 def test_a_visit_booked_after_the_longer_rules_time_gets_only_the_closest_reminder(practice):
-    ReminderRuleFactory(hours_before=72, channel="email")
-    ReminderRuleFactory(hours_before=24, channel="sms")
-    visit = AppointmentFactory(
-        patient=ReachablePatientFactory(), start=open_weekday_at(10, days_ahead=2)
-    )
+    # booked on a Monday for Wednesday (49 hours ahead): from a Thursday, "two days ahead"
+    # is the Monday after, past the 72 hours
+    with time_machine.travel(dt.datetime(2026, 11, 30, 9, 0, tzinfo=PRACTICE_ZONE), tick=False):
+        ReminderRuleFactory(hours_before=72, channel="email")
+        ReminderRuleFactory(hours_before=24, channel="sms")
+        visit = AppointmentFactory(
+            patient=ReachablePatientFactory(), start=open_weekday_at(10, days_ahead=2)
+        )
 
-    reminders.queue_reminders(visit.start - dt.timedelta(hours=23), actor=SYSTEM)
+        reminders.queue_reminders(visit.start - dt.timedelta(hours=23), actor=SYSTEM)
 
     statuses = dict(visit.messages.values_list("channel", "status"))
     assert statuses == {"email": "skipped", "sms": "queued"}
