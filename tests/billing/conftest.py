@@ -4,6 +4,30 @@ day a payment was taken, so these tests say which day and hour it is."""
 import pytest
 
 
+def flush_keeping_reference_rows() -> None:
+    """Empty the test database after a module's demo; the flush takes the data migrations'
+    reference rows too, and later tests in this process need them."""
+    from django.apps import apps
+    from django.core.management import call_command
+
+    call_command("flush", interactive=False)
+    reference = __import__(
+        "medoffice.billing.migrations.0005_reference_tables", fromlist=["add_reference_rows"]
+    )
+    reference.add_reference_rows(apps, None)
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The small demo practice, built once for the module and flushed after it."""
+    from tests.scheduling.test_demo import build_small
+
+    with django_db_blocker.unblock():
+        build_small()
+        yield
+        flush_keeping_reference_rows()
+
+
 @pytest.fixture(autouse=True)
 def _daytime(clock_at):
     clock_at(10)

@@ -13,6 +13,7 @@ from medoffice.billing.demo_claims import build_claims
 from medoffice.billing.models import ChargeLine, Claim, ClaimLine, Encounter, ProcedureCode
 from medoffice.billing.selectors.fees import standard_charge
 from medoffice.scheduling.models import Appointment
+from tests.billing.conftest import flush_keeping_reference_rows
 from tests.billing.factories_claims import standard_fee
 from tests.billing.factories_reference import ProcedureCodeFactory
 from tests.scheduling.test_demo import build_small
@@ -34,15 +35,7 @@ def demo(django_db_setup, django_db_blocker):
         standard_fee("99213", "150.00")
         build_claims({}, 7)
         yield
-        from django.apps import apps
-        from django.core.management import call_command
-
-        call_command("flush", interactive=False)
-        # The flush takes the data migrations' rows too; later tests in this process need them.
-        reference = __import__(
-            "medoffice.billing.migrations.0005_reference_tables", fromlist=["add_reference_rows"]
-        )
-        reference.add_reference_rows(apps, None)
+        flush_keeping_reference_rows()
 
 
 def test_every_seen_past_visit_has_charges(demo):

@@ -8,24 +8,8 @@ import pytest
 from medoffice.billing.models import Contract, LineAdjudication
 from medoffice.billing.selectors.contracts import underpayments
 from tests.factories import SYSTEM
-from tests.scheduling.test_demo import build_small
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        build_small()
-        yield
-        from django.apps import apps
-        from django.core.management import call_command
-
-        call_command("flush", interactive=False)
-        reference = __import__(
-            "medoffice.billing.migrations.0005_reference_tables", fromlist=["add_reference_rows"]
-        )
-        reference.add_reference_rows(apps, None)
 
 
 def test_the_demo_has_commercial_and_percent_of_medicare_contracts(demo):

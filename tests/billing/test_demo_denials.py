@@ -8,6 +8,7 @@ import pytest
 from medoffice.billing.demo_denials import REASONS, build_denials
 from medoffice.billing.demo_era import DENIALS
 from medoffice.billing.models import Appeal, Denial
+from tests.billing.conftest import flush_keeping_reference_rows
 from tests.scheduling.test_demo import build_small
 
 pytestmark = pytest.mark.django_db
@@ -18,14 +19,7 @@ def demo(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         build_small()
         yield
-        from django.apps import apps
-        from django.core.management import call_command
-
-        call_command("flush", interactive=False)
-        reference = __import__(
-            "medoffice.billing.migrations.0005_reference_tables", fromlist=["add_reference_rows"]
-        )
-        reference.add_reference_rows(apps, None)
+        flush_keeping_reference_rows()
         from medoffice.billing.services.denials import ensure_templates
 
         ensure_templates()

@@ -12,24 +12,8 @@ from medoffice.billing.choices import LedgerKind, LedgerParty
 from medoffice.billing.models import ChargeLine, Claim, LedgerEntry, PatientPayment
 from medoffice.billing.selectors import ledger as balances
 from medoffice.billing.selectors.ledger import cents_sum
-from tests.scheduling.test_demo import build_small
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        build_small()
-        yield
-        from django.apps import apps
-        from django.core.management import call_command
-
-        call_command("flush", interactive=False)
-        reference = __import__(
-            "medoffice.billing.migrations.0005_reference_tables", fromlist=["add_reference_rows"]
-        )
-        reference.add_reference_rows(apps, None)
 
 
 def test_every_line_of_a_claimed_visit_is_charged_once(demo):

@@ -7,24 +7,8 @@ import pytest
 
 from medoffice.billing.demo_statements import build_statements
 from medoffice.billing.models import CollectionsFlag, Statement, StatementRun
-from tests.scheduling.test_demo import build_small
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        build_small()
-        yield
-        from django.apps import apps
-        from django.core.management import call_command
-
-        call_command("flush", interactive=False)
-        reference = __import__(
-            "medoffice.billing.migrations.0005_reference_tables", fromlist=["add_reference_rows"]
-        )
-        reference.add_reference_rows(apps, None)
 
 
 def test_the_demo_has_last_months_statement_run(demo):
